@@ -1,0 +1,108 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace parley::server {
+
+struct UserRecord {
+    qint64 id = 0;
+    QString name;
+    QByteArray rootPub;       // empty until the first device enrolled
+    bool suspended = false;
+    qint64 createdAt = 0;     // ms since epoch
+};
+
+struct PrekeyRecord {
+    quint32 kid = 0;
+    QByteArray pub;
+    QByteArray sig;
+    bool lastResort = false;
+};
+
+struct DeviceRecord {
+    qint64 id = 0;            // database row id, server-internal
+    qint64 userId = 0;
+    QString userName;
+    quint32 deviceNo = 0;     // the device number clients see (>= 1)
+    QByteArray pub;
+    QByteArray sig;           // device certificate signature by the user's root key
+    QString name;
+    bool revoked = false;
+    qint64 createdAt = 0;
+    qint64 lastSeen = 0;
+    std::optional<PrekeyRecord> lastResort;
+    qint64 queued = 0;        // messages waiting in the device's queue
+};
+
+struct EnrollCheck {
+    bool newUser = true;
+    QByteArray recovery;      // the user's recovery bundle, if any
+};
+
+struct EnrollRequest {
+    QString user;
+    QString code;
+    QByteArray rootPub;
+    QByteArray devicePub;
+    QByteArray deviceSig;     // already verified by the caller
+    QString deviceName;
+    QByteArray recovery;      // optional
+    int maxDevices = 10;
+};
+
+struct EnrollResult {
+    qint64 userId = 0;
+    qint64 deviceId = 0;
+    quint32 deviceNo = 0;
+};
+
+// A message as stored once, shared by every recipient device's queue entry.
+struct NewMessage {
+    qint64 senderDeviceId = 0;
+    QString from;
+    quint32 fromDevice = 0;
+    QByteArray mid;           // 16 bytes
+    QByteArray to;            // CBOR array of recipient names, as received
+    quint64 sentAt = 0;       // ms
+    QByteArray payload;
+    QByteArray keyCommitment;
+    QByteArray options;       // CBOR map bytes
+    QByteArray signature;
+    qint64 expiresAt = 0;     // ms; 0 = server default
+    struct Entry {
+        qint64 deviceId = 0;
+        quint32 kid = 0;
+        QByteArray eph;
+        QByteArray wrappedKey;
+    };
+    QList<Entry> entries;
+    qint64 maxQueuePerDevice = 2000000;
+};
+
+struct InsertedMessage {
+    qint64 payloadId = 0;
+    QList<quint64> seqs;      // parallel to NewMessage::entries
+};
+
+// One queue entry joined with its shared message, ready to become a `msg` frame.
+struct QueuedMessage {
+    quint64 seq = 0;
+    QString from;
+    quint32 fromDevice = 0;
+    QByteArray mid;
+    QByteArray to;            // CBOR array bytes
+    quint64 sentAt = 0;
+    QByteArray payload;
+    QByteArray keyCommitment;
+    QByteArray options;       // CBOR map bytes
+    QByteArray signature;
+    quint32 kid = 0;
+    QByteArray eph;
+    QByteArray wrappedKey;
+};
+
+} // namespace parley::server

@@ -1,0 +1,94 @@
+#pragma once
+
+// The only entry point to OpenSSL in the project. Small RAII wrappers over EVP.
+
+#include "core/result.h"
+#include "crypto/securebuffer.h"
+#include "parley_export.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace parley::crypto {
+
+constexpr int P521PointSize = 133;      // 0x04 || X(66) || Y(66)
+constexpr int P521ScalarSize = 66;
+constexpr int P521SharedSize = 66;      // ECDH x-coordinate
+constexpr int MaxEcdsaP521DerSize = 139;
+constexpr int AesKeySize = 32;
+constexpr int GcmNonceSize = 12;
+constexpr int GcmTagSize = 16;
+
+PARLEY_EXPORT QByteArray randomBytes(int size);               // RAND_bytes; aborts the process if the CSPRNG fails
+PARLEY_EXPORT SecureBuffer randomSecret(int size);
+PARLEY_EXPORT QByteArray sha256(QByteArrayView data);
+PARLEY_EXPORT QByteArray sha512(QByteArrayView data);
+PARLEY_EXPORT bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
+
+// HKDF-SHA-512 (RFC 5869). Fails for length > 255*64 or length == 0.
+PARLEY_EXPORT Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length);
+
+// scrypt (RFC 7914) for deriving keys from passphrases.
+struct ScryptParams { quint64 n = 1u << 15; quint32 r = 8; quint32 p = 1; };
+PARLEY_EXPORT Result<SecureBuffer> scrypt(QByteArrayView passphrase, QByteArrayView salt, ScryptParams params, int length);
+
+// AES-GCM with a 128/192/256-bit key. Output of seal: ciphertext || tag (tagSize bytes).
+// Any iv length >= 1 is accepted (as GCM allows); the project itself always uses 12-byte random nonces.
+PARLEY_EXPORT Result<QByteArray> aesGcmSeal(QByteArrayView key, QByteArrayView iv, QByteArrayView plaintext,
+                                            QByteArrayView aad, int tagSize = GcmTagSize);
+PARLEY_EXPORT Result<SecureBuffer> aesGcmOpen(QByteArrayView key, QByteArrayView iv, QByteArrayView ciphertextAndTag,
+                                              QByteArrayView aad, int tagSize = GcmTagSize);
+
+// An EC key on NIST P-521, public only or with its private scalar.
+class PARLEY_EXPORT EcKey {
+public:
+    EcKey();
+    EcKey(const EcKey &other);            // shares the underlying EVP_PKEY (reference counted, immutable)
+    EcKey &operator=(const EcKey &other);
+    EcKey(EcKey &&other) noexcept;
+    EcKey &operator=(EcKey &&other) noexcept;
+    ~EcKey();
+
+    static Result<EcKey> generate();
+    // Uncompressed SEC1 point (133 bytes). Rejects compressed points, points not on the curve and the identity.
+    static Result<EcKey> fromPublicPoint(QByteArrayView point);
+    // DER SubjectPublicKeyInfo; rejects any curve but P-521 and invalid points.
+    static Result<EcKey> fromPublicDer(QByteArrayView spki);
+    // Big-endian private scalar (leading zeros allowed, up to 66 significant bytes); must be in [1, n-1].
+    static Result<EcKey> fromPrivateScalar(QByteArrayView scalar);
+
+    bool isNull() const;
+    bool hasPrivateKey() const;
+    QByteArray publicPoint() const;                 // 133 bytes
+    SecureBuffer privateScalar() const;             // 66 bytes, big-endian, zero-padded
+
+    // ECDSA with SHA-512, DER-encoded signature.
+    Result<QByteArray> sign(QByteArrayView message) const;
+    bool verify(QByteArrayView message, QByteArrayView derSignature) const;
+
+    // ECDH: the shared x-coordinate (66 bytes). `peer` must be a valid P-521 public key.
+    Result<SecureBuffer> deriveShared(const EcKey &peer) const;
+
+private:
+    struct Private;
+    std::shared_ptr<Private> d;
+};
+
+// TLS certificate helpers for the daemon (self-signed first-start certificate).
+struct GeneratedCertificate {
+    QByteArray certificatePem;
+    SecureBuffer privateKeyPem;   // PKCS#8 PEM
+};
+// A self-signed ECDSA P-256 certificate (SHA-256), serverAuth, with the given DNS names and IP addresses as SANs.
+PARLEY_EXPORT Result<GeneratedCertificate> generateSelfSignedCertificate(const QString &commonName,
+                                                                         const QStringList &dnsNames,
+                                                                         const QList<QHostAddress> &addresses,
+                                                                         int validDays);
+
+} // namespace parley::crypto

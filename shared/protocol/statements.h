@@ -1,0 +1,38 @@
+#pragma once
+
+// The byte strings that get signed (docs/protocol.md, "Cryptographic objects"): deterministic CBOR arrays.
+
+#include "parley_export.h"
+
+#include <QByteArray>
+#include <QCborMap>
+#include <QString>
+#include <QStringList>
+
+namespace parley::protocol {
+
+PARLEY_EXPORT QByteArray deviceStatement(const QString &user, const QByteArray &devicePub);
+PARLEY_EXPORT QByteArray prekeyStatement(quint32 kid, const QByteArray &prekeyPub);
+PARLEY_EXPORT QByteArray loginStatement(const QByteArray &challenge, const QString &user, quint32 device);
+
+struct MessageCoreInput {
+    QString from;
+    quint32 device = 0;
+    QByteArray mid;
+    QStringList to;          // normalised (sorted by UTF-8 bytes, deduplicated) by messageCore()
+    quint64 sentAt = 0;
+    QByteArray payload;      // hashed with SHA-512 into the core
+    QByteArray keyCommitment;
+    QCborMap options;
+};
+PARLEY_EXPORT QByteArray messageCore(const MessageCoreInput &in);
+// Sorted by UTF-8 bytes, duplicates removed.
+PARLEY_EXPORT QStringList normalisedRecipients(QStringList users);
+
+// HKDF info for wrapping a message key for one recipient device.
+PARLEY_EXPORT QByteArray wrapInfo(const QString &from, const QByteArray &senderRoot, const QByteArray &senderDevicePub,
+                                  const QString &toUser, const QByteArray &recipientRoot,
+                                  const QByteArray &recipientDevicePub, const QByteArray &ephemeralPub,
+                                  const QByteArray &prekeyPub);
+
+} // namespace parley::protocol
