@@ -1,1 +1,199 @@
-// Implementation in progress.
+// Self-signed TLS certificate for the daemon's first start: ECDSA P-256, SHA-256, X.509 v3.
+
+#include "crypto/crypto.h"
+#include "crypto/openssl_p.h"
+
+#include <openssl/core_names.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::crypto {
+
+using namespace detail;
+
+namespace {
+
+constexpr int MaxValidDays = 36500;
+constexpr qsizetype MaxCommonNameLength = 64;   // ub-common-name (RFC 5280 appendix A)
+constexpr qsizetype MaxDnsNameLength = 253;
+
+// A DNS name in the ASCII form certificates carry: IDNs are converted to A-labels, a leading "*." wildcard is kept.
+Result<QByteArray> asciiDnsName(const QString &name)
+{
+    QString rest = name;
+    QByteArray prefix;
+    if (rest.startsWith(u"*."_s)) {
+        prefix = "*.";
+        rest = rest.mid(2);
+    }
+    const QByteArray ace = QUrl::toAce(rest, QUrl::IgnoreIDNWhitelist);
+    if (rest.isEmpty() || ace.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, u"invalid DNS name for the certificate"_s);
+    for (const char c : ace) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        if (!ok)
+            return makeError(ErrorCode::InvalidArgument, u"invalid DNS name for the certificate"_s);
+    }
+    const QByteArray full = prefix + ace;
+    if (full.size() > MaxDnsNameLength || full.startsWith('.') || full.endsWith('.') || full.contains(".."))
+        return makeError(ErrorCode::InvalidArgument, u"invalid DNS name for the certificate"_s);
+    return full;
+}
+
+Status addNamedExtension(X509 *cert, int nid, const char *value)
+{
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+    if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
+        return opensslError(u"adding a certificate extension failed"_s);
+    return {};
+}
+
+Status addSubjectAltNames(X509 *cert, const QStringList &dnsNames, const QList<QHostAddress> &addresses)
+{
+    GeneralNamesPtr names(GENERAL_NAMES_new());
+    if (!names)
+        return opensslError(u"GENERAL_NAMES_new failed"_s);
+    for (const QString &dns : dnsNames) {
+        auto ascii = asciiDnsName(dns);
+        if (!ascii)
+            return ascii.error();
+        GeneralNamePtr name(GENERAL_NAME_new());
+        ASN1_IA5STRING *ia5 = ASN1_IA5STRING_new();
+        if (!name || !ia5 || ASN1_STRING_set(ia5, ascii->constData(), int(ascii->size())) != 1) {
+            ASN1_IA5STRING_free(ia5);
+            return opensslError(u"building a DNS subject alternative name failed"_s);
+        }
+        GENERAL_NAME_set0_value(name.get(), GEN_DNS, ia5);
+        if (sk_GENERAL_NAME_push(names.get(), name.get()) == 0)
+            return opensslError(u"building the subject alternative names failed"_s);
+        name.release();   // now owned by `names`
+    }
+    for (const QHostAddress &address : addresses) {
+        QByteArray raw;
+        if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+            const quint32 v4 = address.toIPv4Address();
+            const char octets[4] = {char(v4 >> 24), char(v4 >> 16), char(v4 >> 8), char(v4)};
+            raw = QByteArray(octets, 4);
+        } else if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+            const Q_IPV6ADDR v6 = address.toIPv6Address();
+            raw = QByteArray(reinterpret_cast<const char *>(v6.c), 16);
+        } else {
+            return makeError(ErrorCode::InvalidArgument, u"invalid IP address for the certificate"_s);
+        }
+        GeneralNamePtr name(GENERAL_NAME_new());
+        ASN1_OCTET_STRING *octets = ASN1_OCTET_STRING_new();
+        if (!name || !octets || ASN1_OCTET_STRING_set(octets, reinterpret_cast<const unsigned char *>(raw.constData()), int(raw.size())) != 1) {
+            ASN1_OCTET_STRING_free(octets);
+            return opensslError(u"building an IP subject alternative name failed"_s);
+        }
+        GENERAL_NAME_set0_value(name.get(), GEN_IPADD, octets);
+        if (sk_GENERAL_NAME_push(names.get(), name.get()) == 0)
+            return opensslError(u"building the subject alternative names failed"_s);
+        name.release();
+    }
+    if (sk_GENERAL_NAME_num(names.get()) == 0)
+        return {};
+    if (X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) != 1)
+        return opensslError(u"adding the subject alternative names failed"_s);
+    return {};
+}
+
+Status setRandomSerial(X509 *cert)
+{
+    // 128 random bits (CA/Browser Forum asks for at least 64); a BIGNUM from bytes is non-negative, so the DER
+    // INTEGER is at most 17 octets, within RFC 5280's 20.
+    const QByteArray random = randomBytes(16);
+    BignumPtr bn(BN_bin2bn(reinterpret_cast<const unsigned char *>(random.constData()), int(random.size()), nullptr));
+    if (bn && BN_is_zero(bn.get()))
+        BN_set_word(bn.get(), 1);
+    Asn1IntegerPtr serial(bn ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
+    if (!serial || X509_set_serialNumber(cert, serial.get()) != 1)
+        return opensslError(u"setting the certificate serial number failed"_s);
+    return {};
+}
+
+} // namespace
+
+Result<GeneratedCertificate> generateSelfSignedCertificate(const QString &commonName, const QStringList &dnsNames,
+                                                           const QList<QHostAddress> &addresses, int validDays)
+{
+    if (commonName.isEmpty() || commonName.size() > MaxCommonNameLength)
+        return makeError(ErrorCode::InvalidArgument, u"certificate common name must be 1 to 64 characters"_s);
+    for (const QChar c : commonName) {
+        if (c.category() == QChar::Other_Control || c.isNull())
+            return makeError(ErrorCode::InvalidArgument, u"certificate common name contains control characters"_s);
+    }
+    if (validDays < 1 || validDays > MaxValidDays)
+        return makeError(ErrorCode::InvalidArgument, u"certificate validity must be 1 to 36500 days"_s);
+
+    EvpPkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    if (!key)
+        return opensslError(u"P-256 key generation failed"_s);
+
+    X509Ptr cert(X509_new());
+    if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1)
+        return opensslError(u"X509_new failed"_s);
+    if (auto ok = setRandomSerial(cert.get()); !ok)
+        return ok.error();
+
+    X509NamePtr name(X509_NAME_new());
+    const QByteArray cn = commonName.toUtf8();
+    if (!name
+        || X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1
+        || X509_set_subject_name(cert.get(), name.get()) != 1 || X509_set_issuer_name(cert.get(), name.get()) != 1)
+        return opensslError(u"setting the certificate name failed"_s);
+
+    // notBefore an hour back tolerates clocks of clients that lag a little.
+    if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600)
+        || !X509_time_adj_ex(X509_getm_notAfter(cert.get()), validDays, 0, nullptr))
+        return opensslError(u"setting the certificate validity failed"_s);
+    if (X509_set_pubkey(cert.get(), key.get()) != 1)
+        return opensslError(u"setting the certificate key failed"_s);
+
+    if (auto ok = addNamedExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE"); !ok)
+        return ok.error();
+    if (auto ok = addNamedExtension(cert.get(), NID_key_usage, "critical,digitalSignature"); !ok)
+        return ok.error();
+    if (auto ok = addNamedExtension(cert.get(), NID_ext_key_usage, "serverAuth"); !ok)
+        return ok.error();
+    if (auto ok = addNamedExtension(cert.get(), NID_subject_key_identifier, "hash"); !ok)
+        return ok.error();
+    if (auto ok = addSubjectAltNames(cert.get(), dnsNames, addresses); !ok)
+        return ok.error();
+
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
+        return opensslError(u"signing the certificate failed"_s);
+
+    BioPtr certBio(BIO_new(BIO_s_mem()));
+    if (!certBio || PEM_write_bio_X509(certBio.get(), cert.get()) != 1)
+        return opensslError(u"encoding the certificate failed"_s);
+    char *certData = nullptr;
+    const long certLength = BIO_get_mem_data(certBio.get(), &certData);
+    if (certLength <= 0 || !certData)
+        return opensslError(u"encoding the certificate failed"_s);
+
+    // The private key goes through a secure-heap memory BIO, which wipes its buffers when freed.
+    BioPtr keyBio(BIO_new(BIO_s_secmem()));
+    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key.get(), EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
+    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
+        return opensslError(u"encoding the private key failed"_s);
+    char *keyData = nullptr;
+    const long keyLength = BIO_get_mem_data(keyBio.get(), &keyData);
+    if (keyLength <= 0 || !keyData)
+        return opensslError(u"encoding the private key failed"_s);
+
+    GeneratedCertificate out;
+    out.certificatePem = QByteArray(certData, qsizetype(certLength));
+    out.privateKeyPem = SecureBuffer(QByteArrayView(keyData, qsizetype(keyLength)));
+    return out;
+}
+
+} // namespace parley::crypto

@@ -58,7 +58,8 @@ public:
     static Result<EcKey> generate();
     // Uncompressed SEC1 point (133 bytes). Rejects compressed points, points not on the curve and the identity.
     static Result<EcKey> fromPublicPoint(QByteArrayView point);
-    // DER SubjectPublicKeyInfo; rejects any curve but P-521 and invalid points.
+    // DER SubjectPublicKeyInfo; rejects any curve but P-521, explicit curve parameters (RFC 5480 allows only the
+    // named curve), trailing bytes and invalid points. A compressed point inside is accepted (RFC 5480 2.2).
     static Result<EcKey> fromPublicDer(QByteArrayView spki);
     // Big-endian private scalar (leading zeros allowed, up to 66 significant bytes); must be in [1, n-1].
     static Result<EcKey> fromPrivateScalar(QByteArrayView scalar);
@@ -66,6 +67,7 @@ public:
     bool isNull() const;
     bool hasPrivateKey() const;
     QByteArray publicPoint() const;                 // 133 bytes
+    QByteArray publicDer() const;                   // DER SubjectPublicKeyInfo, named curve, uncompressed point
     SecureBuffer privateScalar() const;             // 66 bytes, big-endian, zero-padded
 
     // ECDSA with SHA-512, DER-encoded signature.

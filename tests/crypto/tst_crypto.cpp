@@ -1,0 +1,1286 @@
+// Unit tests of libparley's crypto layer: SecureBuffer, hashes, HKDF, scrypt, AES-GCM, P-521 keys and the
+// self-signed TLS certificate. Third-party vectors for the primitives run in tst_wycheproof.
+
+#include "crypto/crypto.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QMessageAuthenticationCode>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslCertificateExtension>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QtTest>
+
+#include <cstring>
+
+using namespace parley;
+using namespace parley::crypto;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray hex(const char *text)
+{
+    return QByteArray::fromHex(QByteArray(text));
+}
+
+QByteArray repeated(char c, qsizetype n)
+{
+    return QByteArray(n, c);
+}
+
+// P-521 domain values (FIPS 186-4 D.1.2.5), big-endian, 66 bytes each.
+const QByteArray P521Gx = hex("00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66");
+const QByteArray P521Gy = hex("011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650");
+const QByteArray P521N = hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409");
+const QByteArray P521P = hex("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+const QByteArray P521A = hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc");
+const QByteArray P521B = hex("0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00");
+
+// Big-endian addition of a small number, for n + 1 and the like.
+QByteArray plus(QByteArray value, int addend)
+{
+    int carry = addend;
+    for (qsizetype i = value.size() - 1; i >= 0 && carry != 0; --i) {
+        const int sum = static_cast<unsigned char>(value[i]) + carry;
+        value[i] = char(sum & 0xff);
+        carry = sum >> 8;
+    }
+    return value;
+}
+
+QByteArray minus(QByteArray value, int subtrahend)
+{
+    int borrow = subtrahend;
+    for (qsizetype i = value.size() - 1; i >= 0 && borrow != 0; --i) {
+        int diff = static_cast<unsigned char>(value[i]) - borrow;
+        borrow = 0;
+        while (diff < 0) {
+            diff += 256;
+            ++borrow;
+        }
+        value[i] = char(diff);
+    }
+    return value;
+}
+
+// p - y for p = 2^521 - 1 is y with all 521 bits flipped.
+QByteArray negateCoordinate(const QByteArray &y)
+{
+    QByteArray out = y;
+    for (qsizetype i = 0; i < out.size(); ++i)
+        out[i] = char(~static_cast<unsigned char>(out[i]) & (i == 0 ? 0x01 : 0xff));
+    return out;
+}
+
+QByteArray derLength(qsizetype length)
+{
+    if (length < 0x80)
+        return QByteArray(1, char(length));
+    QByteArray bytes;
+    for (qsizetype l = length; l > 0; l >>= 8)
+        bytes.prepend(char(l & 0xff));
+    return char(0x80 | bytes.size()) + bytes;
+}
+
+QByteArray der(unsigned char tag, const QByteArray &content)
+{
+    return char(tag) + derLength(content.size()) + content;
+}
+
+QByteArray derUnsigned(const QByteArray &bigEndian)
+{
+    QByteArray v = bigEndian;
+    while (v.size() > 1 && v[0] == 0 && !(static_cast<unsigned char>(v[1]) & 0x80))
+        v.remove(0, 1);
+    if (static_cast<unsigned char>(v[0]) & 0x80)
+        v.prepend('\0');
+    return der(0x02, v);
+}
+
+// A SubjectPublicKeyInfo with explicit (specifiedCurve) parameters spelling out P-521.
+QByteArray explicitP521Spki(const QByteArray &point, int cofactor)
+{
+    const QByteArray idEcPublicKey = hex("06072a8648ce3d0201");
+    const QByteArray primeField = hex("06072a8648ce3d0101");
+    const QByteArray fieldId = der(0x30, primeField + derUnsigned(P521P));
+    const QByteArray curve = der(0x30, der(0x04, P521A) + der(0x04, P521B));
+    const QByteArray generator = der(0x04, '\x04' + P521Gx + P521Gy);
+    const QByteArray parameters = der(0x30, derUnsigned(hex("01")) + fieldId + curve + generator + derUnsigned(P521N)
+                                                + derUnsigned(QByteArray(1, char(cofactor))));
+    const QByteArray algorithm = der(0x30, idEcPublicKey + parameters);
+    return der(0x30, algorithm + der(0x03, '\0' + point));
+}
+
+// HKDF (RFC 5869) written out with Qt's HMAC, as an independent reference.
+QByteArray referenceHkdfSha512(const QByteArray &ikm, const QByteArray &salt, const QByteArray &info, int length)
+{
+    const QByteArray key = salt.isEmpty() ? QByteArray(64, '\0') : salt;
+    const QByteArray prk = QMessageAuthenticationCode::hash(ikm, key, QCryptographicHash::Sha512);
+    QByteArray okm;
+    QByteArray t;
+    for (int i = 1; okm.size() < length; ++i) {
+        t = QMessageAuthenticationCode::hash(t + info + char(i), prk, QCryptographicHash::Sha512);
+        okm += t;
+    }
+    return okm.left(length);
+}
+
+EcKey mustGenerate()
+{
+    auto key = EcKey::generate();
+    if (!key)
+        qFatal("P-521 key generation failed: %s", qPrintable(key.error().message));
+    return key.value();
+}
+
+} // namespace
+
+class TestCrypto : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // SecureBuffer
+    void secureBufferConstruction();
+    void secureBufferCopyIsDeep();
+    void secureBufferMoveTransfersStorage();
+    void secureBufferAssignment();
+    void secureBufferResize();
+    void secureBufferShrinkWipesTail();
+    void secureBufferEquality_data();
+    void secureBufferEquality();
+    void cleanseWipesInPlace();
+
+    // Random numbers and hashes
+    void randomBytes();
+    void hashesKnownAnswer_data();
+    void hashesKnownAnswer();
+    void hashesMatchQt();
+    void constantTimeEquals_data();
+    void constantTimeEquals();
+
+    // Key derivation
+    void hkdfKnownAnswer();
+    void hkdfMatchesReference_data();
+    void hkdfMatchesReference();
+    void hkdfRejectsLength_data();
+    void hkdfRejectsLength();
+    void scryptRfc7914_data();
+    void scryptRfc7914();
+    void scryptRejectsParameters_data();
+    void scryptRejectsParameters();
+
+    // AES-GCM
+    void gcmKnownAnswer_data();
+    void gcmKnownAnswer();
+    void gcmRoundTrip_data();
+    void gcmRoundTrip();
+    void gcmLongNonceUsesEveryByte();
+    void gcmRejectsTampering_data();
+    void gcmRejectsTampering();
+    void gcmRejectsArguments_data();
+    void gcmRejectsArguments();
+
+    // P-521 keys
+    void ecNullKey();
+    void ecGenerate();
+    void ecSignVerify();
+    void ecVerifyRejectsTampering_data();
+    void ecVerifyRejectsTampering();
+    void ecdhAgreement();
+    void ecdhRejectsBadInput();
+    void ecPointRoundTrip();
+    void ecDerRoundTrip();
+    void ecFromPublicPointRejects_data();
+    void ecFromPublicPointRejects();
+    void ecFromPublicDerRejects_data();
+    void ecFromPublicDerRejects();
+    void ecScalarRoundTrip();
+    void ecScalarKnownPoints();
+    void ecScalarRejects_data();
+    void ecScalarRejects();
+    void ecCopyAndMove();
+
+    // Self-signed certificate
+    void certificateLoadsInQt();
+    void certificateServesTls_data();
+    void certificateServesTls();
+    void certificateSerialsDiffer();
+    void certificateInternationalAndWildcardNames();
+    void certificateRejectsArguments_data();
+    void certificateRejectsArguments();
+};
+
+// ---- SecureBuffer ----
+
+void TestCrypto::secureBufferConstruction()
+{
+    const SecureBuffer empty;
+    QVERIFY(empty.isEmpty());
+    QCOMPARE(empty.size(), std::size_t(0));
+    QVERIFY(empty.view().isEmpty());
+
+    const SecureBuffer zeros(std::size_t(40));
+    QCOMPARE(zeros.size(), std::size_t(40));
+    QCOMPARE(zeros.toByteArray(), QByteArray(40, '\0'));
+
+    const SecureBuffer copied(QByteArrayView("secret bytes"));
+    QCOMPARE(copied.size(), std::size_t(12));
+    QCOMPARE(copied.view(), QByteArrayView("secret bytes"));
+    QCOMPARE(copied.toByteArray(), QByteArray("secret bytes"));
+
+    const SecureBuffer fromEmptyView{QByteArrayView()};
+    QVERIFY(fromEmptyView.isEmpty());
+}
+
+void TestCrypto::secureBufferCopyIsDeep()
+{
+    SecureBuffer original(QByteArrayView("abcdef"));
+    SecureBuffer copy(original);
+    QVERIFY(copy == original);
+    QVERIFY(copy.data() != original.data());
+    copy.data()[0] = 'X';
+    QCOMPARE(original.view(), QByteArrayView("abcdef"));
+    QCOMPARE(copy.view(), QByteArrayView("Xbcdef"));
+}
+
+void TestCrypto::secureBufferMoveTransfersStorage()
+{
+    SecureBuffer source(QByteArrayView("key material"));
+    const unsigned char *storage = source.data();
+
+    // Moving hands over the very same block: no second, unwiped copy of the bytes comes into being.
+    SecureBuffer moved(std::move(source));
+    QCOMPARE(moved.data(), storage);
+    QCOMPARE(moved.view(), QByteArrayView("key material"));
+    QVERIFY(source.isEmpty());   // NOLINT(bugprone-use-after-move): the moved-from state is specified
+
+    SecureBuffer target(QByteArrayView("old"));
+    target = std::move(moved);
+    QCOMPARE(target.data(), storage);
+    QCOMPARE(target.view(), QByteArrayView("key material"));
+    QVERIFY(moved.isEmpty());   // NOLINT(bugprone-use-after-move)
+}
+
+void TestCrypto::secureBufferAssignment()
+{
+    SecureBuffer a(QByteArrayView("first"));
+    const SecureBuffer b(QByteArrayView("second value"));
+    a = b;
+    QCOMPARE(a.view(), QByteArrayView("second value"));
+    QVERIFY(a.data() != b.data());
+
+    SecureBuffer &alias = a;
+    a = alias;   // self-assignment keeps the contents
+    QCOMPARE(a.view(), QByteArrayView("second value"));
+    a = std::move(alias);
+    QCOMPARE(a.view(), QByteArrayView("second value"));
+
+    a.clear();
+    QVERIFY(a.isEmpty());
+    QCOMPARE(a.size(), std::size_t(0));
+}
+
+void TestCrypto::secureBufferResize()
+{
+    SecureBuffer buffer(QByteArrayView("0123456789"));
+    buffer.resize(4);
+    QCOMPARE(buffer.view(), QByteArrayView("0123"));
+    buffer.resize(8);   // regrows within the old block: new bytes are zero, never the old ones
+    QCOMPARE(buffer.toByteArray(), QByteArray("0123") + QByteArray(4, '\0'));
+    buffer.resize(1000);   // moves to a bigger block, keeping the prefix
+    QCOMPARE(buffer.size(), std::size_t(1000));
+    QCOMPARE(buffer.toByteArray().left(4), QByteArray("0123"));
+    QCOMPARE(buffer.toByteArray().mid(4), QByteArray(996, '\0'));
+    buffer.resize(0);
+    QVERIFY(buffer.isEmpty());
+}
+
+void TestCrypto::secureBufferShrinkWipesTail()
+{
+    SecureBuffer buffer(QByteArrayView("AAAAsecretsecret"));
+    const unsigned char *storage = buffer.data();
+    buffer.resize(4);
+    // Shrinking keeps the allocation; the bytes past the new end must already be zero there.
+    QCOMPARE(buffer.data(), storage);
+    for (int i = 4; i < 16; ++i)
+        QCOMPARE(int(storage[i]), 0);
+}
+
+void TestCrypto::secureBufferEquality_data()
+{
+    QTest::addColumn<QByteArray>("a");
+    QTest::addColumn<QByteArray>("b");
+    QTest::addColumn<bool>("equal");
+    QTest::newRow("both empty") << QByteArray() << QByteArray() << true;
+    QTest::newRow("same") << QByteArray("abc") << QByteArray("abc") << true;
+    QTest::newRow("last byte differs") << QByteArray("abc") << QByteArray("abd") << false;
+    QTest::newRow("first byte differs") << QByteArray("abc") << QByteArray("xbc") << false;
+    QTest::newRow("prefix") << QByteArray("abc") << QByteArray("abcd") << false;
+    QTest::newRow("empty vs one") << QByteArray() << QByteArray("a") << false;
+}
+
+void TestCrypto::secureBufferEquality()
+{
+    QFETCH(QByteArray, a);
+    QFETCH(QByteArray, b);
+    QFETCH(bool, equal);
+    QCOMPARE(SecureBuffer(a) == SecureBuffer(b), equal);
+    QCOMPARE(SecureBuffer(b) == SecureBuffer(a), equal);
+}
+
+void TestCrypto::cleanseWipesInPlace()
+{
+    QByteArray bytes("plaintext that must go");
+    const qsizetype size = bytes.size();
+    const char *storage = bytes.constData();
+    cleanse(bytes);
+    QCOMPARE(bytes.size(), size);
+    QCOMPARE(bytes.constData(), storage);
+    QCOMPARE(bytes, QByteArray(size, '\0'));
+
+    QByteArray empty;
+    cleanse(empty);
+    QVERIFY(empty.isEmpty());
+}
+
+// ---- random numbers and hashes ----
+
+void TestCrypto::randomBytes()
+{
+    const QByteArray a = crypto::randomBytes(32);
+    const QByteArray b = crypto::randomBytes(32);
+    QCOMPARE(a.size(), 32);
+    QVERIFY(a != b);
+    QVERIFY(crypto::randomBytes(0).isEmpty());
+    QVERIFY(crypto::randomBytes(-5).isEmpty());
+    QCOMPARE(crypto::randomBytes(100000).size(), 100000);
+
+    const SecureBuffer s1 = randomSecret(32);
+    const SecureBuffer s2 = randomSecret(32);
+    QCOMPARE(s1.size(), std::size_t(32));
+    QVERIFY(!(s1 == s2));
+    QVERIFY(randomSecret(0).isEmpty());
+    QVERIFY(randomSecret(-1).isEmpty());
+}
+
+void TestCrypto::hashesKnownAnswer_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QByteArray>("expected256");
+    QTest::addColumn<QByteArray>("expected512");
+    // FIPS 180-2 appendix examples.
+    QTest::newRow("empty") << QByteArray()
+        << hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        << hex("cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
+    QTest::newRow("abc") << QByteArray("abc")
+        << hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        << hex("ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+}
+
+void TestCrypto::hashesKnownAnswer()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QByteArray, expected256);
+    QFETCH(QByteArray, expected512);
+    QCOMPARE(sha256(input), expected256);
+    QCOMPARE(sha512(input), expected512);
+}
+
+void TestCrypto::hashesMatchQt()
+{
+    for (const int size : {1, 55, 56, 64, 127, 128, 129, 100000}) {
+        const QByteArray data = crypto::randomBytes(size);
+        QCOMPARE(sha256(data), QCryptographicHash::hash(data, QCryptographicHash::Sha256));
+        QCOMPARE(sha512(data), QCryptographicHash::hash(data, QCryptographicHash::Sha512));
+    }
+}
+
+void TestCrypto::constantTimeEquals_data()
+{
+    QTest::addColumn<QByteArray>("a");
+    QTest::addColumn<QByteArray>("b");
+    QTest::addColumn<bool>("equal");
+    QTest::newRow("both empty") << QByteArray() << QByteArray() << true;
+    QTest::newRow("same") << QByteArray("token") << QByteArray("token") << true;
+    QTest::newRow("differs") << QByteArray("token") << QByteArray("tokem") << false;
+    QTest::newRow("length") << QByteArray("token") << QByteArray("tokens") << false;
+    QTest::newRow("empty vs not") << QByteArray() << QByteArray("x") << false;
+}
+
+void TestCrypto::constantTimeEquals()
+{
+    QFETCH(QByteArray, a);
+    QFETCH(QByteArray, b);
+    QFETCH(bool, equal);
+    QCOMPARE(crypto::constantTimeEquals(a, b), equal);
+    QCOMPARE(crypto::constantTimeEquals(b, a), equal);
+}
+
+// ---- key derivation ----
+
+void TestCrypto::hkdfKnownAnswer()
+{
+    // RFC 5869 gives SHA-256 vectors only; this SHA-512 one is Wycheproof hkdf_sha512_test.json tcId 1.
+    const auto okm = hkdfSha512(hex("24aeff2645e3e0f5494a9a102778c43a"), QByteArray(), QByteArray(), 20);
+    QVERIFY2(okm.ok(), okm.ok() ? "" : qPrintable(okm.error().message));
+    QCOMPARE(okm->toByteArray(), hex("dd2599840b09699c6200b5cba79002b3aa75c61b"));
+}
+
+void TestCrypto::hkdfMatchesReference_data()
+{
+    QTest::addColumn<QByteArray>("ikm");
+    QTest::addColumn<QByteArray>("salt");
+    QTest::addColumn<QByteArray>("info");
+    QTest::addColumn<int>("length");
+    const QByteArray ikm = hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
+    QTest::newRow("RFC 5869 case 1 inputs") << ikm << hex("000102030405060708090a0b0c") << hex("f0f1f2f3f4f5f6f7f8f9") << 42;
+    QTest::newRow("one byte") << ikm << QByteArray("salt") << QByteArray("info") << 1;
+    QTest::newRow("one block") << ikm << QByteArray("salt") << QByteArray("info") << 64;
+    QTest::newRow("block plus one") << ikm << QByteArray("salt") << QByteArray("info") << 65;
+    QTest::newRow("empty salt and info") << ikm << QByteArray() << QByteArray() << 100;
+    QTest::newRow("empty ikm") << QByteArray() << QByteArray("salt") << QByteArray("info") << 32;
+    QTest::newRow("salt longer than a block") << ikm << repeated('s', 300) << QByteArray("info") << 44;
+    QTest::newRow("long info") << ikm << QByteArray("salt") << repeated('i', 5000) << 44;
+    QTest::newRow("maximum length") << ikm << QByteArray("salt") << QByteArray("info") << 255 * 64;
+}
+
+void TestCrypto::hkdfMatchesReference()
+{
+    QFETCH(QByteArray, ikm);
+    QFETCH(QByteArray, salt);
+    QFETCH(QByteArray, info);
+    QFETCH(int, length);
+    const auto okm = hkdfSha512(ikm, salt, info, length);
+    QVERIFY2(okm.ok(), okm.ok() ? "" : qPrintable(okm.error().message));
+    QCOMPARE(okm->size(), std::size_t(length));
+    QCOMPARE(okm->toByteArray(), referenceHkdfSha512(ikm, salt, info, length));
+}
+
+void TestCrypto::hkdfRejectsLength_data()
+{
+    QTest::addColumn<int>("length");
+    QTest::newRow("zero") << 0;
+    QTest::newRow("negative") << -1;
+    QTest::newRow("one past the maximum") << 255 * 64 + 1;
+    QTest::newRow("huge") << (1 << 30);
+}
+
+void TestCrypto::hkdfRejectsLength()
+{
+    QFETCH(int, length);
+    const auto okm = hkdfSha512("ikm", "salt", "info", length);
+    QVERIFY(!okm.ok());
+    QCOMPARE(okm.error().code, ErrorCode::InvalidArgument);
+}
+
+void TestCrypto::scryptRfc7914_data()
+{
+    QTest::addColumn<QByteArray>("passphrase");
+    QTest::addColumn<QByteArray>("salt");
+    QTest::addColumn<quint64>("n");
+    QTest::addColumn<quint32>("r");
+    QTest::addColumn<quint32>("p");
+    QTest::addColumn<QByteArray>("expected");
+    // RFC 7914 section 12.
+    QTest::newRow("empty") << QByteArray() << QByteArray() << quint64(16) << quint32(1) << quint32(1)
+        << hex("77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906");
+    QTest::newRow("password/NaCl") << QByteArray("password") << QByteArray("NaCl") << quint64(1024) << quint32(8) << quint32(16)
+        << hex("fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640");
+    QTest::newRow("pleaseletmein") << QByteArray("pleaseletmein") << QByteArray("SodiumChloride") << quint64(16384) << quint32(8) << quint32(1)
+        << hex("7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887");
+}
+
+void TestCrypto::scryptRfc7914()
+{
+    QFETCH(QByteArray, passphrase);
+    QFETCH(QByteArray, salt);
+    QFETCH(quint64, n);
+    QFETCH(quint32, r);
+    QFETCH(quint32, p);
+    QFETCH(QByteArray, expected);
+    const auto key = crypto::scrypt(passphrase, salt, ScryptParams{n, r, p}, 64);
+    QVERIFY2(key.ok(), key.ok() ? "" : qPrintable(key.error().message));
+    QCOMPARE(key->toByteArray(), expected);
+
+    // A shorter output is the prefix of the longer one.
+    const auto shorter = crypto::scrypt(passphrase, salt, ScryptParams{n, r, p}, 32);
+    QVERIFY(shorter.ok());
+    QCOMPARE(shorter->toByteArray(), expected.left(32));
+}
+
+void TestCrypto::scryptRejectsParameters_data()
+{
+    QTest::addColumn<quint64>("n");
+    QTest::addColumn<quint32>("r");
+    QTest::addColumn<quint32>("p");
+    QTest::addColumn<int>("length");
+    QTest::newRow("N zero") << quint64(0) << quint32(8) << quint32(1) << 32;
+    QTest::newRow("N one") << quint64(1) << quint32(8) << quint32(1) << 32;
+    QTest::newRow("N not a power of two") << quint64(1000) << quint32(8) << quint32(1) << 32;
+    QTest::newRow("r zero") << quint64(1024) << quint32(0) << quint32(1) << 32;
+    QTest::newRow("p zero") << quint64(1024) << quint32(8) << quint32(0) << 32;
+    QTest::newRow("N too large for r = 1") << (quint64(1) << 16) << quint32(1) << quint32(1) << 32;
+    QTest::newRow("over 1 GiB") << (quint64(1) << 20) << quint32(8) << quint32(1) << 32;
+    QTest::newRow("huge N") << (quint64(1) << 62) << quint32(8) << quint32(1) << 32;
+    QTest::newRow("huge r") << quint64(16) << quint32(0xffffffffu) << quint32(1) << 32;
+    QTest::newRow("huge p") << quint64(16) << quint32(8) << quint32(0xffffffffu) << 32;
+    QTest::newRow("length zero") << quint64(1024) << quint32(8) << quint32(1) << 0;
+    QTest::newRow("length negative") << quint64(1024) << quint32(8) << quint32(1) << -4;
+}
+
+void TestCrypto::scryptRejectsParameters()
+{
+    QFETCH(quint64, n);
+    QFETCH(quint32, r);
+    QFETCH(quint32, p);
+    QFETCH(int, length);
+    const auto key = crypto::scrypt("passphrase", "salt", ScryptParams{n, r, p}, length);
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code, ErrorCode::InvalidArgument);
+}
+
+// ---- AES-GCM ----
+
+void TestCrypto::gcmKnownAnswer_data()
+{
+    QTest::addColumn<QByteArray>("key");
+    QTest::addColumn<QByteArray>("iv");
+    QTest::addColumn<QByteArray>("plaintext");
+    QTest::addColumn<QByteArray>("aad");
+    QTest::addColumn<int>("tagSize");
+    QTest::addColumn<QByteArray>("expected");   // ciphertext || tag
+    const QByteArray k3 = hex("feffe9928665731c6d6a8f9467308308");
+    const QByteArray p3 = hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255");
+    // McGrew and Viega, "The Galois/Counter Mode of Operation", appendix B, test cases 1, 2, 3 and 6.
+    QTest::newRow("GCM spec 1: empty") << QByteArray(16, '\0') << QByteArray(12, '\0') << QByteArray() << QByteArray() << 16
+        << hex("58e2fccefa7e3061367f1d57a4e7455a");
+    QTest::newRow("GCM spec 2") << QByteArray(16, '\0') << QByteArray(12, '\0') << QByteArray(16, '\0') << QByteArray() << 16
+        << hex("0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf");
+    QTest::newRow("GCM spec 3") << k3 << hex("cafebabefacedbaddecaf888") << p3 << QByteArray() << 16
+        << hex("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091473f5985"
+               "4d5c2af327cd64a62cf35abd2ba6fab4");
+    QTest::newRow("GCM spec 6: 60-byte nonce")
+        << k3
+        << hex("9313225df88406e555909c5aff5269aa6a7a9538534f7da1e4c303d2a318a728c3c0c95156809539fcf0e2429a6b525416aedbf5a0de6a57a637b39b")
+        << p3.left(60) << hex("feedfacedeadbeeffeedfacedeadbeefabaddad2") << 16
+        << hex("8ce24998625615b603a033aca13fb894be9112a5c3a211a8ba262a3cca7e2ca701e4a9a4fba43c90ccdcb281d48c7c6fd62875d2aca417034c34aee5"
+               "619cc5aefffe0bfa462af43c1699d050");
+    // Nonces longer than the 128 bytes OpenSSL takes; expected values from a from-scratch GCM (SP 800-38D).
+    QTest::newRow("300-byte nonce") << repeated('\x01', 32) << repeated('\xab', 300)
+        << hex("00112233445566778899aabbccddeeff0011") << QByteArray("parley") << 16
+        << hex("37e68248fdd0cb12853b4e3084ea45cb7b91b320483ef4cf668136c93165da61aee4");
+    QByteArray nonce513;
+    for (int i = 0; i < 512; ++i)
+        nonce513 += char(i & 0xff);
+    nonce513 += '\x01';
+    QTest::newRow("513-byte nonce, 12-byte tag") << hex("000102030405060708090a0b0c0d0e0f") << nonce513 << QByteArray()
+        << QByteArray() << 12 << hex("16e1ecbbfbf3092c3afbcc2c");
+}
+
+void TestCrypto::gcmKnownAnswer()
+{
+    QFETCH(QByteArray, key);
+    QFETCH(QByteArray, iv);
+    QFETCH(QByteArray, plaintext);
+    QFETCH(QByteArray, aad);
+    QFETCH(int, tagSize);
+    QFETCH(QByteArray, expected);
+
+    const auto sealed = aesGcmSeal(key, iv, plaintext, aad, tagSize);
+    QVERIFY2(sealed.ok(), sealed.ok() ? "" : qPrintable(sealed.error().message));
+    QCOMPARE(sealed->toHex(), expected.toHex());
+    const auto opened = aesGcmOpen(key, iv, expected, aad, tagSize);
+    QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
+    QCOMPARE(opened->toByteArray(), plaintext);
+}
+
+void TestCrypto::gcmRoundTrip_data()
+{
+    QTest::addColumn<int>("keySize");
+    QTest::addColumn<int>("ivSize");
+    QTest::addColumn<int>("plaintextSize");
+    QTest::addColumn<int>("aadSize");
+    QTest::addColumn<int>("tagSize");
+    QTest::newRow("project default") << 32 << 12 << 1000 << 16 << 16;
+    QTest::newRow("AES-128") << 16 << 12 << 33 << 0 << 16;
+    QTest::newRow("AES-192") << 24 << 12 << 33 << 5 << 16;
+    QTest::newRow("empty plaintext") << 32 << 12 << 0 << 16 << 16;
+    QTest::newRow("empty plaintext and aad") << 32 << 12 << 0 << 0 << 16;
+    QTest::newRow("1-byte nonce") << 32 << 1 << 20 << 3 << 16;
+    QTest::newRow("16-byte nonce") << 32 << 16 << 20 << 3 << 16;
+    QTest::newRow("128-byte nonce") << 32 << 128 << 20 << 3 << 16;
+    QTest::newRow("129-byte nonce") << 32 << 129 << 20 << 3 << 16;
+    QTest::newRow("1000-byte nonce") << 16 << 1000 << 20 << 3 << 16;
+    QTest::newRow("12-byte tag") << 32 << 12 << 64 << 8 << 12;
+    QTest::newRow("4-byte tag") << 32 << 12 << 64 << 8 << 4;
+    QTest::newRow("1-byte tag") << 32 << 12 << 64 << 8 << 1;
+    QTest::newRow("1 MiB") << 32 << 12 << (1 << 20) << 100 << 16;
+}
+
+void TestCrypto::gcmRoundTrip()
+{
+    QFETCH(int, keySize);
+    QFETCH(int, ivSize);
+    QFETCH(int, plaintextSize);
+    QFETCH(int, aadSize);
+    QFETCH(int, tagSize);
+    const SecureBuffer key = randomSecret(keySize);
+    const QByteArray iv = crypto::randomBytes(ivSize);
+    const QByteArray plaintext = crypto::randomBytes(plaintextSize);
+    const QByteArray aad = crypto::randomBytes(aadSize);
+
+    const auto sealed = aesGcmSeal(key.view(), iv, plaintext, aad, tagSize);
+    QVERIFY2(sealed.ok(), sealed.ok() ? "" : qPrintable(sealed.error().message));
+    QCOMPARE(sealed->size(), plaintextSize + tagSize);
+    if (plaintextSize >= 16)
+        QVERIFY(!sealed->contains(plaintext.left(16)));
+    const auto opened = aesGcmOpen(key.view(), iv, *sealed, aad, tagSize);
+    QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
+    QCOMPARE(opened->size(), std::size_t(plaintextSize));
+    QVERIFY(opened->toByteArray() == plaintext);
+}
+
+void TestCrypto::gcmLongNonceUsesEveryByte()
+{
+    // Folded nonces must still depend on all of their bytes.
+    const QByteArray key(32, '\x42');
+    QByteArray iv(300, '\x07');
+    const auto a = aesGcmSeal(key, iv, "message", "aad");
+    iv[299] = '\x08';
+    const auto b = aesGcmSeal(key, iv, "message", "aad");
+    iv[299] = '\x07';
+    iv[0] = '\x08';
+    const auto c = aesGcmSeal(key, iv, "message", "aad");
+    const auto d = aesGcmSeal(key, iv + '\0', "message", "aad");   // a trailing zero byte changes the length block
+    QVERIFY(a.ok() && b.ok() && c.ok() && d.ok());
+    QVERIFY(*a != *b);
+    QVERIFY(*a != *c);
+    QVERIFY(*c != *d);
+}
+
+void TestCrypto::gcmRejectsTampering_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::newRow("ciphertext bit") << u"ciphertext"_s;
+    QTest::newRow("tag bit") << u"tag"_s;
+    QTest::newRow("wrong aad") << u"aad"_s;
+    QTest::newRow("missing aad") << u"noaad"_s;
+    QTest::newRow("wrong key") << u"key"_s;
+    QTest::newRow("wrong nonce") << u"iv"_s;
+    QTest::newRow("truncated") << u"truncate"_s;
+    QTest::newRow("extended") << u"extend"_s;
+    QTest::newRow("shorter than the tag") << u"short"_s;
+    QTest::newRow("other tag size") << u"tagsize"_s;
+}
+
+void TestCrypto::gcmRejectsTampering()
+{
+    QFETCH(QString, change);
+    QByteArray key(32, '\x11');
+    QByteArray iv = crypto::randomBytes(GcmNonceSize);
+    QByteArray aad("message id");
+    const auto sealed = aesGcmSeal(key, iv, "attack at dawn, bring cake", aad);
+    QVERIFY(sealed.ok());
+    QByteArray input = *sealed;
+    int tagSize = GcmTagSize;
+
+    if (change == u"ciphertext"_s)
+        input[3] = char(input[3] ^ 0x01);
+    else if (change == u"tag"_s)
+        input[input.size() - 1] = char(input[input.size() - 1] ^ 0x80);
+    else if (change == u"aad"_s)
+        aad[0] = 'M';
+    else if (change == u"noaad"_s)
+        aad.clear();
+    else if (change == u"key"_s)
+        key[31] = '\x12';
+    else if (change == u"iv"_s)
+        iv[0] = char(iv[0] ^ 0x01);
+    else if (change == u"truncate"_s)
+        input.chop(1);
+    else if (change == u"extend"_s)
+        input.append('\0');
+    else if (change == u"short"_s)
+        input = input.left(GcmTagSize - 1);
+    else if (change == u"tagsize"_s)
+        tagSize = 12;
+
+    const auto opened = aesGcmOpen(key, iv, input, aad, tagSize);
+    QVERIFY(!opened.ok());
+    QCOMPARE(opened.error().code, ErrorCode::Crypto);
+}
+
+void TestCrypto::gcmRejectsArguments_data()
+{
+    QTest::addColumn<int>("keySize");
+    QTest::addColumn<int>("ivSize");
+    QTest::addColumn<int>("tagSize");
+    QTest::newRow("empty key") << 0 << 12 << 16;
+    QTest::newRow("15-byte key") << 15 << 12 << 16;
+    QTest::newRow("33-byte key") << 33 << 12 << 16;
+    QTest::newRow("64-byte key") << 64 << 12 << 16;
+    QTest::newRow("empty nonce") << 32 << 0 << 16;
+    QTest::newRow("tag 0") << 32 << 12 << 0;
+    QTest::newRow("tag 17") << 32 << 12 << 17;
+    QTest::newRow("tag negative") << 32 << 12 << -1;
+}
+
+void TestCrypto::gcmRejectsArguments()
+{
+    QFETCH(int, keySize);
+    QFETCH(int, ivSize);
+    QFETCH(int, tagSize);
+    const QByteArray key(keySize, 'k');
+    const QByteArray iv(ivSize, 'n');
+    const auto sealed = aesGcmSeal(key, iv, "plaintext", "aad", tagSize);
+    QVERIFY(!sealed.ok());
+    QCOMPARE(sealed.error().code, ErrorCode::InvalidArgument);
+    const auto opened = aesGcmOpen(key, iv, QByteArray(40, 'c'), "aad", tagSize);
+    QVERIFY(!opened.ok());
+    QCOMPARE(opened.error().code, ErrorCode::InvalidArgument);
+}
+
+// ---- P-521 keys ----
+
+void TestCrypto::ecNullKey()
+{
+    const EcKey key;
+    QVERIFY(key.isNull());
+    QVERIFY(!key.hasPrivateKey());
+    QVERIFY(key.publicPoint().isEmpty());
+    QVERIFY(key.publicDer().isEmpty());
+    QVERIFY(key.privateScalar().isEmpty());
+    QVERIFY(!key.sign("message").ok());
+    QVERIFY(!key.verify("message", QByteArray(100, '\x30')));
+    const EcKey other = mustGenerate();
+    QVERIFY(!key.deriveShared(other).ok());
+    QVERIFY(!other.deriveShared(key).ok());
+}
+
+void TestCrypto::ecGenerate()
+{
+    const EcKey a = mustGenerate();
+    const EcKey b = mustGenerate();
+    QVERIFY(!a.isNull());
+    QVERIFY(a.hasPrivateKey());
+    QCOMPARE(a.publicPoint().size(), P521PointSize);
+    QCOMPARE(a.publicPoint().at(0), '\x04');
+    QCOMPARE(a.privateScalar().size(), std::size_t(P521ScalarSize));
+    QVERIFY(a.publicPoint() != b.publicPoint());
+    QVERIFY(!(a.privateScalar() == b.privateScalar()));
+}
+
+void TestCrypto::ecSignVerify()
+{
+    const EcKey key = mustGenerate();
+    const auto publicOnly = EcKey::fromPublicPoint(key.publicPoint());
+    QVERIFY(publicOnly.ok());
+    QVERIFY(!publicOnly->hasPrivateKey());
+
+    for (const QByteArray &message : {QByteArray(), QByteArray("hello"), crypto::randomBytes(100000)}) {
+        const auto signature = key.sign(message);
+        QVERIFY2(signature.ok(), signature.ok() ? "" : qPrintable(signature.error().message));
+        QVERIFY(signature->size() <= MaxEcdsaP521DerSize);
+        QCOMPARE(signature->at(0), '\x30');
+        QVERIFY(key.verify(message, *signature));
+        QVERIFY(publicOnly->verify(message, *signature));
+    }
+
+    // ECDSA is randomised: two signatures of one message differ, and both verify.
+    const auto s1 = key.sign("same");
+    const auto s2 = key.sign("same");
+    QVERIFY(s1.ok() && s2.ok());
+    QVERIFY(*s1 != *s2);
+    QVERIFY(key.verify("same", *s2));
+
+    const auto refused = publicOnly->sign("message");
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+}
+
+void TestCrypto::ecVerifyRejectsTampering_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::newRow("message bit") << u"message"_s;
+    QTest::newRow("last signature byte") << u"last"_s;
+    QTest::newRow("byte inside r") << u"r"_s;
+    QTest::newRow("trailing zero byte") << u"trailing"_s;
+    QTest::newRow("trailing garbage") << u"garbage"_s;
+    QTest::newRow("BER long-form length") << u"ber"_s;
+    QTest::newRow("truncated") << u"truncated"_s;
+    QTest::newRow("empty") << u"empty"_s;
+    QTest::newRow("other key") << u"otherkey"_s;
+    QTest::newRow("raw r||s instead of DER") << u"raw"_s;
+}
+
+void TestCrypto::ecVerifyRejectsTampering()
+{
+    QFETCH(QString, change);
+    const EcKey key = mustGenerate();
+    QByteArray message("transfer 100 to alice");
+    const auto signed_ = key.sign(message);
+    QVERIFY(signed_.ok());
+    QByteArray signature = *signed_;
+    EcKey verifier = key;
+
+    if (change == u"message"_s) {
+        message[0] = char(message[0] ^ 0x01);
+    } else if (change == u"last"_s) {
+        signature[signature.size() - 1] = char(signature[signature.size() - 1] ^ 0x01);
+    } else if (change == u"r"_s) {
+        signature[10] = char(signature[10] ^ 0x40);
+    } else if (change == u"trailing"_s) {
+        signature.append('\0');
+    } else if (change == u"garbage"_s) {
+        signature.append("\x05\x00", 2);
+    } else if (change == u"ber"_s) {
+        // Re-encode the outer SEQUENCE length with one more length octet than DER allows.
+        if (static_cast<unsigned char>(signature[1]) == 0x81)
+            signature = QByteArray("\x30\x82\x00", 3) + signature.mid(2);
+        else
+            signature = QByteArray("\x30\x81", 2) + signature.mid(1);
+    } else if (change == u"truncated"_s) {
+        signature.chop(1);
+    } else if (change == u"empty"_s) {
+        signature.clear();
+    } else if (change == u"otherkey"_s) {
+        verifier = mustGenerate();
+    } else if (change == u"raw"_s) {
+        signature = crypto::randomBytes(132);
+    }
+    QVERIFY(!verifier.verify(message, signature));
+    // The untouched pair still verifies afterwards (no state is left behind by the failure).
+    QVERIFY(key.verify("transfer 100 to alice", *signed_));
+}
+
+void TestCrypto::ecdhAgreement()
+{
+    const EcKey alice = mustGenerate();
+    const EcKey bob = mustGenerate();
+    const auto ab = alice.deriveShared(bob);
+    const auto ba = bob.deriveShared(alice);
+    QVERIFY(ab.ok() && ba.ok());
+    QCOMPARE(ab->size(), std::size_t(P521SharedSize));
+    QVERIFY(*ab == *ba);
+
+    // Against public-only copies of the peers, as a real exchange has them.
+    const auto bobPublic = EcKey::fromPublicPoint(bob.publicPoint());
+    const auto alicePublic = EcKey::fromPublicDer(alice.publicDer());
+    QVERIFY(bobPublic.ok() && alicePublic.ok());
+    const auto viaPoint = alice.deriveShared(*bobPublic);
+    const auto viaDer = bob.deriveShared(*alicePublic);
+    QVERIFY(viaPoint.ok() && viaDer.ok());
+    QVERIFY(*viaPoint == *ab);
+    QVERIFY(*viaDer == *ab);
+
+    const EcKey carol = mustGenerate();
+    const auto ac = alice.deriveShared(carol);
+    QVERIFY(ac.ok());
+    QVERIFY(!(*ac == *ab));
+}
+
+void TestCrypto::ecdhRejectsBadInput()
+{
+    const EcKey alice = mustGenerate();
+    const auto publicOnly = EcKey::fromPublicPoint(alice.publicPoint());
+    QVERIFY(publicOnly.ok());
+    const auto noPrivate = publicOnly->deriveShared(alice);
+    QVERIFY(!noPrivate.ok());
+    QCOMPARE(noPrivate.error().code, ErrorCode::InvalidArgument);
+    const auto noPeer = alice.deriveShared(EcKey());
+    QVERIFY(!noPeer.ok());
+    QCOMPARE(noPeer.error().code, ErrorCode::InvalidArgument);
+}
+
+void TestCrypto::ecPointRoundTrip()
+{
+    const EcKey key = mustGenerate();
+    const auto imported = EcKey::fromPublicPoint(key.publicPoint());
+    QVERIFY2(imported.ok(), imported.ok() ? "" : qPrintable(imported.error().message));
+    QCOMPARE(imported->publicPoint(), key.publicPoint());
+    QVERIFY(imported->privateScalar().isEmpty());
+    const auto signature = key.sign("roundtrip");
+    QVERIFY(signature.ok());
+    QVERIFY(imported->verify("roundtrip", *signature));
+}
+
+void TestCrypto::ecDerRoundTrip()
+{
+    const EcKey key = mustGenerate();
+    const QByteArray spki = key.publicDer();
+    QCOMPARE(spki.size(), 158);
+    QVERIFY(spki.endsWith(key.publicPoint()));
+    const auto imported = EcKey::fromPublicDer(spki);
+    QVERIFY2(imported.ok(), imported.ok() ? "" : qPrintable(imported.error().message));
+    QCOMPARE(imported->publicPoint(), key.publicPoint());
+    QCOMPARE(imported->publicDer(), spki);
+
+    // Qt reads the same encoding as an EC public key.
+    const QSslKey qtKey(spki, QSsl::Ec, QSsl::Der, QSsl::PublicKey);
+    QVERIFY(!qtKey.isNull());
+    QCOMPARE(qtKey.length(), 521);
+
+    // A compressed point inside a SubjectPublicKeyInfo is allowed by RFC 5480 and decodes to the same key.
+    const QByteArray point = key.publicPoint();
+    const char prefix = (static_cast<unsigned char>(point.back()) & 1) ? '\x03' : '\x02';
+    const QByteArray compressed = prefix + point.mid(1, P521ScalarSize);
+    const QByteArray compressedDer = der(0x30, hex("301006072a8648ce3d020106052b81040023") + der(0x03, '\0' + compressed));
+    const auto fromCompressed = EcKey::fromPublicDer(compressedDer);
+    QVERIFY2(fromCompressed.ok(), fromCompressed.ok() ? "" : qPrintable(fromCompressed.error().message));
+    QCOMPARE(fromCompressed->publicPoint(), point);
+}
+
+void TestCrypto::ecFromPublicPointRejects_data()
+{
+    QTest::addColumn<QByteArray>("point");
+    const QByteArray good = mustGenerate().publicPoint();
+    const QByteArray x = good.mid(1, P521ScalarSize);
+    const QByteArray y = good.mid(1 + P521ScalarSize);
+
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("identity, SEC1 single zero") << QByteArray(1, '\0');
+    QTest::newRow("all zero") << QByteArray(P521PointSize, '\0');
+    QTest::newRow("(0, 0) uncompressed") << '\x04' + QByteArray(2 * P521ScalarSize, '\0');
+    QTest::newRow("truncated") << good.left(P521PointSize - 1);
+    QTest::newRow("extra byte") << good + '\0';
+    QTest::newRow("compressed 02") << '\x02' + x;
+    QTest::newRow("compressed 03") << '\x03' + x;
+    QTest::newRow("133 bytes tagged 02") << '\x02' + x + y;
+    QTest::newRow("hybrid 06") << '\x06' + x + y;
+    QTest::newRow("hybrid 07") << '\x07' + x + y;
+    QTest::newRow("off curve: y + 1") << '\x04' + x + plus(y, 1);
+    QTest::newRow("off curve: x + 1") << '\x04' + plus(x, 1) + y;
+    QTest::newRow("x = p") << '\x04' + P521P + y;
+    QTest::newRow("y + p (non-canonical)") << '\x04' + x + QByteArray(P521ScalarSize, '\xff');
+    QTest::newRow("all ones") << QByteArray(P521PointSize, '\xff');
+    QTest::newRow("P-256 point") << QByteArray(65, '\x04');
+}
+
+void TestCrypto::ecFromPublicPointRejects()
+{
+    QFETCH(QByteArray, point);
+    const auto key = EcKey::fromPublicPoint(point);
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code, ErrorCode::Crypto);
+}
+
+void TestCrypto::ecFromPublicDerRejects_data()
+{
+    QTest::addColumn<QByteArray>("spki");
+    const EcKey key = mustGenerate();
+    const QByteArray good = key.publicDer();
+    const QByteArray point = key.publicPoint();
+    const QByteArray algorithm = hex("301006072a8648ce3d020106052b81040023");
+
+    const auto certificate = generateSelfSignedCertificate(u"p256"_s, {u"localhost"_s}, {}, 1);
+    QVERIFY(certificate.ok());
+    const QByteArray p256Spki = QSslCertificate(certificate->certificatePem, QSsl::Pem).publicKey().toDer();
+    QVERIFY(!p256Spki.isEmpty());
+
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("garbage") << QByteArray("not a key at all");
+    QTest::newRow("raw point") << point;
+    QTest::newRow("trailing byte") << good + '\0';
+    QTest::newRow("truncated") << good.left(good.size() - 1);
+    QTest::newRow("P-256 key") << p256Spki;
+    QTest::newRow("off-curve point") << der(0x30, algorithm + der(0x03, '\0' + point.left(P521PointSize - 1) + char(point.back() ^ 1)));
+    QTest::newRow("identity") << der(0x30, algorithm + der(0x03, QByteArray(2, '\0')));
+    QTest::newRow("secp384r1 OID with P-521 point")
+        << der(0x30, hex("301006072a8648ce3d020106052b81040022") + der(0x03, '\0' + point));
+    QTest::newRow("explicit P-521 parameters") << explicitP521Spki(point, 1);
+    QTest::newRow("explicit parameters, cofactor 2") << explicitP521Spki(point, 2);
+}
+
+void TestCrypto::ecFromPublicDerRejects()
+{
+    QFETCH(QByteArray, spki);
+    const auto key = EcKey::fromPublicDer(spki);
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code, ErrorCode::Crypto);
+}
+
+void TestCrypto::ecScalarRoundTrip()
+{
+    const EcKey key = mustGenerate();
+    const SecureBuffer scalar = key.privateScalar();
+    const auto imported = EcKey::fromPrivateScalar(scalar.view());
+    QVERIFY2(imported.ok(), imported.ok() ? "" : qPrintable(imported.error().message));
+    QVERIFY(imported->hasPrivateKey());
+    QCOMPARE(imported->publicPoint(), key.publicPoint());
+    QVERIFY(imported->privateScalar() == scalar);
+
+    // The imported key is fully usable: it signs for the original's public key and agrees on ECDH.
+    const auto signature = imported->sign("imported");
+    QVERIFY(signature.ok());
+    QVERIFY(key.verify("imported", *signature));
+    const EcKey peer = mustGenerate();
+    const auto s1 = imported->deriveShared(peer);
+    const auto s2 = peer.deriveShared(key);
+    QVERIFY(s1.ok() && s2.ok());
+    QVERIFY(*s1 == *s2);
+
+    // Leading zeros are allowed, in front of 66 bytes or in place of them.
+    QByteArray padded(1, '\0');
+    padded += scalar.toByteArray();
+    const auto fromPadded = EcKey::fromPrivateScalar(padded);
+    QVERIFY(fromPadded.ok());
+    QCOMPARE(fromPadded->publicPoint(), key.publicPoint());
+}
+
+void TestCrypto::ecScalarKnownPoints()
+{
+    // 1 * G = G.
+    const auto one = EcKey::fromPrivateScalar(QByteArray(1, '\x01'));
+    QVERIFY2(one.ok(), one.ok() ? "" : qPrintable(one.error().message));
+    QCOMPARE(one->publicPoint(), '\x04' + P521Gx + P521Gy);
+    const auto onePadded = EcKey::fromPrivateScalar(QByteArray(P521ScalarSize - 1, '\0') + '\x01');
+    QVERIFY(onePadded.ok());
+    QCOMPARE(onePadded->publicPoint(), one->publicPoint());
+    QCOMPARE(one->privateScalar().toByteArray(), QByteArray(P521ScalarSize - 1, '\0') + '\x01');
+
+    // (n - 1) * G = -G = (Gx, p - Gy): the largest valid scalar.
+    const auto minusOne = EcKey::fromPrivateScalar(minus(P521N, 1));
+    QVERIFY2(minusOne.ok(), minusOne.ok() ? "" : qPrintable(minusOne.error().message));
+    QCOMPARE(minusOne->publicPoint(), '\x04' + P521Gx + negateCoordinate(P521Gy));
+
+    // 1 and n - 1 agree on ECDH with each other's public key as the protocol needs: x(G * (n-1)) = x(G).
+    const auto shared = one->deriveShared(*minusOne);
+    QVERIFY(shared.ok());
+    QCOMPARE(shared->toByteArray(), P521Gx);
+}
+
+void TestCrypto::ecScalarRejects_data()
+{
+    QTest::addColumn<QByteArray>("scalar");
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("zero, one byte") << QByteArray(1, '\0');
+    QTest::newRow("zero, 66 bytes") << QByteArray(P521ScalarSize, '\0');
+    QTest::newRow("zero, 80 bytes") << QByteArray(80, '\0');
+    QTest::newRow("n") << P521N;
+    QTest::newRow("n + 1") << plus(P521N, 1);
+    QTest::newRow("all ones, 66 bytes") << QByteArray(P521ScalarSize, '\xff');
+    QTest::newRow("67 significant bytes") << '\x01' + QByteArray(P521ScalarSize, '\0');
+    QTest::newRow("n with a leading zero") << '\0' + P521N;
+    QTest::newRow("200 bytes") << QByteArray(200, '\x01');
+}
+
+void TestCrypto::ecScalarRejects()
+{
+    QFETCH(QByteArray, scalar);
+    const auto key = EcKey::fromPrivateScalar(scalar);
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code, ErrorCode::Crypto);
+}
+
+void TestCrypto::ecCopyAndMove()
+{
+    EcKey original = mustGenerate();
+    const QByteArray point = original.publicPoint();
+    EcKey copy = original;
+    QCOMPARE(copy.publicPoint(), point);
+    QVERIFY(copy.hasPrivateKey());
+
+    EcKey moved = std::move(original);
+    QVERIFY(original.isNull());   // NOLINT(bugprone-use-after-move): the moved-from state is specified
+    QCOMPARE(moved.publicPoint(), point);
+
+    EcKey assigned;
+    assigned = copy;
+    QCOMPARE(assigned.publicPoint(), point);
+    assigned = std::move(moved);
+    QCOMPARE(assigned.publicPoint(), point);
+    const auto signature = assigned.sign("still works");
+    QVERIFY(signature.ok());
+    QVERIFY(copy.verify("still works", *signature));
+}
+
+// ---- self-signed certificate ----
+
+void TestCrypto::certificateLoadsInQt()
+{
+    const QDateTime before = QDateTime::currentDateTimeUtc();
+    const auto generated = generateSelfSignedCertificate(u"parley.test"_s, {u"localhost"_s, u"parley.example"_s},
+                                                         {QHostAddress(u"127.0.0.1"_s), QHostAddress(u"::1"_s)}, 30);
+    QVERIFY2(generated.ok(), generated.ok() ? "" : qPrintable(generated.error().message));
+    QVERIFY(generated->certificatePem.startsWith("-----BEGIN CERTIFICATE-----"));
+    QVERIFY(generated->privateKeyPem.toByteArray().startsWith("-----BEGIN PRIVATE KEY-----"));   // PKCS#8
+
+    const QSslCertificate certificate(generated->certificatePem, QSsl::Pem);
+    QVERIFY(!certificate.isNull());
+    // Qt's isSelfSigned() also demands keyCertSign, which a leaf limited to digitalSignature rightly lacks; that the
+    // certificate verifies against itself is shown by the handshake in certificateServesTls().
+    QCOMPARE(certificate.version(), QByteArray("3"));
+    QCOMPARE(certificate.subjectInfo(QSslCertificate::CommonName), QStringList{u"parley.test"_s});
+    QCOMPARE(certificate.issuerInfo(QSslCertificate::CommonName), QStringList{u"parley.test"_s});
+    QCOMPARE(certificate.publicKey().algorithm(), QSsl::Ec);
+    QCOMPARE(certificate.publicKey().length(), 256);
+    QCOMPARE(certificate.serialNumber().count(':') + 1 >= 16, true);
+
+    const auto names = certificate.subjectAlternativeNames();
+    QCOMPARE(names.values(QSsl::DnsEntry).size(), 2);
+    QVERIFY(names.values(QSsl::DnsEntry).contains(u"localhost"_s));
+    QVERIFY(names.values(QSsl::DnsEntry).contains(u"parley.example"_s));
+    QCOMPARE(names.values(QSsl::IpAddressEntry).size(), 2);
+    QVERIFY(names.values(QSsl::IpAddressEntry).contains(u"127.0.0.1"_s));
+    QVERIFY(names.values(QSsl::IpAddressEntry).contains(u"0:0:0:0:0:0:0:1"_s)
+            || names.values(QSsl::IpAddressEntry).contains(u"::1"_s));
+
+    // Validity: an hour back from the moment of creation, validDays ahead (a minute of slack either way).
+    const QDateTime after = QDateTime::currentDateTimeUtc();
+    QVERIFY(certificate.effectiveDate() >= before.addSecs(-3600 - 60));
+    QVERIFY(certificate.effectiveDate() <= after.addSecs(-3600 + 60));
+    QVERIFY(certificate.expiryDate() >= before.addDays(30).addSecs(-60));
+    QVERIFY(certificate.expiryDate() <= after.addDays(30).addSecs(60));
+
+    QHash<QString, QSslCertificateExtension> extensions;
+    const auto extensionList = certificate.extensions();
+    for (const QSslCertificateExtension &extension : extensionList)
+        extensions.insert(extension.name(), extension);
+    QVERIFY(extensions.contains(u"basicConstraints"_s));
+    QVERIFY(extensions.value(u"basicConstraints"_s).isCritical());
+    QCOMPARE(extensions.value(u"basicConstraints"_s).value().toMap().value(u"ca"_s).toBool(), false);
+    QVERIFY(extensions.contains(u"keyUsage"_s));
+    QVERIFY(extensions.value(u"keyUsage"_s).isCritical());
+    QVERIFY(extensions.value(u"keyUsage"_s).value().toString().contains(u"Digital Signature"_s)
+            || extensions.value(u"keyUsage"_s).value().toStringList().contains(u"Digital Signature"_s));
+    QVERIFY(extensions.contains(u"extendedKeyUsage"_s));
+    QVERIFY(!extensions.value(u"extendedKeyUsage"_s).isCritical());
+    QVERIFY(extensions.value(u"extendedKeyUsage"_s).value().toString().contains(u"TLS Web Server Authentication"_s)
+            || extensions.value(u"extendedKeyUsage"_s).value().toStringList().contains(u"TLS Web Server Authentication"_s));
+    QVERIFY(extensions.contains(u"subjectKeyIdentifier"_s));
+    QVERIFY(extensions.contains(u"subjectAltName"_s));
+
+    const QSslKey key(generated->privateKeyPem.toByteArray(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    QVERIFY(!key.isNull());
+    QCOMPARE(key.algorithm(), QSsl::Ec);
+    QCOMPARE(key.type(), QSsl::PrivateKey);
+    QCOMPARE(key.length(), 256);
+}
+
+void TestCrypto::certificateServesTls_data()
+{
+    QTest::addColumn<QString>("peerName");
+    QTest::addColumn<bool>("matches");
+    QTest::newRow("DNS name localhost") << u"localhost"_s << true;
+    QTest::newRow("second DNS name") << u"parley.example"_s << true;
+    QTest::newRow("IP address") << u"127.0.0.1"_s << true;
+    QTest::newRow("name not in the certificate") << u"other.example"_s << false;
+}
+
+void TestCrypto::certificateServesTls()
+{
+    QFETCH(QString, peerName);
+    QFETCH(bool, matches);
+    QVERIFY2(QSslSocket::supportsSsl(), "Qt has no TLS backend");
+
+    const auto generated = generateSelfSignedCertificate(u"parley.test"_s, {u"localhost"_s, u"parley.example"_s},
+                                                         {QHostAddress(QHostAddress::LocalHost)}, 2);
+    QVERIFY(generated.ok());
+    const QSslCertificate certificate(generated->certificatePem, QSsl::Pem);
+    const QSslKey key(generated->privateKeyPem.toByteArray(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    QVERIFY(!certificate.isNull() && !key.isNull());
+
+    QSslServer server;
+    QSslConfiguration serverConfig = QSslConfiguration::defaultConfiguration();
+    serverConfig.setLocalCertificate(certificate);
+    serverConfig.setPrivateKey(key);
+    serverConfig.setPeerVerifyMode(QSslSocket::VerifyNone);
+    server.setSslConfiguration(serverConfig);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+
+    QSslSocket client;
+    QSslConfiguration clientConfig = QSslConfiguration::defaultConfiguration();
+    clientConfig.setCaCertificates({certificate});
+    clientConfig.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    client.setSslConfiguration(clientConfig);
+    QSignalSpy encrypted(&client, &QSslSocket::encrypted);
+    QSignalSpy sslErrors(&client, &QSslSocket::sslErrors);
+    client.connectToHostEncrypted(u"127.0.0.1"_s, server.serverPort(), peerName);
+
+    if (matches) {
+        QVERIFY2(encrypted.wait(10000),
+                 qPrintable(u"handshake failed: "_s + client.errorString()));
+        QVERIFY(client.sslHandshakeErrors().isEmpty());
+        QCOMPARE(client.peerCertificate(), certificate);
+        QTRY_VERIFY_WITH_TIMEOUT(server.hasPendingConnections(), 10000);
+        std::unique_ptr<QTcpSocket> accepted(server.nextPendingConnection());
+        QVERIFY(accepted);
+        client.write("ping");
+        QTRY_COMPARE_WITH_TIMEOUT(accepted->bytesAvailable(), qint64(4), 10000);
+        QCOMPARE(accepted->readAll(), QByteArray("ping"));
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(!sslErrors.isEmpty(), 10000);
+        const auto errors = sslErrors.first().first().value<QList<QSslError>>();
+        bool mismatch = false;
+        for (const QSslError &error : errors)
+            mismatch = mismatch || error.error() == QSslError::HostNameMismatch;
+        QVERIFY(mismatch);
+        QVERIFY(encrypted.isEmpty());
+    }
+}
+
+void TestCrypto::certificateSerialsDiffer()
+{
+    const auto a = generateSelfSignedCertificate(u"a"_s, {}, {}, 1);
+    const auto b = generateSelfSignedCertificate(u"a"_s, {}, {}, 1);
+    QVERIFY(a.ok() && b.ok());
+    const QSslCertificate ca(a->certificatePem, QSsl::Pem);
+    const QSslCertificate cb(b->certificatePem, QSsl::Pem);
+    QVERIFY(!ca.isNull() && !cb.isNull());
+    QVERIFY(ca.serialNumber() != cb.serialNumber());
+    QVERIFY(ca.subjectAlternativeNames().isEmpty());
+    QVERIFY(!(a->privateKeyPem == b->privateKeyPem));
+}
+
+void TestCrypto::certificateInternationalAndWildcardNames()
+{
+    const auto generated = generateSelfSignedCertificate(u"b\u00fccher"_s, {u"b\u00fccher.example"_s, u"*.parley.example"_s}, {}, 1);
+    QVERIFY2(generated.ok(), generated.ok() ? "" : qPrintable(generated.error().message));
+    const QSslCertificate certificate(generated->certificatePem, QSsl::Pem);
+    QCOMPARE(certificate.subjectInfo(QSslCertificate::CommonName), QStringList{u"b\u00fccher"_s});
+    const QStringList dns = certificate.subjectAlternativeNames().values(QSsl::DnsEntry);
+    QVERIFY(dns.contains(u"xn--bcher-kva.example"_s));
+    QVERIFY(dns.contains(u"*.parley.example"_s));
+}
+
+void TestCrypto::certificateRejectsArguments_data()
+{
+    QTest::addColumn<QString>("commonName");
+    QTest::addColumn<QStringList>("dnsNames");
+    QTest::addColumn<QList<QHostAddress>>("addresses");
+    QTest::addColumn<int>("validDays");
+    const QStringList dns{u"localhost"_s};
+    const QList<QHostAddress> ips{QHostAddress(QHostAddress::LocalHost)};
+    QTest::newRow("empty common name") << QString() << dns << ips << 30;
+    QTest::newRow("common name over 64") << QString(65, u'c') << dns << ips << 30;
+    QTest::newRow("control character in common name") << u"a\nb"_s << dns << ips << 30;
+    QTest::newRow("NUL in common name") << QString(u"a\0b"_s) << dns << ips << 30;
+    QTest::newRow("zero days") << u"cn"_s << dns << ips << 0;
+    QTest::newRow("negative days") << u"cn"_s << dns << ips << -1;
+    QTest::newRow("over a century") << u"cn"_s << dns << ips << 36501;
+    QTest::newRow("empty DNS name") << u"cn"_s << QStringList{QString()} << ips << 30;
+    QTest::newRow("DNS name with a space") << u"cn"_s << QStringList{u"bad name"_s} << ips << 30;
+    QTest::newRow("DNS name with a comma") << u"cn"_s << QStringList{u"a.example,IP:1.2.3.4"_s} << ips << 30;
+    QTest::newRow("DNS name with empty label") << u"cn"_s << QStringList{u"a..example"_s} << ips << 30;
+    QTest::newRow("null address") << u"cn"_s << dns << QList<QHostAddress>{QHostAddress()} << 30;
+}
+
+void TestCrypto::certificateRejectsArguments()
+{
+    QFETCH(QString, commonName);
+    QFETCH(QStringList, dnsNames);
+    QFETCH(QList<QHostAddress>, addresses);
+    QFETCH(int, validDays);
+    const auto generated = generateSelfSignedCertificate(commonName, dnsNames, addresses, validDays);
+    QVERIFY(!generated.ok());
+    QCOMPARE(generated.error().code, ErrorCode::InvalidArgument);
+}
+
+QTEST_GUILESS_MAIN(TestCrypto)
+#include "tst_crypto.moc"
