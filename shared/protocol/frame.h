@@ -24,7 +24,8 @@ constexpr int MaxKeyEntries = 10000;
 constexpr int MaxPrekeysPerUpload = 200;
 constexpr qsizetype MaxRecoveryBytes = 64 * 1024;
 constexpr int MaxAcksPerFrame = 1000;
-constexpr int MaxNestingDepth = 8;
+constexpr int MaxNestingDepth = 8;                         // the top-level map is level 1
+constexpr qsizetype MaxErrorMessageBytes = 1024;          // `msg` of an `error` frame
 constexpr quint64 MaxRequestId = (quint64(1) << 53);
 
 enum class Direction { ClientToServer, ServerToClient };
@@ -53,8 +54,8 @@ struct PARLEY_EXPORT Frame {
 
 struct FrameError {
     WireError code = WireError::BadFrame;
-    QString message;     // for people; names the offending field for BadField
-    quint64 id = 0;      // the request id, when it could be read
+    QString message;     // for people; names the offending field for BadField ("keys[3].eph: expected 133 bytes")
+    quint64 id = 0;      // the request id, when it could be read (never for TooLarge: an oversize frame is not parsed)
 };
 
 using DecodeResult = std::variant<Frame, FrameError>;
@@ -67,12 +68,14 @@ PARLEY_EXPORT DecodeResult decode(QByteArrayView data, Direction direction);
 // Encodes a frame (t, id when non-zero, then fields). Does not validate; tests validate with decode().
 PARLEY_EXPORT QByteArray encode(const Frame &frame);
 
-// Builds an `error` frame.
+// Builds an `error` frame; `message` is cut to MaxErrorMessageBytes of UTF-8.
 PARLEY_EXPORT Frame errorFrame(WireError code, const QString &message, quint64 id = 0);
 
 // Whether `type` is a defined frame type for the direction (the server's dispatch table is checked against it).
 PARLEY_EXPORT QStringList frameTypes(Direction direction);
-// Types of client requests that must carry an `id` (every client type except "ack").
+// Types of client requests that must carry an `id` (every client type except "ack"), and the server replies that
+// echo it (every server type but "hello", "msg", "synced" and "refill", which carry none, and "error", where it is
+// optional).
 PARLEY_EXPORT bool requiresId(const QString &type);
 
 // User names: 1..64 bytes of [a-z0-9._-], first character a letter or digit.

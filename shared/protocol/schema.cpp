@@ -1,0 +1,247 @@
+#include "protocol/schema.h"
+
+#include "protocol/wireerror.h"
+
+#include <QString>
+
+#include <iterator>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::protocol::schema {
+
+namespace {
+
+bool isUserNameUtf8(QByteArrayView name)
+{
+    if (name.isEmpty() || name.size() > 64)
+        return false;
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+            return false;
+    }
+    return true;
+}
+
+bool isErrorCodeUtf8(QByteArrayView code)
+{
+    return wireErrorFromName(QString::fromLatin1(code)).has_value();
+}
+
+// ---- building blocks -------------------------------------------------------------------------------------------
+
+constexpr Spec uintRange(quint64 min, quint64 max)
+{
+    Spec s{};
+    s.kind = Kind::Uint;
+    s.min = min;
+    s.max = max;
+    return s;
+}
+constexpr Spec boolean()
+{
+    Spec s{};
+    s.kind = Kind::Bool;
+    return s;
+}
+constexpr Spec bytes(quint64 min, quint64 max)
+{
+    Spec s{};
+    s.kind = Kind::Bytes;
+    s.min = min;
+    s.max = max;
+    return s;
+}
+constexpr Spec text(quint64 min, quint64 max, TextCheck check = nullptr, const char *what = nullptr)
+{
+    Spec s{};
+    s.kind = Kind::Text;
+    s.min = min;
+    s.max = max;
+    s.check = check;
+    s.checkWhat = what;
+    return s;
+}
+constexpr Spec arrayOf(const Spec &element, quint64 min, quint64 max, bool ascending = false)
+{
+    Spec s{};
+    s.kind = Kind::Array;
+    s.min = min;
+    s.max = max;
+    s.element = &element;
+    s.ascending = ascending;
+    return s;
+}
+constexpr Spec mapOf(FieldList fields)
+{
+    Spec s{};
+    s.kind = Kind::Map;
+    s.fields = fields;
+    return s;
+}
+constexpr Field optional(QLatin1StringView key, const Spec &spec) { return Field{key, spec, false}; }
+
+// ---- values shared by many frames ------------------------------------------------------------------------------
+
+constexpr quint64 Kib64 = 64 * 1024;
+
+constexpr Spec Count = uintRange(0, MaxUint);               // counters, times, sequence numbers
+constexpr Spec Version = uintRange(1, MaxUint);
+constexpr Spec DeviceNo = uintRange(1, quint64(1) << 31);
+constexpr Spec Kid = uintRange(0, 0xffffffffu);
+constexpr Spec Flag = boolean();
+constexpr Spec UserName = text(1, 64, isUserNameUtf8,
+                               "a user name (1 to 64 bytes of [a-z0-9._-], starting with a letter or digit)");
+constexpr Spec DeviceName = text(0, 64);
+constexpr Spec EnrollCode = text(1, 64);
+constexpr Spec PublicKey = bytes(133, 133);                 // uncompressed P-521 point
+constexpr Spec Signature = bytes(1, 139);                   // DER ECDSA P-521
+constexpr Spec Challenge = bytes(32, 32);
+constexpr Spec MessageId = bytes(16, 16);
+constexpr Spec KeyCommitment = bytes(32, 32);
+constexpr Spec WrappedKey = bytes(48, 48);
+constexpr Spec Payload = bytes(0, quint64(MaxPayloadBytes));
+constexpr Spec RecoveryBlob = bytes(1, quint64(MaxRecoveryBytes));
+constexpr Spec ErrorCode = text(1, 64, isErrorCodeUtf8, "one of the error codes of docs/protocol.md");
+constexpr Spec ErrorText = text(0, 1024);
+
+constexpr Spec UserNames = arrayOf(UserName, 1, MaxRecipients);
+constexpr Spec Recipients = arrayOf(UserName, 1, MaxRecipients, true);
+constexpr Spec UnknownUsers = arrayOf(UserName, 0, 1000);
+constexpr Spec DeviceNos = arrayOf(DeviceNo, 1, 1000);
+constexpr Spec Versions = arrayOf(Version, 1, 64, true);
+constexpr Spec Seqs = arrayOf(Count, 1, MaxAcksPerFrame);
+
+// Message options. Version 1 defines none, so `opts` must be an empty map; later versions list their keys here.
+constexpr Spec Options = mapOf({});
+
+// {kid, pub, sig}: a signed prekey.
+constexpr Field PrekeyFields[] = {{"kid"_L1, Kid}, {"pub"_L1, PublicKey}, {"sig"_L1, Signature}};
+constexpr Spec Prekey = mapOf(PrekeyFields);
+constexpr Spec Prekeys = arrayOf(Prekey, 0, MaxPrekeysPerUpload);
+
+// {user, device, kid, eph, wk}: the message key wrapped for one device.
+constexpr Field KeyEntryFields[] = {
+    {"user"_L1, UserName}, {"device"_L1, DeviceNo}, {"kid"_L1, Kid}, {"eph"_L1, PublicKey}, {"wk"_L1, WrappedKey},
+};
+constexpr Spec KeyEntry = mapOf(KeyEntryFields);
+constexpr Spec KeyEntries = arrayOf(KeyEntry, 1, MaxKeyEntries);
+
+// {user, device}: names one device (device_mismatch).
+constexpr Field DeviceRefFields[] = {{"user"_L1, UserName}, {"device"_L1, DeviceNo}};
+constexpr Spec DeviceRef = mapOf(DeviceRefFields);
+constexpr Spec DeviceRefs = arrayOf(DeviceRef, 0, MaxKeyEntries);
+
+// {device, pub, sig}: a device certificate.
+constexpr Field DeviceCertFields[] = {{"device"_L1, DeviceNo}, {"pub"_L1, PublicKey}, {"sig"_L1, Signature}};
+constexpr Spec DeviceCert = mapOf(DeviceCertFields);
+constexpr Spec DeviceCerts = arrayOf(DeviceCert, 0, 1000);
+
+// {user, root, devices}: one user of a device_list.
+constexpr Field DirectoryUserFields[] = {{"user"_L1, UserName}, {"root"_L1, PublicKey}, {"devices"_L1, DeviceCerts}};
+constexpr Spec DirectoryUser = mapOf(DirectoryUserFields);
+constexpr Spec DirectoryUsers = arrayOf(DirectoryUser, 0, 1000);
+
+// {device, pub, sig, pk, lr}: one device of a bundle with the prekey handed out for it.
+constexpr Field BundleDeviceFields[] = {
+    {"device"_L1, DeviceNo}, {"pub"_L1, PublicKey}, {"sig"_L1, Signature}, {"pk"_L1, Prekey}, {"lr"_L1, Flag},
+};
+constexpr Spec BundleDevice = mapOf(BundleDeviceFields);
+constexpr Spec BundleDevices = arrayOf(BundleDevice, 0, 1000);
+
+// ---- client -> server ------------------------------------------------------------------------------------------
+
+constexpr Field EnrollInfoFields[] = {{"user"_L1, UserName}, {"code"_L1, EnrollCode}};
+constexpr Field EnrollFields[] = {
+    {"user"_L1, UserName},      {"code"_L1, EnrollCode},         {"root"_L1, PublicKey},
+    {"dev"_L1, PublicKey},      {"dsig"_L1, Signature},          optional("name"_L1, DeviceName),
+    optional("recovery"_L1, RecoveryBlob),
+};
+constexpr Field LoginFields[] = {{"user"_L1, UserName}, {"device"_L1, DeviceNo}, {"sig"_L1, Signature}};
+constexpr Field PrekeysFields[] = {{"keys"_L1, Prekeys}, optional("lr"_L1, Prekey)};
+constexpr Field DevicesFields[] = {{"users"_L1, UserNames}};
+constexpr Field FetchFields[] = {{"user"_L1, UserName}, optional("devices"_L1, DeviceNos)};
+constexpr Field SendFields[] = {
+    {"mid"_L1, MessageId}, {"to"_L1, Recipients},  {"at"_L1, Count},   {"pl"_L1, Payload},
+    {"kc"_L1, KeyCommitment}, {"opts"_L1, Options}, {"sig"_L1, Signature}, {"keys"_L1, KeyEntries},
+};
+constexpr Field AckFields[] = {{"seqs"_L1, Seqs}};
+constexpr Field RecoveryPutFields[] = {{"blob"_L1, RecoveryBlob}};
+
+// ---- server -> client ------------------------------------------------------------------------------------------
+
+constexpr Field HelloFields[] = {
+    {"v"_L1, Version}, {"vs"_L1, Versions}, {"ch"_L1, Challenge}, {"time"_L1, Count}, {"max"_L1, Count},
+};
+constexpr Field EnrollInfoOkFields[] = {{"new_user"_L1, Flag}, optional("recovery"_L1, RecoveryBlob)};
+constexpr Field EnrolledFields[] = {{"device"_L1, DeviceNo}};
+constexpr Field WelcomeFields[] = {{"prekeys"_L1, Count}, {"lr"_L1, Flag}, {"queued"_L1, Count}};
+constexpr Field PrekeysOkFields[] = {{"count"_L1, Count}};
+constexpr Field DeviceListFields[] = {{"users"_L1, DirectoryUsers}, {"unknown"_L1, UnknownUsers}};
+constexpr Field BundleFields[] = {{"user"_L1, UserName}, {"root"_L1, PublicKey}, {"devices"_L1, BundleDevices}};
+constexpr Field AcceptedFields[] = {{"mid"_L1, MessageId}, {"seq"_L1, Count}};
+constexpr Field MsgFields[] = {
+    {"seq"_L1, Count},     {"from"_L1, UserName},    {"dev"_L1, DeviceNo},  {"mid"_L1, MessageId},
+    {"to"_L1, Recipients}, {"at"_L1, Count},         {"pl"_L1, Payload},    {"kc"_L1, KeyCommitment},
+    {"opts"_L1, Options},  {"sig"_L1, Signature},    {"kid"_L1, Kid},       {"eph"_L1, PublicKey},
+    {"wk"_L1, WrappedKey},
+};
+constexpr Field RefillFields[] = {{"remaining"_L1, Count}};
+constexpr Field RecoveryFields[] = {optional("blob"_L1, RecoveryBlob)};
+constexpr Field ErrorFields[] = {
+    {"code"_L1, ErrorCode},
+    {"msg"_L1, ErrorText},
+    optional("missing"_L1, DeviceRefs),
+    optional("stale"_L1, DeviceRefs),
+    optional("unknown"_L1, UnknownUsers),
+    optional("retry"_L1, Count),
+};
+
+constexpr auto C2S = Direction::ClientToServer;
+constexpr auto S2C = Direction::ServerToClient;
+
+constexpr FrameSchema Frames[] = {
+    {C2S, "enroll_info"_L1, IdRule::Required, EnrollInfoFields},
+    {C2S, "enroll"_L1, IdRule::Required, EnrollFields},
+    {C2S, "login"_L1, IdRule::Required, LoginFields},
+    {C2S, "prekeys"_L1, IdRule::Required, PrekeysFields},
+    {C2S, "devices"_L1, IdRule::Required, DevicesFields},
+    {C2S, "fetch"_L1, IdRule::Required, FetchFields},
+    {C2S, "send"_L1, IdRule::Required, SendFields},
+    {C2S, "ack"_L1, IdRule::Optional, AckFields},
+    {C2S, "recovery_put"_L1, IdRule::Required, RecoveryPutFields},
+    {C2S, "recovery_get"_L1, IdRule::Required, {}},
+
+    {S2C, "hello"_L1, IdRule::Absent, HelloFields},
+    {S2C, "enroll_info_ok"_L1, IdRule::Required, EnrollInfoOkFields},
+    {S2C, "enrolled"_L1, IdRule::Required, EnrolledFields},
+    {S2C, "welcome"_L1, IdRule::Required, WelcomeFields},
+    {S2C, "prekeys_ok"_L1, IdRule::Required, PrekeysOkFields},
+    {S2C, "device_list"_L1, IdRule::Required, DeviceListFields},
+    {S2C, "bundle"_L1, IdRule::Required, BundleFields},
+    {S2C, "accepted"_L1, IdRule::Required, AcceptedFields},
+    {S2C, "msg"_L1, IdRule::Absent, MsgFields},
+    {S2C, "synced"_L1, IdRule::Absent, {}},
+    {S2C, "refill"_L1, IdRule::Absent, RefillFields},
+    {S2C, "recovery"_L1, IdRule::Required, RecoveryFields},
+    {S2C, "ok"_L1, IdRule::Required, {}},
+    {S2C, "error"_L1, IdRule::Optional, ErrorFields},
+};
+
+} // namespace
+
+const FrameSchema *begin() { return std::begin(Frames); }
+const FrameSchema *end() { return std::end(Frames); }
+
+const FrameSchema *find(Direction direction, QByteArrayView type)
+{
+    for (const FrameSchema &f : Frames) {
+        if (f.direction == direction && QByteArrayView(f.type.data(), f.type.size()) == type)
+            return &f;
+    }
+    return nullptr;
+}
+
+} // namespace parley::protocol::schema
