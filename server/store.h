@@ -64,7 +64,34 @@ public:
     // Forgets replay records older than the cutoff.
     Result<int> purgeSeenBefore(qint64 cutoffMs);
 
+    // --- additions ---
+    // Any device by its row id, revoked ones included; NotFound when absent.
+    Result<DeviceRecord> deviceById(qint64 deviceId);
+    // Deletes every queue entry whose message expired at or before `nowMs` (and with them the messages).
+    // Returns how many messages were removed. queuePage() never returns an expired message in any case.
+    Result<int> purgeExpired(qint64 nowMs);
+    // Deletes enrollment codes that are used or expired at `nowMs`. Returns how many went.
+    Result<int> purgeEnrollCodes(qint64 nowMs);
+
+    // The normalised form of an enrollment code (upper case, no dashes or spaces, I/L read as 1 and O as 0), or
+    // an empty string when it cannot be a code this store issued.
+    static QString normaliseEnrollCode(const QString &code);
+
 private:
+    friend class Store;
+    // Opens a connection (file permissions are the caller's business) with the store's pragmas; `readOnly` adds
+    // query_only. The Db owns the connection and removes it when destroyed, in the same thread.
+    static Result<std::unique_ptr<Db>> openConnection(const QString &path, const QString &connectionName,
+                                                      int busyTimeoutMs, bool readOnly);
+    Status migrate();
+    Status beginBatch();                 // BEGIN IMMEDIATE, retried with backoff while another process writes
+    Status commitBatch();
+    void rollbackBatch();
+    Status beginOperation();             // SAVEPOINT around one write() operation
+    void endOperation(bool keep);        // RELEASE, or ROLLBACK TO + RELEASE
+    bool transactionBroken() const;      // a savepoint could not be released or rolled back
+    QString brokenReason() const;
+
     struct Private;
     const std::unique_ptr<Private> d;
 };
@@ -79,15 +106,21 @@ public:
 
     // Runs `op` on the writer thread inside the current group transaction, under its own SAVEPOINT so that a
     // failing op rolls back alone. `done` runs on `context`'s thread once the transaction is durably committed
-    // (or failed: then every op of the group gets the commit error). Dropped if `context` is gone by then.
+    // (or failed: then every op of the group gets the commit error). Dropped if `context` is gone by then (or
+    // null). `done` is never called from inside write(), not even when the store is closed (then: Unavailable).
+    // Each Db write method is atomic on its own too: an op that carries on after a failed call keeps none of it.
+    // Ops must not call writeSync() (refused with Internal) or close(); they should use the Db they are given.
     template<typename T>
     void write(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done);
 
-    // Blocks until `op` is committed: for start-up and one-shot command-line subcommands only.
+    // Blocks until `op` is committed: for start-up and one-shot command-line subcommands only. Never from an op.
     template<typename T>
     Result<T> writeSync(std::function<Result<T>(Db &)> op);
 
-    // The calling thread's read-only connection, opened on first use and closed when the thread ends.
+    // The calling thread's read-only connection, opened on first use and closed when the thread ends or the store
+    // closes (a thread with an event loop drops it as soon as it gets back to its loop). Use the reference right
+    // away; do not keep it across a return to the event loop. After close() (or when the connection cannot be
+    // opened) every method of the returned Db fails with Unavailable.
     Db &reader();
 
     // Finishes the queued writes and stops the writer thread. Later writes fail with Unavailable.
@@ -97,8 +130,15 @@ public:
 
 private:
     explicit Store(const StoreOptions &options);
+    // A job runs twice on the writer thread: first with (db, nullptr, false) inside the group transaction, then
+    // with (nullptr, commitError, true) once the group is committed (commitError null) or failed. A job refused
+    // because the store is closed only gets the second call, on the calling thread.
     using Job = std::function<void(Db *db, const Error *commitError, bool afterCommit)>;
     void enqueue(Job job);
+    Status start();
+    bool isWriterThread() const;
+    template<typename T>
+    static Result<T> runOperation(Db &db, const std::function<Result<T>(Db &)> &op);
 
     struct Private;
     const std::unique_ptr<Private> d;
