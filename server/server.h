@@ -1,0 +1,59 @@
+#pragma once
+
+#include "config.h"
+#include "core/result.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace parley::server {
+
+class DeviceDirectory;
+class Router;
+class Store;
+class Worker;
+
+// The daemon: data directory, TLS, store, the shared services and N workers, each with its own event loop and
+// its own SO_REUSEPORT listening socket on the configured address. Lives in the main thread.
+class Server : public QObject {
+    Q_OBJECT
+public:
+    explicit Server(Config config, QObject *parent = nullptr);
+    ~Server() override;
+
+    // Prepares everything and starts accepting. On failure nothing keeps running.
+    Status start();
+    // Clean shutdown: stop accepting, refuse new frames, let committed results reach their clients, close every
+    // session with 1001, let the store finish its queued writes. Emits stopped() when done. Idempotent.
+    void shutdown();
+    bool isRunning() const;
+
+    const Config &config() const;
+    quint16 port() const;             // the bound port (useful with port 0)
+    QString url() const;              // wss://ADDR:PORT/
+    QString fingerprint() const;      // SHA-256 of the serving certificate, lowercase hex
+    int workerCount() const;
+    Store *store() const;
+    Router *router() const;
+    DeviceDirectory *directory() const;
+
+    // Opens the store of a configuration (also for the command-line subcommands).
+    static Result<std::unique_ptr<Store>> openStore(const Config &config);
+
+    // The hourly housekeeping: forgets replay records older than 30 days, removes expired messages and spent
+    // enrollment codes.
+    void runMaintenance();
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void closeSessions();
+    void finishShutdown();
+
+    struct Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::server

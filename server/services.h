@@ -1,0 +1,22 @@
+#pragma once
+
+#include "config.h"
+
+namespace parley::server {
+
+class DeviceDirectory;
+class RateLimiter;
+class Router;
+class Store;
+
+// What every worker and session shares. All members are thread-safe (or, for the store, used per its rules).
+struct Services {
+    Store *store = nullptr;
+    Router *router = nullptr;
+    DeviceDirectory *directory = nullptr;
+    RateLimiter *sendLimiter = nullptr;      // per account
+    RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
+    Limits limits;
+};
+
+} // namespace parley::server

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/result.h"
+#include "records.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QWebSocketProtocol>
+
+#include <memory>
+
+class QWebSocket;
+
+namespace parley::server {
+
+class Worker;
+
+// One device connection, living in its worker's thread: greets with `hello`, enforces the authentication and
+// idle timeouts and the per-connection frame limits, decodes frames strictly and dispatches them through one
+// table of handlers (docs/protocol.md), and streams the device's queue once it has logged in.
+class Session : public QObject {
+    Q_OBJECT
+public:
+    // Takes ownership of `socket`.
+    Session(Worker *worker, QWebSocket *socket, quint64 id);
+    ~Session() override;
+
+    quint64 id() const;
+    bool isAuthenticated() const;
+
+    // The frame types the dispatch table handles (must equal protocol::frameTypes(ClientToServer)).
+    static QStringList handledTypes();
+
+    // --- called on the worker thread (by the worker, on behalf of other threads) ---
+    void deliver(const QueuedMessage &message);
+    void notifyRefill(int remaining);
+    void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
+    void abort();
+    void setDraining();
+    // The store committed (or refused) a message this session sent.
+    void sendCompleted(quint64 requestId, const QByteArray &mid, const Result<InsertedMessage> &result);
+
+Q_SIGNALS:
+    // The connection is gone; the worker deletes the session.
+    void finished(quint64 id);
+
+private:
+    struct Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::server

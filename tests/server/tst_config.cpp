@@ -1,0 +1,270 @@
+// Tests of the boot configuration (server/config.h) and of the small value types around it.
+
+#include "cborwriter.h"
+#include "config.h"
+#include "deliveries.h"
+#include "protocol/frame.h"
+#include "ratelimiter.h"
+#include "tokenbucket.h"
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <sys/stat.h>
+
+using namespace Qt::StringLiterals;
+using namespace parley;
+using namespace parley::server;
+
+class tst_Config : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QString writeConfig(const QString &name, const QByteArray &content)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return {};
+        f.write(content);
+        return path;
+    }
+
+private Q_SLOTS:
+    void defaults()
+    {
+        const QString path = writeConfig(u"empty.conf"_s, QByteArray());
+        auto config = Config::load(path);
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(config->listenPort, quint16(8443));
+        QCOMPARE(config->dataDir, u"/var/lib/parleyd"_s);
+        QCOMPARE(config->workers, std::max(1, QThread::idealThreadCount()));
+        QCOMPARE(config->certificateFile(), u"/var/lib/parleyd/tls/server.crt"_s);
+        QCOMPARE(config->privateKeyFile(), u"/var/lib/parleyd/tls/server.key"_s);
+        QVERIFY(config->usesDefaultTlsFiles());
+        QCOMPARE(config->limits.maxDevicesPerUser, 10);
+        QCOMPARE(config->limits.maxQueuePerDevice, qint64(2000000));
+        QCOMPARE(config->limits.sendRate, 500.0);
+        QCOMPARE(config->limits.sendBurst, 10000);
+        QCOMPARE(config->limits.frameRate, 2000.0);
+        QCOMPARE(config->limits.frameBurst, 10000);
+        QCOMPARE(config->limits.fetchBurst, 5);
+        QCOMPARE(config->limits.fetchRefillSeconds, 60);
+        QCOMPARE(config->limits.authTimeoutSeconds, 30);
+        QCOMPARE(config->limits.idleTimeoutSeconds, 120);
+        QCOMPARE(config->limits.messageTtlDays, 30);
+        QCOMPARE(config->listenUrl(8443), u"wss://127.0.0.1:8443/"_s);
+    }
+
+    void everyKey()
+    {
+        const QString path = writeConfig(u"full.conf"_s,
+                                         "[server]\n"
+                                         "listen=[::1]:9443\n"
+                                         "data_dir=/srv/parley\n"
+                                         "workers=3\n"
+                                         "[tls]\n"
+                                         "certificate=/etc/parleyd/cert.pem\n"
+                                         "private_key=/etc/parleyd/key.pem\n"
+                                         "[limits]\n"
+                                         "max_devices_per_user=4\n"
+                                         "max_queue_per_device=5000\n"
+                                         "send_rate=12.5\n"
+                                         "send_burst=100\n"
+                                         "frame_rate=50\n"
+                                         "frame_burst=200\n"
+                                         "fetch_burst=2\n"
+                                         "fetch_refill_seconds=30\n"
+                                         "auth_timeout_seconds=10\n"
+                                         "idle_timeout_seconds=60\n"
+                                         "message_ttl_days=7\n"
+                                         "[log]\n"
+                                         "rules=\"parley.*.debug=true;parley.tls.info=false\"\n");
+        auto config = Config::load(path);
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+        QCOMPARE(config->listenPort, quint16(9443));
+        QCOMPARE(config->listenUrl(9443), u"wss://[::1]:9443/"_s);
+        QCOMPARE(config->dataDir, u"/srv/parley"_s);
+        QCOMPARE(config->databaseFile(), u"/srv/parley/parleyd.sqlite"_s);
+        QCOMPARE(config->workers, 3);
+        QCOMPARE(config->certificateFile(), u"/etc/parleyd/cert.pem"_s);
+        QCOMPARE(config->privateKeyFile(), u"/etc/parleyd/key.pem"_s);
+        QVERIFY(!config->usesDefaultTlsFiles());
+        QCOMPARE(config->limits.maxDevicesPerUser, 4);
+        QCOMPARE(config->limits.maxQueuePerDevice, qint64(5000));
+        QCOMPARE(config->limits.sendRate, 12.5);
+        QCOMPARE(config->limits.sendBurst, 100);
+        QCOMPARE(config->limits.frameRate, 50.0);
+        QCOMPARE(config->limits.frameBurst, 200);
+        QCOMPARE(config->limits.fetchBurst, 2);
+        QCOMPARE(config->limits.fetchRefillSeconds, 30);
+        QCOMPARE(config->limits.authTimeoutSeconds, 10);
+        QCOMPARE(config->limits.idleTimeoutSeconds, 60);
+        QCOMPARE(config->limits.messageTtlDays, 7);
+        QCOMPARE(config->logRules, u"parley.*.debug=true\nparley.tls.info=false"_s);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("key");
+
+        QTest::newRow("unknown key") << QByteArray("[server]\nlisten_on=1.2.3.4:5\n") << u"server/listen_on"_s;
+        QTest::newRow("unknown group") << QByteArray("[push]\nkey=x\n") << u"push/key"_s;
+        QTest::newRow("top-level key") << QByteArray("workers=2\n") << u"workers"_s;
+        QTest::newRow("listen without port") << QByteArray("[server]\nlisten=127.0.0.1\n") << u"server/listen"_s;
+        QTest::newRow("listen not an address") << QByteArray("[server]\nlisten=example.org:443\n") << u"server/listen"_s;
+        QTest::newRow("listen v6 without brackets") << QByteArray("[server]\nlisten=::1:443\n") << u"server/listen"_s;
+        QTest::newRow("listen v4 in brackets") << QByteArray("[server]\nlisten=[127.0.0.1]:443\n") << u"server/listen"_s;
+        QTest::newRow("listen bad port") << QByteArray("[server]\nlisten=127.0.0.1:70000\n") << u"server/listen"_s;
+        QTest::newRow("workers not a number") << QByteArray("[server]\nworkers=many\n") << u"server/workers"_s;
+        QTest::newRow("workers zero") << QByteArray("[server]\nworkers=0\n") << u"server/workers"_s;
+        QTest::newRow("data_dir relative") << QByteArray("[server]\ndata_dir=var/lib\n") << u"server/data_dir"_s;
+        QTest::newRow("certificate empty") << QByteArray("[tls]\ncertificate=\n") << u"tls/certificate"_s;
+        QTest::newRow("send_rate negative") << QByteArray("[limits]\nsend_rate=-5\n") << u"limits/send_rate"_s;
+        QTest::newRow("send_rate text") << QByteArray("[limits]\nsend_rate=fast\n") << u"limits/send_rate"_s;
+        QTest::newRow("frame_burst list") << QByteArray("[limits]\nframe_burst=1,2\n") << u"limits/frame_burst"_s;
+        QTest::newRow("ttl zero") << QByteArray("[limits]\nmessage_ttl_days=0\n") << u"limits/message_ttl_days"_s;
+        QTest::newRow("idle too short") << QByteArray("[limits]\nidle_timeout_seconds=1\n") << u"limits/idle_timeout_seconds"_s;
+        QTest::newRow("devices huge") << QByteArray("[limits]\nmax_devices_per_user=99999999999\n") << u"limits/max_devices_per_user"_s;
+    }
+
+    void errors()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, key);
+        const QString path = writeConfig(u"bad.conf"_s, content);
+        auto config = Config::load(path);
+        QVERIFY(!config);
+        QVERIFY2(config.error().message.contains(key), qPrintable(config.error().message));
+    }
+
+    void missingFile()
+    {
+        auto config = Config::load(m_dir.filePath(u"nope.conf"_s));
+        QVERIFY(!config);
+        QVERIFY(config.error().message.contains(u"nope.conf"_s));
+    }
+
+    void dataDirectory()
+    {
+        Config config = Config::defaults();
+        config.dataDir = m_dir.filePath(u"a/b/data"_s);
+        QVERIFY(config.prepareDataDir());
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(config.dataDir).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, 0700u);
+        QVERIFY(config.prepareDataDir());   // existing is fine
+
+        QVERIFY(::chmod(QFile::encodeName(config.dataDir).constData(), 0777) == 0);
+        const Status refused = config.prepareDataDir();
+        QVERIFY(!refused);
+        QVERIFY(refused.error().message.contains(u"world-writable"_s));
+
+        config.dataDir = writeConfig(u"plainfile"_s, "x");
+        QVERIFY(!config.prepareDataDir());
+    }
+
+    void tokenBucket()
+    {
+        TokenBucket bucket(2.0, 3.0, 1000);   // 2 per second, burst 3
+        QCOMPARE(bucket.take(1000), 0);
+        QCOMPARE(bucket.take(1000), 0);
+        QCOMPARE(bucket.take(1000), 0);
+        const qint64 wait = bucket.take(1000);
+        QCOMPARE(wait, 500);
+        QCOMPARE(bucket.take(1499), 2);
+        QCOMPARE(bucket.take(1500), 0);
+        QVERIFY(!bucket.isFull(1500));
+        QVERIFY(bucket.isFull(3000));
+    }
+
+    void rateLimiter()
+    {
+        RateLimiter limiter(1.0 / 60, 2);     // burst 2, one back per minute
+        const RateLimiter::Key a{1, 2};
+        const RateLimiter::Key b{1, 3};
+        QCOMPARE(limiter.take(a, 0), 0);
+        QCOMPARE(limiter.takeAll({a, b}, 0), 0);
+        // a is empty now: taking a and b together takes neither.
+        QVERIFY(limiter.takeAll({a, b}, 0) > 0);
+        QCOMPARE(limiter.take(b, 0), 0);
+        QVERIFY(limiter.take(b, 0) > 0);
+        QCOMPARE(limiter.take(a, 60000), 0);
+        QCOMPARE(limiter.size(), 2);
+        limiter.prune(10 * 60000);
+        QCOMPARE(limiter.size(), 0);
+    }
+
+    void messageFrameEncoding()
+    {
+        QueuedMessage m;
+        m.seq = 123456789012ull;
+        m.from = u"alice"_s;
+        m.fromDevice = 3;
+        m.mid = QByteArray(16, '\x11');
+        m.to = QCborValue(QCborArray{u"bob"_s, u"carol"_s}).toCbor();
+        m.sentAt = 1700000000000ull;
+        m.payload = QByteArray(65536, '\x22');
+        m.keyCommitment = QByteArray(32, '\x33');
+        m.options = QCborValue(QCborMap()).toCbor();
+        m.signature = QByteArray(139, '\x44');
+        m.kid = 0xfffffff0u;
+        m.eph = QByteArray(133, '\x04');
+        m.wrappedKey = QByteArray(48, '\x55');
+
+        QByteArray out("stale content");
+        Deliveries::encodeMessage(m, out);
+        auto decoded = protocol::decode(out, protocol::Direction::ServerToClient);
+        const auto *error = std::get_if<protocol::FrameError>(&decoded);
+        QVERIFY2(!error, error ? qPrintable(error->message) : "");
+        const protocol::Frame &f = std::get<protocol::Frame>(decoded);
+        QCOMPARE(f.type, u"msg"_s);
+        QCOMPARE(f.uint("seq"_L1), m.seq);
+        QCOMPARE(f.text("from"_L1), m.from);
+        QCOMPARE(f.uint("dev"_L1), quint64(3));
+        QCOMPARE(f.bytes("mid"_L1), m.mid);
+        QCOMPARE(f.textList("to"_L1), (QStringList{u"bob"_s, u"carol"_s}));
+        QCOMPARE(f.uint("at"_L1), m.sentAt);
+        QCOMPARE(f.bytes("pl"_L1), m.payload);
+        QCOMPARE(f.bytes("kc"_L1), m.keyCommitment);
+        QVERIFY(f.map("opts"_L1).isEmpty());
+        QCOMPARE(f.bytes("sig"_L1), m.signature);
+        QCOMPARE(f.uint("kid"_L1), quint64(m.kid));
+        QCOMPARE(f.bytes("eph"_L1), m.eph);
+        QCOMPARE(f.bytes("wk"_L1), m.wrappedKey);
+        // Byte-for-byte what the generic encoder makes of the same map (definite lengths, shortest heads).
+        QCborMap same;
+        same.insert(u"t"_s, u"msg"_s);
+        for (auto it = f.fields.constBegin(); it != f.fields.constEnd(); ++it)
+            same.insert(it.key(), it.value());
+        QCOMPARE(QCborValue(same).toCbor().size(), out.size());
+    }
+
+    void cborWriterText()
+    {
+        QByteArray out;
+        CborWriter w(out);
+        w.text(u"h\u00e9llo"_s);
+        QCOMPARE(out, QCborValue(u"h\u00e9llo"_s).toCbor());
+        out.clear();
+        w.text(QString(30, u'a'));
+        QCOMPARE(out, QCborValue(QString(30, u'a')).toCbor());
+        for (const quint64 v : {0ull, 23ull, 24ull, 255ull, 256ull, 65535ull, 65536ull, 0xffffffffull, 0x100000000ull}) {
+            out.clear();
+            w.uint(v);
+            QCOMPARE(out, QCborValue(qint64(v)).toCbor());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Config)
+#include "tst_config.moc"
