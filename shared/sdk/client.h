@@ -1,0 +1,128 @@
+#pragma once
+
+// The client side of docs/protocol.md over one TLS WebSocket: enrollment, login, prekey upkeep, sending and
+// receiving end-to-end encrypted messages. Everything is asynchronous (signals; callbacks guarded by a context
+// object); nothing blocks on the network.
+//
+// Server trust comes from the profile: either a pinned SHA-256 fingerprint of the server certificate (a
+// self-signed certificate is accepted only when its fingerprint matches, and only the errors a self-signed
+// certificate causes are ignored) or CA certificate(s) in the profile (normal verification, host name included).
+// TLS 1.2 or later.
+//
+// Enrollment of a new user creates the root key and uploads a recovery bundle (see sdk/recoverybundle.h for the
+// format and the second-device flow); enrollment of another device of an existing user recovers the root key from
+// that bundle with the passphrase. After `enrolled` the client logs in on the same connection.
+//
+// Sending: send() fetches the device lists of the recipients and of the user's own account, checks every device
+// certificate under the user's root key (root keys of other users are pinned on first use; a changed root key
+// fails the send with "identity_changed" and emits identityChanged()), fetches prekeys for devices without a fresh
+// cached one (checking the prekey signatures), builds the envelope and sends it. `device_mismatch` refreshes the
+// device lists and retries (MaxMismatchRetries times); `rate_limited` waits as long as the server says.
+// Resolution of recipients runs one message at a time so concurrent sends share fetched prekeys; the `send`
+// requests themselves are pipelined.
+//
+// Receiving: each `msg` is opened with Envelope::open() against the sender's device list, shown once
+// (messageReceived, or verificationFailed with the reason), recorded in the profile's dedupe log and acked in
+// batches after the signal was delivered. A message whose sender's root key differs from the pinned one is
+// delivered with verified == false and a verificationFailed() explaining why.
+
+#include "core/result.h"
+#include "parley_export.h"
+#include "protocol/frame.h"
+#include "sdk/envelope.h"
+#include "sdk/profile.h"
+#include "sdk/recoverybundle.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace parley::sdk {
+
+struct PARLEY_EXPORT IncomingMessage {
+    QString from;
+    quint32 device = 0;
+    QByteArray mid;
+    quint64 seq = 0;
+    QDateTime sentAt;            // UTC, as the sender stated it
+    QString text;
+    bool verified = false;       // false: shown although the sender's identity could not be confirmed
+    QStringList to;
+};
+
+class PARLEY_EXPORT Client : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected, Enrolling, LoggingIn, LoggedIn };
+    Q_ENUM(State)
+
+    static constexpr int PrekeyPoolTarget = 100;
+    static constexpr int MaxMismatchRetries = 3;
+
+    explicit Client(Profile &profile, QObject *parent = nullptr);
+    ~Client() override;
+
+    State state() const;
+    Profile &profile() const;
+
+    // Connects to the profile's server and logs in (the profile must be enrolled).
+    void connectToServer();
+    // Connects and enrolls this profile's device with a one-time code, then logs in. For an existing user the
+    // recovery bundle is opened with `recoveryPassphrase`; for a new user one is created with it.
+    void enroll(const QString &user, const QString &code, const QString &deviceName,
+                const QByteArray &recoveryPassphrase, crypto::ScryptParams recoveryKdf = RecoveryBundle::DefaultKdf);
+    // Sends pending acks, saves the profile state and closes the connection (disconnected() follows).
+    void disconnectFromServer();
+
+    // Queues a message to `users`; returns its message id (16 bytes). accepted() or sendFailed() follows.
+    QByteArray send(const QStringList &users, const QString &text);
+    // Sends an envelope built elsewhere (Envelope::build with identity() and resolveRecipients()); accepted() or
+    // sendFailed() follows. A device_mismatch is reported, not retried (the text is not known here).
+    void sendEnvelope(const Envelope &envelope);
+    // Resolves the devices and prekeys a message to `users` needs, as send() does; for building envelopes ahead
+    // of sending. Uses of the returned prekeys are the caller's to count (PrekeyCache::recordUse).
+    void resolveRecipients(const QStringList &users, QObject *context,
+                           std::function<void(Result<QList<RecipientDevice>>)> done);
+    // This device as a sender (needs the enrolled profile).
+    Result<SenderIdentity> identity() const;
+    // Local time corrected by the offset measured at `hello`.
+    qint64 serverTimeMs() const;
+
+    // Sends a raw frame (diagnostics and tests). A request without an id gets a fresh one; returns the id used.
+    quint64 sendFrame(const protocol::Frame &frame);
+    // Saves the dedupe log and sends the pending acks now.
+    void flushAcks();
+    // Whether a prekey upload is in progress.
+    bool prekeyUploadPending() const;
+    // With receiving off, `msg` frames are left alone: not opened, not acked, so the server delivers them again
+    // on a later connection (for one-shot senders that must not swallow the inbox). On by default.
+    void setReceiveEnabled(bool enabled);
+    bool receiveEnabled() const;
+
+Q_SIGNALS:
+    void stateChanged(parley::sdk::Client::State state);
+    void connected();                                         // `hello` received and accepted
+    void enrolled(const QString &user, quint32 device, bool newUser);
+    void loggedIn();
+    void prekeysReady(int onServer);                          // the pool is topped up (or needed nothing)
+    void accepted(const QByteArray &mid, quint64 seq);
+    void sendFailed(const QByteArray &mid, const QString &code, const QString &message);
+    void messageReceived(const parley::sdk::IncomingMessage &message);
+    void verificationFailed(const QString &from, quint32 device, const QString &reason);
+    void identityChanged(const QString &user);
+    void synced();
+    void errorOccurred(const QString &code, const QString &message);
+    void disconnected();
+    void frameReceived(const parley::protocol::Frame &frame);
+
+private:
+    struct Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::sdk

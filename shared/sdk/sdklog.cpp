@@ -1,0 +1,5 @@
+#include "sdk/sdklog.h"
+
+namespace parley::sdk {
+Q_LOGGING_CATEGORY(lcSdk, "parley.sdk")
+}

@@ -1,0 +1,32 @@
+#pragma once
+
+// The `parley` command-line client: register, send, receive, whoami, trust. One command per run; the command
+// runs in the event loop and finished() reports the exit status.
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+namespace parley::cli {
+
+class Cli : public QObject {
+    Q_OBJECT
+public:
+    explicit Cli(QObject *parent = nullptr);
+    ~Cli() override;
+
+    // Parses the arguments and starts the command. Returns the exit status when the command finished at once
+    // (--help, --version, usage errors, whoami); otherwise finished() follows.
+    std::optional<int> start(const QStringList &arguments);
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    struct Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::cli
