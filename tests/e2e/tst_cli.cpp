@@ -1,0 +1,263 @@
+// The command-line contract, as a person or a script uses it: parleyd enroll/fingerprint, parley
+// register/send/receive against a real daemon.
+
+#include "harness.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryFile>
+
+using namespace parley;
+using namespace parley::e2e;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QStringList lines() const { return out.split(u'\n', Qt::SkipEmptyParts); }
+};
+
+Run runProgram(const QString &program, const QStringList &args, const QByteArray &passphrase = TestPassphrase)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"PARLEY_PASSPHRASE"_s);
+    if (!passphrase.isNull())
+        env.insert(u"PARLEY_PASSPHRASE"_s, QString::fromUtf8(passphrase));
+    p.setProcessEnvironment(env);
+    p.setStandardInputFile(QProcess::nullDevice());
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(WaitMs * 2)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = u"timed out"_s;
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+Run runParley(const QStringList &args, const QByteArray &passphrase = TestPassphrase)
+{
+    return runProgram(QStringLiteral(PARLEY_BINARY), args, passphrase);
+}
+
+QList<QJsonObject> jsonLines(const Run &r)
+{
+    QList<QJsonObject> objects;
+    for (const QString &line : r.lines()) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject())
+            return {};
+        objects.append(doc.object());
+    }
+    return objects;
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    Daemon daemon;
+    QTemporaryDir profiles;
+
+    QString profile(const QString &name) const { return profiles.filePath(name); }
+
+    bool registerDevice(const QString &profileName, const QString &user)
+    {
+        const QString code = daemon.enroll(user);
+        if (code.isEmpty())
+            return false;
+        const Run r = runParley({u"--profile"_s, profile(profileName), u"register"_s, daemon.url().toString(), user, code,
+                              u"--fingerprint"_s, daemon.fingerprint()});
+        if (r.exitCode != 0)
+            qWarning().noquote() << "register failed:" << r.err;
+        return r.exitCode == 0;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(profiles.isValid());
+        QVERIFY(daemon.start());
+    }
+
+    void versions()
+    {
+        static const QRegularExpression version(u"^\\d+\\.\\d+\\.\\d+$"_s);
+        const Run d = runProgram(QStringLiteral(PARLEYD_BINARY), {u"--version"_s});
+        QCOMPARE(d.exitCode, 0);
+        QVERIFY2(version.match(d.out.trimmed()).hasMatch(), qPrintable(d.out));
+        const Run c = runParley({u"--version"_s});
+        QCOMPARE(c.exitCode, 0);
+        QVERIFY2(version.match(c.out.trimmed()).hasMatch(), qPrintable(c.out));
+        QCOMPARE(c.out.trimmed(), d.out.trimmed());
+    }
+
+    void fingerprintIsStable()
+    {
+        const QStringList out = daemon.run({u"fingerprint"_s});
+        QCOMPARE(out.value(out.size() - 1), daemon.fingerprint());
+        QVERIFY(QRegularExpression(u"^[0-9a-f]{64}$"_s).match(daemon.fingerprint()).hasMatch());
+    }
+
+    void registerSendReceive()
+    {
+        // The fingerprint may be typed with colons and in upper case.
+        const QString code = daemon.enroll(u"alice"_s);
+        QVERIFY(!code.isEmpty());
+        QString colons;
+        for (int i = 0; i < daemon.fingerprint().size(); i += 2)
+            colons += (i ? u":"_s : QString()) + daemon.fingerprint().mid(i, 2).toUpper();
+        const Run reg = runParley({u"--profile"_s, profile(u"alice"_s), u"register"_s, daemon.url().toString(), u"alice"_s,
+                                code, u"--fingerprint"_s, colons});
+        QVERIFY2(reg.exitCode == 0, qPrintable(reg.err));
+        QVERIFY(registerDevice(u"bob"_s, u"bob"_s));
+
+        const Run send = runParley({u"--profile"_s, profile(u"alice"_s), u"send"_s, u"bob"_s, u"hello bob"_s});
+        QVERIFY2(send.exitCode == 0, qPrintable(send.err));
+
+        const Run recv = runParley({u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--json"_s});
+        QVERIFY2(recv.exitCode == 0, qPrintable(recv.err));
+        const QList<QJsonObject> messages = jsonLines(recv);
+        QCOMPARE(messages.size(), 1);
+        const QJsonObject m = messages.first();
+        QCOMPARE(m.value(u"from"_s).toString(), u"alice"_s);
+        QCOMPARE(m.value(u"device"_s).toInt(), 1);
+        QCOMPARE(m.value(u"text"_s).toString(), u"hello bob"_s);
+        QCOMPARE(m.value(u"verified"_s).toBool(), true);
+        const QDateTime sentAt = QDateTime::fromString(m.value(u"sent_at"_s).toString(), Qt::ISODateWithMs);
+        QVERIFY2(sentAt.isValid(), qPrintable(m.value(u"sent_at"_s).toString()));
+        QVERIFY(qAbs(sentAt.toMSecsSinceEpoch() - QDateTime::currentMSecsSinceEpoch()) < 120000);
+
+        // Acked: the next receive is empty.
+        const Run again = runParley({u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--json"_s});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.lines().isEmpty());
+
+        // Human-readable form.
+        QCOMPARE(runParley({u"--profile"_s, profile(u"bob"_s), u"send"_s, u"alice"_s, u"hi alice"_s}).exitCode, 0);
+        const Run human = runParley({u"--profile"_s, profile(u"alice"_s), u"receive"_s});
+        QCOMPARE(human.exitCode, 0);
+        QVERIFY2(human.out.contains(u"bob#1: hi alice"_s), qPrintable(human.out));
+    }
+
+    void secondDevice()
+    {
+        QVERIFY(registerDevice(u"alice2"_s, u"alice"_s));
+        const Run who = runParley({u"--profile"_s, profile(u"alice2"_s), u"whoami"_s});
+        QCOMPARE(who.exitCode, 0);
+        QVERIFY2(who.out.contains(u"alice"_s), qPrintable(who.out));
+
+        QCOMPARE(runParley({u"--profile"_s, profile(u"bob"_s), u"send"_s, u"alice"_s, u"to all of alice"_s}).exitCode, 0);
+        for (const QString &p : {u"alice"_s, u"alice2"_s}) {
+            const QList<QJsonObject> got = jsonLines(runParley({u"--profile"_s, profile(p), u"receive"_s, u"--json"_s}));
+            QCOMPARE(got.size(), 1);
+            QCOMPARE(got.first().value(u"text"_s).toString(), u"to all of alice"_s);
+        }
+
+        QCOMPARE(runParley({u"--profile"_s, profile(u"alice"_s), u"send"_s, u"bob"_s, u"sent from device 1"_s}).exitCode, 0);
+        const QList<QJsonObject> copy = jsonLines(runParley({u"--profile"_s, profile(u"alice2"_s), u"receive"_s, u"--json"_s}));
+        QCOMPARE(copy.size(), 1);
+        QCOMPARE(copy.first().value(u"from"_s).toString(), u"alice"_s);
+        QCOMPARE(copy.first().value(u"device"_s).toInt(), 1);
+        QCOMPARE(copy.first().value(u"text"_s).toString(), u"sent from device 1"_s);
+        const QList<QJsonObject> bobs = jsonLines(runParley({u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--json"_s}));
+        QCOMPARE(bobs.size(), 1);
+    }
+
+    void receiveWaitsForLiveMessages()
+    {
+        QProcess receiver;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"PARLEY_PASSPHRASE"_s, QString::fromUtf8(TestPassphrase));
+        receiver.setProcessEnvironment(env);
+        receiver.start(QStringLiteral(PARLEY_BINARY),
+                       {u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--json"_s, u"--wait"_s, u"8"_s});
+        QVERIFY(receiver.waitForStarted());
+        QTest::qWait(1500);
+        QCOMPARE(runParley({u"--profile"_s, profile(u"alice"_s), u"send"_s, u"bob"_s, u"live"_s}).exitCode, 0);
+        QVERIFY(receiver.waitForFinished(WaitMs));
+        QCOMPARE(receiver.exitCode(), 0);
+        QVERIFY2(receiver.readAllStandardOutput().contains("\"live\""), "live message not received");
+    }
+
+    void passphraseFile()
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        file.write(TestPassphrase + '\n');
+        file.close();
+        const Run r = runParley({u"--profile"_s, profile(u"bob"_s), u"--passphrase-file"_s, file.fileName(), u"whoami"_s},
+                             QByteArray());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Run sent = runParley({u"--profile"_s, profile(u"bob"_s), u"--passphrase-file"_s, file.fileName(), u"send"_s,
+                                 u"alice"_s, u"via file"_s}, QByteArray());
+        QVERIFY2(sent.exitCode == 0, qPrintable(sent.err));
+    }
+
+    void errorsAreOneClearLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("passphrase");
+        QTest::addColumn<QString>("expect");
+        QTest::newRow("wrong passphrase") << QStringList{u"--profile"_s, u"@bob"_s, u"send"_s, u"alice"_s, u"x"_s}
+                                          << QByteArray("wrong") << u"passphrase"_s;
+        QTest::newRow("no passphrase, no terminal") << QStringList{u"--profile"_s, u"@bob"_s, u"send"_s, u"alice"_s, u"x"_s}
+                                                    << QByteArray() << u"passphrase"_s;
+        QTest::newRow("unknown recipient") << QStringList{u"--profile"_s, u"@bob"_s, u"send"_s, u"nobody"_s, u"x"_s}
+                                           << TestPassphrase << u"nobody"_s;
+        QTest::newRow("bad code") << QStringList{u"--profile"_s, u"@fresh1"_s, u"register"_s, u"@url"_s, u"zed"_s,
+                                                 u"AAAAA-BBBBB-CCCCC-DDDDD"_s, u"--fingerprint"_s, u"@fp"_s}
+                                  << TestPassphrase << u"code"_s;
+        QTest::newRow("wrong fingerprint") << QStringList{u"--profile"_s, u"@fresh2"_s, u"register"_s, u"@url"_s, u"zed"_s,
+                                                          u"AAAAA-BBBBB-CCCCC-DDDDD"_s, u"--fingerprint"_s, QString(64, u'a')}
+                                           << TestPassphrase << u"certificate"_s;
+        QTest::newRow("no profile") << QStringList{u"--profile"_s, u"@missing"_s, u"receive"_s} << TestPassphrase
+                                    << u"profile"_s;
+        QTest::newRow("unknown command") << QStringList{u"--profile"_s, u"@bob"_s, u"frobnicate"_s} << TestPassphrase
+                                         << u"frobnicate"_s;
+    }
+
+    void errorsAreOneClearLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, passphrase);
+        QFETCH(QString, expect);
+        for (QString &a : args) {
+            if (a == u"@url"_s)
+                a = daemon.url().toString();
+            else if (a == u"@fp"_s)
+                a = daemon.fingerprint();
+            else if (a.startsWith(u'@'))
+                a = profile(a.mid(1));
+        }
+        const Run r = runParley(args, passphrase);
+        QVERIFY2(r.exitCode != 0, qPrintable(r.out));
+        const QStringList errLines = r.err.split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(errLines.size(), 1);
+        QVERIFY2(errLines.first().contains(expect, Qt::CaseInsensitive), qPrintable(errLines.first()));
+    }
+
+    void enrollRejectsBadUserName()
+    {
+        QProcess p;
+        p.start(QStringLiteral(PARLEYD_BINARY), {u"--config"_s, daemon.configFile(), u"enroll"_s, u"Bad Name"_s});
+        QVERIFY(p.waitForFinished(WaitMs));
+        QVERIFY(p.exitCode() != 0);
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts).size(), 1);
+    }
+};
+
+QTEST_MAIN(TestCli)
+#include "tst_cli.moc"
