@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what Parley needs on Debian 12. Sourced by quickstart.sh and test.sh; safe to run on its own.
+# Usage: deps.sh [build|test]
+set -euo pipefail
+
+parley_packages_build=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qtkeychain-qt6-dev libgl-dev libssl-dev openssl iproute2
+)
+parley_packages_test=(
+    "${parley_packages_build[@]}"
+    sqlite3 procps iproute2
+)
+
+parley_install_deps() {
+    local kind=${1:-build} missing=() pkg
+    local -n wanted="parley_packages_${kind}"
+    for pkg in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    echo "Installing: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "error: need root (or sudo) to install: ${missing[*]}" >&2; return 1; }
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    parley_install_deps "${1:-build}"
+fi
