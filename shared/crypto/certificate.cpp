@@ -196,4 +196,95 @@ Result<GeneratedCertificate> generateSelfSignedCertificate(const QString &common
     return out;
 }
 
+Status certificateMatchesKey(QByteArrayView certificatePem, QByteArrayView privateKeyPem)
+{
+    BioPtr certBio(BIO_new_mem_buf(certificatePem.data(), int(certificatePem.size())));
+    X509Ptr cert(certBio ? PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!cert)
+        return failure(ErrorCode::InvalidArgument, u"the certificate is not readable PEM"_s);
+    BioPtr keyBio(BIO_new_mem_buf(privateKeyPem.data(), int(privateKeyPem.size())));
+    EvpPkeyPtr key(keyBio ? PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!key)
+        return failure(ErrorCode::InvalidArgument, u"the private key is not readable PEM (or is encrypted)"_s);
+    if (X509_check_private_key(cert.get(), key.get()) != 1)
+        return failure(ErrorCode::InvalidArgument, u"the private key does not belong to the certificate"_s);
+    return {};
+}
+
+Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, const QStringList &dnsNames)
+{
+    if (commonName.isEmpty() || commonName.size() > MaxCommonNameLength)
+        return makeError(ErrorCode::InvalidArgument, u"certificate common name must be 1 to 64 characters"_s);
+    for (const QChar c : commonName) {
+        if (c.category() == QChar::Other_Control || c.isNull())
+            return makeError(ErrorCode::InvalidArgument, u"certificate common name contains control characters"_s);
+    }
+    EvpPkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    if (!key)
+        return opensslError(u"P-256 key generation failed"_s);
+    std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>> req(X509_REQ_new());
+    if (!req || X509_REQ_set_version(req.get(), 0) != 1)
+        return opensslError(u"X509_REQ_new failed"_s);
+    X509NamePtr name(X509_NAME_new());
+    const QByteArray cn = commonName.toUtf8();
+    if (!name
+        || X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1
+        || X509_REQ_set_subject_name(req.get(), name.get()) != 1)
+        return opensslError(u"setting the request subject failed"_s);
+    if (X509_REQ_set_pubkey(req.get(), key.get()) != 1)
+        return opensslError(u"setting the request key failed"_s);
+    if (!dnsNames.isEmpty()) {
+        GeneralNamesPtr names(GENERAL_NAMES_new());
+        if (!names)
+            return opensslError(u"GENERAL_NAMES_new failed"_s);
+        for (const QString &dns : dnsNames) {
+            auto ascii = asciiDnsName(dns);
+            if (!ascii)
+                return ascii.error();
+            GeneralNamePtr gn(GENERAL_NAME_new());
+            ASN1_IA5STRING *ia5 = ASN1_IA5STRING_new();
+            if (!gn || !ia5 || ASN1_STRING_set(ia5, ascii->constData(), int(ascii->size())) != 1) {
+                ASN1_IA5STRING_free(ia5);
+                return opensslError(u"building a DNS subject alternative name failed"_s);
+            }
+            GENERAL_NAME_set0_value(gn.get(), GEN_DNS, ia5);
+            if (sk_GENERAL_NAME_push(names.get(), gn.get()) == 0)
+                return opensslError(u"building the subject alternative names failed"_s);
+            gn.release();
+        }
+        STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
+        X509_EXTENSION *ext = X509V3_EXT_i2d(NID_subject_alt_name, 0, names.get());
+        bool added = exts && ext && sk_X509_EXTENSION_push(exts, ext) != 0;
+        if (!added)
+            X509_EXTENSION_free(ext);
+        added = added && X509_REQ_add_extensions(req.get(), exts) == 1;
+        sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+        if (!added)
+            return opensslError(u"adding the request extensions failed"_s);
+    }
+    if (X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0)
+        return opensslError(u"signing the request failed"_s);
+
+    BioPtr reqBio(BIO_new(BIO_s_mem()));
+    if (!reqBio || PEM_write_bio_X509_REQ(reqBio.get(), req.get()) != 1)
+        return opensslError(u"encoding the request failed"_s);
+    char *reqData = nullptr;
+    const long reqLength = BIO_get_mem_data(reqBio.get(), &reqData);
+    if (reqLength <= 0 || !reqData)
+        return opensslError(u"encoding the request failed"_s);
+    BioPtr keyBio(BIO_new(BIO_s_secmem()));
+    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key.get(), EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
+    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
+        return opensslError(u"encoding the private key failed"_s);
+    char *keyData = nullptr;
+    const long keyLength = BIO_get_mem_data(keyBio.get(), &keyData);
+    if (keyLength <= 0 || !keyData)
+        return opensslError(u"encoding the private key failed"_s);
+    GeneratedRequest out;
+    out.requestPem = QByteArray(reqData, qsizetype(reqLength));
+    out.privateKeyPem = SecureBuffer(QByteArrayView(keyData, qsizetype(keyLength)));
+    return out;
+}
+
 } // namespace parley::crypto

@@ -30,9 +30,13 @@ PARLEY_EXPORT SecureBuffer randomSecret(int size);
 PARLEY_EXPORT QByteArray sha256(QByteArrayView data);
 PARLEY_EXPORT QByteArray sha512(QByteArrayView data);
 PARLEY_EXPORT bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
+// HMAC (RFC 2104) with SHA-1, as RFC 6238 TOTP uses it.
+PARLEY_EXPORT Result<QByteArray> hmacSha1(QByteArrayView key, QByteArrayView data);
 
 // HKDF-SHA-512 (RFC 5869). Fails for length > 255*64 or length == 0.
 PARLEY_EXPORT Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length);
+// HKDF-SHA-256 (RFC 5869), for the web standards that use it (RFC 8291). Fails for length > 255*32 or 0.
+PARLEY_EXPORT Result<SecureBuffer> hkdfSha256(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length);
 
 // scrypt (RFC 7914) for deriving keys from passphrases.
 struct ScryptParams { quint64 n = 1u << 15; quint32 r = 8; quint32 p = 1; };
@@ -92,5 +96,14 @@ PARLEY_EXPORT Result<GeneratedCertificate> generateSelfSignedCertificate(const Q
                                                                          const QStringList &dnsNames,
                                                                          const QList<QHostAddress> &addresses,
                                                                          int validDays);
+
+// Whether a PEM private key (PKCS#8 or traditional; EC or RSA) belongs to the first certificate of a PEM chain.
+PARLEY_EXPORT Status certificateMatchesKey(QByteArrayView certificatePem, QByteArrayView privateKeyPem);
+// A new ECDSA P-256 key and a PKCS#10 certificate signing request (SHA-256) for it, with the DNS names as SANs.
+struct GeneratedRequest {
+    QByteArray requestPem;
+    SecureBuffer privateKeyPem;   // PKCS#8 PEM
+};
+PARLEY_EXPORT Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, const QStringList &dnsNames);
 
 } // namespace parley::crypto

@@ -329,6 +329,19 @@ bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
     return CRYPTO_memcmp(a.data(), b.data(), std::size_t(a.size())) == 0;
 }
 
+Result<QByteArray> hmacSha1(QByteArrayView key, QByteArrayView data)
+{
+    unsigned char out[EVP_MAX_MD_SIZE];
+    size_t length = 0;
+    static const unsigned char empty = 0;
+    const auto *k = key.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(key.data());
+    const auto *m = data.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(data.data());
+    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA1", nullptr, k, size_t(key.size()), m, size_t(data.size()), out,
+                   sizeof(out), &length))
+        return opensslError(u"HMAC-SHA-1 failed"_s);
+    return QByteArray(reinterpret_cast<const char *>(out), qsizetype(length));
+}
+
 Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length)
 {
     if (length <= 0 || length > MaxHkdfSha512Length)
@@ -356,6 +369,32 @@ Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteAr
     SecureBuffer out(static_cast<std::size_t>(length));
     if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1)
         return opensslError(u"HKDF-SHA-512 derivation failed"_s);
+    return out;
+}
+
+Result<SecureBuffer> hkdfSha256(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length)
+{
+    if (length <= 0 || length > 255 * 32)
+        return makeError(ErrorCode::InvalidArgument, u"HKDF-SHA-256 output length must be between 1 and 8160 bytes"_s);
+    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
+    if (!kdf)
+        return opensslError(u"HKDF is not available"_s);
+    EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
+    if (!ctx)
+        return opensslError(u"EVP_KDF_CTX_new failed"_s);
+    char digestName[] = "SHA256";
+    OSSL_PARAM params[5];
+    int n = 0;
+    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digestName, 0);
+    params[n++] = inputOctets(OSSL_KDF_PARAM_KEY, ikm);
+    if (!salt.isEmpty())
+        params[n++] = inputOctets(OSSL_KDF_PARAM_SALT, salt);
+    if (!info.isEmpty())
+        params[n++] = inputOctets(OSSL_KDF_PARAM_INFO, info);
+    params[n] = OSSL_PARAM_construct_end();
+    SecureBuffer out(static_cast<std::size_t>(length));
+    if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1)
+        return opensslError(u"HKDF-SHA-256 derivation failed"_s);
     return out;
 }
 
