@@ -6,12 +6,15 @@ set -euo pipefail
 parley_packages_build=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qtkeychain-qt6-dev libgl-dev libssl-dev openssl iproute2
+    qtkeychain-qt6-dev libqrencode-dev libgl-dev libssl-dev libargon2-dev openssl iproute2
 )
 parley_packages_test=(
     "${parley_packages_build[@]}"
     sqlite3 procps iproute2
+    nghttp2-proxy apparmor shellcheck systemd
 )
+parley_packages_bench=("${parley_packages_build[@]}" gnuplot-nox curl util-linux)   # bench/run.sh (ejabberd: bench/ejabberd.sh)
+parley_packages_package=("${parley_packages_build[@]}" git debhelper dh-apparmor apparmor devscripts lintian debsigs debsig-verify apt-utils gnupg fakeroot debootstrap)
 
 parley_install_deps() {
     local kind=${1:-build} missing=() pkg

@@ -170,6 +170,46 @@ Result<Config> Config::load(const QString &file)
         {u"limits/auth_timeout_seconds"_s, intInto(l.authTimeoutSeconds, 1, 3600)},
         {u"limits/idle_timeout_seconds"_s, intInto(l.idleTimeoutSeconds, 3, 86400)},
         {u"limits/message_ttl_days"_s, intInto(l.messageTtlDays, 1, 3650)},
+        {u"limits/sweep_seconds"_s, intInto(l.sweepSeconds, 1, 3600)},
+        {u"admin/listen"_s, [&](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             Config parsed;
+             if (Status st = parseListen(key, *text, parsed); !st)
+                 return st;
+             config.admin.listenAddress = parsed.listenAddress;
+             config.admin.listenPort = parsed.listenPort;
+             config.admin.listenConfigured = true;
+             return {};
+         }},
+        {u"admin/certificate"_s, pathInto(config.admin.certificatePath)},
+        {u"admin/private_key"_s, pathInto(config.admin.privateKeyPath)},
+        {u"admin/client_ca"_s, pathInto(config.admin.clientCaPath)},
+        {u"admin/require_client_certificate"_s, [&](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             if (*text != u"true"_s && *text != u"false"_s)
+                 return configError(key, u"expected true or false"_s);
+             config.admin.requireClientCertificate = *text == u"true"_s;
+             return {};
+         }},
+        {u"admin/enroll_server"_s, [&](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             const qsizetype colon = text->lastIndexOf(u':');
+             bool ok = false;
+             const uint port = colon > 0 ? text->mid(colon + 1).toUInt(&ok) : 0;
+             if (!ok || port == 0 || port > 65535 || text->contains(u' ') || text->contains(u'/'))
+                 return configError(key, u"expected HOST:PORT"_s);
+             config.admin.enrollServer = *text;
+             return {};
+         }},
+        {u"admin/token_lifetime_seconds"_s, intInto(config.admin.tokenLifetimeSeconds, 1, 30 * 86400)},
+        {u"admin/max_failed_logins"_s, intInto(config.admin.maxFailedLogins, 1, 1000)},
+        {u"admin/lockout_seconds"_s, intInto(config.admin.lockoutSeconds, 1, 86400)},
         {u"log/rules"_s, [&](const QString &key) -> Status {
              // Rules may be separated by ';' or ',' on one line (QSettings splits the latter into a list).
              QStringList rules = settings.value(key).toStringList();
@@ -182,12 +222,25 @@ Result<Config> Config::load(const QString &file)
 
     const QStringList keys = settings.allKeys();
     for (const QString &key : keys) {
+        if (key.startsWith(u"push/"_s)) {
+            if (const Status s = PushConfig::parseKey(settings, key, config.push); !s)
+                return s.error();
+            continue;
+        }
         const auto known = std::find_if(parsers.cbegin(), parsers.cend(), [&key](const auto &p) { return p.first == key; });
         if (known == parsers.cend())
             return configError(key, u"unknown key"_s);
         if (const Status s = known->second(key); !s)
             return s.error();
     }
+    if (const Status s = config.push.validate(); !s)
+        return s.error();
+    if (config.admin.requireClientCertificate && config.admin.clientCaPath.isEmpty())
+        return configError(u"admin/client_ca"_s, u"required with admin/require_client_certificate=true"_s);
+    if (config.admin.certificatePath.isEmpty() != config.admin.privateKeyPath.isEmpty())
+        return configError(u"admin/certificate"_s, u"admin/certificate and admin/private_key go together"_s);
+    if (!config.admin.listenConfigured && config.listenPort == 0)
+        config.admin.listenPort = 0;
     return config;
 }
 

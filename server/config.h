@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "pushconfig.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -20,9 +21,24 @@ struct Limits {
     int authTimeoutSeconds = 30;
     int idleTimeoutSeconds = 120;
     int messageTtlDays = 30;
+    int sweepSeconds = 30;            // expired messages leave the disk (and the WAL) within this many seconds
 };
 
-// The boot configuration (/etc/parleyd/parleyd.conf, QSettings INI).
+// The admin listener and its accounts ([admin] in the boot configuration; docs/admin-api.md).
+struct AdminConfig {
+    QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 listenPort = 8444;
+    bool listenConfigured = false;    // without [admin] listen, a device listener on port 0 gives port 0 here too
+    QString certificatePath;          // empty: the device plane's certificate and key
+    QString privateKeyPath;
+    bool requireClientCertificate = false;
+    QString clientCaPath;             // PEM CA bundle; required with require_client_certificate
+    QString enrollServer;             // HOST:PORT put into enrollment links; empty: the device listen address
+    int tokenLifetimeSeconds = 8 * 3600;
+    int maxFailedLogins = 5;          // consecutive failures before a lockout
+    int lockoutSeconds = 300;
+};
+
 struct Config {
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 listenPort = 8443;
@@ -32,6 +48,8 @@ struct Config {
     QString privateKeyPath;           // empty: DATA_DIR/tls/server.key
     Limits limits;
     QString logRules;                 // QLoggingCategory filter rules
+    AdminConfig admin;
+    PushConfig push;                  // [push] (docs/push.md)
 
     // Reads and validates an INI file. Unknown keys and malformed values are errors naming the key.
     static Result<Config> load(const QString &path);

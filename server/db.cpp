@@ -28,7 +28,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcStore)
 
 namespace {
 
-constexpr int SchemaVersion = 1;
 
 // SQLite primary result codes (the driver reports extended codes; the low byte is the primary one).
 constexpr int SqliteBusy = 5;
@@ -137,6 +136,129 @@ const char *const SchemaV1[] = {
     ))",
 };
 
+// Version 2: rooms (docs/protocol.md "Rooms"). The membership chain is stored as received (room_records); rooms and
+// room_members hold the state it leads to, updated in the same transaction as each appended record. Title and
+// description are stored in the clear for administration. room_settings holds the managed server-wide defaults and
+// limits (one row).
+const char *const SchemaV2[] = {
+    R"(CREATE TABLE rooms (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE,
+        title           TEXT NOT NULL DEFAULT '',
+        description     TEXT NOT NULL DEFAULT '',
+        expire_seconds  INTEGER NOT NULL DEFAULT 0,
+        burn            INTEGER NOT NULL DEFAULT 0,
+        next_seq        INTEGER NOT NULL,
+        head            BLOB NOT NULL,
+        last_at         INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL
+    ))",
+    R"(CREATE TABLE room_records (
+        room_id     INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        rec         BLOB NOT NULL,
+        sig         BLOB NOT NULL,
+        dpub        BLOB NOT NULL,
+        dsig        BLOB NOT NULL,
+        PRIMARY KEY (room_id, seq)
+    ) WITHOUT ROWID)",
+    R"(CREATE TABLE room_members (
+        room_id     INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_name   TEXT NOT NULL,
+        admin       INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, user_name)
+    ) WITHOUT ROWID)",
+    "CREATE INDEX room_members_user ON room_members(user_name)",
+    R"(CREATE TABLE room_settings (
+        id                      INTEGER PRIMARY KEY CHECK (id = 1),
+        max_members             INTEGER NOT NULL,
+        max_expire_seconds      INTEGER NOT NULL,
+        default_expire_seconds  INTEGER NOT NULL,
+        default_burn            INTEGER NOT NULL,
+        updated_at              INTEGER NOT NULL
+    ))",
+    "INSERT INTO room_settings VALUES (1, 1000, 0, 0, 0, 0)",
+};
+
+// Version 4: push wake-ups (server/pushstore.cpp, docs/push.md). One registration per device; one pending wake-up per
+// device (the partial unique index), dead-lettered ones kept for a while for the event log. IF NOT EXISTS keeps the
+// step harmless should it ever run twice.
+const char *const SchemaV4Push[] = {
+    R"(CREATE TABLE IF NOT EXISTS push_tokens (
+        device_id    INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL,
+        token        TEXT NOT NULL,
+        topic        TEXT,
+        p256dh       BLOB,
+        auth         BLOB,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        last_push_at INTEGER NOT NULL DEFAULT 0
+    ))",
+    "CREATE INDEX IF NOT EXISTS push_tokens_token ON push_tokens(kind, token)",
+    R"(CREATE TABLE IF NOT EXISTS push_queue (
+        id              INTEGER PRIMARY KEY,
+        device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        state           TEXT NOT NULL DEFAULT 'pending',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL
+    ))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS push_queue_pending ON push_queue(device_id) WHERE state = 'pending'",
+    "CREATE INDEX IF NOT EXISTS push_queue_due ON push_queue(next_attempt_at) WHERE state = 'pending'",
+};
+
+// Version 3: the admin API (server/adminstore.cpp, docs/admin-api.md): admin accounts, hashed session tokens, the
+// append-only audit log (triggers refuse UPDATE and DELETE), the persisted event log and managed settings.
+const char *const SchemaV3Admin[] = {
+    R"(CREATE TABLE IF NOT EXISTS admin_accounts (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE,
+        pw_hash        TEXT NOT NULL,
+        must_change    INTEGER NOT NULL DEFAULT 0,
+        totp_secret    BLOB,
+        totp_enabled   INTEGER NOT NULL DEFAULT 0,
+        failed_logins  INTEGER NOT NULL DEFAULT 0,
+        locked_until   INTEGER NOT NULL DEFAULT 0,
+        created_at     INTEGER NOT NULL
+    ))",
+    R"(CREATE TABLE IF NOT EXISTS admin_tokens (
+        token_hash  BLOB PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+    ) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS audit_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       INTEGER NOT NULL,
+        actor    TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        target   TEXT NOT NULL DEFAULT '',
+        outcome  TEXT NOT NULL
+    ))",
+    "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at)",
+    R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END)",
+    R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END)",
+    R"(CREATE TABLE IF NOT EXISTS event_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        INTEGER NOT NULL,
+        level     TEXT NOT NULL,
+        category  TEXT NOT NULL,
+        message   TEXT NOT NULL
+    ))",
+    "CREATE INDEX IF NOT EXISTS event_log_at ON event_log(at)",
+    R"(CREATE TABLE IF NOT EXISTS managed_settings (
+        key         TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+    ) WITHOUT ROWID)",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -145,7 +267,20 @@ struct MigrationStep {
 
 constexpr MigrationStep Migrations[] = {
     {1, SchemaV1, std::size(SchemaV1)},
+    {2, SchemaV2, std::size(SchemaV2)},
+    {3, SchemaV3Admin, std::size(SchemaV3Admin)},
+    {4, SchemaV4Push, std::size(SchemaV4Push)},
 };
+
+// The newest version any step reaches (steps are listed in ascending order).
+constexpr int latestSchemaVersion()
+{
+    int latest = 0;
+    for (const MigrationStep &step : Migrations)
+        latest = std::max(latest, step.version);
+    return latest;
+}
+constexpr int SchemaVersion = latestSchemaVersion();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statements, prepared once per connection on first use.

@@ -4,10 +4,16 @@
 //   parleyd [--config FILE]                                  run the daemon
 //   parleyd [--config FILE] fingerprint                      print the serving certificate's SHA-256 fingerprint
 //   parleyd [--config FILE] enroll USER [--valid-hours N]    print a one-time enrollment code
+//   parleyd [--config FILE] rooms-defaults [--max-members N] [--max-expire-seconds S] [--default-expire-seconds S]
+//           [--default-burn yes|no]                          show or change the managed room defaults and limits
+//   parleyd [--config FILE] admin reset-password NAME       a new one-time admin password (must be changed)
 
+#include "adminserver.h"
 #include "config.h"
+#include "eventlog.h"
 #include "logging.h"
 #include "protocol/frame.h"
+#include "protocol/roomchain.h"
 #include "server.h"
 #include "signalwatcher.h"
 #include "store.h"
@@ -18,6 +24,7 @@
 #include <QLoggingCategory>
 
 #include <csignal>
+#include <optional>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -74,16 +81,89 @@ int runEnroll(const Config &config, const QString &user, int validHours)
     return 0;
 }
 
+struct RoomDefaultsOptions {
+    std::optional<int> maxMembers;
+    std::optional<qint64> maxExpire;
+    std::optional<qint64> defaultExpire;
+    std::optional<bool> defaultBurn;
+};
+
+int runRoomsDefaults(const Config &config, const RoomDefaultsOptions &options)
+{
+    if (Status s = config.prepareDataDir(); !s)
+        return fail(s.error().message);
+    auto store = Server::openStore(config);
+    if (!store)
+        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+    auto result = (*store)->writeSync<RoomSettings>([&options](Db &db) -> Result<RoomSettings> {
+        auto current = db.roomSettings();
+        if (!current)
+            return current.error();
+        RoomSettings s = *current;
+        if (!options.maxMembers && !options.maxExpire && !options.defaultExpire && !options.defaultBurn)
+            return s;
+        if (options.maxMembers)
+            s.maxMembers = *options.maxMembers;
+        if (options.maxExpire)
+            s.maxExpireSeconds = *options.maxExpire;
+        if (options.defaultExpire)
+            s.defaultExpireSeconds = *options.defaultExpire;
+        if (options.defaultBurn)
+            s.defaultBurn = *options.defaultBurn;
+        if (Status st = db.setRoomSettings(s); !st)
+            return st.error();
+        return s;
+    });
+    (*store)->close();
+    if (!result)
+        return fail(u"cannot change the room defaults: %1"_s.arg(result.error().message));
+    printLine(u"max_members %1"_s.arg(result->maxMembers));
+    printLine(u"max_expire_seconds %1"_s.arg(result->maxExpireSeconds));
+    printLine(u"default_expire_seconds %1"_s.arg(result->defaultExpireSeconds));
+    printLine(u"default_burn %1"_s.arg(result->defaultBurn ? u"yes"_s : u"no"_s));
+    return 0;
+}
+
+// `parleyd admin reset-password NAME`: the way back in for a locked-out operator with access to the host.
+int runAdminReset(const Config &config, const QString &name)
+{
+    if (Status s = config.prepareDataDir(); !s)
+        return fail(s.error().message);
+    auto store = Server::openStore(config);
+    if (!store)
+        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+    auto password = AdminServer::resetPassword(**store, name);
+    (*store)->close();
+    if (!password)
+        return fail(password.error().message);
+    printLine(u"One-time password for admin account '%1' (it must be changed at the next login):"_s.arg(name));
+    printLine(*password);
+    return 0;
+}
+
 int runDaemon(QCoreApplication &app, const Config &config)
 {
     Server server(config);
+    EventLog events;
+    events.install();
     if (Status s = server.start(); !s)
         return fail(s.error().message);
+    events.attach(server.store());
+    AdminServer admin(&server, &events);
+    if (Status s = admin.start(); !s) {
+        events.detach();
+        server.shutdown();
+        return fail(s.error().message);
+    }
 
     printLine(u"parleyd %1"_s.arg(QStringLiteral(PARLEY_VERSION_STRING)));
     printLine(u"listen %1"_s.arg(server.url()));
     printLine(u"data_dir %1"_s.arg(config.dataDir));
     printLine(u"fingerprint %1"_s.arg(server.fingerprint()));
+    printLine(u"admin %1"_s.arg(admin.url()));
+    if (!admin.initialPasswordFile().isEmpty())
+        printLine(u"first start: admin account 'admin' created; its one-time password is in %1 (readable by the service "
+                  u"user only); log in with parleyctl and choose a new password"_s.arg(admin.initialPasswordFile()));
 
     auto watcher = SignalWatcher::install();
     if (!watcher) {
@@ -96,6 +176,8 @@ int runDaemon(QCoreApplication &app, const Config &config)
     });
     QObject::connect(&server, &Server::stopped, &app, &QCoreApplication::quit, Qt::QueuedConnection);
     const int status = app.exec();
+    admin.stop();
+    events.detach();
     return status;
 }
 
@@ -120,6 +202,17 @@ int main(int argc, char **argv)
     parser.addOption(version);
     parser.addOption(configFile);
     parser.addOption(validHours);
+    const QCommandLineOption maxMembers(u"max-members"_s, u"With rooms-defaults: most members a room may have."_s, u"N"_s);
+    const QCommandLineOption maxExpire(u"max-expire-seconds"_s,
+                                       u"With rooms-defaults: longest lifetime of room messages (0: no maximum)."_s, u"S"_s);
+    const QCommandLineOption defaultExpire(u"default-expire-seconds"_s,
+                                           u"With rooms-defaults: message lifetime new rooms get (0: none)."_s, u"S"_s);
+    const QCommandLineOption defaultBurn(u"default-burn"_s, u"With rooms-defaults: new rooms burn on read (yes or no)."_s,
+                                         u"yes|no"_s);
+    parser.addOption(maxMembers);
+    parser.addOption(maxExpire);
+    parser.addOption(defaultExpire);
+    parser.addOption(defaultBurn);
     parser.addPositionalArgument(u"command"_s, u"fingerprint, or enroll USER; without a command the daemon runs."_s,
                                  u"[command [USER]]"_s);
 
@@ -136,8 +229,48 @@ int main(int argc, char **argv)
 
     const QStringList args = parser.positionalArguments();
     const QString command = args.value(0);
-    if (!command.isEmpty() && command != u"fingerprint"_s && command != u"enroll"_s)
-        return fail(u"unknown command '%1' (expected fingerprint or enroll)"_s.arg(command));
+    if (!command.isEmpty() && command != u"fingerprint"_s && command != u"enroll"_s && command != u"rooms-defaults"_s
+        && command != u"admin"_s)
+        return fail(u"unknown command '%1' (expected fingerprint, enroll, rooms-defaults or admin)"_s.arg(command));
+    if (command == u"admin"_s && (args.size() != 3 || args.at(1) != u"reset-password"_s))
+        return fail(u"usage: parleyd [--config FILE] admin reset-password NAME"_s);
+    RoomDefaultsOptions roomDefaults;
+    const bool roomOptionSet = parser.isSet(maxMembers) || parser.isSet(maxExpire) || parser.isSet(defaultExpire)
+        || parser.isSet(defaultBurn);
+    if (roomOptionSet && command != u"rooms-defaults"_s)
+        return fail(u"--max-members, --max-expire-seconds, --default-expire-seconds and --default-burn only apply to "
+                    u"rooms-defaults"_s);
+    if (command == u"rooms-defaults"_s) {
+        if (args.size() != 1)
+            return fail(u"rooms-defaults takes no arguments, only options"_s);
+        auto number = [&parser](const QCommandLineOption &option, qint64 max) -> std::optional<qint64> {
+            bool ok = false;
+            const qint64 v = parser.value(option).toLongLong(&ok);
+            if (!ok || v < 0 || v > max)
+                return std::nullopt;
+            return v;
+        };
+        if (parser.isSet(maxMembers)) {
+            const auto v = number(maxMembers, protocol::MaxRoomMembers);
+            if (!v || *v < 1)
+                return fail(u"--max-members must be a whole number from 1 to %1"_s.arg(protocol::MaxRoomMembers));
+            roomDefaults.maxMembers = int(*v);
+        }
+        if (parser.isSet(maxExpire)) {
+            if (!(roomDefaults.maxExpire = number(maxExpire, qint64(1) << 32)))
+                return fail(u"--max-expire-seconds must be a whole number from 0 to 4294967296"_s);
+        }
+        if (parser.isSet(defaultExpire)) {
+            if (!(roomDefaults.defaultExpire = number(defaultExpire, qint64(1) << 32)))
+                return fail(u"--default-expire-seconds must be a whole number from 0 to 4294967296"_s);
+        }
+        if (parser.isSet(defaultBurn)) {
+            const QString v = parser.value(defaultBurn);
+            if (v != u"yes"_s && v != u"no"_s)
+                return fail(u"--default-burn must be yes or no"_s);
+            roomDefaults.defaultBurn = v == u"yes"_s;
+        }
+    }
     if (command == u"fingerprint"_s && args.size() != 1)
         return fail(u"fingerprint takes no arguments"_s);
     if (command == u"enroll"_s && args.size() != 2)
@@ -159,5 +292,9 @@ int main(int argc, char **argv)
         return runFingerprint(*config);
     if (command == u"enroll"_s)
         return runEnroll(*config, args.at(1), hours);
+    if (command == u"rooms-defaults"_s)
+        return runRoomsDefaults(*config, roomDefaults);
+    if (command == u"admin"_s)
+        return runAdminReset(*config, args.at(2));
     return runDaemon(app, *config);
 }

@@ -105,4 +105,13 @@ struct QueuedMessage {
     QByteArray wrappedKey;
 };
 
+// Server-wide room defaults (applied to new rooms by clients, which read them from `room_list`) and limits
+// (enforced on every membership record and room message). Managed settings: stored in the database.
+struct RoomSettings {
+    int maxMembers = 1000;              // 1 ... 1000 (the protocol's recipient limit)
+    qint64 maxExpireSeconds = 0;        // 0: no server maximum for room message lifetime
+    qint64 defaultExpireSeconds = 0;    // 0: rooms are created without an expiry unless asked
+    bool defaultBurn = false;
+};
+
 } // namespace parley::server

@@ -68,6 +68,20 @@ void Router::notifyRefill(qint64 deviceId, int remaining)
                               Qt::QueuedConnection);
 }
 
+void Router::notify(qint64 deviceId, const QByteArray &frame)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_stopped)
+        return;
+    const Route r = m_routes.value(deviceId);
+    if (!r)
+        return;
+    Worker *worker = r.worker;
+    const quint64 sessionId = r.sessionId;
+    QMetaObject::invokeMethod(worker, [worker, sessionId, frame] { worker->notice(sessionId, frame); },
+                              Qt::QueuedConnection);
+}
+
 void Router::fanOut(const NewMessage &message, const InsertedMessage &inserted)
 {
     struct Batch {

@@ -39,6 +39,8 @@ public:
     // Any thread: post to the worker serving the route / the device.
     void closeSession(Route route, QWebSocketProtocol::CloseCode code, const QString &reason);
     void notifyRefill(qint64 deviceId, int remaining);
+    // Sends an encoded notice frame (e.g. `room_changed`) to the device's session, if it is online and logged in.
+    void notify(qint64 deviceId, const QByteArray &frame);
 
     // Router thread: hands a committed message's queue entries to the sessions of the online recipient devices.
     void fanOut(const NewMessage &message, const InsertedMessage &inserted);

@@ -2,9 +2,11 @@
 
 #include "devicedirectory.h"
 #include "logging.h"
+#include "pushservice.h"
 #include "ratelimiter.h"
 #include "router.h"
 #include "store.h"
+#include "sweeper.h"
 #include "tlssetup.h"
 #include "worker.h"
 
@@ -131,6 +133,8 @@ struct Server::Private {
     std::unique_ptr<DeviceDirectory> directory;
     std::unique_ptr<RateLimiter> sendLimiter;
     std::unique_ptr<RateLimiter> fetchLimiter;
+    std::unique_ptr<PushService> push;
+    std::unique_ptr<Sweeper> sweeper;
     std::vector<Slot> workers;
     quint16 port = 0;
     QString fingerprint;
@@ -172,6 +176,8 @@ Server::Server(Config config, QObject *parent) : QObject(parent), d(std::make_un
 Server::~Server()
 {
     if (d->running) {
+        if (d->sweeper)
+            d->sweeper->stop();
         d->stopWorkers();
         if (d->store)
             d->store->close();
@@ -217,6 +223,15 @@ Status Server::start()
     services.sendLimiter = d->sendLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
     services.limits = limits;
+    if (config.push.enabled()) {
+        d->push = std::make_unique<PushService>(config.push, *d->store, *d->router);
+        if (Status s = d->push->start(); !s) {
+            d->push.reset();
+            d->store->close();
+            return s;
+        }
+        services.push = d->push.get();
+    }
 
     // All listening sockets first: with port 0 the first one picks the port and the others join it.
     std::vector<int> fds;
@@ -277,10 +292,29 @@ Status Server::start()
         d->fetchLimiter->prune(now);
     });
     d->prune.start(PruneIntervalMs);
+    d->sweeper = std::make_unique<Sweeper>(*d->store, limits.sweepSeconds * 1000);
+    d->sweeper->start();
 
     d->running = true;
     qCInfo(lcServer) << "Listening with" << config.workers << "workers on port" << d->port;
     return {};
+}
+
+Result<QString> Server::reloadTls()
+{
+    if (!d->running || d->stopping)
+        return makeError(ErrorCode::Unavailable, u"the server is not running"_s);
+    auto tls = TlsSetup::load(d->config);
+    if (!tls)
+        return tls.error();
+    for (Private::Slot &slot : d->workers) {
+        Worker *w = slot.worker;
+        const QSslConfiguration configuration = tls->configuration;
+        QMetaObject::invokeMethod(w, [w, configuration] { w->setTlsConfiguration(configuration); }, Qt::BlockingQueuedConnection);
+    }
+    d->fingerprint = tls->fingerprint;
+    qCInfo(lcTls) << "Reloaded the serving certificate";
+    return tls->fingerprint;
 }
 
 void Server::shutdown()
@@ -291,6 +325,8 @@ void Server::shutdown()
     qCInfo(lcServer) << "Shutting down";
     d->maintenance.stop();
     d->prune.stop();
+    if (d->sweeper)
+        d->sweeper->stop();
     for (Private::Slot &slot : d->workers) {
         Worker *w = slot.worker;
         QMetaObject::invokeMethod(w, [w] {
@@ -330,6 +366,8 @@ void Server::finishShutdown()
         return;
     d->finished = true;
     d->shutdownTimer.stop();
+    if (d->push)
+        d->push->stop();
     // Writes still queued (acks, last logins) are committed while the workers can still take their results.
     d->store->close();
     d->stopWorkers();
@@ -406,6 +444,11 @@ Router *Server::router() const
 DeviceDirectory *Server::directory() const
 {
     return d->directory.get();
+}
+
+PushService *Server::push() const
+{
+    return d->push.get();
 }
 
 } // namespace parley::server

@@ -10,6 +10,7 @@
 namespace parley::server {
 
 class DeviceDirectory;
+class PushService;
 class Router;
 class Store;
 class Worker;
@@ -37,9 +38,14 @@ public:
     Store *store() const;
     Router *router() const;
     DeviceDirectory *directory() const;
+    PushService *push() const;        // null when no push provider is configured
 
     // Opens the store of a configuration (also for the command-line subcommands).
     static Result<std::unique_ptr<Store>> openStore(const Config &config);
+
+    // Reads the certificate and key again and hands them to every worker: new connections use them, established
+    // ones are not touched. Returns the new fingerprint.
+    Result<QString> reloadTls();
 
     // The hourly housekeeping: forgets replay records older than 30 days, removes expired messages and spent
     // enrollment codes.

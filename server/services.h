@@ -5,6 +5,7 @@
 namespace parley::server {
 
 class DeviceDirectory;
+class PushService;
 class RateLimiter;
 class Router;
 class Store;
@@ -16,6 +17,7 @@ struct Services {
     DeviceDirectory *directory = nullptr;
     RateLimiter *sendLimiter = nullptr;      // per account
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
+    PushService *push = nullptr;             // null when no push provider is configured
     Limits limits;
 };
 

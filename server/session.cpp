@@ -7,7 +7,10 @@
 #include "logging.h"
 #include "protocol/frame.h"
 #include "protocol/statements.h"
+#include "pushservice.h"
+#include "pushstore.h"
 #include "ratelimiter.h"
+#include "roomstore.h"
 #include "router.h"
 #include "store.h"
 #include "tokenbucket.h"
@@ -209,6 +212,11 @@ struct Session::Private {
     void handleAck(const Frame &f);
     void handleRecoveryPut(const Frame &f);
     void handleRecoveryGet(const Frame &f);
+    void handleRoomChange(const Frame &f);
+    void handleRoomGet(const Frame &f);
+    void handleRooms(const Frame &f);
+    void handlePushRegister(const Frame &f);
+    void handlePushRemove(const Frame &f);
 };
 
 const QHash<QString, Session::Private::Route> &Session::Private::dispatchTable()
@@ -224,6 +232,11 @@ const QHash<QString, Session::Private::Route> &Session::Private::dispatchTable()
         {u"ack"_s, {&Private::handleAck, true}},
         {u"recovery_put"_s, {&Private::handleRecoveryPut, true}},
         {u"recovery_get"_s, {&Private::handleRecoveryGet, true}},
+        {u"room_change"_s, {&Private::handleRoomChange, true}},
+        {u"room_get"_s, {&Private::handleRoomGet, true}},
+        {u"rooms"_s, {&Private::handleRooms, true}},
+        {u"push_register"_s, {&Private::handlePushRegister, true}},
+        {u"push_remove"_s, {&Private::handlePushRemove, true}},
     };
     return table;
 }
@@ -292,6 +305,13 @@ void Session::notifyRefill(int remaining)
     if (!d->authenticated)
         return;
     d->sendFrame(Frame(u"refill"_s).set("remaining"_L1, QCborValue(qint64(std::max(0, remaining)))));
+}
+
+void Session::sendNotice(const QByteArray &frame)
+{
+    if (!d->authenticated || d->closing)
+        return;
+    d->socket->sendBinaryMessage(frame);
 }
 
 void Session::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)
@@ -887,6 +907,33 @@ void Session::Private::handleSend(const Frame &f)
         return;
     }
 
+    // A room message goes to the room's current members: the sender must be one, and `to` must name them all.
+    const QCborMap options = f.map("opts"_L1);
+    std::optional<protocol::RoomState> room;
+    if (options.contains("room"_L1)) {
+        auto state = roomstore::state(services.store->reader(), options.value("room"_L1).toString());
+        if (!state) {
+            if (state.error().code == ErrorCode::NotFound) {
+                sendError(WireError::NotFound, u"no such room"_s, f.id);
+            } else {
+                qCWarning(lcRelay) << "Reading a room failed:" << state.error().message;
+                sendStoreError(state.error(), f.id);
+            }
+            return;
+        }
+        if (!state->isMember(userName)) {
+            sendError(WireError::Forbidden, u"you are not a member of this room"_s, f.id);
+            return;
+        }
+        if (state->memberList() != to) {
+            Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the room's members changed; fetch the room again"_s, f.id);
+            e.set("missing"_L1, QCborArray()).set("stale"_L1, QCborArray()).set("unknown"_L1, QCborArray());
+            sendFrame(e);
+            return;
+        }
+        room = std::move(*state);
+    }
+
     // The devices the key entries must name: every device of every recipient plus the sender's other devices.
     struct Target {
         QString user;
@@ -985,7 +1032,6 @@ void Session::Private::handleSend(const Frame &f)
     m.payload = f.bytes("pl"_L1);
     m.keyCommitment = f.bytes("kc"_L1);
     m.signature = f.bytes("sig"_L1);
-    const QCborMap options = f.map("opts"_L1);
 
     protocol::MessageCoreInput core;
     core.from = m.from;
@@ -1003,17 +1049,40 @@ void Session::Private::handleSend(const Frame &f)
 
     m.to = QCborValue(f.array("to"_L1)).toCbor();
     m.options = QCborValue(options).toCbor();
+    // Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's and the server's
+    // room maximum; counted from the signed sent_at so that recipients can compute it too.
     m.expiresAt = wallMs() + qint64(services.limits.messageTtlDays) * 24 * 3600 * 1000;
+    auto clampExpiry = [&m, at](qint64 seconds) {
+        if (seconds > 0)
+            m.expiresAt = std::min(m.expiresAt, qint64(at) + seconds * 1000);
+    };
+    clampExpiry(options.value("exp"_L1).toInteger(0));
+    if (room) {
+        clampExpiry(qint64(room->policy.expireSeconds));
+        auto settings = services.store->reader().roomSettings();
+        if (!settings) {
+            qCWarning(lcRelay) << "Reading the room settings failed:" << settings.error().message;
+            sendStoreError(settings.error(), f.id);
+            return;
+        }
+        clampExpiry(settings->maxExpireSeconds);
+    }
     m.maxQueuePerDevice = services.limits.maxQueuePerDevice;
 
     // Completes on the router's thread, in commit order (see Router); the reply goes back to this worker.
     Router *router = services.router;
+    PushService *push = services.push;
     const QPointer<Worker> home(worker);
     const QPointer<Session> self(q);
     const quint64 requestId = f.id;
     services.store->write<InsertedMessage>(
-        router, std::function<Result<InsertedMessage>(Db &)>([message](Db &db) { return db.insertMessage(*message); }),
-        std::function<void(Result<InsertedMessage>)>([router, home, self, requestId, message](Result<InsertedMessage> r) {
+        router, std::function<Result<InsertedMessage>(Db &)>([message, push](Db &db) {
+            auto inserted = db.insertMessage(*message);
+            if (inserted && push)
+                push->enqueueFor(db, *message);   // wake-ups for offline devices, durable with the message
+            return inserted;
+        }),
+        std::function<void(Result<InsertedMessage>)>([router, push, home, self, requestId, message](Result<InsertedMessage> r) {
             if (home) {
                 Worker *w = home.data();
                 QMetaObject::invokeMethod(
@@ -1026,6 +1095,8 @@ void Session::Private::handleSend(const Frame &f)
             }
             if (r)
                 router->fanOut(*message, *r);
+            if (r && push)
+                push->wake();
         }));
 }
 
@@ -1080,6 +1151,245 @@ void Session::Private::handleRecoveryGet(const Frame &f)
     if (!blob->isEmpty())
         reply.set("blob"_L1, QCborValue(*blob));
     sendFrame(reply);
+}
+
+} // namespace parley::server
+
+// --- rooms (docs/protocol.md "Rooms") ---
+
+namespace parley::server {
+
+namespace {
+
+QByteArray roomChangedFrame(const QString &room, quint64 seq)
+{
+    return protocol::encode(Frame(u"room_changed"_s).set("room"_L1, room).set("seq"_L1, QCborValue(qint64(seq))));
+}
+
+WireError wireErrorForRoom(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::Conflict: return WireError::Conflict;
+    case ErrorCode::Forbidden: return WireError::Forbidden;
+    case ErrorCode::QuotaExceeded: return WireError::Quota;
+    case ErrorCode::NotFound: return WireError::NotFound;
+    case ErrorCode::Protocol: return WireError::BadField;
+    case ErrorCode::Unavailable: return WireError::Unavailable;
+    default: return WireError::Internal;
+    }
+}
+
+} // namespace
+
+void Session::Private::handleRoomChange(const Frame &f)
+{
+    const QString room = f.text("room"_L1);
+    protocol::SignedRoomRecord signedRecord;
+    signedRecord.bytes = f.bytes("rec"_L1);
+    signedRecord.sig = f.bytes("sig"_L1);
+    Result<protocol::RoomRecord> decoded = protocol::RoomRecord::decode(signedRecord.bytes);
+    if (!decoded) {
+        sendError(WireError::BadField, u"rec: "_s + decoded.error().message, f.id);
+        return;
+    }
+    const protocol::RoomRecord record = std::move(*decoded);
+    if (record.room != room) {
+        sendError(WireError::BadField, u"rec: the record names another room"_s, f.id);
+        return;
+    }
+    if (record.actor != userName || record.actorDevice != deviceNo) {
+        sendError(WireError::Forbidden, u"a record's actor must be the device that sends it"_s, f.id);
+        return;
+    }
+    if (std::abs(qint64(record.at) - wallMs()) > MaxClockSkewMs) {
+        sendError(WireError::StaleTime, u"the record's time is more than 5 minutes away from the server time"_s, f.id);
+        return;
+    }
+    auto self = services.directory->lookup(userName);
+    if (!self) {
+        sendStoreError(self.error(), f.id);
+        return;
+    }
+    const DeviceRecord *me = (*self)->device(deviceNo);
+    if (!me) {
+        sendError(WireError::AuthFailed, u"this device is no longer registered"_s, f.id);
+        return;
+    }
+    signedRecord.devicePub = me->pub;
+    signedRecord.deviceCert = me->sig;
+    if (Status s = protocol::verifyRoomRecordSignature(record, signedRecord, (*self)->user.rootPub); !s) {
+        sendError(WireError::BadSignature, s.error().message, f.id);
+        return;
+    }
+    if (record.op == protocol::RoomOp::Add) {
+        auto target = services.directory->lookup(record.target);
+        if (!target) {
+            if (target.error().code == ErrorCode::NotFound)
+                sendError(WireError::NotFound, u"no such user: %1"_s.arg(record.target), f.id);
+            else
+                sendStoreError(target.error(), f.id);
+            return;
+        }
+    }
+
+    const quint64 requestId = f.id;
+    DeviceDirectory *directory = services.directory;
+    Router *router = services.router;
+    write<AppendedRoomRecord>(
+        [record, signedRecord](Db &db) -> Result<AppendedRoomRecord> {
+            auto settings = db.roomSettings();
+            if (!settings)
+                return settings.error();
+            return roomstore::append(db, record, signedRecord, *settings);
+        },
+        [requestId, room, directory, router](Private *p, Result<AppendedRoomRecord> r) {
+            if (r) {
+                qCInfo(lcServer) << "A room's membership changed";
+                const QByteArray notice = roomChangedFrame(room, r->seq);
+                for (const QString &user : std::as_const(r->notify)) {
+                    auto entry = directory->lookup(user);
+                    if (!entry)
+                        continue;
+                    for (const DeviceRecord &device : (*entry)->devices)
+                        router->notify(device.id, notice);
+                }
+            }
+            if (!p)
+                return;
+            if (!r) {
+                const WireError code = wireErrorForRoom(r.error().code);
+                if (code == WireError::Internal || code == WireError::Unavailable) {
+                    qCWarning(lcServer) << "Appending a room record failed:" << r.error().message;
+                    p->sendStoreError(r.error(), requestId);
+                } else {
+                    p->sendError(code, r.error().message, requestId);
+                }
+                return;
+            }
+            p->sendFrame(Frame(u"room_ok"_s, requestId).set("room"_L1, room).set("seq"_L1, QCborValue(qint64(r->seq))));
+        });
+}
+
+void Session::Private::handleRoomGet(const Frame &f)
+{
+    const QString room = f.text("room"_L1);
+    Db &db = services.store->reader();
+    auto state = roomstore::state(db, room);
+    if (!state || !state->isMember(userName)) {
+        if (!state && state.error().code != ErrorCode::NotFound) {
+            qCWarning(lcServer) << "Reading a room failed:" << state.error().message;
+            sendStoreError(state.error(), f.id);
+        } else {
+            sendError(WireError::NotFound, u"no such room, or you are not a member"_s, f.id);
+        }
+        return;
+    }
+    auto page = roomstore::records(db, room, f.has("from"_L1) ? f.uint("from"_L1) : 0, protocol::MaxRoomRecordsPerPage);
+    if (!page) {
+        qCWarning(lcServer) << "Reading a room's records failed:" << page.error().message;
+        sendStoreError(page.error(), f.id);
+        return;
+    }
+    QCborArray chain;
+    for (const protocol::SignedRoomRecord &s : std::as_const(page->records)) {
+        QCborMap m;
+        m.insert("rec"_L1, s.bytes);
+        m.insert("sig"_L1, s.sig);
+        m.insert("dpub"_L1, s.devicePub);
+        m.insert("dsig"_L1, s.deviceCert);
+        chain.append(m);
+    }
+    sendFrame(Frame(u"room"_s, f.id).set("room"_L1, room).set("chain"_L1, chain).set("more"_L1, page->more));
+}
+
+void Session::Private::handleRooms(const Frame &f)
+{
+    Db &db = services.store->reader();
+    auto rooms = roomstore::roomsOf(db, userName);
+    auto settings = db.roomSettings();
+    if (!rooms || !settings) {
+        const Error &e = !rooms ? rooms.error() : settings.error();
+        qCWarning(lcServer) << "Reading the room list failed:" << e.message;
+        sendStoreError(e, f.id);
+        return;
+    }
+    QCborArray list;
+    for (const RoomSummary &s : std::as_const(*rooms)) {
+        QCborMap m;
+        m.insert("room"_L1, s.room);
+        m.insert("seq"_L1, qint64(s.seq));
+        m.insert("title"_L1, s.title);
+        m.insert("description"_L1, s.description);
+        m.insert("members"_L1, s.members);
+        m.insert("admin"_L1, s.admin);
+        list.append(m);
+    }
+    QCborMap limits;
+    limits.insert("max_members"_L1, settings->maxMembers);
+    limits.insert("max_expire"_L1, settings->maxExpireSeconds);
+    limits.insert("default_expire"_L1, settings->defaultExpireSeconds);
+    limits.insert("default_burn"_L1, settings->defaultBurn);
+    sendFrame(Frame(u"room_list"_s, f.id).set("rooms"_L1, list).set("limits"_L1, limits));
+}
+
+} // namespace parley::server
+
+// --- push registrations (docs/push.md) ---
+
+namespace parley::server {
+
+void Session::Private::handlePushRegister(const Frame &f)
+{
+    const QString kind = f.text("kind"_L1);
+    if (!services.push || !services.push->supports(kind)) {
+        sendError(WireError::Unavailable, u"this server does not send %1 pushes"_s.arg(kind), f.id);
+        return;
+    }
+    auto token = PushToken::make(kind, f.text("token"_L1), f.text("topic"_L1), f.text("endpoint"_L1),
+                                 f.bytes("p256dh"_L1), f.bytes("auth"_L1));
+    if (!token) {
+        refuse(WireError::BadField, token.error().message, f.id);
+        return;
+    }
+    if (token->kind == PushKind::WebPush) {
+        if (Status s = services.push->checkWebPushEndpoint(QUrl(token->token)); !s) {
+            refuse(WireError::BadField, s.error().message, f.id);
+            return;
+        }
+    }
+    const quint64 requestId = f.id;
+    write<bool>(
+        [device = deviceId, t = *token, now = wallMs()](Db &db) -> Result<bool> {
+            if (Status s = PushStore::putToken(db, device, t, now); !s)
+                return s.error();
+            return true;
+        },
+        [requestId](Private *p, Result<bool> r) {
+            if (!p)
+                return;
+            if (!r) {
+                qCWarning(lcServer) << "Storing a push token failed:" << r.error().message;
+                p->sendStoreError(r.error(), requestId);
+                return;
+            }
+            p->sendFrame(Frame(u"ok"_s, requestId));
+        });
+}
+
+void Session::Private::handlePushRemove(const Frame &f)
+{
+    const quint64 requestId = f.id;
+    write<bool>([device = deviceId](Db &db) { return PushStore::removeToken(db, device); },
+                [requestId](Private *p, Result<bool> r) {
+                    if (!p)
+                        return;
+                    if (!r) {
+                        qCWarning(lcServer) << "Removing a push token failed:" << r.error().message;
+                        p->sendStoreError(r.error(), requestId);
+                        return;
+                    }
+                    p->sendFrame(Frame(u"ok"_s, requestId));
+                });
 }
 
 } // namespace parley::server

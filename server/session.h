@@ -34,6 +34,8 @@ public:
     // --- called on the worker thread (by the worker, on behalf of other threads) ---
     void deliver(const QueuedMessage &message);
     void notifyRefill(int remaining);
+    // An encoded server -> client notice frame (Router::notify); dropped before login or while closing.
+    void sendNotice(const QByteArray &frame);
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
     void abort();
     void setDraining();

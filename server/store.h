@@ -73,6 +73,11 @@ public:
     // Deletes enrollment codes that are used or expired at `nowMs`. Returns how many went.
     Result<int> purgeEnrollCodes(qint64 nowMs);
 
+    // --- rooms (server/roomstore.cpp) ---
+    // The managed room defaults and limits; setRoomSettings() validates (InvalidArgument) and replaces them.
+    Result<RoomSettings> roomSettings();
+    Result<void> setRoomSettings(const RoomSettings &settings);
+
     // The normalised form of an enrollment code (upper case, no dashes or spaces, I/L read as 1 and O as 0), or
     // an empty string when it cannot be a code this store issued.
     static QString normaliseEnrollCode(const QString &code);

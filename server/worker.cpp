@@ -154,10 +154,23 @@ void Worker::deliver(const QList<Delivery> &deliveries)
     }
 }
 
+void Worker::setTlsConfiguration(const QSslConfiguration &tls)
+{
+    d->tls = tls;
+    if (d->server)
+        d->server->setSslConfiguration(tls);
+}
+
 void Worker::refill(quint64 sessionId, int remaining)
 {
     if (Session *s = d->sessions.value(sessionId))
         s->notifyRefill(remaining);
+}
+
+void Worker::notice(quint64 sessionId, const QByteArray &frame)
+{
+    if (Session *s = d->sessions.value(sessionId))
+        s->sendNotice(frame);
 }
 
 void Worker::closeSession(quint64 sessionId, QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -38,6 +38,9 @@ public:
     Status start();
     void deliver(const QList<Delivery> &deliveries);
     void refill(quint64 sessionId, int remaining);
+    // New connections use this TLS configuration from now on; established ones keep theirs.
+    void setTlsConfiguration(const QSslConfiguration &tls);
+    void notice(quint64 sessionId, const QByteArray &frame);
     void closeSession(quint64 sessionId, QWebSocketProtocol::CloseCode code, const QString &reason);
     // Shutdown steps: stop taking connections; refuse frames; close every session (emits allClosed() once they
     // are gone, aborting stragglers after `graceMs`); destroy sessions and server.

@@ -30,6 +30,11 @@ bool isErrorCodeUtf8(QByteArrayView code)
     return wireErrorFromName(QString::fromLatin1(code)).has_value();
 }
 
+bool isPushKindUtf8(QByteArrayView kind)
+{
+    return kind == "apns" || kind == "fcm" || kind == "webpush";
+}
+
 // ---- building blocks -------------------------------------------------------------------------------------------
 
 constexpr Spec uintRange(quint64 min, quint64 max)
@@ -114,8 +119,31 @@ constexpr Spec DeviceNos = arrayOf(DeviceNo, 1, 1000);
 constexpr Spec Versions = arrayOf(Version, 1, 64, true);
 constexpr Spec Seqs = arrayOf(Count, 1, MaxAcksPerFrame);
 
-// Message options. Version 1 defines none, so `opts` must be an empty map; later versions list their keys here.
-constexpr Spec Options = mapOf({});
+// Message options (docs/protocol.md, "Rooms"): the room a message goes to, its own expiry and burn-on-read.
+constexpr Spec RoomName = UserName;
+constexpr Spec ExpireSeconds = uintRange(1, quint64(1) << 32);
+constexpr Field OptionFields[] = {
+    optional("room"_L1, RoomName), optional("exp"_L1, ExpireSeconds), optional("burn"_L1, Flag),
+};
+constexpr Spec Options = mapOf(OptionFields);
+
+// Rooms: membership records and the room list.
+constexpr Spec RoomRecordBytes = bytes(1, 2048);
+constexpr Field RoomEntryFields[] = {
+    {"rec"_L1, RoomRecordBytes}, {"sig"_L1, Signature}, {"dpub"_L1, PublicKey}, {"dsig"_L1, Signature},
+};
+constexpr Spec RoomEntry = mapOf(RoomEntryFields);
+constexpr Spec RoomEntries = arrayOf(RoomEntry, 0, 1000);
+constexpr Field RoomSummaryFields[] = {
+    {"room"_L1, RoomName}, {"seq"_L1, Count}, {"title"_L1, text(0, 128)}, {"description"_L1, text(0, 1024)},
+    {"members"_L1, Count}, {"admin"_L1, Flag},
+};
+constexpr Spec RoomSummary = mapOf(RoomSummaryFields);
+constexpr Spec RoomSummaries = arrayOf(RoomSummary, 0, 10000);
+constexpr Field RoomLimitsFields[] = {
+    {"max_members"_L1, Count}, {"max_expire"_L1, Count}, {"default_expire"_L1, Count}, {"default_burn"_L1, Flag},
+};
+constexpr Spec RoomLimits = mapOf(RoomLimitsFields);
 
 // {kid, pub, sig}: a signed prekey.
 constexpr Field PrekeyFields[] = {{"kid"_L1, Kid}, {"pub"_L1, PublicKey}, {"sig"_L1, Signature}};
@@ -169,6 +197,17 @@ constexpr Field SendFields[] = {
 };
 constexpr Field AckFields[] = {{"seqs"_L1, Seqs}};
 constexpr Field RecoveryPutFields[] = {{"blob"_L1, RecoveryBlob}};
+// push_register: which fields a kind needs is checked by the server (docs/push.md).
+constexpr Field PushRegisterFields[] = {
+    {"kind"_L1, text(1, 16, isPushKindUtf8, "apns, fcm or webpush")},
+    optional("token"_L1, text(1, 4096)),
+    optional("topic"_L1, text(1, 255)),
+    optional("endpoint"_L1, text(1, 2048)),
+    optional("p256dh"_L1, bytes(65, 65)),
+    optional("auth"_L1, bytes(16, 16)),
+};
+constexpr Field RoomChangeFields[] = {{"room"_L1, RoomName}, {"rec"_L1, RoomRecordBytes}, {"sig"_L1, Signature}};
+constexpr Field RoomGetFields[] = {{"room"_L1, RoomName}, optional("from"_L1, Count)};
 
 // ---- server -> client ------------------------------------------------------------------------------------------
 
@@ -189,6 +228,10 @@ constexpr Field MsgFields[] = {
     {"wk"_L1, WrappedKey},
 };
 constexpr Field RefillFields[] = {{"remaining"_L1, Count}};
+constexpr Field RoomOkFields[] = {{"room"_L1, RoomName}, {"seq"_L1, Count}};
+constexpr Field RoomFields[] = {{"room"_L1, RoomName}, {"chain"_L1, RoomEntries}, {"more"_L1, Flag}};
+constexpr Field RoomListFields[] = {{"rooms"_L1, RoomSummaries}, {"limits"_L1, RoomLimits}};
+constexpr Field RoomChangedFields[] = {{"room"_L1, RoomName}, {"seq"_L1, Count}};
 constexpr Field RecoveryFields[] = {optional("blob"_L1, RecoveryBlob)};
 constexpr Field ErrorFields[] = {
     {"code"_L1, ErrorCode},
@@ -213,6 +256,11 @@ constexpr FrameSchema Frames[] = {
     {C2S, "ack"_L1, IdRule::Optional, AckFields},
     {C2S, "recovery_put"_L1, IdRule::Required, RecoveryPutFields},
     {C2S, "recovery_get"_L1, IdRule::Required, {}},
+    {C2S, "push_register"_L1, IdRule::Required, PushRegisterFields},
+    {C2S, "push_remove"_L1, IdRule::Required, {}},
+    {C2S, "room_change"_L1, IdRule::Required, RoomChangeFields},
+    {C2S, "room_get"_L1, IdRule::Required, RoomGetFields},
+    {C2S, "rooms"_L1, IdRule::Required, {}},
 
     {S2C, "hello"_L1, IdRule::Absent, HelloFields},
     {S2C, "enroll_info_ok"_L1, IdRule::Required, EnrollInfoOkFields},
@@ -227,6 +275,10 @@ constexpr FrameSchema Frames[] = {
     {S2C, "refill"_L1, IdRule::Absent, RefillFields},
     {S2C, "recovery"_L1, IdRule::Required, RecoveryFields},
     {S2C, "ok"_L1, IdRule::Required, {}},
+    {S2C, "room_ok"_L1, IdRule::Required, RoomOkFields},
+    {S2C, "room"_L1, IdRule::Required, RoomFields},
+    {S2C, "room_list"_L1, IdRule::Required, RoomListFields},
+    {S2C, "room_changed"_L1, IdRule::Absent, RoomChangedFields},
     {S2C, "error"_L1, IdRule::Optional, ErrorFields},
 };
 

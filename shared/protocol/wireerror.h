@@ -27,6 +27,8 @@ enum class WireError {
     RateLimited,
     Quota,
     Unavailable,
+    Forbidden,
+    Conflict,
     Internal,
 };
 

@@ -70,6 +70,7 @@ struct SendJob {
     QByteArray mid;
     QStringList to;
     QString text;
+    QCborMap options;
     bool prebuilt = false;           // sendEnvelope(): no text, no rebuild
     bool resolveOnly = false;        // resolveRecipients()
     QPointer<QObject> context;
@@ -1072,8 +1073,8 @@ struct Client::Private {
 
     void buildAndSend(JobPtr job, const QList<RecipientDevice> &targets)
     {
-        Result<Envelope> env = Envelope::build(*self, job->to, targets, job->text, quint64(q->serverTimeMs()), {},
-                                               job->mid);
+        Result<Envelope> env = Envelope::build(*self, job->to, targets, job->text, quint64(q->serverTimeMs()),
+                                               job->options, job->mid);
         if (!env)
             return finishJob(job, u"build_failed"_s, env.error().message);
         for (const RecipientDevice &t : targets)
@@ -1228,6 +1229,14 @@ struct Client::Private {
         const OpenedMessage &opened = std::get<OpenedMessage>(result);
         if (profile.keys().markUsed(opened.kid, nowMs()))
             keysDirty = true;
+        // An expired message is never shown (the server should not have delivered it; clocks may differ).
+        const qint64 exp = opened.options.value(u"exp"_s).toInteger(0);
+        if (exp > 0 && qint64(opened.sentAt) + exp * 1000 <= q->serverTimeMs()) {
+            qCDebug(lcSdk) << "dropped an expired message";
+            profile.received().insert(from, dev, opened.mid, nowMs());
+            receivedDirty = true;
+            return;
+        }
         IncomingMessage message;
         message.from = opened.from;
         message.device = opened.device;
@@ -1236,6 +1245,9 @@ struct Client::Private {
         message.sentAt = QDateTime::fromMSecsSinceEpoch(qint64(opened.sentAt), Qt::UTC);
         message.text = opened.text;
         message.to = opened.to;
+        message.options = opened.options;
+        message.room = opened.options.value(u"room"_s).toString();
+        message.burnOnRead = opened.options.value(u"burn"_s).toBool();
         message.verified = !sender->rootChanged;
         if (!message.verified)
             Q_EMIT q->verificationFailed(from, dev, u"identity_changed: the root key of %1 differs from the one first "
@@ -1379,10 +1391,16 @@ void Client::disconnectFromServer()
 
 QByteArray Client::send(const QStringList &users, const QString &text)
 {
+    return send(users, text, QCborMap());
+}
+
+QByteArray Client::send(const QStringList &users, const QString &text, const QCborMap &options)
+{
     auto job = std::make_shared<SendJob>();
     job->mid = Envelope::newMessageId();
     job->to = protocol::normalisedRecipients(users);
     job->text = text;
+    job->options = options;
     if (job->to.isEmpty() || job->to.size() > protocol::MaxRecipients) {
         QTimer::singleShot(0, this, [this, job] {
             d->finishJob(job, u"bad_field"_s, u"a message needs 1 to %1 recipients"_s.arg(protocol::MaxRecipients));

@@ -34,6 +34,7 @@
 #include "sdk/recoverybundle.h"
 
 #include <QByteArray>
+#include <QCborMap>
 #include <QDateTime>
 #include <QObject>
 #include <QString>
@@ -53,6 +54,9 @@ struct PARLEY_EXPORT IncomingMessage {
     QString text;
     bool verified = false;       // false: shown although the sender's identity could not be confirmed
     QStringList to;
+    QCborMap options;            // signed message options: room, exp (seconds), burn (docs/protocol.md "Rooms")
+    QString room;                // the room the message was sent to; empty for a direct message
+    bool burnOnRead = false;     // the sender asked that no copy be kept once it was shown
 };
 
 class PARLEY_EXPORT Client : public QObject {
@@ -81,6 +85,8 @@ public:
 
     // Queues a message to `users`; returns its message id (16 bytes). accepted() or sendFailed() follows.
     QByteArray send(const QStringList &users, const QString &text);
+    // The same with message options (e.g. {"exp": seconds, "burn": true}); they are signed with the message.
+    QByteArray send(const QStringList &users, const QString &text, const QCborMap &options);
     // Sends an envelope built elsewhere (Envelope::build with identity() and resolveRecipients()); accepted() or
     // sendFailed() follows. A device_mismatch is reported, not retried (the text is not known here).
     void sendEnvelope(const Envelope &envelope);

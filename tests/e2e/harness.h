@@ -59,6 +59,9 @@ public:
         if (!conf.open(QIODevice::WriteOnly | QIODevice::Truncate))
             return false;
         conf.write(u"[server]\nlisten=127.0.0.1:%1\ndata_dir=%2\nworkers=2\n\n"_s.arg(m_port).arg(dataDir()).toUtf8());
+        // The admin API listens too; on a port of its own choosing unless the test configures [admin].
+        if (!m_extra.contains(u"[admin]"_s))
+            conf.write("[admin]\nlisten=127.0.0.1:0\n\n");
         conf.write(m_extra.toUtf8());
         conf.close();
 
@@ -215,6 +218,30 @@ public:
         QSignalSpy ready(m_client.get(), &sdk::Client::prekeysReady);
         m_client->connectToServer();
         return ready.wait(WaitMs) || !ready.isEmpty();
+    }
+
+    // Reconnects with the existing profile and expects the server to refuse the login with error `code`.
+    bool connectRefused(const QString &code)
+    {
+        if (!m_profile) {
+            auto opened = sdk::Profile::open(m_dir.path(), TestPassphrase);
+            if (!opened)
+                return false;
+            m_profile = std::move(opened.value());
+        }
+        errors.clear();
+        makeClient();
+        m_client->connectToServer();
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < WaitMs) {
+            for (const auto &e : std::as_const(errors)) {
+                if (e.first == code)
+                    return !online();
+            }
+            QTest::qWait(10);
+        }
+        return false;
     }
 
     // Disconnects and releases the profile (as a device going offline would).

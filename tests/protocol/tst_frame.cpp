@@ -117,6 +117,25 @@ Frame example(Direction direction, const QString &type, bool full)
             f.set("blob"_L1, QByteArray(full ? MaxRecoveryBytes : 1, 'B'));
         } else if (type == "recovery_get"_L1) {
             f.id = 10;
+        } else if (type == "push_register"_L1) {
+            f.id = 40;
+            if (full)
+                f.set("kind"_L1, u"webpush"_s).set("endpoint"_L1, u"https://push.example/s/1"_s)
+                    .set("p256dh"_L1, QByteArray(65, '\x04')).set("auth"_L1, QByteArray(16, 'a'));
+            else
+                f.set("kind"_L1, u"fcm"_s).set("token"_L1, u"tok"_s);
+        } else if (type == "push_remove"_L1) {
+            f.id = 41;
+        } else if (type == "room_change"_L1) {
+            f.id = 50;
+            f.set("room"_L1, u"team"_s).set("rec"_L1, QByteArray(full ? 2048 : 1, 'r')).set("sig"_L1, signature());
+        } else if (type == "room_get"_L1) {
+            f.id = 51;
+            f.set("room"_L1, u"team"_s);
+            if (full)
+                f.set("from"_L1, 7);
+        } else if (type == "rooms"_L1) {
+            f.id = 52;
         }
         return f;
     }
@@ -176,6 +195,34 @@ Frame example(Direction direction, const QString &type, bool full)
             f.set("blob"_L1, QByteArray(100, 'B'));
     } else if (type == "ok"_L1) {
         f.id = 19;
+    } else if (type == "room_ok"_L1) {
+        f.id = 53;
+        f.set("room"_L1, u"team"_s).set("seq"_L1, 3);
+    } else if (type == "room"_L1) {
+        f.id = 54;
+        QCborMap entry;
+        entry.insert("rec"_L1, QByteArray(100, 'r'));
+        entry.insert("sig"_L1, signature());
+        entry.insert("dpub"_L1, point('d'));
+        entry.insert("dsig"_L1, signature());
+        f.set("room"_L1, u"team"_s).set("chain"_L1, full ? QCborArray{entry, entry} : QCborArray()).set("more"_L1, full);
+    } else if (type == "room_list"_L1) {
+        f.id = 55;
+        QCborMap room;
+        room.insert("room"_L1, u"team"_s);
+        room.insert("seq"_L1, 4);
+        room.insert("title"_L1, u"Team"_s);
+        room.insert("description"_L1, QString());
+        room.insert("members"_L1, 3);
+        room.insert("admin"_L1, true);
+        QCborMap limits;
+        limits.insert("max_members"_L1, 1000);
+        limits.insert("max_expire"_L1, 0);
+        limits.insert("default_expire"_L1, 60);
+        limits.insert("default_burn"_L1, false);
+        f.set("rooms"_L1, full ? QCborArray{room} : QCborArray()).set("limits"_L1, limits);
+    } else if (type == "room_changed"_L1) {
+        f.set("room"_L1, u"team"_s).set("seq"_L1, 5);
     } else if (type == "error"_L1) {
         if (!full)
             return errorFrame(WireError::BadFrame, u"not well-formed CBOR"_s);
@@ -294,18 +341,20 @@ private Q_SLOTS:
     {
         QCOMPARE(frameTypes(C2S), (QStringList{u"enroll_info"_s, u"enroll"_s, u"login"_s, u"prekeys"_s, u"devices"_s,
                                                u"fetch"_s, u"send"_s, u"ack"_s, u"recovery_put"_s,
-                                               u"recovery_get"_s}));
+                                               u"recovery_get"_s, u"push_register"_s, u"push_remove"_s,
+                                               u"room_change"_s, u"room_get"_s, u"rooms"_s}));
         QCOMPARE(frameTypes(S2C),
                  (QStringList{u"hello"_s, u"enroll_info_ok"_s, u"enrolled"_s, u"welcome"_s, u"prekeys_ok"_s,
                               u"device_list"_s, u"bundle"_s, u"accepted"_s, u"msg"_s, u"synced"_s, u"refill"_s,
-                              u"recovery"_s, u"ok"_s, u"error"_s}));
+                              u"recovery"_s, u"ok"_s, u"room_ok"_s, u"room"_s, u"room_list"_s, u"room_changed"_s,
+                              u"error"_s}));
     }
 
     void requiresIdPerType()
     {
         for (const QString &type : frameTypes(C2S))
             QCOMPARE(requiresId(type), type != "ack"_L1);
-        const QStringList noId{u"hello"_s, u"msg"_s, u"synced"_s, u"refill"_s, u"error"_s};
+        const QStringList noId{u"hello"_s, u"msg"_s, u"synced"_s, u"refill"_s, u"room_changed"_s, u"error"_s};
         for (const QString &type : frameTypes(S2C))
             QCOMPARE(requiresId(type), !noId.contains(type));
         QVERIFY(!requiresId(u"nope"_s));
@@ -623,9 +672,9 @@ private Q_SLOTS:
         row("undefined nested field", encode(withNested(sendFrame(), "keys"_L1, 2, "extra"_L1, 1)), WireError::BadField,
             u"keys[2].extra: not defined"_s);
         QCborMap opts;
-        opts.insert("room"_L1, u"x"_s);
-        row("options not empty", encode(sendFrame().set("opts"_L1, opts)), WireError::BadField,
-            u"opts.room: not defined"_s);
+        opts.insert("color"_L1, u"x"_s);
+        row("undefined option", encode(sendFrame().set("opts"_L1, opts)), WireError::BadField,
+            u"opts.color: not defined"_s);
         row("undefined key of odd bytes", encode(sendFrame().set("\x01\x02"_L1, 1)), WireError::BadField,
             u"<2 bytes>: not defined for send"_s);
         row("eph too short", encode(withNested(sendFrame(), "keys"_L1, 3, "eph"_L1, QByteArray(132, 'e'))),

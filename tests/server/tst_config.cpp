@@ -37,6 +37,14 @@ private:
     }
 
 private Q_SLOTS:
+    // The example configuration shipped in resources/ (and in the package) must load as it is.
+    void shippedExampleLoads()
+    {
+        auto config = parley::server::Config::load(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
+        QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
+        QCOMPARE(config->listenPort, quint16(8443));
+    }
+
     void defaults()
     {
         const QString path = writeConfig(u"empty.conf"_s, QByteArray());

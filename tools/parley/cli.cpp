@@ -1,9 +1,11 @@
 #include "cli.h"
 
 #include "passphrase.h"
+#include "pushargs.h"
 #include "protocol/frame.h"
 #include "sdk/client.h"
 #include "sdk/profile.h"
+#include "sdk/rooms.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -54,11 +56,23 @@ Commands:
                                  [--recovery-passphrase-file FILE]
       Enroll this profile's device with an enrollment code. A new user gets a root key and a recovery bundle;
       for an existing user the root key is recovered with the passphrase of the user's first device.
-  send USER [USER...] TEXT       Send TEXT ("-": read it from standard input); prints the message id.
+  send USER [USER...] TEXT [--expire SECONDS] [--burn-on-read]
+  send --room ROOM TEXT [--expire SECONDS] [--burn-on-read]
+                                 Send TEXT ("-": read it from standard input); prints the message id. --expire
+                                 sets the message's lifetime; --burn-on-read deletes it once every device read it.
+  room create NAME [--title T] [--description D] [--expire SECONDS] [--burn-on-read]
+  room add ROOM USER | room remove ROOM USER | room promote ROOM USER | room demote ROOM USER
+  room leave ROOM | room list [--json] | room show ROOM [--json]
+                                 Manage rooms; every membership change is signed by this device. `show` verifies
+                                 the room's membership records and prints its members (admins marked with *).
   receive [--wait SECONDS] [--json]
                                  Print the waiting messages, keep receiving SECONDS more (default 0).
   whoami                         Show user, device, server and pinned fingerprint of the profile.
   trust USER                     Forget the pinned root key of USER, so the next one seen is pinned.
+  push register apns TOKEN [--topic TOPIC] | push register fcm TOKEN |
+  push register webpush ENDPOINT P256DH AUTH
+                                 Register (or replace) this device's push token; P256DH and AUTH in base64url.
+  push remove                    Remove this device's push token.
 
 Put -- before a TEXT that starts with '-'.
 The passphrase comes from --passphrase-file, else $PARLEY_PASSPHRASE, else a prompt on the terminal.
@@ -88,6 +102,8 @@ struct Cli::Private {
     QByteArray pendingMid;
     bool sent = false;
     bool prekeysSettled = false;
+    // rooms
+    std::unique_ptr<sdk::Rooms> rooms;
     // receive
     bool json = false;
     int waitSeconds = 0;
@@ -140,6 +156,7 @@ struct Cli::Private {
         if (completed)
             return;
         completed = true;
+        rooms.reset();
         client.reset();
         profile.reset();   // saves nothing more; releases the lock
         if (removeProfileAtEnd)
@@ -302,8 +319,14 @@ struct Cli::Private {
 
     void runSend(const QStringList &args)
     {
-        if (args.size() < 2)
-            return fail(u"usage: parley send USER [USER...] TEXT"_s, ExitUsage);
+        const QString room = parser.value(u"room"_s);
+        if ((room.isEmpty() && args.size() < 2) || (!room.isEmpty() && args.size() != 1))
+            return fail(u"usage: parley send USER [USER...] TEXT | parley send --room ROOM TEXT"_s, ExitUsage);
+        if (!room.isEmpty() && !protocol::isValidUserName(room))
+            return fail(u"invalid room name \"%1\""_s.arg(room), ExitUsage);
+        const std::optional<sdk::MessageOptions> options = messageOptions();
+        if (!options)
+            return;
         QStringList users = args.mid(0, args.size() - 1);
         for (const QString &u : std::as_const(users)) {
             if (!protocol::isValidUserName(u))
@@ -327,8 +350,29 @@ struct Cli::Private {
             return;
         makeClient();
         client->setReceiveEnabled(false);
-        QObject::connect(client.get(), &sdk::Client::loggedIn, q, [this, users, text] {
-            pendingMid = client->send(users, text);
+        if (!room.isEmpty()) {
+            rooms = std::make_unique<sdk::Rooms>(*client);
+            QObject::connect(rooms.get(), &sdk::Rooms::chainRejected, q, [](const QString &r, const QString &reason) {
+                writeLine(stderr, u"parley: warning: the membership records of room %1 were rejected: %2"_s.arg(r, oneLine(reason)));
+            });
+        }
+        QObject::connect(client.get(), &sdk::Client::loggedIn, q, [this, users, text, room, options] {
+            if (room.isEmpty()) {
+                QCborMap opts;
+                if (options->expireSeconds > 0)
+                    opts.insert(u"exp"_s, qint64(options->expireSeconds));
+                if (options->burnOnRead)
+                    opts.insert(u"burn"_s, true);
+                pendingMid = client->send(users, text, opts);
+                return;
+            }
+            rooms->send(room, text, *options, q, [this](Result<QByteArray> mid) {
+                if (!mid)
+                    return fail(u"message not sent: %1"_s.arg(mid.error().message));
+                sent = true;
+                writeLine(stdout, QString::fromLatin1(mid->toHex()));
+                maybeFinishSend();
+            });
         });
         QObject::connect(client.get(), &sdk::Client::accepted, q, [this](const QByteArray &mid, quint64) {
             if (mid != pendingMid)
@@ -354,6 +398,33 @@ struct Cli::Private {
         // Let a prekey upload started at login finish, so the server does not run dry.
         if (sent && (prekeysSettled || !client->prekeyUploadPending()))
             finish(ExitOk);
+    }
+
+    void runPush(const QStringList &args)
+    {
+        auto frame = pushFrame(args, parser.value(u"topic"_s));
+        if (!frame)
+            return fail(frame.error().message, ExitUsage);
+        if (!openProfile())
+            return;
+        makeClient();
+        client->setReceiveEnabled(false);
+        auto requestId = std::make_shared<quint64>(0);
+        const bool removing = frame->type == u"push_remove"_s;
+        QObject::connect(client.get(), &sdk::Client::loggedIn, q,
+                         [this, f = *frame, requestId] { *requestId = client->sendFrame(f); });
+        QObject::connect(client.get(), &sdk::Client::frameReceived, q,
+                         [this, requestId, removing](const protocol::Frame &reply) {
+                             if (*requestId == 0 || reply.id != *requestId)
+                                 return;
+                             if (reply.type == u"ok"_s) {
+                                 writeLine(stdout, removing ? u"push token removed"_s : u"push token registered"_s);
+                                 return finish(ExitOk);
+                             }
+                             if (reply.type == u"error"_s)
+                                 fail(u"%1 (%2)"_s.arg(reply.text("msg"_L1), reply.text("code"_L1)));
+                         });
+        client->connectToServer();
     }
 
     void runReceive(const QStringList &args)
@@ -406,12 +477,17 @@ struct Cli::Private {
             o.insert(u"seq"_s, qint64(m.seq));
             o.insert(u"verified"_s, m.verified);
             o.insert(u"to"_s, QJsonArray::fromStringList(m.to));
+            if (!m.room.isEmpty())
+                o.insert(u"room"_s, m.room);
+            if (m.burnOnRead)
+                o.insert(u"burn"_s, true);
             writeLine(stdout, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
             return;
         }
         const QString when = m.sentAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
-        writeLine(stdout, u"[%1] %2#%3%4: %5"_s.arg(when, m.from).arg(m.device)
-                              .arg(m.verified ? QString() : u" (unverified)"_s, m.text));
+        const QString where = m.room.isEmpty() ? QString() : u" in %1"_s.arg(m.room);
+        writeLine(stdout, u"[%1] %2#%3%4%5: %6"_s.arg(when, m.from).arg(m.device)
+                              .arg(where, m.verified ? QString() : u" (unverified)"_s, m.text));
     }
 
     int runWhoami(const QStringList &args)
@@ -442,6 +518,127 @@ struct Cli::Private {
         writeLine(stdout, u"root-key: "_s
                               + sdk::Profile::formatFingerprint(QString::fromLatin1(crypto::sha256(s.rootPub).toHex())));
         return ExitOk;
+    }
+
+    // --expire / --burn-on-read; nothing (after fail()) when malformed.
+    std::optional<sdk::MessageOptions> messageOptions()
+    {
+        sdk::MessageOptions options;
+        if (parser.isSet(u"expire"_s)) {
+            bool ok = false;
+            options.expireSeconds = parser.value(u"expire"_s).toULongLong(&ok);
+            if (!ok || options.expireSeconds < 1 || options.expireSeconds > (quint64(1) << 32)) {
+                fail(u"--expire takes a number of seconds (1 to 4294967296)"_s, ExitUsage);
+                return std::nullopt;
+            }
+        }
+        options.burnOnRead = parser.isSet(u"burn-on-read"_s);
+        return options;
+    }
+
+    void runRoom(const QStringList &args)
+    {
+        const QString sub = args.value(0);
+        const QHash<QString, int> arity = {
+            {u"create"_s, 2}, {u"add"_s, 3}, {u"remove"_s, 3}, {u"promote"_s, 3}, {u"demote"_s, 3},
+            {u"leave"_s, 2},  {u"list"_s, 1}, {u"show"_s, 2},
+        };
+        if (!arity.contains(sub) || args.size() != arity.value(sub))
+            return fail(u"usage: parley room create NAME [--title T] [--description D] [--expire SECONDS] "
+                        u"[--burn-on-read] | room add|remove|promote|demote ROOM USER | room leave ROOM | room list | "
+                        u"room show ROOM"_s, ExitUsage);
+        for (const QString &name : args.mid(1)) {
+            if (!protocol::isValidUserName(name))
+                return fail(u"invalid name \"%1\""_s.arg(name), ExitUsage);
+        }
+        const bool policyOptions = parser.isSet(u"title"_s) || parser.isSet(u"description"_s)
+            || parser.isSet(u"expire"_s) || parser.isSet(u"burn-on-read"_s);
+        if (policyOptions && sub != u"create"_s)
+            return fail(u"--title, --description, --expire and --burn-on-read apply to room create"_s, ExitUsage);
+        if (parser.isSet(u"json"_s) && sub != u"list"_s && sub != u"show"_s)
+            return fail(u"--json applies to room list and room show"_s, ExitUsage);
+        const std::optional<sdk::MessageOptions> options = messageOptions();
+        if (!options)
+            return;
+        json = parser.isSet(u"json"_s);
+        if (!openProfile())
+            return;
+        makeClient();
+        client->setReceiveEnabled(false);
+        rooms = std::make_unique<sdk::Rooms>(*client);
+        QObject::connect(rooms.get(), &sdk::Rooms::chainRejected, q, [](const QString &room, const QString &reason) {
+            writeLine(stderr, u"parley: warning: the membership records of room %1 were rejected: %2"_s.arg(room, oneLine(reason)));
+        });
+        auto printState = [this](Result<protocol::RoomState> state) {
+            if (!state)
+                return fail(state.error().message);
+            const protocol::RoomState &s = *state;
+            if (json) {
+                QJsonArray members;
+                for (const QString &m : s.memberList()) {
+                    QJsonObject o;
+                    o.insert(u"user"_s, m);
+                    o.insert(u"admin"_s, s.isAdmin(m));
+                    members.append(o);
+                }
+                QJsonObject o;
+                o.insert(u"room"_s, s.room);
+                o.insert(u"seq"_s, qint64(s.nextSeq) - 1);
+                o.insert(u"title"_s, s.policy.title);
+                o.insert(u"description"_s, s.policy.description);
+                o.insert(u"expire"_s, qint64(s.policy.expireSeconds));
+                o.insert(u"burn"_s, s.policy.burnOnRead);
+                o.insert(u"members"_s, members);
+                writeLine(stdout, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+            } else {
+                QStringList names;
+                for (const QString &m : s.memberList())
+                    names.append(s.isAdmin(m) ? m + u'*' : m);
+                writeLine(stdout, u"room %1 (%2 members): %3"_s.arg(s.room).arg(names.size()).arg(names.join(u' ')));
+            }
+            finish(ExitOk);
+        };
+        const QString me = profile->settings().user;
+        QObject::connect(client.get(), &sdk::Client::loggedIn, q, [this, args, sub, me, options, printState] {
+            const QString room = args.value(1);
+            if (sub == u"create"_s) {
+                const std::optional<quint64> expire = parser.isSet(u"expire"_s) ? std::optional(options->expireSeconds) : std::nullopt;
+                const std::optional<bool> burn = parser.isSet(u"burn-on-read"_s) ? std::optional(true) : std::nullopt;
+                return rooms->create(room, parser.value(u"title"_s), parser.value(u"description"_s), expire, burn, q, printState);
+            }
+            if (sub == u"show"_s)
+                return rooms->fetch(room, q, printState);
+            if (sub == u"list"_s) {
+                return rooms->list(q, [this](Result<sdk::RoomList> list) {
+                    if (!list)
+                        return fail(list.error().message);
+                    for (const sdk::RoomListEntry &e : std::as_const(list->rooms)) {
+                        if (json) {
+                            QJsonObject o;
+                            o.insert(u"room"_s, e.room);
+                            o.insert(u"title"_s, e.title);
+                            o.insert(u"description"_s, e.description);
+                            o.insert(u"members"_s, e.members);
+                            o.insert(u"admin"_s, e.admin);
+                            writeLine(stdout, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+                        } else {
+                            writeLine(stdout, u"%1%2 (%3 members)%4"_s.arg(e.room, e.admin ? u"*"_s : QString())
+                                                  .arg(e.members)
+                                                  .arg(e.title.isEmpty() ? QString() : u": "_s + e.title));
+                        }
+                    }
+                    finish(ExitOk);
+                });
+            }
+            const QHash<QString, protocol::RoomOp> ops = {
+                {u"add"_s, protocol::RoomOp::Add},         {u"remove"_s, protocol::RoomOp::Remove},
+                {u"promote"_s, protocol::RoomOp::Promote}, {u"demote"_s, protocol::RoomOp::Demote},
+                {u"leave"_s, protocol::RoomOp::Leave},
+            };
+            const QString target = sub == u"leave"_s ? me : args.value(2);
+            rooms->change(room, ops.value(sub), target, q, printState);
+        });
+        client->connectToServer();
     }
 
     void runTrust(const QStringList &args)
@@ -482,6 +679,12 @@ std::optional<int> Cli::start(const QStringList &arguments)
         {u"recovery-passphrase-file"_s, u"register: passphrase of the recovery bundle, if it differs."_s, u"FILE"_s},
         {u"wait"_s, u"receive: keep receiving SECONDS after the backlog."_s, u"SECONDS"_s},
         {u"json"_s, u"receive: one JSON object per message and line."_s},
+        {u"room"_s, u"send: send to this room."_s, u"ROOM"_s},
+        {u"expire"_s, u"send, room create: message lifetime in seconds."_s, u"SECONDS"_s},
+        {u"burn-on-read"_s, u"send, room create: delete messages once every recipient device read them."_s},
+        {u"title"_s, u"room create: the room's title."_s, u"T"_s},
+        {u"description"_s, u"room create: the room's description."_s, u"D"_s},
+        {u"topic"_s, u"push register apns: the APNs topic (the app's bundle id)."_s, u"TOPIC"_s},
         {u"verbose"_s, u"Log progress to standard error."_s},
         {{u"h"_s, u"help"_s}, u"Show this help."_s},
         {u"version"_s, u"Show the version."_s},
@@ -512,17 +715,20 @@ std::optional<int> Cli::start(const QStringList &arguments)
 
     const QHash<QString, QStringList> commandOptions = {
         {u"register"_s, {u"fingerprint"_s, u"ca"_s, u"device-name"_s, u"recovery-passphrase-file"_s}},
-        {u"send"_s, {}},
+        {u"send"_s, {u"room"_s, u"expire"_s, u"burn-on-read"_s}},
+        {u"room"_s, {u"title"_s, u"description"_s, u"expire"_s, u"burn-on-read"_s, u"json"_s}},
         {u"receive"_s, {u"wait"_s, u"json"_s}},
         {u"whoami"_s, {}},
         {u"trust"_s, {}},
+        {u"push"_s, {u"topic"_s}},
     };
     if (!commandOptions.contains(command)) {
         writeLine(stderr, u"parley: error: unknown command \"%1\" (see parley --help)"_s.arg(command));
         return ExitUsage;
     }
     for (const QString &option : {u"fingerprint"_s, u"ca"_s, u"device-name"_s, u"recovery-passphrase-file"_s,
-                                  u"wait"_s, u"json"_s}) {
+                                  u"wait"_s, u"json"_s, u"topic"_s, u"room"_s, u"expire"_s, u"burn-on-read"_s,
+                                  u"title"_s, u"description"_s}) {
         if (p.isSet(option) && !commandOptions.value(command).contains(option)) {
             writeLine(stderr, u"parley: error: --%1 does not apply to %2"_s.arg(option, command));
             return ExitUsage;
@@ -549,6 +755,10 @@ std::optional<int> Cli::start(const QStringList &arguments)
         d->runSend(args);
     else if (command == u"receive"_s)
         d->runReceive(args);
+    else if (command == u"room"_s)
+        d->runRoom(args);
+    else if (command == u"push"_s)
+        d->runPush(args);
     else
         d->runTrust(args);
     return std::nullopt;

@@ -1,0 +1,279 @@
+#include "protocol/adminprotocol.h"
+
+#include <QCborStreamReader>
+#include <QCborValue>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::protocol::admin {
+
+namespace {
+
+constexpr qsizetype NameBytes = 64;
+constexpr qsizetype PasswordBytes = 1024;
+constexpr qsizetype PemBytes = 256 * 1024;
+constexpr qsizetype MaxTokenBytes = 128;
+
+Arg text(const char *key, bool required = true, qsizetype maxBytes = 256)
+{
+    return Arg{QLatin1StringView(key), ArgKind::Text, required, maxBytes};
+}
+Arg uintArg(const char *key, bool required = true)
+{
+    return Arg{QLatin1StringView(key), ArgKind::Uint, required, 0};
+}
+
+QList<Call> buildCalls()
+{
+    const Arg name = text("name", true, NameBytes);
+    return {
+        {"login"_L1, Access::Anonymous, {name, text("password", true, PasswordBytes), text("totp", false, 16)},
+         "Log in; returns a session token"_L1},
+        {"password.change"_L1, Access::PasswordChange,
+         {text("password", true, PasswordBytes), text("new_password", true, PasswordBytes)},
+         "Change the caller's own password (the only call a default credential may make)"_L1},
+        {"logout"_L1, Access::Full, {}, "Revoke the caller's token"_L1},
+        {"status"_L1, Access::Full, {}, "Version, uptime, connected devices, queued messages, database size, certificate expiry"_L1},
+
+        {"user.create"_L1, Access::Full, {name, uintArg("valid_hours", false)}, "Create a user: one-time enrollment code and link"_L1},
+        {"user.code"_L1, Access::Full, {name, uintArg("valid_hours", false)}, "A further enrollment code for an existing user (a new device)"_L1},
+        {"user.list"_L1, Access::Full, {text("search", false, NameBytes)}, "List users, optionally those whose name contains SEARCH"_L1},
+        {"user.show"_L1, Access::Full, {name}, "One user with its devices"_L1},
+        {"user.devices"_L1, Access::Full, {name}, "The devices of a user"_L1},
+        {"user.revoke_device"_L1, Access::Full, {name, uintArg("device")}, "Revoke one device (its session is dropped, its queue purged)"_L1},
+        {"user.suspend"_L1, Access::Full, {name}, "Suspend a user; live sessions are dropped at once"_L1},
+        {"user.resume"_L1, Access::Full, {name}, "Lift a suspension"_L1},
+        {"user.delete"_L1, Access::Full, {name}, "Delete a user: devices, keys, queues, recovery bundle, codes"_L1},
+        {"user.import"_L1, Access::Full, {text("csv", true, MaxTextArgBytes), uintArg("valid_hours", false)},
+         "Create users from CSV (name per row); per-row report"_L1},
+        {"user.export"_L1, Access::Full, {}, "All users as CSV"_L1},
+
+        {"cert.show"_L1, Access::Full, {}, "The serving certificate chain and its expiry"_L1},
+        {"cert.reload"_L1, Access::Full, {}, "Reload certificate and key from disk; new connections use them"_L1},
+        {"cert.install"_L1, Access::Full, {text("certificate", true, PemBytes), text("private_key", true, PemBytes)},
+         "Validate and install a certificate chain and key, then reload"_L1},
+        {"cert.csr"_L1, Access::Full, {text("common_name", true, 255), text("dns", false, 4096)},
+         "Generate a new key and a certificate signing request"_L1},
+
+        {"log.set_level"_L1, Access::Full, {text("category", true, 128), text("level", true, 16)},
+         "Set a logging category's verbosity at run time"_L1},
+        {"log.levels"_L1, Access::Full, {}, "The logging categories and their verbosity"_L1},
+        {"log.show"_L1, Access::Full,
+         {text("grep", false, 256), text("category", false, 128), text("level", false, 16), uintArg("since", false), uintArg("limit", false)},
+         "Recent events, filtered"_L1},
+        {"log.retention"_L1, Access::Full, {uintArg("days", false)}, "Show or set the event retention period in days"_L1},
+
+        {"proxy.set"_L1, Access::Full,
+         {text("type", true, 16), text("host", false, 255), uintArg("port", false), text("user", false, 255),
+          text("password", false, PasswordBytes)},
+         "Set the outbound messaging proxy (none, http or socks5)"_L1},
+        {"proxy.show"_L1, Access::Full, {}, "The outbound messaging proxy (never its password)"_L1},
+        {"proxy.test"_L1, Access::Full, {text("host", true, 255), uintArg("port")}, "Connect to HOST:PORT through the proxy"_L1},
+
+        {"admin.list"_L1, Access::Full, {}, "List admin accounts"_L1},
+        {"admin.create"_L1, Access::Full, {name, text("password", true, PasswordBytes)},
+         "Create an admin account; it must change this password at first login"_L1},
+        {"admin.delete"_L1, Access::Full, {name}, "Delete an admin account (never the last one)"_L1},
+        {"admin.set_password"_L1, Access::Full, {name, text("password", true, PasswordBytes)},
+         "Set another admin's password (to be changed at next login); revokes its tokens"_L1},
+        {"totp.setup"_L1, Access::Full, {}, "Start TOTP for the caller: a new secret, pending confirmation"_L1},
+        {"totp.enable"_L1, Access::Full, {text("code", true, 16)}, "Confirm the pending TOTP secret with a current code"_L1},
+        {"totp.disable"_L1, Access::Full, {text("name", false, NameBytes)}, "Turn TOTP off (the caller's, or NAME's)"_L1},
+
+        {"audit.show"_L1, Access::Full,
+         {text("actor", false, NameBytes), text("action", false, 64), uintArg("since", false), uintArg("until", false), uintArg("limit", false)},
+         "Audit records, newest first, filtered"_L1},
+        {"audit.export"_L1, Access::Full, {uintArg("since", false), uintArg("until", false)}, "Audit records as CSV"_L1},
+
+        {"rooms.defaults"_L1, Access::Full,
+         {uintArg("max_members", false), uintArg("max_expire_seconds", false), uintArg("default_expire_seconds", false),
+          Arg{"default_burn"_L1, ArgKind::Bool, false, 0}},
+         "Show or change the room defaults and limits"_L1},
+        {"rooms.list"_L1, Access::Full, {text("search", false, 128)}, "List rooms with policy and member count"_L1},
+        {"rooms.show"_L1, Access::Full, {text("room", true, 128)}, "One room: policy, members and admins"_L1},
+        {"rooms.delete"_L1, Access::Full, {text("room", true, 128)}, "Delete a room with its membership chain"_L1},
+    };
+}
+
+QString kindName(ArgKind kind)
+{
+    switch (kind) {
+    case ArgKind::Text: return u"text"_s;
+    case ArgKind::Uint: return u"an unsigned integer"_s;
+    case ArgKind::Bool: return u"a boolean"_s;
+    }
+    return {};
+}
+
+// Parses one complete CBOR map with no trailing bytes, nesting at most `maxDepth` levels.
+std::variant<QCborMap, QString> parseMap(QByteArrayView data, qsizetype maxBytes)
+{
+    if (data.size() > maxBytes)
+        return u"frame larger than %1 bytes"_s.arg(maxBytes);
+    QCborStreamReader reader(data.data(), data.size());
+    if (!reader.isMap())
+        return u"a frame must be a CBOR map"_s;
+    const QCborValue value = QCborValue::fromCbor(reader);
+    if (reader.lastError() != QCborError::NoError)
+        return u"malformed CBOR: %1"_s.arg(reader.lastError().toString());
+    if (reader.currentOffset() != data.size())
+        return u"trailing bytes after the frame"_s;
+    if (!value.isMap())
+        return u"a frame must be a CBOR map"_s;
+    return value.toMap();
+}
+
+quint64 readId(const QCborMap &map)
+{
+    const QCborValue id = map.value("id"_L1);
+    if (!id.isInteger() || id.toInteger() < 1 || quint64(id.toInteger()) > MaxRequestId)
+        return 0;
+    return quint64(id.toInteger());
+}
+
+} // namespace
+
+const QList<Call> &calls()
+{
+    static const QList<Call> table = buildCalls();
+    return table;
+}
+
+const Call *findCall(QStringView name)
+{
+    for (const Call &call : calls()) {
+        if (call.name == name)
+            return &call;
+    }
+    return nullptr;
+}
+
+QString validateArgs(const Call &call, const QCborMap &args)
+{
+    for (auto it = args.constBegin(); it != args.constEnd(); ++it) {
+        if (!it.key().isString())
+            return u"argument keys must be text"_s;
+        const QString key = it.key().toString();
+        const Arg *spec = nullptr;
+        for (const Arg &a : call.args) {
+            if (a.key == key)
+                spec = &a;
+        }
+        if (!spec)
+            return u"%1 takes no argument '%2'"_s.arg(call.name, key.left(64));
+        const QCborValue v = it.value();
+        bool fits = false;
+        switch (spec->kind) {
+        case ArgKind::Text:
+            fits = v.isString() && v.toString().toUtf8().size() <= spec->maxBytes;
+            if (v.isString() && !fits)
+                return u"%1: at most %2 bytes"_s.arg(key).arg(spec->maxBytes);
+            break;
+        case ArgKind::Uint:
+            fits = v.isInteger() && v.toInteger() >= 0;
+            break;
+        case ArgKind::Bool:
+            fits = v.isBool();
+            break;
+        }
+        if (!fits)
+            return u"%1: expected %2"_s.arg(key, kindName(spec->kind));
+    }
+    for (const Arg &a : call.args) {
+        if (a.required && !args.contains(a.key))
+            return u"%1: missing argument '%2'"_s.arg(call.name, a.key);
+    }
+    return {};
+}
+
+std::variant<Request, DecodeError> decodeRequest(QByteArrayView data)
+{
+    auto parsed = parseMap(data, MaxRequestBytes);
+    if (auto *message = std::get_if<QString>(&parsed))
+        return DecodeError{0, *message};
+    const QCborMap map = std::get<QCborMap>(parsed);
+    Request request;
+    request.id = readId(map);
+    if (request.id == 0)
+        return DecodeError{0, u"id: expected an integer from 1 to 2^53"_s};
+    if (map.value("t"_L1).toString() != "admin"_L1)
+        return DecodeError{request.id, u"t: this port only takes admin frames"_s};
+    for (auto it = map.constBegin(); it != map.constEnd(); ++it) {
+        const QString key = it.key().toString();
+        if (key != "t"_L1 && key != "id"_L1 && key != "call"_L1 && key != "token"_L1 && key != "args"_L1)
+            return DecodeError{request.id, u"unknown key '%1'"_s.arg(key.left(64))};
+    }
+    const QCborValue call = map.value("call"_L1);
+    if (!call.isString() || call.toString().isEmpty() || call.toString().size() > 64)
+        return DecodeError{request.id, u"call: expected the name of a call"_s};
+    request.call = call.toString();
+    if (map.contains("token"_L1)) {
+        const QCborValue token = map.value("token"_L1);
+        if (!token.isString() || token.toString().toUtf8().size() > MaxTokenBytes)
+            return DecodeError{request.id, u"token: expected text of at most %1 bytes"_s.arg(MaxTokenBytes)};
+        request.token = token.toString();
+    }
+    if (map.contains("args"_L1)) {
+        const QCborValue args = map.value("args"_L1);
+        if (!args.isMap())
+            return DecodeError{request.id, u"args: expected a map"_s};
+        request.args = args.toMap();
+    }
+    return request;
+}
+
+QByteArray encodeRequest(const Request &request)
+{
+    QCborMap map;
+    map.insert("t"_L1, u"admin"_s);
+    map.insert("id"_L1, qint64(request.id));
+    map.insert("call"_L1, request.call);
+    if (!request.token.isEmpty())
+        map.insert("token"_L1, request.token);
+    map.insert("args"_L1, request.args);
+    return map.toCborValue().toCbor();
+}
+
+std::variant<Response, DecodeError> decodeResponse(QByteArrayView data)
+{
+    auto parsed = parseMap(data, MaxResponseBytes);
+    if (auto *message = std::get_if<QString>(&parsed))
+        return DecodeError{0, *message};
+    const QCborMap map = std::get<QCborMap>(parsed);
+    Response response;
+    response.id = readId(map);
+    const QString type = map.value("t"_L1).toString();
+    if (type == "admin_result"_L1) {
+        if (!map.value("result"_L1).isMap())
+            return DecodeError{response.id, u"result: expected a map"_s};
+        response.result = map.value("result"_L1).toMap();
+    } else if (type == "admin_error"_L1) {
+        if (!map.value("error"_L1).isString() || map.value("error"_L1).toString().isEmpty())
+            return DecodeError{response.id, u"error: expected a code"_s};
+        response.error = map.value("error"_L1).toString();
+        response.message = map.value("msg"_L1).toString();
+    } else {
+        return DecodeError{response.id, u"not an admin reply"_s};
+    }
+    return response;
+}
+
+QByteArray encodeResponse(const Response &response)
+{
+    QCborMap map;
+    if (response.ok()) {
+        map.insert("t"_L1, u"admin_result"_s);
+        if (response.id)
+            map.insert("id"_L1, qint64(response.id));
+        map.insert("result"_L1, response.result);
+    } else {
+        map.insert("t"_L1, u"admin_error"_s);
+        if (response.id)
+            map.insert("id"_L1, qint64(response.id));
+        map.insert("error"_L1, response.error);
+        map.insert("msg"_L1, response.message.left(1024));
+    }
+    return map.toCborValue().toCbor();
+}
+
+} // namespace parley::protocol::admin

@@ -1,0 +1,450 @@
+#include "sdk/rooms.h"
+
+#include "crypto/crypto.h"
+#include "protocol/frame.h"
+#include "protocol/statements.h"
+#include "sdk/client.h"
+#include "sdk/profile.h"
+#include "sdk/sdklog.h"
+#include "sdk/truststore.h"
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QDateTime>
+#include <QHash>
+#include <QPointer>
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::sdk {
+
+namespace {
+
+constexpr int MaxConflictRetries = 3;
+
+Error wireError(const protocol::Frame &reply)
+{
+    const QString code = reply.type == u"error"_s ? reply.text("code"_L1) : u"protocol"_s;
+    const QString text = reply.type == u"error"_s ? reply.text("msg"_L1) : u"unexpected reply %1"_s.arg(reply.type);
+    ErrorCode kind = ErrorCode::Protocol;
+    if (code == u"forbidden"_s)
+        kind = ErrorCode::Forbidden;
+    else if (code == u"conflict"_s)
+        kind = ErrorCode::Conflict;
+    else if (code == u"not_found"_s)
+        kind = ErrorCode::NotFound;
+    else if (code == u"quota"_s)
+        kind = ErrorCode::QuotaExceeded;
+    else if (code == u"disconnected"_s || code == u"unavailable"_s)
+        kind = ErrorCode::Unavailable;
+    return makeError(kind, code + u": "_s + text);
+}
+
+} // namespace
+
+struct Rooms::Private {
+    Rooms *q;
+    Client &client;
+    QHash<quint64, std::function<void(const protocol::Frame &)>> pending;
+    QHash<QString, protocol::RoomState> states;     // verified
+    QHash<QString, QByteArray> roots;               // root keys checked against the trust store
+
+    Private(Rooms *rooms, Client &c) : q(rooms), client(c) {}
+
+    void request(protocol::Frame frame, std::function<void(const protocol::Frame &)> handler)
+    {
+        if (client.state() != Client::State::LoggedIn) {
+            protocol::Frame err(u"error"_s);
+            err.set("code"_L1, u"disconnected"_s).set("msg"_L1, u"not logged in"_s);
+            handler(err);
+            return;
+        }
+        frame.id = 0;
+        const quint64 id = client.sendFrame(frame);
+        pending.insert(id, std::move(handler));
+    }
+
+    void onFrame(const protocol::Frame &f)
+    {
+        if (f.type == u"room_changed"_s) {
+            Q_EMIT q->roomChanged(f.text("room"_L1), f.uint("seq"_L1));
+            return;
+        }
+        if (f.id == 0)
+            return;
+        auto handler = pending.take(f.id);
+        if (handler)
+            handler(f);
+    }
+
+    void failPending()
+    {
+        const auto handlers = std::exchange(pending, {});
+        protocol::Frame err(u"error"_s);
+        err.set("code"_L1, u"disconnected"_s).set("msg"_L1, u"the connection closed"_s);
+        for (const auto &handler : handlers)
+            handler(err);
+    }
+
+    // Root keys of `users` (own account: the profile's; others: from the server, pinned on first use).
+    void ensureRoots(const QStringList &users, std::function<void(Status)> done)
+    {
+        const ProfileSettings &s = client.profile().settings();
+        roots.insert(s.user, s.rootPub);
+        QCborArray missing;
+        for (const QString &u : users) {
+            if (!roots.contains(u))
+                missing.append(u);
+        }
+        if (missing.isEmpty())
+            return done({});
+        protocol::Frame f(u"devices"_s);
+        f.set("users"_L1, missing);
+        request(f, [this, done](const protocol::Frame &reply) {
+            if (reply.type != u"device_list"_s)
+                return done(wireError(reply));
+            bool pinned = false;
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            for (const QCborValue &v : reply.array("users"_L1)) {
+                const QCborMap m = v.toMap();
+                const QString user = m.value(u"user"_s).toString();
+                const QByteArray root = m.value(u"root"_s).toByteArray();
+                const TrustStore::Verdict verdict = client.profile().trust().observe(user, root, now);
+                if (verdict == TrustStore::Changed) {
+                    Q_EMIT client.identityChanged(user);
+                    return done(makeError(ErrorCode::Crypto, u"identity_changed: the root key of %1 changed since it "
+                                                             u"was first seen"_s.arg(user)));
+                }
+                pinned = pinned || verdict == TrustStore::FirstUse;
+                roots.insert(user, root);
+            }
+            if (pinned) {
+                if (Status st = client.profile().saveTrust(); !st)
+                    return done(st.error());
+            }
+            done({});
+        });
+    }
+
+    void fetchPages(const QString &room, quint64 from, QList<protocol::SignedRoomRecord> collected,
+                    std::function<void(Result<QList<protocol::SignedRoomRecord>>)> done)
+    {
+        protocol::Frame f(u"room_get"_s);
+        f.set("room"_L1, room).set("from"_L1, QCborValue(qint64(from)));
+        request(f, [this, room, from, collected, done](const protocol::Frame &reply) mutable {
+            if (reply.type != u"room"_s)
+                return done(wireError(reply));
+            const QCborArray chain = reply.array("chain"_L1);
+            for (const QCborValue &v : chain) {
+                const QCborMap m = v.toMap();
+                collected.append(protocol::SignedRoomRecord{m.value(u"rec"_s).toByteArray(), m.value(u"sig"_s).toByteArray(),
+                                                            m.value(u"dpub"_s).toByteArray(),
+                                                            m.value(u"dsig"_s).toByteArray()});
+            }
+            if (reply.boolean("more"_L1) && !chain.isEmpty())
+                return fetchPages(room, from + quint64(chain.size()), std::move(collected), std::move(done));
+            done(std::move(collected));
+        });
+    }
+
+    void reject(const QString &room, const QString &reason, const Callback<protocol::RoomState> &done)
+    {
+        qCWarning(lcSdk) << "a room's membership chain failed verification";
+        Q_EMIT q->chainRejected(room, reason);
+        done(makeError(ErrorCode::Crypto, u"bad_chain: the membership records of room %1 do not verify: %2"_s.arg(room, reason)));
+    }
+
+    void fetch(const QString &room, Callback<protocol::RoomState> done)
+    {
+        const std::optional<protocol::RoomState> known = states.contains(room) ? std::optional(states.value(room)) : std::nullopt;
+        fetchPages(room, known ? known->nextSeq : 0, {},
+                   [this, room, known, done](Result<QList<protocol::SignedRoomRecord>> records) {
+            if (!records)
+                return done(records.error());
+            QStringList actors;
+            for (const protocol::SignedRoomRecord &s : std::as_const(*records)) {
+                Result<protocol::RoomRecord> r = protocol::RoomRecord::decode(s.bytes);
+                if (!r)
+                    return reject(room, r.error().message, done);
+                if (!actors.contains(r->actor))
+                    actors.append(r->actor);
+            }
+            const QList<protocol::SignedRoomRecord> chain = *records;
+            ensureRoots(actors, [this, room, known, chain, done](Status st) {
+                if (!st)
+                    return done(st.error());
+                auto rootOf = [this](const QString &user) { return roots.value(user); };
+                if (!known) {
+                    Result<protocol::RoomState> state = protocol::verifyRoomChain(room, chain, rootOf);
+                    if (!state)
+                        return reject(room, state.error().message, done);
+                    states.insert(room, *state);
+                    return done(*state);
+                }
+                // Continue from the state verified before: the new records must extend it.
+                protocol::RoomState state = *known;
+                for (const protocol::SignedRoomRecord &s : chain) {
+                    Result<protocol::RoomRecord> r = protocol::RoomRecord::decode(s.bytes);
+                    if (!r)
+                        return reject(room, r.error().message, done);
+                    if (Status c = state.check(*r); !c)
+                        return reject(room, u"record %1: %2"_s.arg(r->seq).arg(c.error().message), done);
+                    if (Status v = protocol::verifyRoomRecordSignature(*r, s, rootOf(r->actor)); !v)
+                        return reject(room, v.error().message, done);
+                    state.apply(*r, s.bytes);
+                }
+                states.insert(room, state);
+                done(state);
+            });
+        });
+    }
+
+    // Builds, signs and appends one record on top of the verified state; retries on a conflicting append.
+    void append(const QString &room, protocol::RoomOp op, const QString &target, std::optional<protocol::RoomPolicy> policy,
+                int attempt, Callback<protocol::RoomState> done)
+    {
+        auto build = [this, room, op, target, policy, attempt, done](protocol::RoomState state) {
+            Result<SenderIdentity> me = client.identity();
+            if (!me)
+                return done(me.error());
+            protocol::RoomRecord record;
+            record.room = room;
+            record.seq = state.nextSeq;
+            record.prev = state.head;
+            record.op = op;
+            record.target = target;
+            record.actor = me->user;
+            record.actorDevice = me->device;
+            record.at = quint64(client.serverTimeMs());
+            record.policy = policy;
+            if (Status c = state.check(record); !c)
+                return done(makeError(c.error().code, u"forbidden: "_s + c.error().message));
+            const QByteArray bytes = record.encode();
+            Result<QByteArray> sig = me->deviceKey.sign(bytes);
+            if (!sig)
+                return done(sig.error());
+            protocol::Frame f(u"room_change"_s);
+            f.set("room"_L1, room).set("rec"_L1, bytes).set("sig"_L1, *sig);
+            request(f, [this, room, op, target, policy, attempt, done, state, record, bytes](const protocol::Frame &reply) mutable {
+                if (reply.type == u"room_ok"_s) {
+                    // The server appended exactly this record on top of the verified state.
+                    state.apply(record, bytes);
+                    if (state.isMember(client.profile().settings().user))
+                        states.insert(room, state);
+                    else
+                        states.remove(room);
+                    return done(state);
+                }
+                const Error e = wireError(reply);
+                if (e.code == ErrorCode::Conflict && op != protocol::RoomOp::Create && attempt < MaxConflictRetries)
+                    return append(room, op, target, policy, attempt + 1, done);
+                done(e);
+            });
+        };
+        if (op == protocol::RoomOp::Create) {
+            protocol::RoomState empty;
+            empty.room = room;
+            return build(empty);
+        }
+        fetch(room, [build, done](Result<protocol::RoomState> state) {
+            if (!state)
+                return done(state.error());
+            build(state.value());
+        });
+    }
+
+    void list(Callback<RoomList> done)
+    {
+        request(protocol::Frame(u"rooms"_s), [done](const protocol::Frame &reply) {
+            if (reply.type != u"room_list"_s)
+                return done(wireError(reply));
+            RoomList out;
+            for (const QCborValue &v : reply.array("rooms"_L1)) {
+                const QCborMap m = v.toMap();
+                RoomListEntry e;
+                e.room = m.value(u"room"_s).toString();
+                e.seq = quint64(m.value(u"seq"_s).toInteger());
+                e.title = m.value(u"title"_s).toString();
+                e.description = m.value(u"description"_s).toString();
+                e.members = int(m.value(u"members"_s).toInteger());
+                e.admin = m.value(u"admin"_s).toBool();
+                out.rooms.append(e);
+            }
+            const QCborMap limits = reply.map("limits"_L1);
+            out.limits.maxMembers = int(limits.value(u"max_members"_s).toInteger());
+            out.limits.maxExpireSeconds = quint64(limits.value(u"max_expire"_s).toInteger());
+            out.limits.defaultExpireSeconds = quint64(limits.value(u"default_expire"_s).toInteger());
+            out.limits.defaultBurn = limits.value(u"default_burn"_s).toBool();
+            done(out);
+        });
+    }
+};
+
+Rooms::Rooms(Client &client, QObject *parent) : QObject(parent), d(std::make_unique<Private>(this, client))
+{
+    connect(&client, &Client::frameReceived, this, [this](const protocol::Frame &f) { d->onFrame(f); });
+    connect(&client, &Client::disconnected, this, [this] { d->failPending(); });
+}
+
+Rooms::~Rooms() = default;
+
+namespace {
+
+// Wraps a callback so that it runs only while `context` lives.
+template<typename T>
+Rooms::Callback<T> guarded(QObject *context, Rooms::Callback<T> done)
+{
+    QPointer<QObject> guard(context);
+    return [guard, done = std::move(done)](Result<T> r) {
+        if (guard)
+            done(std::move(r));
+    };
+}
+
+} // namespace
+
+void Rooms::create(const QString &room, const QString &title, const QString &description,
+                   std::optional<quint64> expireSeconds, std::optional<bool> burnOnRead, QObject *context,
+                   Callback<protocol::RoomState> done)
+{
+    auto callback = guarded(context, std::move(done));
+    if (!protocol::isValidUserName(room))
+        return callback(makeError(ErrorCode::InvalidArgument, u"bad_field: a room name is 1 to 64 of a-z 0-9 . _ -, "
+                                                              u"starting with a letter or digit"_s));
+    if (title.toUtf8().size() > protocol::MaxRoomTitleBytes
+        || description.toUtf8().size() > protocol::MaxRoomDescriptionBytes)
+        return callback(makeError(ErrorCode::InvalidArgument, u"bad_field: the title takes at most %1 bytes, the "
+                                                              u"description %2"_s.arg(protocol::MaxRoomTitleBytes)
+                                                                  .arg(protocol::MaxRoomDescriptionBytes)));
+    d->list([this, room, title, description, expireSeconds, burnOnRead, callback](Result<RoomList> listed) {
+        if (!listed)
+            return callback(listed.error());
+        protocol::RoomPolicy policy;
+        policy.title = title;
+        policy.description = description;
+        policy.expireSeconds = expireSeconds.value_or(listed->limits.defaultExpireSeconds);
+        policy.burnOnRead = burnOnRead.value_or(listed->limits.defaultBurn);
+        Result<SenderIdentity> me = d->client.identity();
+        if (!me)
+            return callback(me.error());
+        d->append(room, protocol::RoomOp::Create, me->user, policy, 0, callback);
+    });
+}
+
+void Rooms::change(const QString &room, protocol::RoomOp op, const QString &target, QObject *context,
+                   Callback<protocol::RoomState> done)
+{
+    auto callback = guarded(context, std::move(done));
+    if (op == protocol::RoomOp::Create || op == protocol::RoomOp::Policy)
+        return callback(makeError(ErrorCode::InvalidArgument, u"bad_field: use create() or setPolicy()"_s));
+    if (!protocol::isValidUserName(room) || !protocol::isValidUserName(target))
+        return callback(makeError(ErrorCode::InvalidArgument, u"bad_field: invalid room or user name"_s));
+    d->append(room, op, target, std::nullopt, 0, callback);
+}
+
+void Rooms::setPolicy(const QString &room, const protocol::RoomPolicy &policy, QObject *context,
+                      Callback<protocol::RoomState> done)
+{
+    auto callback = guarded(context, std::move(done));
+    Result<SenderIdentity> me = d->client.identity();
+    if (!me)
+        return callback(me.error());
+    d->append(room, protocol::RoomOp::Policy, me->user, policy, 0, callback);
+}
+
+void Rooms::fetch(const QString &room, QObject *context, Callback<protocol::RoomState> done)
+{
+    d->fetch(room, guarded(context, std::move(done)));
+}
+
+void Rooms::list(QObject *context, Callback<RoomList> done)
+{
+    d->list(guarded(context, std::move(done)));
+}
+
+void Rooms::send(const QString &room, const QString &text, const MessageOptions &options, QObject *context,
+                 Callback<QByteArray> done)
+{
+    auto callback = guarded(context, std::move(done));
+    struct Attempt {
+        int retries = 0;
+        QByteArray mid;
+        QMetaObject::Connection accepted;
+        QMetaObject::Connection failed;
+    };
+    auto attempt = std::make_shared<Attempt>();
+    auto run = std::make_shared<std::function<void()>>();
+    *run = [this, room, text, options, callback, attempt, run] {
+        d->fetch(room, [this, room, text, options, callback, attempt, run](Result<protocol::RoomState> state) {
+            if (!state) {
+                *run = nullptr;   // break the cycle
+                return callback(state.error());
+            }
+            const QString me = d->client.profile().settings().user;
+            if (!state->isMember(me)) {
+                *run = nullptr;
+                return callback(makeError(ErrorCode::Forbidden, u"forbidden: you are not a member of room %1"_s.arg(room)));
+            }
+            QCborMap opts;
+            opts.insert(u"room"_s, room);
+            if (options.expireSeconds > 0)
+                opts.insert(u"exp"_s, qint64(options.expireSeconds));
+            if (options.burnOnRead || state->policy.burnOnRead)
+                opts.insert(u"burn"_s, true);
+            attempt->mid = d->client.send(state->memberList(), text, opts);
+            auto finish = [this, attempt] {
+                disconnect(attempt->accepted);
+                disconnect(attempt->failed);
+            };
+            attempt->accepted = connect(&d->client, &Client::accepted, this,
+                                        [attempt, callback, finish, run](const QByteArray &mid, quint64) {
+                if (mid != attempt->mid)
+                    return;
+                finish();
+                *run = nullptr;
+                callback(mid);
+            });
+            attempt->failed = connect(&d->client, &Client::sendFailed, this,
+                                      [attempt, callback, finish, run](const QByteArray &mid, const QString &code,
+                                                                       const QString &message) {
+                if (mid != attempt->mid)
+                    return;
+                finish();
+                // The room changed under us: fetch the chain again and rebuild for the current members.
+                if (code == u"device_mismatch"_s && ++attempt->retries <= Client::MaxMismatchRetries)
+                    return (*run)();
+                *run = nullptr;   // break the cycle
+                callback(makeError(ErrorCode::Protocol, code + u": "_s + message));
+            });
+        });
+    };
+    (*run)();
+}
+
+void Rooms::checkIncoming(const IncomingMessage &message, QObject *context, Callback<bool> done)
+{
+    auto callback = guarded(context, std::move(done));
+    const QString from = message.from;
+    const QString room = message.room;
+    if (room.isEmpty())
+        return callback(true);
+    auto decide = [from, callback](const protocol::RoomState &state) { callback(state.isMember(from)); };
+    if (const auto it = d->states.constFind(room); it != d->states.constEnd() && it->isMember(from))
+        return decide(*it);
+    d->fetch(room, [decide, callback](Result<protocol::RoomState> state) {
+        if (!state)
+            return callback(state.error());
+        decide(*state);
+    });
+}
+
+std::optional<protocol::RoomState> Rooms::verified(const QString &room) const
+{
+    const auto it = d->states.constFind(room);
+    if (it == d->states.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+} // namespace parley::sdk
