@@ -7,6 +7,8 @@ source "$root/scripts/deps.sh"
 parley_install_deps test
 
 cd "$root"
+# Packaging sources: unit file, AppArmor profile, shell scripts (a second; the full package life cycle is a release step).
+bash installer/tests/static-checks.sh
 cmake --preset ci
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci "$@"
