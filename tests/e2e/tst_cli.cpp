@@ -176,6 +176,38 @@ private Q_SLOTS:
         QCOMPARE(bobs.size(), 1);
     }
 
+    void roomCommands()
+    {
+        const QString alice = profile(u"alice"_s), bob = profile(u"bob"_s);
+        const Run created = runParley({u"--profile"_s, alice, u"room"_s, u"create"_s, u"team"_s, u"--title"_s, u"Team"_s,
+                                       u"--expire"_s, u"3600"_s});
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        QCOMPARE(runParley({u"--profile"_s, alice, u"room"_s, u"add"_s, u"team"_s, u"bob"_s}).exitCode, 0);
+        const Run list = runParley({u"--profile"_s, bob, u"room"_s, u"list"_s});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(list.out.contains(u"team"_s), qPrintable(list.out));
+
+        QCOMPARE(runParley({u"--profile"_s, alice, u"send"_s, u"--room"_s, u"team"_s, u"hello team"_s}).exitCode, 0);
+        const QList<QJsonObject> got = jsonLines(runParley({u"--profile"_s, bob, u"receive"_s, u"--json"_s}));
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.first().value(u"room"_s).toString(), u"team"_s);
+        QCOMPARE(got.first().value(u"text"_s).toString(), u"hello team"_s);
+        jsonLines(runParley({u"--profile"_s, profile(u"alice2"_s), u"receive"_s, u"--json"_s}));   // drain the sync copy
+
+        // A non-admin cannot change the membership; a removed member receives nothing more.
+        QVERIFY(runParley({u"--profile"_s, bob, u"room"_s, u"remove"_s, u"team"_s, u"alice"_s}).exitCode != 0);
+        QCOMPARE(runParley({u"--profile"_s, alice, u"room"_s, u"remove"_s, u"team"_s, u"bob"_s}).exitCode, 0);
+        QCOMPARE(runParley({u"--profile"_s, alice, u"send"_s, u"--room"_s, u"team"_s, u"after removal"_s}).exitCode, 0);
+        QVERIFY(jsonLines(runParley({u"--profile"_s, bob, u"receive"_s, u"--json"_s})).isEmpty());
+
+        // Direct message with expiry and burn-on-read.
+        QCOMPARE(runParley({u"--profile"_s, alice, u"send"_s, u"bob"_s, u"burn me"_s, u"--expire"_s, u"60"_s,
+                            u"--burn-on-read"_s}).exitCode, 0);
+        const QList<QJsonObject> burn = jsonLines(runParley({u"--profile"_s, bob, u"receive"_s, u"--json"_s}));
+        QCOMPARE(burn.size(), 1);
+        QCOMPARE(burn.first().value(u"burn"_s).toBool(), true);
+    }
+
     void receiveWaitsForLiveMessages()
     {
         QProcess receiver;
