@@ -481,20 +481,20 @@ private Q_SLOTS:
         if (room) {
             sdk::Rooms rooms(a->client());
             const QString name = freshRoom();
-            QVERIFY(createRoom(rooms, name, 1));
+            QVERIFY(createRoom(rooms, name, 3));
             auto state = change(rooms, name, protocol::RoomOp::Add, bob);
             QVERIFY(state);
             to = state->memberList();
             options.insert(u"room"_s, name);
         } else {
-            options.insert(u"exp"_s, 1);
+            options.insert(u"exp"_s, 3);
         }
         b->close();
 
         QByteArray payload;
         QVERIFY(!sendKnownPayload(*a, to, u"gone soon"_s, options, &payload).isEmpty());
         QVERIFY(daemon.everythingWritten().contains(needle(payload)));   // it did reach the disk
-        // Expired after 1 s, swept (with a checkpoint) within the next second or two.
+        // Expired after 3 s (long enough to see it on disk first on a loaded machine), swept (with a checkpoint) within the next second or two.
         QTRY_VERIFY_WITH_TIMEOUT(!daemon.everythingWritten().contains(needle(payload)), 15000);
 
         QVERIFY(b->connectNow());
