@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QCborMap>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace parley::admin {
+
+// The admin API client of parley-admin: one TLS WebSocket, many requests in flight, every reply delivered
+// asynchronously to a callback that runs only while its context object lives. No nested event loops.
+//
+// Certificate trust: a certificate the system trust store accepts is used as is. Otherwise the server's SHA-256
+// fingerprint must have been pinned for this server (QSettings, see CertificatePins); an unknown certificate is
+// reported through certificateUnknown() so that the administrator can confirm it once, and a certificate that
+// differs from the pinned one through certificateChanged(); both refuse the connection.
+class AdminClient : public QObject {
+    Q_OBJECT
+public:
+    struct Reply {
+        bool ok = false;
+        QString error;       // admin error code, or "network" / "timeout" / "protocol"
+        QString message;     // the server's own text, if any
+        QCborMap result;
+        // The failure in words for a person (translated).
+        QString text() const;
+    };
+    using Callback = std::function<void(const Reply &)>;
+
+    enum class State { Disconnected, Connecting, Connected };
+
+    explicit AdminClient(QObject *parent = nullptr);
+    ~AdminClient() override;
+
+    // HOST:PORT (IPv6 hosts in brackets).
+    void connectToServer(const QString &server);
+    void disconnectFromServer();
+    State state() const;
+    QString server() const;
+    QString peerFingerprint() const;
+
+    void setToken(const QString &token);
+    QString token() const;
+    void setTimeout(int ms);
+
+    // Sends one call; `done` runs exactly once (reply, error, timeout or disconnect) if `context` still exists.
+    void call(const QString &name, const QCborMap &args, QObject *context, Callback done);
+
+    // Human sentence for an admin error code and the server's message.
+    static QString describeError(const QString &code, const QString &message);
+    // "AB:CD:..." grouping of a hex fingerprint for display.
+    static QString formatFingerprint(const QString &hex);
+
+Q_SIGNALS:
+    void connected();
+    void disconnected(const QString &reason);
+    // No trust store accepts this certificate and none is pinned: ask the administrator; connection refused.
+    void certificateUnknown(const QString &fingerprint);
+    // The pinned certificate differs from the presented one: connection refused.
+    void certificateChanged(const QString &pinned, const QString &presented);
+    // The server answered password_change_required or unauthorized to a call.
+    void sessionProblem(const QString &code);
+
+private:
+    struct Private;
+    const std::unique_ptr<Private> d;
+};
+
+// Pinned server certificates, one SHA-256 fingerprint per HOST:PORT, in QSettings.
+namespace CertificatePins {
+QString pinned(const QString &server);
+void pin(const QString &server, const QString &fingerprint);
+void forget(const QString &server);
+}
+
+} // namespace parley::admin

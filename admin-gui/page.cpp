@@ -1,0 +1,71 @@
+#include "page.h"
+
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QSaveFile>
+
+namespace parley::admin {
+
+Page::Page(AdminClient *client, QWidget *parent) : QWidget(parent), m_client(client)
+{
+}
+
+Page::~Page() = default;
+
+void Page::request(const QString &call, const QCborMap &args, std::function<void(const QCborMap &)> done)
+{
+    m_client->call(call, args, this, [this, done = std::move(done)](const AdminClient::Reply &reply) {
+        if (!reply.ok) {
+            Q_EMIT message(reply.text(), true);
+            return;
+        }
+        done(reply.result);
+    });
+}
+
+void Page::confirm(const QString &question, std::function<void()> yes)
+{
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Please confirm"), question, QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("confirmBox"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [yes = std::move(yes)](int result) {
+        if (result == QMessageBox::Yes)
+            yes();
+    });
+    box->open();
+}
+
+void Page::chooseOpenFile(const QString &caption, const QString &filter, std::function<void(const QString &)> chosen)
+{
+    auto *dialog = new QFileDialog(this, caption, QString(), filter);
+    dialog->setAcceptMode(QFileDialog::AcceptOpen);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [chosen = std::move(chosen)](const QString &file) { chosen(file); });
+    dialog->open();
+}
+
+void Page::chooseSaveFile(const QString &caption, const QString &suggested, const QString &filter,
+                          std::function<void(const QString &)> chosen)
+{
+    auto *dialog = new QFileDialog(this, caption, suggested, filter);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [chosen = std::move(chosen)](const QString &file) { chosen(file); });
+    dialog->open();
+}
+
+bool Page::saveData(const QString &path, const QByteArray &data)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
+        Q_EMIT message(tr("Could not save %1: %2").arg(path, file.errorString()), true);
+        return false;
+    }
+    Q_EMIT message(tr("Saved %1.").arg(path), false);
+    return true;
+}
+
+} // namespace parley::admin

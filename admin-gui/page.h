@@ -1,0 +1,45 @@
+#pragma once
+
+#include "adminclient.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class QAbstractItemView;
+
+namespace parley::admin {
+
+// One function of the main window (Dashboard, Users, ...). refresh() loads its data from the server; pages poll
+// only while visible.
+class Page : public QWidget {
+    Q_OBJECT
+public:
+    explicit Page(AdminClient *client, QWidget *parent = nullptr);
+    ~Page() override;
+
+    virtual QString title() const = 0;
+    virtual void refresh() = 0;
+
+Q_SIGNALS:
+    // A line for the status bar; `error` for failures.
+    void message(const QString &text, bool error);
+
+protected:
+    AdminClient *client() const { return m_client; }
+    // Calls the server; on success runs `done`, on failure reports the error in words through message().
+    void request(const QString &call, const QCborMap &args, std::function<void(const QCborMap &)> done);
+    // Asks a yes/no question without a nested event loop; `yes` runs on confirmation.
+    void confirm(const QString &question, std::function<void()> yes);
+    // Lets the user pick a file without a nested event loop.
+    void chooseOpenFile(const QString &caption, const QString &filter, std::function<void(const QString &)> chosen);
+    void chooseSaveFile(const QString &caption, const QString &suggested, const QString &filter,
+                        std::function<void(const QString &)> chosen);
+    // Writes `data` to `path` and reports the outcome.
+    bool saveData(const QString &path, const QByteArray &data);
+
+private:
+    AdminClient *m_client = nullptr;
+};
+
+} // namespace parley::admin

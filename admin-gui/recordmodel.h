@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QCborArray>
+#include <QCborMap>
+#include <QList>
+#include <QString>
+
+namespace parley::admin {
+
+// A read-only table over a list of CBOR maps as the admin API returns them (users, devices, events, audit records).
+// Columns name the map key and how to show it; the sort role (Qt::UserRole) holds the raw value.
+class RecordModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum class Kind { Text, Number, Time, Bool, State };
+    struct Column {
+        QString key;
+        QString header;
+        Kind kind = Kind::Text;
+    };
+
+    explicit RecordModel(QList<Column> columns, QObject *parent = nullptr);
+    ~RecordModel() override;
+
+    void setRecords(const QCborArray &records);
+    void appendRecords(const QCborArray &records, int maxRows);
+    QCborMap record(int row) const;
+    int columnOf(const QString &key) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<Column> m_columns;
+    QList<QCborMap> m_records;
+};
+
+} // namespace parley::admin

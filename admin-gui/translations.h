@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QLocale>
+
+namespace parley::admin {
+
+// Installs Qt's own and parley-admin's translations for `locale` into the application (idempotent per process);
+// false when parley-admin has no translation for that language (English source strings are used then).
+bool installTranslations(const QLocale &locale);
+
+} // namespace parley::admin

@@ -1,0 +1,1730 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../admin-gui/main.cpp" line="26"/>
+        <source>Administration of a Parley messaging server.</source>
+        <translation>Verwaltung eines Parley-Messaging-Servers.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/main.cpp" line="29"/>
+        <source>User interface language (en, de); default: the system&apos;s.</source>
+        <translation>Sprache der Oberfläche (en, de); Vorgabe: die des Systems.</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::AdminClient</name>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="162"/>
+        <source>The server&apos;s certificate was not accepted.</source>
+        <translation>Das Zertifikat des Servers wurde nicht akzeptiert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="210"/>
+        <source>The server address must look like host:port, for example admin.example.com:8444.</source>
+        <translation>Die Serveradresse muss die Form Host:Port haben, zum Beispiel admin.example.com:8444.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="230"/>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="273"/>
+        <source>not connected</source>
+        <translation>nicht verbunden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="295"/>
+        <source>The connection to the server was lost.</source>
+        <translation>Die Verbindung zum Server wurde unterbrochen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="297"/>
+        <source>The server did not answer in time. Please try again.</source>
+        <translation>Der Server hat nicht rechtzeitig geantwortet. Bitte versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="299"/>
+        <source>The server sent an answer this app does not understand.</source>
+        <translation>Der Server hat eine Antwort gesendet, die diese App nicht versteht.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="301"/>
+        <source>Wrong name or password, or your session has expired.</source>
+        <translation>Falscher Name oder falsches Passwort, oder Ihre Sitzung ist abgelaufen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="303"/>
+        <source>This account needs a one-time code from your authenticator app.</source>
+        <translation>Dieses Konto benötigt einen Einmalcode aus Ihrer Authenticator-App.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="305"/>
+        <source>Too many failed attempts; the account is locked for a while.</source>
+        <translation>Zu viele Fehlversuche; das Konto ist vorübergehend gesperrt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="307"/>
+        <source>You must choose a new password first.</source>
+        <translation>Sie müssen zuerst ein neues Passwort wählen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="309"/>
+        <source>You are not allowed to do this.</source>
+        <translation>Dazu sind Sie nicht berechtigt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="311"/>
+        <source>It does not exist (any more).</source>
+        <translation>Das existiert nicht (mehr).</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="313"/>
+        <source>It already exists or conflicts with the current state.</source>
+        <translation>Das existiert bereits oder widerspricht dem aktuellen Zustand.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="315"/>
+        <source>The server refused the input.</source>
+        <translation>Der Server hat die Eingabe abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="317"/>
+        <source>The server cannot do this right now.</source>
+        <translation>Der Server kann das im Moment nicht ausführen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="319"/>
+        <source>The server does not support this function.</source>
+        <translation>Der Server unterstützt diese Funktion nicht.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="321"/>
+        <source>The server reported an internal error.</source>
+        <translation>Der Server hat einen internen Fehler gemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="323"/>
+        <source>(Details: %1)</source>
+        <translation>(Details: %1)</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::AdminsPage</name>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="45"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="46"/>
+        <source>TOTP</source>
+        <translation>TOTP</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="47"/>
+        <source>Must change password</source>
+        <translation>Muss Passwort ändern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="48"/>
+        <source>Locked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="49"/>
+        <source>Created</source>
+        <translation>Angelegt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="53"/>
+        <source>Admin accounts</source>
+        <translation>Administratorkonten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="63"/>
+        <source>Accounts</source>
+        <translation>Konten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="65"/>
+        <source>New admin name</source>
+        <translation>Name des neuen Administrators</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="66"/>
+        <source>name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="69"/>
+        <source>One-time password for the new admin</source>
+        <translation>Einmalpasswort für den neuen Administrator</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="70"/>
+        <source>one-time password (12+ characters)</source>
+        <translation>Einmalpasswort (mindestens 12 Zeichen)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="71"/>
+        <source>&amp;Create admin</source>
+        <translation>Administrator &amp;anlegen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="74"/>
+        <source>New one-time password for the selected admin</source>
+        <translation>Neues Einmalpasswort für den ausgewählten Administrator</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="75"/>
+        <source>new one-time password</source>
+        <translation>neues Einmalpasswort</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="76"/>
+        <source>&amp;Set password</source>
+        <translation>Passwort &amp;setzen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="77"/>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="78"/>
+        <source>Turn TOTP &amp;off</source>
+        <translation>TOTP a&amp;usschalten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="89"/>
+        <source>New admin:</source>
+        <translation>Neuer Administrator:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="90"/>
+        <source>Selected admin:</source>
+        <translation>Ausgewählter Administrator:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="92"/>
+        <source>Two-factor login (TOTP) for your account</source>
+        <translation>Zwei-Faktor-Anmeldung (TOTP) für Ihr Konto</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="93"/>
+        <source>&amp;Start TOTP enrolment</source>
+        <translation>TOTP-Einrichtung &amp;starten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="97"/>
+        <source>QR code for the authenticator app</source>
+        <translation>QR-Code für die Authenticator-App</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="104"/>
+        <source>Current code from the authenticator app</source>
+        <translation>Aktueller Code aus der Authenticator-App</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="105"/>
+        <source>6-digit code</source>
+        <translation>6-stelliger Code</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="107"/>
+        <source>&amp;Confirm and turn on</source>
+        <translation>&amp;Bestätigen und einschalten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="132"/>
+        <source>Admin %1 created; they must choose their own password at the first login.</source>
+        <translation>Administrator %1 wurde angelegt und muss bei der ersten Anmeldung ein eigenes Passwort wählen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="142"/>
+        <source>Select an admin first.</source>
+        <translation>Wählen Sie zuerst einen Administrator aus.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="149"/>
+        <source>%1 has a new one-time password and was logged out.</source>
+        <translation>%1 hat ein neues Einmalpasswort und wurde abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="158"/>
+        <source>Delete the admin account %1?</source>
+        <translation>Das Administratorkonto %1 löschen?</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="162"/>
+        <source>Admin %1 was deleted.</source>
+        <translation>Administrator %1 wurde gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="171"/>
+        <source>Turn off two-factor login for %1?</source>
+        <translation>Zwei-Faktor-Anmeldung für %1 ausschalten?</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="175"/>
+        <source>TOTP is off for %1.</source>
+        <translation>TOTP ist für %1 ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="184"/>
+        <source>Scan the QR code with your authenticator app, or enter this secret: %1</source>
+        <translation>Scannen Sie den QR-Code mit Ihrer Authenticator-App oder geben Sie dieses Geheimnis ein: %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="194"/>
+        <source>Two-factor login is on. From now on you log in with a code from your app.</source>
+        <translation>Die Zwei-Faktor-Anmeldung ist eingeschaltet. Ab jetzt melden Sie sich mit einem Code aus Ihrer App an.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="208"/>
+        <source>Administrators</source>
+        <translation>Administratoren</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::AuditPage</name>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="27"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="28"/>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="29"/>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="30"/>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="31"/>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="38"/>
+        <source>administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="39"/>
+        <source>Filter by administrator</source>
+        <translation>Nach Administrator filtern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="42"/>
+        <source>action, e.g. user.create</source>
+        <translation>Aktion, z. B. user.create</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="43"/>
+        <source>Filter by action</source>
+        <translation>Nach Aktion filtern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="44"/>
+        <source>&amp;Filter</source>
+        <translation>&amp;Filtern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="45"/>
+        <source>E&amp;xport CSV…</source>
+        <translation>Als CSV e&amp;xportieren …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="53"/>
+        <source>Audit records</source>
+        <translation>Audit-Einträge</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="73"/>
+        <source>Export the audit log</source>
+        <translation>Audit-Protokoll exportieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="73"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="83"/>
+        <source>Audit log</source>
+        <translation>Audit-Protokoll</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::CertificatesPage</name>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="43"/>
+        <source>Could not read %1: %2</source>
+        <translation>%1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="47"/>
+        <source>%1 is too large for a PEM file.</source>
+        <translation>%1 ist zu groß für eine PEM-Datei.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="57"/>
+        <source>Choose the certificate file first.</source>
+        <translation>Wählen Sie zuerst die Zertifikatsdatei.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="71"/>
+        <source>Certificate installed; new fingerprint %1. Administrators must confirm it at their next login.</source>
+        <translation>Zertifikat installiert; neuer Fingerabdruck %1. Administratoren müssen ihn bei der nächsten Anmeldung bestätigen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="82"/>
+        <source>Subject</source>
+        <translation>Inhaber</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="83"/>
+        <source>Issuer</source>
+        <translation>Aussteller</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="84"/>
+        <source>Valid from</source>
+        <translation>Gültig ab</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="85"/>
+        <source>Valid until</source>
+        <translation>Gültig bis</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="86"/>
+        <source>SHA-256 fingerprint</source>
+        <translation>SHA-256-Fingerabdruck</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="88"/>
+        <source>Serving certificate chain</source>
+        <translation>Verwendete Zertifikatskette</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="91"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="173"/>
+        <source>Certificate chain</source>
+        <translation>Zertifikatskette</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="108"/>
+        <source>&amp;Reload from disk</source>
+        <translation>Von der Festplatte neu &amp;laden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="111"/>
+        <source>Fingerprint:</source>
+        <translation>Fingerabdruck:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="112"/>
+        <source>Expires:</source>
+        <translation>Läuft ab:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="113"/>
+        <source>Admin API certificate:</source>
+        <translation>Zertifikat der Admin-API:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="120"/>
+        <source>Install a certificate</source>
+        <translation>Zertifikat installieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="123"/>
+        <source>Certificate chain file (PEM)</source>
+        <translation>Datei mit der Zertifikatskette (PEM)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="126"/>
+        <source>Private key file (PEM)</source>
+        <translation>Datei mit dem privaten Schlüssel (PEM)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="127"/>
+        <source>empty: the key generated with the last signing request</source>
+        <translation>leer: der mit der letzten Signierungsanfrage erzeugte Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="128"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="130"/>
+        <source>Choose…</source>
+        <translation>Auswählen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="129"/>
+        <source>Choose the certificate file</source>
+        <translation>Zertifikatsdatei auswählen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="131"/>
+        <source>Choose the private key file</source>
+        <translation>Datei mit dem privaten Schlüssel auswählen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="132"/>
+        <source>&amp;Install and reload</source>
+        <translation>&amp;Installieren und neu laden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="141"/>
+        <source>Certificate chain (PEM):</source>
+        <translation>Zertifikatskette (PEM):</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="142"/>
+        <source>Private key (PEM):</source>
+        <translation>Privater Schlüssel (PEM):</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="145"/>
+        <source>New key and signing request</source>
+        <translation>Neuer Schlüssel und Signierungsanfrage</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="147"/>
+        <source>Common name</source>
+        <translation>Allgemeiner Name (CN)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="148"/>
+        <source>chat.example.com</source>
+        <translation>chat.example.com</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="150"/>
+        <source>Further DNS names</source>
+        <translation>Weitere DNS-Namen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="151"/>
+        <source>comma-separated, optional</source>
+        <translation>durch Kommas getrennt, optional</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="152"/>
+        <source>&amp;Generate and save CSR…</source>
+        <translation>CSR &amp;erzeugen und speichern …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="155"/>
+        <source>Common name:</source>
+        <translation>Allgemeiner Name (CN):</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="156"/>
+        <source>DNS names:</source>
+        <translation>DNS-Namen:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="168"/>
+        <source>Certificate and key reloaded from disk.</source>
+        <translation>Zertifikat und Schlüssel wurden von der Festplatte neu geladen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="173"/>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.crt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="177"/>
+        <source>Private key</source>
+        <translation>Privater Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="177"/>
+        <source>PEM files (*.pem *.key);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.key);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="183"/>
+        <source>Enter the common name (the server&apos;s host name) first.</source>
+        <translation>Geben Sie zuerst den allgemeinen Namen (den Hostnamen des Servers) ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="192"/>
+        <source>Save the signing request</source>
+        <translation>Signierungsanfrage speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="193"/>
+        <source>Signing requests (*.csr *.pem)</source>
+        <translation>Signierungsanfragen (*.csr *.pem)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="202"/>
+        <source>Certificates</source>
+        <translation>Zertifikate</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/certificatespage.cpp" line="211"/>
+        <source>%1 (%n day(s) left)</source>
+        <translation>
+            <numerusform>%1 (noch %n Tag)</numerusform>
+            <numerusform>%1 (noch %n Tage)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="215"/>
+        <source>The certificate has expired. Devices cannot connect until it is replaced.</source>
+        <translation>Das Zertifikat ist abgelaufen. Geräte können sich erst wieder verbinden, wenn es ersetzt ist.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/certificatespage.cpp" line="216"/>
+        <source>The certificate expires in %n day(s). Replace it soon.</source>
+        <translation>
+            <numerusform>Das Zertifikat läuft in %n Tag ab. Ersetzen Sie es bald.</numerusform>
+            <numerusform>Das Zertifikat läuft in %n Tagen ab. Ersetzen Sie es bald.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="219"/>
+        <source>the same as the serving certificate</source>
+        <translation>dasselbe wie das verwendete Serverzertifikat</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="220"/>
+        <source>%1, fingerprint %2</source>
+        <translation>%1, Fingerabdruck %2</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::ConnectDialog</name>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="73"/>
+        <source>Please enter the server, your admin name and your password.</source>
+        <translation>Bitte geben Sie den Server, Ihren Administratornamen und Ihr Passwort ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="77"/>
+        <source>Connecting to %1 …</source>
+        <translation>Verbindung zu %1 wird hergestellt …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="83"/>
+        <source>Logging in …</source>
+        <translation>Anmeldung läuft …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="96"/>
+        <source>Enter the 6-digit code from your authenticator app.</source>
+        <translation>Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="171"/>
+        <source>Connect to a Parley server</source>
+        <translation>Mit einem Parley-Server verbinden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="177"/>
+        <source>Server address</source>
+        <translation>Serveradresse</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="179"/>
+        <source>host:port of the admin API, as parleyd prints it at start-up</source>
+        <translation>Host:Port der Admin-API, wie parleyd sie beim Start ausgibt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="182"/>
+        <source>Admin name</source>
+        <translation>Administratorname</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="186"/>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="187"/>
+        <source>&amp;One-time code:</source>
+        <translation>&amp;Einmalcode:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="190"/>
+        <source>One-time code</source>
+        <translation>Einmalcode</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="194"/>
+        <source>&amp;Remember the password in the system keychain</source>
+        <translation>Passwort im Schlüsselbund des Systems &amp;merken</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="196"/>
+        <source>Remember the password</source>
+        <translation>Passwort merken</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="199"/>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="201"/>
+        <source>&amp;Admin name:</source>
+        <translation>&amp;Administratorname:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="203"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="213"/>
+        <source>Unknown certificate</source>
+        <translation>Unbekanntes Zertifikat</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="219"/>
+        <source>&amp;Trust this certificate and connect</source>
+        <translation>Diesem Zertifikat &amp;vertrauen und verbinden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="221"/>
+        <source>Trust this certificate and connect</source>
+        <translation>Diesem Zertifikat vertrauen und verbinden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="227"/>
+        <source>Warning: the server&apos;s certificate has changed</source>
+        <translation>Warnung: Das Zertifikat des Servers hat sich geändert</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="233"/>
+        <source>I replaced the certificate myself and checked the new fingerprint on the server</source>
+        <translation>Ich habe das Zertifikat selbst ersetzt und den neuen Fingerabdruck auf dem Server geprüft</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="235"/>
+        <source>Confirm the new certificate</source>
+        <translation>Das neue Zertifikat bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="236"/>
+        <source>Trust the &amp;new certificate</source>
+        <translation>Dem &amp;neuen Zertifikat vertrauen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="238"/>
+        <source>Trust the new certificate</source>
+        <translation>Dem neuen Zertifikat vertrauen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="249"/>
+        <source>Connection status</source>
+        <translation>Verbindungsstatus</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="252"/>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="255"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="291"/>
+        <source>The certificate of %1 is not signed by an authority this computer trusts. Compare its SHA-256 fingerprint with the output of &quot;parleyd fingerprint&quot; on the server before you trust it:
+
+%2</source>
+        <translation>Das Zertifikat von %1 ist von keiner Stelle signiert, der dieser Computer vertraut. Vergleichen Sie seinen SHA-256-Fingerabdruck mit der Ausgabe von „parleyd fingerprint“ auf dem Server, bevor Sie ihm vertrauen:
+
+%2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="296"/>
+        <source>Confirm the certificate to continue.</source>
+        <translation>Bestätigen Sie das Zertifikat, um fortzufahren.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="304"/>
+        <source>The connection was refused. %1 presented a different certificate than the one you trusted before. If you did not replace it, someone may be intercepting the connection.
+
+Trusted: %2
+Presented: %3</source>
+        <translation>Die Verbindung wurde abgelehnt. %1 hat ein anderes Zertifikat vorgelegt als das, dem Sie zuvor vertraut haben. Wenn Sie es nicht selbst ersetzt haben, fängt möglicherweise jemand die Verbindung ab.
+
+Vertraut: %2
+Vorgelegt: %3</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="310"/>
+        <source>Connection refused for your protection.</source>
+        <translation>Die Verbindung wurde zu Ihrem Schutz abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="319"/>
+        <source>Could not connect: %1</source>
+        <translation>Verbindung fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::DashboardPage</name>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="46"/>
+        <source>Server version</source>
+        <translation>Serverversion</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="47"/>
+        <source>Uptime</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="48"/>
+        <source>Enrolled users</source>
+        <translation>Registrierte Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="49"/>
+        <source>Connected devices</source>
+        <translation>Verbundene Geräte</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="50"/>
+        <source>Queued messages</source>
+        <translation>Wartende Nachrichten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="51"/>
+        <source>Database size</source>
+        <translation>Größe der Datenbank</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="52"/>
+        <source>Worker threads</source>
+        <translation>Arbeits-Threads</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="53"/>
+        <source>Certificate fingerprint</source>
+        <translation>Fingerabdruck des Zertifikats</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="54"/>
+        <source>Certificate expires</source>
+        <translation>Zertifikat läuft ab</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="58"/>
+        <source>&lt;h2&gt;Server status&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;Serverstatus&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="72"/>
+        <source>Dashboard</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="83"/>
+        <source>Could not refresh: %1</source>
+        <translation>Aktualisierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="90"/>
+        <source>%1 d %2 h %3 min %4 s</source>
+        <translation>%1 T %2 h %3 min %4 s</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="101"/>
+        <source>%1 (expired!)</source>
+        <translation>%1 (abgelaufen!)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/dashboardpage.cpp" line="101"/>
+        <source>%1 (in %n day(s))</source>
+        <translation>
+            <numerusform>%1 (in %n Tag)</numerusform>
+            <numerusform>%1 (in %n Tagen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="104"/>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="106"/>
+        <source>Updated %1</source>
+        <translation>Aktualisiert %1</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::EnrollmentDialog</name>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="31"/>
+        <source>Enrollment for %1</source>
+        <translation>Registrierung für %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="35"/>
+        <source>Give %1 this one-time code, or let them scan the QR code with the Parley app. Anyone with the code can enroll as this user until it is used or expires.</source>
+        <translation>Geben Sie %1 diesen Einmalcode oder lassen Sie den QR-Code mit der Parley-App scannen. Wer den Code hat, kann sich als dieser Benutzer registrieren, bis er verwendet wurde oder abläuft.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="42"/>
+        <source>Enrollment code</source>
+        <translation>Registrierungscode</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="48"/>
+        <source>Enrollment link</source>
+        <translation>Registrierungslink</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="52"/>
+        <source>QR code of the enrollment link</source>
+        <translation>QR-Code des Registrierungslinks</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="55"/>
+        <source>The link is too long for a QR code.</source>
+        <translation>Der Link ist zu lang für einen QR-Code.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="60"/>
+        <source>Code:</source>
+        <translation>Code:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="61"/>
+        <source>Link:</source>
+        <translation>Link:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="62"/>
+        <source>Valid until:</source>
+        <translation>Gültig bis:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="67"/>
+        <source>&amp;Save QR code as PNG…</source>
+        <translation>QR-Code als PNG &amp;speichern …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="72"/>
+        <source>Save QR code</source>
+        <translation>QR-Code speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="72"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="78"/>
+        <source>Saved %1.</source>
+        <translation>%1 gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="102"/>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::LoggingPage</name>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="48"/>
+        <source>debug (everything)</source>
+        <translation>Debug (alles)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="50"/>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="52"/>
+        <source>warnings and errors</source>
+        <translation>Warnungen und Fehler</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="54"/>
+        <source>critical errors only</source>
+        <translation>nur kritische Fehler</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="55"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="67"/>
+        <source>Verbosity of %1</source>
+        <translation>Ausführlichkeit von %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="79"/>
+        <source>%1 now logs at level %2.</source>
+        <translation>%1 protokolliert jetzt auf Stufe %2.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="114"/>
+        <source>Verbosity per subsystem</source>
+        <translation>Ausführlichkeit je Subsystem</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="117"/>
+        <source>Retention</source>
+        <translation>Aufbewahrung</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="121"/>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="122"/>
+        <source>Keep events for days</source>
+        <translation>Ereignisse so viele Tage aufbewahren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="123"/>
+        <source>&amp;Apply</source>
+        <translation>&amp;Übernehmen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="126"/>
+        <source>Keep events for</source>
+        <translation>Ereignisse aufbewahren für</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="131"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="160"/>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="132"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="133"/>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="134"/>
+        <source>Subsystem</source>
+        <translation>Subsystem</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="135"/>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="144"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="145"/>
+        <source>Filter events</source>
+        <translation>Ereignisse filtern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="149"/>
+        <source>Minimum level</source>
+        <translation>Mindeststufe</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="150"/>
+        <source>all levels</source>
+        <translation>alle Stufen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="151"/>
+        <source>info and above</source>
+        <translation>Info und höher</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="152"/>
+        <source>warnings and above</source>
+        <translation>Warnungen und höher</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="153"/>
+        <source>critical only</source>
+        <translation>nur kritisch</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="154"/>
+        <source>&amp;Live</source>
+        <translation>&amp;Live</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="157"/>
+        <source>Refresh the events live</source>
+        <translation>Ereignisse laufend aktualisieren</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/loggingpage.cpp" line="199"/>
+        <source>Events are now kept for %n day(s).</source>
+        <translation>
+            <numerusform>Ereignisse werden jetzt %n Tag aufbewahrt.</numerusform>
+            <numerusform>Ereignisse werden jetzt %n Tage aufbewahrt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="208"/>
+        <source>Event logging</source>
+        <translation>Ereignisprotokoll</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::MainWindow</name>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="47"/>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="77"/>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="78"/>
+        <source>Parley administration – %1</source>
+        <translation>Parley-Verwaltung – %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="101"/>
+        <source>Your password was changed.</source>
+        <translation>Ihr Passwort wurde geändert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="110"/>
+        <source>Parley administration</source>
+        <translation>Parley-Verwaltung</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="118"/>
+        <source>Functions</source>
+        <translation>Funktionen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="140"/>
+        <source>&amp;Server</source>
+        <translation>&amp;Server</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="141"/>
+        <source>Change my &amp;password…</source>
+        <translation>Mein &amp;Passwort ändern …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="143"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="149"/>
+        <source>&amp;Log out</source>
+        <translation>&amp;Abmelden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="170"/>
+        <source>The connection to the server was lost: %1</source>
+        <translation>Die Verbindung zum Server wurde unterbrochen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::Page</name>
+    <message>
+        <location filename="../admin-gui/page.cpp" line="28"/>
+        <source>Please confirm</source>
+        <translation>Bitte bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/page.cpp" line="64"/>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/page.cpp" line="67"/>
+        <source>Saved %1.</source>
+        <translation>%1 gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::PasswordChangeDialog</name>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="37"/>
+        <source>too short or too simple</source>
+        <translation>zu kurz oder zu einfach</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="38"/>
+        <source>weak</source>
+        <translation>schwach</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="39"/>
+        <source>fair</source>
+        <translation>mittel</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="40"/>
+        <source>strong</source>
+        <translation>stark</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="41"/>
+        <source>very strong</source>
+        <translation>sehr stark</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="43"/>
+        <source>Strength: %1</source>
+        <translation>Stärke: %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="48"/>
+        <source>Use at least 12 characters with at least 4 different ones.</source>
+        <translation>Verwenden Sie mindestens 12 Zeichen, darunter mindestens 4 verschiedene.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="50"/>
+        <source>The two new passwords differ.</source>
+        <translation>Die beiden neuen Passwörter stimmen nicht überein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="62"/>
+        <source>Changing the password …</source>
+        <translation>Passwort wird geändert …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="90"/>
+        <source>Choose your own password</source>
+        <translation>Wählen Sie Ihr eigenes Passwort</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="90"/>
+        <source>Change your password</source>
+        <translation>Passwort ändern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="91"/>
+        <source>You logged in with a one-time password. Choose your own password now; nothing else is available until you have done so.</source>
+        <translation>Sie haben sich mit einem Einmalpasswort angemeldet. Wählen Sie jetzt Ihr eigenes Passwort; bis dahin ist nichts anderes verfügbar.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="93"/>
+        <source>Choose a new password for your admin account.</source>
+        <translation>Wählen Sie ein neues Passwort für Ihr Administratorkonto.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="99"/>
+        <source>Current password</source>
+        <translation>Aktuelles Passwort</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="103"/>
+        <source>New password</source>
+        <translation>Neues Passwort</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="107"/>
+        <source>Confirm the new password</source>
+        <translation>Neues Passwort bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="112"/>
+        <source>Password strength</source>
+        <translation>Passwortstärke</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="121"/>
+        <source>C&amp;urrent password:</source>
+        <translation>A&amp;ktuelles Passwort:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="123"/>
+        <source>&amp;New password:</source>
+        <translation>&amp;Neues Passwort:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="125"/>
+        <source>Con&amp;firm:</source>
+        <translation>&amp;Bestätigen:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="138"/>
+        <source>&amp;Change password</source>
+        <translation>Passwort ä&amp;ndern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="141"/>
+        <source>&amp;Log out</source>
+        <translation>&amp;Abmelden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="141"/>
+        <source>&amp;Cancel</source>
+        <translation>Abb&amp;rechen</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::ProxyPage</name>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="39"/>
+        <source>Outbound proxy for messaging traffic the server initiates</source>
+        <translation>Ausgehender Proxy für Nachrichtenverkehr, den der Server aufbaut</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="42"/>
+        <source>Proxy type</source>
+        <translation>Proxy-Typ</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="43"/>
+        <source>No proxy</source>
+        <translation>Kein Proxy</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="44"/>
+        <source>HTTP proxy</source>
+        <translation>HTTP-Proxy</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="45"/>
+        <source>SOCKS5 proxy</source>
+        <translation>SOCKS5-Proxy</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="48"/>
+        <source>Proxy host</source>
+        <translation>Proxy-Host</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="53"/>
+        <source>Proxy port</source>
+        <translation>Proxy-Port</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="55"/>
+        <source>Proxy user name</source>
+        <translation>Proxy-Benutzername</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="58"/>
+        <source>Proxy password</source>
+        <translation>Proxy-Passwort</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="60"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="63"/>
+        <source>Type:</source>
+        <translation>Typ:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="64"/>
+        <location filename="../admin-gui/proxypage.cpp" line="87"/>
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="65"/>
+        <location filename="../admin-gui/proxypage.cpp" line="88"/>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="66"/>
+        <source>User:</source>
+        <translation>Benutzer:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="67"/>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="71"/>
+        <source>Test the connection</source>
+        <translation>Verbindung testen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="74"/>
+        <source>Test host</source>
+        <translation>Test-Host</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="75"/>
+        <source>push.example.com</source>
+        <translation>push.example.com</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="80"/>
+        <source>Test port</source>
+        <translation>Test-Port</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="81"/>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="104"/>
+        <source>Enter the proxy host.</source>
+        <translation>Geben Sie den Proxy-Host ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="116"/>
+        <source>Proxy settings saved.</source>
+        <translation>Proxy-Einstellungen gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="122"/>
+        <source>Enter a host to connect to.</source>
+        <translation>Geben Sie einen Host ein, zu dem verbunden werden soll.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="128"/>
+        <source>Connecting …</source>
+        <translation>Verbindung wird hergestellt …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="130"/>
+        <source>Connected successfully.</source>
+        <translation>Verbindung erfolgreich hergestellt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="140"/>
+        <source>Messaging proxy</source>
+        <translation>Messaging-Proxy</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="152"/>
+        <source>A password is set; leave the field empty to keep it.</source>
+        <translation>Ein Passwort ist gesetzt; lassen Sie das Feld leer, um es zu behalten.</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::RecordModel</name>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="78"/>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
+        <source>suspended</source>
+        <translation>gesperrt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
+        <source>waiting for enrollment</source>
+        <translation>wartet auf Registrierung</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::UsersPage</name>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="72"/>
+        <location filename="../admin-gui/userspage.cpp" line="190"/>
+        <location filename="../admin-gui/userspage.cpp" line="273"/>
+        <source>Devices</source>
+        <translation>Geräte</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="72"/>
+        <source>Devices of %1</source>
+        <translation>Geräte von %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="104"/>
+        <source>Enter the new user&apos;s name first.</source>
+        <translation>Geben Sie zuerst den Namen des neuen Benutzers ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="112"/>
+        <source>User %1 created.</source>
+        <translation>Benutzer %1 wurde angelegt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="126"/>
+        <source>%1 is suspended; their sessions were closed.</source>
+        <translation>%1 ist gesperrt; die Sitzungen wurden beendet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="127"/>
+        <source>%1 may connect again.</source>
+        <translation>%1 darf sich wieder verbinden.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="137"/>
+        <source>CSV import</source>
+        <translation>CSV-Import</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="138"/>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="139"/>
+        <location filename="../admin-gui/userspage.cpp" line="188"/>
+        <location filename="../admin-gui/userspage.cpp" line="202"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="140"/>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="141"/>
+        <source>Enrollment code</source>
+        <translation>Registrierungscode</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="142"/>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="147"/>
+        <source>Import results per row</source>
+        <translation>Importergebnisse je Zeile</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="149"/>
+        <source>%1 created, %2 failed.</source>
+        <translation>%1 angelegt, %2 fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="166"/>
+        <source>Could not read %1: %2</source>
+        <translation>%1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="170"/>
+        <source>%1 is larger than 1 MiB; split it into smaller files.</source>
+        <translation>%1 ist größer als 1 MiB; teilen Sie die Datei in kleinere auf.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="176"/>
+        <source>Importing users …</source>
+        <translation>Benutzer werden importiert …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="189"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="191"/>
+        <location filename="../admin-gui/userspage.cpp" line="204"/>
+        <source>Queued</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="192"/>
+        <source>Created</source>
+        <translation>Angelegt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="193"/>
+        <location filename="../admin-gui/userspage.cpp" line="206"/>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="201"/>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="203"/>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="205"/>
+        <source>Enrolled</source>
+        <translation>Registriert</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="211"/>
+        <location filename="../admin-gui/userspage.cpp" line="212"/>
+        <source>Search users</source>
+        <translation>Benutzer suchen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="214"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="215"/>
+        <source>&amp;Import CSV…</source>
+        <translation>CSV &amp;importieren …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="217"/>
+        <source>E&amp;xport CSV…</source>
+        <translation>Als CSV e&amp;xportieren …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="227"/>
+        <source>new user name</source>
+        <translation>Name des neuen Benutzers</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="228"/>
+        <source>New user name</source>
+        <translation>Name des neuen Benutzers</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="233"/>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="234"/>
+        <source>Enrollment code valid for hours</source>
+        <translation>Gültigkeit des Registrierungscodes in Stunden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="235"/>
+        <source>&amp;Create user</source>
+        <translation>Benutzer &amp;anlegen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="238"/>
+        <source>New user:</source>
+        <translation>Neuer Benutzer:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="240"/>
+        <source>code valid for</source>
+        <translation>Code gültig für</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="246"/>
+        <location filename="../admin-gui/userspage.cpp" line="368"/>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="258"/>
+        <source>New enrollment &amp;code</source>
+        <translation>Neuer Registrierungs&amp;code</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="260"/>
+        <source>&amp;Suspend</source>
+        <translation>&amp;Sperren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="262"/>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Entsperren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="264"/>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="276"/>
+        <source>Devices of the selected user</source>
+        <translation>Geräte des ausgewählten Benutzers</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="285"/>
+        <source>Re&amp;voke device…</source>
+        <translation>Gerät &amp;widerrufen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="325"/>
+        <source>Delete %1 with all devices, keys and queued messages? This cannot be undone.</source>
+        <translation>%1 mit allen Geräten, Schlüsseln und wartenden Nachrichten löschen? Das kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="329"/>
+        <source>%1 was deleted.</source>
+        <translation>%1 wurde gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="340"/>
+        <source>Revoke device %1 of %2? It is disconnected and must enroll again.</source>
+        <translation>Gerät %1 von %2 widerrufen? Es wird getrennt und muss sich neu registrieren.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="345"/>
+        <source>Device %1 of %2 was revoked.</source>
+        <translation>Gerät %1 von %2 wurde widerrufen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <source>Import users from CSV</source>
+        <translation>Benutzer aus CSV importieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <source>Export users as CSV</source>
+        <translation>Benutzer als CSV exportieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+</TS>

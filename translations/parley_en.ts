@@ -1,0 +1,1725 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../admin-gui/main.cpp" line="26"/>
+        <source>Administration of a Parley messaging server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/main.cpp" line="29"/>
+        <source>User interface language (en, de); default: the system&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::AdminClient</name>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="162"/>
+        <source>The server&apos;s certificate was not accepted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="210"/>
+        <source>The server address must look like host:port, for example admin.example.com:8444.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="230"/>
+        <source>disconnected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="273"/>
+        <source>not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="295"/>
+        <source>The connection to the server was lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="297"/>
+        <source>The server did not answer in time. Please try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="299"/>
+        <source>The server sent an answer this app does not understand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="301"/>
+        <source>Wrong name or password, or your session has expired.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="303"/>
+        <source>This account needs a one-time code from your authenticator app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="305"/>
+        <source>Too many failed attempts; the account is locked for a while.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="307"/>
+        <source>You must choose a new password first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="309"/>
+        <source>You are not allowed to do this.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="311"/>
+        <source>It does not exist (any more).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="313"/>
+        <source>It already exists or conflicts with the current state.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="315"/>
+        <source>The server refused the input.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="317"/>
+        <source>The server cannot do this right now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="319"/>
+        <source>The server does not support this function.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="321"/>
+        <source>The server reported an internal error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="323"/>
+        <source>(Details: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::AdminsPage</name>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="45"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="46"/>
+        <source>TOTP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="47"/>
+        <source>Must change password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="48"/>
+        <source>Locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="49"/>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="53"/>
+        <source>Admin accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="63"/>
+        <source>Accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="65"/>
+        <source>New admin name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="66"/>
+        <source>name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="69"/>
+        <source>One-time password for the new admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="70"/>
+        <source>one-time password (12+ characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="71"/>
+        <source>&amp;Create admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="74"/>
+        <source>New one-time password for the selected admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="75"/>
+        <source>new one-time password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="76"/>
+        <source>&amp;Set password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="77"/>
+        <source>&amp;Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="78"/>
+        <source>Turn TOTP &amp;off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="89"/>
+        <source>New admin:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="90"/>
+        <source>Selected admin:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="92"/>
+        <source>Two-factor login (TOTP) for your account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="93"/>
+        <source>&amp;Start TOTP enrolment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="97"/>
+        <source>QR code for the authenticator app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="104"/>
+        <source>Current code from the authenticator app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="105"/>
+        <source>6-digit code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="107"/>
+        <source>&amp;Confirm and turn on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="132"/>
+        <source>Admin %1 created; they must choose their own password at the first login.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="142"/>
+        <source>Select an admin first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="149"/>
+        <source>%1 has a new one-time password and was logged out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="158"/>
+        <source>Delete the admin account %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="162"/>
+        <source>Admin %1 was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="171"/>
+        <source>Turn off two-factor login for %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="175"/>
+        <source>TOTP is off for %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="184"/>
+        <source>Scan the QR code with your authenticator app, or enter this secret: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="194"/>
+        <source>Two-factor login is on. From now on you log in with a code from your app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminspage.cpp" line="208"/>
+        <source>Administrators</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::AuditPage</name>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="27"/>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="28"/>
+        <source>Administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="29"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="30"/>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="31"/>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="38"/>
+        <source>administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="39"/>
+        <source>Filter by administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="42"/>
+        <source>action, e.g. user.create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="43"/>
+        <source>Filter by action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="44"/>
+        <source>&amp;Filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="45"/>
+        <source>E&amp;xport CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="53"/>
+        <source>Audit records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="73"/>
+        <source>Export the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="73"/>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/auditpage.cpp" line="83"/>
+        <source>Audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::CertificatesPage</name>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="43"/>
+        <source>Could not read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="47"/>
+        <source>%1 is too large for a PEM file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="57"/>
+        <source>Choose the certificate file first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="71"/>
+        <source>Certificate installed; new fingerprint %1. Administrators must confirm it at their next login.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="82"/>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="83"/>
+        <source>Issuer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="84"/>
+        <source>Valid from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="85"/>
+        <source>Valid until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="86"/>
+        <source>SHA-256 fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="88"/>
+        <source>Serving certificate chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="91"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="173"/>
+        <source>Certificate chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="108"/>
+        <source>&amp;Reload from disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="111"/>
+        <source>Fingerprint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="112"/>
+        <source>Expires:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="113"/>
+        <source>Admin API certificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="120"/>
+        <source>Install a certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="123"/>
+        <source>Certificate chain file (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="126"/>
+        <source>Private key file (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="127"/>
+        <source>empty: the key generated with the last signing request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="128"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="130"/>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="129"/>
+        <source>Choose the certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="131"/>
+        <source>Choose the private key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="132"/>
+        <source>&amp;Install and reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="141"/>
+        <source>Certificate chain (PEM):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="142"/>
+        <source>Private key (PEM):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="145"/>
+        <source>New key and signing request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="147"/>
+        <source>Common name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="148"/>
+        <source>chat.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="150"/>
+        <source>Further DNS names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="151"/>
+        <source>comma-separated, optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="152"/>
+        <source>&amp;Generate and save CSR…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="155"/>
+        <source>Common name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="156"/>
+        <source>DNS names:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="168"/>
+        <source>Certificate and key reloaded from disk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="173"/>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="177"/>
+        <source>Private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="177"/>
+        <source>PEM files (*.pem *.key);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="183"/>
+        <source>Enter the common name (the server&apos;s host name) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="192"/>
+        <source>Save the signing request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="193"/>
+        <source>Signing requests (*.csr *.pem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="202"/>
+        <source>Certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/certificatespage.cpp" line="211"/>
+        <source>%1 (%n day(s) left)</source>
+        <translation>
+            <numerusform>%1 (%n day left)</numerusform>
+            <numerusform>%1 (%n days left)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="215"/>
+        <source>The certificate has expired. Devices cannot connect until it is replaced.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/certificatespage.cpp" line="216"/>
+        <source>The certificate expires in %n day(s). Replace it soon.</source>
+        <translation>
+            <numerusform>The certificate expires in %n day. Replace it soon.</numerusform>
+            <numerusform>The certificate expires in %n days. Replace it soon.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="219"/>
+        <source>the same as the serving certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/certificatespage.cpp" line="220"/>
+        <source>%1, fingerprint %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::ConnectDialog</name>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="73"/>
+        <source>Please enter the server, your admin name and your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="77"/>
+        <source>Connecting to %1 …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="83"/>
+        <source>Logging in …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="96"/>
+        <source>Enter the 6-digit code from your authenticator app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="171"/>
+        <source>Connect to a Parley server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="177"/>
+        <source>Server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="179"/>
+        <source>host:port of the admin API, as parleyd prints it at start-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="182"/>
+        <source>Admin name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="186"/>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="187"/>
+        <source>&amp;One-time code:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="190"/>
+        <source>One-time code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="194"/>
+        <source>&amp;Remember the password in the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="196"/>
+        <source>Remember the password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="199"/>
+        <source>&amp;Server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="201"/>
+        <source>&amp;Admin name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="203"/>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="213"/>
+        <source>Unknown certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="219"/>
+        <source>&amp;Trust this certificate and connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="221"/>
+        <source>Trust this certificate and connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="227"/>
+        <source>Warning: the server&apos;s certificate has changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="233"/>
+        <source>I replaced the certificate myself and checked the new fingerprint on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="235"/>
+        <source>Confirm the new certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="236"/>
+        <source>Trust the &amp;new certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="238"/>
+        <source>Trust the new certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="249"/>
+        <source>Connection status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="252"/>
+        <source>&amp;Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="255"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="291"/>
+        <source>The certificate of %1 is not signed by an authority this computer trusts. Compare its SHA-256 fingerprint with the output of &quot;parleyd fingerprint&quot; on the server before you trust it:
+
+%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="296"/>
+        <source>Confirm the certificate to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="304"/>
+        <source>The connection was refused. %1 presented a different certificate than the one you trusted before. If you did not replace it, someone may be intercepting the connection.
+
+Trusted: %2
+Presented: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="310"/>
+        <source>Connection refused for your protection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="319"/>
+        <source>Could not connect: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::DashboardPage</name>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="46"/>
+        <source>Server version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="47"/>
+        <source>Uptime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="48"/>
+        <source>Enrolled users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="49"/>
+        <source>Connected devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="50"/>
+        <source>Queued messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="51"/>
+        <source>Database size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="52"/>
+        <source>Worker threads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="53"/>
+        <source>Certificate fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="54"/>
+        <source>Certificate expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="58"/>
+        <source>&lt;h2&gt;Server status&lt;/h2&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="72"/>
+        <source>Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="83"/>
+        <source>Could not refresh: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="90"/>
+        <source>%1 d %2 h %3 min %4 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="101"/>
+        <source>%1 (expired!)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/dashboardpage.cpp" line="101"/>
+        <source>%1 (in %n day(s))</source>
+        <translation>
+            <numerusform>%1 (in %n day)</numerusform>
+            <numerusform>%1 (in %n days)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="104"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="106"/>
+        <source>Updated %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::EnrollmentDialog</name>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="31"/>
+        <source>Enrollment for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="35"/>
+        <source>Give %1 this one-time code, or let them scan the QR code with the Parley app. Anyone with the code can enroll as this user until it is used or expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="42"/>
+        <source>Enrollment code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="48"/>
+        <source>Enrollment link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="52"/>
+        <source>QR code of the enrollment link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="55"/>
+        <source>The link is too long for a QR code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="60"/>
+        <source>Code:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="61"/>
+        <source>Link:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="62"/>
+        <source>Valid until:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="67"/>
+        <source>&amp;Save QR code as PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="72"/>
+        <source>Save QR code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="72"/>
+        <source>PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="78"/>
+        <source>Saved %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="102"/>
+        <source>Could not save %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::LoggingPage</name>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="48"/>
+        <source>debug (everything)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="50"/>
+        <source>info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="52"/>
+        <source>warnings and errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="54"/>
+        <source>critical errors only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="55"/>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="67"/>
+        <source>Verbosity of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="79"/>
+        <source>%1 now logs at level %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="114"/>
+        <source>Verbosity per subsystem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="117"/>
+        <source>Retention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="121"/>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="122"/>
+        <source>Keep events for days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="123"/>
+        <source>&amp;Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="126"/>
+        <source>Keep events for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="131"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="160"/>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="132"/>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="133"/>
+        <source>Level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="134"/>
+        <source>Subsystem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="135"/>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="144"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="145"/>
+        <source>Filter events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="149"/>
+        <source>Minimum level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="150"/>
+        <source>all levels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="151"/>
+        <source>info and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="152"/>
+        <source>warnings and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="153"/>
+        <source>critical only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="154"/>
+        <source>&amp;Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="157"/>
+        <source>Refresh the events live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/loggingpage.cpp" line="199"/>
+        <source>Events are now kept for %n day(s).</source>
+        <translation>
+            <numerusform>Events are now kept for %n day.</numerusform>
+            <numerusform>Events are now kept for %n days.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/loggingpage.cpp" line="208"/>
+        <source>Event logging</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::MainWindow</name>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="47"/>
+        <source>Error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="77"/>
+        <source>%1 on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="78"/>
+        <source>Parley administration – %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="101"/>
+        <source>Your password was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="110"/>
+        <source>Parley administration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="118"/>
+        <source>Functions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="140"/>
+        <source>&amp;Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="141"/>
+        <source>Change my &amp;password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="143"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="149"/>
+        <source>&amp;Log out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/mainwindow.cpp" line="170"/>
+        <source>The connection to the server was lost: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::Page</name>
+    <message>
+        <location filename="../admin-gui/page.cpp" line="28"/>
+        <source>Please confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/page.cpp" line="64"/>
+        <source>Could not save %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/page.cpp" line="67"/>
+        <source>Saved %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::PasswordChangeDialog</name>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="37"/>
+        <source>too short or too simple</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="38"/>
+        <source>weak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="39"/>
+        <source>fair</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="40"/>
+        <source>strong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="41"/>
+        <source>very strong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="43"/>
+        <source>Strength: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="48"/>
+        <source>Use at least 12 characters with at least 4 different ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="50"/>
+        <source>The two new passwords differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="62"/>
+        <source>Changing the password …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="90"/>
+        <source>Choose your own password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="90"/>
+        <source>Change your password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="91"/>
+        <source>You logged in with a one-time password. Choose your own password now; nothing else is available until you have done so.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="93"/>
+        <source>Choose a new password for your admin account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="99"/>
+        <source>Current password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="103"/>
+        <source>New password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="107"/>
+        <source>Confirm the new password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="112"/>
+        <source>Password strength</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="121"/>
+        <source>C&amp;urrent password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="123"/>
+        <source>&amp;New password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="125"/>
+        <source>Con&amp;firm:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="138"/>
+        <source>&amp;Change password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="141"/>
+        <source>&amp;Log out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/passwordchangedialog.cpp" line="141"/>
+        <source>&amp;Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::ProxyPage</name>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="39"/>
+        <source>Outbound proxy for messaging traffic the server initiates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="42"/>
+        <source>Proxy type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="43"/>
+        <source>No proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="44"/>
+        <source>HTTP proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="45"/>
+        <source>SOCKS5 proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="48"/>
+        <source>Proxy host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="53"/>
+        <source>Proxy port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="55"/>
+        <source>Proxy user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="58"/>
+        <source>Proxy password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="60"/>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="63"/>
+        <source>Type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="64"/>
+        <location filename="../admin-gui/proxypage.cpp" line="87"/>
+        <source>Host:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="65"/>
+        <location filename="../admin-gui/proxypage.cpp" line="88"/>
+        <source>Port:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="66"/>
+        <source>User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="67"/>
+        <source>Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="71"/>
+        <source>Test the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="74"/>
+        <source>Test host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="75"/>
+        <source>push.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="80"/>
+        <source>Test port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="81"/>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="104"/>
+        <source>Enter the proxy host.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="116"/>
+        <source>Proxy settings saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="122"/>
+        <source>Enter a host to connect to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="128"/>
+        <source>Connecting …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="130"/>
+        <source>Connected successfully.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="140"/>
+        <source>Messaging proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/proxypage.cpp" line="152"/>
+        <source>A password is set; leave the field empty to keep it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::RecordModel</name>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="78"/>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
+        <source>suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
+        <source>waiting for enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::UsersPage</name>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="72"/>
+        <location filename="../admin-gui/userspage.cpp" line="190"/>
+        <location filename="../admin-gui/userspage.cpp" line="273"/>
+        <source>Devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="72"/>
+        <source>Devices of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="104"/>
+        <source>Enter the new user&apos;s name first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="112"/>
+        <source>User %1 created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="126"/>
+        <source>%1 is suspended; their sessions were closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="127"/>
+        <source>%1 may connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="137"/>
+        <source>CSV import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="138"/>
+        <source>Line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="139"/>
+        <location filename="../admin-gui/userspage.cpp" line="188"/>
+        <location filename="../admin-gui/userspage.cpp" line="202"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="140"/>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="141"/>
+        <source>Enrollment code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="142"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="147"/>
+        <source>Import results per row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="149"/>
+        <source>%1 created, %2 failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="166"/>
+        <source>Could not read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="170"/>
+        <source>%1 is larger than 1 MiB; split it into smaller files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="176"/>
+        <source>Importing users …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="189"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="191"/>
+        <location filename="../admin-gui/userspage.cpp" line="204"/>
+        <source>Queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="192"/>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="193"/>
+        <location filename="../admin-gui/userspage.cpp" line="206"/>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="201"/>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="203"/>
+        <source>Online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="205"/>
+        <source>Enrolled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="211"/>
+        <location filename="../admin-gui/userspage.cpp" line="212"/>
+        <source>Search users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="214"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="215"/>
+        <source>&amp;Import CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="217"/>
+        <source>E&amp;xport CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="227"/>
+        <source>new user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="228"/>
+        <source>New user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="233"/>
+        <source> h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="234"/>
+        <source>Enrollment code valid for hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="235"/>
+        <source>&amp;Create user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="238"/>
+        <source>New user:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="240"/>
+        <source>code valid for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="246"/>
+        <location filename="../admin-gui/userspage.cpp" line="368"/>
+        <source>Users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="258"/>
+        <source>New enrollment &amp;code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="260"/>
+        <source>&amp;Suspend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="262"/>
+        <source>Res&amp;ume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="264"/>
+        <source>&amp;Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="276"/>
+        <source>Devices of the selected user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="285"/>
+        <source>Re&amp;voke device…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="325"/>
+        <source>Delete %1 with all devices, keys and queued messages? This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="329"/>
+        <source>%1 was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="340"/>
+        <source>Revoke device %1 of %2? It is disconnected and must enroll again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="345"/>
+        <source>Device %1 of %2 was revoked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <source>Import users from CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <source>Export users as CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
