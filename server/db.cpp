@@ -877,9 +877,10 @@ Result<QList<DeviceRecord>> Db::devicesOfUser(qint64 userId)
     return devices;
 }
 
-Result<DeviceRecord> Db::device(qint64 userId, quint32 deviceNo)
+namespace {
+// The first row of a device lookup, NotFound when there is none.
+Result<DeviceRecord> firstDevice(Result<Cursor> c)
 {
-    Result<Cursor> c = d->exec(DeviceByNo, {userId, qint64(deviceNo)});
     if (!c)
         return c.error();
     if (!c->next()) {
@@ -889,18 +890,16 @@ Result<DeviceRecord> Db::device(qint64 userId, quint32 deviceNo)
     }
     return readDevice(*c);
 }
+} // namespace
+
+Result<DeviceRecord> Db::device(qint64 userId, quint32 deviceNo)
+{
+    return firstDevice(d->exec(DeviceByNo, {userId, qint64(deviceNo)}));
+}
 
 Result<DeviceRecord> Db::deviceById(qint64 deviceId)
 {
-    Result<Cursor> c = d->exec(DeviceById, {deviceId});
-    if (!c)
-        return c.error();
-    if (!c->next()) {
-        if (Status s = c->status(u"device lookup"); !s)
-            return s.error();
-        return makeError(ErrorCode::NotFound, u"no such device"_s);
-    }
-    return readDevice(*c);
+    return firstDevice(d->exec(DeviceById, {deviceId}));
 }
 
 Result<QByteArray> Db::recovery(qint64 userId)
