@@ -1,4 +1,5 @@
-// Self-signed TLS certificate for the daemon's first start: ECDSA P-256, SHA-256, X.509 v3.
+// Certificates: the daemon's self-signed first-start certificate, CSRs, and a small CA for admin client
+// certificates (ECDSA P-256, SHA-256, X.509 v3).
 
 #include "crypto/crypto.h"
 #include "crypto/openssl_p.h"
@@ -44,11 +45,12 @@ Result<QByteArray> asciiDnsName(const QString &name)
     return full;
 }
 
-Status addNamedExtension(X509 *cert, int nid, const char *value)
+// `issuer` is the issuing certificate (for the authority key identifier); null: the certificate itself.
+Status addNamedExtension(X509 *cert, int nid, const char *value, X509 *issuer = nullptr)
 {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
     X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
     if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
         return opensslError(u"adding a certificate extension failed"_s);
@@ -119,6 +121,92 @@ Status setRandomSerial(X509 *cert)
     return {};
 }
 
+Result<GeneratedCertificate> encodeCertificate(X509 *cert, EVP_PKEY *key)
+{
+    BioPtr certBio(BIO_new(BIO_s_mem()));
+    if (!certBio || PEM_write_bio_X509(certBio.get(), cert) != 1)
+        return opensslError(u"encoding the certificate failed"_s);
+    char *certData = nullptr;
+    const long certLength = BIO_get_mem_data(certBio.get(), &certData);
+    if (certLength <= 0 || !certData)
+        return opensslError(u"encoding the certificate failed"_s);
+
+    // The private key goes through a secure-heap memory BIO, which wipes its buffers when freed.
+    BioPtr keyBio(BIO_new(BIO_s_secmem()));
+    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
+    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
+        return opensslError(u"encoding the private key failed"_s);
+    char *keyData = nullptr;
+    const long keyLength = BIO_get_mem_data(keyBio.get(), &keyData);
+    if (keyLength <= 0 || !keyData)
+        return opensslError(u"encoding the private key failed"_s);
+
+    GeneratedCertificate out;
+    out.certificatePem = QByteArray(certData, qsizetype(certLength));
+    out.privateKeyPem = SecureBuffer(QByteArrayView(keyData, qsizetype(keyLength)));
+    return out;
+}
+
+Status checkCommonName(const QString &commonName, int validDays)
+{
+    if (commonName.isEmpty() || commonName.size() > MaxCommonNameLength)
+        return makeError(ErrorCode::InvalidArgument, u"certificate common name must be 1 to 64 characters"_s);
+    for (const QChar c : commonName) {
+        if (c.category() == QChar::Other_Control || c.isNull())
+            return makeError(ErrorCode::InvalidArgument, u"certificate common name contains control characters"_s);
+    }
+    if (validDays < 1 || validDays > MaxValidDays)
+        return makeError(ErrorCode::InvalidArgument, u"certificate validity must be 1 to 36500 days"_s);
+    return {};
+}
+
+// A new P-256 key and a certificate for it named `commonName`, issued by `issuer` signed with `issuerKey` (both
+// null: self-issued and self-signed), with the given basic constraints, key usage and extended key usage.
+Result<GeneratedCertificate> makeCertificate(const QString &commonName, int validDays, X509 *issuer, EVP_PKEY *issuerKey,
+                                             const char *basicConstraints, const char *keyUsage, const char *extKeyUsage)
+{
+    if (Status ok = checkCommonName(commonName, validDays); !ok)
+        return ok.error();
+    EvpPkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    if (!key)
+        return opensslError(u"P-256 key generation failed"_s);
+    X509Ptr cert(X509_new());
+    if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1)
+        return opensslError(u"X509_new failed"_s);
+    if (auto ok = setRandomSerial(cert.get()); !ok)
+        return ok.error();
+    X509NamePtr name(X509_NAME_new());
+    const QByteArray cn = commonName.toUtf8();
+    if (!name
+        || X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1
+        || X509_set_subject_name(cert.get(), name.get()) != 1
+        || X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name.get()) != 1)
+        return opensslError(u"setting the certificate name failed"_s);
+    if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600)
+        || !X509_time_adj_ex(X509_getm_notAfter(cert.get()), validDays, 0, nullptr))
+        return opensslError(u"setting the certificate validity failed"_s);
+    if (X509_set_pubkey(cert.get(), key.get()) != 1)
+        return opensslError(u"setting the certificate key failed"_s);
+    if (auto ok = addNamedExtension(cert.get(), NID_basic_constraints, basicConstraints); !ok)
+        return ok.error();
+    if (auto ok = addNamedExtension(cert.get(), NID_key_usage, keyUsage); !ok)
+        return ok.error();
+    if (extKeyUsage) {
+        if (auto ok = addNamedExtension(cert.get(), NID_ext_key_usage, extKeyUsage); !ok)
+            return ok.error();
+    }
+    if (auto ok = addNamedExtension(cert.get(), NID_subject_key_identifier, "hash"); !ok)
+        return ok.error();
+    if (issuer) {
+        if (auto ok = addNamedExtension(cert.get(), NID_authority_key_identifier, "keyid:always", issuer); !ok)
+            return ok.error();
+    }
+    if (X509_sign(cert.get(), issuerKey ? issuerKey : key.get(), EVP_sha256()) <= 0)
+        return opensslError(u"signing the certificate failed"_s);
+    return encodeCertificate(cert.get(), key.get());
+}
+
 } // namespace
 
 Result<GeneratedCertificate> generateSelfSignedCertificate(const QString &commonName, const QStringList &dnsNames,
@@ -172,28 +260,7 @@ Result<GeneratedCertificate> generateSelfSignedCertificate(const QString &common
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
         return opensslError(u"signing the certificate failed"_s);
 
-    BioPtr certBio(BIO_new(BIO_s_mem()));
-    if (!certBio || PEM_write_bio_X509(certBio.get(), cert.get()) != 1)
-        return opensslError(u"encoding the certificate failed"_s);
-    char *certData = nullptr;
-    const long certLength = BIO_get_mem_data(certBio.get(), &certData);
-    if (certLength <= 0 || !certData)
-        return opensslError(u"encoding the certificate failed"_s);
-
-    // The private key goes through a secure-heap memory BIO, which wipes its buffers when freed.
-    BioPtr keyBio(BIO_new(BIO_s_secmem()));
-    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key.get(), EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
-    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
-        return opensslError(u"encoding the private key failed"_s);
-    char *keyData = nullptr;
-    const long keyLength = BIO_get_mem_data(keyBio.get(), &keyData);
-    if (keyLength <= 0 || !keyData)
-        return opensslError(u"encoding the private key failed"_s);
-
-    GeneratedCertificate out;
-    out.certificatePem = QByteArray(certData, qsizetype(certLength));
-    out.privateKeyPem = SecureBuffer(QByteArrayView(keyData, qsizetype(keyLength)));
-    return out;
+    return encodeCertificate(cert.get(), key.get());
 }
 
 Status certificateMatchesKey(QByteArrayView certificatePem, QByteArrayView privateKeyPem)
@@ -285,6 +352,29 @@ Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, c
     out.requestPem = QByteArray(reqData, qsizetype(reqLength));
     out.privateKeyPem = SecureBuffer(QByteArrayView(keyData, qsizetype(keyLength)));
     return out;
+}
+
+Result<GeneratedCertificate> generateCertificateAuthority(const QString &commonName, int validDays)
+{
+    return makeCertificate(commonName, validDays, nullptr, nullptr, "critical,CA:TRUE,pathlen:0",
+                           "critical,keyCertSign,cRLSign", nullptr);
+}
+
+Result<GeneratedCertificate> issueClientCertificate(QByteArrayView caCertificatePem, QByteArrayView caPrivateKeyPem,
+                                                    const QString &commonName, int validDays)
+{
+    BioPtr certBio(BIO_new_mem_buf(caCertificatePem.data(), int(caCertificatePem.size())));
+    X509Ptr ca(certBio ? PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!ca)
+        return makeError(ErrorCode::InvalidArgument, u"the CA certificate is not readable PEM"_s);
+    BioPtr keyBio(BIO_new_mem_buf(caPrivateKeyPem.data(), int(caPrivateKeyPem.size())));
+    EvpPkeyPtr caKey(keyBio ? PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!caKey)
+        return makeError(ErrorCode::InvalidArgument, u"the CA private key is not readable PEM (or is encrypted)"_s);
+    if (X509_check_private_key(ca.get(), caKey.get()) != 1)
+        return makeError(ErrorCode::InvalidArgument, u"the CA private key does not belong to the CA certificate"_s);
+    return makeCertificate(commonName, validDays, ca.get(), caKey.get(), "critical,CA:FALSE", "critical,digitalSignature",
+                           "clientAuth");
 }
 
 } // namespace parley::crypto

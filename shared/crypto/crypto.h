@@ -106,4 +106,12 @@ struct GeneratedRequest {
 };
 PARLEY_EXPORT Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, const QStringList &dnsNames);
 
+// A self-signed ECDSA P-256 CA certificate (CA:TRUE, pathlen 0, keyCertSign) for issuing admin client certificates
+// (the admin listener's client_ca, docs/admin-api.md).
+PARLEY_EXPORT Result<GeneratedCertificate> generateCertificateAuthority(const QString &commonName, int validDays);
+// A new ECDSA P-256 key and a clientAuth certificate for it, issued and signed by the CA (PEM certificate and key).
+PARLEY_EXPORT Result<GeneratedCertificate> issueClientCertificate(QByteArrayView caCertificatePem,
+                                                                 QByteArrayView caPrivateKeyPem,
+                                                                 const QString &commonName, int validDays);
+
 } // namespace parley::crypto

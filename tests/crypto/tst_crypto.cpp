@@ -211,6 +211,7 @@ private Q_SLOTS:
     void certificateServesTls_data();
     void certificateServesTls();
     void certificateSerialsDiffer();
+    void clientCertificateIssuedByCa();
     void certificateInternationalAndWildcardNames();
     void certificateRejectsArguments_data();
     void certificateRejectsArguments();
@@ -1223,6 +1224,56 @@ void TestCrypto::certificateServesTls()
         QVERIFY(mismatch);
         QVERIFY(encrypted.isEmpty());
     }
+}
+
+// ---- a CA for admin client certificates ----
+
+void TestCrypto::clientCertificateIssuedByCa()
+{
+    const auto ca = generateCertificateAuthority(u"Admin CA"_s, 10);
+    QVERIFY2(ca.ok(), ca.ok() ? "" : qPrintable(ca.error().message));
+    const auto issued = issueClientCertificate(ca->certificatePem, ca->privateKeyPem.view(), u"operator"_s, 5);
+    QVERIFY2(issued.ok(), issued.ok() ? "" : qPrintable(issued.error().message));
+
+    auto extensionsOf = [](const QSslCertificate &c) {
+        QHash<QString, QSslCertificateExtension> out;
+        const auto list = c.extensions();
+        for (const QSslCertificateExtension &e : list)
+            out.insert(e.name(), e);
+        return out;
+    };
+    const QSslCertificate caCert(ca->certificatePem, QSsl::Pem);
+    QVERIFY(!caCert.isNull());
+    QVERIFY(caCert.isSelfSigned());   // Qt demands keyCertSign for this, which a CA has
+    const auto caExtensions = extensionsOf(caCert);
+    QCOMPARE(caExtensions.value(u"basicConstraints"_s).value().toMap().value(u"ca"_s).toBool(), true);
+    QVERIFY(caExtensions.value(u"basicConstraints"_s).isCritical());
+
+    const QSslCertificate leaf(issued->certificatePem, QSsl::Pem);
+    QVERIFY(!leaf.isNull());
+    QVERIFY(!leaf.isSelfSigned());
+    QCOMPARE(leaf.subjectInfo(QSslCertificate::CommonName), QStringList{u"operator"_s});
+    QCOMPARE(leaf.issuerInfo(QSslCertificate::CommonName), QStringList{u"Admin CA"_s});
+    QVERIFY(leaf.expiryDate() <= QDateTime::currentDateTimeUtc().addDays(5).addSecs(60));
+    const auto leafExtensions = extensionsOf(leaf);
+    QCOMPARE(leafExtensions.value(u"basicConstraints"_s).value().toMap().value(u"ca"_s).toBool(), false);
+    const QSslCertificateExtension eku = leafExtensions.value(u"extendedKeyUsage"_s);
+    QVERIFY(eku.value().toString().contains(u"TLS Web Client Authentication"_s)
+            || eku.value().toStringList().contains(u"TLS Web Client Authentication"_s));
+    QVERIFY(leafExtensions.contains(u"authorityKeyIdentifier"_s));
+    QVERIFY(certificateMatchesKey(issued->certificatePem, issued->privateKeyPem.view()).ok());
+    QVERIFY(!certificateMatchesKey(issued->certificatePem, ca->privateKeyPem.view()).ok());
+
+    // The CA's key must belong to the CA's certificate; garbage is refused.
+    const auto other = generateCertificateAuthority(u"Admin CA"_s, 10);
+    QVERIFY(other.ok());
+    const auto mismatched = issueClientCertificate(ca->certificatePem, other->privateKeyPem.view(), u"operator"_s, 5);
+    QVERIFY(!mismatched.ok());
+    QCOMPARE(mismatched.error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(issueClientCertificate("not pem", ca->privateKeyPem.view(), u"x"_s, 5).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(issueClientCertificate(ca->certificatePem, ca->privateKeyPem.view(), QString(), 5).error().code,
+             ErrorCode::InvalidArgument);
+    QCOMPARE(generateCertificateAuthority(u"CA"_s, 0).error().code, ErrorCode::InvalidArgument);
 }
 
 void TestCrypto::certificateSerialsDiffer()
