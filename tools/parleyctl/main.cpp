@@ -22,6 +22,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -219,6 +220,8 @@ struct Session {
     QString fingerprint;
     QString token;
     QString name;
+    QString clientCert;   // absolute paths of the client certificate and key given at login, if any
+    QString clientKey;
 };
 
 std::optional<Session> loadSession(const QString &server)
@@ -235,7 +238,7 @@ std::optional<Session> loadSession(const QString &server)
         return std::nullopt;
     const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
     Session s{o.value("server"_L1).toString(), o.value("fingerprint"_L1).toString(), o.value("token"_L1).toString(),
-              o.value("name"_L1).toString()};
+              o.value("name"_L1).toString(), o.value("client_cert"_L1).toString(), o.value("client_key"_L1).toString()};
     if (s.server.isEmpty() || s.fingerprint.isEmpty())
         return std::nullopt;
     return s;
@@ -251,6 +254,10 @@ Status saveSession(const Session &s)
     o.insert("fingerprint"_L1, s.fingerprint);
     o.insert("token"_L1, s.token);
     o.insert("name"_L1, s.name);
+    if (!s.clientCert.isEmpty()) {
+        o.insert("client_cert"_L1, s.clientCert);
+        o.insert("client_key"_L1, s.clientKey);
+    }
     for (const auto &[path, data] : {std::pair{tokenFile(s.server), QJsonDocument(o).toJson()},
                                      std::pair{dir + u"/current"_s, s.server.toUtf8() + '\n'}}) {
         QSaveFile f(path);
@@ -293,12 +300,18 @@ public:
 
     int timeoutMs() const { return std::max(1, parser.value(timeout).toInt()) * 1000; }
 
+    // The client certificate and key: from the command line, else the ones remembered at login.
+    QString clientCertFile() const { return parser.isSet(clientCert) ? parser.value(clientCert) : session.clientCert; }
+    QString clientKeyFile() const { return parser.isSet(clientCert) ? parser.value(clientKey) : session.clientKey; }
+
     std::optional<Failure> connect(const QString &serverName, const QString &fp)
     {
         client = std::make_unique<AdminClient>(serverName, fp);
-        if (parser.isSet(clientCert)) {
-            const QList<QSslCertificate> certs = QSslCertificate::fromPath(parser.value(clientCert));
-            QFile keyFile(parser.value(clientKey));
+        if (parser.isSet(clientKey) && !parser.isSet(clientCert))
+            return Failure{ExitUsage, u"--client-key goes with --client-cert"_s};
+        if (!clientCertFile().isEmpty()) {
+            const QList<QSslCertificate> certs = QSslCertificate::fromPath(clientCertFile());
+            QFile keyFile(clientKeyFile());
             if (certs.isEmpty() || !keyFile.open(QIODevice::ReadOnly))
                 return Failure{ExitUsage, u"--client-cert and --client-key must name readable PEM files"_s};
             const QByteArray pem = keyFile.readAll();
@@ -389,6 +402,8 @@ public:
             target = loaded->server;
             if (fp.isEmpty())
                 fp = loaded->fingerprint;
+            session.clientCert = loaded->clientCert;
+            session.clientKey = loaded->clientKey;
         }
         auto pw = password(passwordFile, "PARLEYCTL_PASSWORD", u"Password for %1: "_s.arg(name));
         if (!pw)
@@ -403,7 +418,12 @@ public:
         const AdminClient::Reply reply = client->call(u"login"_s, {}, args, timeoutMs());
         if (!reply.ok)
             return finish(reply, {});
-        Session s{target, fp.toLower().remove(u':'), reply.result.value("token"_L1).toString(), name};
+        Session s{target, fp.toLower().remove(u':'), reply.result.value("token"_L1).toString(), name,
+                  session.clientCert, session.clientKey};
+        if (parser.isSet(clientCert)) {
+            s.clientCert = QFileInfo(parser.value(clientCert)).absoluteFilePath();
+            s.clientKey = QFileInfo(parser.value(clientKey)).absoluteFilePath();
+        }
         if (Status st = saveSession(s); !st)
             return fail(ExitOther, st.error().message);
         return finish(reply, [](const QCborMap &r) {
