@@ -6,6 +6,7 @@
 #include "protocol/adminprotocol.h"
 #include "protocol/frame.h"
 #include "crypto/crypto.h"
+#include "devicedirectory.h"
 #include "roomstore.h"
 #include "router.h"
 #include "server.h"
@@ -1435,6 +1436,10 @@ struct AdminServer::Private {
             m.insert("members"_L1, row.members);
             m.insert("expire_seconds"_L1, row.expireSeconds);
             m.insert("burn_on_read"_L1, row.burn);
+            m.insert("enforced_expire_seconds"_L1, row.enforcedExpireSeconds);
+            m.insert("enforced_burn"_L1, row.enforcedBurn);
+            m.insert("effective_expire_seconds"_L1, qint64(row.retention().effectiveExpireSeconds()));
+            m.insert("effective_burn"_L1, row.retention().effectiveBurn());
             m.insert("created_at"_L1, row.createdAt);
             m.insert("last_at"_L1, row.lastAt);
             list.append(m);
@@ -1444,17 +1449,19 @@ struct AdminServer::Private {
         reply(r, m);
     }
 
-    void handleRoomsShow(const RequestPtr &r)
+    static QCborMap roomMap(const StoredRoom &room)
     {
-        auto state = roomstore::state(store->reader(), r->args.value("room"_L1).toString());
-        if (!state)
-            return reply(r, state.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such room"_s) : state.error());
+        const protocol::RoomState *state = &room.state;
         QCborMap m;
         m.insert("room"_L1, state->room);
         m.insert("title"_L1, state->policy.title);
         m.insert("description"_L1, state->policy.description);
         m.insert("expire_seconds"_L1, qint64(state->policy.expireSeconds));
         m.insert("burn_on_read"_L1, state->policy.burnOnRead);
+        m.insert("enforced_expire_seconds"_L1, qint64(room.retention.enforcedExpireSeconds));
+        m.insert("enforced_burn"_L1, room.retention.enforcedBurn);
+        m.insert("effective_expire_seconds"_L1, qint64(room.retention.effectiveExpireSeconds()));
+        m.insert("effective_burn"_L1, room.retention.effectiveBurn());
         m.insert("member_count"_L1, qint64(state->members.size()));
         m.insert("admin_count"_L1, state->adminCount());
         QCborArray members;
@@ -1467,7 +1474,66 @@ struct AdminServer::Private {
         m.insert("members"_L1, members);
         m.insert("records"_L1, qint64(state->nextSeq));
         m.insert("last_at"_L1, qint64(state->lastAt));
-        reply(r, m);
+        return m;
+    }
+
+    void handleRoomsShow(const RequestPtr &r)
+    {
+        auto room = roomstore::load(store->reader(), r->args.value("room"_L1).toString());
+        if (!room)
+            return reply(r, room.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such room"_s) : room.error());
+        reply(r, roomMap(*room));
+    }
+
+    // The administrator's retention override: it can only tighten the chain's policy (docs/admin-api.md).
+    void handleRoomsPolicy(const RequestPtr &r)
+    {
+        const QString room = r->args.value("room"_L1).toString();
+        std::optional<quint64> expire;
+        std::optional<bool> burn;
+        if (r->args.contains("expire_seconds"_L1))
+            expire = quint64(r->args.value("expire_seconds"_L1).toInteger());
+        if (r->args.contains("burn_on_read"_L1))
+            burn = r->args.value("burn_on_read"_L1).toBool();
+        if (!expire && !burn)
+            return fail(r, proto::errors::InvalidArgument, u"give expire_seconds, burn_on_read or both"_s);
+        auto changed = std::make_shared<std::optional<roomstore::RetentionChange>>();
+        store->write<QCborMap>(q, [room, expire, burn, changed](Db &db) -> Result<QCborMap> {
+            auto settings = db.roomSettings();
+            if (!settings)
+                return settings.error();
+            auto change = roomstore::setRetention(db, room, expire, burn, *settings);
+            if (!change)
+                return change.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such room"_s)
+                                                                  : change.error();
+            *changed = *change;
+            return roomMap(change->room);
+        }, [this, r, changed](Result<QCborMap> result) {
+            if (result && *changed) {
+                const roomstore::RetentionChange &c = **changed;
+                qCInfo(lcAdmin) << "A room's retention override changed;" << c.shortened << "stored messages expire sooner";
+                // Members' connected devices hear of it the way they hear of a chain change (same seq), and fetch
+                // the room again: the chain page and the room list carry the override.
+                notifyRoomChanged(c.room);
+            }
+            reply(r, result);
+        });
+    }
+
+    void notifyRoomChanged(const StoredRoom &room)
+    {
+        const QByteArray notice = protocol::encode(protocol::Frame(u"room_changed"_s)
+                                                       .set("room"_L1, room.state.room)
+                                                       .set("seq"_L1, QCborValue(qint64(room.state.nextSeq > 0 ? room.state.nextSeq - 1 : 0))));
+        DeviceDirectory *directory = server->directory();
+        Router *router = server->router();
+        for (const QString &user : room.state.memberList()) {
+            auto entry = directory->lookup(user);
+            if (!entry)
+                continue;
+            for (const DeviceRecord &device : (*entry)->devices)
+                router->notify(device.id, notice);
+        }
     }
 
     void handleRoomsDelete(const RequestPtr &r)
@@ -1593,6 +1659,7 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
         {"rooms.defaults"_L1, &P::handleRoomsDefaults},
         {"rooms.list"_L1, &P::handleRoomsList},
         {"rooms.show"_L1, &P::handleRoomsShow},
+        {"rooms.policy"_L1, &P::handleRoomsPolicy},
         {"rooms.delete"_L1, &P::handleRoomsDelete},
     };
     return entries;

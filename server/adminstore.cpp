@@ -439,7 +439,8 @@ Result<QList<AdminStore::RoomRow>> AdminStore::rooms(const QString &search)
 {
     auto q = run(m_db.database(),
                  u"SELECT r.name, r.title, r.expire_seconds, r.burn, r.created_at, r.last_at, "
-                 "(SELECT COUNT(*) FROM room_members m WHERE m.room_id = r.id) FROM rooms r "
+                 "(SELECT COUNT(*) FROM room_members m WHERE m.room_id = r.id), r.enforced_expire_seconds, "
+                 "r.enforced_burn FROM rooms r "
                  "WHERE r.name LIKE ? ESCAPE '\\' ORDER BY r.name"_s,
                  {likePattern(search)});
     if (!q)
@@ -447,7 +448,8 @@ Result<QList<AdminStore::RoomRow>> AdminStore::rooms(const QString &search)
     QList<RoomRow> out;
     while (q->next()) {
         out.append(RoomRow{q->value(0).toString(), q->value(1).toString(), q->value(2).toLongLong(), q->value(3).toInt() != 0,
-                           q->value(6).toInt(), q->value(4).toLongLong(), q->value(5).toLongLong()});
+                           q->value(6).toInt(), q->value(4).toLongLong(), q->value(5).toLongLong(),
+                           q->value(7).toLongLong(), q->value(8).toInt() != 0});
     }
     return out;
 }

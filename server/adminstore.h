@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "roomstore.h"
 
 #include <QByteArray>
 #include <QList>
@@ -126,6 +127,12 @@ public:
         int members = 0;
         qint64 createdAt = 0;
         qint64 lastAt = 0;
+        qint64 enforcedExpireSeconds = 0;
+        bool enforcedBurn = false;
+        RoomRetention retention() const
+        {
+            return RoomRetention{quint64(expireSeconds), burn, quint64(enforcedExpireSeconds), enforcedBurn};
+        }
     };
     Result<QList<RoomRow>> rooms(const QString &search);
     // Deletes the room, its records and memberships. NotFound when absent.

@@ -259,6 +259,13 @@ const char *const SchemaV3Admin[] = {
     ) WITHOUT ROWID)",
 };
 
+// Version 5: the administrator's retention override per room (admin call rooms.policy, docs/admin-api.md). It can
+// only tighten what the room's chain sets: the effective expiry is the shorter of the two, burn-on-read either one.
+const char *const SchemaV5RoomRetention[] = {
+    "ALTER TABLE rooms ADD COLUMN enforced_expire_seconds INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE rooms ADD COLUMN enforced_burn INTEGER NOT NULL DEFAULT 0",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -270,6 +277,7 @@ constexpr MigrationStep Migrations[] = {
     {2, SchemaV2, std::size(SchemaV2)},
     {3, SchemaV3Admin, std::size(SchemaV3Admin)},
     {4, SchemaV4Push, std::size(SchemaV4Push)},
+    {5, SchemaV5RoomRetention, std::size(SchemaV5RoomRetention)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

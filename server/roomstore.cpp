@@ -2,6 +2,8 @@
 
 #include "store.h"
 
+#include <QCborMap>
+#include <QCborValue>
 #include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -102,6 +104,8 @@ private:
 struct RoomRow {
     qint64 id = 0;
     protocol::RoomState state;
+    quint64 enforcedExpireSeconds = 0;
+    bool enforcedBurn = false;
 };
 
 Result<RoomRow> loadRoom(const QSqlDatabase &db, const QString &room)
@@ -109,8 +113,8 @@ Result<RoomRow> loadRoom(const QSqlDatabase &db, const QString &room)
     RoomRow row;
     {
         Query q(db);
-        if (Status s = q.exec(u"SELECT id, title, description, expire_seconds, burn, next_seq, head, last_at "
-                              u"FROM rooms WHERE name = ?"_s, {room});
+        if (Status s = q.exec(u"SELECT id, title, description, expire_seconds, burn, next_seq, head, last_at, "
+                              u"enforced_expire_seconds, enforced_burn FROM rooms WHERE name = ?"_s, {room});
             !s)
             return s.error();
         if (!q.next()) {
@@ -127,6 +131,8 @@ Result<RoomRow> loadRoom(const QSqlDatabase &db, const QString &room)
         row.state.nextSeq = quint64(q.value(5).toLongLong());
         row.state.head = q.value(6).toByteArray();
         row.state.lastAt = quint64(q.value(7).toLongLong());
+        row.enforcedExpireSeconds = quint64(std::max<qint64>(0, q.value(8).toLongLong()));
+        row.enforcedBurn = q.value(9).toLongLong() != 0;
     }
     Query m(db);
     if (Status s = m.exec(u"SELECT user_name, admin FROM room_members WHERE room_id = ?"_s, {row.id}); !s)
@@ -148,6 +154,90 @@ Result<protocol::RoomState> state(Db &db, const QString &room)
     if (!row)
         return row.error();
     return std::move(row->state);
+}
+
+Result<StoredRoom> load(Db &db, const QString &room)
+{
+    Result<RoomRow> row = loadRoom(db.database(), room);
+    if (!row)
+        return row.error();
+    StoredRoom out;
+    out.retention.chainExpireSeconds = row->state.policy.expireSeconds;
+    out.retention.chainBurn = row->state.policy.burnOnRead;
+    out.retention.enforcedExpireSeconds = row->enforcedExpireSeconds;
+    out.retention.enforcedBurn = row->enforcedBurn;
+    out.state = std::move(row->state);
+    return out;
+}
+
+Result<RetentionChange> setRetention(Db &db, const QString &room, std::optional<quint64> expireSeconds,
+                                     std::optional<bool> burn, const RoomSettings &settings)
+{
+    constexpr quint64 MaxSeconds = quint64(1) << 32;
+    if (expireSeconds && *expireSeconds > MaxSeconds)
+        return makeError(ErrorCode::InvalidArgument, u"expire_seconds must be 0 to %1"_s.arg(MaxSeconds));
+    if (expireSeconds && settings.maxExpireSeconds > 0 && *expireSeconds > quint64(settings.maxExpireSeconds))
+        return makeError(ErrorCode::InvalidArgument,
+                         u"expire_seconds must be at most the server's maximum of %1 seconds"_s.arg(settings.maxExpireSeconds));
+
+    const QSqlDatabase sql = db.database();
+    Savepoint savepoint(sql);
+    if (Status st = savepoint.begin(); !st)
+        return st.error();
+    Result<RoomRow> row = loadRoom(sql, room);
+    if (!row)
+        return row.error();
+    if (expireSeconds)
+        row->enforcedExpireSeconds = *expireSeconds;
+    if (burn)
+        row->enforcedBurn = *burn;
+    {
+        Query q(sql);
+        if (Status st = q.exec(u"UPDATE rooms SET enforced_expire_seconds = ?, enforced_burn = ? WHERE id = ?"_s,
+                               {qint64(row->enforcedExpireSeconds), row->enforcedBurn ? 1 : 0, row->id});
+            !st)
+            return st.error();
+    }
+
+    RetentionChange change;
+    change.room.retention.chainExpireSeconds = row->state.policy.expireSeconds;
+    change.room.retention.chainBurn = row->state.policy.burnOnRead;
+    change.room.retention.enforcedExpireSeconds = row->enforcedExpireSeconds;
+    change.room.retention.enforcedBurn = row->enforcedBurn;
+    change.room.state = row->state;
+
+    // Stored messages of the room: the room is named only inside each message's signed options (CBOR), so they are
+    // found by reading those. Only a shorter expiry is ever written.
+    const quint64 expire = change.room.retention.effectiveExpireSeconds();
+    if (expire > 0) {
+        QList<std::pair<qint64, qint64>> shorter;   // message id, new expiry
+        {
+            Query q(sql);
+            if (Status st = q.exec(u"SELECT id, sent_at, expires_at, opts FROM messages"_s); !st)
+                return st.error();
+            while (q.next()) {
+                const QCborValue opts = QCborValue::fromCbor(q.value(3).toByteArray());
+                if (!opts.isMap() || opts.toMap().value("room"_L1).toString() != room)
+                    continue;
+                const qint64 sentAt = q.value(1).toLongLong();
+                const qint64 expiresAt = q.value(2).toLongLong();
+                const qint64 limit = sentAt + qint64(expire) * 1000;
+                if (expiresAt == 0 || limit < expiresAt)
+                    shorter.append({q.value(0).toLongLong(), limit});
+            }
+            if (Status st = q.status(u"room messages"_s); !st)
+                return st.error();
+        }
+        for (const auto &[id, expiresAt] : std::as_const(shorter)) {
+            Query q(sql);
+            if (Status st = q.exec(u"UPDATE messages SET expires_at = ? WHERE id = ?"_s, {expiresAt, id}); !st)
+                return st.error();
+        }
+        change.shortened = int(shorter.size());
+    }
+    if (Status st = savepoint.release(); !st)
+        return st.error();
+    return change;
 }
 
 Result<AppendedRoomRecord> append(Db &db, const protocol::RoomRecord &record, const protocol::SignedRoomRecord &s,
@@ -281,7 +371,8 @@ Result<QList<RoomSummary>> roomsOf(Db &db, const QString &user)
     QList<RoomSummary> rooms;
     Query q(db.database());
     if (Status st = q.exec(u"SELECT r.name, r.next_seq, r.title, r.description, "
-                           u"(SELECT COUNT(*) FROM room_members c WHERE c.room_id = r.id), m.admin "
+                           u"(SELECT COUNT(*) FROM room_members c WHERE c.room_id = r.id), m.admin, "
+                           u"r.enforced_expire_seconds, r.enforced_burn "
                            u"FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_name = ? ORDER BY r.name"_s,
                            {user});
         !st)
@@ -294,6 +385,8 @@ Result<QList<RoomSummary>> roomsOf(Db &db, const QString &user)
         s.description = q.value(3).toString();
         s.members = q.value(4).toInt();
         s.admin = q.value(5).toLongLong() != 0;
+        s.enforcedExpireSeconds = quint64(std::max<qint64>(0, q.value(6).toLongLong()));
+        s.enforcedBurn = q.value(7).toLongLong() != 0;
         rooms.append(s);
     }
     if (Status st = q.status(u"room list"_s); !st)

@@ -909,9 +909,9 @@ void Session::Private::handleSend(const Frame &f)
 
     // A room message goes to the room's current members: the sender must be one, and `to` must name them all.
     const QCborMap options = f.map("opts"_L1);
-    std::optional<protocol::RoomState> room;
+    std::optional<StoredRoom> stored;
     if (options.contains("room"_L1)) {
-        auto state = roomstore::state(services.store->reader(), options.value("room"_L1).toString());
+        auto state = roomstore::load(services.store->reader(), options.value("room"_L1).toString());
         if (!state) {
             if (state.error().code == ErrorCode::NotFound) {
                 sendError(WireError::NotFound, u"no such room"_s, f.id);
@@ -921,17 +921,23 @@ void Session::Private::handleSend(const Frame &f)
             }
             return;
         }
-        if (!state->isMember(userName)) {
+        if (!state->state.isMember(userName)) {
             sendError(WireError::Forbidden, u"you are not a member of this room"_s, f.id);
             return;
         }
-        if (state->memberList() != to) {
+        if (state->state.memberList() != to) {
             Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the room's members changed; fetch the room again"_s, f.id);
             e.set("missing"_L1, QCborArray()).set("stale"_L1, QCborArray()).set("unknown"_L1, QCborArray());
             sendFrame(e);
             return;
         }
-        room = std::move(*state);
+        // Burn-on-read (the chain's or the administrator's) is part of the signed options: a message without it is
+        // refused rather than stored under a rule the recipients' clients would not know of.
+        if (state->retention.effectiveBurn() && !options.value("burn"_L1).toBool()) {
+            sendError(WireError::Forbidden, u"this room is burn-on-read: messages must carry opts.burn"_s, f.id);
+            return;
+        }
+        stored = std::move(*state);
     }
 
     // The devices the key entries must name: every device of every recipient plus the sender's other devices.
@@ -1049,16 +1055,17 @@ void Session::Private::handleSend(const Frame &f)
 
     m.to = QCborValue(f.array("to"_L1)).toCbor();
     m.options = QCborValue(options).toCbor();
-    // Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's and the server's
-    // room maximum; counted from the signed sent_at so that recipients can compute it too.
+    // Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's (the shorter of
+    // the chain's and the administrator's override) and the server's room maximum; counted from the signed sent_at
+    // so that recipients can compute it too.
     m.expiresAt = wallMs() + qint64(services.limits.messageTtlDays) * 24 * 3600 * 1000;
     auto clampExpiry = [&m, at](qint64 seconds) {
         if (seconds > 0)
             m.expiresAt = std::min(m.expiresAt, qint64(at) + seconds * 1000);
     };
     clampExpiry(options.value("exp"_L1).toInteger(0));
-    if (room) {
-        clampExpiry(qint64(room->policy.expireSeconds));
+    if (stored) {
+        clampExpiry(qint64(stored->retention.effectiveExpireSeconds()));
         auto settings = services.store->reader().roomSettings();
         if (!settings) {
             qCWarning(lcRelay) << "Reading the room settings failed:" << settings.error().message;
@@ -1274,8 +1281,8 @@ void Session::Private::handleRoomGet(const Frame &f)
 {
     const QString room = f.text("room"_L1);
     Db &db = services.store->reader();
-    auto state = roomstore::state(db, room);
-    if (!state || !state->isMember(userName)) {
+    auto state = roomstore::load(db, room);
+    if (!state || !state->state.isMember(userName)) {
         if (!state && state.error().code != ErrorCode::NotFound) {
             qCWarning(lcServer) << "Reading a room failed:" << state.error().message;
             sendStoreError(state.error(), f.id);
@@ -1299,7 +1306,12 @@ void Session::Private::handleRoomGet(const Frame &f)
         m.insert("dsig"_L1, s.deviceCert);
         chain.append(m);
     }
-    sendFrame(Frame(u"room"_s, f.id).set("room"_L1, room).set("chain"_L1, chain).set("more"_L1, page->more));
+    sendFrame(Frame(u"room"_s, f.id)
+                  .set("room"_L1, room)
+                  .set("chain"_L1, chain)
+                  .set("more"_L1, page->more)
+                  .set("enforced_expire"_L1, QCborValue(qint64(state->retention.enforcedExpireSeconds)))
+                  .set("enforced_burn"_L1, state->retention.enforcedBurn));
 }
 
 void Session::Private::handleRooms(const Frame &f)
@@ -1322,6 +1334,8 @@ void Session::Private::handleRooms(const Frame &f)
         m.insert("description"_L1, s.description);
         m.insert("members"_L1, s.members);
         m.insert("admin"_L1, s.admin);
+        m.insert("enforced_expire"_L1, qint64(s.enforcedExpireSeconds));
+        m.insert("enforced_burn"_L1, s.enforcedBurn);
         list.append(m);
     }
     QCborMap limits;

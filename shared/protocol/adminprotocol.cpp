@@ -91,6 +91,9 @@ QList<Call> buildCalls()
          "Show or change the room defaults and limits"_L1},
         {"rooms.list"_L1, Access::Full, {text("search", false, 128)}, "List rooms with policy and member count"_L1},
         {"rooms.show"_L1, Access::Full, {text("room", true, 128)}, "One room: policy, members and admins"_L1},
+        {"rooms.policy"_L1, Access::Full,
+         {text("room", true, 128), uintArg("expire_seconds", false), Arg{"burn_on_read"_L1, ArgKind::Bool, false, 0}},
+         "Enforce a shorter message lifetime or burn-on-read on a room (0 / false lift the override)"_L1},
         {"rooms.delete"_L1, Access::Full, {text("room", true, 128)}, "Delete a room with its membership chain"_L1},
     };
 }

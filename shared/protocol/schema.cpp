@@ -134,9 +134,12 @@ constexpr Field RoomEntryFields[] = {
 };
 constexpr Spec RoomEntry = mapOf(RoomEntryFields);
 constexpr Spec RoomEntries = arrayOf(RoomEntry, 0, 1000);
+// The administrator's retention override of a room (0: none), sent with the room list and each chain page.
+constexpr Spec EnforcedExpire = uintRange(0, quint64(1) << 32);
 constexpr Field RoomSummaryFields[] = {
     {"room"_L1, RoomName}, {"seq"_L1, Count}, {"title"_L1, text(0, 128)}, {"description"_L1, text(0, 1024)},
     {"members"_L1, Count}, {"admin"_L1, Flag},
+    optional("enforced_expire"_L1, EnforcedExpire), optional("enforced_burn"_L1, Flag),
 };
 constexpr Spec RoomSummary = mapOf(RoomSummaryFields);
 constexpr Spec RoomSummaries = arrayOf(RoomSummary, 0, 10000);
@@ -229,7 +232,10 @@ constexpr Field MsgFields[] = {
 };
 constexpr Field RefillFields[] = {{"remaining"_L1, Count}};
 constexpr Field RoomOkFields[] = {{"room"_L1, RoomName}, {"seq"_L1, Count}};
-constexpr Field RoomFields[] = {{"room"_L1, RoomName}, {"chain"_L1, RoomEntries}, {"more"_L1, Flag}};
+constexpr Field RoomFields[] = {
+    {"room"_L1, RoomName}, {"chain"_L1, RoomEntries}, {"more"_L1, Flag},
+    optional("enforced_expire"_L1, EnforcedExpire), optional("enforced_burn"_L1, Flag),
+};
 constexpr Field RoomListFields[] = {{"rooms"_L1, RoomSummaries}, {"limits"_L1, RoomLimits}};
 constexpr Field RoomChangedFields[] = {{"room"_L1, RoomName}, {"seq"_L1, Count}};
 constexpr Field RecoveryFields[] = {optional("blob"_L1, RecoveryBlob)};

@@ -49,6 +49,7 @@ struct Rooms::Private {
     QHash<quint64, std::function<void(const protocol::Frame &)>> pending;
     QHash<QString, protocol::RoomState> states;     // verified
     QHash<QString, QByteArray> roots;               // root keys checked against the trust store
+    QHash<QString, std::pair<quint64, bool>> enforced;   // the administrator's override per room, as last reported
 
     Private(Rooms *rooms, Client &c) : q(rooms), client(c) {}
 
@@ -135,6 +136,7 @@ struct Rooms::Private {
         request(f, [this, room, from, collected, done](const protocol::Frame &reply) mutable {
             if (reply.type != u"room"_s)
                 return done(wireError(reply));
+            enforced.insert(room, {reply.uint("enforced_expire"_L1), reply.boolean("enforced_burn"_L1)});
             const QCborArray chain = reply.array("chain"_L1);
             for (const QCborValue &v : chain) {
                 const QCborMap m = v.toMap();
@@ -256,7 +258,7 @@ struct Rooms::Private {
 
     void list(Callback<RoomList> done)
     {
-        request(protocol::Frame(u"rooms"_s), [done](const protocol::Frame &reply) {
+        request(protocol::Frame(u"rooms"_s), [this, done](const protocol::Frame &reply) {
             if (reply.type != u"room_list"_s)
                 return done(wireError(reply));
             RoomList out;
@@ -269,6 +271,9 @@ struct Rooms::Private {
                 e.description = m.value(u"description"_s).toString();
                 e.members = int(m.value(u"members"_s).toInteger());
                 e.admin = m.value(u"admin"_s).toBool();
+                e.enforcedExpireSeconds = quint64(m.value(u"enforced_expire"_s).toInteger(0));
+                e.enforcedBurn = m.value(u"enforced_burn"_s).toBool();
+                enforced.insert(e.room, {e.enforcedExpireSeconds, e.enforcedBurn});
                 out.rooms.append(e);
             }
             const QCborMap limits = reply.map("limits"_L1);
@@ -390,7 +395,7 @@ void Rooms::send(const QString &room, const QString &text, const MessageOptions 
             opts.insert(u"room"_s, room);
             if (options.expireSeconds > 0)
                 opts.insert(u"exp"_s, qint64(options.expireSeconds));
-            if (options.burnOnRead || state->policy.burnOnRead)
+            if (options.burnOnRead || state->policy.burnOnRead || d->enforced.value(room).second)
                 opts.insert(u"burn"_s, true);
             attempt->mid = d->client.send(state->memberList(), text, opts);
             auto finish = [this, attempt] {
@@ -443,6 +448,14 @@ std::optional<protocol::RoomState> Rooms::verified(const QString &room) const
 {
     const auto it = d->states.constFind(room);
     if (it == d->states.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+std::optional<std::pair<quint64, bool>> Rooms::enforced(const QString &room) const
+{
+    const auto it = d->enforced.constFind(room);
+    if (it == d->enforced.constEnd())
         return std::nullopt;
     return *it;
 }

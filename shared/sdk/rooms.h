@@ -14,7 +14,8 @@
 // or a device list changed, after which the chain and device lists are fetched again (Client::MaxMismatchRetries).
 //
 // The SDK keeps no message history: expired messages are dropped on arrival, and an application shows a
-// burn-on-read message (IncomingMessage::burnOnRead) once and keeps no copy.
+// burn-on-read message (IncomingMessage::burnOnRead) once and keeps no copy. Room messages carry burn-on-read when
+// the caller asks, the chain's policy says so, or the server's administrator enforces it for the room.
 
 #include "core/result.h"
 #include "parley_export.h"
@@ -28,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace parley::sdk {
 
@@ -48,6 +50,10 @@ struct PARLEY_EXPORT RoomListEntry {
     QString description;
     int members = 0;
     bool admin = false;
+    // The server administrator's retention override (docs/protocol.md "Rooms"): it applies on top of the chain's
+    // policy, which it can only tighten (the shorter expiry; burn-on-read when either asks). 0: no override.
+    quint64 enforcedExpireSeconds = 0;
+    bool enforcedBurn = false;
 };
 
 struct PARLEY_EXPORT RoomList {
@@ -92,6 +98,9 @@ public:
 
     // The last verified state of a room, if any.
     std::optional<protocol::RoomState> verified(const QString &room) const;
+    // The administrator's override as the server last reported it with the room's chain (fetch(), send()): the
+    // enforced expiry in seconds (0: none) and whether burn-on-read is enforced. send() applies the latter.
+    std::optional<std::pair<quint64, bool>> enforced(const QString &room) const;
 
 Q_SIGNALS:
     // The server told us a room's chain grew (`room_changed`).

@@ -206,6 +206,8 @@ Frame example(Direction direction, const QString &type, bool full)
         entry.insert("dpub"_L1, point('d'));
         entry.insert("dsig"_L1, signature());
         f.set("room"_L1, u"team"_s).set("chain"_L1, full ? QCborArray{entry, entry} : QCborArray()).set("more"_L1, full);
+        if (full)
+            f.set("enforced_expire"_L1, 3600).set("enforced_burn"_L1, true);
     } else if (type == "room_list"_L1) {
         f.id = 55;
         QCborMap room;
@@ -215,6 +217,8 @@ Frame example(Direction direction, const QString &type, bool full)
         room.insert("description"_L1, QString());
         room.insert("members"_L1, 3);
         room.insert("admin"_L1, true);
+        room.insert("enforced_expire"_L1, 0);
+        room.insert("enforced_burn"_L1, false);
         QCborMap limits;
         limits.insert("max_members"_L1, 1000);
         limits.insert("max_expire"_L1, 0);
@@ -434,6 +438,10 @@ private Q_SLOTS:
         f.id = MaxRequestId;
         QTest::newRow("id 2^53") << C2S << encode(f);
         QTest::newRow("device 2^31") << C2S << encode(withNested(sendFrame(), "keys"_L1, 0, "device"_L1, qint64(1) << 31));
+        QTest::newRow("enforced expire 2^32") << S2C
+            << encode(withNested(example(S2C, u"room_list"_s, true), "rooms"_L1, 0, "enforced_expire"_L1, qint64(1) << 32));
+        QTest::newRow("room without the override") << S2C
+            << encode(without(without(example(S2C, u"room"_s, true), "enforced_expire"_L1), "enforced_burn"_L1));
         QTest::newRow("kid 2^32-1") << C2S << encode(withNested(sendFrame(), "keys"_L1, 0, "kid"_L1, qint64(0xffffffffu)));
         QTest::newRow("pl 64 KiB") << C2S << encode(sendFrame().set("pl"_L1, QByteArray(MaxPayloadBytes, 'x')));
         QTest::newRow("sig 139 bytes") << C2S << encode(sendFrame().set("sig"_L1, QByteArray(139, 's')));
@@ -667,6 +675,11 @@ private Q_SLOTS:
         row("missing field", encode(without(sendFrame(), "pl"_L1)), WireError::BadField, u"pl: missing"_s);
         row("missing nested field", encode(sendFrame().set("keys"_L1, QCborArray{deviceRef(u"bob"_s, 1)})),
             WireError::BadField, u"keys[0].kid: missing"_s);
+        row("enforced expire 2^32 + 1",
+            encode(withNested(example(S2C, u"room_list"_s, true), "rooms"_L1, 0, "enforced_expire"_L1, (qint64(1) << 32) + 1)),
+            WireError::BadField, u"rooms[0].enforced_expire: expected"_s, 55, S2C);
+        row("enforced burn not a bool", encode(example(S2C, u"room"_s, true).set("enforced_burn"_L1, 1)),
+            WireError::BadField, u"enforced_burn: expected"_s, 54, S2C);
         row("undefined field", encode(sendFrame().set("room"_L1, u"x"_s)), WireError::BadField,
             u"room: not defined for send"_s);
         row("undefined nested field", encode(withNested(sendFrame(), "keys"_L1, 2, "extra"_L1, 1)), WireError::BadField,

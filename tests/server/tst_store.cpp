@@ -236,8 +236,8 @@ private Q_SLOTS:
         {
             auto store = openStore();
             QVERIFY(store);
-            // The highest migration (4: push) is the schema version, whatever order the steps were written in.
-            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 4);
+            // The highest migration (5: room retention) is the schema version, whatever order the steps were written in.
+            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 5);
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                                     "('users', 'devices', 'enroll_codes', 'prekeys', 'messages', 'queue', 'seen', "
                                     "'recovery')"_s),
@@ -258,7 +258,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 4);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 5);
         QVERIFY(store->reader().userByName(u"alice"_s));
     }
 

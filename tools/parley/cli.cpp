@@ -65,6 +65,7 @@ Commands:
   room leave ROOM | room list [--json] | room show ROOM [--json]
                                  Manage rooms; every membership change is signed by this device. `show` verifies
                                  the room's membership records and prints its members (admins marked with *).
+                                 `list` shows a retention rule the server's administrator enforces.
   receive [--wait SECONDS] [--json]
                                  Print the waiting messages, keep receiving SECONDS more (default 0).
   whoami                         Show user, device, server and pinned fingerprint of the profile.
@@ -588,6 +589,9 @@ struct Cli::Private {
                 o.insert(u"description"_s, s.policy.description);
                 o.insert(u"expire"_s, qint64(s.policy.expireSeconds));
                 o.insert(u"burn"_s, s.policy.burnOnRead);
+                const auto enforced = rooms->enforced(s.room).value_or(std::pair<quint64, bool>{0, false});
+                o.insert(u"enforced_expire"_s, qint64(enforced.first));
+                o.insert(u"enforced_burn"_s, enforced.second);
                 o.insert(u"members"_s, members);
                 writeLine(stdout, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
             } else {
@@ -620,11 +624,20 @@ struct Cli::Private {
                             o.insert(u"description"_s, e.description);
                             o.insert(u"members"_s, e.members);
                             o.insert(u"admin"_s, e.admin);
+                            o.insert(u"enforced_expire"_s, qint64(e.enforcedExpireSeconds));
+                            o.insert(u"enforced_burn"_s, e.enforcedBurn);
                             writeLine(stdout, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
                         } else {
-                            writeLine(stdout, u"%1%2 (%3 members)%4"_s.arg(e.room, e.admin ? u"*"_s : QString())
+                            // The server's retention override, when there is one.
+                            QStringList rule;
+                            if (e.enforcedExpireSeconds > 0)
+                                rule << u"messages live at most %1 s"_s.arg(e.enforcedExpireSeconds);
+                            if (e.enforcedBurn)
+                                rule << u"burn-on-read"_s;
+                            writeLine(stdout, u"%1%2 (%3 members)%4%5"_s.arg(e.room, e.admin ? u"*"_s : QString())
                                                   .arg(e.members)
-                                                  .arg(e.title.isEmpty() ? QString() : u": "_s + e.title));
+                                                  .arg(e.title.isEmpty() ? QString() : u": "_s + e.title,
+                                                       rule.isEmpty() ? QString() : u" [server: %1]"_s.arg(rule.join(u", "_s))));
                         }
                     }
                     finish(ExitOk);

@@ -9,6 +9,7 @@
 //   parleyctl admin list|add|delete|passwd NAME | admin totp enable [--code C] | admin totp disable [NAME]
 //   parleyctl audit show [--actor A] [--action X] | audit export [FILE]
 //   parleyctl rooms list [SEARCH] | rooms show ROOM | rooms delete ROOM | rooms defaults [KEY=VALUE ...]
+//   parleyctl rooms policy ROOM [--expire S] [--burn on|off]
 //
 // Exit codes: 0 success, 1 other failure (network, server error), 2 usage or invalid argument, 3 authentication
 // (not logged in, wrong credentials, locked out, password change required, forbidden), 4 not found, 5 conflict.
@@ -292,6 +293,8 @@ public:
     QCommandLineOption out{u"out"_s, u"Write CSV/CSR output to FILE."_s, u"FILE"_s};
     QCommandLineOption clientCert{u"client-cert"_s, u"A client certificate (PEM) when the admin API requires one."_s, u"FILE"_s};
     QCommandLineOption clientKey{u"client-key"_s, u"The client certificate's private key (PEM)."_s, u"FILE"_s};
+    QCommandLineOption expire{u"expire"_s, u"rooms policy: enforce at most S seconds of message lifetime (0: lift)."_s, u"S"_s};
+    QCommandLineOption burn{u"burn"_s, u"rooms policy: enforce burn-on-read (on) or lift it (off)."_s, u"on|off"_s};
     QCommandLineOption timeout{u"timeout"_s, u"Seconds to wait for a reply (default 30)."_s, u"S"_s, u"30"_s};
 
     std::unique_ptr<AdminClient> client;
@@ -706,6 +709,25 @@ public:
             }
             if ((verb == u"show"_s || verb == u"delete"_s) && need(3))
                 return run(u"rooms."_s + verb, QCborMap{{u"room"_s, a.at(2)}});
+            if (verb == u"policy"_s && need(3)) {
+                // rooms policy ROOM [--expire S] [--burn on|off]: the administrator's retention override
+                QCborMap p{{u"room"_s, a.at(2)}};
+                if (parser.isSet(expire)) {
+                    auto n = number(parser.value(expire));
+                    if (!n)
+                        return usage(u"--expire: a whole number of seconds (0 lifts the override)"_s);
+                    p.insert(u"expire_seconds"_s, *n);
+                }
+                if (parser.isSet(burn)) {
+                    const QString value = parser.value(burn);
+                    if (value != u"on"_s && value != u"off"_s)
+                        return usage(u"--burn on|off"_s);
+                    p.insert(u"burn_on_read"_s, value == u"on"_s);
+                }
+                if (p.size() == 1)
+                    return usage(u"rooms policy ROOM [--expire S] [--burn on|off]: give at least one"_s);
+                return run(u"rooms.policy"_s, p);
+            }
             if (verb == u"defaults"_s) {
                 // rooms defaults [max_members=N] [max_expire_seconds=S] [default_expire_seconds=S] [default_burn=yes|no]
                 QCborMap d;
@@ -743,7 +765,8 @@ int main(int argc, char **argv)
     ctl.parser.addVersionOption();
     ctl.parser.addOptions({ctl.server, ctl.fingerprint, ctl.json, ctl.passwordFile, ctl.newPasswordFile, ctl.totp, ctl.code,
                            ctl.validHours, ctl.grep, ctl.category, ctl.level, ctl.limit, ctl.actor, ctl.action, ctl.since,
-                           ctl.proxyUser, ctl.proxyPasswordFile, ctl.dns, ctl.out, ctl.clientCert, ctl.clientKey, ctl.timeout});
+                           ctl.proxyUser, ctl.proxyPasswordFile, ctl.dns, ctl.out, ctl.clientCert, ctl.clientKey, ctl.expire, ctl.burn,
+                           ctl.timeout});
     ctl.parser.addPositionalArgument(u"command"_s,
                                      u"login NAME | passwd | logout | status | user ... | cert ... | log ... | proxy ... | "
                                      u"admin ... | audit ... | rooms ..."_s);
