@@ -127,9 +127,13 @@ struct ConnectDialog::Private {
         const QString flag = u"remembered/"_s + QString::fromLatin1(key.toUtf8().toHex());
         if (!remember->isChecked()) {
             if (settings.value(flag).toBool()) {
-                settings.remove(flag);
+                // The flag goes once the keychain has let go of the password, so that a failed removal is retried.
                 auto *job = new QKeychain::DeletePasswordJob(KeychainService, q);
                 job->setKey(key);
+                QObject::connect(job, &QKeychain::Job::finished, q, [flag](QKeychain::Job *j) {
+                    if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound)
+                        QSettings().remove(flag);
+                });
                 job->start();
             }
             return;

@@ -1,11 +1,11 @@
 // parley-admin: the desktop administration app of a Parley server.
 
+#include "appicon.h"
 #include "mainwindow.h"
 #include "translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QIcon>
 #include <QLocale>
 
 #include <cstdio>
@@ -20,7 +20,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationVersion(QStringLiteral(PARLEY_VERSION_STRING));
     QApplication::setApplicationDisplayName(u"Parley Admin"_s);
     QApplication::setDesktopFileName(u"parley-admin"_s);
-    QApplication::setWindowIcon(QIcon(u":/icons/parley-admin.svg"_s));
+    QApplication::setWindowIcon(parley::admin::applicationIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Administration of a Parley messaging server."));

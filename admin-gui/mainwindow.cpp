@@ -2,6 +2,7 @@
 
 #include "adminclient.h"
 #include "adminspage.h"
+#include "appicon.h"
 #include "auditpage.h"
 #include "certificatespage.h"
 #include "connectdialog.h"
@@ -9,6 +10,8 @@
 #include "loggingpage.h"
 #include "passwordchangedialog.h"
 #include "proxypage.h"
+#include "pushpage.h"
+#include "roomspage.h"
 #include "userspage.h"
 
 #include <QApplication>
@@ -108,7 +111,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_uniqu
     d->q = this;
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("Parley administration"));
-    setWindowIcon(QIcon(u":/icons/parley-admin.svg"_s));
+    setWindowIcon(applicationIcon());
     d->client = new AdminClient(this);
     d->connectDialog = new ConnectDialog(d->client, nullptr);
     d->connectDialog->setWindowIcon(windowIcon());
@@ -120,8 +123,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_uniqu
     d->stack->setObjectName(u"pages"_s);
     d->addPage(new DashboardPage(d->client, d->stack));
     d->addPage(new UsersPage(d->client, d->stack));
+    d->addPage(new RoomsPage(d->client, d->stack));
     d->addPage(new CertificatesPage(d->client, d->stack));
     d->addPage(new LoggingPage(d->client, d->stack));
+    d->addPage(new PushPage(d->client, d->stack));
     d->addPage(new ProxyPage(d->client, d->stack));
     d->addPage(new AdminsPage(d->client, d->stack));
     d->addPage(new AuditPage(d->client, d->stack));

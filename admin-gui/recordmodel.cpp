@@ -3,6 +3,9 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <algorithm>
+#include <climits>
+
 using namespace Qt::StringLiterals;
 
 namespace parley::admin {
@@ -79,6 +82,8 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
         return QLocale().toString(QDateTime::fromMSecsSinceEpoch(value.toInteger()), QLocale::ShortFormat);
     case Kind::Bool:
         return value.toBool() ? tr("yes") : tr("no");
+    case Kind::Duration:
+        return formatDuration(value.toInteger(), tr("none"));
     case Kind::State: {
         const QString state = value.toString();
         if (state == u"active"_s)
@@ -91,6 +96,22 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
     }
     }
     return {};
+}
+
+QString RecordModel::formatDuration(qint64 seconds, const QString &zero)
+{
+    if (seconds <= 0)
+        return zero;
+    constexpr qint64 Minute = 60;
+    constexpr qint64 Hour = 60 * Minute;
+    constexpr qint64 Day = 24 * Hour;
+    if (seconds % Day == 0)
+        return tr("%n day(s)", nullptr, int(std::min<qint64>(seconds / Day, INT_MAX)));
+    if (seconds % Hour == 0)
+        return tr("%n hour(s)", nullptr, int(seconds / Hour));
+    if (seconds % Minute == 0)
+        return tr("%n minute(s)", nullptr, int(seconds / Minute));
+    return tr("%n second(s)", nullptr, int(std::min<qint64>(seconds, INT_MAX)));
 }
 
 QVariant RecordModel::headerData(int section, Qt::Orientation orientation, int role) const

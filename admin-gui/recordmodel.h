@@ -13,7 +13,7 @@ namespace parley::admin {
 class RecordModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum class Kind { Text, Number, Time, Bool, State };
+    enum class Kind { Text, Number, Time, Bool, State, Duration };
     struct Column {
         QString key;
         QString header;
@@ -32,6 +32,9 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // A number of seconds for people ("90 minutes", "2 days"); 0 gives `zero`.
+    static QString formatDuration(qint64 seconds, const QString &zero);
 
 private:
     QList<Column> m_columns;

@@ -55,10 +55,12 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 admin=$(sed -n 's|^admin wss://\([^/]*\)/.*|\1|p' "$work/stdout.log" | head -n1)
-if [ -z "$admin" ]; then
-    echo "parleyd did not report its admin API address" >&2
+devices=$(sed -n 's|^listen \(wss://[^ ]*\).*|\1|p' "$work/stdout.log" | head -n1)
+if [ -z "$admin" ] || [ -z "$devices" ]; then
+    echo "parleyd did not report its addresses" >&2
     exit 1
 fi
+fingerprint=$("$build/server/parleyd" --config "$work/parleyd.conf" fingerprint | tail -n1)
 
 mkdir -p "$out"
 case $lang in
@@ -67,5 +69,5 @@ case $lang in
 esac
 env -u LC_ALL -u LC_MESSAGES LANG=$locale LANGUAGE=$lang QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1400x1000x24" \
-    "$build/tests/gui/gui-screenshots" "$admin" "$work/data/initial-admin-password" "$out"
+    "$build/tests/gui/gui-screenshots" "$admin" "$work/data/initial-admin-password" "$out" "$devices" "$fingerprint"
 echo "Screenshots in $out"

@@ -632,122 +632,122 @@
         <translation>Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="171"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="175"/>
         <source>Connect to a Parley server</source>
         <translation>Mit einem Parley-Server verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="177"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="181"/>
         <source>Server address</source>
         <translation>Serveradresse</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="179"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="183"/>
         <source>host:port of the admin API, as parleyd prints it at start-up</source>
         <translation>Host:Port der Admin-API, wie parleyd sie beim Start ausgibt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="182"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="186"/>
         <source>Admin name</source>
         <translation>Administratorname</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="186"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="190"/>
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="187"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="191"/>
         <source>&amp;One-time code:</source>
         <translation>&amp;Einmalcode:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="190"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="194"/>
         <source>One-time code</source>
         <translation>Einmalcode</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="194"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="198"/>
         <source>&amp;Remember the password in the system keychain</source>
         <translation>Passwort im Schlüsselbund des Systems &amp;merken</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="196"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="200"/>
         <source>Remember the password</source>
         <translation>Passwort merken</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="199"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="203"/>
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="201"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="205"/>
         <source>&amp;Admin name:</source>
         <translation>&amp;Administratorname:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="203"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="207"/>
         <source>&amp;Password:</source>
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="213"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="217"/>
         <source>Unknown certificate</source>
         <translation>Unbekanntes Zertifikat</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="219"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="223"/>
         <source>&amp;Trust this certificate and connect</source>
         <translation>Diesem Zertifikat &amp;vertrauen und verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="221"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="225"/>
         <source>Trust this certificate and connect</source>
         <translation>Diesem Zertifikat vertrauen und verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="227"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="231"/>
         <source>Warning: the server&apos;s certificate has changed</source>
         <translation>Warnung: Das Zertifikat des Servers hat sich geändert</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="233"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="237"/>
         <source>I replaced the certificate myself and checked the new fingerprint on the server</source>
         <translation>Ich habe das Zertifikat selbst ersetzt und den neuen Fingerabdruck auf dem Server geprüft</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="235"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="239"/>
         <source>Confirm the new certificate</source>
         <translation>Das neue Zertifikat bestätigen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="236"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="240"/>
         <source>Trust the &amp;new certificate</source>
         <translation>Dem &amp;neuen Zertifikat vertrauen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="238"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="242"/>
         <source>Trust the new certificate</source>
         <translation>Dem neuen Zertifikat vertrauen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="249"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="253"/>
         <source>Connection status</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="252"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="256"/>
         <source>&amp;Connect</source>
         <translation>&amp;Verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="255"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="259"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="291"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="295"/>
         <source>The certificate of %1 is not signed by an authority this computer trusts. Compare its SHA-256 fingerprint with the output of &quot;parleyd fingerprint&quot; on the server before you trust it:
 
 %2</source>
@@ -756,12 +756,12 @@
 %2</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="296"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="300"/>
         <source>Confirm the certificate to continue.</source>
         <translation>Bestätigen Sie das Zertifikat, um fortzufahren.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="304"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="308"/>
         <source>The connection was refused. %1 presented a different certificate than the one you trusted before. If you did not replace it, someone may be intercepting the connection.
 
 Trusted: %2
@@ -772,12 +772,12 @@ Vertraut: %2
 Vorgelegt: %3</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="310"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="314"/>
         <source>Connection refused for your protection.</source>
         <translation>Die Verbindung wurde zu Ihrem Schutz abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="319"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="323"/>
         <source>Could not connect: %1</source>
         <translation>Verbindung fehlgeschlagen: %1</translation>
     </message>
@@ -871,6 +871,34 @@ Vorgelegt: %3</translation>
         <location filename="../admin-gui/dashboardpage.cpp" line="106"/>
         <source>Updated %1</source>
         <translation>Aktualisiert %1</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::DurationEdit</name>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="36"/>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="37"/>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="38"/>
+        <source>hours</source>
+        <translation>Stunden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="39"/>
+        <source>days</source>
+        <translation>Tage</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="90"/>
+        <source>%1: unit</source>
+        <translation>%1: Einheit</translation>
     </message>
 </context>
 <context>
@@ -1097,62 +1125,62 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::MainWindow</name>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="47"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="50"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="77"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="80"/>
         <source>%1 on %2</source>
         <translation>%1 auf %2</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="78"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="81"/>
         <source>Parley administration – %1</source>
         <translation>Parley-Verwaltung – %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="101"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="104"/>
         <source>Your password was changed.</source>
         <translation>Ihr Passwort wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="110"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="113"/>
         <source>Parley administration</source>
         <translation>Parley-Verwaltung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="118"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="121"/>
         <source>Functions</source>
         <translation>Funktionen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="140"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="145"/>
         <source>&amp;Server</source>
         <translation>&amp;Server</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="141"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="146"/>
         <source>Change my &amp;password…</source>
         <translation>Mein &amp;Passwort ändern …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="143"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="148"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="149"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="154"/>
         <source>&amp;Log out</source>
         <translation>&amp;Abmelden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="157"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="170"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="175"/>
         <source>The connection to the server was lost: %1</source>
         <translation>Die Verbindung zum Server wurde unterbrochen: %1</translation>
     </message>
@@ -1434,36 +1462,745 @@ Vorgelegt: %3</translation>
     </message>
 </context>
 <context>
+    <name>parley::admin::PushPage</name>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="63"/>
+        <source>Could not read %1: %2</source>
+        <translation>%1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="67"/>
+        <source>%1 is larger than 64 KiB; it is not a key file.</source>
+        <translation>%1 ist größer als 64 KiB; das ist keine Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="77"/>
+        <source>set through the admin API</source>
+        <translation>über die Admin-API gesetzt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="79"/>
+        <source>from the configuration file (saving here replaces it)</source>
+        <translation>aus der Konfigurationsdatei (Speichern hier ersetzt sie)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="86"/>
+        <source>Not configured: devices of this kind are not woken up.</source>
+        <translation>Nicht eingerichtet: Geräte dieser Art werden nicht geweckt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="89"/>
+        <source>Configured.</source>
+        <translation>Eingerichtet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="89"/>
+        <source>Configured, %1.</source>
+        <translation>Eingerichtet, %1.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="93"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="97"/>
+        <source>Changed: %1</source>
+        <translation>Geändert: %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="99"/>
+        <source>%1 wake-ups waiting, %2 failed for good</source>
+        <translation>%1 Weckrufe warten, %2 endgültig fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="125"/>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="126"/>
+        <source>Team ID</source>
+        <translation>Team-ID</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="127"/>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="128"/>
+        <location filename="../admin-gui/pushpage.cpp" line="139"/>
+        <source>Endpoint</source>
+        <translation>Endpunkt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="137"/>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="138"/>
+        <source>Service account</source>
+        <translation>Dienstkonto</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="142"/>
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="149"/>
+        <source>Wake-ups waiting: %1; failed for good: %2</source>
+        <translation>Wartende Weckrufe: %1; endgültig fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="167"/>
+        <source>APNs needs the key ID and the team ID.</source>
+        <translation>APNs braucht die Schlüssel-ID und die Team-ID.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="171"/>
+        <source>Choose the APNs key file (.p8) first.</source>
+        <translation>Wählen Sie zuerst die APNs-Schlüsseldatei (.p8).</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="183"/>
+        <source>The APNs credentials were saved.</source>
+        <translation>Die APNs-Zugangsdaten wurden gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="190"/>
+        <source>Choose the FCM service account file (JSON) first.</source>
+        <translation>Wählen Sie zuerst die FCM-Dienstkontodatei (JSON).</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="200"/>
+        <source>The FCM service account was saved.</source>
+        <translation>Das FCM-Dienstkonto wurde gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="208"/>
+        <source>The Web Push contact must be a mailto: or https: address.</source>
+        <translation>Der Web-Push-Kontakt muss eine mailto:- oder https:-Adresse sein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="224"/>
+        <source>Web Push is set up with a new key the server generated.</source>
+        <translation>Web Push ist mit einem neuen, vom Server erzeugten Schlüssel eingerichtet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="225"/>
+        <source>The Web Push key was saved.</source>
+        <translation>Der Web-Push-Schlüssel wurde gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="231"/>
+        <source>Remove the %1 credentials? Devices of this kind are no longer woken up until new ones are set.</source>
+        <translation>Die %1-Zugangsdaten entfernen? Geräte dieser Art werden nicht mehr geweckt, bis neue gesetzt sind.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="237"/>
+        <source>The %1 credentials were removed.</source>
+        <translation>Die %1-Zugangsdaten wurden entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="265"/>
+        <source>Choose…</source>
+        <translation>Auswählen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="283"/>
+        <source>Wake-ups carry no content: they only tell an offline device to connect. Key files are sent to the server and never shown here.</source>
+        <translation>Weckrufe enthalten keine Inhalte: Sie sagen einem Gerät ohne Verbindung nur, dass es sich verbinden soll. Schlüsseldateien werden an den Server gesendet und hier nie angezeigt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="292"/>
+        <source>Apple Push Notification service (APNs)</source>
+        <translation>Apple Push Notification service (APNs)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="293"/>
+        <source>APNs status</source>
+        <translation>APNs-Status</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="294"/>
+        <source>APNs key file</source>
+        <translation>APNs-Schlüsseldatei</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="294"/>
+        <source>AuthKey_XXXXXXXXXX.p8</source>
+        <translation>AuthKey_XXXXXXXXXX.p8</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="295"/>
+        <source>APNs key ID</source>
+        <translation>APNs-Schlüssel-ID</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="296"/>
+        <source>Apple team ID</source>
+        <translation>Apple-Team-ID</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="297"/>
+        <source>APNs topic</source>
+        <translation>APNs-Topic</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="297"/>
+        <source>optional: the app&apos;s bundle ID</source>
+        <translation>optional: die Bundle-ID der App</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="298"/>
+        <source>APNs endpoint</source>
+        <translation>APNs-Endpunkt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="298"/>
+        <source>optional: Apple&apos;s production service</source>
+        <translation>optional: Apples Produktivdienst</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="299"/>
+        <source>Save APNs</source>
+        <translation>APNs speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="301"/>
+        <location filename="../admin-gui/pushpage.cpp" line="328"/>
+        <location filename="../admin-gui/pushpage.cpp" line="360"/>
+        <source>Remove…</source>
+        <translation>Entfernen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="303"/>
+        <source>Remove the APNs credentials</source>
+        <translation>Die APNs-Zugangsdaten entfernen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="310"/>
+        <source>Key file (.p8):</source>
+        <translation>Schlüsseldatei (.p8):</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="311"/>
+        <source>Choose the APNs key file</source>
+        <translation>Die APNs-Schlüsseldatei auswählen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="312"/>
+        <source>APNs keys (*.p8 *.pem);;All files (*)</source>
+        <translation>APNs-Schlüssel (*.p8 *.pem);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="313"/>
+        <source>Key ID:</source>
+        <translation>Schlüssel-ID:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="314"/>
+        <source>Team ID:</source>
+        <translation>Team-ID:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="315"/>
+        <source>Topic:</source>
+        <translation>Topic:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="316"/>
+        <location filename="../admin-gui/pushpage.cpp" line="340"/>
+        <source>Endpoint:</source>
+        <translation>Endpunkt:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="320"/>
+        <source>Firebase Cloud Messaging (FCM)</source>
+        <translation>Firebase Cloud Messaging (FCM)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="321"/>
+        <source>FCM status</source>
+        <translation>FCM-Status</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="322"/>
+        <source>FCM service account file</source>
+        <translation>FCM-Dienstkontodatei</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="322"/>
+        <source>service-account.json</source>
+        <translation>service-account.json</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="323"/>
+        <source>FCM endpoint</source>
+        <translation>FCM-Endpunkt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="323"/>
+        <source>optional: Google&apos;s service</source>
+        <translation>optional: Googles Dienst</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="324"/>
+        <source>FCM token endpoint</source>
+        <translation>FCM-Token-Endpunkt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="325"/>
+        <source>optional: the one in the service account</source>
+        <translation>optional: der aus dem Dienstkonto</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="326"/>
+        <source>Save FCM</source>
+        <translation>FCM speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="330"/>
+        <source>Remove the FCM credentials</source>
+        <translation>Die FCM-Zugangsdaten entfernen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="337"/>
+        <source>Service account (JSON):</source>
+        <translation>Dienstkonto (JSON):</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="338"/>
+        <source>Choose the FCM service account file</source>
+        <translation>Die FCM-Dienstkontodatei auswählen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="339"/>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation>JSON-Dateien (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="341"/>
+        <source>Token endpoint:</source>
+        <translation>Token-Endpunkt:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="345"/>
+        <source>Web Push (VAPID)</source>
+        <translation>Web Push (VAPID)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="346"/>
+        <source>Web Push status</source>
+        <translation>Web-Push-Status</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="347"/>
+        <source>Web Push contact</source>
+        <translation>Web-Push-Kontakt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="347"/>
+        <source>mailto:admin@example.com</source>
+        <translation>mailto:admin@example.com</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="348"/>
+        <source>VAPID private key file</source>
+        <translation>Private VAPID-Schlüsseldatei</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="349"/>
+        <source>optional: empty lets the server generate a key</source>
+        <translation>optional: leer lässt den Server einen Schlüssel erzeugen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="350"/>
+        <source>VAPID public key</source>
+        <translation>Öffentlicher VAPID-Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="352"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="354"/>
+        <source>Copy the VAPID public key</source>
+        <translation>Den öffentlichen VAPID-Schlüssel kopieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="358"/>
+        <source>Save Web Push</source>
+        <translation>Web Push speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="362"/>
+        <source>Remove the Web Push credentials</source>
+        <translation>Die Web-Push-Zugangsdaten entfernen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="369"/>
+        <source>Contact:</source>
+        <translation>Kontakt:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="370"/>
+        <source>Private key (PEM):</source>
+        <translation>Privater Schlüssel (PEM):</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="371"/>
+        <source>Choose the VAPID key file</source>
+        <translation>Die VAPID-Schlüsseldatei auswählen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="372"/>
+        <source>PEM files (*.pem *.key);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.key);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="373"/>
+        <source>Public key:</source>
+        <translation>Öffentlicher Schlüssel:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="387"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="400"/>
+        <source>APNs</source>
+        <translation>APNs</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="401"/>
+        <source>FCM</source>
+        <translation>FCM</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="402"/>
+        <source>Web Push</source>
+        <translation>Web Push</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="405"/>
+        <source>The VAPID public key was copied to the clipboard.</source>
+        <translation>Der öffentliche VAPID-Schlüssel wurde in die Zwischenablage kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="414"/>
+        <source>Push</source>
+        <translation>Push-Dienste</translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::RecordModel</name>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="78"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
         <source>never</source>
         <translation>nie</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="84"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="84"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="86"/>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="90"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="92"/>
         <source>suspended</source>
         <translation>gesperrt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="94"/>
         <source>waiting for enrollment</source>
         <translation>wartet auf Registrierung</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="109"/>
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="111"/>
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n Stunde</numerusform>
+            <numerusform>%n Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="113"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="114"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n Sekunde</numerusform>
+            <numerusform>%n Sekunden</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::RoomsPage</name>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="107"/>
+        <source>Room defaults saved; they apply to rooms created from now on.</source>
+        <translation>Raum-Voreinstellungen gespeichert; sie gelten für alle ab jetzt erstellten Räume.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="115"/>
+        <source>messages expire after %1</source>
+        <translation>Nachrichten verfallen nach %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="116"/>
+        <source>messages do not expire</source>
+        <translation>Nachrichten verfallen nicht</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="117"/>
+        <source>%1; burn after reading</source>
+        <translation>%1; nach dem Lesen löschen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="124"/>
+        <source>Room %1</source>
+        <translation>Raum %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="126"/>
+        <source>Title: %1
+Description: %2
+%3 members, %4 of them admins; %5 membership records; last change %6</source>
+        <translation>Titel: %1
+Beschreibung: %2
+%3 Mitglieder, davon %4 Admins; %5 Mitgliedschaftseinträge; letzte Änderung %6</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="129"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="135"/>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="142"/>
+        <source>nothing beyond the room&apos;s own policy</source>
+        <translation>nichts über die eigenen Regeln des Raums hinaus</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="164"/>
+        <location filename="../admin-gui/roomspage.cpp" line="251"/>
+        <source>Room</source>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="165"/>
+        <source>Select a room to see its policy and members.</source>
+        <translation>Wählen Sie einen Raum, um seine Regeln und Mitglieder zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="203"/>
+        <source>The server now enforces this retention in %1.</source>
+        <translation>Der Server setzt diese Aufbewahrung jetzt in %1 durch.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="220"/>
+        <source>Defaults and limits for new rooms</source>
+        <translation>Voreinstellungen und Grenzen für neue Räume</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="224"/>
+        <source>Most members a room may have</source>
+        <translation>Höchstzahl der Mitglieder eines Raums</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="225"/>
+        <source>&amp;Longest expiry a room may choose:</source>
+        <translation>&amp;Längste Verfallszeit, die ein Raum wählen darf:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="229"/>
+        <source>Longest expiry a room may choose</source>
+        <translation>Längste Verfallszeit, die ein Raum wählen darf</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="231"/>
+        <source>&amp;Expiry of new rooms:</source>
+        <translation>&amp;Verfallszeit neuer Räume:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="235"/>
+        <source>Expiry of new rooms</source>
+        <translation>Verfallszeit neuer Räume</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="237"/>
+        <source>New rooms &amp;burn messages after reading</source>
+        <translation>Neue Räume &amp;löschen Nachrichten nach dem Lesen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="239"/>
+        <source>&amp;Save defaults</source>
+        <translation>Voreinstellungen &amp;speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="241"/>
+        <source>&amp;Most members:</source>
+        <translation>&amp;Höchstzahl Mitglieder:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="252"/>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="253"/>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="254"/>
+        <source>Expiry</source>
+        <translation>Verfallszeit</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="255"/>
+        <source>Burn after reading</source>
+        <translation>Nach dem Lesen löschen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="256"/>
+        <source>Created</source>
+        <translation>Angelegt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="257"/>
+        <source>Last change</source>
+        <translation>Letzte Änderung</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="265"/>
+        <location filename="../admin-gui/roomspage.cpp" line="266"/>
+        <source>Search rooms</source>
+        <translation>Räume suchen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="268"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="274"/>
+        <location filename="../admin-gui/roomspage.cpp" line="415"/>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="284"/>
+        <source>&amp;Delete room…</source>
+        <translation>Raum &amp;löschen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="301"/>
+        <source>Set by the room&apos;s admins:</source>
+        <translation>Von den Admins des Raums festgelegt:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="302"/>
+        <source>Enforced by this server:</source>
+        <translation>Von diesem Server durchgesetzt:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="303"/>
+        <source>In effect:</source>
+        <translation>Wirksam:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="304"/>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="305"/>
+        <source>Room admin</source>
+        <translation>Raum-Admin</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="310"/>
+        <source>Members of the selected room</source>
+        <translation>Mitglieder des gewählten Raums</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="317"/>
+        <source>Retention enforced by the server</source>
+        <translation>Vom Server durchgesetzte Aufbewahrung</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="319"/>
+        <source>Title, description and the room&apos;s own expiry and burn-after-reading belong to the room&apos;s admins: they are signed by their devices, and the server cannot change them. The server can only enforce stricter retention on top: a shorter expiry, or burn-after-reading for every message.</source>
+        <translation>Titel, Beschreibung sowie die eigene Verfallszeit und das Löschen nach dem Lesen gehören den Admins des Raums: Ihre Geräte signieren sie, und der Server kann sie nicht ändern. Der Server kann nur eine strengere Aufbewahrung zusätzlich durchsetzen: eine kürzere Verfallszeit oder das Löschen jeder Nachricht nach dem Lesen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="325"/>
+        <source>Delete messages after at &amp;most:</source>
+        <translation>Nachrichten &amp;spätestens löschen nach:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="329"/>
+        <source>Longest time messages are kept in this room</source>
+        <translation>Längste Aufbewahrungszeit für Nachrichten in diesem Raum</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="331"/>
+        <source>&amp;Force burn after reading</source>
+        <translation>Löschen nach dem Lesen &amp;erzwingen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="333"/>
+        <source>&amp;Apply retention</source>
+        <translation>Aufbewahrung &amp;anwenden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="397"/>
+        <source>Delete the room %1 with its membership chain? Its members lose it on all their devices. This cannot be undone.</source>
+        <translation>Den Raum %1 mit seiner Mitgliedschaftskette löschen? Seine Mitglieder verlieren ihn auf allen ihren Geräten. Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="403"/>
+        <source>The room %1 was deleted.</source>
+        <translation>Der Raum %1 wurde gelöscht.</translation>
     </message>
 </context>
 <context>

@@ -632,134 +632,134 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="171"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="175"/>
         <source>Connect to a Parley server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="177"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="181"/>
         <source>Server address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="179"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="183"/>
         <source>host:port of the admin API, as parleyd prints it at start-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="182"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="186"/>
         <source>Admin name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="186"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="190"/>
         <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="187"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="191"/>
         <source>&amp;One-time code:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="190"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="194"/>
         <source>One-time code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="194"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="198"/>
         <source>&amp;Remember the password in the system keychain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="196"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="200"/>
         <source>Remember the password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="199"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="203"/>
         <source>&amp;Server:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="201"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="205"/>
         <source>&amp;Admin name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="203"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="207"/>
         <source>&amp;Password:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="213"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="217"/>
         <source>Unknown certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="219"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="223"/>
         <source>&amp;Trust this certificate and connect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="221"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="225"/>
         <source>Trust this certificate and connect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="227"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="231"/>
         <source>Warning: the server&apos;s certificate has changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="233"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="237"/>
         <source>I replaced the certificate myself and checked the new fingerprint on the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="235"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="239"/>
         <source>Confirm the new certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="236"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="240"/>
         <source>Trust the &amp;new certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="238"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="242"/>
         <source>Trust the new certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="249"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="253"/>
         <source>Connection status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="252"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="256"/>
         <source>&amp;Connect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="255"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="259"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="291"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="295"/>
         <source>The certificate of %1 is not signed by an authority this computer trusts. Compare its SHA-256 fingerprint with the output of &quot;parleyd fingerprint&quot; on the server before you trust it:
 
 %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="296"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="300"/>
         <source>Confirm the certificate to continue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="304"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="308"/>
         <source>The connection was refused. %1 presented a different certificate than the one you trusted before. If you did not replace it, someone may be intercepting the connection.
 
 Trusted: %2
@@ -767,12 +767,12 @@ Presented: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="310"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="314"/>
         <source>Connection refused for your protection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="319"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="323"/>
         <source>Could not connect: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -865,6 +865,34 @@ Presented: %3</source>
     <message>
         <location filename="../admin-gui/dashboardpage.cpp" line="106"/>
         <source>Updated %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::DurationEdit</name>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="36"/>
+        <source>seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="37"/>
+        <source>minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="38"/>
+        <source>hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="39"/>
+        <source>days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationedit.cpp" line="90"/>
+        <source>%1: unit</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1092,62 +1120,62 @@ Presented: %3</source>
 <context>
     <name>parley::admin::MainWindow</name>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="47"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="50"/>
         <source>Error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="77"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="80"/>
         <source>%1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="78"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="81"/>
         <source>Parley administration – %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="101"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="104"/>
         <source>Your password was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="110"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="113"/>
         <source>Parley administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="118"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="121"/>
         <source>Functions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="140"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="145"/>
         <source>&amp;Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="141"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="146"/>
         <source>Change my &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="143"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="148"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="149"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="154"/>
         <source>&amp;Log out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="157"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="170"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="175"/>
         <source>The connection to the server was lost: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1429,35 +1457,742 @@ Presented: %3</source>
     </message>
 </context>
 <context>
+    <name>parley::admin::PushPage</name>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="63"/>
+        <source>Could not read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="67"/>
+        <source>%1 is larger than 64 KiB; it is not a key file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="77"/>
+        <source>set through the admin API</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="79"/>
+        <source>from the configuration file (saving here replaces it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="86"/>
+        <source>Not configured: devices of this kind are not woken up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="89"/>
+        <source>Configured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="89"/>
+        <source>Configured, %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="93"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="97"/>
+        <source>Changed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="99"/>
+        <source>%1 wake-ups waiting, %2 failed for good</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="125"/>
+        <source>Key ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="126"/>
+        <source>Team ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="127"/>
+        <source>Topic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="128"/>
+        <location filename="../admin-gui/pushpage.cpp" line="139"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="137"/>
+        <source>Project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="138"/>
+        <source>Service account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="142"/>
+        <source>Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="149"/>
+        <source>Wake-ups waiting: %1; failed for good: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="167"/>
+        <source>APNs needs the key ID and the team ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="171"/>
+        <source>Choose the APNs key file (.p8) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="183"/>
+        <source>The APNs credentials were saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="190"/>
+        <source>Choose the FCM service account file (JSON) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="200"/>
+        <source>The FCM service account was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="208"/>
+        <source>The Web Push contact must be a mailto: or https: address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="224"/>
+        <source>Web Push is set up with a new key the server generated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="225"/>
+        <source>The Web Push key was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="231"/>
+        <source>Remove the %1 credentials? Devices of this kind are no longer woken up until new ones are set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="237"/>
+        <source>The %1 credentials were removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="265"/>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="283"/>
+        <source>Wake-ups carry no content: they only tell an offline device to connect. Key files are sent to the server and never shown here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="292"/>
+        <source>Apple Push Notification service (APNs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="293"/>
+        <source>APNs status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="294"/>
+        <source>APNs key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="294"/>
+        <source>AuthKey_XXXXXXXXXX.p8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="295"/>
+        <source>APNs key ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="296"/>
+        <source>Apple team ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="297"/>
+        <source>APNs topic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="297"/>
+        <source>optional: the app&apos;s bundle ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="298"/>
+        <source>APNs endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="298"/>
+        <source>optional: Apple&apos;s production service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="299"/>
+        <source>Save APNs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="301"/>
+        <location filename="../admin-gui/pushpage.cpp" line="328"/>
+        <location filename="../admin-gui/pushpage.cpp" line="360"/>
+        <source>Remove…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="303"/>
+        <source>Remove the APNs credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="310"/>
+        <source>Key file (.p8):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="311"/>
+        <source>Choose the APNs key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="312"/>
+        <source>APNs keys (*.p8 *.pem);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="313"/>
+        <source>Key ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="314"/>
+        <source>Team ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="315"/>
+        <source>Topic:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="316"/>
+        <location filename="../admin-gui/pushpage.cpp" line="340"/>
+        <source>Endpoint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="320"/>
+        <source>Firebase Cloud Messaging (FCM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="321"/>
+        <source>FCM status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="322"/>
+        <source>FCM service account file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="322"/>
+        <source>service-account.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="323"/>
+        <source>FCM endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="323"/>
+        <source>optional: Google&apos;s service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="324"/>
+        <source>FCM token endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="325"/>
+        <source>optional: the one in the service account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="326"/>
+        <source>Save FCM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="330"/>
+        <source>Remove the FCM credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="337"/>
+        <source>Service account (JSON):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="338"/>
+        <source>Choose the FCM service account file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="339"/>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="341"/>
+        <source>Token endpoint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="345"/>
+        <source>Web Push (VAPID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="346"/>
+        <source>Web Push status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="347"/>
+        <source>Web Push contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="347"/>
+        <source>mailto:admin@example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="348"/>
+        <source>VAPID private key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="349"/>
+        <source>optional: empty lets the server generate a key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="350"/>
+        <source>VAPID public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="352"/>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="354"/>
+        <source>Copy the VAPID public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="358"/>
+        <source>Save Web Push</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="362"/>
+        <source>Remove the Web Push credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="369"/>
+        <source>Contact:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="370"/>
+        <source>Private key (PEM):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="371"/>
+        <source>Choose the VAPID key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="372"/>
+        <source>PEM files (*.pem *.key);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="373"/>
+        <source>Public key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="387"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="400"/>
+        <source>APNs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="401"/>
+        <source>FCM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="402"/>
+        <source>Web Push</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="405"/>
+        <source>The VAPID public key was copied to the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/pushpage.cpp" line="414"/>
+        <source>Push</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::RecordModel</name>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="78"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="84"/>
         <source>yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="84"/>
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="86"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="90"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="92"/>
         <source>suspended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="94"/>
         <source>waiting for enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="109"/>
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="111"/>
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="113"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/recordmodel.cpp" line="114"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::RoomsPage</name>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="107"/>
+        <source>Room defaults saved; they apply to rooms created from now on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="115"/>
+        <source>messages expire after %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="116"/>
+        <source>messages do not expire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="117"/>
+        <source>%1; burn after reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="124"/>
+        <source>Room %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="126"/>
+        <source>Title: %1
+Description: %2
+%3 members, %4 of them admins; %5 membership records; last change %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="129"/>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="135"/>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="142"/>
+        <source>nothing beyond the room&apos;s own policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="164"/>
+        <location filename="../admin-gui/roomspage.cpp" line="251"/>
+        <source>Room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="165"/>
+        <source>Select a room to see its policy and members.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="203"/>
+        <source>The server now enforces this retention in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="220"/>
+        <source>Defaults and limits for new rooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="224"/>
+        <source>Most members a room may have</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="225"/>
+        <source>&amp;Longest expiry a room may choose:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="229"/>
+        <source>Longest expiry a room may choose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="231"/>
+        <source>&amp;Expiry of new rooms:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="235"/>
+        <source>Expiry of new rooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="237"/>
+        <source>New rooms &amp;burn messages after reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="239"/>
+        <source>&amp;Save defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="241"/>
+        <source>&amp;Most members:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="252"/>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="253"/>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="254"/>
+        <source>Expiry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="255"/>
+        <source>Burn after reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="256"/>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="257"/>
+        <source>Last change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="265"/>
+        <location filename="../admin-gui/roomspage.cpp" line="266"/>
+        <source>Search rooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="268"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="274"/>
+        <location filename="../admin-gui/roomspage.cpp" line="415"/>
+        <source>Rooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="284"/>
+        <source>&amp;Delete room…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="301"/>
+        <source>Set by the room&apos;s admins:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="302"/>
+        <source>Enforced by this server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="303"/>
+        <source>In effect:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="304"/>
+        <source>Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="305"/>
+        <source>Room admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="310"/>
+        <source>Members of the selected room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="317"/>
+        <source>Retention enforced by the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="319"/>
+        <source>Title, description and the room&apos;s own expiry and burn-after-reading belong to the room&apos;s admins: they are signed by their devices, and the server cannot change them. The server can only enforce stricter retention on top: a shorter expiry, or burn-after-reading for every message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="325"/>
+        <source>Delete messages after at &amp;most:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="329"/>
+        <source>Longest time messages are kept in this room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="331"/>
+        <source>&amp;Force burn after reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="333"/>
+        <source>&amp;Apply retention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="397"/>
+        <source>Delete the room %1 with its membership chain? Its members lose it on all their devices. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/roomspage.cpp" line="403"/>
+        <source>The room %1 was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,6 +1,7 @@
 // gui-screenshots: drives parley-admin against a running parleyd with sample data and saves a PNG of every page.
 // Run by tests/gui-screenshots.sh under Xvfb; not a ctest test.
-//   gui-screenshots ADMIN_HOST:PORT INITIAL_PASSWORD_FILE OUTPUT_DIR
+//   gui-screenshots ADMIN_HOST:PORT INITIAL_PASSWORD_FILE OUTPUT_DIR DEVICE_URL FINGERPRINT
+// The sample rooms are made by real devices through the SDK (DEVICE_URL and FINGERPRINT of the device listener).
 
 #include "adminclient.h"
 #include "connectdialog.h"
@@ -8,8 +9,14 @@
 #include "enrollmentdialog.h"
 #include "mainwindow.h"
 #include "passwordchangedialog.h"
+#include "roomspage.h"
 #include "translations.h"
 #include "userspage.h"
+
+#include "protocol/adminprotocol.h"
+#include "sdk/client.h"
+#include "sdk/profile.h"
+#include "sdk/rooms.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -23,6 +30,8 @@
 
 #include <cstdio>
 #include <functional>
+#include <optional>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace parley::admin;
@@ -76,6 +85,74 @@ bool call(AdminClient *client, const QString &name, const QCborMap &args)
     return waitFor([&] { return done; }) && ok;
 }
 
+const QByteArray SamplePassphrase = QByteArrayLiteral("sample device passphrase");
+constexpr parley::crypto::ScryptParams SampleKdf{1u << 10, 8, 1};
+
+// One enrolled sample device; kept alive while the screenshots are taken.
+struct SampleDevice {
+    QTemporaryDir dir;
+    std::unique_ptr<parley::sdk::Profile> profile;
+    std::unique_ptr<parley::sdk::Client> client;
+};
+
+std::unique_ptr<SampleDevice> enrollDevice(AdminClient *admin, const QUrl &url, const QString &fingerprint, const QString &user)
+{
+    QString code;
+    bool done = false;
+    QCborMap args;
+    args.insert(u"name"_s, user);
+    admin->call(u"user.create"_s, args, admin, [&](const AdminClient::Reply &reply) {
+        done = true;
+        code = reply.result.value(u"code"_s).toString();
+    });
+    if (!waitFor([&] { return done; }) || code.isEmpty())
+        return nullptr;
+    auto device = std::make_unique<SampleDevice>();
+    auto created = parley::sdk::Profile::create(device->dir.path(), SamplePassphrase, SampleKdf);
+    if (!created)
+        return nullptr;
+    device->profile = std::move(created.value());
+    parley::sdk::ProfileSettings settings = device->profile->settings();
+    settings.server = url;
+    settings.fingerprint = fingerprint;
+    settings.deviceName = u"laptop"_s;
+    if (!device->profile->setSettings(settings))
+        return nullptr;
+    device->client = std::make_unique<parley::sdk::Client>(*device->profile);
+    bool ready = false;
+    QObject::connect(device->client.get(), &parley::sdk::Client::prekeysReady, device->client.get(), [&ready] { ready = true; });
+    device->client->enroll(user, code, u"laptop"_s, SamplePassphrase, SampleKdf);
+    if (!waitFor([&] { return ready; }))
+        return nullptr;
+    return device;
+}
+
+bool makeRoom(SampleDevice &owner, const QString &room, const QString &title, const QString &description,
+              std::optional<quint64> expire, bool burn, const QStringList &members)
+{
+    parley::sdk::Rooms rooms(*owner.client);
+    std::optional<bool> ok;
+    rooms.create(room, title, description, expire, burn, &rooms,
+                 [&ok](parley::Result<parley::protocol::RoomState> r) { ok = bool(r); });
+    if (!waitFor([&] { return ok.has_value(); }) || !*ok)
+        return false;
+    for (const QString &member : members) {
+        ok.reset();
+        rooms.change(room, parley::protocol::RoomOp::Add, member, &rooms,
+                     [&ok](parley::Result<parley::protocol::RoomState> r) { ok = bool(r); });
+        if (!waitFor([&] { return ok.has_value(); }) || !*ok)
+            return false;
+    }
+    if (members.size() > 1) {
+        ok.reset();
+        rooms.change(room, parley::protocol::RoomOp::Promote, members.first(), &rooms,
+                     [&ok](parley::Result<parley::protocol::RoomState> r) { ok = bool(r); });
+        if (!waitFor([&] { return ok.has_value(); }) || !*ok)
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -85,8 +162,10 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(u"gui-screenshots"_s);
     installTranslations(QLocale::system());
     const QStringList args = app.arguments();
-    if (args.size() != 4)
-        return fail("usage: gui-screenshots ADMIN_HOST:PORT INITIAL_PASSWORD_FILE OUTPUT_DIR");
+    if (args.size() != 6)
+        return fail("usage: gui-screenshots ADMIN_HOST:PORT INITIAL_PASSWORD_FILE OUTPUT_DIR DEVICE_URL FINGERPRINT");
+    const QUrl deviceUrl(args.at(4));
+    const QString fingerprint = args.at(5);
     const QString server = args.at(1);
     const QString out = args.at(3);
     QFile passwordFile(args.at(2));
@@ -126,13 +205,39 @@ int main(int argc, char **argv)
     if (!waitFor([&] { return ready; }))
         return fail("login did not complete");
 
-    // Sample data.
+    // Sample data: enrolled users with rooms made by their devices, and users still waiting for enrollment.
     AdminClient *client = window.client();
-    for (const QString &name : {u"alice"_s, u"bob"_s, u"carol"_s, u"dave"_s}) {
+    std::vector<std::unique_ptr<SampleDevice>> devices;
+    for (const QString &name : {u"alice"_s, u"bob"_s, u"carol"_s}) {
+        devices.push_back(enrollDevice(client, deviceUrl, fingerprint, name));
+        if (!devices.back())
+            return fail("cannot enroll sample devices");
+    }
+    for (const QString &name : {u"dave"_s, u"frank"_s}) {
         QCborMap a;
         a.insert(u"name"_s, name);
         if (!call(client, u"user.create"_s, a))
             return fail("cannot create sample users");
+    }
+    if (!makeRoom(*devices[0], u"design-team"_s, u"Design team"_s, u"Sketches and reviews"_s, 7 * 86400, false,
+                  {u"bob"_s, u"carol"_s})
+        || !makeRoom(*devices[1], u"incident-response"_s, u"Incident response"_s, u"On-call coordination"_s, 86400, true,
+                     {u"alice"_s})
+        || !makeRoom(*devices[2], u"lunch"_s, u"Lunch"_s, QString(), std::nullopt, false, {u"alice"_s, u"bob"_s}))
+        return fail("cannot create sample rooms");
+    // Calls a newer parleyd has: shown with sample values when this one has them.
+    if (parley::protocol::admin::findCall(u"rooms.policy")) {
+        QCborMap policy;
+        policy.insert(u"room"_s, u"design-team"_s);
+        policy.insert(u"expire_seconds"_s, 2 * 86400);
+        if (!call(client, u"rooms.policy"_s, policy))
+            return fail("cannot set a sample room policy");
+    }
+    if (parley::protocol::admin::findCall(u"push.set_webpush")) {
+        QCborMap webpush;
+        webpush.insert(u"subject"_s, u"mailto:ops@example.com"_s);
+        if (!call(client, u"push.set_webpush"_s, webpush))
+            return fail("cannot set up sample push credentials");
     }
     QCborMap levelArgs;
     levelArgs.insert(u"category"_s, u"parley.relay"_s);
@@ -150,6 +255,14 @@ int main(int argc, char **argv)
         const QString name = u"%1-%2"_s.arg(index++, 2, 10, QLatin1Char('0')).arg(page->objectName().remove(u"Page"_s));
         if (!save(&window, out, name))
             return 1;
+        if (auto *rooms = qobject_cast<RoomsPage *>(page)) {
+            bool shown = false;
+            QObject::connect(rooms, &RoomsPage::roomShown, &app, [&shown] { shown = true; });
+            if (!waitFor([&] { return rooms->selectRoom(u"design-team"_s); }) || !waitFor([&] { return shown; }))
+                return fail("the sample room does not show");
+            if (!save(&window, out, u"%1-rooms-detail"_s.arg(index++, 2, 10, QLatin1Char('0'))))
+                return 1;
+        }
         if (auto *users = qobject_cast<UsersPage *>(page)) {
             auto *newName = users->findChild<QLineEdit *>(u"newUserName"_s);
             newName->setText(u"erin"_s);

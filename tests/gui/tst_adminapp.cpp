@@ -5,17 +5,33 @@
 #include "adminclient.h"
 #include "certificatespage.h"
 #include "connectdialog.h"
+#include "durationedit.h"
 #include "enrollmentdialog.h"
 #include "loggingpage.h"
 #include "mainwindow.h"
 #include "passwordchangedialog.h"
+#include "pushpage.h"
 #include "recordmodel.h"
+#include "roomspage.h"
 #include "translations.h"
 #include "userspage.h"
 
+#include "crypto/p256key.h"
+#include "crypto/rsakey.h"
+#include "protocol/adminprotocol.h"
+#include "sdk/rooms.h"
+
+#include <qt6keychain/keychain.h>
+
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSpinBox>
 #include <QFileDialog>
 #include <QMessageBox>
 #include <QGroupBox>
@@ -38,12 +54,94 @@ using namespace parley::admin;
 namespace {
 constexpr int UiWaitMs = 20000;
 const QString NewPassword = u"Tr0ub4dor & horse battery"_s;
+const QByteArray KeyringPassword = QByteArrayLiteral("keyring of the test session");
+
+// A private D-Bus session bus with gnome-keyring's Secret Service on it, the keychain QtKeychain uses on a Linux
+// desktop (through libsecret), unlocked as a login would. Started before anything touches the session bus.
+class KeyringSession {
+public:
+    ~KeyringSession()
+    {
+        for (QProcess *p : {&m_keyring, &m_bus}) {
+            if (p->state() != QProcess::NotRunning) {
+                p->terminate();
+                if (!p->waitForFinished(5000))
+                    p->kill();
+                p->waitForFinished(5000);
+            }
+        }
+    }
+
+    QString start()
+    {
+        if (!m_dir.isValid())
+            return u"no temporary directory"_s;
+        const QString runtime = m_dir.filePath(u"run"_s);
+        const QString home = m_dir.filePath(u"home"_s);
+        if (!QDir().mkpath(runtime) || !QDir().mkpath(home)
+            || !QFile::setPermissions(runtime, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
+            return u"cannot create the keyring directories"_s;
+        m_bus.start(u"dbus-daemon"_s, {u"--session"_s, u"--nofork"_s, u"--print-address=1"_s});
+        if (!m_bus.waitForStarted(10000))
+            return u"dbus-daemon does not start (Debian package dbus-daemon): "_s + m_bus.errorString();
+        QElapsedTimer timer;
+        timer.start();
+        while (!m_bus.canReadLine() && timer.elapsed() < UiWaitMs)
+            m_bus.waitForReadyRead(100);
+        const QString address = QString::fromUtf8(m_bus.readLine()).trimmed();
+        if (address.isEmpty())
+            return u"dbus-daemon printed no address"_s;
+        // The app's keychain calls (libsecret through GLib's D-Bus) find the bus and the keyring through these.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", address.toUtf8());
+        qputenv("XDG_RUNTIME_DIR", runtime.toUtf8());
+        qputenv("XDG_DATA_HOME", (home + u"/data"_s).toUtf8());
+        qputenv("HOME", home.toUtf8());
+        m_keyring.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+        m_keyring.start(u"gnome-keyring-daemon"_s, {u"--foreground"_s, u"--unlock"_s, u"--components=secrets"_s});
+        if (!m_keyring.waitForStarted(10000))
+            return u"gnome-keyring-daemon does not start (Debian package gnome-keyring): "_s + m_keyring.errorString();
+        m_keyring.write(KeyringPassword);
+        m_keyring.closeWriteChannel();
+        QDBusConnection bus = QDBusConnection::connectToBus(address, u"keyring-check"_s);
+        timer.restart();
+        while (!(bus.isConnected() && bus.interface()->isServiceRegistered(u"org.freedesktop.secrets"_s))
+               && timer.elapsed() < UiWaitMs && m_keyring.state() == QProcess::Running)
+            QTest::qWait(50);
+        const bool up = bus.isConnected() && bus.interface()->isServiceRegistered(u"org.freedesktop.secrets"_s);
+        QDBusConnection::disconnectFromBus(u"keyring-check"_s);
+        return up ? QString() : u"the Secret Service did not appear on the bus: "_s + QString::fromUtf8(m_keyring.readAllStandardError());
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_bus;
+    QProcess m_keyring;
+};
+
+// What the keychain holds under `key` for parley-admin: the password, or the QtKeychain error.
+std::pair<QKeychain::Error, QString> readKeychain(const QString &key)
+{
+    std::optional<std::pair<QKeychain::Error, QString>> out;
+    QObject context;
+    auto *job = new QKeychain::ReadPasswordJob(u"parley-admin"_s, &context);
+    job->setKey(key);
+    QObject::connect(job, &QKeychain::Job::finished, &context, [&out](QKeychain::Job *j) {
+        out.emplace(j->error(), static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+    });
+    job->start();
+    QElapsedTimer timer;
+    timer.start();
+    while (!out && timer.elapsed() < UiWaitMs)
+        QTest::qWait(20);
+    return out.value_or(std::pair{QKeychain::OtherError, u"no answer"_s});
 }
+} // namespace
 
 class TestAdminApp : public QObject {
     Q_OBJECT
 
 private:
+    KeyringSession m_keyring;
     std::unique_ptr<e2e::Daemon> m_daemon;
     QTemporaryDir m_settings;
     QString m_adminServer;
@@ -82,6 +180,69 @@ private:
         return window.isVisible();
     }
 
+    static QString roomsPageRoom(RoomsPage *page, int row)
+    {
+        return page->findChild<RecordModel *>(u"roomsModel"_s)->record(row).value(u"room"_s).toString();
+    }
+
+    static bool roomListed(RoomsPage *page, const QString &room)
+    {
+        auto *model = page->findChild<RecordModel *>(u"roomsModel"_s);
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->record(row).value(u"room"_s).toString() == room)
+                return true;
+        }
+        return false;
+    }
+
+    // A room made by `owner` through the real SDK (signed membership chain), with `members` added.
+    static bool createRoom(e2e::Device &owner, const QString &room, std::optional<quint64> expire, const QStringList &members)
+    {
+        sdk::Rooms rooms(owner.client());
+        QObject context;
+        std::optional<bool> created;
+        rooms.create(room, u"Title of "_s + room, u"about "_s + room, expire, false, &context,
+                     [&created](Result<protocol::RoomState> r) {
+                         if (!r)
+                             qWarning() << "room create:" << r.error().message;
+                         created = bool(r);
+                     });
+        QElapsedTimer timer;
+        timer.start();
+        while (!created && timer.elapsed() < UiWaitMs)
+            QTest::qWait(10);
+        if (!created.value_or(false))
+            return false;
+        for (const QString &member : members) {
+            std::optional<bool> added;
+            rooms.change(room, protocol::RoomOp::Add, member, &context, [&added](Result<protocol::RoomState> r) {
+                if (!r)
+                    qWarning() << "room add:" << r.error().message;
+                added = bool(r);
+            });
+            timer.restart();
+            while (!added && timer.elapsed() < UiWaitMs)
+                QTest::qWait(10);
+            if (!added.value_or(false))
+                return false;
+        }
+        return true;
+    }
+
+    // Opens a page of a logged-in window and waits for its first load (`loaded` is the page's signal).
+    template<typename P, typename Signal>
+    static P *openPage(MainWindow &window, const QString &name, Signal loaded)
+    {
+        auto *page = qobject_cast<P *>(window.page(name));
+        if (!page)
+            return nullptr;
+        QSignalSpy spy(page, loaded);
+        window.showPage(page);
+        if (!spy.wait(UiWaitMs) && spy.isEmpty())
+            return nullptr;
+        return page;
+    }
+
     static RecordModel *usersModel(UsersPage *page) { return page->findChild<RecordModel *>(u"usersModel"_s); }
 
     static QString userState(UsersPage *page, const QString &name)
@@ -97,6 +258,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        // First, before anything uses the session bus: the keychain for "remember the password".
+        const QString keyring = m_keyring.start();
+        QVERIFY2(keyring.isEmpty(), qPrintable(keyring));
         QVERIFY(m_settings.isValid());
         QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
@@ -341,6 +505,310 @@ private Q_SLOTS:
         QCOMPARE(again->levelBox(u"parley.relay"_s)->currentData().toString(), u"debug"_s);
     }
 
+    void rememberPasswordInKeychain()
+    {
+        const QString key = u"admin@"_s + m_adminServer;
+        const QString flag = u"remembered/"_s + QString::fromLatin1(key.toUtf8().toHex());
+        QCOMPARE(readKeychain(key).first, QKeychain::EntryNotFound);
+        {
+            MainWindow window;
+            QSignalSpy ready(&window, &MainWindow::ready);
+            window.start();
+            child<QCheckBox>(window.connectDialog(), u"remember"_s)->setChecked(true);
+            submitLogin(window, m_password);
+            QVERIFY(ready.wait(UiWaitMs));
+            QTRY_VERIFY_WITH_TIMEOUT(QSettings().value(flag).toBool(), UiWaitMs);
+        }
+        // In the keychain, and nowhere in the app's settings.
+        const auto stored = readKeychain(key);
+        QCOMPARE(stored.first, QKeychain::NoError);
+        QCOMPARE(stored.second, m_password);
+        QSettings().sync();
+        QDirIterator files(m_settings.path(), QDir::Files, QDirIterator::Subdirectories);
+        while (files.hasNext())
+            QVERIFY(!e2e::Daemon::readFile(files.next()).contains(m_password.toUtf8()));
+
+        // A new start fills the password in from the keychain; Connect logs in with it.
+        {
+            MainWindow window;
+            QSignalSpy ready(&window, &MainWindow::ready);
+            window.start();
+            ConnectDialog *dialog = window.connectDialog();
+            QCOMPARE(child<QComboBox>(dialog, u"server"_s)->currentText(), m_adminServer);
+            QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(dialog, u"password"_s)->text(), m_password, UiWaitMs);
+            QVERIFY(child<QCheckBox>(dialog, u"remember"_s)->isChecked());
+            child<QPushButton>(dialog, u"connectButton"_s)->click();
+            QVERIFY(ready.wait(UiWaitMs));
+        }
+
+        // Unticking "remember" at the next login removes it from the keychain.
+        {
+            MainWindow window;
+            QSignalSpy ready(&window, &MainWindow::ready);
+            window.start();
+            ConnectDialog *dialog = window.connectDialog();
+            QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(dialog, u"password"_s)->text(), m_password, UiWaitMs);
+            child<QCheckBox>(dialog, u"remember"_s)->setChecked(false);
+            child<QPushButton>(dialog, u"connectButton"_s)->click();
+            QVERIFY(ready.wait(UiWaitMs));
+            QTRY_VERIFY_WITH_TIMEOUT(!QSettings().contains(flag), UiWaitMs);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(readKeychain(key).first, QKeychain::EntryNotFound, UiWaitMs);
+        MainWindow window;
+        window.start();
+        QVERIFY(child<QLineEdit>(window.connectDialog(), u"password"_s)->text().isEmpty());
+        QVERIFY(!child<QCheckBox>(window.connectDialog(), u"remember"_s)->isChecked());
+    }
+
+    void applicationIcon()
+    {
+        MainWindow window;
+        QVERIFY(!window.windowIcon().isNull());
+        const QList<QSize> sizes = window.windowIcon().availableSizes();
+        for (int size : {16, 32, 48, 256})
+            QVERIFY2(sizes.contains(QSize(size, size)), qPrintable(QString::number(size)));
+        QVERIFY(!window.windowIcon().pixmap(48, 48).isNull());
+        QVERIFY(!window.connectDialog()->windowIcon().isNull());
+    }
+
+    void roomsDefaultsListDetailAndDelete()
+    {
+        e2e::Device erin(*m_daemon, u"erin"_s);
+        QVERIFY(erin.enroll());
+        e2e::Device finn(*m_daemon, u"finn"_s);
+        QVERIFY(finn.enroll());
+        QVERIFY(createRoom(erin, u"garden"_s, 3600, {u"finn"_s}));
+        QVERIFY(createRoom(erin, u"kitchen"_s, std::nullopt, {}));
+
+        MainWindow window;
+        QVERIFY(login(window));
+        auto *rooms = openPage<RoomsPage>(window, u"roomsPage"_s, &RoomsPage::roomsLoaded);
+        QVERIFY(rooms);
+        // Defaults and limits: shown, changed, kept by the server.
+        auto *maxMembers = child<QSpinBox>(rooms, u"maxMembers"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(maxMembers->value(), 1000, UiWaitMs);
+        maxMembers->setValue(50);
+        child<QCheckBox>(rooms, u"expireByDefault"_s)->setChecked(true);
+        child<DurationEdit>(rooms, u"defaultExpire"_s)->setSeconds(2 * 86400);
+        child<QCheckBox>(rooms, u"defaultBurn"_s)->setChecked(true);
+        QSignalSpy defaults(rooms, &RoomsPage::defaultsLoaded);
+        child<QPushButton>(rooms, u"saveDefaults"_s)->click();
+        QVERIFY(defaults.wait(UiWaitMs));
+        QCborMap shown;
+        bool answered = false;
+        window.client()->call(u"rooms.defaults"_s, {}, this, [&](const AdminClient::Reply &reply) {
+            answered = true;
+            shown = reply.result;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(answered, UiWaitMs);
+        QCOMPARE(shown.value(u"max_members"_s).toInteger(), 50);
+        QCOMPARE(shown.value(u"default_expire_seconds"_s).toInteger(), 2 * 86400);
+        QCOMPARE(shown.value(u"default_burn"_s).toBool(), true);
+        // A value the server refuses is explained in words and changes nothing.
+        child<QCheckBox>(rooms, u"limitExpire"_s)->setChecked(true);
+        child<DurationEdit>(rooms, u"maxExpire"_s)->setSeconds(86400);       // below the default expiry
+        child<QPushButton>(rooms, u"saveDefaults"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains(u"default expiry"_s), UiWaitMs);
+        // Back to the defaults for the other tests.
+        maxMembers->setValue(1000);
+        child<QCheckBox>(rooms, u"limitExpire"_s)->setChecked(false);
+        child<QCheckBox>(rooms, u"expireByDefault"_s)->setChecked(false);
+        child<QCheckBox>(rooms, u"defaultBurn"_s)->setChecked(false);
+        defaults.clear();
+        child<QPushButton>(rooms, u"saveDefaults"_s)->click();
+        QVERIFY(defaults.wait(UiWaitMs));
+
+        // The list with search.
+        QTRY_VERIFY_WITH_TIMEOUT(roomListed(rooms, u"garden"_s) && roomListed(rooms, u"kitchen"_s), UiWaitMs);
+        auto *table = child<QTableView>(rooms, u"roomsTable"_s);
+        QVERIFY(qobject_cast<QSortFilterProxyModel *>(table->model()));
+        child<QLineEdit>(rooms, u"roomSearch"_s)->setText(u"gard"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, UiWaitMs);
+        QCOMPARE(roomsPageRoom(rooms, 0), u"garden"_s);
+        child<QLineEdit>(rooms, u"roomSearch"_s)->setText(u"no-such-room"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 0, UiWaitMs);
+        child<QLineEdit>(rooms, u"roomSearch"_s)->clear();
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, UiWaitMs);
+
+        // The detail view: policy, members with the admin flag, counts.
+        QSignalSpy shownSpy(rooms, &RoomsPage::roomShown);
+        QVERIFY(rooms->selectRoom(u"garden"_s));
+        QVERIFY(shownSpy.wait(UiWaitMs));
+        QCOMPARE(shownSpy.last().at(0).toString(), u"garden"_s);
+        QVERIFY(child<QLabel>(rooms, u"roomSummary"_s)->text().contains(u"Title of garden"_s));
+        QVERIFY(child<QLabel>(rooms, u"ownPolicy"_s)->text().contains(u"1 hour"_s));
+        auto *members = rooms->findChild<RecordModel *>(u"membersModel"_s);
+        QCOMPARE(members->rowCount(), 2);
+        QMap<QString, bool> admins;
+        for (int row = 0; row < members->rowCount(); ++row)
+            admins.insert(members->record(row).value(u"name"_s).toString(), members->record(row).value(u"admin"_s).toBool());
+        QCOMPARE(admins, (QMap<QString, bool>{{u"erin"_s, true}, {u"finn"_s, false}}));
+        QCOMPARE(rooms->shownRoom().value(u"member_count"_s).toInteger(), 2);
+        QCOMPARE(rooms->shownRoom().value(u"admin_count"_s).toInteger(), 1);
+
+        // Delete asks first; Cancel keeps the room, Yes deletes it.
+        QVERIFY(rooms->selectRoom(u"kitchen"_s));
+        auto *remove = child<QPushButton>(rooms, u"deleteRoom"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), UiWaitMs);
+        remove->click();
+        QTRY_VERIFY_WITH_TIMEOUT(rooms->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        rooms->findChild<QMessageBox *>(u"confirmBox"_s)->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!rooms->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        QVERIFY(roomListed(rooms, u"kitchen"_s));
+        remove->click();
+        QTRY_VERIFY_WITH_TIMEOUT(rooms->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        rooms->findChild<QMessageBox *>(u"confirmBox"_s)->button(QMessageBox::Yes)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!roomListed(rooms, u"kitchen"_s), UiWaitMs);
+        QVERIFY(roomListed(rooms, u"garden"_s));
+    }
+
+    void roomPolicyEditor()
+    {
+        if (!protocol::admin::findCall(u"rooms.policy"))
+            QSKIP("this parleyd has no rooms.policy call yet");
+        MainWindow window;
+        QVERIFY(login(window));
+        auto *rooms = openPage<RoomsPage>(window, u"roomsPage"_s, &RoomsPage::roomsLoaded);
+        QVERIFY(rooms);
+        QTRY_VERIFY_WITH_TIMEOUT(roomListed(rooms, u"garden"_s), UiWaitMs);
+        QSignalSpy shownSpy(rooms, &RoomsPage::roomShown);
+        QVERIFY(rooms->selectRoom(u"garden"_s));
+        QVERIFY(shownSpy.wait(UiWaitMs));
+        QVERIFY(!child<QLabel>(rooms, u"policyExplanation"_s)->text().isEmpty());
+
+        // Tighter than the room's own hour: ten minutes and burn-after-reading.
+        child<QCheckBox>(rooms, u"enforceExpiry"_s)->setChecked(true);
+        child<DurationEdit>(rooms, u"enforcedExpire"_s)->setSeconds(600);
+        child<QCheckBox>(rooms, u"enforceBurn"_s)->setChecked(true);
+        shownSpy.clear();
+        child<QPushButton>(rooms, u"applyPolicy"_s)->click();
+        QVERIFY(shownSpy.wait(UiWaitMs));
+        QCborMap room = rooms->shownRoom();
+        QCOMPARE(room.value(u"enforced_expire_seconds"_s).toInteger(), 600);
+        QCOMPARE(room.value(u"enforced_burn"_s).toBool(), true);
+        QCOMPARE(room.value(u"effective_expire_seconds"_s).toInteger(), 600);
+        QCOMPARE(room.value(u"effective_burn"_s).toBool(), true);
+        QCOMPARE(room.value(u"expire_seconds"_s).toInteger(), 3600);        // the signed policy is untouched
+        QVERIFY(child<QLabel>(rooms, u"effectivePolicy"_s)->text().contains(u"10 minutes"_s));
+        // The server keeps it: a fresh look shows it.
+        shownSpy.clear();
+        rooms->refresh();
+        QVERIFY(shownSpy.wait(UiWaitMs));
+        QCOMPARE(rooms->shownRoom().value(u"enforced_expire_seconds"_s).toInteger(), 600);
+        QVERIFY(child<QCheckBox>(rooms, u"enforceExpiry"_s)->isChecked());
+        QVERIFY(child<QCheckBox>(rooms, u"enforceBurn"_s)->isChecked());
+
+        // Clearing leaves the room's own policy in effect.
+        child<QCheckBox>(rooms, u"enforceExpiry"_s)->setChecked(false);
+        child<QCheckBox>(rooms, u"enforceBurn"_s)->setChecked(false);
+        shownSpy.clear();
+        child<QPushButton>(rooms, u"applyPolicy"_s)->click();
+        QVERIFY(shownSpy.wait(UiWaitMs));
+        room = rooms->shownRoom();
+        QCOMPARE(room.value(u"enforced_expire_seconds"_s).toInteger(), 0);
+        QCOMPARE(room.value(u"enforced_burn"_s).toBool(), false);
+        QCOMPARE(room.value(u"effective_expire_seconds"_s).toInteger(), 3600);
+        QCOMPARE(room.value(u"effective_burn"_s).toBool(), false);
+    }
+
+    void pushCredentials()
+    {
+        if (!protocol::admin::findCall(u"push.show"))
+            QSKIP("this parleyd has no push.show call yet");
+        QTemporaryDir dir;
+        // An APNs key as Apple hands it out (PKCS#8 PEM, P-256) and an FCM service account (RSA).
+        auto apnsKey = crypto::P256Key::generate();
+        QVERIFY(apnsKey);
+        auto apnsPem = apnsKey->privatePem();
+        QVERIFY(apnsPem);
+        const QString p8 = dir.filePath(u"AuthKey_ABC123DEFG.p8"_s);
+        {
+            QFile f(p8);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(apnsPem->view().toByteArray());
+        }
+        auto rsa = crypto::RsaKey::generate(2048);
+        QVERIFY(rsa);
+        auto rsaPem = rsa->privatePem();
+        QVERIFY(rsaPem);
+        QJsonObject account{{u"type"_s, u"service_account"_s},
+                            {u"project_id"_s, u"parley-test"_s},
+                            {u"private_key_id"_s, u"0123456789abcdef"_s},
+                            {u"private_key"_s, QString::fromUtf8(rsaPem->view().toByteArray())},
+                            {u"client_email"_s, u"push@parley-test.iam.gserviceaccount.com"_s},
+                            {u"token_uri"_s, u"https://oauth2.googleapis.com/token"_s}};
+        const QString json = dir.filePath(u"service-account.json"_s);
+        {
+            QFile f(json);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QJsonDocument(account).toJson());
+        }
+
+        MainWindow window;
+        QVERIFY(login(window));
+        auto *push = openPage<PushPage>(window, u"pushPage"_s, &PushPage::providersLoaded);
+        QVERIFY(push);
+
+        // Web Push with a key the server generates; its public key can be copied.
+        child<QLineEdit>(push, u"webpushSubject"_s)->setText(u"mailto:ops@example.com"_s);
+        QSignalSpy loaded(push, &PushPage::providersLoaded);
+        child<QPushButton>(push, u"webpushSave"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(push->provider(u"webpush"_s).value(u"configured"_s).toBool(), true);
+        QCOMPARE(push->provider(u"webpush"_s).value(u"source"_s).toString(), u"admin"_s);
+        const QString publicKey = child<QLineEdit>(push, u"webpushPublicKey"_s)->text();
+        QVERIFY(publicKey.size() > 40);
+        child<QPushButton>(push, u"copyPublicKey"_s)->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), publicKey);
+
+        // APNs from a key file picked in the file dialog.
+        child<QPushButton>(push, u"apnsChoose"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(push->findChild<QFileDialog *>(), UiWaitMs);
+        auto *chooser = push->findChild<QFileDialog *>();
+        chooser->selectFile(p8);
+        QVERIFY(QMetaObject::invokeMethod(chooser, "accept"));
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(push, u"apnsKeyFile"_s)->text(), p8, UiWaitMs);
+        child<QLineEdit>(push, u"apnsKeyId"_s)->setText(u"ABC123DEFG"_s);
+        child<QLineEdit>(push, u"apnsTeamId"_s)->setText(u"TEAM123456"_s);
+        child<QLineEdit>(push, u"apnsTopic"_s)->setText(u"org.example.parley"_s);
+        loaded.clear();
+        child<QPushButton>(push, u"apnsSave"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCborMap apns = push->provider(u"apns"_s);
+        QCOMPARE(apns.value(u"configured"_s).toBool(), true);
+        QCOMPARE(apns.value(u"key_id"_s).toString(), u"ABC123DEFG"_s);
+        QCOMPARE(apns.value(u"team_id"_s).toString(), u"TEAM123456"_s);
+        QVERIFY(child<QLabel>(push, u"apnsStatus"_s)->text().contains(u"ABC123DEFG"_s));
+
+        // FCM from the service account file.
+        child<QLineEdit>(push, u"fcmFile"_s)->setText(json);
+        loaded.clear();
+        child<QPushButton>(push, u"fcmSave"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(push->provider(u"fcm"_s).value(u"configured"_s).toBool(), true);
+        QCOMPARE(push->provider(u"fcm"_s).value(u"project_id"_s).toString(), u"parley-test"_s);
+
+        // No key material is shown anywhere on the page.
+        for (QLineEdit *edit : push->findChildren<QLineEdit *>())
+            QVERIFY2(!edit->text().contains(u"PRIVATE KEY"_s), qPrintable(edit->objectName()));
+        for (QLabel *label : push->findChildren<QLabel *>())
+            QVERIFY2(!label->text().contains(u"PRIVATE KEY"_s), qPrintable(label->objectName()));
+
+        // A file that is not a key is refused in words.
+        child<QLineEdit>(push, u"apnsKeyFile"_s)->setText(json);
+        child<QPushButton>(push, u"apnsSave"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().startsWith(u"Error:"_s), UiWaitMs);
+
+        // Removing asks first.
+        child<QPushButton>(push, u"apnsClear"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(push->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        loaded.clear();
+        push->findChild<QMessageBox *>(u"confirmBox"_s)->button(QMessageBox::Yes)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(push->provider(u"apns"_s).value(u"configured"_s).toBool(), false);
+        QCOMPARE(push->provider(u"fcm"_s).value(u"configured"_s).toBool(), true);
+    }
+
     // Last: replaces the server's certificate.
     void pinningRefusesChangedCertificate()
     {
@@ -405,6 +873,8 @@ private Q_SLOTS:
         MainWindow window;
         QCOMPARE(window.windowTitle(), u"Parley-Verwaltung"_s);
         QCOMPARE(window.page(u"usersPage"_s)->title(), u"Benutzer"_s);
+        QCOMPARE(window.page(u"roomsPage"_s)->title(), u"Räume"_s);
+        QCOMPARE(window.page(u"pushPage"_s)->title(), u"Push-Dienste"_s);
         QCOMPARE(AdminClient::describeError(u"timeout"_s, {}),
                  u"Der Server hat nicht rechtzeitig geantwortet. Bitte versuchen Sie es erneut."_s);
     }
