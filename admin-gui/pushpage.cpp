@@ -268,6 +268,7 @@ struct PushPage::Private {
         QObject::connect(choose, &QPushButton::clicked, q, [this, edit, caption, filter] {
             q->chooseOpenFile(caption, filter, [edit](const QString &path) { edit->setText(path); });
         });
+        QWidget::setTabOrder(edit, choose);     // keyboard order: path, then its button
         auto *row = new QHBoxLayout;
         row->addWidget(edit, 1);
         row->addWidget(choose);
