@@ -251,8 +251,8 @@ RoomsPage::RoomsPage(AdminClient *client, QWidget *parent) : Page(client, parent
     d->rooms = new RecordModel({{u"room"_s, tr("Room"), RecordModel::Kind::Text},
                                 {u"title"_s, tr("Title"), RecordModel::Kind::Text},
                                 {u"members"_s, tr("Members"), RecordModel::Kind::Number},
-                                {u"expire_seconds"_s, tr("Expiry"), RecordModel::Kind::Duration},
-                                {u"burn_on_read"_s, tr("Burn after reading"), RecordModel::Kind::Bool},
+                                {u"effective_expire_seconds"_s, tr("Expiry"), RecordModel::Kind::Duration},
+                                {u"effective_burn"_s, tr("Burn after reading"), RecordModel::Kind::Bool},
                                 {u"created_at"_s, tr("Created"), RecordModel::Kind::Time},
                                 {u"last_at"_s, tr("Last change"), RecordModel::Kind::Time}},
                                this);
@@ -427,7 +427,17 @@ void RoomsPage::refresh()
     request(u"rooms.list"_s, args, [this, keep, search](const QCborMap &result) {
         if (search != d->search->text().trimmed())
             return;        // a newer search is on its way
-        d->rooms->setRecords(result.value(u"rooms"_s).toArray());
+        // The list shows the retention in effect; a server without overrides has only the room's own policy.
+        QCborArray list;
+        for (const QCborValue &v : result.value(u"rooms"_s).toArray()) {
+            QCborMap room = v.toMap();
+            if (!room.contains(u"effective_expire_seconds"_s))
+                room.insert(u"effective_expire_seconds"_s, room.value(u"expire_seconds"_s));
+            if (!room.contains(u"effective_burn"_s))
+                room.insert(u"effective_burn"_s, room.value(u"burn_on_read"_s));
+            list.append(room);
+        }
+        d->rooms->setRecords(list);
         if (keep.isEmpty() || !selectRoom(keep))
             d->loadRoom();
         Q_EMIT roomsLoaded();

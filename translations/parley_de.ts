@@ -1610,290 +1610,290 @@ Vorgelegt: %3</translation>
         <translation>Auswählen …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="283"/>
+        <location filename="../admin-gui/pushpage.cpp" line="284"/>
         <source>Wake-ups carry no content: they only tell an offline device to connect. Key files are sent to the server and never shown here.</source>
         <translation>Weckrufe enthalten keine Inhalte: Sie sagen einem Gerät ohne Verbindung nur, dass es sich verbinden soll. Schlüsseldateien werden an den Server gesendet und hier nie angezeigt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="292"/>
+        <location filename="../admin-gui/pushpage.cpp" line="293"/>
         <source>Apple Push Notification service (APNs)</source>
         <translation>Apple Push Notification service (APNs)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="293"/>
+        <location filename="../admin-gui/pushpage.cpp" line="294"/>
         <source>APNs status</source>
         <translation>APNs-Status</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="294"/>
+        <location filename="../admin-gui/pushpage.cpp" line="295"/>
         <source>APNs key file</source>
         <translation>APNs-Schlüsseldatei</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="294"/>
+        <location filename="../admin-gui/pushpage.cpp" line="295"/>
         <source>AuthKey_XXXXXXXXXX.p8</source>
         <translation>AuthKey_XXXXXXXXXX.p8</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="295"/>
+        <location filename="../admin-gui/pushpage.cpp" line="296"/>
         <source>APNs key ID</source>
         <translation>APNs-Schlüssel-ID</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="296"/>
+        <location filename="../admin-gui/pushpage.cpp" line="297"/>
         <source>Apple team ID</source>
         <translation>Apple-Team-ID</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="297"/>
+        <location filename="../admin-gui/pushpage.cpp" line="298"/>
         <source>APNs topic</source>
         <translation>APNs-Topic</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="297"/>
+        <location filename="../admin-gui/pushpage.cpp" line="298"/>
         <source>optional: the app&apos;s bundle ID</source>
         <translation>optional: die Bundle-ID der App</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="298"/>
+        <location filename="../admin-gui/pushpage.cpp" line="299"/>
         <source>APNs endpoint</source>
         <translation>APNs-Endpunkt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="298"/>
+        <location filename="../admin-gui/pushpage.cpp" line="299"/>
         <source>optional: Apple&apos;s production service</source>
         <translation>optional: Apples Produktivdienst</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="299"/>
+        <location filename="../admin-gui/pushpage.cpp" line="300"/>
         <source>Save APNs</source>
         <translation>APNs speichern</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="301"/>
-        <location filename="../admin-gui/pushpage.cpp" line="328"/>
-        <location filename="../admin-gui/pushpage.cpp" line="360"/>
+        <location filename="../admin-gui/pushpage.cpp" line="302"/>
+        <location filename="../admin-gui/pushpage.cpp" line="329"/>
+        <location filename="../admin-gui/pushpage.cpp" line="361"/>
         <source>Remove…</source>
         <translation>Entfernen …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="303"/>
+        <location filename="../admin-gui/pushpage.cpp" line="304"/>
         <source>Remove the APNs credentials</source>
         <translation>Die APNs-Zugangsdaten entfernen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="310"/>
+        <location filename="../admin-gui/pushpage.cpp" line="311"/>
         <source>Key file (.p8):</source>
         <translation>Schlüsseldatei (.p8):</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="311"/>
+        <location filename="../admin-gui/pushpage.cpp" line="312"/>
         <source>Choose the APNs key file</source>
         <translation>Die APNs-Schlüsseldatei auswählen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="312"/>
+        <location filename="../admin-gui/pushpage.cpp" line="313"/>
         <source>APNs keys (*.p8 *.pem);;All files (*)</source>
         <translation>APNs-Schlüssel (*.p8 *.pem);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="313"/>
+        <location filename="../admin-gui/pushpage.cpp" line="314"/>
         <source>Key ID:</source>
         <translation>Schlüssel-ID:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="314"/>
+        <location filename="../admin-gui/pushpage.cpp" line="315"/>
         <source>Team ID:</source>
         <translation>Team-ID:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="315"/>
+        <location filename="../admin-gui/pushpage.cpp" line="316"/>
         <source>Topic:</source>
         <translation>Topic:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="316"/>
-        <location filename="../admin-gui/pushpage.cpp" line="340"/>
+        <location filename="../admin-gui/pushpage.cpp" line="317"/>
+        <location filename="../admin-gui/pushpage.cpp" line="341"/>
         <source>Endpoint:</source>
         <translation>Endpunkt:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="320"/>
+        <location filename="../admin-gui/pushpage.cpp" line="321"/>
         <source>Firebase Cloud Messaging (FCM)</source>
         <translation>Firebase Cloud Messaging (FCM)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="321"/>
+        <location filename="../admin-gui/pushpage.cpp" line="322"/>
         <source>FCM status</source>
         <translation>FCM-Status</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="322"/>
+        <location filename="../admin-gui/pushpage.cpp" line="323"/>
         <source>FCM service account file</source>
         <translation>FCM-Dienstkontodatei</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="322"/>
+        <location filename="../admin-gui/pushpage.cpp" line="323"/>
         <source>service-account.json</source>
         <translation>service-account.json</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="323"/>
+        <location filename="../admin-gui/pushpage.cpp" line="324"/>
         <source>FCM endpoint</source>
         <translation>FCM-Endpunkt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="323"/>
+        <location filename="../admin-gui/pushpage.cpp" line="324"/>
         <source>optional: Google&apos;s service</source>
         <translation>optional: Googles Dienst</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="324"/>
+        <location filename="../admin-gui/pushpage.cpp" line="325"/>
         <source>FCM token endpoint</source>
         <translation>FCM-Token-Endpunkt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="325"/>
+        <location filename="../admin-gui/pushpage.cpp" line="326"/>
         <source>optional: the one in the service account</source>
         <translation>optional: der aus dem Dienstkonto</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="326"/>
+        <location filename="../admin-gui/pushpage.cpp" line="327"/>
         <source>Save FCM</source>
         <translation>FCM speichern</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="330"/>
+        <location filename="../admin-gui/pushpage.cpp" line="331"/>
         <source>Remove the FCM credentials</source>
         <translation>Die FCM-Zugangsdaten entfernen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="337"/>
+        <location filename="../admin-gui/pushpage.cpp" line="338"/>
         <source>Service account (JSON):</source>
         <translation>Dienstkonto (JSON):</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="338"/>
+        <location filename="../admin-gui/pushpage.cpp" line="339"/>
         <source>Choose the FCM service account file</source>
         <translation>Die FCM-Dienstkontodatei auswählen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="339"/>
+        <location filename="../admin-gui/pushpage.cpp" line="340"/>
         <source>JSON files (*.json);;All files (*)</source>
         <translation>JSON-Dateien (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="341"/>
+        <location filename="../admin-gui/pushpage.cpp" line="342"/>
         <source>Token endpoint:</source>
         <translation>Token-Endpunkt:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="345"/>
+        <location filename="../admin-gui/pushpage.cpp" line="346"/>
         <source>Web Push (VAPID)</source>
         <translation>Web Push (VAPID)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="346"/>
+        <location filename="../admin-gui/pushpage.cpp" line="347"/>
         <source>Web Push status</source>
         <translation>Web-Push-Status</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="347"/>
+        <location filename="../admin-gui/pushpage.cpp" line="348"/>
         <source>Web Push contact</source>
         <translation>Web-Push-Kontakt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="347"/>
+        <location filename="../admin-gui/pushpage.cpp" line="348"/>
         <source>mailto:admin@example.com</source>
         <translation>mailto:admin@example.com</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="348"/>
+        <location filename="../admin-gui/pushpage.cpp" line="349"/>
         <source>VAPID private key file</source>
         <translation>Private VAPID-Schlüsseldatei</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="349"/>
+        <location filename="../admin-gui/pushpage.cpp" line="350"/>
         <source>optional: empty lets the server generate a key</source>
         <translation>optional: leer lässt den Server einen Schlüssel erzeugen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="350"/>
+        <location filename="../admin-gui/pushpage.cpp" line="351"/>
         <source>VAPID public key</source>
         <translation>Öffentlicher VAPID-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="352"/>
+        <location filename="../admin-gui/pushpage.cpp" line="353"/>
         <source>&amp;Copy</source>
         <translation>&amp;Kopieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="354"/>
+        <location filename="../admin-gui/pushpage.cpp" line="355"/>
         <source>Copy the VAPID public key</source>
         <translation>Den öffentlichen VAPID-Schlüssel kopieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="358"/>
+        <location filename="../admin-gui/pushpage.cpp" line="359"/>
         <source>Save Web Push</source>
         <translation>Web Push speichern</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="362"/>
+        <location filename="../admin-gui/pushpage.cpp" line="363"/>
         <source>Remove the Web Push credentials</source>
         <translation>Die Web-Push-Zugangsdaten entfernen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="369"/>
+        <location filename="../admin-gui/pushpage.cpp" line="370"/>
         <source>Contact:</source>
         <translation>Kontakt:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="370"/>
+        <location filename="../admin-gui/pushpage.cpp" line="371"/>
         <source>Private key (PEM):</source>
         <translation>Privater Schlüssel (PEM):</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="371"/>
+        <location filename="../admin-gui/pushpage.cpp" line="372"/>
         <source>Choose the VAPID key file</source>
         <translation>Die VAPID-Schlüsseldatei auswählen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="372"/>
+        <location filename="../admin-gui/pushpage.cpp" line="373"/>
         <source>PEM files (*.pem *.key);;All files (*)</source>
         <translation>PEM-Dateien (*.pem *.key);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="373"/>
+        <location filename="../admin-gui/pushpage.cpp" line="374"/>
         <source>Public key:</source>
         <translation>Öffentlicher Schlüssel:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="387"/>
+        <location filename="../admin-gui/pushpage.cpp" line="388"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="400"/>
+        <location filename="../admin-gui/pushpage.cpp" line="401"/>
         <source>APNs</source>
         <translation>APNs</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="401"/>
+        <location filename="../admin-gui/pushpage.cpp" line="402"/>
         <source>FCM</source>
         <translation>FCM</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="402"/>
+        <location filename="../admin-gui/pushpage.cpp" line="403"/>
         <source>Web Push</source>
         <translation>Web Push</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="405"/>
+        <location filename="../admin-gui/pushpage.cpp" line="406"/>
         <source>The VAPID public key was copied to the clipboard.</source>
         <translation>Der öffentliche VAPID-Schlüssel wurde in die Zwischenablage kopiert.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/pushpage.cpp" line="414"/>
+        <location filename="../admin-gui/pushpage.cpp" line="415"/>
         <source>Push</source>
         <translation>Push-Dienste</translation>
     </message>

@@ -690,6 +690,10 @@ private Q_SLOTS:
         QCOMPARE(room.value(u"effective_burn"_s).toBool(), true);
         QCOMPARE(room.value(u"expire_seconds"_s).toInteger(), 3600);        // the signed policy is untouched
         QVERIFY(child<QLabel>(rooms, u"effectivePolicy"_s)->text().contains(u"10 minutes"_s));
+        // The list shows the retention in effect.
+        auto *list = rooms->findChild<RecordModel *>(u"roomsModel"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(list->rowCount() > 0 && list->record(0).value(u"effective_expire_seconds"_s).toInteger() == 600,
+                                 UiWaitMs);
         // The server keeps it: a fresh look shows it.
         shownSpy.clear();
         rooms->refresh();
