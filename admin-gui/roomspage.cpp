@@ -190,6 +190,35 @@ struct RoomsPage::Private {
         });
     }
 
+    // The room list (with the search); the defaults form is left alone so that unsaved edits survive a search.
+    void loadList()
+    {
+        searchTimer.stop();
+        const QString keep = selectedRoom();
+        QCborMap args;
+        const QString text = search->text().trimmed();
+        if (!text.isEmpty())
+            args.insert(u"search"_s, text);
+        q->request(u"rooms.list"_s, args, [this, keep, text](const QCborMap &result) {
+            if (text != search->text().trimmed())
+                return;        // a newer search is on its way
+            // The list shows the retention in effect; a server without overrides has only the room's own policy.
+            QCborArray list;
+            for (const QCborValue &v : result.value(u"rooms"_s).toArray()) {
+                QCborMap room = v.toMap();
+                if (!room.contains(u"effective_expire_seconds"_s))
+                    room.insert(u"effective_expire_seconds"_s, room.value(u"expire_seconds"_s));
+                if (!room.contains(u"effective_burn"_s))
+                    room.insert(u"effective_burn"_s, room.value(u"burn_on_read"_s));
+                list.append(room);
+            }
+            rooms->setRecords(list);
+            if (keep.isEmpty() || !q->selectRoom(keep))
+                loadRoom();
+            Q_EMIT q->roomsLoaded();
+        });
+    }
+
     void applyEnforcedPolicy()
     {
         const QString room = shown.value(u"room"_s).toString();
@@ -206,7 +235,7 @@ struct RoomsPage::Private {
                 shownMap.insert(u"room"_s, room);
             if (room == selectedRoom())
                 showRoom(shownMap);
-            q->refresh();
+            loadList();
         });
     }
 };
@@ -380,9 +409,9 @@ RoomsPage::RoomsPage(AdminClient *client, QWidget *parent) : Page(client, parent
 
     d->searchTimer.setSingleShot(true);
     d->searchTimer.setInterval(SearchDelayMs);
-    connect(&d->searchTimer, &QTimer::timeout, this, &RoomsPage::refresh);
+    connect(&d->searchTimer, &QTimer::timeout, this, [this] { d->loadList(); });
     connect(d->search, &QLineEdit::textChanged, this, [this] { d->searchTimer.start(); });
-    connect(d->search, &QLineEdit::returnPressed, this, &RoomsPage::refresh);
+    connect(d->search, &QLineEdit::returnPressed, this, [this] { d->loadList(); });
     connect(refreshButton, &QPushButton::clicked, this, &RoomsPage::refresh);
     connect(saveDefaults, &QPushButton::clicked, this, [this] { d->saveDefaults(); });
     connect(d->limitExpire, &QCheckBox::toggled, this, [this] { d->updateEnabled(); });
@@ -401,7 +430,7 @@ RoomsPage::RoomsPage(AdminClient *client, QWidget *parent) : Page(client, parent
                     args.insert(u"room"_s, room);
                     request(u"rooms.delete"_s, args, [this, room](const QCborMap &) {
                         Q_EMIT message(tr("The room %1 was deleted.").arg(room), false);
-                        refresh();
+                        d->loadList();
                     });
                 });
     });
@@ -417,31 +446,8 @@ QString RoomsPage::title() const
 
 void RoomsPage::refresh()
 {
-    d->searchTimer.stop();
     request(u"rooms.defaults"_s, {}, [this](const QCborMap &result) { d->showDefaults(result); });
-    const QString keep = d->selectedRoom();
-    QCborMap args;
-    const QString search = d->search->text().trimmed();
-    if (!search.isEmpty())
-        args.insert(u"search"_s, search);
-    request(u"rooms.list"_s, args, [this, keep, search](const QCborMap &result) {
-        if (search != d->search->text().trimmed())
-            return;        // a newer search is on its way
-        // The list shows the retention in effect; a server without overrides has only the room's own policy.
-        QCborArray list;
-        for (const QCborValue &v : result.value(u"rooms"_s).toArray()) {
-            QCborMap room = v.toMap();
-            if (!room.contains(u"effective_expire_seconds"_s))
-                room.insert(u"effective_expire_seconds"_s, room.value(u"expire_seconds"_s));
-            if (!room.contains(u"effective_burn"_s))
-                room.insert(u"effective_burn"_s, room.value(u"burn_on_read"_s));
-            list.append(room);
-        }
-        d->rooms->setRecords(list);
-        if (keep.isEmpty() || !selectRoom(keep))
-            d->loadRoom();
-        Q_EMIT roomsLoaded();
-    });
+    d->loadList();
 }
 
 bool RoomsPage::selectRoom(const QString &room)

@@ -2021,7 +2021,7 @@ Beschreibung: %2
     </message>
     <message>
         <location filename="../admin-gui/roomspage.cpp" line="164"/>
-        <location filename="../admin-gui/roomspage.cpp" line="251"/>
+        <location filename="../admin-gui/roomspage.cpp" line="280"/>
         <source>Room</source>
         <translation>Raum</translation>
     </message>
@@ -2031,174 +2031,174 @@ Beschreibung: %2
         <translation>Wählen Sie einen Raum, um seine Regeln und Mitglieder zu sehen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="203"/>
+        <location filename="../admin-gui/roomspage.cpp" line="232"/>
         <source>The server now enforces this retention in %1.</source>
         <translation>Der Server setzt diese Aufbewahrung jetzt in %1 durch.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="220"/>
+        <location filename="../admin-gui/roomspage.cpp" line="249"/>
         <source>Defaults and limits for new rooms</source>
         <translation>Voreinstellungen und Grenzen für neue Räume</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="224"/>
+        <location filename="../admin-gui/roomspage.cpp" line="253"/>
         <source>Most members a room may have</source>
         <translation>Höchstzahl der Mitglieder eines Raums</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="225"/>
+        <location filename="../admin-gui/roomspage.cpp" line="254"/>
         <source>&amp;Longest expiry a room may choose:</source>
         <translation>&amp;Längste Verfallszeit, die ein Raum wählen darf:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="229"/>
+        <location filename="../admin-gui/roomspage.cpp" line="258"/>
         <source>Longest expiry a room may choose</source>
         <translation>Längste Verfallszeit, die ein Raum wählen darf</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="231"/>
+        <location filename="../admin-gui/roomspage.cpp" line="260"/>
         <source>&amp;Expiry of new rooms:</source>
         <translation>&amp;Verfallszeit neuer Räume:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="235"/>
+        <location filename="../admin-gui/roomspage.cpp" line="264"/>
         <source>Expiry of new rooms</source>
         <translation>Verfallszeit neuer Räume</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="237"/>
+        <location filename="../admin-gui/roomspage.cpp" line="266"/>
         <source>New rooms &amp;burn messages after reading</source>
         <translation>Neue Räume &amp;löschen Nachrichten nach dem Lesen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="239"/>
+        <location filename="../admin-gui/roomspage.cpp" line="268"/>
         <source>&amp;Save defaults</source>
         <translation>Voreinstellungen &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="241"/>
+        <location filename="../admin-gui/roomspage.cpp" line="270"/>
         <source>&amp;Most members:</source>
         <translation>&amp;Höchstzahl Mitglieder:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="252"/>
+        <location filename="../admin-gui/roomspage.cpp" line="281"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="253"/>
+        <location filename="../admin-gui/roomspage.cpp" line="282"/>
         <source>Members</source>
         <translation>Mitglieder</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="254"/>
+        <location filename="../admin-gui/roomspage.cpp" line="283"/>
         <source>Expiry</source>
         <translation>Verfallszeit</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="255"/>
+        <location filename="../admin-gui/roomspage.cpp" line="284"/>
         <source>Burn after reading</source>
         <translation>Nach dem Lesen löschen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="256"/>
+        <location filename="../admin-gui/roomspage.cpp" line="285"/>
         <source>Created</source>
         <translation>Angelegt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="257"/>
+        <location filename="../admin-gui/roomspage.cpp" line="286"/>
         <source>Last change</source>
         <translation>Letzte Änderung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="265"/>
-        <location filename="../admin-gui/roomspage.cpp" line="266"/>
+        <location filename="../admin-gui/roomspage.cpp" line="294"/>
+        <location filename="../admin-gui/roomspage.cpp" line="295"/>
         <source>Search rooms</source>
         <translation>Räume suchen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="268"/>
+        <location filename="../admin-gui/roomspage.cpp" line="297"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="274"/>
-        <location filename="../admin-gui/roomspage.cpp" line="415"/>
+        <location filename="../admin-gui/roomspage.cpp" line="303"/>
+        <location filename="../admin-gui/roomspage.cpp" line="444"/>
         <source>Rooms</source>
         <translation>Räume</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="284"/>
+        <location filename="../admin-gui/roomspage.cpp" line="313"/>
         <source>&amp;Delete room…</source>
         <translation>Raum &amp;löschen …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="301"/>
+        <location filename="../admin-gui/roomspage.cpp" line="330"/>
         <source>Set by the room&apos;s admins:</source>
         <translation>Von den Admins des Raums festgelegt:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="302"/>
+        <location filename="../admin-gui/roomspage.cpp" line="331"/>
         <source>Enforced by this server:</source>
         <translation>Von diesem Server durchgesetzt:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="303"/>
+        <location filename="../admin-gui/roomspage.cpp" line="332"/>
         <source>In effect:</source>
         <translation>Wirksam:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="304"/>
+        <location filename="../admin-gui/roomspage.cpp" line="333"/>
         <source>Member</source>
         <translation>Mitglied</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="305"/>
+        <location filename="../admin-gui/roomspage.cpp" line="334"/>
         <source>Room admin</source>
         <translation>Raum-Admin</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="310"/>
+        <location filename="../admin-gui/roomspage.cpp" line="339"/>
         <source>Members of the selected room</source>
         <translation>Mitglieder des gewählten Raums</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="317"/>
+        <location filename="../admin-gui/roomspage.cpp" line="346"/>
         <source>Retention enforced by the server</source>
         <translation>Vom Server durchgesetzte Aufbewahrung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="319"/>
+        <location filename="../admin-gui/roomspage.cpp" line="348"/>
         <source>Title, description and the room&apos;s own expiry and burn-after-reading belong to the room&apos;s admins: they are signed by their devices, and the server cannot change them. The server can only enforce stricter retention on top: a shorter expiry, or burn-after-reading for every message.</source>
         <translation>Titel, Beschreibung sowie die eigene Verfallszeit und das Löschen nach dem Lesen gehören den Admins des Raums: Ihre Geräte signieren sie, und der Server kann sie nicht ändern. Der Server kann nur eine strengere Aufbewahrung zusätzlich durchsetzen: eine kürzere Verfallszeit oder das Löschen jeder Nachricht nach dem Lesen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="325"/>
+        <location filename="../admin-gui/roomspage.cpp" line="354"/>
         <source>Delete messages after at &amp;most:</source>
         <translation>Nachrichten &amp;spätestens löschen nach:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="329"/>
+        <location filename="../admin-gui/roomspage.cpp" line="358"/>
         <source>Longest time messages are kept in this room</source>
         <translation>Längste Aufbewahrungszeit für Nachrichten in diesem Raum</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="331"/>
+        <location filename="../admin-gui/roomspage.cpp" line="360"/>
         <source>&amp;Force burn after reading</source>
         <translation>Löschen nach dem Lesen &amp;erzwingen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="333"/>
+        <location filename="../admin-gui/roomspage.cpp" line="362"/>
         <source>&amp;Apply retention</source>
         <translation>Aufbewahrung &amp;anwenden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="397"/>
+        <location filename="../admin-gui/roomspage.cpp" line="426"/>
         <source>Delete the room %1 with its membership chain? Its members lose it on all their devices. This cannot be undone.</source>
         <translation>Den Raum %1 mit seiner Mitgliedschaftskette löschen? Seine Mitglieder verlieren ihn auf allen ihren Geräten. Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="403"/>
+        <location filename="../admin-gui/roomspage.cpp" line="432"/>
         <source>The room %1 was deleted.</source>
         <translation>Der Raum %1 wurde gelöscht.</translation>
     </message>

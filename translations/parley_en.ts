@@ -2014,7 +2014,7 @@ Description: %2
     </message>
     <message>
         <location filename="../admin-gui/roomspage.cpp" line="164"/>
-        <location filename="../admin-gui/roomspage.cpp" line="251"/>
+        <location filename="../admin-gui/roomspage.cpp" line="280"/>
         <source>Room</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2024,174 +2024,174 @@ Description: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="203"/>
+        <location filename="../admin-gui/roomspage.cpp" line="232"/>
         <source>The server now enforces this retention in %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="220"/>
+        <location filename="../admin-gui/roomspage.cpp" line="249"/>
         <source>Defaults and limits for new rooms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="224"/>
+        <location filename="../admin-gui/roomspage.cpp" line="253"/>
         <source>Most members a room may have</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="225"/>
+        <location filename="../admin-gui/roomspage.cpp" line="254"/>
         <source>&amp;Longest expiry a room may choose:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="229"/>
+        <location filename="../admin-gui/roomspage.cpp" line="258"/>
         <source>Longest expiry a room may choose</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="231"/>
+        <location filename="../admin-gui/roomspage.cpp" line="260"/>
         <source>&amp;Expiry of new rooms:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="235"/>
+        <location filename="../admin-gui/roomspage.cpp" line="264"/>
         <source>Expiry of new rooms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="237"/>
+        <location filename="../admin-gui/roomspage.cpp" line="266"/>
         <source>New rooms &amp;burn messages after reading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="239"/>
+        <location filename="../admin-gui/roomspage.cpp" line="268"/>
         <source>&amp;Save defaults</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="241"/>
+        <location filename="../admin-gui/roomspage.cpp" line="270"/>
         <source>&amp;Most members:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="252"/>
+        <location filename="../admin-gui/roomspage.cpp" line="281"/>
         <source>Title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="253"/>
+        <location filename="../admin-gui/roomspage.cpp" line="282"/>
         <source>Members</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="254"/>
+        <location filename="../admin-gui/roomspage.cpp" line="283"/>
         <source>Expiry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="255"/>
+        <location filename="../admin-gui/roomspage.cpp" line="284"/>
         <source>Burn after reading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="256"/>
+        <location filename="../admin-gui/roomspage.cpp" line="285"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="257"/>
+        <location filename="../admin-gui/roomspage.cpp" line="286"/>
         <source>Last change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="265"/>
-        <location filename="../admin-gui/roomspage.cpp" line="266"/>
+        <location filename="../admin-gui/roomspage.cpp" line="294"/>
+        <location filename="../admin-gui/roomspage.cpp" line="295"/>
         <source>Search rooms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="268"/>
+        <location filename="../admin-gui/roomspage.cpp" line="297"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="274"/>
-        <location filename="../admin-gui/roomspage.cpp" line="415"/>
+        <location filename="../admin-gui/roomspage.cpp" line="303"/>
+        <location filename="../admin-gui/roomspage.cpp" line="444"/>
         <source>Rooms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="284"/>
+        <location filename="../admin-gui/roomspage.cpp" line="313"/>
         <source>&amp;Delete room…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="301"/>
+        <location filename="../admin-gui/roomspage.cpp" line="330"/>
         <source>Set by the room&apos;s admins:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="302"/>
+        <location filename="../admin-gui/roomspage.cpp" line="331"/>
         <source>Enforced by this server:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="303"/>
+        <location filename="../admin-gui/roomspage.cpp" line="332"/>
         <source>In effect:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="304"/>
+        <location filename="../admin-gui/roomspage.cpp" line="333"/>
         <source>Member</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="305"/>
+        <location filename="../admin-gui/roomspage.cpp" line="334"/>
         <source>Room admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="310"/>
+        <location filename="../admin-gui/roomspage.cpp" line="339"/>
         <source>Members of the selected room</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="317"/>
+        <location filename="../admin-gui/roomspage.cpp" line="346"/>
         <source>Retention enforced by the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="319"/>
+        <location filename="../admin-gui/roomspage.cpp" line="348"/>
         <source>Title, description and the room&apos;s own expiry and burn-after-reading belong to the room&apos;s admins: they are signed by their devices, and the server cannot change them. The server can only enforce stricter retention on top: a shorter expiry, or burn-after-reading for every message.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="325"/>
+        <location filename="../admin-gui/roomspage.cpp" line="354"/>
         <source>Delete messages after at &amp;most:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="329"/>
+        <location filename="../admin-gui/roomspage.cpp" line="358"/>
         <source>Longest time messages are kept in this room</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="331"/>
+        <location filename="../admin-gui/roomspage.cpp" line="360"/>
         <source>&amp;Force burn after reading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="333"/>
+        <location filename="../admin-gui/roomspage.cpp" line="362"/>
         <source>&amp;Apply retention</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="397"/>
+        <location filename="../admin-gui/roomspage.cpp" line="426"/>
         <source>Delete the room %1 with its membership chain? Its members lose it on all their devices. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="403"/>
+        <location filename="../admin-gui/roomspage.cpp" line="432"/>
         <source>The room %1 was deleted.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -627,8 +627,13 @@ private Q_SLOTS:
         QCOMPARE(roomsPageRoom(rooms, 0), u"garden"_s);
         child<QLineEdit>(rooms, u"roomSearch"_s)->setText(u"no-such-room"_s);
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 0, UiWaitMs);
+        // A search leaves unsaved edits of the defaults alone; Refresh shows the server's values again.
+        maxMembers->setValue(77);
         child<QLineEdit>(rooms, u"roomSearch"_s)->clear();
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, UiWaitMs);
+        QCOMPARE(maxMembers->value(), 77);
+        rooms->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(maxMembers->value(), 1000, UiWaitMs);
 
         // The detail view: policy, members with the admin flag, counts.
         QSignalSpy shownSpy(rooms, &RoomsPage::roomShown);
