@@ -303,7 +303,8 @@ private:
             const qint64 exp = claims.value(u"exp"_s).toInteger();
             if (exp <= now || exp > now + 24 * 3600)
                 r.problems << u"VAPID exp"_s;
-            if (!claims.value(u"sub"_s).toString().startsWith(u"mailto:"_s))
+            const QString subject = claims.value(u"sub"_s).toString();
+            if (!subject.startsWith(u"mailto:"_s) && !subject.startsWith(u"https://"_s))   // RFC 8292 2.1
                 r.problems << u"VAPID sub"_s;
             if (request.headers.value("content-encoding") != "aes128gcm")
                 r.problems << u"content-encoding"_s;

@@ -5,6 +5,7 @@
 #include "connectproxy.h"
 #include "crypto/p256key.h"
 #include "crypto/rsakey.h"
+#include "frontend.h"
 #include "pushreceiver.h"
 
 #include <QHostAddress>
@@ -75,7 +76,7 @@ private:
     QTemporaryDir m_dir;
     PushReceiver m_receiver;
     pushtest::ConnectProxy m_proxy;
-    QProcess m_nghttpx;
+    pushtest::FrontEnd m_front;
     quint16 m_frontPort = 0;
     std::unique_ptr<Daemon> m_daemon;
     std::unique_ptr<Device> m_alice;
@@ -84,43 +85,10 @@ private:
 
 bool tst_Push::startFrontEnd()
 {
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        QTcpServer probe;   // a free port for nghttpx, which cannot report one it picked itself
-        if (!probe.listen(QHostAddress::LocalHost, 0))
-            return false;
-        const quint16 port = probe.serverPort();
-        probe.close();
-        m_nghttpx.setProcessChannelMode(QProcess::MergedChannels);
-        m_nghttpx.start(u"nghttpx"_s, {
-            u"--frontend=127.0.0.1,%1"_s.arg(port),
-            u"--backend=127.0.0.1,%1"_s.arg(m_receiver.port()),
-            u"--workers=1"_s,
-            u"--no-ocsp"_s,
-            u"--log-level=WARN"_s,
-            u"--accesslog-file=/dev/null"_s,
-            u"--errorlog-file=%1"_s.arg(m_dir.filePath(u"nghttpx.log"_s)),
-            m_dir.filePath(u"front.key"_s),
-            m_dir.filePath(u"front.crt"_s),
-        });
-        if (!m_nghttpx.waitForStarted(10000))
-            return false;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 10000 && m_nghttpx.state() == QProcess::Running) {
-            QTcpSocket socket;
-            socket.connectToHost(QHostAddress::LocalHost, port);
-            if (socket.waitForConnected(500)) {
-                m_frontPort = port;
-                return true;
-            }
-            QTest::qWait(50);
-        }
-        qWarning().noquote() << "nghttpx did not come up:" << m_nghttpx.readAll()
-                             << Daemon::readFile(m_dir.filePath(u"nghttpx.log"_s));
-        m_nghttpx.kill();
-        m_nghttpx.waitForFinished(5000);
-    }
-    return false;
+    if (!m_front.start(m_dir.path(), m_receiver.port()))
+        return false;
+    m_frontPort = m_front.port();
+    return true;
 }
 
 QString tst_Push::pushConfig() const
@@ -201,13 +169,7 @@ void tst_Push::cleanupTestCase()
 {
     m_alice.reset();
     m_daemon.reset();
-    if (m_nghttpx.state() != QProcess::NotRunning) {
-        m_nghttpx.terminate();
-        if (!m_nghttpx.waitForFinished(5000)) {
-            m_nghttpx.kill();
-            m_nghttpx.waitForFinished(5000);
-        }
-    }
+    m_front.stop();
 }
 
 bool tst_Push::registerPush(Device &device, const protocol::Frame &registration)
