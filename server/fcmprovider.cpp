@@ -19,19 +19,11 @@ const QString DefaultTokenUri = u"https://oauth2.googleapis.com/token"_s;
 
 } // namespace
 
-Result<std::unique_ptr<FcmProvider>> FcmProvider::create(QNetworkAccessManager *network, const PushConfig &config,
-                                                         QObject *parent)
+Result<FcmProvider::Account> FcmProvider::parseServiceAccount(QByteArrayView json, bool requireTokenUri)
 {
-    const QString file = config.fcmServiceAccountFile;
-    auto json = PushConfig::readPrivateFile(file);
-    if (!json)
-        return json.error();
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(*json, &parseError);
-    crypto::cleanse(*json);
-    auto bad = [&file](const QString &what) {
-        return makeError(ErrorCode::InvalidArgument, u"[push] fcm_service_account_file %1: %2"_s.arg(file, what));
-    };
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &parseError);
+    auto bad = [](const QString &what) { return makeError(ErrorCode::InvalidArgument, what); };
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())
         return bad(u"not a JSON object"_s);
     const QJsonObject o = doc.object();
@@ -47,20 +39,49 @@ Result<std::unique_ptr<FcmProvider>> FcmProvider::create(QNetworkAccessManager *
         if (!(c.isLetterOrNumber() || c == u'-' || c == u'.' || c == u':' || c == u'_'))
             return bad(u"\"project_id\" has unexpected characters"_s);
     }
+    if (account.clientEmail.size() > 320 || !account.clientEmail.contains(u'@') || account.clientEmail.contains(u' '))
+        return bad(u"\"client_email\" is not an e-mail address"_s);
+    if (!o.value(u"private_key"_s).isString())
+        return bad(u"\"private_key\" is required"_s);
     QByteArray pem = o.value(u"private_key"_s).toString().toUtf8();
     auto key = crypto::RsaKey::fromPrivatePem(pem);
     crypto::cleanse(pem);
     if (!key)
         return bad(u"\"private_key\": "_s + key.error().message);
     account.key = std::move(*key);
-    if (!config.fcmTokenEndpoint.isEmpty()) {
-        account.tokenUri = config.fcmTokenEndpoint;
-    } else {
-        account.tokenUri = QUrl(o.value(u"token_uri"_s).toString(DefaultTokenUri), QUrl::StrictMode);
-        if (!account.tokenUri.isValid() || account.tokenUri.scheme() != u"https"_s)
-            return bad(u"\"token_uri\" is not an https URL"_s);
-    }
-    return std::unique_ptr<FcmProvider>(new FcmProvider(network, config, std::move(account), parent));
+    if (requireTokenUri && !o.contains(u"token_uri"_s))
+        return bad(u"\"token_uri\" is required"_s);
+    account.tokenUri = QUrl(o.value(u"token_uri"_s).toString(DefaultTokenUri), QUrl::StrictMode);
+    if (!account.tokenUri.isValid() || account.tokenUri.scheme() != u"https"_s || account.tokenUri.host().isEmpty())
+        return bad(u"\"token_uri\" is not an https URL"_s);
+    return account;
+}
+
+Result<std::unique_ptr<FcmProvider>> FcmProvider::create(QNetworkAccessManager *network, const PushConfig &config,
+                                                         QObject *parent)
+{
+    const QString file = config.fcmServiceAccountFile;
+    auto json = PushConfig::readPrivateFile(file);
+    if (!json)
+        return json.error();
+    auto account = parseServiceAccount(*json, false);
+    crypto::cleanse(*json);
+    if (!account)
+        return makeError(ErrorCode::InvalidArgument,
+                         u"[push] fcm_service_account_file %1: %2"_s.arg(file, account.error().message));
+    if (!config.fcmTokenEndpoint.isEmpty())
+        account->tokenUri = config.fcmTokenEndpoint;
+    return std::unique_ptr<FcmProvider>(new FcmProvider(network, config, std::move(*account), parent));
+}
+
+QString FcmProvider::projectId() const
+{
+    return m_account.projectId;
+}
+
+QString FcmProvider::clientEmail() const
+{
+    return m_account.clientEmail;
 }
 
 FcmProvider::FcmProvider(QNetworkAccessManager *network, const PushConfig &config, Account account, QObject *parent)

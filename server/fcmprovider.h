@@ -28,7 +28,6 @@ public:
 
     static QByteArray payload(const QString &token, qint64 ttlSeconds);
 
-private:
     struct Account {
         QString projectId;
         QString clientEmail;
@@ -36,6 +35,15 @@ private:
         QUrl tokenUri;
         crypto::RsaKey key;
     };
+    // Checks a service-account JSON key: "type" "service_account", "project_id", "client_email", an RSA
+    // "private_key" (PEM) and an https "token_uri" (Google's when absent, unless `requireTokenUri`). Errors say
+    // which field is wrong and never quote the key.
+    static Result<Account> parseServiceAccount(QByteArrayView json, bool requireTokenUri);
+
+    QString projectId() const;
+    QString clientEmail() const;
+
+private:
     FcmProvider(QNetworkAccessManager *network, const PushConfig &config, Account account, QObject *parent);
     // Calls `ready` with an access token (or an error) once one is at hand; requests one when needed.
     void withAccessToken(std::function<void(Result<QByteArray>)> ready);

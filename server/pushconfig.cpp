@@ -33,13 +33,10 @@ Result<QString> scalar(const QSettings &settings, const QString &key)
 
 Result<QUrl> httpsUrl(const QString &key, const QString &text)
 {
-    const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || url.scheme() != u"https"_s || url.host().isEmpty() || url.hasQuery() || url.hasFragment()
-        || !(url.path().isEmpty() || url.path() == u"/"_s) || !url.userInfo().isEmpty())
-        return keyError(key, u"expected an https URL without path, e.g. https://host:port"_s);
-    QUrl clean = url;
-    clean.setPath(QString());
-    return clean;
+    auto url = PushConfig::parseEndpoint(text);
+    if (!url)
+        return keyError(key, url.error().message);
+    return url;
 }
 
 } // namespace
@@ -88,10 +85,10 @@ Status PushConfig::parseKey(const QSettings &settings, const QString &key, PushC
         {u"apns_topic"_s, [&] { return word(c.apnsTopic, 255); }},
         {u"fcm_endpoint"_s, [&] { return url(c.fcmEndpoint); }},
         {u"fcm_token_endpoint"_s, [&]() -> Status {
-             const QUrl u(v, QUrl::StrictMode);
-             if (!u.isValid() || u.scheme() != u"https"_s || u.host().isEmpty())
-                 return keyError(key, u"expected an https URL"_s);
-             c.fcmTokenEndpoint = u;
+             auto u = parseHttpsUrl(v);
+             if (!u)
+                 return keyError(key, u.error().message);
+             c.fcmTokenEndpoint = *u;
              return {};
          }},
         {u"fcm_service_account_file"_s, [&] { return path(c.fcmServiceAccountFile); }},
@@ -196,6 +193,25 @@ Status PushConfig::checkWebPushEndpoint(const QUrl &endpoint) const
             return refused;
     }
     return {};
+}
+
+Result<QUrl> PushConfig::parseEndpoint(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.scheme() != u"https"_s || url.host().isEmpty() || url.hasQuery() || url.hasFragment()
+        || !(url.path().isEmpty() || url.path() == u"/"_s) || !url.userInfo().isEmpty())
+        return makeError(ErrorCode::InvalidArgument, u"expected an https URL without path, e.g. https://host:port"_s);
+    QUrl clean = url;
+    clean.setPath(QString());
+    return clean;
+}
+
+Result<QUrl> PushConfig::parseHttpsUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.scheme() != u"https"_s || url.host().isEmpty() || !url.userInfo().isEmpty())
+        return makeError(ErrorCode::InvalidArgument, u"expected an https URL"_s);
+    return url;
 }
 
 Result<QNetworkProxy> PushConfig::parseProxy(const QString &text)

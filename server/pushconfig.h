@@ -60,6 +60,10 @@ struct PushConfig {
     // Whether a Web Push endpoint URL may be used under this configuration (see webPushAllowPrivateEndpoints).
     // Host names are checked as written; one that resolves to an internal address is not caught here.
     Status checkWebPushEndpoint(const QUrl &endpoint) const;
+    // An https URL without path, query or user info ("https://host[:port]"), as apns_endpoint and fcm_endpoint take.
+    static Result<QUrl> parseEndpoint(const QString &text);
+    // Any https URL with a host, as fcm_token_endpoint takes.
+    static Result<QUrl> parseHttpsUrl(const QString &text);
     // "http://[user:pass@]host:port" or "socks5://host:port".
     static Result<QNetworkProxy> parseProxy(const QString &text);
 };

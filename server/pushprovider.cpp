@@ -53,6 +53,8 @@ void PushProvider::post(const QNetworkRequest &request, const QByteArray &body,
                         std::function<void(int, const QByteArray &, QNetworkReply *)> handler)
 {
     QNetworkReply *reply = m_network->post(request, body);
+    // Owned by the provider: replacing or stopping it aborts what it still has running.
+    reply->setParent(this);
     // Web Push endpoints come from devices: an answer is never worth more than a small JSON error.
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
         if (received > MaxResponseBytes)

@@ -73,7 +73,7 @@ protected:
     static qint64 retryAfterMs(QNetworkReply *reply);
 
     QNetworkAccessManager *const m_network;
-    const PushConfig &m_config;
+    const PushConfig m_config;   // a copy: the service may be reconfigured while an old provider winds down
     QSslConfiguration m_tls;
 };
 

@@ -9,6 +9,7 @@
 #include "webpushprovider.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QPointer>
@@ -38,7 +39,8 @@ qint64 nowMs()
 
 struct PushService::Private {
     PushService *const q;
-    const PushConfig config;
+    const PushConfig config;    // as constructed: the queue's timing and limits, read from any thread
+    PushConfig current;         // the providers' credentials and endpoints (main thread)
     Store &store;
     Router &router;
     QNetworkAccessManager network;
@@ -46,6 +48,10 @@ struct PushService::Private {
     std::unique_ptr<FcmProvider> fcm;
     std::unique_ptr<WebPushProvider> webPush;
     QSet<qint64> inFlight;      // job ids sent (or being recorded) and not finished yet
+    QHash<qint64, PushKind> awaiting;   // of those, the ones a provider still has to answer
+    std::atomic_bool apnsOn{false};
+    std::atomic_bool fcmOn{false};
+    std::atomic_bool webPushOn{false};
     QTimer timer;
     QTimer summaryTimer;
     QTimer purgeTimer;
@@ -54,7 +60,30 @@ struct PushService::Private {
     Counts total;
     Counts period;
 
-    Private(PushService *service, const PushConfig &c, Store &s, Router &r) : q(service), config(c), store(s), router(r) {}
+    Private(PushService *service, const PushConfig &c, Store &s, Router &r)
+        : q(service), config(c), current(c), store(s), router(r)
+    {
+    }
+
+    void publishEnabled()
+    {
+        apnsOn = bool(apns);
+        fcmOn = bool(fcm);
+        webPushOn = bool(webPush);
+    }
+
+    // A replaced provider takes its unanswered sends with it: those jobs are pending on disk and go out again.
+    void forgetAwaiting(PushKind kind)
+    {
+        for (auto it = awaiting.begin(); it != awaiting.end();) {
+            if (it.value() == kind) {
+                inFlight.remove(it.key());
+                it = awaiting.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
 
     PushProvider *providerFor(PushKind kind) const
     {
@@ -137,7 +166,11 @@ struct PushService::Private {
         PushProvider *provider = providerFor(job.token.kind);
         if (!provider)
             return finish(job, PushOutcome::rejected(pushKindName(job.token.kind) + u" is not configured"_s));
-        provider->send(job, expiresAt(job), [this, job](PushOutcome outcome) { finish(job, outcome); });
+        awaiting.insert(job.id, job.token.kind);
+        provider->send(job, expiresAt(job), [this, job](PushOutcome outcome) {
+            awaiting.remove(job.id);
+            finish(job, outcome);
+        });
     }
 
     // Applies `op` on the writer; `counted` runs once it is committed; then the job leaves the in-flight set.
@@ -241,39 +274,144 @@ PushService::~PushService()
     stop();
 }
 
+namespace {
+
+bool sameApns(const PushConfig &a, const PushConfig &b)
+{
+    return a.apnsKeyFile == b.apnsKeyFile && a.apnsKeyId == b.apnsKeyId && a.apnsTeamId == b.apnsTeamId
+        && a.apnsTopic == b.apnsTopic && a.apnsEndpoint == b.apnsEndpoint;
+}
+
+bool sameFcm(const PushConfig &a, const PushConfig &b)
+{
+    return a.fcmServiceAccountFile == b.fcmServiceAccountFile && a.fcmEndpoint == b.fcmEndpoint
+        && a.fcmTokenEndpoint == b.fcmTokenEndpoint;
+}
+
+bool sameWebPush(const PushConfig &a, const PushConfig &b)
+{
+    return a.vapidPrivateKeyFile == b.vapidPrivateKeyFile && a.vapidSubject == b.vapidSubject;
+}
+
+} // namespace
+
 Status PushService::start()
 {
     if (d->running)
         return {};
-    if (Status s = d->config.validate(); !s)
+    if (Status s = d->current.validate(); !s)
         return s;
-    if (d->config.apnsEnabled()) {
-        auto p = ApnsProvider::create(&d->network, d->config, nullptr);
+    if (d->current.apnsEnabled()) {
+        auto p = ApnsProvider::create(&d->network, d->current, nullptr);
         if (!p)
             return p.error();
         d->apns = std::move(*p);
     }
-    if (d->config.fcmEnabled()) {
-        auto p = FcmProvider::create(&d->network, d->config, nullptr);
+    if (d->current.fcmEnabled()) {
+        auto p = FcmProvider::create(&d->network, d->current, nullptr);
         if (!p)
             return p.error();
         d->fcm = std::move(*p);
     }
-    if (d->config.webPushEnabled()) {
-        auto p = WebPushProvider::create(&d->network, d->config, nullptr);
+    if (d->current.webPushEnabled()) {
+        auto p = WebPushProvider::create(&d->network, d->current, nullptr);
         if (!p)
             return p.error();
         d->webPush = std::move(*p);
     }
+    d->publishEnabled();
     d->network.setProxy(d->config.proxy.value_or(QNetworkProxy(QNetworkProxy::NoProxy)));
     d->network.setAutoDeleteReplies(false);
     d->running = true;
     d->summaryTimer.start(SummaryIntervalMs);
     d->purgeTimer.start(PurgeIntervalMs);
-    qCInfo(lcPush).nospace() << "push enabled: apns " << (d->apns ? "on" : "off") << ", fcm " << (d->fcm ? "on" : "off")
-                             << ", webpush " << (d->webPush ? "on" : "off") << (d->config.proxy ? ", through the proxy" : "");
+    qCInfo(lcPush).nospace() << "push " << (d->current.enabled() ? "enabled" : "idle") << ": apns "
+                             << (d->apns ? "on" : "off") << ", fcm " << (d->fcm ? "on" : "off") << ", webpush "
+                             << (d->webPush ? "on" : "off") << (d->config.proxy ? ", through the proxy" : "");
     wake();
     return {};
+}
+
+Status PushService::reconfigure(const PushConfig &credentials)
+{
+    if (!d->running)
+        return makeError(ErrorCode::Unavailable, u"the push service is not running"_s);
+    PushConfig next = d->config;
+    next.apnsEndpoint = credentials.apnsEndpoint;
+    next.apnsKeyFile = credentials.apnsKeyFile;
+    next.apnsKeyId = credentials.apnsKeyId;
+    next.apnsTeamId = credentials.apnsTeamId;
+    next.apnsTopic = credentials.apnsTopic;
+    next.fcmEndpoint = credentials.fcmEndpoint;
+    next.fcmTokenEndpoint = credentials.fcmTokenEndpoint;
+    next.fcmServiceAccountFile = credentials.fcmServiceAccountFile;
+    next.vapidPrivateKeyFile = credentials.vapidPrivateKeyFile;
+    next.vapidSubject = credentials.vapidSubject;
+    if (Status s = next.validate(); !s)
+        return s;
+
+    // Everything new is built before anything is replaced.
+    const bool apnsChanged = !sameApns(next, d->current) || (next.apnsEnabled() && !d->apns);
+    const bool fcmChanged = !sameFcm(next, d->current) || (next.fcmEnabled() && !d->fcm);
+    const bool webPushChanged = !sameWebPush(next, d->current) || (next.webPushEnabled() && !d->webPush);
+    std::unique_ptr<ApnsProvider> apns;
+    std::unique_ptr<FcmProvider> fcm;
+    std::unique_ptr<WebPushProvider> webPush;
+    if (apnsChanged && next.apnsEnabled()) {
+        auto p = ApnsProvider::create(&d->network, next, nullptr);
+        if (!p)
+            return p.error();
+        apns = std::move(*p);
+    }
+    if (fcmChanged && next.fcmEnabled()) {
+        auto p = FcmProvider::create(&d->network, next, nullptr);
+        if (!p)
+            return p.error();
+        fcm = std::move(*p);
+    }
+    if (webPushChanged && next.webPushEnabled()) {
+        auto p = WebPushProvider::create(&d->network, next, nullptr);
+        if (!p)
+            return p.error();
+        webPush = std::move(*p);
+    }
+    if (apnsChanged) {
+        d->apns = std::move(apns);
+        d->forgetAwaiting(PushKind::Apns);
+    }
+    if (fcmChanged) {
+        d->fcm = std::move(fcm);
+        d->forgetAwaiting(PushKind::Fcm);
+    }
+    if (webPushChanged) {
+        d->webPush = std::move(webPush);
+        d->forgetAwaiting(PushKind::WebPush);
+    }
+    d->current = next;
+    d->publishEnabled();
+    if (apnsChanged || fcmChanged || webPushChanged) {
+        qCInfo(lcPush).nospace() << "push providers reconfigured: apns " << (d->apns ? "on" : "off") << ", fcm "
+                                 << (d->fcm ? "on" : "off") << ", webpush " << (d->webPush ? "on" : "off");
+    }
+    wake();
+    return {};
+}
+
+PushConfig PushService::currentConfig() const
+{
+    return d->current;
+}
+
+PushService::Details PushService::details() const
+{
+    Details details;
+    if (d->fcm) {
+        details.fcmProjectId = d->fcm->projectId();
+        details.fcmClientEmail = d->fcm->clientEmail();
+    }
+    if (d->webPush)
+        details.vapidPublicKey = d->webPush->publicKey();
+    return details;
 }
 
 void PushService::stop()
@@ -289,7 +427,9 @@ void PushService::stop()
     d->apns.reset();
     d->fcm.reset();
     d->webPush.reset();
+    d->publishEnabled();
     d->inFlight.clear();
+    d->awaiting.clear();
 }
 
 void PushService::setProxy(const QNetworkProxy &proxy)
@@ -302,11 +442,11 @@ void PushService::setProxy(const QNetworkProxy &proxy)
 bool PushService::supports(const QString &kind) const
 {
     if (kind == u"apns"_s)
-        return d->config.apnsEnabled();
+        return d->apnsOn;
     if (kind == u"fcm"_s)
-        return d->config.fcmEnabled();
+        return d->fcmOn;
     if (kind == u"webpush"_s)
-        return d->config.webPushEnabled();
+        return d->webPushOn;
     return false;
 }
 
@@ -317,6 +457,8 @@ Status PushService::checkWebPushEndpoint(const QUrl &endpoint) const
 
 void PushService::enqueueFor(Db &db, const NewMessage &message) const
 {
+    if (!d->apnsOn && !d->fcmOn && !d->webPushOn)
+        return;   // nothing could send it
     QList<qint64> offline;
     for (const NewMessage::Entry &e : message.entries) {
         if (!d->router.route(e.deviceId))

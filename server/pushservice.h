@@ -33,15 +33,31 @@ public:
     PushService(const PushConfig &config, Store &store, Router &router, QObject *parent = nullptr);
     ~PushService() override;
 
-    // Loads the provider credentials (refusing files others can read) and starts sending what is pending.
+    // Loads the provider credentials (refusing files others can read) and starts sending what is pending. With no
+    // provider configured the service runs idle, so that credentials can be set later (reconfigure()).
     Status start();
     // Stops sending; what is pending stays queued on disk.
     void stop();
 
-    // Outbound traffic goes through this proxy (QNetworkProxy::NoProxy for none).
+    // Outbound traffic goes through this proxy (QNetworkProxy::NoProxy for none) instead of the one of [push] proxy.
     void setProxy(const QNetworkProxy &proxy);
 
-    // Whether registrations of this kind ("apns", "fcm", "webpush") can be served.
+    // Main thread, while running: takes the provider credentials and endpoints of `credentials` (the apns*, fcm*
+    // and vapid* members; everything else stays as constructed) and builds anew each provider whose part changed.
+    // All or nothing: when one cannot be built, the error is returned and the providers stay as they were. Pending
+    // wake-ups stay queued and go out with the new credentials; one in flight with a replaced provider is sent again.
+    Status reconfigure(const PushConfig &credentials);
+    // The configuration the providers use now (main thread).
+    PushConfig currentConfig() const;
+    // What the providers in use learnt from their credentials (main thread); empty for a provider that is off.
+    struct Details {
+        QString fcmProjectId;
+        QString fcmClientEmail;
+        QByteArray vapidPublicKey;   // base64url
+    };
+    Details details() const;
+
+    // Any thread: whether registrations of this kind ("apns", "fcm", "webpush") can be served.
     bool supports(const QString &kind) const;
     // Whether a Web Push endpoint may be registered (PushConfig::checkWebPushEndpoint).
     Status checkWebPushEndpoint(const QUrl &endpoint) const;

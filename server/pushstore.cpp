@@ -252,6 +252,14 @@ Result<qint64> PushStore::pendingCount(Db &db)
     return r->next() ? r->value(0).toLongLong() : qint64(0);
 }
 
+Result<qint64> PushStore::deadCount(Db &db)
+{
+    auto r = run(db, u"SELECT COUNT(*) FROM push_queue WHERE state = 'dead'"_s, {}, u"cannot count dead-lettered pushes"_s);
+    if (!r)
+        return r.error();
+    return r->next() ? r->value(0).toLongLong() : qint64(0);
+}
+
 Status PushStore::delivered(Db &db, const PushJob &job, qint64 nowMs)
 {
     if (auto r = run(db, u"DELETE FROM push_queue WHERE id = ?"_s, {job.id}, u"cannot finish a push"_s); !r)

@@ -58,6 +58,7 @@ public:
     // When the next pending wake-up is due (ms), or 0 when none is pending.
     static Result<qint64> nextDue(Db &db);
     static Result<qint64> pendingCount(Db &db);
+    static Result<qint64> deadCount(Db &db);
 
     // Outcomes: sent (the job goes, the device's last push time is set), retry later, dead-lettered, dropped.
     static Status delivered(Db &db, const PushJob &job, qint64 nowMs);

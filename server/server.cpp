@@ -223,15 +223,14 @@ Status Server::start()
     services.sendLimiter = d->sendLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
     services.limits = limits;
-    if (config.push.enabled()) {
-        d->push = std::make_unique<PushService>(config.push, *d->store, *d->router);
-        if (Status s = d->push->start(); !s) {
-            d->push.reset();
-            d->store->close();
-            return s;
-        }
-        services.push = d->push.get();
+    // Always there, idle without providers: the admin API can set credentials at run time.
+    d->push = std::make_unique<PushService>(config.push, *d->store, *d->router);
+    if (Status s = d->push->start(); !s) {
+        d->push.reset();
+        d->store->close();
+        return s;
     }
+    services.push = d->push.get();
 
     // All listening sockets first: with port 0 the first one picks the port and the others join it.
     std::vector<int> fds;

@@ -38,7 +38,7 @@ public:
     Store *store() const;
     Router *router() const;
     DeviceDirectory *directory() const;
-    PushService *push() const;        // null when no push provider is configured
+    PushService *push() const;        // while running (idle when no push provider is configured)
 
     // Opens the store of a configuration (also for the command-line subcommands).
     static Result<std::unique_ptr<Store>> openStore(const Config &config);

@@ -17,7 +17,7 @@ struct Services {
     DeviceDirectory *directory = nullptr;
     RateLimiter *sendLimiter = nullptr;      // per account
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
-    PushService *push = nullptr;             // null when no push provider is configured
+    PushService *push = nullptr;             // idle when no push provider is configured
     Limits limits;
 };
 

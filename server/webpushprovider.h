@@ -24,6 +24,9 @@ public:
 
     void send(const PushJob &job, qint64 expiresAtMs, Done done) override;
 
+    // The VAPID application server key browsers need (base64url of the uncompressed point).
+    QByteArray publicKey() const { return m_publicKey; }
+
     static QByteArray plaintext();
     // RFC 8291 section 3 with one record: salt(16) || rs(4) || idlen(1) || keyid (the ephemeral public key) ||
     // AES-128-GCM(plaintext || 0x02). `salt` and `ephemeral` may be given for known-answer tests; otherwise fresh.
