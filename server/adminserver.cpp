@@ -5,6 +5,7 @@
 #include "eventlog.h"
 #include "protocol/adminprotocol.h"
 #include "protocol/frame.h"
+#include "pushservice.h"
 #include "crypto/crypto.h"
 #include "devicedirectory.h"
 #include "roomstore.h"
@@ -214,6 +215,7 @@ struct AdminServer::Private {
     QHash<qint64, qint64> lastTotpStep;      // a TOTP code works once
     QMap<QString, QString> logLevels;
     QNetworkProxy proxy;
+    bool proxyManaged = false;               // a proxy.* setting is stored: it wins over [push] proxy
     int retentionDays = EventLog::DefaultRetentionDays;
     QTimer maintenance;
 
@@ -1133,6 +1135,8 @@ struct AdminServer::Private {
         if (password.size() && user.isEmpty())
             return fail(r, proto::errors::InvalidArgument, u"a proxy password needs a user"_s);
         applyProxy(type, host, quint16(port), user, password);
+        proxyManaged = true;
+        applyProxyToPush();
         const QList<std::pair<QString, QString>> values = {
             {u"proxy.type"_s, type}, {u"proxy.host"_s, type == u"none"_s ? u""_s : host},
             {u"proxy.port"_s, type == u"none"_s ? u""_s : QString::number(port)},
@@ -1147,6 +1151,17 @@ struct AdminServer::Private {
             }
             return m;
         });
+    }
+
+    // The managed proxy, once one is stored, replaces [push] proxy (type none: push goes direct).
+    void applyProxyToPush()
+    {
+        if (!proxyManaged || !server->push())
+            return;
+        server->push()->setProxy(proxy);
+        qCInfo(lcAdmin).noquote() << "Push traffic now goes" << (proxy.type() == QNetworkProxy::NoProxy
+                                                                   ? u"direct"_s
+                                                                   : u"through the managed %1 proxy"_s.arg(proxyTypeName(proxy.type())));
     }
 
     QCborMap proxyMap() const
@@ -1581,6 +1596,8 @@ struct AdminServer::Private {
         }
         applyProxy(p.value(u"proxy.type"_s), p.value(u"proxy.host"_s), quint16(p.value(u"proxy.port"_s).toUInt()),
                    p.value(u"proxy.user"_s), p.value(u"proxy.password"_s));
+        proxyManaged = !p.value(u"proxy.type"_s).isEmpty();
+        applyProxyToPush();
         return {};
     }
 
