@@ -5,7 +5,9 @@
 #include "eventlog.h"
 #include "protocol/adminprotocol.h"
 #include "protocol/frame.h"
+#include "pushcredentials.h"
 #include "pushservice.h"
+#include "pushstore.h"
 #include "crypto/crypto.h"
 #include "devicedirectory.h"
 #include "roomstore.h"
@@ -216,6 +218,7 @@ struct AdminServer::Private {
     QMap<QString, QString> logLevels;
     QNetworkProxy proxy;
     bool proxyManaged = false;               // a proxy.* setting is stored: it wins over [push] proxy
+    std::unique_ptr<ManagedPushCredentials> managedPush;
     int retentionDays = EventLog::DefaultRetentionDays;
     QTimer maintenance;
 
@@ -242,11 +245,18 @@ struct AdminServer::Private {
         });
     }
 
-    // What a call acts on: a user or admin name, or a room. Never any other argument.
+    // What a call acts on: a user or admin name, a room, or a push provider. Never any other argument.
     static QString auditTarget(const RequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
-        return name.isEmpty() ? r->args.value("room"_L1).toString() : name;
+        if (!name.isEmpty())
+            return name;
+        const QString room = r->args.value("room"_L1).toString();
+        if (!room.isEmpty())
+            return room;
+        if (r->call.startsWith(u"push."_s))
+            return r->call == u"push.clear"_s ? r->args.value("provider"_L1).toString() : r->call.mid(9);
+        return QString();
     }
 
     void reply(const RequestPtr &r, const Result<QCborMap> &result)
@@ -1213,6 +1223,155 @@ struct AdminServer::Private {
         socket->connectToHost(host, quint16(port));
     }
 
+    // ---- push credentials ----
+
+    QCborMap pushProviderMap(const QString &provider) const
+    {
+        PushService *service = server->push();
+        const PushConfig current = service ? service->currentConfig() : config.push;
+        const PushService::Details details = service ? service->details() : PushService::Details{};
+        const auto managed = managedPush->entry(provider);
+        const bool configured = service && service->supports(provider);
+        bool inBootConfig = false;
+        QCborMap m;
+        auto text = [&](const char *key, const QString &value) { m.insert(QLatin1StringView(key), configured ? value : QString()); };
+        auto url = [](const QUrl &u) { return u.toString(QUrl::FullyEncoded); };
+        if (provider == u"apns"_s) {
+            inBootConfig = config.push.apnsEnabled();
+            text("key_id", current.apnsKeyId);
+            text("team_id", current.apnsTeamId);
+            text("topic", current.apnsTopic);
+            text("endpoint", url(current.apnsEndpoint));
+        } else if (provider == u"fcm"_s) {
+            inBootConfig = config.push.fcmEnabled();
+            text("project_id", details.fcmProjectId);
+            text("client_email", details.fcmClientEmail);
+            text("endpoint", url(current.fcmEndpoint));
+            text("token_endpoint", url(current.fcmTokenEndpoint));
+        } else {
+            inBootConfig = config.push.webPushEnabled();
+            text("subject", current.vapidSubject);
+            text("public_key", QString::fromLatin1(details.vapidPublicKey));
+        }
+        m.insert("configured"_L1, configured);
+        m.insert("source"_L1, managed ? u"admin"_s : inBootConfig ? u"config"_s : QString());
+        m.insert("updated_at"_L1, managed ? managed->updatedAt : qint64(0));
+        return m;
+    }
+
+    void handlePushShow(const RequestPtr &r)
+    {
+        QCborMap providers;
+        for (const QString &provider : ManagedPushCredentials::providers())
+            providers.insert(provider, pushProviderMap(provider));
+        QCborMap m;
+        m.insert("providers"_L1, providers);
+        Db &db = store->reader();
+        auto pending = PushStore::pendingCount(db);
+        auto dead = PushStore::deadCount(db);
+        if (!pending)
+            return reply(r, pending.error());
+        if (!dead)
+            return reply(r, dead.error());
+        m.insert("pending"_L1, *pending);
+        m.insert("dead"_L1, *dead);
+        reply(r, m);
+    }
+
+    void handlePushSetApns(const RequestPtr &r)
+    {
+        auto upload = ManagedPushCredentials::checkApns(r->args.value("key"_L1).toString(), r->args.value("key_id"_L1).toString(),
+                                                        r->args.value("team_id"_L1).toString(),
+                                                        r->args.value("topic"_L1).toString(),
+                                                        r->args.value("endpoint"_L1).toString());
+        if (!upload)
+            return reply(r, upload.error());
+        storePushCredentials(r, u"apns"_s, std::move(*upload));
+    }
+
+    void handlePushSetFcm(const RequestPtr &r)
+    {
+        auto upload = ManagedPushCredentials::checkFcm(r->args.value("service_account"_L1).toString(),
+                                                       r->args.value("endpoint"_L1).toString(),
+                                                       r->args.value("token_endpoint"_L1).toString());
+        if (!upload)
+            return reply(r, upload.error());
+        storePushCredentials(r, u"fcm"_s, std::move(*upload));
+    }
+
+    void handlePushSetWebPush(const RequestPtr &r)
+    {
+        auto upload = ManagedPushCredentials::checkWebPush(r->args.value("subject"_L1).toString(),
+                                                           r->args.value("private_key"_L1).toString());
+        if (!upload)
+            return reply(r, upload.error());
+        storePushCredentials(r, u"webpush"_s, std::move(*upload));
+    }
+
+    void handlePushClear(const RequestPtr &r)
+    {
+        const QString provider = r->args.value("provider"_L1).toString();
+        if (!ManagedPushCredentials::providers().contains(provider))
+            return fail(r, proto::errors::InvalidArgument, u"provider: expected apns, fcm or webpush"_s);
+        changePushCredentials(r, provider, std::nullopt);
+    }
+
+    void storePushCredentials(const RequestPtr &r, const QString &provider, ManagedPushCredentials::Upload upload)
+    {
+        const qint64 now = nowMs();
+        auto name = managedPush->writeSecret(provider, upload.secret, now);
+        crypto::cleanse(upload.secret);
+        if (!name)
+            return reply(r, name.error());
+        changePushCredentials(r, provider, ManagedPushCredentials::Entry{*name, upload.details, now});
+    }
+
+    // Applies the change to the push service first (so that credentials it cannot use are refused), then stores
+    // it; a failed store undoes both. The provider's other files go once the new setting is committed.
+    void changePushCredentials(const RequestPtr &r, const QString &provider,
+                               const std::optional<ManagedPushCredentials::Entry> &entry)
+    {
+        PushService *service = server->push();
+        if (!service)
+            return fail(r, proto::errors::Unavailable, u"the push service is not running"_s);
+        const auto previous = managedPush->entry(provider);
+        const PushConfig before = service->currentConfig();
+        managedPush->setEntry(provider, entry);
+        if (Status s = service->reconfigure(managedPush->applyTo(config.push)); !s) {
+            managedPush->setEntry(provider, previous);
+            if (entry)
+                managedPush->removeFile(entry->file);
+            return reply(r, makeError(s.error().code == ErrorCode::Internal ? ErrorCode::Internal : ErrorCode::InvalidArgument,
+                                      u"%1: %2"_s.arg(provider, s.error().message)));
+        }
+        const QString key = ManagedPushCredentials::settingKey(provider);
+        const QString value = ManagedPushCredentials::encode(entry);
+        store->write<bool>(q, [key, value](Db &db) -> Result<bool> {
+            if (Status s = AdminStore(db).setSetting(key, value, nowMs()); !s)
+                return s.error();
+            return true;
+        }, [this, r, provider, entry, previous, before](Result<bool> stored) {
+            if (!stored) {
+                managedPush->setEntry(provider, previous);
+                if (Status s = server->push() ? server->push()->reconfigure(before) : Status(); !s)
+                    qCWarning(lcAdmin) << "Restoring the push providers failed:" << s.error().message;
+                if (entry)
+                    managedPush->removeFile(entry->file);
+                return reply(r, stored.error());
+            }
+            // Keeps what this change stored and what a later change to the same provider, still being stored, uses.
+            QStringList keep;
+            if (entry)
+                keep << entry->file;
+            if (const auto latest = managedPush->entry(provider))
+                keep << latest->file;
+            managedPush->removeOtherFiles(provider, keep);
+            qCInfo(lcAdmin).noquote() << "Push credentials for" << provider
+                                      << (entry ? "set through the admin API" : "cleared through the admin API");
+            reply(r, pushProviderMap(provider));
+        });
+    }
+
     // ---- admin accounts ----
 
     void handleAdminList(const RequestPtr &r)
@@ -1598,7 +1757,33 @@ struct AdminServer::Private {
                    p.value(u"proxy.user"_s), p.value(u"proxy.password"_s));
         proxyManaged = !p.value(u"proxy.type"_s).isEmpty();
         applyProxyToPush();
+        if (Status s = managedPush->load(admin); !s)
+            return s;
+        applyManagedPushAtStart();
         return {};
+    }
+
+    // Each provider on its own: one whose managed files cannot be used is left to the boot configuration, with a
+    // warning, so that the others still work and the administrator can upload it again.
+    void applyManagedPushAtStart()
+    {
+        PushService *service = server->push();
+        if (!service)
+            return;
+        const ManagedPushCredentials stored = *managedPush;
+        for (const QString &provider : ManagedPushCredentials::providers())
+            managedPush->setEntry(provider, std::nullopt);
+        for (const QString &provider : ManagedPushCredentials::providers()) {
+            const auto entry = stored.entry(provider);
+            if (!entry)
+                continue;
+            managedPush->setEntry(provider, entry);
+            if (Status s = service->reconfigure(managedPush->applyTo(config.push)); !s) {
+                qCWarning(lcAdmin).noquote() << "The" << provider << "push credentials set through the admin API cannot be "
+                                             "used; set them again:" << s.error().message;
+                managedPush->setEntry(provider, std::nullopt);
+            }
+        }
     }
 
     Status ensureInitialAccount()
@@ -1664,6 +1849,11 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
         {"proxy.set"_L1, &P::handleProxySet},
         {"proxy.show"_L1, &P::handleProxyShow},
         {"proxy.test"_L1, &P::handleProxyTest},
+        {"push.show"_L1, &P::handlePushShow},
+        {"push.set_apns"_L1, &P::handlePushSetApns},
+        {"push.set_fcm"_L1, &P::handlePushSetFcm},
+        {"push.set_webpush"_L1, &P::handlePushSetWebPush},
+        {"push.clear"_L1, &P::handlePushClear},
         {"admin.list"_L1, &P::handleAdminList},
         {"admin.create"_L1, &P::handleAdminCreate},
         {"admin.delete"_L1, &P::handleAdminDelete},
@@ -1689,6 +1879,7 @@ AdminServer::AdminServer(Server *server, EventLog *events, QObject *parent) : QO
     d->events = events;
     d->config = server->config();
     d->store = server->store();
+    d->managedPush = std::make_unique<ManagedPushCredentials>(d->config.dataDir);
 }
 
 AdminServer::~AdminServer()

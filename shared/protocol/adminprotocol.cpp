@@ -70,6 +70,18 @@ QList<Call> buildCalls()
         {"proxy.show"_L1, Access::Full, {}, "The outbound messaging proxy (never its password)"_L1},
         {"proxy.test"_L1, Access::Full, {text("host", true, 255), uintArg("port")}, "Connect to HOST:PORT through the proxy"_L1},
 
+        {"push.show"_L1, Access::Full, {}, "Push providers: configured, source, non-secret details; queue counts"_L1},
+        {"push.set_apns"_L1, Access::Full,
+         {text("key", true, 16 * 1024), text("key_id", true, 64), text("team_id", true, 64), text("topic", false, 255),
+          text("endpoint", false, 1024)},
+         "Set the APNs token key (PKCS#8 PEM, P-256), key ID and team ID"_L1},
+        {"push.set_fcm"_L1, Access::Full,
+         {text("service_account", true, 64 * 1024), text("endpoint", false, 1024), text("token_endpoint", false, 1024)},
+         "Set the FCM service account (JSON key)"_L1},
+        {"push.set_webpush"_L1, Access::Full, {text("subject", true, 255), text("private_key", false, 16 * 1024)},
+         "Set the VAPID subject and key (generated when none is given)"_L1},
+        {"push.clear"_L1, Access::Full, {text("provider", true, 16)}, "Remove the push credentials set through the admin API"_L1},
+
         {"admin.list"_L1, Access::Full, {}, "List admin accounts"_L1},
         {"admin.create"_L1, Access::Full, {name, text("password", true, PasswordBytes)},
          "Create an admin account; it must change this password at first login"_L1},

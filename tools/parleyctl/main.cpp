@@ -6,6 +6,9 @@
 //   parleyctl cert show|install|csr|reload ...
 //   parleyctl log level CAT LEVEL | log levels | log show [--grep X] | log retention [DAYS]
 //   parleyctl proxy set TYPE [HOST PORT] [--user U] | proxy show | proxy test HOST PORT
+//   parleyctl push show | push apns --key FILE --key-id ID --team-id ID [--topic T] [--endpoint URL]
+//   parleyctl push fcm --service-account FILE [--endpoint URL] [--token-endpoint URL]
+//   parleyctl push webpush --subject URI [--key FILE | generate] | push clear PROVIDER
 //   parleyctl admin list|add|delete|passwd NAME | admin totp enable [--code C] | admin totp disable [NAME]
 //   parleyctl audit show [--actor A] [--action X] | audit export [FILE]
 //   parleyctl rooms list [SEARCH] | rooms show ROOM | rooms delete ROOM | rooms defaults [KEY=VALUE ...]
@@ -289,6 +292,14 @@ public:
     QCommandLineOption since{u"since"_s, u"Only records at or after this ISO time."_s, u"TIME"_s};
     QCommandLineOption proxyUser{u"user"_s, u"proxy set: the proxy user."_s, u"USER"_s};
     QCommandLineOption proxyPasswordFile{u"proxy-password-file"_s, u"proxy set: read the proxy password from FILE."_s, u"FILE"_s};
+    QCommandLineOption pushKey{u"key"_s, u"push apns/webpush: the private key file (PEM)."_s, u"FILE"_s};
+    QCommandLineOption keyId{u"key-id"_s, u"push apns: the key's 10-character ID."_s, u"ID"_s};
+    QCommandLineOption teamId{u"team-id"_s, u"push apns: the 10-character team ID."_s, u"ID"_s};
+    QCommandLineOption topic{u"topic"_s, u"push apns: the default topic (bundle ID)."_s, u"TOPIC"_s};
+    QCommandLineOption endpoint{u"endpoint"_s, u"push apns/fcm: the provider endpoint (https://host[:port])."_s, u"URL"_s};
+    QCommandLineOption tokenEndpoint{u"token-endpoint"_s, u"push fcm: the OAuth token endpoint."_s, u"URL"_s};
+    QCommandLineOption serviceAccount{u"service-account"_s, u"push fcm: the service account's JSON key file."_s, u"FILE"_s};
+    QCommandLineOption subject{u"subject"_s, u"push webpush: the VAPID contact (mailto: or https:)."_s, u"URI"_s};
     QCommandLineOption dns{u"dns"_s, u"cert csr: DNS names, comma-separated."_s, u"NAMES"_s};
     QCommandLineOption out{u"out"_s, u"Write CSV/CSR output to FILE."_s, u"FILE"_s};
     QCommandLineOption clientCert{u"client-cert"_s, u"A client certificate (PEM) when the admin API requires one."_s, u"FILE"_s};
@@ -642,6 +653,60 @@ public:
             }
         }
 
+        if (group == u"push"_s) {
+            // Key files are read here and sent as text; their contents never go on a command line.
+            auto readText = [](const QString &path) -> std::optional<QString> {
+                QFile f(path);
+                if (!f.open(QIODevice::ReadOnly) || f.size() > 64 * 1024)
+                    return std::nullopt;
+                return QString::fromUtf8(f.readAll());
+            };
+            auto optional = [this](QCborMap &m, const QCommandLineOption &option, const QString &key) {
+                if (parser.isSet(option))
+                    m.insert(key, parser.value(option));
+            };
+            if (verb == u"show"_s && need(2))
+                return run(u"push.show"_s, {});
+            if (verb == u"apns"_s && need(2)) {
+                if (!parser.isSet(pushKey) || !parser.isSet(keyId) || !parser.isSet(teamId))
+                    return usage(u"push apns needs --key FILE --key-id ID --team-id ID"_s);
+                auto key = readText(parser.value(pushKey));
+                if (!key)
+                    return fail(ExitUsage, u"cannot read %1"_s.arg(parser.value(pushKey)));
+                QCborMap m{{u"key"_s, *key}, {u"key_id"_s, parser.value(keyId)}, {u"team_id"_s, parser.value(teamId)}};
+                optional(m, topic, u"topic"_s);
+                optional(m, endpoint, u"endpoint"_s);
+                return run(u"push.set_apns"_s, m);
+            }
+            if (verb == u"fcm"_s && need(2)) {
+                if (!parser.isSet(serviceAccount))
+                    return usage(u"push fcm needs --service-account FILE"_s);
+                auto json = readText(parser.value(serviceAccount));
+                if (!json)
+                    return fail(ExitUsage, u"cannot read %1"_s.arg(parser.value(serviceAccount)));
+                QCborMap m{{u"service_account"_s, *json}};
+                optional(m, endpoint, u"endpoint"_s);
+                optional(m, tokenEndpoint, u"token_endpoint"_s);
+                return run(u"push.set_fcm"_s, m);
+            }
+            if (verb == u"webpush"_s && (need(2) || (need(3) && a.at(2) == u"generate"_s))) {
+                if (!parser.isSet(subject))
+                    return usage(u"push webpush needs --subject mailto:... or https://..."_s);
+                if (need(3) && parser.isSet(pushKey))
+                    return usage(u"push webpush: --key FILE or generate, not both"_s);
+                QCborMap m{{u"subject"_s, parser.value(subject)}};
+                if (parser.isSet(pushKey)) {
+                    auto key = readText(parser.value(pushKey));
+                    if (!key)
+                        return fail(ExitUsage, u"cannot read %1"_s.arg(parser.value(pushKey)));
+                    m.insert(u"private_key"_s, *key);
+                }
+                return run(u"push.set_webpush"_s, m);
+            }
+            if (verb == u"clear"_s && need(3))
+                return run(u"push.clear"_s, QCborMap{{u"provider"_s, a.at(2)}});
+        }
+
         if (group == u"admin"_s) {
             if (verb == u"list"_s && need(2))
                 return run(u"admin.list"_s, {});
@@ -765,10 +830,11 @@ int main(int argc, char **argv)
     ctl.parser.addVersionOption();
     ctl.parser.addOptions({ctl.server, ctl.fingerprint, ctl.json, ctl.passwordFile, ctl.newPasswordFile, ctl.totp, ctl.code,
                            ctl.validHours, ctl.grep, ctl.category, ctl.level, ctl.limit, ctl.actor, ctl.action, ctl.since,
-                           ctl.proxyUser, ctl.proxyPasswordFile, ctl.dns, ctl.out, ctl.clientCert, ctl.clientKey, ctl.expire, ctl.burn,
-                           ctl.timeout});
+                           ctl.proxyUser, ctl.proxyPasswordFile, ctl.pushKey, ctl.keyId, ctl.teamId, ctl.topic,
+                           ctl.endpoint, ctl.tokenEndpoint, ctl.serviceAccount, ctl.subject, ctl.dns, ctl.out, ctl.clientCert,
+                           ctl.clientKey, ctl.expire, ctl.burn, ctl.timeout});
     ctl.parser.addPositionalArgument(u"command"_s,
-                                     u"login NAME | passwd | logout | status | user ... | cert ... | log ... | proxy ... | "
+                                     u"login NAME | passwd | logout | status | user ... | cert ... | log ... | proxy ... | push ... | "
                                      u"admin ... | audit ... | rooms ..."_s);
     if (!ctl.parser.parse(QCoreApplication::arguments()))
         return fail(ExitUsage, ctl.parser.errorText());
