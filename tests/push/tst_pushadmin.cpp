@@ -16,6 +16,9 @@
 #include <QCborValue>
 #include <QDirIterator>
 #include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <sys/stat.h>
@@ -87,6 +90,7 @@ private Q_SLOTS:
     void managedProxyCarriesPushTraffic();
     void survivesARestart();
     void proxyNoneGoesDirect();
+    void managedSocks5ProxyCarriesPushTraffic();
     void unusableStoredKeyIsSkippedAtStart();
     void clearDisablesAProvider();
     void secretsNeverShownOrLogged();
@@ -555,6 +559,60 @@ void tst_PushAdmin::proxyNoneGoesDirect()
     QTRY_COMPARE_WITH_TIMEOUT(m_receiver.forKey(token).size(), 1, PushWaitMs);
     QCOMPARE(m_receiver.forKey(token).first().status, 200);
     QVERIFY(m_proxy.targets.isEmpty());
+}
+
+void tst_PushAdmin::managedSocks5ProxyCarriesPushTraffic()
+{
+    // A real SOCKS5 server: Dante (Debian package dante-server), logging every connection it makes.
+    const QString danted = QStandardPaths::findExecutable(u"danted"_s, {u"/usr/sbin"_s, u"/usr/local/sbin"_s});
+    if (danted.isEmpty())
+        QSKIP("danted (Debian package dante-server) is not installed");
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    const QString log = m_dir.filePath(u"danted.log"_s);
+    const QString conf = m_dir.filePath(u"danted.conf"_s);
+    QVERIFY(writePrivate(conf, u"logoutput: %1\ninternal: 127.0.0.1 port = %2\nexternal: 127.0.0.1\n"
+                               "socksmethod: none\nclientmethod: none\n"
+                               "client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect }\n"
+                               "socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect }\n"_s.arg(log).arg(port).toUtf8()));
+    QProcess dante;
+    dante.setProcessChannelMode(QProcess::MergedChannels);
+    dante.start(danted, {u"-f"_s, conf, u"-N"_s, u"1"_s, u"-p"_s, m_dir.filePath(u"danted.pid"_s)});
+    QVERIFY(dante.waitForStarted(WaitMs));
+    QTRY_VERIFY_WITH_TIMEOUT([port] {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        return socket.waitForConnected(200);
+    }(), WaitMs);
+
+    auto reply = call(u"proxy.set"_s, {{u"type"_s, u"socks5"_s}, {u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}});
+    QVERIFY2(reply.ok, qPrintable(reply.message));
+    const QString token = randomHexToken();
+    auto judy = offlineDevice(u"judy"_s, apnsRegistration(token));
+    QVERIFY(judy);
+    QVERIFY(!m_alice->sendAndWait({u"judy"_s}, u"through socks"_s).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(m_receiver.forKey(token).size(), 1, PushWaitMs);
+    QCOMPARE(m_receiver.forKey(token).first().status, 200);
+    // "pass(1): tcp/connect [: CLIENT PROXY -> PROXY-OUT TARGET", with addresses written as ADDRESS.PORT
+    const QByteArray target = " 127.0.0.1." + QByteArray::number(m_front.port());
+    auto tunnelled = [&] {
+        for (const QByteArray &line : Daemon::readFile(log).split('\n')) {
+            if (line.contains("tcp/connect") && line.trimmed().endsWith(target))
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(tunnelled(), WaitMs);
+
+    reply = call(u"proxy.set"_s, {{u"type"_s, u"none"_s}});
+    QVERIFY2(reply.ok, qPrintable(reply.message));
+    dante.terminate();
+    if (!dante.waitForFinished(5000)) {
+        dante.kill();
+        dante.waitForFinished(5000);
+    }
 }
 
 void tst_PushAdmin::unusableStoredKeyIsSkippedAtStart()
