@@ -16,7 +16,6 @@ Deliveries::Deliveries(Store &store, qint64 deviceId, QWebSocket *socket, QByteA
                        std::function<void(const Error &)> onFailure)
     : m_store(store), m_deviceId(deviceId), m_socket(socket), m_scratch(scratch), m_onFailure(std::move(onFailure))
 {
-    m_inFlight.reserve(Window);
 }
 
 Deliveries::~Deliveries() = default;
@@ -51,6 +50,9 @@ void Deliveries::acked(const QList<quint64> &seqs)
             freed = true;
         }
     }
+    // An idle connection does not keep the capacity of a past burst (up to Window entries).
+    if (m_inFlight.empty() && m_inFlight.capacity() > IdleCapacity)
+        std::vector<quint64>().swap(m_inFlight);
     if (freed && !m_caughtUp)
         pump();
 }

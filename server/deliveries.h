@@ -23,6 +23,8 @@ class Deliveries {
 public:
     static constexpr int Window = 1000;
     static constexpr int PageSize = 250;
+    // In-flight capacity an idle connection may keep (the list grows on demand up to Window).
+    static constexpr size_t IdleCapacity = 64;
 
     // `scratch` is reused to encode frames; `onFailure` is told when the queue cannot be read.
     Deliveries(Store &store, qint64 deviceId, QWebSocket *socket, QByteArray &scratch,

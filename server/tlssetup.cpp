@@ -164,6 +164,9 @@ Result<TlsSetup::Loaded> TlsSetup::load(const Config &config)
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    // Clients are not asked for certificates, so no CA list is needed; an explicit empty one also keeps Qt from
+    // attaching the system CA directories to the TLS context it builds for every accepted connection.
+    tls.setCaCertificates({});
     tls.setSslOption(QSsl::SslOptionDisableCompression, true);
     tls.setSslOption(QSsl::SslOptionDisableLegacyRenegotiation, true);
 
