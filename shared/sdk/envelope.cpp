@@ -5,6 +5,11 @@
 #include <QCborArray>
 #include <QSet>
 
+#include <algorithm>
+#include <optional>
+#include <thread>
+#include <vector>
+
 using namespace Qt::StringLiterals;
 
 namespace parley::sdk {
@@ -13,6 +18,9 @@ namespace {
 
 constexpr int WrapOkmSize = crypto::AesKeySize + crypto::GcmNonceSize;   // 44
 constexpr QByteArrayView CommitmentLabel = "parley-kc-v1";
+// From this many recipient devices on, key wraps run on up to MaxWrapThreads threads.
+constexpr qsizetype ParallelWrapThreshold = 16;
+constexpr qsizetype MaxWrapThreads = 8;
 
 int byteStringHeaderSize(qsizetype n)
 {
@@ -241,12 +249,33 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
     if (Status s = env.sign(sender.deviceKey); !s)
         return s.error();
     const QByteArray coreHash = crypto::sha512(env.core());
-    env.keys.reserve(devices.size());
-    for (const RecipientDevice &dev : devices) {
-        Result<KeyEntry> entry = wrapKey(key, env.mid, coreHash, sender, dev);
-        if (!entry)
-            return entry.error();
-        env.keys.append(entry.value());
+    // One P-521 key generation and key agreement per device: for many devices (a room message) the wraps are
+    // spread over the cores. Each wrap reads only shared, unchanged inputs and writes its own slot.
+    const qsizetype count = devices.size();
+    std::vector<std::optional<Result<KeyEntry>>> wrapped(static_cast<size_t>(count));
+    auto wrapRange = [&](qsizetype first, qsizetype last) {
+        for (qsizetype i = first; i < last; ++i)
+            wrapped[size_t(i)].emplace(wrapKey(key, env.mid, coreHash, sender, devices.at(i)));
+    };
+    const qsizetype threads = count < ParallelWrapThreshold
+        ? 1 : std::clamp<qsizetype>(qsizetype(std::thread::hardware_concurrency()), 1, MaxWrapThreads);
+    if (threads <= 1) {
+        wrapRange(0, count);
+    } else {
+        std::vector<std::thread> helpers;
+        helpers.reserve(size_t(threads - 1));
+        const qsizetype share = (count + threads - 1) / threads;
+        for (qsizetype t = 1; t < threads; ++t)
+            helpers.emplace_back(wrapRange, std::min(count, t * share), std::min(count, (t + 1) * share));
+        wrapRange(0, std::min(count, share));
+        for (std::thread &h : helpers)
+            h.join();
+    }
+    env.keys.reserve(count);
+    for (std::optional<Result<KeyEntry>> &entry : wrapped) {
+        if (!*entry)
+            return entry->error();
+        env.keys.append(entry->value());
     }
     // Key entries dominate the frame; check the limit on the real encoding rather than an estimate.
     const qsizetype size = protocol::encode(env.toFrame(protocol::MaxRequestId)).size();

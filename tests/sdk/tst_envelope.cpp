@@ -8,6 +8,7 @@
 #include "sdk/envelope.h"
 
 #include <QCborArray>
+#include <QSet>
 #include <QtTest>
 
 #include <functional>
@@ -512,6 +513,37 @@ private Q_SLOTS:
         Result<Envelope> env = Envelope::build(sender, to, devices, u"x"_s, now, {}, mid);
         QVERIFY(!env);
         QVERIFY(!env.error().message.isEmpty());
+    }
+
+    void manyDevicesEachOpenTheirOwnEntry()
+    {
+        // Enough devices for the key wraps to be spread over threads: every entry is in order, has its own
+        // ephemeral key and opens for its device.
+        QList<Device> members;
+        QList<RecipientDevice> targets;
+        for (quint32 i = 1; i <= 40; ++i) {
+            Device d = bob1;
+            d.no = i;
+            members.append(d);
+            targets.append(recipientOf(d));
+        }
+        Result<Envelope> built = Envelope::build(senderOf(alice1), {u"bob"_s}, targets, u"to many"_s, now);
+        QVERIFY2(built, qPrintable(built ? QString() : built.error().message));
+        const Envelope &env = built.value();
+        QCOMPARE(env.keys.size(), 40);
+        QSet<QByteArray> ephs;
+        for (qsizetype i = 0; i < env.keys.size(); ++i) {
+            QCOMPARE(env.keys.at(i).user, u"bob"_s);
+            QCOMPARE(env.keys.at(i).device, quint32(i + 1));
+            ephs.insert(env.keys.at(i).eph);
+        }
+        QCOMPARE(ephs.size(), 40);
+        for (const Device &d : std::as_const(members)) {
+            const OpenResult r = Envelope::open(msgFrame(env, d.user, d.no), meOf(d), senderDeviceOf(alice1), lookupFor(d));
+            const auto *opened = std::get_if<OpenedMessage>(&r);
+            QVERIFY2(opened, qPrintable(u"bob#%1: %2"_s.arg(d.no).arg(opened ? QString() : std::get<EnvelopeFailure>(r).message)));
+            QCOMPARE(opened->text, u"to many"_s);
+        }
     }
 
     void tooManyDevicesForOneFrame()
