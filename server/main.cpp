@@ -7,8 +7,12 @@
 //   parleyd [--config FILE] rooms-defaults [--max-members N] [--max-expire-seconds S] [--default-expire-seconds S]
 //           [--default-burn yes|no]                          show or change the managed room defaults and limits
 //   parleyd [--config FILE] admin reset-password NAME       a new one-time admin password (must be changed)
+//   parleyd [--config FILE] admin init                      the first admin account, unless one exists; prints
+//                                                            the admin listener, its fingerprint and the account
 
+#include "adminauth.h"
 #include "adminserver.h"
+#include "adminstore.h"
 #include "config.h"
 #include "eventlog.h"
 #include "logging.h"
@@ -21,7 +25,11 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QLoggingCategory>
+#include <QSaveFile>
 
 #include <csignal>
 #include <optional>
@@ -35,6 +43,10 @@ namespace {
 
 constexpr int DefaultValidHours = 168;
 constexpr int MaxValidHours = 24 * 366;
+// The first admin account and the file with its one-time password: the same names the daemon uses when it creates
+// the account at its first start (AdminServer), and whose file it deletes once the password has been changed.
+const QString InitialAdminAccount = u"admin"_s;
+const QString InitialAdminPasswordFile = u"initial-admin-password"_s;
 
 int fail(const QString &message)
 {
@@ -141,6 +153,89 @@ int runAdminReset(const Config &config, const QString &name)
     return 0;
 }
 
+// `parleyd admin init`: what the daemon's first start would do for the admin API, done ahead of it (the package
+// runs it at installation) so that the administrator can log in at once. Creates `admin` with a one-time password in
+// DATA_DIR/initial-admin-password (0600) only while the database holds no admin account at all; never touches an
+// existing account or its file. Prints, one per line: `admin URL` (the admin listener), `fingerprint HEX` (of the
+// certificate the admin listener presents, generated first if it is the default self-signed one), `account NAME
+// created` or `accounts N existing, none created`, and `password_file PATH` while the one-time password file exists.
+int runAdminInit(const Config &config)
+{
+    if (Status s = config.prepareDataDir(); !s)
+        return fail(s.error().message);
+    Config adminTls = config;
+    if (!config.admin.certificatePath.isEmpty()) {
+        adminTls.certificatePath = config.admin.certificatePath;
+        adminTls.privateKeyPath = config.admin.privateKeyPath;
+    }
+    auto tls = TlsSetup::load(adminTls);
+    if (!tls)
+        return fail(tls.error().message);
+    auto store = Server::openStore(config);
+    if (!store)
+        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+
+    const QString file = QDir(config.dataDir).filePath(InitialAdminPasswordFile);
+    const QString pending = file + u".new"_s;
+    const QString password = adminauth::generatePassword();
+    auto hash = adminauth::hashPassword(password);
+    if (!hash) {
+        (*store)->close();
+        return fail(u"cannot hash the password: %1"_s.arg(hash.error().message));
+    }
+    // The password is on disk before the account exists, and the account is only created when there is none (in
+    // the same transaction as the check), so that a concurrent first start of the daemon cannot end with an
+    // account whose password nobody has.
+    QSaveFile out(pending);
+    if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || out.write(password.toUtf8() + '\n') != password.toUtf8().size() + 1 || !out.commit()) {
+        (*store)->close();
+        return fail(u"cannot write %1: %2"_s.arg(pending, out.errorString()));
+    }
+    auto existing = (*store)->writeSync<qsizetype>([h = *hash](Db &db) -> Result<qsizetype> {
+        AdminStore admin(db);
+        auto accounts = admin.accounts();
+        if (!accounts)
+            return accounts.error();
+        if (!accounts->isEmpty())
+            return accounts->size();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (auto id = admin.createAccount(InitialAdminAccount, h, true, now); !id)
+            return id.error();
+        const AuditRecord audit{0, now, u"host"_s, u"admin.create"_s, InitialAdminAccount, u"ok"_s};
+        if (Status s = admin.appendAudit(audit); !s)
+            return s.error();
+        return 0;
+    });
+    (*store)->close();
+    if (!existing) {
+        QFile::remove(pending);
+        return fail(u"cannot create the admin account: %1"_s.arg(existing.error().message));
+    }
+    if (*existing == 0) {
+        QFile::remove(file);
+        if (!QFile::rename(pending, file)) {
+            QFile::remove(pending);
+            return fail(u"admin account '%1' created, but its password could not be moved to %2; set a new one with "
+                        u"'parleyd admin reset-password %1'"_s.arg(InitialAdminAccount, file));
+        }
+    } else {
+        QFile::remove(pending);
+    }
+
+    const QHostAddress &a = config.admin.listenAddress;
+    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(a.toString()) : a.toString();
+    printLine(u"admin wss://%1:%2/"_s.arg(host).arg(config.admin.listenPort));
+    printLine(u"fingerprint %1"_s.arg(tls->fingerprint));
+    if (*existing == 0)
+        printLine(u"account %1 created"_s.arg(InitialAdminAccount));
+    else
+        printLine(u"accounts %1 existing, none created"_s.arg(*existing));
+    if (QFile::exists(file))
+        printLine(u"password_file %1"_s.arg(file));
+    return 0;
+}
+
 int runDaemon(QCoreApplication &app, const Config &config)
 {
     Server server(config);
@@ -213,7 +308,9 @@ int main(int argc, char **argv)
     parser.addOption(maxExpire);
     parser.addOption(defaultExpire);
     parser.addOption(defaultBurn);
-    parser.addPositionalArgument(u"command"_s, u"fingerprint, or enroll USER; without a command the daemon runs."_s,
+    parser.addPositionalArgument(u"command"_s,
+                                 u"fingerprint, enroll USER, rooms-defaults, admin reset-password NAME or admin init; "
+                                 u"without a command the daemon runs."_s,
                                  u"[command [USER]]"_s);
 
     if (!parser.parse(QCoreApplication::arguments()))
@@ -232,8 +329,9 @@ int main(int argc, char **argv)
     if (!command.isEmpty() && command != u"fingerprint"_s && command != u"enroll"_s && command != u"rooms-defaults"_s
         && command != u"admin"_s)
         return fail(u"unknown command '%1' (expected fingerprint, enroll, rooms-defaults or admin)"_s.arg(command));
-    if (command == u"admin"_s && (args.size() != 3 || args.at(1) != u"reset-password"_s))
-        return fail(u"usage: parleyd [--config FILE] admin reset-password NAME"_s);
+    if (command == u"admin"_s && !(args.size() == 3 && args.at(1) == u"reset-password"_s)
+        && !(args.size() == 2 && args.at(1) == u"init"_s))
+        return fail(u"usage: parleyd [--config FILE] admin reset-password NAME | admin init"_s);
     RoomDefaultsOptions roomDefaults;
     const bool roomOptionSet = parser.isSet(maxMembers) || parser.isSet(maxExpire) || parser.isSet(defaultExpire)
         || parser.isSet(defaultBurn);
@@ -294,6 +392,8 @@ int main(int argc, char **argv)
         return runEnroll(*config, args.at(1), hours);
     if (command == u"rooms-defaults"_s)
         return runRoomsDefaults(*config, roomDefaults);
+    if (command == u"admin"_s && args.at(1) == u"init"_s)
+        return runAdminInit(*config);
     if (command == u"admin"_s)
         return runAdminReset(*config, args.at(2));
     return runDaemon(app, *config);
