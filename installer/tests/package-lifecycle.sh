@@ -7,10 +7,13 @@
 #  3. in a clean Debian 12 chroot (debootstrap, cached): trust the release key, then
 #     - an unsigned repository and a repository with a tampered package are refused by apt, and a tampered
 #       package is refused by debsig-verify and by dpkg with signature checking on;
-#     - install the previous release from its signed repository; parleyd runs as its own user with the packaged
-#       configuration, answers the real client (register, send), and only the documented ports listen;
+#     - install the previous release from its signed repository: postinst made the certificate and the admin account
+#       "admin" (one-time password in a 0600 file of the service user, never printed) and printed how to log in;
+#       `admin init` again and dpkg-reconfigure change nothing; parleyd runs as its own user with the packaged
+#       configuration, the admin logs in with parleyctl and changes the one-time password, parleyd answers the
+#       real client (register, send), and only the documented ports listen;
 #     - upgrade to the current release from its signed repository: configuration (a local change included),
-#       data (a queued message) and certificate are kept;
+#       data (a queued message), certificate and the admin's chosen password are kept;
 #     - no world-writable file in any path the packages install or write; data and key files private;
 #     - remove leaves no executable (configuration and data stay); purge leaves nothing: the file list after
 #       purge equals the one before install, and the parleyd user is gone.
@@ -180,7 +183,7 @@ step "Install $previous from its signed repository"
 use_repo previous
 apt_get update > /dev/null
 apt_get install parleyd parley-client > "$work/install.log" 2>&1 || { cat "$work/install.log"; fail "install $previous"; }
-grep -A8 "parleyd is installed" "$work/install.log" | sed 's/^/  | /'
+sed -n '/^parleyd is installed/,/^From another machine/p' "$work/install.log" | sed 's/^/  | /'
 [ "$(in_chroot parleyd --version)" = "$previous" ] || fail "parleyd --version is not $previous"
 in_chroot dpkg -s parley-archive-keyring > /dev/null || fail "parley-archive-keyring (Recommends) not installed"
 pass "parleyd $previous, parley-client, libparley0 and parley-archive-keyring installed from the signed repository"
@@ -188,12 +191,38 @@ pass "parleyd $previous, parley-client, libparley0 and parley-archive-keyring in
 [ "$(in_chroot stat -c '%a %U:%G' /var/lib/parleyd)" = "700 parleyd:parleyd" ] || fail "data directory mode/owner"
 [ "$(in_chroot stat -c '%a %U:%G' /etc/parleyd/parleyd.conf)" = "640 root:parleyd" ] || fail "configuration mode/owner"
 in_chroot dpkg-query --control-show parleyd conffiles | grep -qx '/etc/parleyd/parleyd.conf' || fail "not a conffile"
-ls "$chroot_dir"/var/lib/parleyd/tls/* > /dev/null || fail "postinst generated no certificate"
-pass "user parleyd, /var/lib/parleyd 0700, /etc/parleyd/parleyd.conf conffile 0640 root:parleyd, certificate generated"
+[ "$(in_chroot stat -c '%a %U:%G' /var/lib/parleyd/tls/server.key)" = "600 parleyd:parleyd" ] &&
+    [ "$(in_chroot stat -c '%U:%G' /var/lib/parleyd/tls/server.crt)" = "parleyd:parleyd" ] ||
+    fail "postinst generated no certificate and key owned by parleyd"
+fingerprint=$(in_chroot runuser -u parleyd -- parleyd fingerprint)
+grep -qx "Certificate SHA-256 fingerprint: $fingerprint" "$work/install.log" || fail "postinst did not print the fingerprint"
+pass "user parleyd, /var/lib/parleyd 0700, /etc/parleyd/parleyd.conf conffile 0640 root:parleyd, certificate generated, fingerprint printed"
+
+# The first admin account, made by postinst before the first start.
+initial=/var/lib/parleyd/initial-admin-password
+[ "$(in_chroot stat -c '%a %U:%G' $initial)" = "600 parleyd:parleyd" ] || fail "initial admin password file mode/owner"
+password=$(cat "$chroot_dir$initial")
+[ ${#password} -ge 20 ] || fail "the one-time admin password is too short"
+grep -qF "Administration: the admin API listens on 127.0.0.1:8444 (the same certificate)." "$work/install.log" &&
+    grep -qF "Admin account: admin. Its one-time password is in $initial" "$work/install.log" &&
+    grep -qF "parleyctl --server 127.0.0.1:8444 --fingerprint $fingerprint login admin --password-file $initial" \
+        "$work/install.log" &&
+    grep -qF "parley-admin, server 127.0.0.1:8444, name admin" "$work/install.log" ||
+    fail "postinst did not print how to connect the admin app"
+if grep -rqF -- "$password" "$work/install.log" "$chroot_dir/var/log"; then
+    fail "the one-time admin password appears in the installation output or a log"
+fi
+before=$(sha256sum < "$chroot_dir$initial")
+out=$(in_chroot runuser -u parleyd -- parleyd admin init 2>&1) || fail "admin init a second time: $out"
+echo "$out" | grep -qx "accounts 1 existing, none created" || fail "admin init a second time: $out"
+in_chroot dpkg-reconfigure parleyd > "$work/reconfigure.log" 2>&1 || { cat "$work/reconfigure.log"; fail "dpkg-reconfigure"; }
+! grep -q "Admin account" "$work/reconfigure.log" || fail "dpkg-reconfigure printed the first-install message"
+[ "$(sha256sum < "$chroot_dir$initial")" = "$before" ] || fail "the one-time password changed after admin init or reconfigure"
+pass "postinst created admin (password in a 0600 parleyd file, not in apt's output or logs) and printed the admin API address, fingerprint and login commands; admin init again and dpkg-reconfigure change nothing"
 
 cp "$root/installer/tests/smoke-in-chroot.sh" "$chroot_dir/root/smoke.sh"
 unshare --net chroot "$chroot_dir" /bin/sh /root/smoke.sh first || fail "smoke test of $previous"
-pass "parleyd $previous answers the real client; only documented ports listen"
+pass "parleyd $previous: admin logs in with parleyctl and changes the one-time password; the real client works; only documented ports listen"
 
 # A local configuration change that the upgrade must keep.
 sed -i 's/^send_rate=500$/send_rate=400/' "$chroot_dir/etc/parleyd/parleyd.conf"
@@ -208,9 +237,10 @@ apt_get upgrade > "$work/upgrade.log" 2>&1 || { cat "$work/upgrade.log"; fail "u
 [ "$(in_chroot dpkg-query -W -f '${Version}' parley-client)" = "$current" ] || fail "parley-client not upgraded"
 grep -q '^send_rate=400$' "$chroot_dir/etc/parleyd/parleyd.conf" || fail "the upgrade lost the local configuration change"
 [ "$(in_chroot stat -c '%a %U:%G' /etc/parleyd/parleyd.conf)" = "640 root:parleyd" ] || fail "configuration mode after upgrade"
+! grep -q "Admin account" "$work/upgrade.log" || fail "the upgrade printed the first-install message"
 pass "upgraded $previous -> $current; configuration kept (local change, 0640 root:parleyd)"
 unshare --net chroot "$chroot_dir" /bin/sh /root/smoke.sh again || fail "smoke test after the upgrade"
-pass "after the upgrade: data kept (queued message delivered), same certificate, client works, documented ports only"
+pass "after the upgrade: data kept (queued message delivered, admin password), same certificate, client works, documented ports only"
 
 # --- permissions -------------------------------------------------------------------------------------------------
 step "File permissions"
