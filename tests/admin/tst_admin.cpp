@@ -626,6 +626,63 @@ private Q_SLOTS:
         QVERIFY(bad.exitCode() != 0);
     }
 
+    // `parleyd admin init` (the package's postinst) makes the first account before the first start; the daemon then
+    // creates none, and the one-time password works as the daemon's own would. A second run changes nothing.
+    void hostAdminInitBeforeFirstStart()
+    {
+        Daemon fresh;
+        {
+            QFile conf(fresh.configFile());
+            QVERIFY(conf.open(QIODevice::WriteOnly));
+            conf.write(u"[server]\nlisten=127.0.0.1:0\ndata_dir=%1\n\n[admin]\nlisten=127.0.0.1:0\n"_s.arg(fresh.dataDir()).toUtf8());
+        }
+        const QStringList first = fresh.run({u"admin"_s, u"init"_s});
+        QCOMPARE(first.size(), 4);
+        QVERIFY(first.at(0).startsWith(u"admin wss://127.0.0.1:"_s));
+        const QString fingerprint = first.at(1).section(u' ', 1);
+        QCOMPARE(first.at(1), u"fingerprint %1"_s.arg(fingerprint));
+        QCOMPARE(first.at(2), u"account admin created"_s);
+        const QString file = QDir(fresh.dataDir()).filePath(u"initial-admin-password"_s);
+        QCOMPARE(first.at(3), u"password_file %1"_s.arg(file));
+        QCOMPARE(QFileInfo(file).permissions() & ~(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser
+                                                   | QFileDevice::WriteUser), QFileDevice::Permissions());
+        const QByteArray stored = Daemon::readFile(file);
+        const QString password = QString::fromUtf8(stored).trimmed();
+        QVERIFY(password.size() >= 20);
+        m_secrets << password;
+        QVERIFY(!first.join(u'\n').contains(password));
+        QVERIFY(!QFile::exists(file + u".new"_s));
+
+        const QStringList again = fresh.run({u"admin"_s, u"init"_s});
+        QCOMPARE(again, QStringList({first.at(0), first.at(1), u"accounts 1 existing, none created"_s, first.at(3)}));
+        QCOMPARE(Daemon::readFile(file), stored);
+
+        QVERIFY(fresh.start());
+        QCOMPARE(fresh.fingerprint(), fingerprint);
+        QVERIFY(!Daemon::readFile(fresh.stdoutFile()).contains("first start"));
+        auto api = connectApi(adminAddress(fresh), fingerprint);
+        QVERIFY(api);
+        auto reply = api->call(u"login"_s, loginArgs(u"admin"_s, password));
+        QVERIFY2(reply.ok, qPrintable(reply.message));
+        QVERIFY(reply.result.value("must_change_password"_L1).toBool());
+        api->token = reply.result.value("token"_L1).toString();
+        m_secrets << api->token;
+        reply = api->call(u"password.change"_s, {{u"password"_s, password}, {u"new_password"_s, AdminPassword}});
+        QVERIFY2(reply.ok, qPrintable(reply.message));
+        m_secrets << reply.result.value("token"_L1).toString();
+        QVERIFY(!QFile::exists(file));
+        QVERIFY(fresh.terminate());
+
+        // With the password chosen, admin init reports the account and no password file.
+        const QStringList after = fresh.run({u"admin"_s, u"init"_s});
+        QCOMPARE(after, QStringList({first.at(0), first.at(1), u"accounts 1 existing, none created"_s}));
+        QVERIFY(!QFile::exists(file));
+        QProcess bad;
+        bad.start(QStringLiteral(PARLEYD_BINARY), {u"--config"_s, fresh.configFile(), u"admin"_s, u"init"_s, u"x"_s});
+        QVERIFY(bad.waitForFinished(WaitMs));
+        QVERIFY(bad.exitCode() != 0);
+    }
+
     void auditLog()
     {
         auto r = m_api->call(u"audit.show"_s, {{u"actor"_s, u"admin"_s}, {u"action"_s, u"user"_s}});
