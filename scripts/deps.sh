@@ -16,7 +16,7 @@ parley_packages_test=(
     dante-server                                 # tests/push: a real SOCKS5 proxy for the managed messaging proxy
 )
 parley_packages_bench=("${parley_packages_build[@]}" gnuplot-nox curl util-linux)   # bench/run.sh (ejabberd: bench/ejabberd.sh)
-parley_packages_package=("${parley_packages_build[@]}" git debhelper dh-apparmor apparmor devscripts lintian debsigs debsig-verify apt-utils gnupg fakeroot debootstrap)
+parley_packages_package=("${parley_packages_build[@]}" git debhelper dh-apparmor apparmor devscripts lintian blhc debsigs debsig-verify apt-utils gnupg fakeroot debootstrap)
 
 parley_install_deps() {
     local kind=${1:-build} missing=() pkg
