@@ -183,7 +183,7 @@ step "Install $previous from its signed repository"
 use_repo previous
 apt_get update > /dev/null
 apt_get install parleyd parley-client > "$work/install.log" 2>&1 || { cat "$work/install.log"; fail "install $previous"; }
-sed -n '/^parleyd is installed/,/^From another machine/p' "$work/install.log" | sed 's/^/  | /'
+sed -n '/^parleyd is installed/,/From another machine/p' "$work/install.log" | sed 's/^/  | /'
 [ "$(in_chroot parleyd --version)" = "$previous" ] || fail "parleyd --version is not $previous"
 in_chroot dpkg -s parley-archive-keyring > /dev/null || fail "parley-archive-keyring (Recommends) not installed"
 pass "parleyd $previous, parley-client, libparley0 and parley-archive-keyring installed from the signed repository"
