@@ -4,6 +4,7 @@
 // then are never delivered and leave the disk), and enforces burn-on-read.
 
 #include "../e2e/harness.h"
+#include "../e2e/roomtest.h"
 
 #include "adminclient.h"
 #include "protocol/adminprotocol.h"
@@ -27,33 +28,6 @@ namespace proto = parley::protocol::admin;
 namespace {
 
 const QString AdminPassword = u"Sturdy admin passphrase 42"_s;
-
-template<typename T>
-std::optional<Result<T>> await(const std::function<void(QObject *, sdk::Rooms::Callback<T>)> &start)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    start(&context, [&out](Result<T> r) { out.emplace(std::move(r)); });
-    QElapsedTimer timer;
-    timer.start();
-    while (!out && timer.elapsed() < WaitMs)
-        QTest::qWait(5);
-    return out;
-}
-
-bool hasText(const Device &d, const QString &text)
-{
-    return std::any_of(d.inbox.cbegin(), d.inbox.cend(), [&text](const sdk::IncomingMessage &m) { return m.text == text; });
-}
-
-const sdk::IncomingMessage *findText(const Device &d, const QString &text)
-{
-    for (const sdk::IncomingMessage &m : d.inbox) {
-        if (m.text == text)
-            return &m;
-    }
-    return nullptr;
-}
 
 QByteArray needle(const QByteArray &payload)
 {

@@ -3,6 +3,7 @@
 // burn-on-read including the bytes on disk, and the managed room settings.
 
 #include "harness.h"
+#include "roomtest.h"
 
 #include "protocol/roomchain.h"
 #include "sdk/envelope.h"
@@ -16,37 +17,6 @@
 using namespace parley;
 using namespace parley::e2e;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-template<typename T>
-std::optional<Result<T>> await(const std::function<void(QObject *, sdk::Rooms::Callback<T>)> &start)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    start(&context, [&out](Result<T> r) { out.emplace(std::move(r)); });
-    QElapsedTimer timer;
-    timer.start();
-    while (!out && timer.elapsed() < WaitMs)
-        QTest::qWait(5);
-    return out;
-}
-
-bool hasText(const Device &d, const QString &text)
-{
-    return std::any_of(d.inbox.cbegin(), d.inbox.cend(), [&text](const sdk::IncomingMessage &m) { return m.text == text; });
-}
-
-const sdk::IncomingMessage *findText(const Device &d, const QString &text)
-{
-    for (const sdk::IncomingMessage &m : d.inbox) {
-        if (m.text == text)
-            return &m;
-    }
-    return nullptr;
-}
-
-} // namespace
 
 class TestRooms : public QObject {
     Q_OBJECT

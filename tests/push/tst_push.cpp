@@ -6,6 +6,7 @@
 #include "crypto/p256key.h"
 #include "crypto/rsakey.h"
 #include "frontend.h"
+#include "pushdevice.h"
 #include "pushreceiver.h"
 
 #include <QHostAddress>
@@ -65,8 +66,10 @@ private Q_SLOTS:
 private:
     bool startFrontEnd();
     QString pushConfig() const;
-    std::unique_ptr<Device> offlineDevice(const QString &user, const protocol::Frame &registration);
-    bool registerPush(Device &device, const protocol::Frame &registration);
+    std::unique_ptr<Device> offlineDevice(const QString &user, const protocol::Frame &registration)
+    {
+        return pushtest::offlineDevice(*m_daemon, user, registration);
+    }
     protocol::Frame apnsRegistration(const QString &token);
     protocol::Frame webPushRegistration(const QString &id);
     qint64 tokenCount(const QString &user);
@@ -170,32 +173,6 @@ void tst_Push::cleanupTestCase()
     m_alice.reset();
     m_daemon.reset();
     m_front.stop();
-}
-
-bool tst_Push::registerPush(Device &device, const protocol::Frame &registration)
-{
-    QSignalSpy frames(&device.client(), &sdk::Client::frameReceived);
-    const quint64 id = device.client().sendFrame(registration);
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < WaitMs) {
-        if (auto reply = device.replyTo(id)) {
-            if (reply->type != u"ok"_s)
-                qWarning() << "push registration refused:" << reply->text("code"_L1) << reply->text("msg"_L1);
-            return reply->type == u"ok"_s;
-        }
-        frames.wait(100);
-    }
-    return false;
-}
-
-std::unique_ptr<Device> tst_Push::offlineDevice(const QString &user, const protocol::Frame &registration)
-{
-    auto device = std::make_unique<Device>(*m_daemon, user);
-    if (!device->enroll() || !registerPush(*device, registration))
-        return nullptr;
-    device->close();
-    return device;
 }
 
 protocol::Frame tst_Push::apnsRegistration(const QString &token)
@@ -427,7 +404,7 @@ void tst_Push::deadLettersAfterABoundedTime()
     m_receiver.fixedStatus.insert(token, 503);   // with Retry-After: 1
     Device lara(daemon, u"lara"_s);
     QVERIFY(lara.enroll());
-    QVERIFY(registerPush(lara, apnsRegistration(token)));
+    QVERIFY(pushtest::registerPush(lara, apnsRegistration(token)));
     lara.close();
     QVERIFY(!sender.sendAndWait({u"lara"_s}, u"soon stale"_s).isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(queueState(u"lara"_s, &daemon).startsWith(u"dead "_s), PushWaitMs);
@@ -466,7 +443,7 @@ void tst_Push::noPushForAConnectedDevice()
     const QString offlineToken = randomHexToken();
     Device hank(*m_daemon, u"hank"_s);
     QVERIFY(hank.enroll());
-    QVERIFY(registerPush(hank, apnsRegistration(onlineToken)));
+    QVERIFY(pushtest::registerPush(hank, apnsRegistration(onlineToken)));
     auto ivan = offlineDevice(u"ivan"_s, apnsRegistration(offlineToken));
     QVERIFY(ivan);
     QVERIFY(!m_alice->sendAndWait({u"hank"_s, u"ivan"_s}, u"one for each"_s).isEmpty());

@@ -10,6 +10,7 @@
 #include "crypto/rsakey.h"
 #include "frontend.h"
 #include "protocol/adminprotocol.h"
+#include "pushdevice.h"
 #include "pushreceiver.h"
 
 #include <QCborArray>
@@ -101,8 +102,10 @@ private:
     ctl::AdminClient::Reply call(const QString &name, const QCborMap &args = {});
     QString url(const QString &path = {}) const { return u"https://127.0.0.1:%1%2"_s.arg(m_front.port()).arg(path); }
     QCborMap provider(const QString &name);
-    std::unique_ptr<Device> offlineDevice(const QString &user, const protocol::Frame &registration);
-    bool registerPush(Device &device, const protocol::Frame &registration);
+    std::unique_ptr<Device> offlineDevice(const QString &user, const protocol::Frame &registration)
+    {
+        return pushtest::offlineDevice(*m_daemon, user, registration);
+    }
     protocol::Frame apnsRegistration(const QString &token);
     protocol::Frame webPushRegistration(const QString &id);
     QCborMap apnsArgs(const crypto::P256Key &key);
@@ -160,32 +163,6 @@ QCborMap tst_PushAdmin::provider(const QString &name)
     if (!reply.ok)
         qWarning() << "push.show:" << reply.error << reply.message;
     return reply.result.value("providers"_L1).toMap().value(name).toMap();
-}
-
-bool tst_PushAdmin::registerPush(Device &device, const protocol::Frame &registration)
-{
-    QSignalSpy frames(&device.client(), &sdk::Client::frameReceived);
-    const quint64 id = device.client().sendFrame(registration);
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < WaitMs) {
-        if (auto reply = device.replyTo(id)) {
-            if (reply->type != u"ok"_s)
-                qWarning() << "push registration refused:" << reply->text("code"_L1) << reply->text("msg"_L1);
-            return reply->type == u"ok"_s;
-        }
-        frames.wait(100);
-    }
-    return false;
-}
-
-std::unique_ptr<Device> tst_PushAdmin::offlineDevice(const QString &user, const protocol::Frame &registration)
-{
-    auto device = std::make_unique<Device>(*m_daemon, user);
-    if (!device->enroll() || !registerPush(*device, registration))
-        return nullptr;
-    device->close();
-    return device;
 }
 
 protocol::Frame tst_PushAdmin::apnsRegistration(const QString &token)
@@ -301,7 +278,7 @@ void tst_PushAdmin::nothingConfiguredAtFirst()
     // Devices cannot register for a provider that is off.
     Device probe(*m_daemon, u"probe"_s);
     QVERIFY(probe.enroll());
-    QVERIFY(!registerPush(probe, apnsRegistration(randomHexToken())));
+    QVERIFY(!pushtest::registerPush(probe, apnsRegistration(randomHexToken())));
 }
 
 void tst_PushAdmin::refusesInvalidUploads_data()
@@ -668,7 +645,7 @@ void tst_PushAdmin::clearDisablesAProvider()
     QCOMPARE(m_receiver.forKey(token).size(), 0);
     Device late(*m_daemon, u"late"_s);
     QVERIFY(late.enroll());
-    QVERIFY(!registerPush(late, apnsRegistration(randomHexToken())));
+    QVERIFY(!pushtest::registerPush(late, apnsRegistration(randomHexToken())));
 }
 
 void tst_PushAdmin::secretsNeverShownOrLogged()
