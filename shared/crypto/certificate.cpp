@@ -147,7 +147,7 @@ Result<GeneratedCertificate> encodeCertificate(X509 *cert, EVP_PKEY *key)
     return out;
 }
 
-Status checkCommonName(const QString &commonName, int validDays)
+Status checkCommonName(const QString &commonName)
 {
     if (commonName.isEmpty() || commonName.size() > MaxCommonNameLength)
         return makeError(ErrorCode::InvalidArgument, u"certificate common name must be 1 to 64 characters"_s);
@@ -155,15 +155,36 @@ Status checkCommonName(const QString &commonName, int validDays)
         if (c.category() == QChar::Other_Control || c.isNull())
             return makeError(ErrorCode::InvalidArgument, u"certificate common name contains control characters"_s);
     }
+    return {};
+}
+
+Status checkCommonName(const QString &commonName, int validDays)
+{
+    if (Status ok = checkCommonName(commonName); !ok)
+        return ok;
     if (validDays < 1 || validDays > MaxValidDays)
         return makeError(ErrorCode::InvalidArgument, u"certificate validity must be 1 to 36500 days"_s);
     return {};
 }
 
+// An X.509 name holding just the common name.
+Result<X509NamePtr> commonNameOnly(const QString &commonName)
+{
+    X509NamePtr name(X509_NAME_new());
+    const QByteArray cn = commonName.toUtf8();
+    if (!name
+        || X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1)
+        return opensslError(u"setting the certificate name failed"_s);
+    return name;
+}
+
 // A new P-256 key and a certificate for it named `commonName`, issued by `issuer` signed with `issuerKey` (both
-// null: self-issued and self-signed), with the given basic constraints, key usage and extended key usage.
+// null: self-issued and self-signed), with the given basic constraints, key usage, extended key usage and, when any
+// are given, subject alternative names.
 Result<GeneratedCertificate> makeCertificate(const QString &commonName, int validDays, X509 *issuer, EVP_PKEY *issuerKey,
-                                             const char *basicConstraints, const char *keyUsage, const char *extKeyUsage)
+                                             const char *basicConstraints, const char *keyUsage, const char *extKeyUsage,
+                                             const QStringList &dnsNames = {}, const QList<QHostAddress> &addresses = {})
 {
     if (Status ok = checkCommonName(commonName, validDays); !ok)
         return ok.error();
@@ -175,14 +196,13 @@ Result<GeneratedCertificate> makeCertificate(const QString &commonName, int vali
         return opensslError(u"X509_new failed"_s);
     if (auto ok = setRandomSerial(cert.get()); !ok)
         return ok.error();
-    X509NamePtr name(X509_NAME_new());
-    const QByteArray cn = commonName.toUtf8();
-    if (!name
-        || X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1
-        || X509_set_subject_name(cert.get(), name.get()) != 1
-        || X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name.get()) != 1)
+    auto name = commonNameOnly(commonName);
+    if (!name)
+        return name.error();
+    if (X509_set_subject_name(cert.get(), name.value().get()) != 1
+        || X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name.value().get()) != 1)
         return opensslError(u"setting the certificate name failed"_s);
+    // notBefore an hour back tolerates clocks of clients that lag a little.
     if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600)
         || !X509_time_adj_ex(X509_getm_notAfter(cert.get()), validDays, 0, nullptr))
         return opensslError(u"setting the certificate validity failed"_s);
@@ -202,6 +222,10 @@ Result<GeneratedCertificate> makeCertificate(const QString &commonName, int vali
         if (auto ok = addNamedExtension(cert.get(), NID_authority_key_identifier, "keyid:always", issuer); !ok)
             return ok.error();
     }
+    if (!dnsNames.isEmpty() || !addresses.isEmpty()) {
+        if (auto ok = addSubjectAltNames(cert.get(), dnsNames, addresses); !ok)
+            return ok.error();
+    }
     if (X509_sign(cert.get(), issuerKey ? issuerKey : key.get(), EVP_sha256()) <= 0)
         return opensslError(u"signing the certificate failed"_s);
     return encodeCertificate(cert.get(), key.get());
@@ -212,55 +236,8 @@ Result<GeneratedCertificate> makeCertificate(const QString &commonName, int vali
 Result<GeneratedCertificate> generateSelfSignedCertificate(const QString &commonName, const QStringList &dnsNames,
                                                            const QList<QHostAddress> &addresses, int validDays)
 {
-    if (commonName.isEmpty() || commonName.size() > MaxCommonNameLength)
-        return makeError(ErrorCode::InvalidArgument, u"certificate common name must be 1 to 64 characters"_s);
-    for (const QChar c : commonName) {
-        if (c.category() == QChar::Other_Control || c.isNull())
-            return makeError(ErrorCode::InvalidArgument, u"certificate common name contains control characters"_s);
-    }
-    if (validDays < 1 || validDays > MaxValidDays)
-        return makeError(ErrorCode::InvalidArgument, u"certificate validity must be 1 to 36500 days"_s);
-
-    EvpPkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-    if (!key)
-        return opensslError(u"P-256 key generation failed"_s);
-
-    X509Ptr cert(X509_new());
-    if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1)
-        return opensslError(u"X509_new failed"_s);
-    if (auto ok = setRandomSerial(cert.get()); !ok)
-        return ok.error();
-
-    X509NamePtr name(X509_NAME_new());
-    const QByteArray cn = commonName.toUtf8();
-    if (!name
-        || X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1
-        || X509_set_subject_name(cert.get(), name.get()) != 1 || X509_set_issuer_name(cert.get(), name.get()) != 1)
-        return opensslError(u"setting the certificate name failed"_s);
-
-    // notBefore an hour back tolerates clocks of clients that lag a little.
-    if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600)
-        || !X509_time_adj_ex(X509_getm_notAfter(cert.get()), validDays, 0, nullptr))
-        return opensslError(u"setting the certificate validity failed"_s);
-    if (X509_set_pubkey(cert.get(), key.get()) != 1)
-        return opensslError(u"setting the certificate key failed"_s);
-
-    if (auto ok = addNamedExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE"); !ok)
-        return ok.error();
-    if (auto ok = addNamedExtension(cert.get(), NID_key_usage, "critical,digitalSignature"); !ok)
-        return ok.error();
-    if (auto ok = addNamedExtension(cert.get(), NID_ext_key_usage, "serverAuth"); !ok)
-        return ok.error();
-    if (auto ok = addNamedExtension(cert.get(), NID_subject_key_identifier, "hash"); !ok)
-        return ok.error();
-    if (auto ok = addSubjectAltNames(cert.get(), dnsNames, addresses); !ok)
-        return ok.error();
-
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
-        return opensslError(u"signing the certificate failed"_s);
-
-    return encodeCertificate(cert.get(), key.get());
+    return makeCertificate(commonName, validDays, nullptr, nullptr, "critical,CA:FALSE", "critical,digitalSignature",
+                           "serverAuth", dnsNames, addresses);
 }
 
 Status certificateMatchesKey(QByteArrayView certificatePem, QByteArrayView privateKeyPem)
@@ -280,24 +257,18 @@ Status certificateMatchesKey(QByteArrayView certificatePem, QByteArrayView priva
 
 Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, const QStringList &dnsNames)
 {
-    if (commonName.isEmpty() || commonName.size() > MaxCommonNameLength)
-        return makeError(ErrorCode::InvalidArgument, u"certificate common name must be 1 to 64 characters"_s);
-    for (const QChar c : commonName) {
-        if (c.category() == QChar::Other_Control || c.isNull())
-            return makeError(ErrorCode::InvalidArgument, u"certificate common name contains control characters"_s);
-    }
+    if (Status ok = checkCommonName(commonName); !ok)
+        return ok.error();
     EvpPkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     if (!key)
         return opensslError(u"P-256 key generation failed"_s);
     std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>> req(X509_REQ_new());
     if (!req || X509_REQ_set_version(req.get(), 0) != 1)
         return opensslError(u"X509_REQ_new failed"_s);
-    X509NamePtr name(X509_NAME_new());
-    const QByteArray cn = commonName.toUtf8();
-    if (!name
-        || X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1
-        || X509_REQ_set_subject_name(req.get(), name.get()) != 1)
+    auto name = commonNameOnly(commonName);
+    if (!name)
+        return name.error();
+    if (X509_REQ_set_subject_name(req.get(), name.value().get()) != 1)
         return opensslError(u"setting the request subject failed"_s);
     if (X509_REQ_set_pubkey(req.get(), key.get()) != 1)
         return opensslError(u"setting the request key failed"_s);
