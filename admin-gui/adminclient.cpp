@@ -12,6 +12,8 @@
 #include <QUrl>
 #include <QWebSocket>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace parley::admin {
@@ -67,6 +69,12 @@ struct AdminClient::Private {
     QHash<quint64, Pending> pending;
     QTimer connectTimer;
     bool refused = false;
+    QSslCertificate clientCertificate;
+    QSslKey clientKey;
+    // The TLS alert the server sent during this connection attempt, if any.
+    std::optional<QSsl::AlertType> alert;
+    // The server's certificate was seen during this connection attempt: the TLS handshake got that far.
+    bool serverCertificateSeen = false;
 
     static QString fingerprintOf(const QSslCertificate &cert)
     {
@@ -119,6 +127,7 @@ struct AdminClient::Private {
     {
         const QSslCertificate peer = socket->sslConfiguration().peerCertificate();
         const QString presented = fingerprintOf(peer);
+        serverCertificateSeen = serverCertificateSeen || !presented.isEmpty();
         const QString pin = CertificatePins::pinned(server);
         if (!presented.isEmpty() && !pin.isEmpty() && pin == presented) {
             socket->ignoreSslErrors();
@@ -148,10 +157,58 @@ struct AdminClient::Private {
         Q_EMIT q->connected();
     }
 
+    // Why the server ended the connection attempt, when that was about the client certificate; empty otherwise.
+    // Servers that send a TLS alert say "certificate required" (TLS 1.3) or "handshake failure" (TLS 1.2) for a
+    // missing certificate, and "unknown CA", "bad certificate" or the like for one they do not trust. parleyd sends
+    // none: it closes the connection, after the client's side of the TLS handshake (TLS 1.3) or during it (TLS 1.2),
+    // before the WebSocket upgrade is answered; nothing else closes an admin connection at that point.
+    QString clientCertificateRefusal() const
+    {
+        if (state != State::Connecting)
+            return {};
+        bool certificateProblem = false;
+        if (alert) {
+            switch (*alert) {
+            case QSsl::AlertType::CertificateRequired:
+            case QSsl::AlertType::HandshakeFailure:
+            case QSsl::AlertType::BadCertificate:
+            case QSsl::AlertType::UnsupportedCertificate:
+            case QSsl::AlertType::CertificateRevoked:
+            case QSsl::AlertType::CertificateExpired:
+            case QSsl::AlertType::CertificateUnknown:
+            case QSsl::AlertType::UnknownCa:
+            case QSsl::AlertType::AccessDenied:
+            case QSsl::AlertType::DecryptError:
+                certificateProblem = true;
+                break;
+            default:
+                return {};
+            }
+        } else if (socket->error() != QAbstractSocket::RemoteHostClosedError) {
+            return {};
+        }
+        const bool handshakeReached = certificateProblem || serverCertificateSeen
+                                      || !socket->sslConfiguration().peerCertificate().isNull();
+        if (clientCertificate.isNull()) {
+            if (handshakeReached)
+                return AdminClient::tr("This server requires a client certificate. Choose your certificate and its "
+                                       "key under \"Client certificate\" and connect again.");
+            return AdminClient::tr("The server closed the connection before the login could start. If it requires "
+                                   "a client certificate, choose yours under \"Client certificate\" and connect again.");
+        }
+        if (alert == QSsl::AlertType::CertificateExpired)
+            return AdminClient::tr("The server refused the client certificate: it has expired.");
+        if (alert == QSsl::AlertType::CertificateRevoked)
+            return AdminClient::tr("The server refused the client certificate: it has been revoked.");
+        return AdminClient::tr("The server refused the client certificate. It must be issued by the certificate "
+                               "authority the server trusts for administrators (client_ca).");
+    }
+
     void onDisconnected()
     {
         connectTimer.stop();
         const bool wasRefused = refused;
+        const QString certificateRefusal = clientCertificateRefusal();
         QString reason = socket->closeReason();
         if (reason.isEmpty())
             reason = socket->errorString();
@@ -160,6 +217,8 @@ struct AdminClient::Private {
         failAll(u"network"_s, reason);
         if (wasRefused)
             reason = AdminClient::tr("The server's certificate was not accepted.");
+        else if (!certificateRefusal.isEmpty())
+            reason = certificateRefusal;
         Q_EMIT q->disconnected(reason);
     }
 };
@@ -192,16 +251,26 @@ void AdminClient::connectToServer(const QString &server)
     disconnectFromServer();
     d->server = server.trimmed();
     d->refused = false;
+    d->alert.reset();
+    d->serverCertificateSeen = false;
     d->peerFingerprint.clear();
     d->socket = std::make_unique<QWebSocket>(QString(), QWebSocketProtocol::VersionLatest);
     QWebSocket *s = d->socket.get();
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!d->clientCertificate.isNull()) {
+        tls.setLocalCertificate(d->clientCertificate);
+        tls.setPrivateKey(d->clientKey);
+    }
     s->setSslConfiguration(tls);
     s->setMaxAllowedIncomingMessageSize(quint64(proto::MaxResponseBytes));
     connect(s, &QWebSocket::connected, this, [this] { d->onConnected(); });
     connect(s, &QWebSocket::disconnected, this, [this] { d->onDisconnected(); });
     connect(s, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &) { d->onSslErrors(); });
+    connect(s, &QWebSocket::alertReceived, this, [this](QSsl::AlertLevel level, QSsl::AlertType type, const QString &) {
+        if (level == QSsl::AlertLevel::Fatal && !d->alert)
+            d->alert = type;
+    });
     connect(s, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) { d->onMessage(data); });
     const QUrl url(u"wss://%1/"_s.arg(d->server));
     if (!url.isValid() || url.host().isEmpty() || url.port() <= 0) {
@@ -215,6 +284,23 @@ void AdminClient::connectToServer(const QString &server)
     d->state = State::Connecting;
     d->connectTimer.start(ConnectTimeoutMs);
     s->open(url);
+}
+
+void AdminClient::setClientCertificate(const QSslCertificate &certificate, const QSslKey &key)
+{
+    d->clientCertificate = certificate;
+    d->clientKey = certificate.isNull() ? QSslKey() : key;
+}
+
+void AdminClient::clearClientCertificate()
+{
+    d->clientCertificate = QSslCertificate();
+    d->clientKey = QSslKey();
+}
+
+bool AdminClient::hasClientCertificate() const
+{
+    return !d->clientCertificate.isNull();
 }
 
 void AdminClient::disconnectFromServer()

@@ -2,6 +2,8 @@
 
 #include <QCborMap>
 #include <QObject>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QString>
 
 #include <functional>
@@ -16,6 +18,10 @@ namespace parley::admin {
 // fingerprint must have been pinned for this server (QSettings, see CertificatePins); an unknown certificate is
 // reported through certificateUnknown() so that the administrator can confirm it once, and a certificate that
 // differs from the pinned one through certificateChanged(); both refuse the connection.
+//
+// Client certificate: for an admin listener with require_client_certificate=true, a certificate and key set with
+// setClientCertificate() are presented in the TLS handshake. When the server refuses the handshake for want of one,
+// disconnected() says so in words.
 class AdminClient : public QObject {
     Q_OBJECT
 public:
@@ -36,6 +42,10 @@ public:
 
     // HOST:PORT (IPv6 hosts in brackets).
     void connectToServer(const QString &server);
+    // The client certificate presented by the next connectToServer(); a null certificate presents none.
+    void setClientCertificate(const QSslCertificate &certificate, const QSslKey &key);
+    void clearClientCertificate();
+    bool hasClientCertificate() const;
     void disconnectFromServer();
     State state() const;
     QString server() const;

@@ -1,14 +1,18 @@
 #include "connectdialog.h"
 
 #include "adminclient.h"
+#include "clientidentity.h"
 
 #include <qt6keychain/keychain.h>
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -27,6 +31,12 @@ QString keychainKey(const QString &server, const QString &name)
 {
     return name + u'@' + server;
 }
+
+// Where the paths of a server's client certificate and key are kept (never the key itself, nor its passphrase).
+QString clientCertificateKey(const QString &server)
+{
+    return u"clientCertificates/"_s + QString::fromLatin1(server.toUtf8().toHex());
+}
 } // namespace
 
 struct ConnectDialog::Private {
@@ -38,6 +48,12 @@ struct ConnectDialog::Private {
     QLabel *totpLabel = nullptr;
     QLineEdit *totp = nullptr;
     QCheckBox *remember = nullptr;
+    QGroupBox *clientCertBox = nullptr;
+    QLineEdit *clientCertFile = nullptr;
+    QLineEdit *clientKeyFile = nullptr;
+    QLineEdit *clientKeyPassphrase = nullptr;
+    // The certificate fields hold what was remembered for the server shown, not something typed or chosen.
+    bool clientCertFromSettings = false;
     QGroupBox *trustBox = nullptr;
     QLabel *trustText = nullptr;
     QPushButton *trustButton = nullptr;
@@ -73,6 +89,18 @@ struct ConnectDialog::Private {
             setStatus(ConnectDialog::tr("Please enter the server, your admin name and your password."), true);
             return;
         }
+        // The client certificate is checked here, so that a wrong file is explained before anything goes to the server.
+        if (clientCertBox->isChecked()) {
+            auto identity = ClientIdentity::load(clientCertFile->text().trimmed(), clientKeyFile->text().trimmed(),
+                                                 clientKeyPassphrase->text());
+            if (!identity) {
+                setStatus(identity.error().message, true);
+                return;
+            }
+            client->setClientCertificate(identity->certificate, identity->key);
+        } else {
+            client->clearClientCertificate();
+        }
         setBusy(true);
         setStatus(ConnectDialog::tr("Connecting to %1 …").arg(server->currentText().trimmed()), false);
         client->connectToServer(server->currentText().trimmed());
@@ -107,6 +135,7 @@ struct ConnectDialog::Private {
             setStatus(QString(), false);
             password->clear();
             totp->clear();
+            clientKeyPassphrase->clear();
             q->accept();
             Q_EMIT q->loggedIn(mustChange);
         });
@@ -123,6 +152,13 @@ struct ConnectDialog::Private {
             recent.removeLast();
         settings.setValue(u"recentServers"_s, recent);
         settings.setValue(u"lastAdminName"_s, name->text().trimmed());
+        const QString certKey = clientCertificateKey(current);
+        if (clientCertBox->isChecked()) {
+            settings.setValue(certKey + u"/certificate"_s, QFileInfo(clientCertFile->text().trimmed()).absoluteFilePath());
+            settings.setValue(certKey + u"/key"_s, QFileInfo(clientKeyFile->text().trimmed()).absoluteFilePath());
+        } else {
+            settings.remove(certKey);
+        }
         const QString key = keychainKey(current, name->text().trimmed());
         const QString flag = u"remembered/"_s + QString::fromLatin1(key.toUtf8().toHex());
         if (!remember->isChecked()) {
@@ -146,6 +182,51 @@ struct ConnectDialog::Private {
                 QSettings().setValue(flag, true);
         });
         job->start();
+    }
+
+    // Fills in the client certificate remembered for the server shown; clears what was filled in for another one.
+    void loadClientCertificate()
+    {
+        QSettings settings;
+        const QString certKey = clientCertificateKey(server->currentText().trimmed());
+        const QString certificate = settings.value(certKey + u"/certificate"_s).toString();
+        const QString key = settings.value(certKey + u"/key"_s).toString();
+        if (!certificate.isEmpty() && !key.isEmpty()) {
+            clientCertFile->setText(certificate);
+            clientKeyFile->setText(key);
+            clientKeyPassphrase->clear();
+            clientCertBox->setChecked(true);
+            clientCertFromSettings = true;
+        } else if (clientCertFromSettings) {
+            clientCertFile->clear();
+            clientKeyFile->clear();
+            clientKeyPassphrase->clear();
+            clientCertBox->setChecked(false);
+            clientCertFromSettings = false;
+        }
+    }
+
+    // A path field with its "Choose…" button, which opens a file dialog.
+    QHBoxLayout *fileRow(QLineEdit *edit, const QString &buttonName, const QString &caption, const QString &filter)
+    {
+        auto *choose = new QPushButton(ConnectDialog::tr("Choose…"), clientCertBox);
+        choose->setObjectName(buttonName);
+        choose->setAccessibleName(caption);
+        QObject::connect(choose, &QPushButton::clicked, q, [this, edit, caption, filter] {
+            auto *dialog = new QFileDialog(q, caption, QFileInfo(edit->text().trimmed()).absolutePath(), filter);
+            dialog->setAcceptMode(QFileDialog::AcceptOpen);
+            dialog->setFileMode(QFileDialog::ExistingFile);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            QObject::connect(dialog, &QFileDialog::fileSelected, edit, [this, edit](const QString &file) {
+                edit->setText(file);
+                clientCertFromSettings = false;
+            });
+            dialog->open();
+        });
+        auto *row = new QHBoxLayout;
+        row->addWidget(edit, 1);
+        row->addWidget(choose);
+        return row;
     }
 
     void loadRemembered()
@@ -214,6 +295,41 @@ ConnectDialog::ConnectDialog(AdminClient *client, QWidget *parent) : QDialog(par
     d->totpLabel->hide();
     d->totp->hide();
 
+    // Only for an admin listener with require_client_certificate=true.
+    d->clientCertBox = new QGroupBox(tr("C&lient certificate"), this);
+    d->clientCertBox->setObjectName(u"clientCertBox"_s);
+    d->clientCertBox->setAccessibleName(tr("Present a client certificate"));
+    d->clientCertBox->setToolTip(tr("For a server that admits administrators only with a certificate from its own "
+                                    "certificate authority"));
+    d->clientCertBox->setCheckable(true);
+    d->clientCertBox->setChecked(false);
+    d->clientCertFile = new QLineEdit(d->clientCertBox);
+    d->clientCertFile->setObjectName(u"clientCertFile"_s);
+    d->clientCertFile->setAccessibleName(tr("Client certificate file"));
+    d->clientCertFile->setPlaceholderText(tr("PEM file"));
+    d->clientKeyFile = new QLineEdit(d->clientCertBox);
+    d->clientKeyFile->setObjectName(u"clientKeyFile"_s);
+    d->clientKeyFile->setAccessibleName(tr("Private key file of the client certificate"));
+    d->clientKeyFile->setPlaceholderText(tr("PEM file"));
+    d->clientKeyPassphrase = new QLineEdit(d->clientCertBox);
+    d->clientKeyPassphrase->setObjectName(u"clientKeyPassphrase"_s);
+    d->clientKeyPassphrase->setAccessibleName(tr("Passphrase of the private key"));
+    d->clientKeyPassphrase->setPlaceholderText(tr("only if the key is encrypted"));
+    d->clientKeyPassphrase->setEchoMode(QLineEdit::Password);
+    const QString pemFilter = tr("PEM files (*.pem *.crt *.key);;All files (*)");
+    auto *certRow = d->fileRow(d->clientCertFile, u"clientCertChoose"_s, tr("Choose the client certificate file"), pemFilter);
+    auto *keyRow = d->fileRow(d->clientKeyFile, u"clientKeyChoose"_s, tr("Choose the private key file"), pemFilter);
+    auto *certFileLabel = new QLabel(tr("Certificate &file:"), d->clientCertBox);
+    certFileLabel->setBuddy(d->clientCertFile);
+    auto *keyFileLabel = new QLabel(tr("Private &key file:"), d->clientCertBox);
+    keyFileLabel->setBuddy(d->clientKeyFile);
+    auto *passphraseLabel = new QLabel(tr("Key passp&hrase:"), d->clientCertBox);
+    passphraseLabel->setBuddy(d->clientKeyPassphrase);
+    auto *certForm = new QFormLayout(d->clientCertBox);
+    certForm->addRow(certFileLabel, certRow);
+    certForm->addRow(keyFileLabel, keyRow);
+    certForm->addRow(passphraseLabel, d->clientKeyPassphrase);
+
     d->trustBox = new QGroupBox(tr("Unknown certificate"), this);
     d->trustBox->setObjectName(u"trustBox"_s);
     d->trustText = new QLabel(d->trustBox);
@@ -261,12 +377,20 @@ ConnectDialog::ConnectDialog(AdminClient *client, QWidget *parent) : QDialog(par
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(d->clientCertBox);
     layout->addWidget(d->trustBox);
     layout->addWidget(d->changedBox);
     layout->addWidget(d->status);
     layout->addStretch();
     layout->addWidget(buttons);
     setMinimumWidth(480);
+
+    // Keyboard order: login fields, then the client certificate section top to bottom, then the buttons.
+    QWidget *const order[] = {d->server, d->name, d->password, d->totp, d->remember, d->clientCertBox, d->clientCertFile,
+                              findChild<QPushButton *>(u"clientCertChoose"_s), d->clientKeyFile,
+                              findChild<QPushButton *>(u"clientKeyChoose"_s), d->clientKeyPassphrase, d->connectButton, quit};
+    for (std::size_t i = 1; i < std::size(order); ++i)
+        setTabOrder(order[i - 1], order[i]);
 
     connect(d->connectButton, &QPushButton::clicked, this, [this] { d->start(); });
     connect(quit, &QPushButton::clicked, this, &QDialog::reject);
@@ -280,7 +404,13 @@ ConnectDialog::ConnectDialog(AdminClient *client, QWidget *parent) : QDialog(par
         d->changedConfirm->setChecked(false);
         d->start();
     });
-    connect(d->server, &QComboBox::currentTextChanged, this, [this] { d->loadRemembered(); });
+    connect(d->server, &QComboBox::currentTextChanged, this, [this] {
+        d->loadRemembered();
+        d->loadClientCertificate();
+    });
+    for (QLineEdit *edit : {d->clientCertFile, d->clientKeyFile})
+        connect(edit, &QLineEdit::textEdited, this, [this] { d->clientCertFromSettings = false; });
+
     connect(d->name, &QLineEdit::editingFinished, this, [this] { d->loadRemembered(); });
 
     connect(client, &AdminClient::connected, this, [this] {
@@ -323,6 +453,7 @@ ConnectDialog::ConnectDialog(AdminClient *client, QWidget *parent) : QDialog(par
             d->setStatus(tr("Could not connect: %1").arg(reason), true);
     });
     d->loadRemembered();
+    d->loadClientCertificate();
 }
 
 ConnectDialog::~ConnectDialog() = default;

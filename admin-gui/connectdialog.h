@@ -8,7 +8,8 @@ namespace parley::admin {
 
 class AdminClient;
 
-// Server address, admin name, password, TOTP code when the account needs one, "remember" (OS keychain). Handles
+// Server address, admin name, password, TOTP code when the account needs one, "remember" (OS keychain), and an
+// optional client certificate with its key (checked before connecting; paths remembered per server). Handles
 // certificate trust: shows an unknown certificate's fingerprint for confirmation, refuses a changed one with a
 // warning and an explicit re-trust path. Emits loggedIn() once the server issued a token.
 class ConnectDialog : public QDialog {

@@ -17,97 +17,122 @@
 <context>
     <name>parley::admin::AdminClient</name>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="162"/>
+        <location filename="../admin-gui/adminclient.cpp" line="194"/>
+        <source>This server requires a client certificate. Choose your certificate and its key under &quot;Client certificate&quot; and connect again.</source>
+        <translation>Dieser Server verlangt ein Client-Zertifikat. Wählen Sie Ihr Zertifikat und seinen Schlüssel unter „Client-Zertifikat“ und verbinden Sie sich erneut.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="196"/>
+        <source>The server closed the connection before the login could start. If it requires a client certificate, choose yours under &quot;Client certificate&quot; and connect again.</source>
+        <translation>Der Server hat die Verbindung geschlossen, bevor die Anmeldung beginnen konnte. Falls er ein Client-Zertifikat verlangt, wählen Sie Ihres unter „Client-Zertifikat“ und verbinden Sie sich erneut.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="200"/>
+        <source>The server refused the client certificate: it has expired.</source>
+        <translation>Der Server hat das Client-Zertifikat abgelehnt: Es ist abgelaufen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="202"/>
+        <source>The server refused the client certificate: it has been revoked.</source>
+        <translation>Der Server hat das Client-Zertifikat abgelehnt: Es wurde widerrufen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="203"/>
+        <source>The server refused the client certificate. It must be issued by the certificate authority the server trusts for administrators (client_ca).</source>
+        <translation>Der Server hat das Client-Zertifikat abgelehnt. Es muss von der Zertifizierungsstelle ausgestellt sein, der der Server für Administratoren vertraut (client_ca).</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="219"/>
         <source>The server&apos;s certificate was not accepted.</source>
         <translation>Das Zertifikat des Servers wurde nicht akzeptiert.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="210"/>
+        <location filename="../admin-gui/adminclient.cpp" line="279"/>
         <source>The server address must look like host:port, for example admin.example.com:8444.</source>
         <translation>Die Serveradresse muss die Form Host:Port haben, zum Beispiel admin.example.com:8444.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="230"/>
+        <location filename="../admin-gui/adminclient.cpp" line="316"/>
         <source>disconnected</source>
         <translation>getrennt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="273"/>
+        <location filename="../admin-gui/adminclient.cpp" line="359"/>
         <source>not connected</source>
         <translation>nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="295"/>
+        <location filename="../admin-gui/adminclient.cpp" line="381"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server wurde unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="297"/>
+        <location filename="../admin-gui/adminclient.cpp" line="383"/>
         <source>The server did not answer in time. Please try again.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet. Bitte versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="299"/>
+        <location filename="../admin-gui/adminclient.cpp" line="385"/>
         <source>The server sent an answer this app does not understand.</source>
         <translation>Der Server hat eine Antwort gesendet, die diese App nicht versteht.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="301"/>
+        <location filename="../admin-gui/adminclient.cpp" line="387"/>
         <source>Wrong name or password, or your session has expired.</source>
         <translation>Falscher Name oder falsches Passwort, oder Ihre Sitzung ist abgelaufen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="303"/>
+        <location filename="../admin-gui/adminclient.cpp" line="389"/>
         <source>This account needs a one-time code from your authenticator app.</source>
         <translation>Dieses Konto benötigt einen Einmalcode aus Ihrer Authenticator-App.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="305"/>
+        <location filename="../admin-gui/adminclient.cpp" line="391"/>
         <source>Too many failed attempts; the account is locked for a while.</source>
         <translation>Zu viele Fehlversuche; das Konto ist vorübergehend gesperrt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="307"/>
+        <location filename="../admin-gui/adminclient.cpp" line="393"/>
         <source>You must choose a new password first.</source>
         <translation>Sie müssen zuerst ein neues Passwort wählen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="309"/>
+        <location filename="../admin-gui/adminclient.cpp" line="395"/>
         <source>You are not allowed to do this.</source>
         <translation>Dazu sind Sie nicht berechtigt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="311"/>
+        <location filename="../admin-gui/adminclient.cpp" line="397"/>
         <source>It does not exist (any more).</source>
         <translation>Das existiert nicht (mehr).</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="313"/>
+        <location filename="../admin-gui/adminclient.cpp" line="399"/>
         <source>It already exists or conflicts with the current state.</source>
         <translation>Das existiert bereits oder widerspricht dem aktuellen Zustand.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="315"/>
+        <location filename="../admin-gui/adminclient.cpp" line="401"/>
         <source>The server refused the input.</source>
         <translation>Der Server hat die Eingabe abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="317"/>
+        <location filename="../admin-gui/adminclient.cpp" line="403"/>
         <source>The server cannot do this right now.</source>
         <translation>Der Server kann das im Moment nicht ausführen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="319"/>
+        <location filename="../admin-gui/adminclient.cpp" line="405"/>
         <source>The server does not support this function.</source>
         <translation>Der Server unterstützt diese Funktion nicht.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="321"/>
+        <location filename="../admin-gui/adminclient.cpp" line="407"/>
         <source>The server reported an internal error.</source>
         <translation>Der Server hat einen internen Fehler gemeldet.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="323"/>
+        <location filename="../admin-gui/adminclient.cpp" line="409"/>
         <source>(Details: %1)</source>
         <translation>(Details: %1)</translation>
     </message>
@@ -610,144 +635,278 @@
     </message>
 </context>
 <context>
+    <name>parley::admin::ClientIdentity</name>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="22"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="24"/>
+        <source>%1 is too large for a PEM file.</source>
+        <translation>%1 ist zu groß für eine PEM-Datei.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="40"/>
+        <source>Choose both the client certificate file and its private key file.</source>
+        <translation>Wählen Sie sowohl die Datei des Client-Zertifikats als auch die Datei seines privaten Schlüssels.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="49"/>
+        <source>%1 does not contain a certificate in PEM format.</source>
+        <translation>%1 enthält kein Zertifikat im PEM-Format.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="58"/>
+        <source>%1 does not contain a private key in PEM format.</source>
+        <translation>%1 enthält keinen privaten Schlüssel im PEM-Format.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="63"/>
+        <source>The private key in %1 is encrypted: enter its passphrase.</source>
+        <translation>Der private Schlüssel in %1 ist verschlüsselt: Geben Sie seine Passphrase ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="72"/>
+        <source>The passphrase of the private key in %1 is wrong.</source>
+        <translation>Die Passphrase des privaten Schlüssels in %1 ist falsch.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="73"/>
+        <source>%1 does not contain a usable EC or RSA private key.</source>
+        <translation>%1 enthält keinen verwendbaren privaten EC- oder RSA-Schlüssel.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="81"/>
+        <source>The private key in %1 does not belong to the certificate in %2.</source>
+        <translation>Der private Schlüssel in %1 gehört nicht zum Zertifikat in %2.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="85"/>
+        <source>The client certificate in %1 expired on %2.</source>
+        <translation>Das Client-Zertifikat in %1 ist am %2 abgelaufen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/clientidentity.cpp" line="88"/>
+        <source>The client certificate in %1 is not valid before %2.</source>
+        <translation>Das Client-Zertifikat in %1 ist erst ab %2 gültig.</translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::ConnectDialog</name>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="73"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="89"/>
         <source>Please enter the server, your admin name and your password.</source>
         <translation>Bitte geben Sie den Server, Ihren Administratornamen und Ihr Passwort ein.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="77"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="105"/>
         <source>Connecting to %1 …</source>
         <translation>Verbindung zu %1 wird hergestellt …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="83"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="111"/>
         <source>Logging in …</source>
         <translation>Anmeldung läuft …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="96"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="124"/>
         <source>Enter the 6-digit code from your authenticator app.</source>
         <translation>Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="175"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="212"/>
+        <source>Choose…</source>
+        <translation>Auswählen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="256"/>
         <source>Connect to a Parley server</source>
         <translation>Mit einem Parley-Server verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="181"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="262"/>
         <source>Server address</source>
         <translation>Serveradresse</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="183"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="264"/>
         <source>host:port of the admin API, as parleyd prints it at start-up</source>
         <translation>Host:Port der Admin-API, wie parleyd sie beim Start ausgibt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="186"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="267"/>
         <source>Admin name</source>
         <translation>Administratorname</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="190"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="271"/>
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="191"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="272"/>
         <source>&amp;One-time code:</source>
         <translation>&amp;Einmalcode:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="194"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="275"/>
         <source>One-time code</source>
         <translation>Einmalcode</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="198"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="279"/>
         <source>&amp;Remember the password in the system keychain</source>
         <translation>Passwort im Schlüsselbund des Systems &amp;merken</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="200"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="281"/>
         <source>Remember the password</source>
         <translation>Passwort merken</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="203"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="284"/>
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="205"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="286"/>
         <source>&amp;Admin name:</source>
         <translation>&amp;Administratorname:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="207"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="288"/>
         <source>&amp;Password:</source>
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="217"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="299"/>
+        <source>C&amp;lient certificate</source>
+        <translation>Client-Zer&amp;tifikat</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="301"/>
+        <source>Present a client certificate</source>
+        <translation>Ein Client-Zertifikat vorlegen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="302"/>
+        <source>For a server that admits administrators only with a certificate from its own certificate authority</source>
+        <translation>Für einen Server, der Administratoren nur mit einem Zertifikat seiner eigenen Zertifizierungsstelle zulässt</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="308"/>
+        <source>Client certificate file</source>
+        <translation>Datei des Client-Zertifikats</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="309"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="313"/>
+        <source>PEM file</source>
+        <translation>PEM-Datei</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="312"/>
+        <source>Private key file of the client certificate</source>
+        <translation>Datei des privaten Schlüssels zum Client-Zertifikat</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="316"/>
+        <source>Passphrase of the private key</source>
+        <translation>Passphrase des privaten Schlüssels</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="317"/>
+        <source>only if the key is encrypted</source>
+        <translation>nur wenn der Schlüssel verschlüsselt ist</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="319"/>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.crt *.key);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="320"/>
+        <source>Choose the client certificate file</source>
+        <translation>Datei des Client-Zertifikats auswählen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="321"/>
+        <source>Choose the private key file</source>
+        <translation>Datei mit dem privaten Schlüssel auswählen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="322"/>
+        <source>Certificate &amp;file:</source>
+        <translation>&amp;Zertifikatsdatei:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="324"/>
+        <source>Private &amp;key file:</source>
+        <translation>Datei des privaten Sch&amp;lüssels:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="326"/>
+        <source>Key passp&amp;hrase:</source>
+        <translation>Passp&amp;hrase des Schlüssels:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/connectdialog.cpp" line="333"/>
         <source>Unknown certificate</source>
         <translation>Unbekanntes Zertifikat</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="223"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="339"/>
         <source>&amp;Trust this certificate and connect</source>
         <translation>Diesem Zertifikat &amp;vertrauen und verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="225"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="341"/>
         <source>Trust this certificate and connect</source>
         <translation>Diesem Zertifikat vertrauen und verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="231"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="347"/>
         <source>Warning: the server&apos;s certificate has changed</source>
         <translation>Warnung: Das Zertifikat des Servers hat sich geändert</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="237"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="353"/>
         <source>I replaced the certificate myself and checked the new fingerprint on the server</source>
         <translation>Ich habe das Zertifikat selbst ersetzt und den neuen Fingerabdruck auf dem Server geprüft</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="239"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="355"/>
         <source>Confirm the new certificate</source>
         <translation>Das neue Zertifikat bestätigen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="240"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="356"/>
         <source>Trust the &amp;new certificate</source>
         <translation>Dem &amp;neuen Zertifikat vertrauen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="242"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="358"/>
         <source>Trust the new certificate</source>
         <translation>Dem neuen Zertifikat vertrauen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="253"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="369"/>
         <source>Connection status</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="256"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="372"/>
         <source>&amp;Connect</source>
         <translation>&amp;Verbinden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="259"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="375"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="295"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="425"/>
         <source>The certificate of %1 is not signed by an authority this computer trusts. Compare its SHA-256 fingerprint with the output of &quot;parleyd fingerprint&quot; on the server before you trust it:
 
 %2</source>
@@ -756,12 +915,12 @@
 %2</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="300"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="430"/>
         <source>Confirm the certificate to continue.</source>
         <translation>Bestätigen Sie das Zertifikat, um fortzufahren.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="308"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="438"/>
         <source>The connection was refused. %1 presented a different certificate than the one you trusted before. If you did not replace it, someone may be intercepting the connection.
 
 Trusted: %2
@@ -772,12 +931,12 @@ Vertraut: %2
 Vorgelegt: %3</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="314"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="444"/>
         <source>Connection refused for your protection.</source>
         <translation>Die Verbindung wurde zu Ihrem Schutz abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/connectdialog.cpp" line="323"/>
+        <location filename="../admin-gui/connectdialog.cpp" line="453"/>
         <source>Could not connect: %1</source>
         <translation>Verbindung fehlgeschlagen: %1</translation>
     </message>

@@ -16,6 +16,7 @@
 #include "translations.h"
 #include "userspage.h"
 
+#include "crypto/crypto.h"
 #include "crypto/p256key.h"
 #include "crypto/rsakey.h"
 #include "protocol/adminprotocol.h"
@@ -44,6 +45,7 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
+#include <QSslKey>
 #include <QStatusBar>
 #include <QTableView>
 
@@ -823,6 +825,159 @@ private Q_SLOTS:
         QCOMPARE(push->provider(u"fcm"_s).value(u"configured"_s).toBool(), true);
     }
 
+    // An admin listener with require_client_certificate=true and a certificate authority made here.
+    void clientCertificate()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto writeFile = [&dir](const QString &name, QByteArrayView data) {
+            QFile f(dir.filePath(name));
+            if (!f.open(QIODevice::WriteOnly) || f.write(data.data(), data.size()) != data.size())
+                return QString();
+            return f.fileName();
+        };
+        auto ca = crypto::generateCertificateAuthority(u"Parley test admin CA"_s, 30);
+        QVERIFY2(ca, ca ? "" : qPrintable(ca.error().message));
+        auto otherCa = crypto::generateCertificateAuthority(u"Parley test admin CA"_s, 30);   // same name, other key
+        QVERIFY(otherCa);
+        auto issued = crypto::issueClientCertificate(ca->certificatePem, ca->privateKeyPem.view(), u"operator"_s, 30);
+        auto second = crypto::issueClientCertificate(ca->certificatePem, ca->privateKeyPem.view(), u"second"_s, 30);
+        auto foreign = crypto::issueClientCertificate(otherCa->certificatePem, otherCa->privateKeyPem.view(), u"intruder"_s, 30);
+        QVERIFY(issued && second && foreign);
+        const QString caFile = writeFile(u"client-ca.pem"_s, ca->certificatePem);
+        const QString certFile = writeFile(u"operator.pem"_s, issued->certificatePem);
+        const QString keyFile = writeFile(u"operator.key"_s, issued->privateKeyPem.view());
+        const QString otherKeyFile = writeFile(u"second.key"_s, second->privateKeyPem.view());
+        const QString foreignCertFile = writeFile(u"intruder.pem"_s, foreign->certificatePem);
+        const QString foreignKeyFile = writeFile(u"intruder.key"_s, foreign->privateKeyPem.view());
+        const QByteArray passphrase = "passphrase of the operator key";
+        const QString encryptedKeyFile = writeFile(
+            u"operator-encrypted.key"_s,
+            QSslKey(issued->privateKeyPem.view().toByteArray(), QSsl::Ec, QSsl::Pem).toPem(passphrase));
+        for (const QString &file : {caFile, certFile, keyFile, otherKeyFile, foreignCertFile, foreignKeyFile, encryptedKeyFile})
+            QVERIFY(!file.isEmpty());
+        QVERIFY(e2e::Daemon::readFile(encryptedKeyFile).contains("ENCRYPTED"));
+
+        e2e::Daemon daemon(u"[admin]\nlisten=127.0.0.1:0\nrequire_client_certificate=true\nclient_ca=%1\n\n"_s.arg(caFile));
+        QVERIFY(daemon.start());
+        QTRY_VERIFY_WITH_TIMEOUT(e2e::Daemon::readFile(daemon.stdoutFile()).contains("admin wss://"), UiWaitMs);
+        const auto match = QRegularExpression(u"admin wss://(127\\.0\\.0\\.1:\\d+)/"_s)
+                               .match(QString::fromUtf8(e2e::Daemon::readFile(daemon.stdoutFile())));
+        QVERIFY(match.hasMatch());
+        const QString server = match.captured(1);
+        const QString password = QString::fromUtf8(e2e::Daemon::readFile(daemon.dataDir() + u"/initial-admin-password"_s)).trimmed();
+        QVERIFY(!password.isEmpty());
+        // Certificate trust of the server is tested elsewhere; here it is pinned from the start.
+        CertificatePins::pin(server, daemon.fingerprint());
+
+        MainWindow window;
+        window.start();
+        ConnectDialog *dialog = window.connectDialog();
+        auto *status = child<QLabel>(dialog, u"status"_s);
+        auto *box = child<QGroupBox>(dialog, u"clientCertBox"_s);
+        auto *certEdit = child<QLineEdit>(dialog, u"clientCertFile"_s);
+        auto *keyEdit = child<QLineEdit>(dialog, u"clientKeyFile"_s);
+        auto *passphraseEdit = child<QLineEdit>(dialog, u"clientKeyPassphrase"_s);
+        auto *connectButton = child<QPushButton>(dialog, u"connectButton"_s);
+        QVERIFY(box->isCheckable());
+        QVERIFY(!box->isChecked());
+        QVERIFY(!certEdit->accessibleName().isEmpty() && !keyEdit->accessibleName().isEmpty()
+                && !passphraseEdit->accessibleName().isEmpty());
+        child<QComboBox>(dialog, u"server"_s)->setEditText(server);
+        child<QLineEdit>(dialog, u"adminName"_s)->setText(u"admin"_s);
+        child<QLineEdit>(dialog, u"password"_s)->setText(password);
+
+        // Without a certificate the server refuses the handshake, and the dialog says why.
+        connectButton->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"requires a client certificate"_s), qPrintable(status->text()), UiWaitMs);
+        QVERIFY(connectButton->isEnabled());
+        QVERIFY(!window.isVisible());
+
+        // A key that does not belong to the certificate is refused before anything goes to the server.
+        box->setChecked(true);
+        child<QPushButton>(dialog, u"clientCertChoose"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QFileDialog *>(), UiWaitMs);
+        auto *chooser = dialog->findChild<QFileDialog *>();
+        chooser->selectFile(certFile);
+        QVERIFY(QMetaObject::invokeMethod(chooser, "accept"));
+        QTRY_COMPARE_WITH_TIMEOUT(certEdit->text(), certFile, UiWaitMs);
+        keyEdit->setText(otherKeyFile);
+        connectButton->click();
+        QVERIFY2(status->text().contains(u"does not belong to the certificate"_s), qPrintable(status->text()));
+        QCOMPARE(window.client()->state(), AdminClient::State::Disconnected);
+        QVERIFY(connectButton->isEnabled());
+
+        // Files that are not what they should be are explained in words, before connecting too.
+        certEdit->setText(dir.filePath(u"missing.pem"_s));
+        keyEdit->setText(keyFile);
+        connectButton->click();
+        QVERIFY2(status->text().startsWith(u"Cannot read missing.pem"_s), qPrintable(status->text()));
+        certEdit->setText(keyFile);
+        connectButton->click();
+        QVERIFY2(status->text().contains(u"does not contain a certificate"_s), qPrintable(status->text()));
+        certEdit->setText(certFile);
+        keyEdit->setText(certFile);
+        connectButton->click();
+        QVERIFY2(status->text().contains(u"does not contain a private key"_s), qPrintable(status->text()));
+        // An encrypted key needs its passphrase, and the right one.
+        keyEdit->setText(encryptedKeyFile);
+        connectButton->click();
+        QVERIFY2(status->text().contains(u"enter its passphrase"_s), qPrintable(status->text()));
+        passphraseEdit->setText(u"not the passphrase"_s);
+        connectButton->click();
+        QVERIFY2(status->text().contains(u"passphrase of the private key"_s) && status->text().contains(u"wrong"_s),
+                 qPrintable(status->text()));
+        QCOMPARE(window.client()->state(), AdminClient::State::Disconnected);
+
+        // A certificate from another authority gets through the checks here but not through the server's.
+        certEdit->setText(foreignCertFile);
+        keyEdit->setText(foreignKeyFile);
+        passphraseEdit->clear();
+        connectButton->click();
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"refused the client certificate"_s), UiWaitMs);
+        QVERIFY(!window.isVisible());
+
+        // The issued certificate with its (encrypted) key connects: the one-time password leads to the password change.
+        certEdit->setText(certFile);
+        keyEdit->setText(encryptedKeyFile);
+        passphraseEdit->setText(QString::fromUtf8(passphrase));
+        connectButton->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.passwordDialog() && window.passwordDialog()->isVisible(), UiWaitMs);
+        QVERIFY(window.client()->hasClientCertificate());
+        QCOMPARE(window.client()->state(), AdminClient::State::Connected);
+
+        // The two paths are remembered for this server; neither the key nor the passphrase is stored.
+        QSettings().sync();
+        QDirIterator files(m_settings.path(), QDir::Files, QDirIterator::Subdirectories);
+        bool pathsStored = false;
+        while (files.hasNext()) {
+            const QByteArray content = e2e::Daemon::readFile(files.next());
+            QVERIFY(!content.contains("PRIVATE KEY") && !content.contains(passphrase));
+            pathsStored = pathsStored || (content.contains(certFile.toUtf8()) && content.contains(encryptedKeyFile.toUtf8()));
+        }
+        QVERIFY(pathsStored);
+        {
+            MainWindow next;
+            next.start();
+            ConnectDialog *nextDialog = next.connectDialog();
+            QCOMPARE(child<QComboBox>(nextDialog, u"server"_s)->currentText(), server);
+            QVERIFY(child<QGroupBox>(nextDialog, u"clientCertBox"_s)->isChecked());
+            QCOMPARE(child<QLineEdit>(nextDialog, u"clientCertFile"_s)->text(), certFile);
+            QCOMPARE(child<QLineEdit>(nextDialog, u"clientKeyFile"_s)->text(), encryptedKeyFile);
+            QVERIFY(child<QLineEdit>(nextDialog, u"clientKeyPassphrase"_s)->text().isEmpty());
+            // Another server has no client certificate: the remembered one is not offered to it.
+            child<QComboBox>(nextDialog, u"server"_s)->setEditText(m_adminServer);
+            QVERIFY(!child<QGroupBox>(nextDialog, u"clientCertBox"_s)->isChecked());
+            QVERIFY(child<QLineEdit>(nextDialog, u"clientCertFile"_s)->text().isEmpty());
+        }
+        // The other tests expect their own server at the top of the recent list.
+        QSettings settings;
+        QStringList recent = settings.value(u"recentServers"_s).toStringList();
+        recent.removeAll(server);
+        settings.setValue(u"recentServers"_s, recent);
+        CertificatePins::forget(server);
+    }
+
     // Last: replaces the server's certificate.
     void pinningRefusesChangedCertificate()
     {
@@ -889,6 +1044,10 @@ private Q_SLOTS:
         QCOMPARE(window.page(u"usersPage"_s)->title(), u"Benutzer"_s);
         QCOMPARE(window.page(u"roomsPage"_s)->title(), u"Räume"_s);
         QCOMPARE(window.page(u"pushPage"_s)->title(), u"Push-Dienste"_s);
+        QCOMPARE(child<QGroupBox>(window.connectDialog(), u"clientCertBox"_s)->title(), u"Client-Zer&tifikat"_s);
+        QVERIFY(AdminClient::tr("This server requires a client certificate. Choose your certificate and its key under "
+                                "\"Client certificate\" and connect again.")
+                    .startsWith(u"Dieser Server verlangt ein Client-Zertifikat."_s));
         QCOMPARE(AdminClient::describeError(u"timeout"_s, {}),
                  u"Der Server hat nicht rechtzeitig geantwortet. Bitte versuchen Sie es erneut."_s);
     }
