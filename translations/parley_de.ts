@@ -818,7 +818,7 @@
     <message>
         <location filename="../admin-gui/connectdialog.cpp" line="317"/>
         <source>only if the key is encrypted</source>
-        <translation>nur wenn der Schlüssel verschlüsselt ist</translation>
+        <translation>nur bei verschlüsseltem Schlüssel</translation>
     </message>
     <message>
         <location filename="../admin-gui/connectdialog.cpp" line="319"/>
