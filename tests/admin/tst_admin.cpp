@@ -2,6 +2,7 @@
 // SDK for devices, and parleyctl itself through QProcess.
 
 #include "../e2e/harness.h"
+#include "parleyctlrunner.h"
 
 #include "adminauth.h"
 #include "adminclient.h"
@@ -723,29 +724,15 @@ private Q_SLOTS:
 
     void parleyctlFlows()
     {
-        QTemporaryDir home;
+        const ParleyctlRunner home;
         QVERIFY(home.isValid());
-        QFile pw(home.filePath(u"pw"_s));
-        QVERIFY(pw.open(QIODevice::WriteOnly));
-        pw.write(AdminPassword.toUtf8() + '\n');
-        pw.close();
-        auto ctl = [&home](const QStringList &args, QByteArray *out = nullptr) {
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(u"XDG_CONFIG_HOME"_s, home.path());
-            env.remove(u"PARLEYCTL_PASSWORD"_s);
-            p.setProcessEnvironment(env);
-            p.start(QStringLiteral(PARLEYCTL_BINARY), args);
-            if (!p.waitForFinished(WaitMs))
-                return -1;
-            if (out)
-                *out = p.readAllStandardOutput();
-            return p.exitCode();
-        };
+        const QString pwFile = home.passwordFile(AdminPassword);
+        QVERIFY(!pwFile.isEmpty());
+        auto ctl = [&home](const QStringList &args, QByteArray *out = nullptr) { return home.run(args, out); };
         QCOMPARE(ctl({u"status"_s}), 3);   // not logged in
-        QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, u"00"_s, u"login"_s, u"admin"_s, u"--password-file"_s, pw.fileName()}), 3);
+        QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, u"00"_s, u"login"_s, u"admin"_s, u"--password-file"_s, pwFile}), 3);
         QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon->fingerprint(), u"login"_s, u"admin"_s,
-                      u"--password-file"_s, pw.fileName()}), 0);
+                      u"--password-file"_s, pwFile}), 0);
         const QString tokenFile = home.filePath(u"parleyctl/token-"_s + QString(m_address).replace(u':', u'-'));
         QVERIFY(QFile::exists(tokenFile));
         const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther

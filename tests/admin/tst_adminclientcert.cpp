@@ -2,6 +2,7 @@
 // uses, and parleyctl itself. Only a certificate issued by client_ca gets through the TLS handshake.
 
 #include "../e2e/harness.h"
+#include "parleyctlrunner.h"
 
 #include "adminclient.h"
 #include "crypto/crypto.h"
@@ -156,21 +157,13 @@ private Q_SLOTS:
 
     void parleyctlPresentsTheClientCertificate()
     {
-        QTemporaryDir home;
+        const ParleyctlRunner home;
         QVERIFY(home.isValid());
         const QString password = QString::fromUtf8(
             Daemon::readFile(QDir(m_daemon->dataDir()).filePath(u"initial-admin-password"_s))).trimmed();
         const QString pwFile = home.filePath(u"pw"_s);
         QVERIFY(writeFile(pwFile, password.toUtf8() + '\n'));
-        auto ctl = [&home](const QStringList &args) {
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(u"XDG_CONFIG_HOME"_s, home.path());
-            env.remove(u"PARLEYCTL_PASSWORD"_s);
-            p.setProcessEnvironment(env);
-            p.start(QStringLiteral(PARLEYCTL_BINARY), args);
-            return p.waitForFinished(WaitMs) ? p.exitCode() : -1;
-        };
+        auto ctl = [&home](const QStringList &args) { return home.run(args); };
         const QStringList login{u"--server"_s, m_address, u"--fingerprint"_s, m_daemon->fingerprint(), u"login"_s,
                                 u"admin"_s, u"--password-file"_s, pwFile};
         QCOMPARE(ctl(login), 1);   // no certificate: cannot reach the API

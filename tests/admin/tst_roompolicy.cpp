@@ -5,6 +5,7 @@
 
 #include "../e2e/harness.h"
 #include "../e2e/roomtest.h"
+#include "parleyctlrunner.h"
 
 #include "adminclient.h"
 #include "protocol/adminprotocol.h"
@@ -28,42 +29,6 @@ namespace proto = parley::protocol::admin;
 namespace {
 
 const QString AdminPassword = u"Sturdy admin passphrase 42"_s;
-
-QByteArray needle(const QByteArray &payload)
-{
-    return payload.left(48);
-}
-
-// Opens the daemon's database directly (WAL lets a reader work next to the daemon).
-struct Sql {
-    explicit Sql(const QString &path)
-    {
-        db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(path);
-        ok = db.open();
-    }
-    ~Sql()
-    {
-        db.close();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(name);
-    }
-    qint64 value(const QString &sql, const QVariantList &args = {})
-    {
-        QSqlQuery q(db);
-        q.prepare(sql);
-        for (int i = 0; i < args.size(); ++i)
-            q.bindValue(i, args.at(i));
-        if (!q.exec() || !q.next()) {
-            qWarning() << "query failed or no row:" << q.lastError().text();
-            return -1;
-        }
-        return q.value(0).toLongLong();
-    }
-    QString name = u"tst_roompolicy_%1"_s.arg(quintptr(this));
-    QSqlDatabase db;
-    bool ok = false;
-};
 
 } // namespace
 
@@ -412,27 +377,13 @@ private Q_SLOTS:
         const QString room = freshRoom();
         QVERIFY(!roomWith(*a, room, u"jon"_s).isEmpty());
 
-        QTemporaryDir home;
+        const ParleyctlRunner home;
         QVERIFY(home.isValid());
-        QFile pw(home.filePath(u"pw"_s));
-        QVERIFY(pw.open(QIODevice::WriteOnly));
-        pw.write(AdminPassword.toUtf8() + '\n');
-        pw.close();
-        auto ctl = [&home](const QStringList &args, QByteArray *out = nullptr) {
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(u"XDG_CONFIG_HOME"_s, home.path());
-            env.remove(u"PARLEYCTL_PASSWORD"_s);
-            p.setProcessEnvironment(env);
-            p.start(QStringLiteral(PARLEYCTL_BINARY), args);
-            if (!p.waitForFinished(WaitMs))
-                return -1;
-            if (out)
-                *out = p.readAllStandardOutput();
-            return p.exitCode();
-        };
+        const QString pwFile = home.passwordFile(AdminPassword);
+        QVERIFY(!pwFile.isEmpty());
+        auto ctl = [&home](const QStringList &args, QByteArray *out = nullptr) { return home.run(args, out); };
         QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon.fingerprint(), u"login"_s, u"admin"_s,
-                      u"--password-file"_s, pw.fileName()}),
+                      u"--password-file"_s, pwFile}),
                  0);
         QByteArray out;
         QCOMPARE(ctl({u"rooms"_s, u"policy"_s, room, u"--expire"_s, u"120"_s, u"--burn"_s, u"on"_s, u"--json"_s}, &out), 0);

@@ -8,6 +8,9 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 
 #include <algorithm>
@@ -41,5 +44,63 @@ inline bool hasText(const Device &d, const QString &text)
 {
     return findText(d, text) != nullptr;
 }
+
+// A searchable slice of a payload (the nonce and first ciphertext bytes), to look for on disk.
+inline QByteArray needle(const QByteArray &payload)
+{
+    return payload.left(48);
+}
+
+// The daemon's database opened directly (the daemon may run: WAL allows a reader next to it).
+struct Sql {
+    explicit Sql(const QString &path)
+    {
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        ok = db.open();
+    }
+    ~Sql()
+    {
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+    }
+    Sql(const Sql &) = delete;
+    Sql &operator=(const Sql &) = delete;
+
+    // The first column of the first row as an integer; -1 when the query fails or returns no row.
+    qint64 value(const QString &sql, const QVariantList &args = {})
+    {
+        QSqlQuery q = prepared(sql, args);
+        if (!q.exec() || !q.next()) {
+            qWarning() << "query failed or no row:" << q.lastError().text();
+            return -1;
+        }
+        return q.value(0).toLongLong();
+    }
+    bool exec(const QString &sql, const QVariantList &args = {})
+    {
+        QSqlQuery q = prepared(sql, args);
+        if (!q.exec()) {
+            qWarning() << "statement failed:" << q.lastError().text();
+            return false;
+        }
+        return true;
+    }
+
+    const QString name = QStringLiteral("e2e_sql_%1").arg(quintptr(this));
+    QSqlDatabase db;
+    bool ok = false;
+
+private:
+    QSqlQuery prepared(const QString &sql, const QVariantList &args)
+    {
+        QSqlQuery q(db);
+        q.prepare(sql);
+        for (int i = 0; i < args.size(); ++i)
+            q.bindValue(i, args.at(i));
+        return q;
+    }
+};
 
 } // namespace parley::e2e

@@ -105,53 +105,7 @@ private:
         return env->mid;
     }
 
-    // Opens the daemon's database directly (the daemon may run: WAL allows a reader next to it).
-    struct Sql {
-        explicit Sql(const QString &path)
-        {
-            db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-            db.setDatabaseName(path);
-            ok = db.open();
-        }
-        ~Sql()
-        {
-            db.close();
-            db = QSqlDatabase();
-            QSqlDatabase::removeDatabase(name);
-        }
-        qint64 count(const QString &sql, const QVariantList &args = {})
-        {
-            QSqlQuery q(db);
-            q.prepare(sql);
-            for (int i = 0; i < args.size(); ++i)
-                q.bindValue(i, args.at(i));
-            if (!q.exec() || !q.next()) {
-                qWarning() << "query failed:" << q.lastError().text();
-                return -1;
-            }
-            return q.value(0).toLongLong();
-        }
-        bool exec(const QString &sql, const QVariantList &args = {})
-        {
-            QSqlQuery q(db);
-            q.prepare(sql);
-            for (int i = 0; i < args.size(); ++i)
-                q.bindValue(i, args.at(i));
-            if (!q.exec()) {
-                qWarning() << "statement failed:" << q.lastError().text();
-                return false;
-            }
-            return true;
-        }
-        QString name = u"tst_rooms_%1"_s.arg(quintptr(this));
-        QSqlDatabase db;
-        bool ok = false;
-    };
-
     QString dbFile(Daemon &d) const { return d.dataDir() + u"/parleyd.sqlite"_s; }
-
-    // A searchable slice of a payload (the nonce and first ciphertext bytes).
-    static QByteArray needle(const QByteArray &payload) { return payload.left(48); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -188,7 +142,7 @@ private Q_SLOTS:
         // Stored once, referenced by one queue entry per recipient device until acked.
         Sql sql(dbFile(daemon));
         QVERIFY(sql.ok);
-        QCOMPARE(sql.count(u"SELECT COUNT(*) FROM seen WHERE mid = ?"_s, {*mid}), 1);
+        QCOMPARE(sql.value(u"SELECT COUNT(*) FROM seen WHERE mid = ?"_s, {*mid}), 1);
 
         // A member's other device can verify the chain and receives room notices.
         sdk::Rooms benRooms(b1->client());
@@ -487,9 +441,9 @@ private Q_SLOTS:
         {
             // max's first device acked: the entry of the second device still holds the message.
             Sql sql(dbFile(daemon));
-            QTRY_COMPARE_WITH_TIMEOUT(sql.count(u"SELECT COUNT(*) FROM queue q JOIN messages m ON m.id = q.message_id "
+            QTRY_COMPARE_WITH_TIMEOUT(sql.value(u"SELECT COUNT(*) FROM queue q JOIN messages m ON m.id = q.message_id "
                                                 u"WHERE m.payload = ?"_s, {payload}), 1, WaitMs);
-            QCOMPARE(sql.count(u"SELECT COUNT(*) FROM messages WHERE payload = ?"_s, {payload}), 1);
+            QCOMPARE(sql.value(u"SELECT COUNT(*) FROM messages WHERE payload = ?"_s, {payload}), 1);
         }
         QTest::qWait(2500);   // two sweeps: the message is kept
         QVERIFY(daemon.everythingWritten().contains(needle(payload)));
@@ -499,7 +453,7 @@ private Q_SLOTS:
         b2->client().flushAcks();
         {
             Sql sql(dbFile(daemon));
-            QTRY_COMPARE_WITH_TIMEOUT(sql.count(u"SELECT COUNT(*) FROM messages WHERE payload = ?"_s, {payload}), 0, WaitMs);
+            QTRY_COMPARE_WITH_TIMEOUT(sql.value(u"SELECT COUNT(*) FROM messages WHERE payload = ?"_s, {payload}), 0, WaitMs);
         }
         QTRY_VERIFY_WITH_TIMEOUT(!daemon.everythingWritten().contains(needle(payload)), 15000);
     }

@@ -10,6 +10,7 @@
 #include "crypto/rsakey.h"
 #include "frontend.h"
 #include "protocol/adminprotocol.h"
+#include "../admin/parleyctlrunner.h"
 #include "pushdevice.h"
 #include "pushreceiver.h"
 
@@ -687,7 +688,7 @@ void tst_PushAdmin::secretsNeverShownOrLogged()
 
 void tst_PushAdmin::parleyctlPushCommands()
 {
-    QTemporaryDir home;
+    const ParleyctlRunner home;
     QVERIFY(home.isValid());
     QString last;
     for (auto it = QRegularExpression(u"admin wss://(127\\.0\\.0\\.1:\\d+)/"_s).globalMatch(QString::fromUtf8(Daemon::readFile(m_daemon->stdoutFile()))); it.hasNext();)
@@ -695,17 +696,14 @@ void tst_PushAdmin::parleyctlPushCommands()
     QVERIFY(!last.isEmpty());
     const QString passFile = home.filePath(u"pass"_s);
     QVERIFY(writePrivate(passFile, AdminPassword.toUtf8() + '\n'));
-    auto ctl = [&](const QStringList &args, int expectedExit) -> QByteArray {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"XDG_CONFIG_HOME"_s, home.path());
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(PARLEYCTL_BINARY), args);
-        if (!p.waitForFinished(WaitMs) || p.exitCode() != expectedExit) {
-            qWarning().noquote() << args << p.exitCode() << p.readAllStandardError();
+    auto ctl = [&home](const QStringList &args, int expectedExit) -> QByteArray {
+        QByteArray out, err;
+        const int code = home.run(args, &out, &err);
+        if (code != expectedExit) {
+            qWarning().noquote() << args << code << err;
             return QByteArray("FAILED");
         }
-        return p.readAllStandardOutput() + p.readAllStandardError();
+        return out + err;
     };
     QVERIFY(!ctl({u"--server"_s, last, u"--fingerprint"_s, m_daemon->fingerprint(), u"login"_s, u"admin"_s,
                   u"--password-file"_s, passFile}, 0).contains("FAILED"));
