@@ -121,29 +121,43 @@ Status setRandomSerial(X509 *cert)
     return {};
 }
 
+// What was written into a memory BIO (a view into the BIO's buffer); `what` names it in the error.
+Result<QByteArrayView> writtenBytes(BIO *bio, const QString &what)
+{
+    char *data = nullptr;
+    const long length = BIO_get_mem_data(bio, &data);
+    if (length <= 0 || !data)
+        return opensslError(u"encoding the %1 failed"_s.arg(what));
+    return QByteArrayView(data, qsizetype(length));
+}
+
+// `key` as PKCS#8 PEM. It goes through a secure-heap memory BIO, which wipes its buffers when freed.
+Result<SecureBuffer> encodePrivateKey(EVP_PKEY *key)
+{
+    BioPtr keyBio(BIO_new(BIO_s_secmem()));
+    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
+    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
+        return opensslError(u"encoding the private key failed"_s);
+    auto pem = writtenBytes(keyBio.get(), u"private key"_s);
+    if (!pem)
+        return pem.error();
+    return SecureBuffer(pem.value());
+}
+
 Result<GeneratedCertificate> encodeCertificate(X509 *cert, EVP_PKEY *key)
 {
     BioPtr certBio(BIO_new(BIO_s_mem()));
     if (!certBio || PEM_write_bio_X509(certBio.get(), cert) != 1)
         return opensslError(u"encoding the certificate failed"_s);
-    char *certData = nullptr;
-    const long certLength = BIO_get_mem_data(certBio.get(), &certData);
-    if (certLength <= 0 || !certData)
-        return opensslError(u"encoding the certificate failed"_s);
-
-    // The private key goes through a secure-heap memory BIO, which wipes its buffers when freed.
-    BioPtr keyBio(BIO_new(BIO_s_secmem()));
-    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
-    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
-        return opensslError(u"encoding the private key failed"_s);
-    char *keyData = nullptr;
-    const long keyLength = BIO_get_mem_data(keyBio.get(), &keyData);
-    if (keyLength <= 0 || !keyData)
-        return opensslError(u"encoding the private key failed"_s);
-
+    auto certPem = writtenBytes(certBio.get(), u"certificate"_s);
+    if (!certPem)
+        return certPem.error();
+    auto keyPem = encodePrivateKey(key);
+    if (!keyPem)
+        return keyPem.error();
     GeneratedCertificate out;
-    out.certificatePem = QByteArray(certData, qsizetype(certLength));
-    out.privateKeyPem = SecureBuffer(QByteArrayView(keyData, qsizetype(keyLength)));
+    out.certificatePem = certPem.value().toByteArray();
+    out.privateKeyPem = std::move(keyPem.value());
     return out;
 }
 
@@ -307,21 +321,15 @@ Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, c
     BioPtr reqBio(BIO_new(BIO_s_mem()));
     if (!reqBio || PEM_write_bio_X509_REQ(reqBio.get(), req.get()) != 1)
         return opensslError(u"encoding the request failed"_s);
-    char *reqData = nullptr;
-    const long reqLength = BIO_get_mem_data(reqBio.get(), &reqData);
-    if (reqLength <= 0 || !reqData)
-        return opensslError(u"encoding the request failed"_s);
-    BioPtr keyBio(BIO_new(BIO_s_secmem()));
-    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key.get(), EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
-    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
-        return opensslError(u"encoding the private key failed"_s);
-    char *keyData = nullptr;
-    const long keyLength = BIO_get_mem_data(keyBio.get(), &keyData);
-    if (keyLength <= 0 || !keyData)
-        return opensslError(u"encoding the private key failed"_s);
+    auto reqPem = writtenBytes(reqBio.get(), u"request"_s);
+    if (!reqPem)
+        return reqPem.error();
+    auto keyPem = encodePrivateKey(key.get());
+    if (!keyPem)
+        return keyPem.error();
     GeneratedRequest out;
-    out.requestPem = QByteArray(reqData, qsizetype(reqLength));
-    out.privateKeyPem = SecureBuffer(QByteArrayView(keyData, qsizetype(keyLength)));
+    out.requestPem = reqPem.value().toByteArray();
+    out.privateKeyPem = std::move(keyPem.value());
     return out;
 }
 
