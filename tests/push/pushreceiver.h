@@ -61,6 +61,26 @@ public:
     QHash<QString, QList<int>> script;
     QHash<QString, int> fixedStatus;     // answered every time while set
 
+    // Fresh provider keys, with the key id, team, topic, service account and project the tests configure; false when a
+    // key could not be generated.
+    bool generateProviderKeys()
+    {
+        auto apns = crypto::P256Key::generate();
+        auto vapid = crypto::P256Key::generate();
+        auto fcm = crypto::RsaKey::generate(2048);
+        if (!apns || !vapid || !fcm)
+            return false;
+        apnsKey = apns.value();
+        apnsKeyId = u"KEY1234567"_s;
+        apnsTeamId = u"TEAM123456"_s;
+        apnsTopic = u"org.example.parley"_s;
+        fcmKey = fcm.value();
+        fcmClientEmail = u"parley@example-project.iam.gserviceaccount.com"_s;
+        fcmProject = u"example-project"_s;
+        vapidKey = vapid.value();
+        return true;
+    }
+
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     quint16 port() const { return m_server.serverPort(); }
 

@@ -128,21 +128,10 @@ void tst_Push::initTestCase()
     QVERIFY(writePrivate(m_dir.filePath(u"front.key"_s), cert->privateKeyPem.view()));
     QVERIFY(writePrivate(m_dir.filePath(u"front.crt"_s), cert->certificatePem));
 
-    auto apns = crypto::P256Key::generate();
-    auto vapid = crypto::P256Key::generate();
-    auto fcm = crypto::RsaKey::generate(2048);
-    QVERIFY(apns && vapid && fcm);
-    m_receiver.apnsKey = *apns;
-    m_receiver.apnsKeyId = u"KEY1234567"_s;
-    m_receiver.apnsTeamId = u"TEAM123456"_s;
-    m_receiver.apnsTopic = u"org.example.parley"_s;
-    m_receiver.fcmKey = *fcm;
-    m_receiver.fcmClientEmail = u"parley@example-project.iam.gserviceaccount.com"_s;
-    m_receiver.fcmProject = u"example-project"_s;
-    m_receiver.vapidKey = *vapid;
-    auto apnsPem = apns->privatePem();
-    auto vapidPem = vapid->privatePem();
-    auto fcmPem = fcm->privatePem();
+    QVERIFY(m_receiver.generateProviderKeys());
+    auto apnsPem = m_receiver.apnsKey.privatePem();
+    auto vapidPem = m_receiver.vapidKey.privatePem();
+    auto fcmPem = m_receiver.fcmKey.privatePem();
     QVERIFY(apnsPem && vapidPem && fcmPem);
     QVERIFY(writePrivate(m_dir.filePath(u"apns.p8"_s), apnsPem->view()));
     QVERIFY(writePrivate(m_dir.filePath(u"vapid.pem"_s), vapidPem->view()));

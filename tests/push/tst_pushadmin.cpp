@@ -215,24 +215,13 @@ void tst_PushAdmin::initTestCase()
     QVERIFY(writePrivate(m_dir.filePath(u"front.key"_s), cert->privateKeyPem.view()));
     QVERIFY(writePrivate(m_dir.filePath(u"front.crt"_s), cert->certificatePem));
 
-    auto apns = crypto::P256Key::generate();
-    auto vapid = crypto::P256Key::generate();
-    auto fcm = crypto::RsaKey::generate(2048);
-    QVERIFY(apns && vapid && fcm);
-    m_receiver.apnsKey = *apns;
-    m_receiver.apnsKeyId = u"KEY1234567"_s;
-    m_receiver.apnsTeamId = u"TEAM123456"_s;
-    m_receiver.apnsTopic = u"org.example.parley"_s;
-    m_receiver.fcmKey = *fcm;
-    m_receiver.fcmClientEmail = u"parley@example-project.iam.gserviceaccount.com"_s;
-    m_receiver.fcmProject = u"example-project"_s;
-    m_receiver.vapidKey = *vapid;
+    QVERIFY(m_receiver.generateProviderKeys());
     QVERIFY(m_receiver.listen());
     QVERIFY(m_proxy.listen());
     QVERIFY2(m_front.start(m_dir.path(), m_receiver.port()), "nghttpx (Debian package nghttp2-proxy) must be installed");
     m_receiver.tokenAudience = url(u"/token"_s);
     m_receiver.webPushOrigin = url();
-    auto fcmPem = fcm->privatePem();
+    auto fcmPem = m_receiver.fcmKey.privatePem();
     QVERIFY(fcmPem);
     m_secrets << pemBody(fcmPem->view());
     m_serviceAccount = QJsonDocument(QJsonObject{
