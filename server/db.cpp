@@ -4,6 +4,8 @@
 
 #include "crypto/crypto.h"
 
+#include <QCborMap>
+#include <QCborValue>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QSqlDatabase>
@@ -266,10 +268,48 @@ const char *const SchemaV5RoomRetention[] = {
     "ALTER TABLE rooms ADD COLUMN enforced_burn INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 6: a room message's room in its own indexed column (it was only inside the signed options), so that the
+// retention override finds the room's stored messages without reading every message. The backfill reads the
+// options of the messages stored before.
+const char *const SchemaV6MessageRoom[] = {
+    "ALTER TABLE messages ADD COLUMN room TEXT",
+    "CREATE INDEX messages_room ON messages(room) WHERE room IS NOT NULL",
+};
+
+Error toError(const QSqlError &error, QStringView what);
+
+Status backfillMessageRooms(QSqlDatabase &db)
+{
+    QList<std::pair<qint64, QString>> rooms;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(u"SELECT id, opts FROM messages"_s))
+            return toError(q.lastError(), u"reading the stored messages' options failed");
+        while (q.next()) {
+            const QCborValue opts = QCborValue::fromCbor(q.value(1).toByteArray());
+            const QString room = opts.toMap().value("room"_L1).toString();
+            if (!room.isEmpty())
+                rooms.append({q.value(0).toLongLong(), room});
+        }
+    }
+    QSqlQuery update(db);
+    if (!update.prepare(u"UPDATE messages SET room = ? WHERE id = ?"_s))
+        return toError(update.lastError(), u"preparing the room backfill failed");
+    for (const auto &[id, room] : std::as_const(rooms)) {
+        update.bindValue(0, room);
+        update.bindValue(1, id);
+        if (!update.exec())
+            return toError(update.lastError(), u"storing a message's room failed");
+    }
+    return {};
+}
+
 struct MigrationStep {
     int version;
     const char *const *statements;
     std::size_t count;
+    Status (*after)(QSqlDatabase &) = nullptr;   // data migration run after the statements, in the same transaction
 };
 
 constexpr MigrationStep Migrations[] = {
@@ -278,6 +318,7 @@ constexpr MigrationStep Migrations[] = {
     {3, SchemaV3Admin, std::size(SchemaV3Admin)},
     {4, SchemaV4Push, std::size(SchemaV4Push)},
     {5, SchemaV5RoomRetention, std::size(SchemaV5RoomRetention)},
+    {6, SchemaV6MessageRoom, std::size(SchemaV6MessageRoom), backfillMessageRooms},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).
@@ -395,7 +436,7 @@ QLatin1StringView sqlOf(Stmt id)
     case QueuedOf: return "SELECT queued FROM devices WHERE id = ?"_L1;
     case InsertMessage:
         return "INSERT INTO messages (sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, kc, "
-               "opts, sig, expires_at, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_L1;
+               "opts, room, sig, expires_at, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_L1;
     case InsertQueueEntry:
         return "INSERT INTO queue (device_id, message_id, kid, eph, wk) VALUES (?, ?, ?, ?, ?)"_L1;
     case DeleteQueueEntries:
@@ -845,6 +886,11 @@ Status Db::migrate()
                 if (!query.exec(QString::fromLatin1(step.statements[i])))
                     return toError(query.lastError(), u"schema migration to version %1 failed"_s.arg(step.version));
             }
+            if (step.after) {
+                if (Status s = step.after(d->db); !s)
+                    return makeError(ErrorCode::Database,
+                                     u"schema migration to version %1 failed: %2"_s.arg(step.version).arg(s.error().message));
+            }
             if (!query.exec(u"PRAGMA user_version = %1"_s.arg(step.version)))
                 return toError(query.lastError(), u"cannot set the schema version");
         }
@@ -1276,6 +1322,7 @@ Result<InsertedMessage> Db::insertMessage(const NewMessage &m)
         Result<Cursor> c = d->exec(InsertMessage,
                                    {m.senderDeviceId, m.from, qint64(m.fromDevice), blob(m.mid), blob(m.to),
                                     qint64(m.sentAt), blob(m.payload), blob(m.keyCommitment), blob(m.options),
+                                    m.room.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(m.room),
                                     blob(m.signature), m.expiresAt, qint64(m.entries.size())});
         if (!c)
             return c.error();

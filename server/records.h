@@ -71,6 +71,7 @@ struct NewMessage {
     QByteArray payload;
     QByteArray keyCommitment;
     QByteArray options;       // CBOR map bytes
+    QString room;             // a room message's room (opts.room), empty otherwise
     QByteArray signature;
     qint64 expiresAt = 0;     // ms; 0 = server default
     struct Entry {

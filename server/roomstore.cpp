@@ -206,34 +206,17 @@ Result<RetentionChange> setRetention(Db &db, const QString &room, std::optional<
     change.room.retention.enforcedBurn = row->enforcedBurn;
     change.room.state = row->state;
 
-    // Stored messages of the room: the room is named only inside each message's signed options (CBOR), so they are
-    // found by reading those. Only a shorter expiry is ever written.
+    // Stored messages of the room (by the room column, schema version 6) get the shorter expiry; a longer one is never
+    // written.
     const quint64 expire = change.room.retention.effectiveExpireSeconds();
     if (expire > 0) {
-        QList<std::pair<qint64, qint64>> shorter;   // message id, new expiry
-        {
-            Query q(sql);
-            if (Status st = q.exec(u"SELECT id, sent_at, expires_at, opts FROM messages"_s); !st)
-                return st.error();
-            while (q.next()) {
-                const QCborValue opts = QCborValue::fromCbor(q.value(3).toByteArray());
-                if (!opts.isMap() || opts.toMap().value("room"_L1).toString() != room)
-                    continue;
-                const qint64 sentAt = q.value(1).toLongLong();
-                const qint64 expiresAt = q.value(2).toLongLong();
-                const qint64 limit = sentAt + qint64(expire) * 1000;
-                if (expiresAt == 0 || limit < expiresAt)
-                    shorter.append({q.value(0).toLongLong(), limit});
-            }
-            if (Status st = q.status(u"room messages"_s); !st)
-                return st.error();
-        }
-        for (const auto &[id, expiresAt] : std::as_const(shorter)) {
-            Query q(sql);
-            if (Status st = q.exec(u"UPDATE messages SET expires_at = ? WHERE id = ?"_s, {expiresAt, id}); !st)
-                return st.error();
-        }
-        change.shortened = int(shorter.size());
+        Query q(sql);
+        if (Status st = q.exec(u"UPDATE messages SET expires_at = sent_at + ? WHERE room = ? "
+                               "AND (expires_at = 0 OR sent_at + ? < expires_at)"_s,
+                               {qint64(expire) * 1000, room, qint64(expire) * 1000});
+            !st)
+            return st.error();
+        change.shortened = q.rowsAffected();
     }
     if (Status st = savepoint.release(); !st)
         return st.error();

@@ -1055,6 +1055,8 @@ void Session::Private::handleSend(const Frame &f)
 
     m.to = QCborValue(f.array("to"_L1)).toCbor();
     m.options = QCborValue(options).toCbor();
+    if (stored)
+        m.room = options.value("room"_L1).toString();
     // Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's (the shorter of
     // the chain's and the administrator's override) and the server's room maximum; counted from the signed sent_at
     // so that recipients can compute it too.

@@ -4,6 +4,8 @@
 
 #include "crypto/crypto.h"
 
+#include <QCborMap>
+#include <QCborValue>
 #include <QDateTime>
 #include <QFile>
 #include <QMutex>
@@ -236,8 +238,9 @@ private Q_SLOTS:
         {
             auto store = openStore();
             QVERIFY(store);
-            // The highest migration (5: room retention) is the schema version, whatever order the steps were written in.
-            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 5);
+            // The highest migration (6: the messages' room column) is the schema version, whatever order the steps were
+            // written in.
+            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 6);
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                                     "('users', 'devices', 'enroll_codes', 'prekeys', 'messages', 'queue', 'seen', "
                                     "'recovery')"_s),
@@ -258,8 +261,37 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 5);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 6);
         QVERIFY(store->reader().userByName(u"alice"_s));
+    }
+
+    // Version 6 gives messages a room column; messages stored under version 5 get theirs from their options.
+    void migrationBackfillsMessageRooms()
+    {
+        {
+            auto store = openStore();
+            QVERIFY(store);
+            auto alice = newUser(*store, u"alice"_s, 'a');
+            auto bob = newUser(*store, u"bob"_s, 'b');
+            QVERIFY(alice && bob);
+            NewMessage inRoom = message(*alice, u"alice"_s, {bob->deviceId});
+            inRoom.options = QCborValue(QCborMap{{u"room"_s, u"ops"_s}}).toCbor();
+            inRoom.room = u"ops"_s;
+            QVERIFY(insert(*store, inRoom));
+            QVERIFY(insert(*store, message(*alice, u"alice"_s, {bob->deviceId})));
+            QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
+            // Back to a version 5 database: no room column, and the messages as they were stored then.
+            QVERIFY(raw(*store, u"DROP INDEX messages_room"_s));
+            QVERIFY(raw(*store, u"ALTER TABLE messages DROP COLUMN room"_s));
+            QVERIFY(raw(*store, u"PRAGMA user_version = 5"_s));
+        }
+        auto store = openStore();
+        QVERIFY(store);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 6);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room IS NULL"_s), 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'messages_room'"_s), 1);
     }
 
     void openRefusesNewerSchema()
