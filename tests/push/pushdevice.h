@@ -5,12 +5,32 @@
 
 #include "../e2e/harness.h"
 
+#include "crypto/crypto.h"
+
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 
 #include <memory>
 
 namespace parley::pushtest {
+
+// Writes `bytes` into a file readable by its owner alone (the daemon refuses key files others can read).
+inline bool writePrivate(const QString &path, QByteArrayView bytes)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    if (!f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return false;
+    return f.write(bytes.data(), bytes.size()) == bytes.size();
+}
+
+// A random device token as APNs hands them out (64 hex digits).
+inline QString randomHexToken()
+{
+    return QString::fromLatin1(crypto::randomBytes(32).toHex());
+}
 
 // Sends `registration` (a push_register frame) from `device` and waits for the reply; true when the server said ok.
 inline bool registerPush(e2e::Device &device, const protocol::Frame &registration)

@@ -19,27 +19,13 @@
 using namespace Qt::StringLiterals;
 using namespace parley;
 using namespace parley::e2e;
+using namespace parley::pushtest;
 using pushtest::PushReceiver;
 using pushtest::Received;
 
 namespace {
 
 constexpr int PushWaitMs = 30000;
-
-bool writePrivate(const QString &path, QByteArrayView bytes)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    if (!f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
-        return false;
-    return f.write(bytes.data(), bytes.size()) == bytes.size();
-}
-
-QString randomHexToken()
-{
-    return QString::fromLatin1(crypto::randomBytes(32).toHex());
-}
 
 } // namespace
 

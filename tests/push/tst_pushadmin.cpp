@@ -28,6 +28,7 @@
 using namespace Qt::StringLiterals;
 using namespace parley;
 using namespace parley::e2e;
+using namespace parley::pushtest;
 using pushtest::PushReceiver;
 namespace proto = parley::protocol::admin;
 
@@ -36,21 +37,6 @@ namespace {
 constexpr int PushWaitMs = 30000;
 const QString AdminPassword = u"Push settings passphrase 31"_s;
 const QString ProxyPassword = u"proxy-secret-Xq7Zr2"_s;
-
-bool writePrivate(const QString &path, QByteArrayView bytes)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    if (!f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
-        return false;
-    return f.write(bytes.data(), bytes.size()) == bytes.size();
-}
-
-QString randomHexToken()
-{
-    return QString::fromLatin1(crypto::randomBytes(32).toHex());
-}
 
 // The base64 lines of a PEM block: what must never show up anywhere but in the key file.
 QList<QByteArray> pemBody(QByteArrayView pem)
