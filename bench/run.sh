@@ -48,7 +48,7 @@ PROCS=2
 # --- programs ---
 LOADGEN=$BUILD/bench/parley-loadgen
 FLOOR=$BUILD/bench/parley-bench-floor
-PARLEYD=$BUILD/server/parleyd
+PARLEYD=$BUILD/server/daemon/parleyd
 FANOUT=$BUILD/bench/bench_room_fanout
 if [ ! -x "$LOADGEN" ] || [ ! -x "$FLOOR" ] || [ ! -x "$PARLEYD" ]; then
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_BUILD_TESTS=OFF -DPARLEY_BUILD_ADMIN_GUI=OFF

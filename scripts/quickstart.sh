@@ -10,7 +10,7 @@ home=${PARLEY_HOME:-$root/run}
 conf=$home/parleyd.conf
 pidfile=$home/parleyd.pid
 log=$home/parleyd.log
-parleyd=$root/build/server/parleyd
+parleyd=$root/build/server/daemon/parleyd
 parley=$root/build/tools/parley/parley
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }

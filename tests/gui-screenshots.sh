@@ -41,7 +41,7 @@ workers=1
 listen=127.0.0.1:0
 CONF
 
-"$build/server/parleyd" --config "$work/parleyd.conf" >"$work/stdout.log" 2>"$work/stderr.log" &
+"$build/server/daemon/parleyd" --config "$work/parleyd.conf" >"$work/stdout.log" 2>"$work/stderr.log" &
 daemon=$!
 for _ in $(seq 1 300); do
     if grep -q '^admin wss://' "$work/stdout.log" 2>/dev/null; then
@@ -60,7 +60,7 @@ if [ -z "$admin" ] || [ -z "$devices" ]; then
     echo "parleyd did not report its addresses" >&2
     exit 1
 fi
-fingerprint=$("$build/server/parleyd" --config "$work/parleyd.conf" fingerprint | tail -n1)
+fingerprint=$("$build/server/daemon/parleyd" --config "$work/parleyd.conf" fingerprint | tail -n1)
 
 mkdir -p "$out"
 case $lang in

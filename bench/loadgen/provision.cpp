@@ -3,7 +3,7 @@
 #include "identities.h"
 #include "protocol/statements.h"
 #include "sdk/envelope.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <QCborArray>
 #include <QCborValue>

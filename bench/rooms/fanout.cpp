@@ -21,7 +21,7 @@
 #include "sdk/envelope.h"
 #include "sdk/profile.h"
 #include "sdk/rooms.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -4,9 +4,9 @@
 #include "../e2e/harness.h"
 #include "parleyctlrunner.h"
 
-#include "adminauth.h"
+#include "admin/adminauth.h"
 #include "adminclient.h"
-#include "adminserver.h"
+#include "admin/adminserver.h"
 #include "crypto/crypto.h"
 #include "protocol/adminprotocol.h"
 

@@ -1,7 +1,7 @@
 // Admin API building blocks: the admin frame codec and call table, TOTP (RFC 6238 vectors), Argon2id hashing and
 // the password rules.
 
-#include "adminauth.h"
+#include "admin/adminauth.h"
 #include "protocol/adminprotocol.h"
 #include "protocol/frame.h"
 

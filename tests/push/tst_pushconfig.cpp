@@ -1,7 +1,7 @@
 // [push] in the boot configuration and the rules for credential files.
 
-#include "config.h"
-#include "pushconfig.h"
+#include "daemon/config.h"
+#include "push/pushconfig.h"
 
 #include <QFile>
 #include <QTemporaryDir>

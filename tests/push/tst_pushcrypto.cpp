@@ -4,9 +4,9 @@
 #include "crypto/crypto.h"
 #include "crypto/p256key.h"
 #include "crypto/rsakey.h"
-#include "pushprovider.h"
+#include "push/pushprovider.h"
 #include "pushreceiver.h"
-#include "webpushprovider.h"
+#include "push/webpushprovider.h"
 
 #include <QTest>
 

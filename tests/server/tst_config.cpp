@@ -1,18 +1,10 @@
 // Tests of the boot configuration (server/config.h) and of the small value types around it.
 
-#include "cborwriter.h"
-#include "config.h"
-#include "deliveries.h"
-#include "protocol/frame.h"
-#include "ratelimiter.h"
-#include "tokenbucket.h"
+#include "daemon/config.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
 #include <sys/stat.h>
 
@@ -179,98 +171,6 @@ private Q_SLOTS:
 
         config.dataDir = writeConfig(u"plainfile"_s, "x");
         QVERIFY(!config.prepareDataDir());
-    }
-
-    void tokenBucket()
-    {
-        TokenBucket bucket(2.0, 3.0, 1000);   // 2 per second, burst 3
-        QCOMPARE(bucket.take(1000), 0);
-        QCOMPARE(bucket.take(1000), 0);
-        QCOMPARE(bucket.take(1000), 0);
-        const qint64 wait = bucket.take(1000);
-        QCOMPARE(wait, 500);
-        QCOMPARE(bucket.take(1499), 2);
-        QCOMPARE(bucket.take(1500), 0);
-        QVERIFY(!bucket.isFull(1500));
-        QVERIFY(bucket.isFull(3000));
-    }
-
-    void rateLimiter()
-    {
-        RateLimiter limiter(1.0 / 60, 2);     // burst 2, one back per minute
-        const RateLimiter::Key a{1, 2};
-        const RateLimiter::Key b{1, 3};
-        QCOMPARE(limiter.take(a, 0), 0);
-        QCOMPARE(limiter.takeAll({a, b}, 0), 0);
-        // a is empty now: taking a and b together takes neither.
-        QVERIFY(limiter.takeAll({a, b}, 0) > 0);
-        QCOMPARE(limiter.take(b, 0), 0);
-        QVERIFY(limiter.take(b, 0) > 0);
-        QCOMPARE(limiter.take(a, 60000), 0);
-        QCOMPARE(limiter.size(), 2);
-        limiter.prune(10 * 60000);
-        QCOMPARE(limiter.size(), 0);
-    }
-
-    void messageFrameEncoding()
-    {
-        QueuedMessage m;
-        m.seq = 123456789012ull;
-        m.from = u"alice"_s;
-        m.fromDevice = 3;
-        m.mid = QByteArray(16, '\x11');
-        m.to = QCborValue(QCborArray{u"bob"_s, u"carol"_s}).toCbor();
-        m.sentAt = 1700000000000ull;
-        m.payload = QByteArray(65536, '\x22');
-        m.keyCommitment = QByteArray(32, '\x33');
-        m.options = QCborValue(QCborMap()).toCbor();
-        m.signature = QByteArray(139, '\x44');
-        m.kid = 0xfffffff0u;
-        m.eph = QByteArray(133, '\x04');
-        m.wrappedKey = QByteArray(48, '\x55');
-
-        QByteArray out("stale content");
-        Deliveries::encodeMessage(m, out);
-        auto decoded = protocol::decode(out, protocol::Direction::ServerToClient);
-        const auto *error = std::get_if<protocol::FrameError>(&decoded);
-        QVERIFY2(!error, error ? qPrintable(error->message) : "");
-        const protocol::Frame &f = std::get<protocol::Frame>(decoded);
-        QCOMPARE(f.type, u"msg"_s);
-        QCOMPARE(f.uint("seq"_L1), m.seq);
-        QCOMPARE(f.text("from"_L1), m.from);
-        QCOMPARE(f.uint("dev"_L1), quint64(3));
-        QCOMPARE(f.bytes("mid"_L1), m.mid);
-        QCOMPARE(f.textList("to"_L1), (QStringList{u"bob"_s, u"carol"_s}));
-        QCOMPARE(f.uint("at"_L1), m.sentAt);
-        QCOMPARE(f.bytes("pl"_L1), m.payload);
-        QCOMPARE(f.bytes("kc"_L1), m.keyCommitment);
-        QVERIFY(f.map("opts"_L1).isEmpty());
-        QCOMPARE(f.bytes("sig"_L1), m.signature);
-        QCOMPARE(f.uint("kid"_L1), quint64(m.kid));
-        QCOMPARE(f.bytes("eph"_L1), m.eph);
-        QCOMPARE(f.bytes("wk"_L1), m.wrappedKey);
-        // Byte-for-byte what the generic encoder makes of the same map (definite lengths, shortest heads).
-        QCborMap same;
-        same.insert(u"t"_s, u"msg"_s);
-        for (auto it = f.fields.constBegin(); it != f.fields.constEnd(); ++it)
-            same.insert(it.key(), it.value());
-        QCOMPARE(QCborValue(same).toCbor().size(), out.size());
-    }
-
-    void cborWriterText()
-    {
-        QByteArray out;
-        CborWriter w(out);
-        w.text(u"h\u00e9llo"_s);
-        QCOMPARE(out, QCborValue(u"h\u00e9llo"_s).toCbor());
-        out.clear();
-        w.text(QString(30, u'a'));
-        QCOMPARE(out, QCborValue(QString(30, u'a')).toCbor());
-        for (const quint64 v : {0ull, 23ull, 24ull, 255ull, 256ull, 65535ull, 65536ull, 0xffffffffull, 0x100000000ull}) {
-            out.clear();
-            w.uint(v);
-            QCOMPARE(out, QCborValue(qint64(v)).toCbor());
-        }
     }
 };
 

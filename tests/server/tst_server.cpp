@@ -1,10 +1,10 @@
 // Tests of the daemon against a real parleyd-core instance in this process: real TLS on 127.0.0.1 port 0, raw
 // protocol frames from QWebSocket clients.
 
-#include "config.h"
-#include "server.h"
-#include "session.h"
-#include "store.h"
+#include "daemon/config.h"
+#include "daemon/server.h"
+#include "relay/session.h"
+#include "store/store.h"
 #include "testclient.h"
 
 #include <QCborArray>

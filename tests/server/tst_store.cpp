@@ -1,6 +1,6 @@
 // Tests of the daemon's storage layer: schema, enrollment, prekeys, queues, group commit and threading.
 
-#include "store.h"
+#include "store/store.h"
 
 #include "crypto/crypto.h"
 

@@ -1,0 +1,293 @@
+#include "daemon/config.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QThread>
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+namespace {
+
+Error configError(const QString &key, const QString &what)
+{
+    return makeError(ErrorCode::InvalidArgument, u"configuration key %1: %2"_s.arg(key, what));
+}
+
+// A value as written in the file; QSettings turns comma-separated values into lists, which no key here wants
+// (except the log rules, handled separately).
+Result<QString> scalar(const QSettings &settings, const QString &key)
+{
+    const QVariant v = settings.value(key);
+    if (v.typeId() == QMetaType::QStringList)
+        return configError(key, u"expected a single value"_s);
+    return v.toString().trimmed();
+}
+
+Result<qint64> integer(const QSettings &settings, const QString &key, qint64 min, qint64 max)
+{
+    const auto text = scalar(settings, key);
+    if (!text)
+        return text.error();
+    bool ok = false;
+    const qint64 n = text->toLongLong(&ok);
+    if (!ok || n < min || n > max)
+        return configError(key, u"expected an integer from %1 to %2"_s.arg(min).arg(max));
+    return n;
+}
+
+Result<double> rate(const QSettings &settings, const QString &key)
+{
+    const auto text = scalar(settings, key);
+    if (!text)
+        return text.error();
+    bool ok = false;
+    const double n = text->toDouble(&ok);
+    if (!ok || !std::isfinite(n) || n <= 0 || n > 1e9)
+        return configError(key, u"expected a positive number"_s);
+    return n;
+}
+
+Result<QString> path(const QSettings &settings, const QString &key)
+{
+    const auto text = scalar(settings, key);
+    if (!text)
+        return text.error();
+    if (text->isEmpty() || !QDir::isAbsolutePath(*text))
+        return configError(key, u"expected an absolute path"_s);
+    return QDir::cleanPath(*text);
+}
+
+Status parseListen(const QString &key, const QString &text, Config &config)
+{
+    QString host;
+    QString port;
+    if (text.startsWith(u'[')) {
+        const qsizetype close = text.indexOf(u"]:"_s);
+        if (close < 0)
+            return configError(key, u"expected [IPV6]:PORT"_s);
+        host = text.mid(1, close - 1);
+        port = text.mid(close + 2);
+    } else {
+        const qsizetype colon = text.lastIndexOf(u':');
+        if (colon <= 0 || text.indexOf(u':') != colon)
+            return configError(key, u"expected ADDRESS:PORT (IPv6 as [ADDRESS]:PORT)"_s);
+        host = text.left(colon);
+        port = text.mid(colon + 1);
+    }
+    QHostAddress address;
+    if (!address.setAddress(host) || (text.startsWith(u'[') != (address.protocol() == QAbstractSocket::IPv6Protocol)))
+        return configError(key, u"'%1' is not an IP address"_s.arg(host));
+    bool ok = false;
+    const uint p = port.toUInt(&ok);
+    if (!ok || p > 65535)
+        return configError(key, u"'%1' is not a port number"_s.arg(port));
+    config.listenAddress = address;
+    config.listenPort = quint16(p);
+    return {};
+}
+
+} // namespace
+
+Config Config::defaults()
+{
+    Config config;
+    config.workers = std::max(1, QThread::idealThreadCount());
+    return config;
+}
+
+Result<Config> Config::load(const QString &file)
+{
+    const QFileInfo info(file);
+    if (!info.exists())
+        return makeError(ErrorCode::Io, u"configuration file %1 does not exist"_s.arg(file));
+    if (!info.isFile() || !info.isReadable())
+        return makeError(ErrorCode::Io, u"configuration file %1 is not a readable file"_s.arg(file));
+
+    QSettings settings(file, QSettings::IniFormat);
+    if (settings.status() != QSettings::NoError)
+        return makeError(ErrorCode::InvalidArgument, u"configuration file %1 is malformed"_s.arg(file));
+
+    Config config = defaults();
+    Limits &l = config.limits;
+
+    // Every key the file may hold, with its parser. Anything else is an error.
+    using Parser = std::function<Status(const QString &key)>;
+    auto intInto = [&settings](auto &target, qint64 min, qint64 max) -> Parser {
+        return [&settings, &target, min, max](const QString &key) -> Status {
+            const auto v = integer(settings, key, min, max);
+            if (!v)
+                return v.error();
+            target = std::remove_reference_t<decltype(target)>(*v);
+            return {};
+        };
+    };
+    auto rateInto = [&settings](double &target) -> Parser {
+        return [&settings, &target](const QString &key) -> Status {
+            const auto v = rate(settings, key);
+            if (!v)
+                return v.error();
+            target = *v;
+            return {};
+        };
+    };
+    auto pathInto = [&settings](QString &target) -> Parser {
+        return [&settings, &target](const QString &key) -> Status {
+            const auto v = path(settings, key);
+            if (!v)
+                return v.error();
+            target = *v;
+            return {};
+        };
+    };
+
+    const QList<std::pair<QString, Parser>> parsers = {
+        {u"server/listen"_s, [&](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             return parseListen(key, *text, config);
+         }},
+        {u"server/data_dir"_s, pathInto(config.dataDir)},
+        {u"server/workers"_s, intInto(config.workers, 1, 256)},
+        {u"tls/certificate"_s, pathInto(config.certificatePath)},
+        {u"tls/private_key"_s, pathInto(config.privateKeyPath)},
+        {u"limits/max_devices_per_user"_s, intInto(l.maxDevicesPerUser, 1, 1000)},
+        {u"limits/max_queue_per_device"_s, intInto(l.maxQueuePerDevice, 1, qint64(1) << 40)},
+        {u"limits/send_rate"_s, rateInto(l.sendRate)},
+        {u"limits/send_burst"_s, intInto(l.sendBurst, 1, 100000000)},
+        {u"limits/frame_rate"_s, rateInto(l.frameRate)},
+        {u"limits/frame_burst"_s, intInto(l.frameBurst, 1, 100000000)},
+        {u"limits/fetch_burst"_s, intInto(l.fetchBurst, 1, 1000000)},
+        {u"limits/fetch_refill_seconds"_s, intInto(l.fetchRefillSeconds, 1, 86400 * 7)},
+        {u"limits/auth_timeout_seconds"_s, intInto(l.authTimeoutSeconds, 1, 3600)},
+        {u"limits/idle_timeout_seconds"_s, intInto(l.idleTimeoutSeconds, 3, 86400)},
+        {u"limits/message_ttl_days"_s, intInto(l.messageTtlDays, 1, 3650)},
+        {u"limits/sweep_seconds"_s, intInto(l.sweepSeconds, 1, 3600)},
+        {u"admin/listen"_s, [&](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             Config parsed;
+             if (Status st = parseListen(key, *text, parsed); !st)
+                 return st;
+             config.admin.listenAddress = parsed.listenAddress;
+             config.admin.listenPort = parsed.listenPort;
+             config.admin.listenConfigured = true;
+             return {};
+         }},
+        {u"admin/certificate"_s, pathInto(config.admin.certificatePath)},
+        {u"admin/private_key"_s, pathInto(config.admin.privateKeyPath)},
+        {u"admin/client_ca"_s, pathInto(config.admin.clientCaPath)},
+        {u"admin/require_client_certificate"_s, [&](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             if (*text != u"true"_s && *text != u"false"_s)
+                 return configError(key, u"expected true or false"_s);
+             config.admin.requireClientCertificate = *text == u"true"_s;
+             return {};
+         }},
+        {u"admin/enroll_server"_s, [&](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             const qsizetype colon = text->lastIndexOf(u':');
+             bool ok = false;
+             const uint port = colon > 0 ? text->mid(colon + 1).toUInt(&ok) : 0;
+             if (!ok || port == 0 || port > 65535 || text->contains(u' ') || text->contains(u'/'))
+                 return configError(key, u"expected HOST:PORT"_s);
+             config.admin.enrollServer = *text;
+             return {};
+         }},
+        {u"admin/token_lifetime_seconds"_s, intInto(config.admin.tokenLifetimeSeconds, 1, 30 * 86400)},
+        {u"admin/max_failed_logins"_s, intInto(config.admin.maxFailedLogins, 1, 1000)},
+        {u"admin/lockout_seconds"_s, intInto(config.admin.lockoutSeconds, 1, 86400)},
+        {u"log/rules"_s, [&](const QString &key) -> Status {
+             // Rules may be separated by ';' or ',' on one line (QSettings splits the latter into a list).
+             QStringList rules = settings.value(key).toStringList();
+             QString joined = rules.join(u'\n');
+             joined.replace(u';', u'\n');
+             config.logRules = joined.trimmed();
+             return {};
+         }},
+    };
+
+    const QStringList keys = settings.allKeys();
+    for (const QString &key : keys) {
+        if (key.startsWith(u"push/"_s)) {
+            if (const Status s = PushConfig::parseKey(settings, key, config.push); !s)
+                return s.error();
+            continue;
+        }
+        const auto known = std::find_if(parsers.cbegin(), parsers.cend(), [&key](const auto &p) { return p.first == key; });
+        if (known == parsers.cend())
+            return configError(key, u"unknown key"_s);
+        if (const Status s = known->second(key); !s)
+            return s.error();
+    }
+    if (const Status s = config.push.validate(); !s)
+        return s.error();
+    if (config.admin.requireClientCertificate && config.admin.clientCaPath.isEmpty())
+        return configError(u"admin/client_ca"_s, u"required with admin/require_client_certificate=true"_s);
+    if (config.admin.certificatePath.isEmpty() != config.admin.privateKeyPath.isEmpty())
+        return configError(u"admin/certificate"_s, u"admin/certificate and admin/private_key go together"_s);
+    if (!config.admin.listenConfigured && config.listenPort == 0)
+        config.admin.listenPort = 0;
+    return config;
+}
+
+QString Config::certificateFile() const
+{
+    return certificatePath.isEmpty() ? dataDir + u"/tls/server.crt"_s : certificatePath;
+}
+
+QString Config::privateKeyFile() const
+{
+    return privateKeyPath.isEmpty() ? dataDir + u"/tls/server.key"_s : privateKeyPath;
+}
+
+QString Config::databaseFile() const
+{
+    return dataDir + u"/parleyd.sqlite"_s;
+}
+
+QString Config::listenUrl(quint16 port) const
+{
+    const QString host = listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+        ? u"[%1]"_s.arg(listenAddress.toString())
+        : listenAddress.toString();
+    return u"wss://%1:%2/"_s.arg(host).arg(port);
+}
+
+Status Config::prepareDataDir() const
+{
+    const QByteArray native = QFile::encodeName(dataDir);
+    struct stat st {};
+    if (::stat(native.constData(), &st) != 0) {
+        if (errno != ENOENT)
+            return makeError(ErrorCode::Io, u"data directory %1: %2"_s.arg(dataDir, QString::fromLocal8Bit(strerror(errno))));
+        // Parents are created with the usual mode; the data directory itself is private.
+        const QFileInfo info(dataDir);
+        if (!QDir().mkpath(info.absolutePath()))
+            return makeError(ErrorCode::Io, u"cannot create the parent of data directory %1"_s.arg(dataDir));
+        if (::mkdir(native.constData(), 0700) != 0 && errno != EEXIST)
+            return makeError(ErrorCode::Io, u"cannot create data directory %1: %2"_s.arg(dataDir, QString::fromLocal8Bit(strerror(errno))));
+        if (::stat(native.constData(), &st) != 0)
+            return makeError(ErrorCode::Io, u"data directory %1: %2"_s.arg(dataDir, QString::fromLocal8Bit(strerror(errno))));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return makeError(ErrorCode::Io, u"data directory %1 is not a directory"_s.arg(dataDir));
+    if (st.st_mode & S_IWOTH)
+        return makeError(ErrorCode::Forbidden, u"data directory %1 is world-writable; refusing to use it"_s.arg(dataDir));
+    return {};
+}
+
+} // namespace parley::server

@@ -1,0 +1,3 @@
+#include "daemon/logging.h"
+
+Q_LOGGING_CATEGORY(lcServer, "parley.server")

@@ -1,0 +1,489 @@
+#include "daemon/server.h"
+
+#include "relay/devicedirectory.h"
+#include "daemon/logging.h"
+#include "push/pushservice.h"
+#include "relay/ratelimiter.h"
+#include "relay/router.h"
+#include "store/store.h"
+#include "daemon/sweeper.h"
+#include "daemon/tlssetup.h"
+#include "relay/worker.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QThread>
+#include <QTimer>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+namespace {
+
+constexpr qint64 ReplayWindowMs = qint64(30) * 24 * 3600 * 1000;
+constexpr int MaintenanceIntervalMs = 3600 * 1000;
+constexpr int PruneIntervalMs = 60 * 1000;
+constexpr int BarrierTimeoutMs = 10000;
+constexpr int CloseGraceMs = 3000;
+constexpr int ListenBacklog = 4096;
+
+QString systemError(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+qint64 monotonicMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// A listening TCP socket with SO_REUSEPORT, so that every worker can hold its own on the same address and port
+// and the kernel spreads new connections over them. TCP_NODELAY set on the listener is inherited by accepted
+// sockets on Linux.
+Result<int> makeListener(const QHostAddress &address, quint16 port)
+{
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    int family = AF_INET;
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        family = AF_INET6;
+        auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = address.toIPv6Address();
+        std::memcpy(&sin6->sin6_addr, bytes.c, sizeof(bytes.c));
+        const QString scope = address.scopeId();
+        if (!scope.isEmpty()) {
+            bool numeric = false;
+            uint index = scope.toUInt(&numeric);
+            if (!numeric)
+                index = ::if_nametoindex(scope.toLocal8Bit().constData());
+            sin6->sin6_scope_id = index;
+        }
+        length = sizeof(sockaddr_in6);
+    } else if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+        auto *sin = reinterpret_cast<sockaddr_in *>(&storage);
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        sin->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof(sockaddr_in);
+    } else {
+        return makeError(ErrorCode::InvalidArgument, u"cannot listen on %1"_s.arg(address.toString()));
+    }
+
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
+    if (fd < 0)
+        return makeError(ErrorCode::Network, u"cannot create a socket: %1"_s.arg(systemError(errno)));
+    const int one = 1;
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0
+        || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0
+        || ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return makeError(ErrorCode::Network, u"cannot set socket options: %1"_s.arg(systemError(e)));
+    }
+    if (::bind(fd, reinterpret_cast<const sockaddr *>(&storage), length) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return makeError(ErrorCode::Network, u"cannot bind to port %1: %2"_s.arg(port).arg(systemError(e)));
+    }
+    if (::listen(fd, ListenBacklog) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return makeError(ErrorCode::Network, u"cannot listen: %1"_s.arg(systemError(e)));
+    }
+    return fd;
+}
+
+Result<quint16> boundPort(int fd)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof(storage);
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return makeError(ErrorCode::Network, u"cannot read the bound port: %1"_s.arg(systemError(errno)));
+    if (storage.ss_family == AF_INET6)
+        return quint16(ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port));
+    return quint16(ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port));
+}
+
+} // namespace
+
+struct Server::Private {
+    struct Slot {
+        QThread *thread = nullptr;
+        Worker *worker = nullptr;
+    };
+
+    Config config;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<Router> router;
+    std::unique_ptr<DeviceDirectory> directory;
+    std::unique_ptr<RateLimiter> sendLimiter;
+    std::unique_ptr<RateLimiter> fetchLimiter;
+    std::unique_ptr<PushService> push;
+    std::unique_ptr<Sweeper> sweeper;
+    std::vector<Slot> workers;
+    quint16 port = 0;
+    QString fingerprint;
+    QTimer maintenance;
+    QTimer prune;
+    QTimer shutdownTimer;
+    bool running = false;
+    bool stopping = false;
+    bool closingSessions = false;
+    bool finished = false;
+    int workersOpen = 0;
+
+    // Stops and destroys the workers (their sessions and servers go on their own threads).
+    void stopWorkers()
+    {
+        for (Slot &slot : workers) {
+            if (slot.thread->isRunning()) {
+                Worker *w = slot.worker;
+                QMetaObject::invokeMethod(w, [w] { w->teardown(); }, Qt::BlockingQueuedConnection);
+                slot.thread->quit();
+                slot.thread->wait();
+            }
+        }
+        if (router)
+            router->stop();
+        for (Slot &slot : workers) {
+            delete slot.worker;
+            delete slot.thread;
+        }
+        workers.clear();
+    }
+};
+
+Server::Server(Config config, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
+{
+    d->config = std::move(config);
+}
+
+Server::~Server()
+{
+    if (d->running) {
+        if (d->sweeper)
+            d->sweeper->stop();
+        d->stopWorkers();
+        if (d->store)
+            d->store->close();
+    }
+}
+
+Result<std::unique_ptr<Store>> Server::openStore(const Config &config)
+{
+    StoreOptions options;
+    options.path = config.databaseFile();
+    return Store::open(options);
+}
+
+Status Server::start()
+{
+    if (d->running || d->finished)
+        return makeError(ErrorCode::InvalidArgument, u"the server was already started"_s);
+    const Config &config = d->config;
+    if (config.workers < 1)
+        return makeError(ErrorCode::InvalidArgument, u"at least one worker is needed"_s);
+
+    if (Status s = config.prepareDataDir(); !s)
+        return s;
+    auto tls = TlsSetup::load(config);
+    if (!tls)
+        return tls.error();
+    d->fingerprint = tls->fingerprint;
+
+    auto store = openStore(config);
+    if (!store)
+        return makeError(store.error().code, u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+    d->store = std::move(*store);
+
+    const Limits &limits = config.limits;
+    d->router = std::make_unique<Router>();
+    d->directory = std::make_unique<DeviceDirectory>(*d->store);
+    d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
+    d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
+    Services services;
+    services.store = d->store.get();
+    services.router = d->router.get();
+    services.directory = d->directory.get();
+    services.sendLimiter = d->sendLimiter.get();
+    services.fetchLimiter = d->fetchLimiter.get();
+    services.limits = limits;
+    // Always there, idle without providers: the admin API can set credentials at run time.
+    Router *router = d->router.get();
+    d->push = std::make_unique<PushService>(config.push, *d->store, [router](qint64 device) { return bool(router->route(device)); });
+    if (Status s = d->push->start(); !s) {
+        d->push.reset();
+        d->store->close();
+        return s;
+    }
+    services.push = d->push.get();
+
+    // All listening sockets first: with port 0 the first one picks the port and the others join it.
+    std::vector<int> fds;
+    quint16 port = config.listenPort;
+    for (int i = 0; i < config.workers; ++i) {
+        auto fd = makeListener(config.listenAddress, port);
+        if (!fd) {
+            for (const int open : fds)
+                ::close(open);
+            d->store->close();
+            return fd.error();
+        }
+        fds.push_back(*fd);
+        if (i == 0) {
+            auto bound = boundPort(*fd);
+            if (!bound) {
+                ::close(*fd);
+                d->store->close();
+                return bound.error();
+            }
+            port = *bound;
+        }
+    }
+    d->port = port;
+
+    for (int i = 0; i < config.workers; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(u"parleyd-worker-%1"_s.arg(i));
+        auto *worker = new Worker(i, fds[size_t(i)], tls->configuration, services);
+        worker->moveToThread(thread);
+        d->workers.push_back(Private::Slot{thread, worker});
+        connect(worker, &Worker::allClosed, this, [this] {
+            if (--d->workersOpen == 0)
+                finishShutdown();
+        });
+    }
+    Status failure;
+    for (Private::Slot &slot : d->workers) {
+        slot.thread->start();
+        Status started;
+        Worker *w = slot.worker;
+        QMetaObject::invokeMethod(w, [w, &started] { started = w->start(); }, Qt::BlockingQueuedConnection);
+        if (!started && failure) {
+            failure = started;
+        }
+    }
+    if (!failure) {
+        d->stopWorkers();
+        d->store->close();
+        return failure;
+    }
+
+    connect(&d->maintenance, &QTimer::timeout, this, &Server::runMaintenance);
+    d->maintenance.start(MaintenanceIntervalMs);
+    connect(&d->prune, &QTimer::timeout, this, [this] {
+        const qint64 now = monotonicMs();
+        d->sendLimiter->prune(now);
+        d->fetchLimiter->prune(now);
+    });
+    d->prune.start(PruneIntervalMs);
+    d->sweeper = std::make_unique<Sweeper>(*d->store, limits.sweepSeconds * 1000);
+    d->sweeper->start();
+
+    d->running = true;
+    qCInfo(lcServer) << "Listening with" << config.workers << "workers on port" << d->port;
+    return {};
+}
+
+Result<QString> Server::reloadTls()
+{
+    if (!d->running || d->stopping)
+        return makeError(ErrorCode::Unavailable, u"the server is not running"_s);
+    auto tls = TlsSetup::load(d->config);
+    if (!tls)
+        return tls.error();
+    for (Private::Slot &slot : d->workers) {
+        Worker *w = slot.worker;
+        const QSslConfiguration configuration = tls->configuration;
+        QMetaObject::invokeMethod(w, [w, configuration] { w->setTlsConfiguration(configuration); }, Qt::BlockingQueuedConnection);
+    }
+    d->fingerprint = tls->fingerprint;
+    qCInfo(lcServer) << "Reloaded the serving certificate";
+    return tls->fingerprint;
+}
+
+void Server::shutdown()
+{
+    if (!d->running || d->stopping)
+        return;
+    d->stopping = true;
+    qCInfo(lcServer) << "Shutting down";
+    d->maintenance.stop();
+    d->prune.stop();
+    if (d->sweeper)
+        d->sweeper->stop();
+    for (Private::Slot &slot : d->workers) {
+        Worker *w = slot.worker;
+        QMetaObject::invokeMethod(w, [w] {
+            w->stopAccepting();
+            w->drain();
+        }, Qt::QueuedConnection);
+    }
+    // A barrier: this no-op completes after every write queued before it, and its completion reaches this thread
+    // after the router forwarded every earlier commit, so `accepted` replies are on their way before sessions close.
+    d->store->write<bool>(this, [](Db &) -> Result<bool> { return true; }, [this](Result<bool>) { closeSessions(); });
+    d->shutdownTimer.setSingleShot(true);
+    connect(&d->shutdownTimer, &QTimer::timeout, this, [this] {
+        if (!d->closingSessions)
+            closeSessions();
+        else
+            finishShutdown();
+    });
+    d->shutdownTimer.start(BarrierTimeoutMs);
+}
+
+void Server::closeSessions()
+{
+    if (d->closingSessions || d->finished)
+        return;
+    d->closingSessions = true;
+    d->shutdownTimer.start(CloseGraceMs * 2);
+    d->workersOpen = int(d->workers.size());
+    for (Private::Slot &slot : d->workers) {
+        Worker *w = slot.worker;
+        QMetaObject::invokeMethod(w, [w] { w->closeAll(CloseGraceMs); }, Qt::QueuedConnection);
+    }
+}
+
+void Server::finishShutdown()
+{
+    if (d->finished || !d->stopping)
+        return;
+    d->finished = true;
+    d->shutdownTimer.stop();
+    if (d->push)
+        d->push->stop();
+    // Writes still queued (acks, last logins) are committed while the workers can still take their results.
+    d->store->close();
+    d->stopWorkers();
+    d->running = false;
+    qCInfo(lcServer) << "Stopped";
+    Q_EMIT stopped();
+}
+
+void Server::runMaintenance()
+{
+    if (!d->running || d->stopping)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 cutoff = now - ReplayWindowMs;
+    d->store->write<int>(this, [cutoff](Db &db) { return db.purgeSeenBefore(cutoff); }, [](Result<int> r) {
+        if (r)
+            qCDebug(lcServer) << "Forgot" << *r << "replay records";
+        else
+            qCWarning(lcServer) << "Purging replay records failed:" << r.error().message;
+    });
+    // Expired messages are never delivered (the queue reads filter them); this also takes them off the disk.
+    d->store->write<int>(this, [now](Db &db) { return db.purgeExpired(now); }, [](Result<int> r) {
+        if (r)
+            qCDebug(lcServer) << "Removed" << *r << "expired messages";
+        else
+            qCWarning(lcServer) << "Purging expired messages failed:" << r.error().message;
+    });
+    d->store->write<int>(this, [now](Db &db) { return db.purgeEnrollCodes(now); }, [](Result<int> r) {
+        if (!r)
+            qCWarning(lcServer) << "Purging enrollment codes failed:" << r.error().message;
+    });
+}
+
+bool Server::isRunning() const
+{
+    return d->running;
+}
+
+AdminSettings Server::adminSettings() const
+{
+    const Config &config = d->config;
+    AdminSettings settings;
+    settings.admin = config.admin;
+    settings.dataDir = config.dataDir;
+    settings.certificateFile = config.certificateFile();
+    settings.privateKeyFile = config.privateKeyFile();
+    settings.databaseFile = config.databaseFile();
+    settings.logRules = config.logRules;
+    settings.logCategories = logCategories();
+    settings.push = config.push;
+    return settings;
+}
+
+Result<AdminHost::TlsIdentity> Server::loadAdminTls() const
+{
+    Config tlsConfig = d->config;
+    if (!d->config.admin.certificatePath.isEmpty()) {
+        tlsConfig.certificatePath = d->config.admin.certificatePath;
+        tlsConfig.privateKeyPath = d->config.admin.privateKeyPath;
+    }
+    auto loaded = TlsSetup::load(tlsConfig);
+    if (!loaded)
+        return loaded.error();
+    return TlsIdentity{loaded->configuration, loaded->certificate};
+}
+
+QStringList Server::logCategories()
+{
+    // One per subsystem: server/daemon, server/relay, server/store, server/push, server/admin, and libparley's.
+    return {u"parley.server"_s, u"parley.relay"_s, u"parley.store"_s, u"parley.push"_s, u"parley.admin"_s,
+            u"parley.crypto"_s};
+}
+
+const Config &Server::config() const
+{
+    return d->config;
+}
+
+quint16 Server::port() const
+{
+    return d->port;
+}
+
+QString Server::url() const
+{
+    return d->config.listenUrl(d->port);
+}
+
+QString Server::fingerprint() const
+{
+    return d->fingerprint;
+}
+
+int Server::workerCount() const
+{
+    return int(d->workers.size());
+}
+
+Store *Server::store() const
+{
+    return d->store.get();
+}
+
+Router *Server::router() const
+{
+    return d->router.get();
+}
+
+DeviceDirectory *Server::directory() const
+{
+    return d->directory.get();
+}
+
+PushService *Server::push() const
+{
+    return d->push.get();
+}
+
+} // namespace parley::server

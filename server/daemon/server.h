@@ -1,0 +1,72 @@
+#pragma once
+
+#include "admin/adminhost.h"
+#include "daemon/config.h"
+#include "core/result.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace parley::server {
+
+class DeviceDirectory;
+class PushService;
+class Router;
+class Store;
+class Worker;
+
+// The daemon: data directory, TLS, store, the shared services and N workers, each with its own event loop and
+// its own SO_REUSEPORT listening socket on the configured address. Lives in the main thread.
+class Server : public QObject, public AdminHost {
+    Q_OBJECT
+public:
+    explicit Server(Config config, QObject *parent = nullptr);
+    ~Server() override;
+
+    // Prepares everything and starts accepting. On failure nothing keeps running.
+    Status start();
+    // Clean shutdown: stop accepting, refuse new frames, let committed results reach their clients, close every
+    // session with 1001, let the store finish its queued writes. Emits stopped() when done. Idempotent.
+    void shutdown();
+    bool isRunning() const;
+
+    const Config &config() const;
+    quint16 port() const;             // the bound port (useful with port 0)
+    QString url() const override;     // wss://ADDR:PORT/
+    QString fingerprint() const override;   // SHA-256 of the serving certificate, lowercase hex
+    int workerCount() const override;
+    Store *store() const override;
+    Router *router() const override;
+    DeviceDirectory *directory() const override;
+    PushService *push() const override;     // while running (idle when no push provider is configured)
+
+    // AdminHost: what the admin plane reads of the configuration, and its listener's certificate.
+    AdminSettings adminSettings() const override;
+    Result<TlsIdentity> loadAdminTls() const override;
+    // Every logging category of the daemon and libparley (the admin API's log levels list them).
+    static QStringList logCategories();
+
+    // Opens the store of a configuration (also for the command-line subcommands).
+    static Result<std::unique_ptr<Store>> openStore(const Config &config);
+
+    // Reads the certificate and key again and hands them to every worker: new connections use them, established
+    // ones are not touched. Returns the new fingerprint.
+    Result<QString> reloadTls() override;
+
+    // The hourly housekeeping: forgets replay records older than 30 days, removes expired messages and spent
+    // enrollment codes.
+    void runMaintenance();
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void closeSessions();
+    void finishShutdown();
+
+    struct Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::server

@@ -1,0 +1,118 @@
+#include "daemon/sweeper.h"
+
+#include "daemon/logging.h"
+#include "store/store.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QTimer>
+#include <QVariant>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+namespace {
+
+constexpr int CheckpointBusyTimeoutMs = 2000;
+std::atomic<int> connectionCounter{0};
+
+// PRAGMA wal_checkpoint(TRUNCATE) on a connection of its own (the writer always sits inside a transaction, where a
+// checkpoint cannot run). Unavailable when readers or the writer kept it from completing; the next sweep retries.
+Status checkpoint(const QString &path)
+{
+    const QString name = u"parleyd-checkpoint-%1"_s.arg(connectionCounter.fetch_add(1));
+    Status result;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(CheckpointBusyTimeoutMs));
+        if (!db.open()) {
+            result = makeError(ErrorCode::Database, u"cannot open the database for a checkpoint: "_s + db.lastError().text());
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s) || !q.next())
+                result = makeError(ErrorCode::Database, u"checkpoint failed: "_s + q.lastError().text());
+            else if (q.value(0).toInt() != 0)
+                result = makeError(ErrorCode::Unavailable, u"the checkpoint could not complete (database busy)"_s);
+            q.finish();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return result;
+}
+
+} // namespace
+
+struct Sweeper::Private {
+    Private(Store &s, int interval) : store(s), intervalMs(interval) {}
+    Store &store;
+    int intervalMs;
+    QThread thread;
+    QTimer *timer = nullptr;      // lives in `thread`
+    bool running = false;
+};
+
+Sweeper::Sweeper(Store &store, int intervalMs) : d(std::make_unique<Private>(store, intervalMs))
+{
+    d->thread.setObjectName(u"parleyd-sweeper"_s);
+}
+
+Sweeper::~Sweeper()
+{
+    stop();
+}
+
+void Sweeper::start()
+{
+    if (d->running)
+        return;
+    d->running = true;
+    d->thread.start();
+    Store *store = &d->store;
+    const int interval = d->intervalMs;
+    auto *timer = new QTimer;
+    timer->moveToThread(&d->thread);
+    d->timer = timer;
+    connect(&d->thread, &QThread::finished, timer, &QObject::deleteLater);
+    QMetaObject::invokeMethod(timer, [timer, store, interval] {
+        auto sweep = [store] {
+            Result<int> r = sweepOnce(*store);
+            if (!r && r.error().code != ErrorCode::Unavailable)
+                qCWarning(lcServer) << "Sweeping expired messages failed:" << r.error().message;
+            else if (r && *r > 0)
+                qCDebug(lcServer) << "Removed" << *r << "expired messages";
+        };
+        QObject::connect(timer, &QTimer::timeout, timer, sweep);
+        timer->start(interval);
+        sweep();
+    }, Qt::QueuedConnection);
+}
+
+void Sweeper::stop()
+{
+    if (!d->running)
+        return;
+    d->running = false;
+    d->thread.quit();
+    d->thread.wait();
+}
+
+Result<int> Sweeper::sweepOnce(Store &store)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Result<int> removed = store.writeSync<int>([now](Db &db) { return db.purgeExpired(now); });
+    if (!removed)
+        return removed.error();
+    if (Status s = checkpoint(store.path()); !s)
+        return s.error();
+    return *removed;
+}
+
+} // namespace parley::server

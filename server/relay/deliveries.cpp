@@ -1,0 +1,150 @@
+#include "relay/deliveries.h"
+
+#include "relay/cborwriter.h"
+#include "relay/relaylog.h"
+#include "store/store.h"
+
+#include <QWebSocket>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+Deliveries::Deliveries(Store &store, qint64 deviceId, QWebSocket *socket, QByteArray &scratch,
+                       std::function<void(const Error &)> onFailure)
+    : m_store(store), m_deviceId(deviceId), m_socket(socket), m_scratch(scratch), m_onFailure(std::move(onFailure))
+{
+}
+
+Deliveries::~Deliveries() = default;
+
+void Deliveries::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    pump();
+}
+
+void Deliveries::live(const QueuedMessage &message)
+{
+    if (!m_started || m_failed || message.seq <= m_lastSent)
+        return;   // not streaming yet (the backlog read will find it), or already sent from the database
+    if (m_caughtUp && m_inFlight.size() < size_t(Window)) {
+        send(message);
+        return;
+    }
+    // It is committed: the catch-up read will pick it up once the window has room.
+    m_caughtUp = false;
+}
+
+void Deliveries::acked(const QList<quint64> &seqs)
+{
+    bool freed = false;
+    for (const quint64 seq : seqs) {
+        const auto it = std::lower_bound(m_inFlight.begin(), m_inFlight.end(), seq);
+        if (it != m_inFlight.end() && *it == seq) {
+            m_inFlight.erase(it);
+            freed = true;
+        }
+    }
+    // An idle connection does not keep the capacity of a past burst (up to Window entries).
+    if (m_inFlight.empty() && m_inFlight.capacity() > IdleCapacity)
+        std::vector<quint64>().swap(m_inFlight);
+    if (freed && !m_caughtUp)
+        pump();
+}
+
+void Deliveries::pump()
+{
+    if (!m_started || m_failed || m_pumping)
+        return;
+    m_pumping = true;
+    Db &db = m_store.reader();
+    while (!m_caughtUp) {
+        const int room = Window - int(m_inFlight.size());
+        if (room <= 0)
+            break;
+        const int limit = std::min(room, PageSize);
+        auto page = db.queuePage(m_deviceId, m_lastSent, limit);
+        if (!page) {
+            m_failed = true;
+            m_pumping = false;
+            qCWarning(lcRelay) << "Cannot read a device queue:" << page.error().message;
+            if (m_onFailure)
+                m_onFailure(page.error());
+            return;
+        }
+        for (const QueuedMessage &m : std::as_const(*page)) {
+            if (m.seq > m_lastSent)
+                send(m);
+        }
+        if (page->size() < limit)
+            m_caughtUp = true;
+    }
+    m_pumping = false;
+    if (m_caughtUp && !m_syncedSent) {
+        m_syncedSent = true;
+        m_scratch.resize(0);
+        CborWriter w(m_scratch);
+        w.map(1);
+        w.text("t"_L1);
+        w.text("synced"_L1);
+        m_socket->sendBinaryMessage(m_scratch);
+    }
+}
+
+void Deliveries::send(const QueuedMessage &message)
+{
+    encodeMessage(message, m_scratch);
+    m_socket->sendBinaryMessage(m_scratch);
+    m_lastSent = message.seq;
+    m_inFlight.push_back(message.seq);
+}
+
+void Deliveries::encodeMessage(const QueuedMessage &m, QByteArray &out)
+{
+    out.resize(0);
+    out.reserve(160 + m.from.size() + m.mid.size() + m.to.size() + m.payload.size() + m.keyCommitment.size()
+                + m.options.size() + m.signature.size() + m.eph.size() + m.wrappedKey.size());
+    CborWriter w(out);
+    w.map(14);
+    w.text("t"_L1);
+    w.text("msg"_L1);
+    w.text("seq"_L1);
+    w.uint(m.seq);
+    w.text("from"_L1);
+    w.text(m.from);
+    w.text("dev"_L1);
+    w.uint(m.fromDevice);
+    w.text("mid"_L1);
+    w.bytes(m.mid);
+    w.text("to"_L1);
+    if (m.to.isEmpty())
+        w.array(0);
+    else
+        w.raw(m.to);
+    w.text("at"_L1);
+    w.uint(m.sentAt);
+    w.text("pl"_L1);
+    w.bytes(m.payload);
+    w.text("kc"_L1);
+    w.bytes(m.keyCommitment);
+    w.text("opts"_L1);
+    if (m.options.isEmpty())
+        w.map(0);
+    else
+        w.raw(m.options);
+    w.text("sig"_L1);
+    w.bytes(m.signature);
+    w.text("kid"_L1);
+    w.uint(m.kid);
+    w.text("eph"_L1);
+    w.bytes(m.eph);
+    w.text("wk"_L1);
+    w.bytes(m.wrappedKey);
+}
+
+} // namespace parley::server

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace parley::server {
+
+// Operational limits ([limits] in the boot configuration; defaults from docs/protocol.md "Limits").
+struct Limits {
+    int maxDevicesPerUser = 10;
+    qint64 maxQueuePerDevice = 2000000;
+    double sendRate = 500;            // messages per second per account, sustained
+    int sendBurst = 10000;
+    double frameRate = 2000;          // frames per second per connection, sustained
+    int frameBurst = 10000;
+    int fetchBurst = 5;               // prekey bundle fetches per (requester device, target device)
+    int fetchRefillSeconds = 60;      // one fetch token comes back every this many seconds
+    int authTimeoutSeconds = 30;
+    int idleTimeoutSeconds = 120;
+    int messageTtlDays = 30;
+    int sweepSeconds = 30;            // expired messages leave the disk (and the WAL) within this many seconds
+};
+
+} // namespace parley::server

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "relay/limits.h"
+
+namespace parley::server {
+
+class DeviceDirectory;
+class PushService;
+class RateLimiter;
+class Router;
+class Store;
+
+// What every worker and session shares. All members are thread-safe (or, for the store, used per its rules).
+struct Services {
+    Store *store = nullptr;
+    Router *router = nullptr;
+    DeviceDirectory *directory = nullptr;
+    RateLimiter *sendLimiter = nullptr;      // per account
+    RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
+    PushService *push = nullptr;             // idle when no push provider is configured
+    Limits limits;
+};
+
+} // namespace parley::server

@@ -1,0 +1,368 @@
+// The store: one writer thread applying group commits, and per-thread read connections.
+
+#include "store/store.h"
+#include "store/storelog.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QThreadStorage>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+
+namespace {
+
+std::atomic<quint64> g_nextStoreSerial{1};
+std::atomic<quint64> g_nextReaderSerial{1};
+
+// What a store shares with the read connections of every thread: whether it is closed, and one object per reader
+// thread through which close() asks that thread to drop its connection.
+struct ReaderShared {
+    std::mutex mutex;
+    bool closed = false;
+    std::vector<QObject *> anchors;
+};
+
+struct ReaderEntry {
+    std::shared_ptr<ReaderShared> shared;
+    std::unique_ptr<Db> db;
+    QObject *anchor = nullptr;        // lives in the reader's thread; owned here
+    bool failed = false;              // the connection could not be opened: try again on the next reader() call
+    bool deferAnchorDeletion = false; // set when the anchor itself is delivering the event that drops this entry
+
+    ReaderEntry() = default;
+    ReaderEntry(const ReaderEntry &) = delete;
+    ReaderEntry &operator=(const ReaderEntry &) = delete;
+    ~ReaderEntry()
+    {
+        if (anchor) {
+            std::lock_guard lock(shared->mutex);
+            auto &anchors = shared->anchors;
+            anchors.erase(std::remove(anchors.begin(), anchors.end(), anchor), anchors.end());
+        }
+        db.reset();   // finalises the statements and removes the connection, in this (its own) thread
+        if (anchor) {
+            if (deferAnchorDeletion)
+                anchor->deleteLater();
+            else
+                delete anchor;
+        }
+    }
+
+    bool storeClosed() const
+    {
+        std::lock_guard lock(shared->mutex);
+        return shared->closed;
+    }
+};
+
+// The read connections of one thread, keyed by store serial (never reused, unlike addresses).
+struct ReaderRegistry {
+    std::map<quint64, std::unique_ptr<ReaderEntry>> entries;
+    std::unique_ptr<Db> unavailable;   // handed out once a store is closed: every call fails with Unavailable
+
+    void sweep(bool fromAnchor)
+    {
+        for (auto it = entries.begin(); it != entries.end();) {
+            if (it->second->storeClosed()) {
+                it->second->deferAnchorDeletion = fromAnchor;
+                it = entries.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    Db &unavailableDb()
+    {
+        if (!unavailable)
+            unavailable = std::make_unique<Db>(QString());
+        return *unavailable;
+    }
+};
+
+// Deleted by Qt when each thread finishes (for the main thread: when the application object goes), in that thread.
+Q_GLOBAL_STATIC(QThreadStorage<ReaderRegistry *>, g_readers)
+
+void sweepThisThread(bool fromAnchor)
+{
+    QThreadStorage<ReaderRegistry *> *storage = g_readers();
+    if (storage && storage->hasLocalData())
+        storage->localData()->sweep(fromAnchor);
+}
+
+Status ensureDatabaseFile(const QString &path)
+{
+    constexpr QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    const QFileInfo info(path);
+    if (info.exists()) {
+        if (!info.isFile())
+            return makeError(ErrorCode::Io, u"%1 is not a regular file"_s.arg(path));
+        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
+                                              | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+        if (info.permissions() & others) {
+            qCWarning(lcStore) << "tightening the permissions of the database file to 0600";
+            if (!QFile::setPermissions(path, ownerOnly))
+                return makeError(ErrorCode::Io, u"cannot set the permissions of %1"_s.arg(path));
+        }
+        return {};
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, ownerOnly))
+        return makeError(ErrorCode::Io, u"cannot create %1: %2"_s.arg(path, file.errorString()));
+    if (!file.setPermissions(ownerOnly))
+        return makeError(ErrorCode::Io, u"cannot set the permissions of %1"_s.arg(path));
+    file.close();
+    return {};
+}
+
+} // namespace
+
+struct Store::Private {
+    StoreOptions options;
+    QString path;                       // absolute
+    quint64 serial = 0;
+
+    std::mutex mutex;                   // guards jobs, accepting, stopping
+    std::condition_variable wake;
+    std::deque<Job> jobs;
+    bool accepting = true;
+    bool stopping = false;
+
+    std::mutex closeMutex;              // serialises close() callers around joining the writer
+    std::thread writer;
+    std::atomic<std::thread::id> writerId{};
+
+    std::shared_ptr<ReaderShared> readers = std::make_shared<ReaderShared>();
+
+    void run(std::promise<Status> opened);
+    void runBatch(Db &db, std::vector<Job> &batch);
+};
+
+void Store::Private::run(std::promise<Status> opened)
+{
+    writerId = std::this_thread::get_id();
+    const QString name = u"parley-store-%1-writer"_s.arg(serial);
+    Result<std::unique_ptr<Db>> connection = Db::openConnection(path, name, options.busyTimeoutMs, false);
+    if (!connection) {
+        writerId = std::thread::id();
+        opened.set_value(connection.error());
+        return;
+    }
+    std::unique_ptr<Db> db = std::move(*connection);
+    if (Status migrated = db->migrate(); !migrated) {
+        db.reset();
+        writerId = std::thread::id();
+        opened.set_value(migrated);
+        return;
+    }
+    opened.set_value(Status());
+
+    const std::size_t maxBatch = std::size_t(std::max(1, options.maxBatch));
+    std::vector<Job> batch;
+    batch.reserve(std::min<std::size_t>(maxBatch, 4096));
+    for (;;) {
+        {
+            std::unique_lock lock(mutex);
+            wake.wait(lock, [this] { return !jobs.empty() || stopping; });
+            if (jobs.empty())
+                break;   // stopping, and every accepted job is done
+            const std::size_t n = std::min(maxBatch, jobs.size());
+            std::move(jobs.begin(), jobs.begin() + std::ptrdiff_t(n), std::back_inserter(batch));
+            jobs.erase(jobs.begin(), jobs.begin() + std::ptrdiff_t(n));
+        }
+        runBatch(*db, batch);
+        batch.clear();
+    }
+    db.reset();
+    writerId = std::thread::id();   // thread ids get reused; no later thread may pass for the writer
+}
+
+void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
+{
+    auto failAll = [&batch](const Error &error) {
+        for (Job &job : batch)
+            job(nullptr, &error, true);
+    };
+
+    if (Status begun = db.beginBatch(); !begun) {
+        qCWarning(lcStore) << "cannot start a write transaction:" << begun.error().message;
+        failAll(makeError(ErrorCode::Database, begun.error().message));
+        return;
+    }
+    for (Job &job : batch) {
+        job(&db, nullptr, false);
+        if (db.transactionBroken())
+            break;   // the transaction is in an unknown state: none of the group may count as done
+    }
+    Status committed = db.transactionBroken()
+                           ? Status(makeError(ErrorCode::Database,
+                                              u"the write transaction was aborted: "_s + db.brokenReason()))
+                           : db.commitBatch();
+    if (!committed) {
+        db.rollbackBatch();
+        qCWarning(lcStore) << "group commit of" << batch.size() << "operations failed:" << committed.error().message;
+        failAll(makeError(ErrorCode::Database, committed.error().message));
+        return;
+    }
+    for (Job &job : batch)
+        job(nullptr, nullptr, true);
+}
+
+Store::Store(const StoreOptions &options) : d(std::make_unique<Private>())
+{
+    d->options = options;
+    d->path = QFileInfo(options.path).absoluteFilePath();
+    d->serial = g_nextStoreSerial.fetch_add(1);
+}
+
+Store::~Store()
+{
+    if (isWriterThread())
+        qFatal("parley::server::Store destroyed from inside one of its own operations");
+    close();
+}
+
+Result<std::unique_ptr<Store>> Store::open(const StoreOptions &options)
+{
+    if (options.path.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, u"no database path given"_s);
+    if (options.busyTimeoutMs < 0)
+        return makeError(ErrorCode::InvalidArgument, u"the busy timeout cannot be negative"_s);
+    std::unique_ptr<Store> store(new Store(options));
+    if (Status s = ensureDatabaseFile(store->d->path); !s)
+        return s.error();
+    if (Status s = store->start(); !s)
+        return s.error();
+    return store;
+}
+
+Status Store::start()
+{
+    std::promise<Status> opened;
+    std::future<Status> result = opened.get_future();
+    d->writer = std::thread([this, opened = std::move(opened)]() mutable { d->run(std::move(opened)); });
+    Status s = result.get();
+    if (!s) {
+        d->writer.join();
+        std::lock_guard lock(d->mutex);
+        d->accepting = false;
+        d->stopping = true;
+    }
+    return s;
+}
+
+bool Store::isWriterThread() const
+{
+    return d->writerId.load() == std::this_thread::get_id();
+}
+
+void Store::enqueue(Job job)
+{
+    {
+        std::unique_lock lock(d->mutex);
+        if (d->accepting) {
+            d->jobs.push_back(std::move(job));
+            lock.unlock();
+            d->wake.notify_one();
+            return;
+        }
+    }
+    const Error closed = makeError(ErrorCode::Unavailable, u"the store is closed"_s);
+    job(nullptr, &closed, true);
+}
+
+void Store::close()
+{
+    {
+        std::lock_guard lock(d->mutex);
+        d->accepting = false;
+        d->stopping = true;
+    }
+    d->wake.notify_all();
+    // From inside an operation the writer cannot wait for itself; it stops once the queue is drained, and the
+    // destructor (on another thread) finishes the job.
+    if (isWriterThread())
+        return;
+
+    std::lock_guard closing(d->closeMutex);
+    if (d->writer.joinable())
+        d->writer.join();
+    {
+        std::lock_guard lock(d->readers->mutex);
+        d->readers->closed = true;
+        for (QObject *anchor : d->readers->anchors)
+            QMetaObject::invokeMethod(anchor, [] { sweepThisThread(true); }, Qt::QueuedConnection);
+    }
+    sweepThisThread(false);
+}
+
+QString Store::path() const
+{
+    return d->path;
+}
+
+Db &Store::reader()
+{
+    QThreadStorage<ReaderRegistry *> *storage = g_readers();
+    if (!storage) {
+        // Only during static destruction at exit.
+        static Db gone{QString()};
+        return gone;
+    }
+    if (!storage->hasLocalData())
+        storage->setLocalData(new ReaderRegistry);
+    ReaderRegistry &registry = *storage->localData();
+    registry.sweep(false);
+
+    auto it = registry.entries.find(d->serial);
+    if (it != registry.entries.end()) {
+        if (!it->second->failed)
+            return *it->second->db;
+        registry.entries.erase(it);
+    }
+
+    auto entry = std::make_unique<ReaderEntry>();
+    entry->shared = d->readers;
+    if (entry->storeClosed())
+        return registry.unavailableDb();
+
+    const QString name = u"parley-store-%1-reader-%2"_s.arg(d->serial).arg(g_nextReaderSerial.fetch_add(1));
+    Result<std::unique_ptr<Db>> opened = Db::openConnection(d->path, name, d->options.busyTimeoutMs, true);
+    if (opened) {
+        entry->db = std::move(*opened);
+    } else {
+        qCWarning(lcStore) << "cannot open a read connection:" << opened.error().message;
+        entry->db = std::make_unique<Db>(QString());
+        entry->failed = true;
+    }
+    {
+        std::lock_guard lock(d->readers->mutex);
+        if (d->readers->closed) {
+            // Closed meanwhile: close() did not see this thread, so do not keep the connection.
+            entry.reset();
+            return registry.unavailableDb();
+        }
+        entry->anchor = new QObject;
+        d->readers->anchors.push_back(entry->anchor);
+    }
+    Db &db = *entry->db;
+    registry.entries.emplace(d->serial, std::move(entry));
+    return db;
+}
+
+} // namespace parley::server
