@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "relay/sessionhost.h"
 #include "store/records.h"
 
 #include <QObject>
@@ -13,18 +14,7 @@ class QWebSocket;
 
 namespace parley::server {
 
-class Worker;
-struct Services;
 
-// What a session gets from the worker that owns it. The worker creates and owns its sessions, so a session knows
-// it only through this: its thread's context object, an opaque handle for the router, the shared services and the
-// worker's encode buffer.
-struct SessionHost {
-    QObject *thread = nullptr;          // the worker: parent of every session, context of replies to this thread
-    Worker *worker = nullptr;           // what the router hands this session's deliveries to
-    const Services *services = nullptr;
-    QByteArray *scratch = nullptr;      // one buffer per worker thread that outgoing frames are encoded into
-};
 
 // One device connection, living in its worker's thread: greets with `hello`, enforces the authentication and
 // idle timeouts and the per-connection frame limits, decodes frames strictly and dispatches them through one
@@ -50,8 +40,6 @@ public:
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
     void abort();
     void setDraining();
-    // The store committed (or refused) a message this session sent.
-    void sendCompleted(quint64 requestId, const QByteArray &mid, const Result<InsertedMessage> &result);
 
 Q_SIGNALS:
     // The connection is gone; the worker deletes the session.

@@ -1,0 +1,234 @@
+#include "relay/authrequests.h"
+
+#include "relay/sessioncontext.h"
+#include "crypto/crypto.h"
+#include "protocol/statements.h"
+#include "push/pushservice.h"
+#include "relay/cborwriter.h"
+#include "relay/devicedirectory.h"
+#include "relay/ratelimiter.h"
+#include "relay/relaylog.h"
+#include "store/pushstore.h"
+#include "store/roomstore.h"
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QDateTime>
+#include <QPointer>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+namespace {
+
+constexpr int MaxEnrollFailures = 10;
+
+} // namespace
+
+
+static void enrollFailed(SessionContext &session, quint64 requestId)
+{
+    session.sendError(WireError::EnrollFailed, u"the enrollment code is wrong, used or expired, or the root key does not match"_s,
+              requestId);
+    if (++session.enrollFailures >= MaxEnrollFailures)
+        session.closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"too many enrollment attempts"_s);
+}
+
+void handleEnrollInfo(SessionContext &session, const Frame &f)
+{
+    if (session.authenticated) {
+        session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
+        return;
+    }
+    const QString user = f.text("user"_L1);
+    if (!protocol::isValidUserName(user)) {
+        session.sendError(WireError::BadField, u"user"_s, f.id);
+        return;
+    }
+    auto check = session.services.store->reader().checkEnrollCode(user, f.text("code"_L1));
+    if (!check) {
+        if (check.error().code == ErrorCode::Unauthorized || check.error().code == ErrorCode::NotFound) {
+            enrollFailed(session, f.id);
+        } else {
+            qCWarning(lcRelay) << "Checking an enrollment code failed:" << check.error().message;
+            session.sendStoreError(check.error(), f.id);
+        }
+        return;
+    }
+    Frame reply(u"enroll_info_ok"_s, f.id);
+    reply.set("new_user"_L1, QCborValue(check->newUser));
+    if (!check->recovery.isEmpty())
+        reply.set("recovery"_L1, QCborValue(check->recovery));
+    session.sendFrame(reply);
+}
+
+void handleEnroll(SessionContext &session, const Frame &f)
+{
+    if (session.authenticated) {
+        session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
+        return;
+    }
+    EnrollRequest request;
+    request.user = f.text("user"_L1);
+    request.code = f.text("code"_L1);
+    request.rootPub = f.bytes("root"_L1);
+    request.devicePub = f.bytes("dev"_L1);
+    request.deviceSig = f.bytes("dsig"_L1);
+    request.deviceName = f.has("name"_L1) ? f.text("name"_L1) : QString();
+    request.recovery = f.has("recovery"_L1) ? f.bytes("recovery"_L1) : QByteArray();
+    request.maxDevices = session.services.limits.maxDevicesPerUser;
+
+    if (!protocol::isValidUserName(request.user)) {
+        session.sendError(WireError::BadField, u"user"_s, f.id);
+        return;
+    }
+    const auto root = crypto::EcKey::fromPublicPoint(request.rootPub);
+    if (!root) {
+        session.sendError(WireError::BadField, u"root"_s, f.id);
+        return;
+    }
+    if (!crypto::EcKey::fromPublicPoint(request.devicePub)) {
+        session.sendError(WireError::BadField, u"dev"_s, f.id);
+        return;
+    }
+    if (!root->verify(protocol::deviceStatement(request.user, request.devicePub), request.deviceSig)) {
+        session.sendError(WireError::BadSignature, u"the device certificate does not verify under the root key"_s, f.id);
+        return;
+    }
+
+    const quint64 requestId = f.id;
+    const QString user = request.user;
+    DeviceDirectory *directory = session.services.directory;
+    session.write<EnrollResult>([request = std::move(request)](Db &db) { return db.enrollDevice(request); },
+                        [requestId, user, directory](SessionContext *p, Result<EnrollResult> r) {
+                            if (r)
+                                directory->invalidate(user);
+                            if (!p)
+                                return;
+                            if (!r) {
+                                switch (r.error().code) {
+                                case ErrorCode::Unauthorized:
+                                    enrollFailed(*p, requestId);
+                                    break;
+                                case ErrorCode::QuotaExceeded:
+                                    p->sendError(WireError::Quota, u"the user has the maximum number of devices"_s, requestId);
+                                    break;
+                                case ErrorCode::Forbidden:
+                                    p->sendError(WireError::Suspended, u"the user is suspended"_s, requestId);
+                                    break;
+                                default:
+                                    qCWarning(lcRelay) << "Enrollment failed:" << r.error().message;
+                                    p->sendStoreError(r.error(), requestId);
+                                    break;
+                                }
+                                return;
+                            }
+                            qCInfo(lcRelay) << "Enrolled a device";
+                            Frame reply(u"enrolled"_s, requestId);
+                            reply.set("device"_L1, QCborValue(qint64(r->deviceNo)));
+                            p->sendFrame(reply);
+                        });
+}
+
+static void failLogin(SessionContext &session, WireError code, const QString &message, quint64 requestId)
+{
+    session.sendError(code, message, requestId);
+    session.closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"login failed"_s);
+}
+
+void handleLogin(SessionContext &session, const Frame &f)
+{
+    if (session.authenticated) {
+        session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
+        return;
+    }
+    const QString authFailed = u"authentication failed"_s;
+    const QString user = f.text("user"_L1);
+    const quint64 number = f.uint("device"_L1);
+    // The challenge is single use: whatever happens next, it is spent.
+    const QByteArray spent = std::exchange(session.challenge, QByteArray());
+    if (spent.isEmpty() || !protocol::isValidUserName(user) || number == 0 || number > 0xffffffffu) {
+        failLogin(session, WireError::AuthFailed, authFailed, f.id);
+        return;
+    }
+    Db &db = session.services.store->reader();
+    auto account = db.userByName(user);
+    if (!account) {
+        if (account.error().code == ErrorCode::NotFound)
+            failLogin(session, WireError::AuthFailed, authFailed, f.id);
+        else
+            failLogin(session, wireErrorFor(account.error()), messageFor(account.error()), f.id);
+        return;
+    }
+    auto device = db.device(account->id, quint32(number));
+    if (!device) {
+        if (device.error().code == ErrorCode::NotFound)
+            failLogin(session, WireError::AuthFailed, authFailed, f.id);
+        else
+            failLogin(session, wireErrorFor(device.error()), messageFor(device.error()), f.id);
+        return;
+    }
+    auto key = crypto::EcKey::fromPublicPoint(device->pub);
+    if (device->revoked || !key
+        || !key->verify(protocol::loginStatement(spent, user, quint32(number)), f.bytes("sig"_L1))) {
+        failLogin(session, WireError::AuthFailed, authFailed, f.id);
+        return;
+    }
+    if (account->suspended) {
+        failLogin(session, WireError::Suspended, u"the user is suspended"_s, f.id);
+        return;
+    }
+    auto prekeys = db.prekeyCount(device->id);
+    auto queued = db.queuedCount(device->id);
+    if (!prekeys || !queued) {
+        const Error &e = !prekeys ? prekeys.error() : queued.error();
+        qCWarning(lcRelay) << "Reading a device's state at login failed:" << e.message;
+        failLogin(session, wireErrorFor(e), messageFor(e), f.id);
+        return;
+    }
+
+    session.authenticated = true;
+    session.authTimer.stop();
+    session.userName = user;
+    session.userId = account->id;
+    session.deviceNo = quint32(number);
+    session.deviceId = device->id;
+    session.deviceKey = std::move(*key);
+
+    // Register before the backlog read: whatever commits after the read then reaches this session live.
+    const Router::Route replaced = session.services.router->attach(session.deviceId, session.worker, session.id);
+    if (replaced)
+        session.services.router->closeSession(replaced, QWebSocketProtocol::CloseCodeNormal, u"replaced"_s);
+
+    Frame welcome(u"welcome"_s, f.id);
+    welcome.set("prekeys"_L1, QCborValue(qint64(*prekeys)));
+    welcome.set("lr"_L1, QCborValue(device->lastResort.has_value()));
+    welcome.set("queued"_L1, QCborValue(qint64(*queued)));
+    session.sendFrame(welcome);
+    qCDebug(lcRelay) << "Device logged in";
+
+    const qint64 touchedDevice = session.deviceId;
+    const qint64 now = wallMs();
+    session.write<bool>([touchedDevice, now](Db &writer) -> Result<bool> {
+                    if (auto r = writer.touchDevice(touchedDevice, now); !r)
+                        return r.error();
+                    return true;
+                },
+                [](SessionContext *, Result<bool> r) {
+                    if (!r)
+                        qCWarning(lcRelay) << "Recording a device's last login failed:" << r.error().message;
+                });
+
+    session.deliveries = std::make_unique<Deliveries>(*session.services.store, session.deviceId, session.socket, *session.host.scratch, [&session](const Error &) {
+        session.sendError(WireError::Internal, u"the server could not read the message queue"_s, 0);
+        session.closeWith(QWebSocketProtocol::CloseCodeBadOperation, u"internal error"_s);
+    });
+    session.deliveries->start();
+}
+
+} // namespace parley::server

@@ -1,0 +1,17 @@
+#pragma once
+
+// Enrollment and login: enroll_info, enroll, login (docs/protocol.md "Enrollment", "Login").
+
+#include "core/result.h"
+#include "protocol/frame.h"
+#include "store/records.h"
+
+namespace parley::server {
+
+class SessionContext;
+
+void handleEnrollInfo(SessionContext &session, const protocol::Frame &f);
+void handleEnroll(SessionContext &session, const protocol::Frame &f);
+void handleLogin(SessionContext &session, const protocol::Frame &f);
+
+} // namespace parley::server

@@ -1,0 +1,209 @@
+#include "relay/roomrequests.h"
+
+#include "relay/sessioncontext.h"
+#include "crypto/crypto.h"
+#include "protocol/statements.h"
+#include "push/pushservice.h"
+#include "relay/cborwriter.h"
+#include "relay/devicedirectory.h"
+#include "relay/ratelimiter.h"
+#include "relay/relaylog.h"
+#include "store/pushstore.h"
+#include "store/roomstore.h"
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QDateTime>
+#include <QPointer>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+
+
+namespace {
+
+QByteArray roomChangedFrame(const QString &room, quint64 seq)
+{
+    return protocol::encode(Frame(u"room_changed"_s).set("room"_L1, room).set("seq"_L1, QCborValue(qint64(seq))));
+}
+
+WireError wireErrorForRoom(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::Conflict: return WireError::Conflict;
+    case ErrorCode::Forbidden: return WireError::Forbidden;
+    case ErrorCode::QuotaExceeded: return WireError::Quota;
+    case ErrorCode::NotFound: return WireError::NotFound;
+    case ErrorCode::Protocol: return WireError::BadField;
+    case ErrorCode::Unavailable: return WireError::Unavailable;
+    default: return WireError::Internal;
+    }
+}
+
+} // namespace
+
+void handleRoomChange(SessionContext &session, const Frame &f)
+{
+    const QString room = f.text("room"_L1);
+    protocol::SignedRoomRecord signedRecord;
+    signedRecord.bytes = f.bytes("rec"_L1);
+    signedRecord.sig = f.bytes("sig"_L1);
+    Result<protocol::RoomRecord> decoded = protocol::RoomRecord::decode(signedRecord.bytes);
+    if (!decoded) {
+        session.sendError(WireError::BadField, u"rec: "_s + decoded.error().message, f.id);
+        return;
+    }
+    const protocol::RoomRecord record = std::move(*decoded);
+    if (record.room != room) {
+        session.sendError(WireError::BadField, u"rec: the record names another room"_s, f.id);
+        return;
+    }
+    if (record.actor != session.userName || record.actorDevice != session.deviceNo) {
+        session.sendError(WireError::Forbidden, u"a record's actor must be the device that sends it"_s, f.id);
+        return;
+    }
+    if (std::abs(qint64(record.at) - wallMs()) > MaxClockSkewMs) {
+        session.sendError(WireError::StaleTime, u"the record's time is more than 5 minutes away from the server time"_s, f.id);
+        return;
+    }
+    auto self = session.services.directory->lookup(session.userName);
+    if (!self) {
+        session.sendStoreError(self.error(), f.id);
+        return;
+    }
+    const DeviceRecord *me = (*self)->device(session.deviceNo);
+    if (!me) {
+        session.sendError(WireError::AuthFailed, u"this device is no longer registered"_s, f.id);
+        return;
+    }
+    signedRecord.devicePub = me->pub;
+    signedRecord.deviceCert = me->sig;
+    if (Status s = protocol::verifyRoomRecordSignature(record, signedRecord, (*self)->user.rootPub); !s) {
+        session.sendError(WireError::BadSignature, s.error().message, f.id);
+        return;
+    }
+    if (record.op == protocol::RoomOp::Add) {
+        auto target = session.services.directory->lookup(record.target);
+        if (!target) {
+            if (target.error().code == ErrorCode::NotFound)
+                session.sendError(WireError::NotFound, u"no such user: %1"_s.arg(record.target), f.id);
+            else
+                session.sendStoreError(target.error(), f.id);
+            return;
+        }
+    }
+
+    const quint64 requestId = f.id;
+    DeviceDirectory *directory = session.services.directory;
+    Router *router = session.services.router;
+    session.write<AppendedRoomRecord>(
+        [record, signedRecord](Db &db) -> Result<AppendedRoomRecord> {
+            auto settings = db.roomSettings();
+            if (!settings)
+                return settings.error();
+            return roomstore::append(db, record, signedRecord, *settings);
+        },
+        [requestId, room, directory, router](SessionContext *p, Result<AppendedRoomRecord> r) {
+            if (r) {
+                qCInfo(lcRelay) << "A room's membership changed";
+                const QByteArray notice = roomChangedFrame(room, r->seq);
+                for (const QString &user : std::as_const(r->notify)) {
+                    auto entry = directory->lookup(user);
+                    if (!entry)
+                        continue;
+                    for (const DeviceRecord &device : (*entry)->devices)
+                        router->notify(device.id, notice);
+                }
+            }
+            if (!p)
+                return;
+            if (!r) {
+                const WireError code = wireErrorForRoom(r.error().code);
+                if (code == WireError::Internal || code == WireError::Unavailable) {
+                    qCWarning(lcRelay) << "Appending a room record failed:" << r.error().message;
+                    p->sendStoreError(r.error(), requestId);
+                } else {
+                    p->sendError(code, r.error().message, requestId);
+                }
+                return;
+            }
+            p->sendFrame(Frame(u"room_ok"_s, requestId).set("room"_L1, room).set("seq"_L1, QCborValue(qint64(r->seq))));
+        });
+}
+
+void handleRoomGet(SessionContext &session, const Frame &f)
+{
+    const QString room = f.text("room"_L1);
+    Db &db = session.services.store->reader();
+    auto state = roomstore::load(db, room);
+    if (!state || !state->state.isMember(session.userName)) {
+        if (!state && state.error().code != ErrorCode::NotFound) {
+            qCWarning(lcRelay) << "Reading a room failed:" << state.error().message;
+            session.sendStoreError(state.error(), f.id);
+        } else {
+            session.sendError(WireError::NotFound, u"no such room, or you are not a member"_s, f.id);
+        }
+        return;
+    }
+    auto page = roomstore::records(db, room, f.has("from"_L1) ? f.uint("from"_L1) : 0, protocol::MaxRoomRecordsPerPage);
+    if (!page) {
+        qCWarning(lcRelay) << "Reading a room's records failed:" << page.error().message;
+        session.sendStoreError(page.error(), f.id);
+        return;
+    }
+    QCborArray chain;
+    for (const protocol::SignedRoomRecord &s : std::as_const(page->records)) {
+        QCborMap m;
+        m.insert("rec"_L1, s.bytes);
+        m.insert("sig"_L1, s.sig);
+        m.insert("dpub"_L1, s.devicePub);
+        m.insert("dsig"_L1, s.deviceCert);
+        chain.append(m);
+    }
+    session.sendFrame(Frame(u"room"_s, f.id)
+                  .set("room"_L1, room)
+                  .set("chain"_L1, chain)
+                  .set("more"_L1, page->more)
+                  .set("enforced_expire"_L1, QCborValue(qint64(state->retention.enforcedExpireSeconds)))
+                  .set("enforced_burn"_L1, state->retention.enforcedBurn));
+}
+
+void handleRooms(SessionContext &session, const Frame &f)
+{
+    Db &db = session.services.store->reader();
+    auto rooms = roomstore::roomsOf(db, session.userName);
+    auto settings = db.roomSettings();
+    if (!rooms || !settings) {
+        const Error &e = !rooms ? rooms.error() : settings.error();
+        qCWarning(lcRelay) << "Reading the room list failed:" << e.message;
+        session.sendStoreError(e, f.id);
+        return;
+    }
+    QCborArray list;
+    for (const RoomSummary &s : std::as_const(*rooms)) {
+        QCborMap m;
+        m.insert("room"_L1, s.room);
+        m.insert("seq"_L1, qint64(s.seq));
+        m.insert("title"_L1, s.title);
+        m.insert("description"_L1, s.description);
+        m.insert("members"_L1, s.members);
+        m.insert("admin"_L1, s.admin);
+        m.insert("enforced_expire"_L1, qint64(s.enforcedExpireSeconds));
+        m.insert("enforced_burn"_L1, s.enforcedBurn);
+        list.append(m);
+    }
+    QCborMap limits;
+    limits.insert("max_members"_L1, settings->maxMembers);
+    limits.insert("max_expire"_L1, settings->maxExpireSeconds);
+    limits.insert("default_expire"_L1, settings->defaultExpireSeconds);
+    limits.insert("default_burn"_L1, settings->defaultBurn);
+    session.sendFrame(Frame(u"room_list"_s, f.id).set("rooms"_L1, list).set("limits"_L1, limits));
+}
+
+} // namespace parley::server

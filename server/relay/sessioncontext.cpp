@@ -1,0 +1,105 @@
+#include "relay/sessioncontext.h"
+
+#include "relay/router.h"
+
+#include <QDateTime>
+
+#include <chrono>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+qint64 wallMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+qint64 monotonicMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+QCborMap userDevice(const QString &user, quint64 device)
+{
+    QCborMap m;
+    m.insert("user"_L1, user);
+    m.insert("device"_L1, qint64(device));
+    return m;
+}
+
+// A store failure the client can do nothing about.
+WireError wireErrorFor(const Error &error)
+{
+    return error.code == ErrorCode::Unavailable ? WireError::Unavailable : WireError::Internal;
+}
+
+QString messageFor(const Error &error)
+{
+    return error.code == ErrorCode::Unavailable ? u"the server is shutting down"_s : u"the server could not complete the request"_s;
+}
+
+void SessionContext::sendFrame(const Frame &frame)
+{
+    if (closing)
+        return;
+    socket->sendBinaryMessage(protocol::encode(frame));
+}
+
+void SessionContext::sendError(WireError code, const QString &message, quint64 requestId)
+{
+    sendFrame(protocol::errorFrame(code, message, requestId));
+}
+
+void SessionContext::sendStoreError(const Error &error, quint64 requestId)
+{
+    sendError(wireErrorFor(error), messageFor(error), requestId);
+}
+
+void SessionContext::sendRateLimited(qint64 retryMs, quint64 requestId)
+{
+    Frame e = protocol::errorFrame(WireError::RateLimited, u"too many requests; retry later"_s, requestId);
+    e.set("retry"_L1, QCborValue(qint64(retryMs)));
+    sendFrame(e);
+}
+
+void SessionContext::refuse(const Frame &error)
+{
+    sendFrame(error);
+    if (++refused >= MaxRefusedFrames)
+        closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"too many refused frames"_s);
+}
+
+void SessionContext::refuse(WireError code, const QString &message, quint64 requestId)
+{
+    refuse(protocol::errorFrame(code, message, requestId));
+}
+
+void SessionContext::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    if (closing || finished)
+        return;
+    closing = true;
+    authTimer.stop();
+    pingTimer.stop();
+    socket->close(code, reason);
+    // A peer that never answers the close handshake does not keep the session.
+    closeTimer.start(CloseGraceMs);
+}
+
+void SessionContext::onDisconnected()
+{
+    if (finished)
+        return;
+    finished = true;
+    closing = true;
+    authTimer.stop();
+    pingTimer.stop();
+    closeTimer.stop();
+    if (authenticated)
+        services.router->detach(deviceId, id);
+    if (onFinished)
+        onFinished(id);
+}
+
+} // namespace parley::server

@@ -1,0 +1,107 @@
+#pragma once
+
+// The state of one device connection and the plumbing every request handler uses (relay-internal). The Session
+// (transport: socket, timers, frame intake, dispatch) owns it; the handlers in *requests.cpp work on it.
+
+#include "core/result.h"
+#include "crypto/crypto.h"
+#include "protocol/frame.h"
+#include "relay/deliveries.h"
+#include "relay/router.h"
+#include "relay/services.h"
+#include "relay/sessionhost.h"
+#include "relay/tokenbucket.h"
+#include "store/store.h"
+
+#include <QCborMap>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <functional>
+#include <memory>
+
+namespace parley::server {
+
+using protocol::Frame;
+using protocol::FrameError;
+using protocol::WireError;
+
+constexpr int MaxRefusedFrames = 5;
+constexpr int CloseGraceMs = 5000;
+constexpr qint64 MaxClockSkewMs = 5 * 60 * 1000;
+
+qint64 wallMs();
+qint64 monotonicMs();
+// {user, device}: names one device in an error frame.
+QCborMap userDevice(const QString &user, quint64 device);
+// A store failure the client can do nothing about: its wire code and the message for people.
+WireError wireErrorFor(const Error &error);
+QString messageFor(const Error &error);
+
+class SessionContext {
+public:
+    SessionContext(QObject *session, const SessionHost &h, QWebSocket *s, quint64 sessionId)
+        : q(session), host(h), worker(h.worker), services(*h.services), socket(s), id(sessionId),
+          frames(services.limits.frameRate, services.limits.frameBurst, monotonicMs())
+    {
+    }
+
+    QObject *const q;             // the Session
+    const SessionHost host;
+    Worker *const worker;
+    const Services &services;
+    QWebSocket *const socket;     // child of q
+    const quint64 id;
+
+    QByteArray challenge;
+    bool authenticated = false;
+    bool closing = false;
+    bool draining = false;
+    bool finished = false;
+    int refused = 0;
+    int enrollFailures = 0;
+
+    QString userName;
+    qint64 userId = 0;
+    quint32 deviceNo = 0;
+    qint64 deviceId = 0;
+    crypto::EcKey deviceKey;
+
+    TokenBucket frames;
+    QElapsedTimer activity;
+    QTimer authTimer;
+    QTimer pingTimer;
+    QTimer closeTimer;
+    std::unique_ptr<Deliveries> deliveries;
+    std::function<void(quint64)> onFinished;   // the Session emits finished()
+
+    // --- plumbing ---
+    void sendFrame(const Frame &frame);
+    void sendError(WireError code, const QString &message, quint64 requestId);
+    void sendStoreError(const Error &error, quint64 requestId);
+    void sendRateLimited(qint64 retryMs, quint64 requestId);
+    // An error for a frame the server refused to process; the 5th closes the connection.
+    void refuse(const Frame &error);
+    void refuse(WireError code, const QString &message, quint64 requestId);
+
+    // Store::write with the worker as context (it outlives every session), handing `done` this context, or null
+    // when the session has gone meanwhile.
+    template<typename T, typename Op, typename Done>
+    void write(Op op, Done done)
+    {
+        QPointer<QObject> alive(q);
+        SessionContext *self = this;
+        services.store->write<T>(host.thread, std::function<Result<T>(Db &)>(std::move(op)),
+                                 std::function<void(Result<T>)>([alive, self, done = std::move(done)](Result<T> r) mutable {
+                                     done(alive ? self : nullptr, std::move(r));
+                                 }));
+    }
+
+    void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+    void onDisconnected();
+};
+
+} // namespace parley::server
