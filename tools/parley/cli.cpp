@@ -100,7 +100,6 @@ struct Cli::Private {
     bool registered = false;
     bool createdProfile = false;
     // send
-    QByteArray pendingMid;
     bool sent = false;
     bool prekeysSettled = false;
     // rooms
@@ -364,7 +363,13 @@ struct Cli::Private {
                     opts.insert(u"exp"_s, qint64(options->expireSeconds));
                 if (options->burnOnRead)
                     opts.insert(u"burn"_s, true);
-                pendingMid = client->send(users, text, opts);
+                client->send(users, text, opts, q, [this](const sdk::SendResult &result) {
+                    if (const auto *failure = std::get_if<sdk::SendFailure>(&result))
+                        return fail(u"message not sent: %1"_s.arg(failure->message));
+                    sent = true;
+                    writeLine(stdout, QString::fromLatin1(std::get<sdk::SendAccepted>(result).mid.toHex()));
+                    maybeFinishSend();
+                });
                 return;
             }
             rooms->send(room, text, *options, q, [this](Result<QByteArray> mid) {
@@ -375,18 +380,6 @@ struct Cli::Private {
                 maybeFinishSend();
             });
         });
-        QObject::connect(client.get(), &sdk::Client::accepted, q, [this](const QByteArray &mid, quint64) {
-            if (mid != pendingMid)
-                return;
-            sent = true;
-            writeLine(stdout, QString::fromLatin1(mid.toHex()));
-            maybeFinishSend();
-        });
-        QObject::connect(client.get(), &sdk::Client::sendFailed, q,
-                         [this](const QByteArray &mid, const QString &, const QString &message) {
-                             if (mid == pendingMid)
-                                 fail(u"message not sent: %1"_s.arg(message));
-                         });
         QObject::connect(client.get(), &sdk::Client::prekeysReady, q, [this](int) {
             prekeysSettled = true;
             maybeFinishSend();
