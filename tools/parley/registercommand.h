@@ -1,0 +1,31 @@
+#pragma once
+
+// parley register wss://HOST:PORT USER CODE (--fingerprint HEX | --ca FILE) [--device-name NAME]
+//                 [--recovery-passphrase-file FILE]
+
+#include "command.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+namespace parley::cli {
+
+class Session;
+
+class RegisterCommand : public Command {
+public:
+    explicit RegisterCommand(Session &session) : m_session(session) {}
+    std::optional<int> start(const QStringList &args) override;
+
+private:
+    // Opens (or creates) the profile and stores the server and its trust; returns the recovery passphrase, or
+    // nothing (after fail()).
+    std::optional<QByteArray> prepareProfile(const QUrl &server);
+    void enroll(const QString &user, const QString &code, QByteArray recoveryPassphrase);
+
+    Session &m_session;
+    QString m_deviceName;
+};
+
+} // namespace parley::cli
