@@ -7,9 +7,20 @@ using namespace Qt::StringLiterals;
 
 namespace parley::cli {
 
+class PushCommand::Private {
+public:
+    explicit Private(Session &s) : session(s) {}
+
+    Session &session;
+};
+
+PushCommand::PushCommand(Session &session) : d(std::make_unique<Private>(session)) {}
+
+PushCommand::~PushCommand() = default;
+
 std::optional<int> PushCommand::start(const QStringList &args)
 {
-    Session &s = m_session;
+    Session &s = d->session;
     auto frame = pushFrame(args, s.parser().value(u"topic"_s));
     if (!frame) {
         s.fail(frame.error().message, ExitUsage);

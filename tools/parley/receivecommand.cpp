@@ -11,18 +11,32 @@ using namespace Qt::StringLiterals;
 
 namespace parley::cli {
 
+class ReceiveCommand::Private {
+public:
+    explicit Private(Session &s) : session(s) {}
+
+    Session &session;
+    bool json = false;
+    int waitSeconds = 0;
+    bool synced = false;
+};
+
+ReceiveCommand::ReceiveCommand(Session &session) : d(std::make_unique<Private>(session)) {}
+
+ReceiveCommand::~ReceiveCommand() = default;
+
 std::optional<int> ReceiveCommand::start(const QStringList &args)
 {
-    Session &s = m_session;
+    Session &s = d->session;
     if (!args.isEmpty()) {
         s.fail(u"usage: parley receive [--wait SECONDS] [--json]"_s, ExitUsage);
         return std::nullopt;
     }
-    m_json = s.parser().isSet(u"json"_s);
+    d->json = s.parser().isSet(u"json"_s);
     if (s.parser().isSet(u"wait"_s)) {
         bool ok = false;
-        m_waitSeconds = s.parser().value(u"wait"_s).toInt(&ok);
-        if (!ok || m_waitSeconds < 0 || m_waitSeconds > 7 * 24 * 3600) {
+        d->waitSeconds = s.parser().value(u"wait"_s).toInt(&ok);
+        if (!ok || d->waitSeconds < 0 || d->waitSeconds > 7 * 24 * 3600) {
             s.fail(u"--wait takes a number of seconds"_s, ExitUsage);
             return std::nullopt;
         }
@@ -41,13 +55,13 @@ std::optional<int> ReceiveCommand::start(const QStringList &args)
                           u"with them, then run `parley trust %1`"_s.arg(user));
     });
     QObject::connect(&client, &sdk::Client::synced, &s, [this] {
-        if (m_synced)
+        if (d->synced)
             return;
-        m_synced = true;
-        if (m_waitSeconds == 0)
-            return m_session.finish(ExitOk);
-        m_session.stopWatchdog();   // silence is normal from here on
-        QTimer::singleShot(m_waitSeconds * 1000, &m_session, [this] { m_session.finish(ExitOk); });
+        d->synced = true;
+        if (d->waitSeconds == 0)
+            return d->session.finish(ExitOk);
+        d->session.stopWatchdog();   // silence is normal from here on
+        QTimer::singleShot(d->waitSeconds * 1000, &d->session, [this] { d->session.finish(ExitOk); });
     });
     client.connectToServer();
     return std::nullopt;
@@ -55,7 +69,7 @@ std::optional<int> ReceiveCommand::start(const QStringList &args)
 
 void ReceiveCommand::print(const sdk::IncomingMessage &m) const
 {
-    if (m_json) {
+    if (d->json) {
         QJsonObject o;
         o.insert(u"from"_s, m.from);
         o.insert(u"device"_s, qint64(m.device));

@@ -4,6 +4,8 @@
 
 #include "command.h"
 
+#include <memory>
+
 namespace parley::sdk {
 struct IncomingMessage;
 }
@@ -14,16 +16,16 @@ class Session;
 
 class ReceiveCommand : public Command {
 public:
-    explicit ReceiveCommand(Session &session) : m_session(session) {}
+    explicit ReceiveCommand(Session &session);
+    ~ReceiveCommand() override;
+
     std::optional<int> start(const QStringList &args) override;
 
 private:
     void print(const sdk::IncomingMessage &message) const;
 
-    Session &m_session;
-    bool m_json = false;
-    int m_waitSeconds = 0;
-    bool m_synced = false;
+    class Private;
+    const std::unique_ptr<Private> d;
 };
 
 } // namespace parley::cli

@@ -10,11 +10,23 @@ using namespace Qt::StringLiterals;
 
 namespace parley::cli {
 
+class RegisterCommand::Private {
+public:
+    explicit Private(Session &s) : session(s) {}
+
+    Session &session;
+    QString deviceName;
+};
+
+RegisterCommand::RegisterCommand(Session &session) : d(std::make_unique<Private>(session)) {}
+
+RegisterCommand::~RegisterCommand() = default;
+
 std::optional<int> RegisterCommand::start(const QStringList &args)
 {
-    const QCommandLineParser &parser = m_session.parser();
+    const QCommandLineParser &parser = d->session.parser();
     const auto usage = [this](const QString &message) {
-        m_session.fail(message, ExitUsage);
+        d->session.fail(message, ExitUsage);
         return std::nullopt;
     };
     if (args.size() != 3)
@@ -29,9 +41,9 @@ std::optional<int> RegisterCommand::start(const QStringList &args)
                      u"letter or digit"_s.arg(user));
     if (parser.isSet(u"fingerprint"_s) == parser.isSet(u"ca"_s))
         return usage(u"register needs exactly one of --fingerprint HEX and --ca FILE"_s);
-    m_deviceName = parser.isSet(u"device-name"_s) ? parser.value(u"device-name"_s) : QSysInfo::machineHostName();
-    while (m_deviceName.toUtf8().size() > 64)
-        m_deviceName.chop(1);
+    d->deviceName = parser.isSet(u"device-name"_s) ? parser.value(u"device-name"_s) : QSysInfo::machineHostName();
+    while (d->deviceName.toUtf8().size() > 64)
+        d->deviceName.chop(1);
     if (std::optional<QByteArray> recoveryPassphrase = prepareProfile(url))
         enroll(user, args.at(2), std::move(*recoveryPassphrase));
     return std::nullopt;
@@ -39,7 +51,7 @@ std::optional<int> RegisterCommand::start(const QStringList &args)
 
 std::optional<QByteArray> RegisterCommand::prepareProfile(const QUrl &server)
 {
-    Session &s = m_session;
+    Session &s = d->session;
     const QCommandLineParser &parser = s.parser();
     const auto refuse = [&s](const QString &message, int code = ExitFailure) {
         s.fail(message, code);
@@ -88,7 +100,7 @@ std::optional<QByteArray> RegisterCommand::prepareProfile(const QUrl &server)
     settings.server = server;
     settings.fingerprint = fingerprint;
     settings.caTrust = hasCa;
-    settings.deviceName = m_deviceName;
+    settings.deviceName = d->deviceName;
     if (hasCa) {
         if (Status st = profile.setCaCertificates(caPem); !st)
             return refuseAndCleanse(st.error().message);
@@ -100,7 +112,7 @@ std::optional<QByteArray> RegisterCommand::prepareProfile(const QUrl &server)
 
 void RegisterCommand::enroll(const QString &user, const QString &code, QByteArray recoveryPassphrase)
 {
-    Session &s = m_session;
+    Session &s = d->session;
     sdk::Client &client = s.makeClient();
     client.setReceiveEnabled(false);
     auto registered = std::make_shared<bool>(false);
@@ -115,7 +127,7 @@ void RegisterCommand::enroll(const QString &user, const QString &code, QByteArra
         if (*registered)
             s.finish(ExitOk);
     });
-    client.enroll(user, code, m_deviceName, recoveryPassphrase);
+    client.enroll(user, code, d->deviceName, recoveryPassphrase);
     crypto::cleanse(recoveryPassphrase);
 }
 

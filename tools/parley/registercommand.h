@@ -9,13 +9,17 @@
 #include <QString>
 #include <QUrl>
 
+#include <memory>
+
 namespace parley::cli {
 
 class Session;
 
 class RegisterCommand : public Command {
 public:
-    explicit RegisterCommand(Session &session) : m_session(session) {}
+    explicit RegisterCommand(Session &session);
+    ~RegisterCommand() override;
+
     std::optional<int> start(const QStringList &args) override;
 
 private:
@@ -24,8 +28,8 @@ private:
     std::optional<QByteArray> prepareProfile(const QUrl &server);
     void enroll(const QString &user, const QString &code, QByteArray recoveryPassphrase);
 
-    Session &m_session;
-    QString m_deviceName;
+    class Private;
+    const std::unique_ptr<Private> d;
 };
 
 } // namespace parley::cli

@@ -20,31 +20,44 @@ void writeJson(const QJsonObject &o)
 
 } // namespace
 
+class RoomCommand::Private {
+public:
+    explicit Private(Session &s) : session(s) {}
+
+    Session &session;
+    bool json = false;
+    sdk::MessageOptions options;
+};
+
+RoomCommand::RoomCommand(Session &session) : d(std::make_unique<Private>(session)) {}
+
+RoomCommand::~RoomCommand() = default;
+
 std::optional<int> RoomCommand::start(const QStringList &args)
 {
     const QString sub = args.value(0);
     if (!check(sub, args))
         return std::nullopt;
-    const std::optional<sdk::MessageOptions> options = m_session.messageOptions();
+    const std::optional<sdk::MessageOptions> options = d->session.messageOptions();
     if (!options)
         return std::nullopt;
-    m_options = *options;
-    m_json = m_session.parser().isSet(u"json"_s);
-    if (!m_session.openProfile())
+    d->options = *options;
+    d->json = d->session.parser().isSet(u"json"_s);
+    if (!d->session.openProfile())
         return std::nullopt;
-    sdk::Client &client = m_session.makeClient();
+    sdk::Client &client = d->session.makeClient();
     client.setReceiveEnabled(false);
-    m_session.makeRooms();
-    QObject::connect(&client, &sdk::Client::loggedIn, &m_session, [this, sub, args] { run(sub, args); });
+    d->session.makeRooms();
+    QObject::connect(&client, &sdk::Client::loggedIn, &d->session, [this, sub, args] { run(sub, args); });
     client.connectToServer();
     return std::nullopt;
 }
 
 bool RoomCommand::check(const QString &sub, const QStringList &args)
 {
-    const QCommandLineParser &parser = m_session.parser();
+    const QCommandLineParser &parser = d->session.parser();
     const auto usage = [this](const QString &message) {
-        m_session.fail(message, ExitUsage);
+        d->session.fail(message, ExitUsage);
         return false;
     };
     const QHash<QString, int> arity = {
@@ -70,13 +83,13 @@ bool RoomCommand::check(const QString &sub, const QStringList &args)
 
 void RoomCommand::run(const QString &sub, const QStringList &args)
 {
-    const QCommandLineParser &parser = m_session.parser();
-    sdk::Rooms &rooms = m_session.rooms();
-    QObject *context = &m_session;
+    const QCommandLineParser &parser = d->session.parser();
+    sdk::Rooms &rooms = d->session.rooms();
+    QObject *context = &d->session;
     const auto printed = [this](Result<protocol::RoomState> state) { printState(state); };
     const QString room = args.value(1);
     if (sub == u"create"_s) {
-        const std::optional<quint64> expire = parser.isSet(u"expire"_s) ? std::optional(m_options.expireSeconds)
+        const std::optional<quint64> expire = parser.isSet(u"expire"_s) ? std::optional(d->options.expireSeconds)
                                                                          : std::nullopt;
         const std::optional<bool> burn = parser.isSet(u"burn-on-read"_s) ? std::optional(true) : std::nullopt;
         return rooms.create(room, parser.value(u"title"_s), parser.value(u"description"_s), expire, burn, context,
@@ -91,16 +104,16 @@ void RoomCommand::run(const QString &sub, const QStringList &args)
         {u"promote"_s, protocol::RoomOp::Promote}, {u"demote"_s, protocol::RoomOp::Demote},
         {u"leave"_s, protocol::RoomOp::Leave},
     };
-    const QString target = sub == u"leave"_s ? m_session.profile().settings().user : args.value(2);
+    const QString target = sub == u"leave"_s ? d->session.profile().settings().user : args.value(2);
     rooms.change(room, ops.value(sub), target, context, printed);
 }
 
 void RoomCommand::printState(const Result<protocol::RoomState> &state)
 {
     if (!state)
-        return m_session.fail(state.error().message);
+        return d->session.fail(state.error().message);
     const protocol::RoomState &s = *state;
-    if (m_json) {
+    if (d->json) {
         QJsonArray members;
         for (const QString &m : s.memberList()) {
             QJsonObject o;
@@ -115,7 +128,7 @@ void RoomCommand::printState(const Result<protocol::RoomState> &state)
         o.insert(u"description"_s, s.policy.description);
         o.insert(u"expire"_s, qint64(s.policy.expireSeconds));
         o.insert(u"burn"_s, s.policy.burnOnRead);
-        const auto enforced = m_session.rooms().enforced(s.room).value_or(std::pair<quint64, bool>{0, false});
+        const auto enforced = d->session.rooms().enforced(s.room).value_or(std::pair<quint64, bool>{0, false});
         o.insert(u"enforced_expire"_s, qint64(enforced.first));
         o.insert(u"enforced_burn"_s, enforced.second);
         o.insert(u"members"_s, members);
@@ -126,15 +139,15 @@ void RoomCommand::printState(const Result<protocol::RoomState> &state)
             names.append(s.isAdmin(m) ? m + u'*' : m);
         writeLine(stdout, u"room %1 (%2 members): %3"_s.arg(s.room).arg(names.size()).arg(names.join(u' ')));
     }
-    m_session.finish(ExitOk);
+    d->session.finish(ExitOk);
 }
 
 void RoomCommand::printList(const Result<sdk::RoomList> &list)
 {
     if (!list)
-        return m_session.fail(list.error().message);
+        return d->session.fail(list.error().message);
     for (const sdk::RoomListEntry &e : std::as_const(list->rooms)) {
-        if (m_json) {
+        if (d->json) {
             QJsonObject o;
             o.insert(u"room"_s, e.room);
             o.insert(u"title"_s, e.title);
@@ -157,7 +170,7 @@ void RoomCommand::printList(const Result<sdk::RoomList> &list)
                               .arg(e.title.isEmpty() ? QString() : u": "_s + e.title,
                                    rule.isEmpty() ? QString() : u" [server: %1]"_s.arg(rule.join(u", "_s))));
     }
-    m_session.finish(ExitOk);
+    d->session.finish(ExitOk);
 }
 
 } // namespace parley::cli

@@ -9,13 +9,17 @@
 #include "protocol/roomchain.h"
 #include "sdk/rooms.h"
 
+#include <memory>
+
 namespace parley::cli {
 
 class Session;
 
 class RoomCommand : public Command {
 public:
-    explicit RoomCommand(Session &session) : m_session(session) {}
+    explicit RoomCommand(Session &session);
+    ~RoomCommand() override;
+
     std::optional<int> start(const QStringList &args) override;
 
 private:
@@ -25,9 +29,8 @@ private:
     void printState(const Result<protocol::RoomState> &state);
     void printList(const Result<sdk::RoomList> &list);
 
-    Session &m_session;
-    bool m_json = false;
-    sdk::MessageOptions m_options;
+    class Private;
+    const std::unique_ptr<Private> d;
 };
 
 } // namespace parley::cli

@@ -12,9 +12,22 @@ namespace {
 constexpr qsizetype MaxStdinBytes = 1024 * 1024;
 }
 
+class SendCommand::Private {
+public:
+    explicit Private(Session &s) : session(s) {}
+
+    Session &session;
+    bool sent = false;
+    bool prekeysSettled = false;
+};
+
+SendCommand::SendCommand(Session &session) : d(std::make_unique<Private>(session)) {}
+
+SendCommand::~SendCommand() = default;
+
 std::optional<int> SendCommand::start(const QStringList &args)
 {
-    Session &s = m_session;
+    Session &s = d->session;
     const QString room = s.parser().value(u"room"_s);
     if ((room.isEmpty() && args.size() < 2) || (!room.isEmpty() && args.size() != 1)) {
         s.fail(u"usage: parley send USER [USER...] TEXT | parley send --room ROOM TEXT"_s, ExitUsage);
@@ -44,9 +57,9 @@ std::optional<int> SendCommand::start(const QStringList &args)
     QObject::connect(&client, &sdk::Client::loggedIn, &s, [this, users, text, room, options] {
         const auto done = [this](const QByteArray &mid) { onSent(mid); };
         if (!room.isEmpty()) {
-            return m_session.rooms().send(room, *text, *options, &m_session, [this, done](Result<QByteArray> mid) {
+            return d->session.rooms().send(room, *text, *options, &d->session, [this, done](Result<QByteArray> mid) {
                 if (!mid)
-                    return m_session.fail(u"message not sent: %1"_s.arg(mid.error().message));
+                    return d->session.fail(u"message not sent: %1"_s.arg(mid.error().message));
                 done(mid.value());
             });
         }
@@ -55,14 +68,14 @@ std::optional<int> SendCommand::start(const QStringList &args)
             opts.insert(u"exp"_s, qint64(options->expireSeconds));
         if (options->burnOnRead)
             opts.insert(u"burn"_s, true);
-        m_session.client().send(users, *text, opts, &m_session, [this, done](const sdk::SendResult &result) {
+        d->session.client().send(users, *text, opts, &d->session, [this, done](const sdk::SendResult &result) {
             if (const auto *failure = std::get_if<sdk::SendFailure>(&result))
-                return m_session.fail(u"message not sent: %1"_s.arg(failure->message));
+                return d->session.fail(u"message not sent: %1"_s.arg(failure->message));
             done(std::get<sdk::SendAccepted>(result).mid);
         });
     });
     QObject::connect(&client, &sdk::Client::prekeysReady, &s, [this](int) {
-        m_prekeysSettled = true;
+        d->prekeysSettled = true;
         maybeFinish();
     });
     client.connectToServer();
@@ -75,12 +88,12 @@ std::optional<QString> SendCommand::readText(const QString &arg)
     if (text == u"-"_s) {
         QFile in;
         if (!in.open(stdin, QIODevice::ReadOnly)) {
-            m_session.fail(u"cannot read standard input"_s);
+            d->session.fail(u"cannot read standard input"_s);
             return std::nullopt;
         }
         const QByteArray bytes = in.read(MaxStdinBytes + 1);
         if (bytes.size() > MaxStdinBytes) {
-            m_session.fail(u"the message on standard input is too long"_s);
+            d->session.fail(u"the message on standard input is too long"_s);
             return std::nullopt;
         }
         text = QString::fromUtf8(bytes);
@@ -88,7 +101,7 @@ std::optional<QString> SendCommand::readText(const QString &arg)
             text.chop(1);
     }
     if (Result<QByteArray> plain = sdk::Envelope::encodePlaintext(text); !plain) {
-        m_session.fail(plain.error().message);
+        d->session.fail(plain.error().message);
         return std::nullopt;
     }
     return text;
@@ -96,7 +109,7 @@ std::optional<QString> SendCommand::readText(const QString &arg)
 
 void SendCommand::onSent(const QByteArray &mid)
 {
-    m_sent = true;
+    d->sent = true;
     writeLine(stdout, QString::fromLatin1(mid.toHex()));
     maybeFinish();
 }
@@ -104,8 +117,8 @@ void SendCommand::onSent(const QByteArray &mid)
 void SendCommand::maybeFinish()
 {
     // Let a prekey upload started at login finish, so the server does not run dry.
-    if (m_sent && (m_prekeysSettled || !m_session.client().prekeyUploadPending()))
-        m_session.finish(ExitOk);
+    if (d->sent && (d->prekeysSettled || !d->session.client().prekeyUploadPending()))
+        d->session.finish(ExitOk);
 }
 
 } // namespace parley::cli

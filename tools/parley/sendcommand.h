@@ -7,13 +7,17 @@
 
 #include <QString>
 
+#include <memory>
+
 namespace parley::cli {
 
 class Session;
 
 class SendCommand : public Command {
 public:
-    explicit SendCommand(Session &session) : m_session(session) {}
+    explicit SendCommand(Session &session);
+    ~SendCommand() override;
+
     std::optional<int> start(const QStringList &args) override;
 
 private:
@@ -22,9 +26,8 @@ private:
     void onSent(const QByteArray &mid);
     void maybeFinish();
 
-    Session &m_session;
-    bool m_sent = false;
-    bool m_prekeysSettled = false;
+    class Private;
+    const std::unique_ptr<Private> d;
 };
 
 } // namespace parley::cli

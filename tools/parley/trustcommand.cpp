@@ -6,9 +6,20 @@ using namespace Qt::StringLiterals;
 
 namespace parley::cli {
 
+class TrustCommand::Private {
+public:
+    explicit Private(Session &s) : session(s) {}
+
+    Session &session;
+};
+
+TrustCommand::TrustCommand(Session &session) : d(std::make_unique<Private>(session)) {}
+
+TrustCommand::~TrustCommand() = default;
+
 std::optional<int> TrustCommand::start(const QStringList &args)
 {
-    Session &s = m_session;
+    Session &s = d->session;
     if (args.size() != 1 || !protocol::isValidUserName(args.first())) {
         s.fail(u"usage: parley trust USER"_s, ExitUsage);
         return std::nullopt;

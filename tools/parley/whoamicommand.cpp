@@ -8,13 +8,24 @@ using namespace Qt::StringLiterals;
 
 namespace parley::cli {
 
+class WhoamiCommand::Private {
+public:
+    explicit Private(Session &s) : session(s) {}
+
+    Session &session;
+};
+
+WhoamiCommand::WhoamiCommand(Session &session) : d(std::make_unique<Private>(session)) {}
+
+WhoamiCommand::~WhoamiCommand() = default;
+
 std::optional<int> WhoamiCommand::start(const QStringList &args)
 {
     if (!args.isEmpty()) {
         writeLine(stderr, u"parley: error: usage: parley whoami"_s);
         return ExitUsage;
     }
-    const QString profileDir = m_session.profileDir();
+    const QString profileDir = d->session.profileDir();
     Result<sdk::ProfileSettings> settings = sdk::Profile::readSettings(profileDir);
     if (!settings) {
         writeLine(stderr, u"parley: error: "_s + oneLine(settings.error().message));

@@ -4,17 +4,22 @@
 
 #include "command.h"
 
+#include <memory>
+
 namespace parley::cli {
 
 class Session;
 
 class WhoamiCommand : public Command {
 public:
-    explicit WhoamiCommand(Session &session) : m_session(session) {}
+    explicit WhoamiCommand(Session &session);
+    ~WhoamiCommand() override;
+
     std::optional<int> start(const QStringList &args) override;
 
 private:
-    Session &m_session;
+    class Private;
+    const std::unique_ptr<Private> d;
 };
 
 } // namespace parley::cli
