@@ -439,9 +439,9 @@ int main(int argc, char **argv)
                 acceptedAt = clock.nsecsElapsed();
         });
         auto failed = QObject::connect(&client, &sdk::Client::sendFailed, &app,
-                                       [&](const QByteArray &m, const QString &code, const QString &message) {
+                                       [&](const QByteArray &m, sdk::SendError error, const QString &message) {
             if (m == mid)
-                failure = code + u": "_s + message;
+                failure = sdk::sendErrorName(error) + u": "_s + message;
         });
         for (auto &m : devices)
             m->clock = &clock;

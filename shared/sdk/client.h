@@ -2,29 +2,29 @@
 
 // The client side of docs/protocol.md over one TLS WebSocket: enrollment, login, prekey upkeep, sending and
 // receiving end-to-end encrypted messages. Everything is asynchronous (signals; callbacks guarded by a context
-// object); nothing blocks on the network.
+// object); nothing blocks on the network. Client is a facade over one class per concern:
 //
-// Server trust comes from the profile: either a pinned SHA-256 fingerprint of the server certificate (a
-// self-signed certificate is accepted only when its fingerprint matches, and only the errors a self-signed
-// certificate causes are ignored) or CA certificate(s) in the profile (normal verification, host name included).
-// TLS 1.2 or later.
-//
-// Enrollment of a new user creates the root key and uploads a recovery bundle (see sdk/recoverybundle.h for the
-// format and the second-device flow); enrollment of another device of an existing user recovers the root key from
-// that bundle with the passphrase. After `enrolled` the client logs in on the same connection.
-//
-// Sending: send() fetches the device lists of the recipients and of the user's own account, checks every device
-// certificate under the user's root key (root keys of other users are pinned on first use; a changed root key
-// fails the send with "identity_changed" and emits identityChanged()), fetches prekeys for devices without a fresh
-// cached one (checking the prekey signatures), builds the envelope and sends it. `device_mismatch` refreshes the
-// device lists and retries (MaxMismatchRetries times); `rate_limited` waits as long as the server says.
-// Resolution of recipients runs one message at a time so concurrent sends share fetched prekeys; the `send`
-// requests themselves are pipelined.
-//
-// Receiving: each `msg` is opened with Envelope::open() against the sender's device list, shown once
-// (messageReceived, or verificationFailed with the reason), recorded in the profile's dedupe log and acked in
-// batches after the signal was delivered. A message whose sender's root key differs from the pinned one is
-// delivered with verified == false and a verificationFailed() explaining why.
+// - Connection (sdk/connection.h): the TLS WebSocket, server trust, `hello`, login, requests and replies. Server
+//   trust comes from the profile: either a pinned SHA-256 fingerprint of the server certificate (a self-signed
+//   certificate is accepted only when its fingerprint matches, and only the errors a self-signed certificate causes
+//   are ignored) or CA certificate(s) in the profile (normal verification, host name included). TLS 1.2 or later.
+// - Enrollment (sdk/enrollment.h): enrollment of a new user creates the root key and uploads a recovery bundle (see
+//   sdk/recoverybundle.h for the format and the second-device flow); enrollment of another device of an existing
+//   user recovers the root key from that bundle with the passphrase. After `enrolled` the client logs in on the
+//   same connection.
+// - PrekeyUpkeep (sdk/prekeyupkeep.h): the device's prekeys on the server.
+// - DeviceLists (sdk/devicelists.h): device lists with their certificates checked under the users' root keys
+//   (root keys of other users are pinned on first use; a changed one emits identityChanged()).
+// - Sender (sdk/sender.h): send() resolves the recipients' devices and prekeys, builds the envelope and sends it.
+//   A changed root key fails the send with SendError::IdentityChanged. `device_mismatch` refreshes the device lists
+//   and retries (MaxMismatchRetries times); `rate_limited` waits as long as the server says. Resolution of
+//   recipients runs one message at a time so concurrent sends share fetched prekeys; the `send` requests
+//   themselves are pipelined. Each message's outcome goes to the callback given with it and to accepted() or
+//   sendFailed().
+// - Receiver (sdk/receiver.h): each `msg` is opened with Envelope::open() against the sender's device list, shown
+//   once (messageReceived, or verificationFailed with the reason), recorded in the profile's dedupe log and acked
+//   in batches after the signal was delivered. A message whose sender's root key differs from the pinned one is
+//   delivered with verified == false and a verificationFailed() explaining why.
 
 #include "core/result.h"
 #include "parley_export.h"
@@ -32,6 +32,7 @@
 #include "sdk/envelope.h"
 #include "sdk/profile.h"
 #include "sdk/recoverybundle.h"
+#include "sdk/sendresult.h"
 
 #include <QByteArray>
 #include <QCborMap>
@@ -83,12 +84,18 @@ public:
     // Sends pending acks, saves the profile state and closes the connection (disconnected() follows).
     void disconnectFromServer();
 
-    // Queues a message to `users`; returns its message id (16 bytes). accepted() or sendFailed() follows.
-    QByteArray send(const QStringList &users, const QString &text);
+    // Queues a message to `users`; returns its message id (16 bytes). Its outcome goes to `done`, only while
+    // `context` exists; accepted() or sendFailed() is emitted just before.
+    QByteArray send(const QStringList &users, const QString &text, QObject *context, SendCallback done);
     // The same with message options (e.g. {"exp": seconds, "burn": true}); they are signed with the message.
+    QByteArray send(const QStringList &users, const QString &text, const QCborMap &options, QObject *context,
+                    SendCallback done);
+    // Without a callback: the outcome is only in accepted() or sendFailed().
+    QByteArray send(const QStringList &users, const QString &text);
     QByteArray send(const QStringList &users, const QString &text, const QCborMap &options);
-    // Sends an envelope built elsewhere (Envelope::build with identity() and resolveRecipients()); accepted() or
-    // sendFailed() follows. A device_mismatch is reported, not retried (the text is not known here).
+    // Sends an envelope built elsewhere (Envelope::build with identity() and resolveRecipients()); the outcome
+    // goes to `done` as with send(). A device_mismatch is reported, not retried (the text is not known here).
+    void sendEnvelope(const Envelope &envelope, QObject *context, SendCallback done);
     void sendEnvelope(const Envelope &envelope);
     // Resolves the devices and prekeys a message to `users` needs, as send() does; for building envelopes ahead
     // of sending. Uses of the returned prekeys are the caller's to count (PrekeyCache::recordUse).
@@ -116,8 +123,9 @@ Q_SIGNALS:
     void enrolled(const QString &user, quint32 device, bool newUser);
     void loggedIn();
     void prekeysReady(int onServer);                          // the pool is topped up (or needed nothing)
+    // Every message's outcome, also of those sent with a callback.
     void accepted(const QByteArray &mid, quint64 seq);
-    void sendFailed(const QByteArray &mid, const QString &code, const QString &message);
+    void sendFailed(const QByteArray &mid, parley::sdk::SendError error, const QString &message);
     void messageReceived(const parley::sdk::IncomingMessage &message);
     void verificationFailed(const QString &from, quint32 device, const QString &reason);
     void identityChanged(const QString &user);
@@ -127,7 +135,7 @@ Q_SIGNALS:
     void frameReceived(const parley::protocol::Frame &frame);
 
 private:
-    struct Private;
+    class Private;
     const std::unique_ptr<Private> d;
 };
 

@@ -372,16 +372,10 @@ void Rooms::send(const QString &room, const QString &text, const MessageOptions 
                  Callback<QByteArray> done)
 {
     auto callback = guarded(context, std::move(done));
-    struct Attempt {
-        int retries = 0;
-        QByteArray mid;
-        QMetaObject::Connection accepted;
-        QMetaObject::Connection failed;
-    };
-    auto attempt = std::make_shared<Attempt>();
+    auto retries = std::make_shared<int>(0);
     auto run = std::make_shared<std::function<void()>>();
-    *run = [this, room, text, options, callback, attempt, run] {
-        d->fetch(room, [this, room, text, options, callback, attempt, run](Result<protocol::RoomState> state) {
+    *run = [this, room, text, options, callback, retries, run] {
+        d->fetch(room, [this, room, text, options, callback, retries, run](Result<protocol::RoomState> state) {
             if (!state) {
                 *run = nullptr;   // break the cycle
                 return callback(state.error());
@@ -397,30 +391,17 @@ void Rooms::send(const QString &room, const QString &text, const MessageOptions 
                 opts.insert(u"exp"_s, qint64(options.expireSeconds));
             if (options.burnOnRead || state->policy.burnOnRead || d->enforced.value(room).second)
                 opts.insert(u"burn"_s, true);
-            attempt->mid = d->client.send(state->memberList(), text, opts);
-            auto finish = [this, attempt] {
-                disconnect(attempt->accepted);
-                disconnect(attempt->failed);
-            };
-            attempt->accepted = connect(&d->client, &Client::accepted, this,
-                                        [attempt, callback, finish, run](const QByteArray &mid, quint64) {
-                if (mid != attempt->mid)
-                    return;
-                finish();
-                *run = nullptr;
-                callback(mid);
-            });
-            attempt->failed = connect(&d->client, &Client::sendFailed, this,
-                                      [attempt, callback, finish, run](const QByteArray &mid, const QString &code,
-                                                                       const QString &message) {
-                if (mid != attempt->mid)
-                    return;
-                finish();
+            d->client.send(state->memberList(), text, opts, this, [callback, retries, run](const SendResult &result) {
+                if (const auto *accepted = std::get_if<SendAccepted>(&result)) {
+                    *run = nullptr;
+                    return callback(accepted->mid);
+                }
+                const SendFailure &failure = std::get<SendFailure>(result);
                 // The room changed under us: fetch the chain again and rebuild for the current members.
-                if (code == u"device_mismatch"_s && ++attempt->retries <= Client::MaxMismatchRetries)
+                if (failure.error == SendError::DeviceMismatch && ++*retries <= Client::MaxMismatchRetries)
                     return (*run)();
                 *run = nullptr;   // break the cycle
-                callback(makeError(ErrorCode::Protocol, code + u": "_s + message));
+                callback(makeError(ErrorCode::Protocol, sendErrorName(failure.error) + u": "_s + failure.message));
             });
         });
     };

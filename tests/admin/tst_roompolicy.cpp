@@ -121,7 +121,7 @@ private:
             }
             for (const auto &args : std::as_const(failed)) {
                 if (args.at(0).toByteArray() == env->mid)
-                    return args.at(1).toString();
+                    return sdk::sendErrorName(args.at(1).value<sdk::SendError>());
             }
             QTest::qWait(10);
         }

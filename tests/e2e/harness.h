@@ -274,7 +274,8 @@ public:
             }
             for (const auto &args : std::as_const(failed)) {
                 if (args.at(0).toByteArray() == mid) {
-                    qWarning() << "send failed:" << args.at(1).toString() << args.at(2).toString();
+                    qWarning() << "send failed:" << sdk::sendErrorName(args.at(1).value<sdk::SendError>())
+                               << args.at(2).toString();
                     return {};
                 }
             }

@@ -190,7 +190,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(accepted.size(), 1, WaitMs);
         ivan->client().sendEnvelope(*envelope);   // the identical envelope again
         QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, WaitMs);
-        QCOMPARE(failed.first().at(1).toString(), u"replay"_s);
+        QCOMPARE(failed.first().at(1).value<sdk::SendError>(), sdk::SendError::Replay);
 
         QTRY_COMPARE_WITH_TIMEOUT(judy->inbox.size(), 1, WaitMs);
         QTest::qWait(300);

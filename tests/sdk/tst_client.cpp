@@ -27,6 +27,11 @@ using namespace parley;
 using namespace parley::sdk;
 using namespace Qt::StringLiterals;
 
+namespace parley::sdk {
+// How QCOMPARE prints a SendError.
+char *toString(SendError error) { return qstrdup(sendErrorName(error).toUtf8().constData()); }
+}
+
 namespace {
 
 constexpr crypto::ScryptParams FastKdf{1u << 10, 8, 1};
@@ -651,7 +656,7 @@ private Q_SLOTS:
         const QByteArray mid = alice.client->send({u"bob"_s}, u"never"_s);
         QVERIFY(failed.wait(Timeout));
         QCOMPARE(failed.first().at(0).toByteArray(), mid);
-        QCOMPARE(failed.first().at(1).toString(), u"device_mismatch"_s);
+        QCOMPARE(failed.first().at(1).value<SendError>(), SendError::DeviceMismatch);
         QCOMPARE(mismatches, 1 + Client::MaxMismatchRetries);
     }
 
@@ -684,7 +689,116 @@ private Q_SLOTS:
         QSignalSpy failed(alice.client.get(), &Client::sendFailed);
         alice.client->send({u"nobody"_s}, u"hello?"_s);
         QVERIFY(failed.wait(Timeout));
-        QCOMPARE(failed.first().at(1).toString(), u"unknown_user"_s);
+        QCOMPARE(failed.first().at(1).value<SendError>(), SendError::UnknownUser);
+    }
+
+    void sendErrorNames_data()
+    {
+        QTest::addColumn<SendError>("error");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("wire, first") << SendError::BadFrame << u"bad_frame"_s;
+        QTest::newRow("wire") << SendError::DeviceMismatch << u"device_mismatch"_s;
+        QTest::newRow("wire, last") << SendError::Internal << u"internal"_s;
+        QTest::newRow("client, first") << SendError::Disconnected << u"disconnected"_s;
+        QTest::newRow("client") << SendError::UnknownUser << u"unknown_user"_s;
+        QTest::newRow("client, last") << SendError::Protocol << u"protocol"_s;
+    }
+
+    void sendErrorNames()
+    {
+        QFETCH(SendError, error);
+        QFETCH(QString, name);
+        QCOMPARE(sendErrorName(error), name);
+        if (const std::optional<protocol::WireError> wire = protocol::wireErrorFromName(name))
+            QCOMPARE(sendErrorFromWire(*wire), error);
+    }
+
+    // The outcome of a send arrives at the callback given with it, typed.
+    void sendResultGoesToItsCallback()
+    {
+        Party alice = enrolled(u"alice"_s);
+        std::optional<SendResult> result;
+        int calls = 0;
+        const QByteArray mid = alice.client->send({u"nobody"_s}, u"hello?"_s, this, [&](const SendResult &r) {
+            result = r;
+            ++calls;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), Timeout);
+        const auto *failure = std::get_if<SendFailure>(&*result);
+        QVERIFY(failure);
+        QCOMPARE(failure->error, SendError::UnknownUser);
+        QCOMPARE(failure->mid, mid);
+        QVERIFY(failure->message.contains(u"nobody"_s));
+        QTest::qWait(50);
+        QCOMPARE(calls, 1);
+    }
+
+    // Sends in flight at the same time each hear of their own outcome, whatever the order they end in.
+    void concurrentSendsGetTheirOwnOutcome()
+    {
+        Party alice = enrolled(u"alice"_s);
+        Party bob = enrolled(u"bob"_s);
+        QHash<QByteArray, QList<SendResult>> results;   // by the mid each call returned
+        const auto collect = [&results](QByteArray *mid) {
+            return [&results, mid](const SendResult &r) { results[*mid].append(r); };
+        };
+        QByteArray first, second, third;
+        first = alice.client->send({u"bob"_s}, u"one"_s, this, collect(&first));
+        second = alice.client->send({u"nobody"_s}, u"two"_s, this, collect(&second));
+        third = alice.client->send({u"bob"_s}, u"three"_s, QCborMap{{u"burn"_s, true}}, this, collect(&third));
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 3, Timeout);
+        for (const QByteArray &mid : {first, second, third})
+            QCOMPARE(results.value(mid).size(), 1);
+        const auto *one = std::get_if<SendAccepted>(&results[first].first());
+        const auto *two = std::get_if<SendFailure>(&results[second].first());
+        const auto *three = std::get_if<SendAccepted>(&results[third].first());
+        QVERIFY(one && two && three);
+        QCOMPARE(one->mid, first);
+        QCOMPARE(two->mid, second);
+        QCOMPARE(two->error, SendError::UnknownUser);
+        QCOMPARE(three->mid, third);
+        QVERIFY(one->seq != three->seq);
+    }
+
+    // A prebuilt envelope's outcome goes to its callback too: sent twice, the second is a replay.
+    void envelopeResultGoesToItsCallback()
+    {
+        Party alice = enrolled(u"alice"_s);
+        Party bob = enrolled(u"bob"_s);
+        std::optional<Result<QList<RecipientDevice>>> resolved;
+        alice.client->resolveRecipients({u"bob"_s}, this, [&](Result<QList<RecipientDevice>> r) { resolved = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(resolved.has_value(), Timeout);
+        QVERIFY(*resolved);
+        Result<Envelope> env = Envelope::build(alice.client->identity().value(), {u"bob"_s}, resolved->value(),
+                                               u"twice"_s, quint64(alice.client->serverTimeMs()));
+        QVERIFY(env);
+        QList<SendResult> results;
+        alice.client->sendEnvelope(env.value(), this, [&](const SendResult &r) { results.append(r); });
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 1, Timeout);
+        alice.client->sendEnvelope(env.value(), this, [&](const SendResult &r) { results.append(r); });
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 2, Timeout);
+        QVERIFY(std::holds_alternative<SendAccepted>(results.at(0)));
+        const auto *failure = std::get_if<SendFailure>(&results.at(1));
+        QVERIFY(failure);
+        QCOMPARE(failure->error, SendError::Replay);
+        QCOMPARE(failure->mid, env->mid);
+    }
+
+    // A callback whose context is gone is not called; the signals still report the outcome.
+    void sendCallbackNeedsItsContext()
+    {
+        Party alice = enrolled(u"alice"_s);
+        Party bob = enrolled(u"bob"_s);
+        QSignalSpy accepted(alice.client.get(), &Client::accepted);
+        bool called = false;
+        auto context = std::make_unique<QObject>();
+        const QByteArray mid = alice.client->send({u"bob"_s}, u"for nobody's ears"_s, context.get(),
+                                                  [&called](const SendResult &) { called = true; });
+        context.reset();
+        QVERIFY(accepted.wait(Timeout));
+        QCOMPARE(accepted.first().at(0).toByteArray(), mid);
+        QTest::qWait(50);
+        QVERIFY(!called);
     }
 
     void changedRootKeyIsReported()
@@ -707,7 +821,7 @@ private Q_SLOTS:
         QSignalSpy failed(alice.client.get(), &Client::sendFailed);
         alice.client->send({u"bob"_s}, u"to whom?"_s);
         QVERIFY(failed.wait(Timeout));
-        QCOMPARE(failed.first().at(1).toString(), u"identity_changed"_s);
+        QCOMPARE(failed.first().at(1).value<SendError>(), SendError::IdentityChanged);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(changed.first().at(0).toString(), u"bob"_s);
         QCOMPARE(alice.profile->trust().check(u"bob"_s, bob.profile->settings().rootPub), TrustStore::Match);
@@ -939,7 +1053,13 @@ private Q_SLOTS:
         const QByteArray mid = c.send({u"bob"_s}, u"x"_s);
         QVERIFY(failed.wait(Timeout));
         QCOMPARE(failed.first().at(0).toByteArray(), mid);
-        QCOMPARE(failed.first().at(1).toString(), u"disconnected"_s);
+        QCOMPARE(failed.first().at(1).value<SendError>(), SendError::Disconnected);
+        std::optional<SendResult> result;
+        const QByteArray mid2 = c.send({u"bob"_s}, u"y"_s, this, [&result](const SendResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), Timeout);
+        QVERIFY(std::holds_alternative<SendFailure>(*result));
+        QCOMPARE(std::get<SendFailure>(*result).error, SendError::Disconnected);
+        QCOMPARE(std::get<SendFailure>(*result).mid, mid2);
         QSignalSpy errors(&c, &Client::errorOccurred);
         c.connectToServer();   // not enrolled: a clear error, no hang
         QVERIFY(errors.count() > 0 || errors.wait(Timeout));

@@ -1,7 +1,9 @@
 #pragma once
 
-// The `parley` command-line client: register, send, receive, whoami, trust. One command per run; the command
-// runs in the event loop and finished() reports the exit status.
+// The `parley` command-line client: register, send, receive, room, whoami, trust, push. One command per run; the
+// command runs in the event loop and finished() reports the exit status. Each command is a class of its own
+// (registercommand.h, sendcommand.h, ...) on a Session (session.h); this class parses the options and picks the
+// command from its table.
 
 #include <QObject>
 #include <QStringList>
@@ -25,7 +27,7 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    struct Private;
+    class Private;
     const std::unique_ptr<Private> d;
 };
 

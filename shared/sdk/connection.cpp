@@ -1,0 +1,456 @@
+#include "sdk/connection.h"
+
+#include "protocol/statements.h"
+#include "sdk/profile.h"
+#include "sdk/sdklog.h"
+
+#include <QCborArray>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QSet>
+#include <QSslConfiguration>
+#include <QSslError>
+#include <QTimer>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::sdk {
+
+namespace {
+
+constexpr int ConnectTimeoutMs = 30000;
+constexpr int PingIntervalMs = 60000;
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// TLS errors a self-signed (or privately issued) server certificate causes; with a matching pinned fingerprint
+// these say nothing the pin does not already settle. Expiry and everything else still fails the handshake.
+bool ignorableWithPin(QSslError::SslError error)
+{
+    switch (error) {
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::CertificateUntrusted:
+    case QSslError::HostNameMismatch:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+class Connection::Private {
+public:
+    Connection *q;
+    Profile &profile;
+    QPointer<QWebSocket> socket;
+    Client::State state = Client::State::Disconnected;
+    bool closing = false;
+    bool errorReported = false;
+    bool socketOpen = false;         // the WebSocket handshake completed and the server is trusted
+    QByteArray challenge;
+    qint64 clockOffsetMs = 0;
+    qsizetype serverMaxFrame = 0;    // from `hello`
+    quint64 nextId = 1;
+    QHash<quint64, ReplyHandler> pending;
+    QSet<quint64> rawRequests;       // ids of sendRaw() requests: their replies go to frameReceived() only
+    QTimer connectTimer;
+    QTimer pingTimer;
+    std::optional<SenderIdentity> self;
+
+    Private(Connection *connection, Profile &p) : q(connection), profile(p) {}
+
+    // The server-certificate trust decision, all of it, from the profile: a pinned SHA-256 fingerprint (a
+    // self-signed certificate passes only when its fingerprint matches, and only the errors a self-signed
+    // certificate causes are ignored) or CA certificates (normal verification, host name included); TLS 1.2 or
+    // later. Configures `ws`, judges the certificate errors of the handshake, and checks the pin again on the live
+    // peer certificate once the handshake is done (a certificate a CA vouches for raises no sslErrors). `trusted`
+    // runs when the server passed; a failure is reported (and closes the connection).
+    Status setUpServerTrust(QWebSocket *ws, std::function<void()> trusted)
+    {
+        const ProfileSettings &s = profile.settings();
+        if (s.fingerprint.isEmpty() && !s.caTrust)
+            return makeError(ErrorCode::Unauthorized, u"the profile has neither a pinned fingerprint nor a CA certificate"_s);
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        if (s.caTrust) {
+            Result<QList<QSslCertificate>> cas = profile.caCertificates();
+            if (!cas)
+                return cas.error();
+            tls.addCaCertificates(cas.value());
+        }
+        ws->setSslConfiguration(tls);
+        const QString pin = s.fingerprint;
+        const auto mismatch = [pin](const QString &seen) {
+            return u"the server's certificate (SHA-256 %1) does not match the pinned fingerprint %2"_s
+                .arg(seen, Profile::formatFingerprint(pin));
+        };
+        QObject::connect(ws, &QWebSocket::sslErrors, q, [this, ws, pin, mismatch](const QList<QSslError> &errors) {
+            if (ws != socket)
+                return;
+            QStringList reasons;
+            for (const QSslError &e : errors)
+                reasons.append(e.errorString());
+            if (pin.isEmpty())
+                return reportError(u"tls"_s, u"the server's certificate is not trusted: %1"_s.arg(reasons.join(u"; "_s)));
+            // The live peer certificate is only available after the handshake; here the errors name it.
+            QSslCertificate matching;
+            QString seen;
+            for (const QSslError &e : errors) {
+                if (e.certificate().isNull())
+                    continue;
+                const QString fp = QString::fromLatin1(e.certificate().digest(QCryptographicHash::Sha256).toHex());
+                if (seen.isEmpty())
+                    seen = fp;
+                if (fp == pin)
+                    matching = e.certificate();
+            }
+            if (matching.isNull())
+                return reportError(u"certificate_mismatch"_s,
+                                   mismatch(seen.isEmpty() ? u"unknown"_s : Profile::formatFingerprint(seen)));
+            for (const QSslError &e : errors) {
+                if (!ignorableWithPin(e.error()))
+                    return reportError(u"tls"_s, u"the server's certificate matches the pin but is not usable: %1"_s
+                                                     .arg(e.errorString()));
+            }
+            ws->ignoreSslErrors(errors);
+        });
+        QObject::connect(ws, &QWebSocket::connected, q, [this, ws, pin, mismatch, trusted] {
+            if (ws != socket)
+                return;
+            if (!pin.isEmpty()) {
+                const QSslCertificate peer = ws->sslConfiguration().peerCertificate();
+                const QString actual = QString::fromLatin1(peer.digest(QCryptographicHash::Sha256).toHex());
+                if (peer.isNull() || actual != pin)
+                    return abortWith(u"certificate_mismatch"_s, mismatch(Profile::formatFingerprint(actual)));
+            }
+            trusted();
+        });
+        return {};
+    }
+
+    void setState(Client::State s)
+    {
+        if (state == s)
+            return;
+        state = s;
+        Q_EMIT q->stateChanged(s);
+    }
+
+    void reportError(const QString &code, const QString &message)
+    {
+        // Requests cut off by a closed connection add nothing to the error that closed it.
+        if (code == u"disconnected"_s && errorReported)
+            return;
+        errorReported = true;
+        qCWarning(lcSdk).noquote() << "error:" << code;
+        Q_EMIT q->errorOccurred(code, message);
+    }
+
+    void abortWith(const QString &code, const QString &message)
+    {
+        reportError(code, message);
+        closing = true;
+        if (socket)
+            socket->abort();
+    }
+
+    QWebSocket *replaceSocket()
+    {
+        if (socket) {
+            socket->disconnect(q);
+            socket->abort();
+            socket->deleteLater();
+        }
+        socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
+        socket->setMaxAllowedIncomingMessageSize(quint64(protocol::MaxServerFrameBytes));
+        QWebSocket *ws = socket;
+        // Queued: QWebSocket reports a failed connection attempt as disconnected() before error(); the error is
+        // the more useful report, so it goes first.
+        QObject::connect(ws, &QWebSocket::disconnected, q, [this, ws] { if (ws == socket) onSocketDisconnected(); },
+                         Qt::QueuedConnection);
+        QObject::connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
+                         [this, ws](QAbstractSocket::SocketError e) {
+                             if (ws == socket)
+                                 onSocketError(e);
+                         });
+        QObject::connect(ws, &QWebSocket::binaryMessageReceived, q, [this, ws](const QByteArray &data) {
+            if (ws == socket)
+                onBinaryMessage(data);
+        });
+        QObject::connect(ws, &QWebSocket::textMessageReceived, q, [this, ws](const QString &) {
+            if (ws == socket)
+                abortWith(u"protocol"_s, u"the server sent a text message (the protocol uses binary frames only)"_s);
+        });
+        return ws;
+    }
+
+    void open()
+    {
+        if (state != Client::State::Disconnected) {
+            reportError(u"busy"_s, u"already connected or connecting"_s);
+            return;
+        }
+        const ProfileSettings &s = profile.settings();
+        if (!s.server.isValid() || s.server.scheme() != u"wss"_s || s.server.host().isEmpty()) {
+            reportError(u"bad_url"_s, u"the server URL must be wss://HOST:PORT/ (got \"%1\")"_s.arg(s.server.toString()));
+            return;
+        }
+        QWebSocket *ws = replaceSocket();
+        if (Status trust = setUpServerTrust(ws, [this] {
+                socketOpen = true;
+                qCInfo(lcSdk) << "WebSocket open, waiting for hello";
+                // connectTimer keeps running until `hello` arrives.
+            });
+            !trust) {
+            reportError(u"no_trust"_s, trust.error().message);
+            return;
+        }
+        closing = false;
+        errorReported = false;
+        socketOpen = false;
+        challenge.clear();
+        setState(Client::State::Connecting);
+        connectTimer.start(ConnectTimeoutMs);
+        qCInfo(lcSdk) << "connecting";
+        ws->open(QNetworkRequest(s.server));
+    }
+
+    void onSocketError(QAbstractSocket::SocketError error)
+    {
+        if (closing || errorReported)
+            return;
+        if (error == QAbstractSocket::RemoteHostClosedError && state == Client::State::LoggedIn)
+            return;   // reported with the close code in onSocketDisconnected()
+        const QUrl server = profile.settings().server;
+        QString message = socket ? socket->errorString() : QString();
+        if (message.isEmpty())
+            message = u"the connection to %1 failed"_s.arg(server.toString());
+        if (error == QAbstractSocket::ConnectionRefusedError)
+            message = u"connection refused by %1"_s.arg(server.toString());
+        else if (error == QAbstractSocket::HostNotFoundError)
+            message = u"host not found: %1"_s.arg(server.host());
+        reportError(u"connection"_s, message);
+    }
+
+    void onSocketDisconnected()
+    {
+        if (state == Client::State::Disconnected)
+            return;
+        connectTimer.stop();
+        pingTimer.stop();
+        if (!closing && !errorReported && socket) {
+            const QString reason = socket->closeReason();
+            reportError(u"closed"_s, u"the server closed the connection (code %1%2)"_s.arg(int(socket->closeCode()))
+                                         .arg(reason.isEmpty() ? QString() : u": "_s + reason));
+        }
+        Q_EMIT q->closed();
+    }
+
+    void onBinaryMessage(const QByteArray &data)
+    {
+        protocol::DecodeResult decoded = protocol::decode(data, protocol::Direction::ServerToClient);
+        if (const auto *err = std::get_if<protocol::FrameError>(&decoded)) {
+            qCWarning(lcSdk).noquote() << "malformed frame from the server:" << protocol::wireErrorName(err->code);
+            reportError(u"protocol"_s, u"the server sent a malformed frame: %1"_s.arg(err->message));
+            return;
+        }
+        const protocol::Frame frame = std::get<protocol::Frame>(std::move(decoded));
+        Q_EMIT q->frameReceived(frame);
+        handleFrame(frame);
+    }
+
+    void handleFrame(const protocol::Frame &f)
+    {
+        if (f.type == u"hello"_s)
+            return onHello(f);
+        if (f.type == u"msg"_s || f.type == u"synced"_s || f.type == u"refill"_s) {
+            Q_EMIT q->serverPushed(f);
+            return;
+        }
+        if (f.id != 0 && rawRequests.remove(f.id))
+            return;
+        if (f.id != 0) {
+            auto handler = pending.take(f.id);
+            if (handler) {
+                handler(f);
+                return;
+            }
+        }
+        if (f.type == u"error"_s) {
+            reportError(errorCode(f), errorText(f));
+            return;
+        }
+        qCDebug(lcSdk).noquote() << "unhandled frame" << f.type;
+    }
+
+    void onHello(const protocol::Frame &f)
+    {
+        if (state != Client::State::Connecting) {
+            abortWith(u"protocol"_s, u"the server sent a second hello"_s);
+            return;
+        }
+        connectTimer.stop();
+        bool speaksV1 = f.uint("v"_L1) == quint64(protocol::Version);
+        for (const QCborValue &v : f.array("vs"_L1))
+            speaksV1 = speaksV1 || v.toInteger() == protocol::Version;
+        if (!speaksV1) {
+            abortWith(u"version"_s, u"the server speaks protocol version %1; this client speaks %2"_s
+                                        .arg(f.uint("v"_L1)).arg(protocol::Version));
+            return;
+        }
+        challenge = f.bytes("ch"_L1);
+        serverMaxFrame = qsizetype(qMin<quint64>(f.uint("max"_L1), quint64(protocol::MaxClientFrameBytes)));
+        clockOffsetMs = qint64(f.uint("time"_L1)) - nowMs();
+        setState(Client::State::Connected);
+        pingTimer.start(PingIntervalMs);
+        Q_EMIT q->connected();
+    }
+
+    void login()
+    {
+        const ProfileSettings &s = profile.settings();
+        if (!s.isEnrolled()) {
+            abortWith(u"not_enrolled"_s, u"the profile is not registered (run `parley register` first)"_s);
+            return;
+        }
+        Result<crypto::EcKey> deviceKey = profile.keys().deviceKey();
+        if (!deviceKey) {
+            abortWith(u"no_key"_s, deviceKey.error().message);
+            return;
+        }
+        self = SenderIdentity{s.user, s.device, s.rootPub, s.devicePub, deviceKey.value()};
+        Result<QByteArray> sig = deviceKey->sign(protocol::loginStatement(challenge, s.user, s.device));
+        if (!sig) {
+            abortWith(u"crypto"_s, sig.error().message);
+            return;
+        }
+        setState(Client::State::LoggingIn);
+        protocol::Frame login(u"login"_s);
+        login.set("user"_L1, s.user).set("device"_L1, qint64(s.device)).set("sig"_L1, sig.value());
+        q->request(login, [this](const protocol::Frame &reply) {
+            if (reply.type == u"error"_s) {
+                abortWith(errorCode(reply), u"login failed: %1"_s.arg(errorText(reply)));
+                return;
+            }
+            setState(Client::State::LoggedIn);
+            qCInfo(lcSdk) << "logged in;" << reply.uint("queued"_L1) << "messages queued";
+            Q_EMIT q->loggedIn(int(qMin<quint64>(reply.uint("prekeys"_L1), 1u << 30)), reply.boolean("lr"_L1));
+        });
+    }
+};
+
+Connection::Connection(Profile &profile, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this, profile))
+{
+    d->connectTimer.setSingleShot(true);
+    connect(&d->connectTimer, &QTimer::timeout, this, [this] {
+        d->abortWith(u"timeout"_s, u"no answer from %1 within %2 s"_s.arg(d->profile.settings().server.toString())
+                                       .arg(ConnectTimeoutMs / 1000));
+        if (d->socket && d->state != Client::State::Disconnected
+            && d->socket->state() == QAbstractSocket::UnconnectedState)
+            d->onSocketDisconnected();
+    });
+    connect(&d->pingTimer, &QTimer::timeout, this, [this] {
+        if (d->socket)
+            d->socket->ping();
+    });
+}
+
+Connection::~Connection()
+{
+    if (d->socket) {
+        d->socket->disconnect(this);
+        d->socket->abort();
+    }
+}
+
+Client::State Connection::state() const { return d->state; }
+void Connection::setState(Client::State state) { d->setState(state); }
+const std::optional<SenderIdentity> &Connection::self() const { return d->self; }
+qint64 Connection::serverTimeMs() const { return nowMs() + d->clockOffsetMs; }
+qsizetype Connection::serverMaxFrame() const { return d->serverMaxFrame; }
+
+void Connection::open() { d->open(); }
+
+void Connection::close()
+{
+    if (!d->socket || d->state == Client::State::Disconnected)
+        return;
+    d->closing = true;
+    d->socket->close(QWebSocketProtocol::CloseCodeNormal);
+}
+
+void Connection::login() { d->login(); }
+
+void Connection::transmit(const protocol::Frame &frame)
+{
+    if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    d->socket->sendBinaryMessage(protocol::encode(frame));
+}
+
+quint64 Connection::request(protocol::Frame frame, ReplyHandler handler)
+{
+    frame.id = d->nextId++;
+    if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState) {
+        protocol::Frame err(u"error"_s, frame.id);
+        err.set("code"_L1, u"disconnected"_s).set("msg"_L1, u"not connected"_s);
+        handler(err);
+        return frame.id;
+    }
+    d->pending.insert(frame.id, std::move(handler));
+    transmit(frame);
+    return frame.id;
+}
+
+quint64 Connection::sendRaw(const protocol::Frame &frame)
+{
+    protocol::Frame f = frame;
+    if (f.id == 0 && protocol::requiresId(f.type))
+        f.id = d->nextId++;
+    else if (f.id >= d->nextId)
+        d->nextId = f.id + 1;
+    if (f.id != 0)
+        d->rawRequests.insert(f.id);
+    transmit(f);
+    return f.id;
+}
+
+void Connection::failPending(const QString &code, const QString &message)
+{
+    const auto handlers = std::exchange(d->pending, {});
+    for (auto it = handlers.begin(); it != handlers.end(); ++it) {
+        protocol::Frame err(u"error"_s, it.key());
+        err.set("code"_L1, code).set("msg"_L1, message);
+        it.value()(err);
+    }
+}
+
+void Connection::finishClose()
+{
+    d->rawRequests.clear();
+    d->challenge.clear();
+    d->setState(Client::State::Disconnected);
+    qCInfo(lcSdk) << "disconnected";
+    Q_EMIT disconnected();
+}
+
+void Connection::reportError(const QString &code, const QString &message) { d->reportError(code, message); }
+void Connection::abortWith(const QString &code, const QString &message) { d->abortWith(code, message); }
+
+QString Connection::errorCode(const protocol::Frame &reply) { return reply.text("code"_L1); }
+
+QString Connection::errorText(const protocol::Frame &reply)
+{
+    const QString msg = reply.text("msg"_L1);
+    return msg.isEmpty() ? reply.text("code"_L1) : msg;
+}
+
+} // namespace parley::sdk

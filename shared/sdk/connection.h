@@ -1,0 +1,83 @@
+#pragma once
+
+// The client's connection to its server (docs/protocol.md "Connection and authentication"): the TLS WebSocket and
+// the server's certificate checked against the profile's trust, `hello`, login, requests matched with their replies
+// by id, and errors. Frames the server pushes on its own (`msg`, `synced`, `refill`) go to serverPushed().
+//
+// When the socket closes, closed() is emitted while the state is still the old one, so that the owner can save and
+// fail what waits on the connection; it then calls finishClose().
+
+#include "protocol/frame.h"
+#include "sdk/client.h"
+#include "sdk/envelope.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace parley::sdk {
+
+class Profile;
+
+class Connection : public QObject {
+    Q_OBJECT
+public:
+    using ReplyHandler = std::function<void(const protocol::Frame &)>;
+
+    explicit Connection(Profile &profile, QObject *parent = nullptr);
+    ~Connection() override;
+
+    Client::State state() const;
+    void setState(Client::State state);
+    // This device as a sender; set at login.
+    const std::optional<SenderIdentity> &self() const;
+    // Local time corrected by the offset measured at `hello`.
+    qint64 serverTimeMs() const;
+    // The largest frame the server accepts (0 before `hello`).
+    qsizetype serverMaxFrame() const;
+
+    // Opens the socket (reports "busy" unless disconnected); connected() follows `hello`.
+    void open();
+    // Closes normally; closed() follows.
+    void close();
+    // Signs the `hello` challenge and logs in; loggedIn() follows.
+    void login();
+
+    // Sends a request with a fresh id; `handler` gets the reply, or an `error` frame with code "disconnected"
+    // when the connection is not there or closes first.
+    quint64 request(protocol::Frame frame, ReplyHandler handler);
+    // Sends a frame as it is (no reply expected).
+    void transmit(const protocol::Frame &frame);
+    // Sends a raw frame whose reply goes to frameReceived() only; see Client::sendFrame().
+    quint64 sendRaw(const protocol::Frame &frame);
+    // Answers every waiting request with an `error` frame carrying `code`.
+    void failPending(const QString &code, const QString &message);
+    // Completes a close after closed(): Disconnected, then disconnected().
+    void finishClose();
+
+    void reportError(const QString &code, const QString &message);
+    // Reports and closes the connection.
+    void abortWith(const QString &code, const QString &message);
+
+    static QString errorCode(const protocol::Frame &reply);
+    static QString errorText(const protocol::Frame &reply);
+
+Q_SIGNALS:
+    void stateChanged(parley::sdk::Client::State state);
+    void connected();
+    void loggedIn(int prekeysOnServer, bool lastResortOnServer);
+    void frameReceived(const parley::protocol::Frame &frame);
+    void serverPushed(const parley::protocol::Frame &frame);
+    void errorOccurred(const QString &code, const QString &message);
+    void closed();
+    void disconnected();
+
+private:
+    class Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::sdk

@@ -1,0 +1,215 @@
+#include "sdk/receiver.h"
+
+#include "sdk/connection.h"
+#include "sdk/devicelists.h"
+#include "sdk/profile.h"
+#include "sdk/profilesaver.h"
+#include "sdk/sdklog.h"
+
+#include <QCborArray>
+#include <QHash>
+#include <QSet>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::sdk {
+
+namespace {
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+IncomingMessage incomingMessage(const OpenedMessage &opened)
+{
+    IncomingMessage message;
+    message.from = opened.from;
+    message.device = opened.device;
+    message.mid = opened.mid;
+    message.seq = opened.seq;
+    message.sentAt = QDateTime::fromMSecsSinceEpoch(qint64(opened.sentAt), Qt::UTC);
+    message.text = opened.text;
+    message.to = opened.to;
+    message.options = opened.options;
+    message.room = opened.options.value(u"room"_s).toString();
+    message.burnOnRead = opened.options.value(u"burn"_s).toBool();
+    return message;
+}
+
+} // namespace
+
+class Receiver::Private {
+public:
+    Receiver *q;
+    Connection &connection;
+    Profile &profile;
+    DeviceLists &devices;
+    ProfileSaver &saver;
+    QList<protocol::Frame> incoming;
+    bool blocked = false;            // waiting for a sender's device list
+    QSet<QString> refreshedSenders;
+    QList<quint64> pendingAcks;
+    QHash<quint32, crypto::EcKey> prekeyKeys;
+    QTimer ackTimer;
+    bool enabled = true;
+
+    Private(Receiver *receiver, Connection &c, Profile &p, DeviceLists &dl, ProfileSaver &s)
+        : q(receiver), connection(c), profile(p), devices(dl), saver(s)
+    {
+    }
+
+    std::optional<crypto::EcKey> lookupPrekey(quint32 kid)
+    {
+        auto it = prekeyKeys.constFind(kid);
+        if (it != prekeyKeys.constEnd())
+            return *it;
+        Result<crypto::EcKey> key = profile.keys().prekey(kid);
+        if (!key)
+            return std::nullopt;
+        prekeyKeys.insert(kid, key.value());
+        return key.value();
+    }
+
+    void process()
+    {
+        while (!blocked && !incoming.isEmpty()) {
+            const protocol::Frame f = incoming.first();
+            if (f.type == u"synced"_s) {
+                incoming.removeFirst();
+                flushAcks();
+                Q_EMIT q->synced();
+                continue;
+            }
+            const QString from = f.text("from"_L1);
+            const quint32 dev = quint32(f.uint("dev"_L1));
+            const quint64 seq = f.uint("seq"_L1);
+            if (profile.received().contains(from, dev, f.bytes("mid"_L1))) {
+                incoming.removeFirst();
+                queueAck(seq);
+                continue;
+            }
+            const QString label = deviceLabel(from, dev);
+            const UserDevices *sender = devices.find(from);
+            const bool known = sender && sender->devices.contains(dev);
+            if (!known && !refreshedSenders.contains(label)) {
+                blocked = true;
+                refreshedSenders.insert(label);
+                devices.fetch({from}, [this](Result<QStringList> result) {
+                    if (!result)
+                        qCWarning(lcSdk).noquote() << "sender lookup failed:" << result.error().message;
+                    blocked = false;
+                    process();
+                });
+                return;
+            }
+            incoming.removeFirst();
+            open(f, known ? sender : nullptr);
+            queueAck(seq);
+        }
+    }
+
+    void open(const protocol::Frame &f, const UserDevices *sender)
+    {
+        const QString from = f.text("from"_L1);
+        const quint32 dev = quint32(f.uint("dev"_L1));
+        if (!sender) {
+            Q_EMIT q->verificationFailed(from, dev, u"the sending device %1 is not a current device of %2"_s
+                                                        .arg(deviceLabel(from, dev), from));
+            return;
+        }
+        const DeviceInfo &info = sender->devices[dev];
+        const ProfileSettings &s = profile.settings();
+        const RecipientIdentity me{s.user, s.device, s.rootPub, s.devicePub};
+        const SenderDevice senderDevice{from, sender->root, dev, info.pub, info.sig};
+        const OpenResult result = Envelope::open(f, me, senderDevice, [this](quint32 kid) { return lookupPrekey(kid); });
+        if (const auto *failure = std::get_if<EnvelopeFailure>(&result)) {
+            qCWarning(lcSdk).noquote() << "message failed verification:" << envelopeErrorName(failure->code);
+            Q_EMIT q->verificationFailed(from, dev, u"%1: %2"_s.arg(envelopeErrorName(failure->code), failure->message));
+            return;
+        }
+        const OpenedMessage &opened = std::get<OpenedMessage>(result);
+        if (profile.keys().markUsed(opened.kid, nowMs()))
+            saver.keysChanged();
+        // An expired message is never shown (the server should not have delivered it; clocks may differ).
+        const qint64 exp = opened.options.value(u"exp"_s).toInteger(0);
+        if (exp > 0 && qint64(opened.sentAt) + exp * 1000 <= connection.serverTimeMs()) {
+            qCDebug(lcSdk) << "dropped an expired message";
+            profile.received().insert(from, dev, opened.mid, nowMs());
+            saver.receivedChanged();
+            return;
+        }
+        IncomingMessage message = incomingMessage(opened);
+        message.verified = !sender->rootChanged;
+        if (!message.verified)
+            Q_EMIT q->verificationFailed(from, dev, u"identity_changed: the root key of %1 differs from the one first "
+                                                    u"seen; the message cannot be attributed to %1"_s.arg(from));
+        profile.received().insert(from, dev, opened.mid, nowMs());
+        saver.receivedChanged();
+        Q_EMIT q->messageReceived(message);
+    }
+
+    void queueAck(quint64 seq)
+    {
+        pendingAcks.append(seq);
+        if (pendingAcks.size() >= protocol::MaxAcksPerFrame)
+            flushAcks();
+        else if (!ackTimer.isActive())
+            ackTimer.start(0);
+    }
+
+    void flushAcks()
+    {
+        ackTimer.stop();
+        if (pendingAcks.isEmpty())
+            return;
+        // The dedupe record goes to disk before the server forgets the messages.
+        saver.persist();
+        while (!pendingAcks.isEmpty()) {
+            const QList<quint64> chunk = pendingAcks.mid(0, protocol::MaxAcksPerFrame);
+            pendingAcks.remove(0, chunk.size());
+            QCborArray seqs;
+            for (quint64 seq : chunk)
+                seqs.append(qint64(seq));
+            protocol::Frame ack(u"ack"_s);
+            ack.set("seqs"_L1, seqs);
+            connection.transmit(ack);
+        }
+    }
+};
+
+Receiver::Receiver(Connection &connection, Profile &profile, DeviceLists &devices, ProfileSaver &saver,
+                   QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this, connection, profile, devices, saver))
+{
+    d->ackTimer.setSingleShot(true);
+    connect(&d->ackTimer, &QTimer::timeout, this, [this] { d->flushAcks(); });
+}
+
+Receiver::~Receiver() = default;
+
+void Receiver::onFrame(const protocol::Frame &frame)
+{
+    if (!d->enabled)
+        return;
+    if (frame.type == u"msg"_s && d->connection.state() != Client::State::LoggedIn)
+        return;
+    d->incoming.append(frame);
+    d->process();
+}
+
+void Receiver::flushAcks() { d->flushAcks(); }
+
+void Receiver::forgetPrekeys() { d->prekeyKeys.clear(); }
+
+void Receiver::reset()
+{
+    d->ackTimer.stop();
+    d->incoming.clear();
+    d->blocked = false;
+    d->pendingAcks.clear();   // unacked messages come again on the next connection
+    d->refreshedSenders.clear();
+}
+
+void Receiver::setEnabled(bool enabled) { d->enabled = enabled; }
+bool Receiver::isEnabled() const { return d->enabled; }
+
+} // namespace parley::sdk

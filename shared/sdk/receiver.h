@@ -1,0 +1,52 @@
+#pragma once
+
+// Receiving (docs/protocol.md `msg`, `synced`, `ack`): each message is opened with Envelope::open() against the
+// sender's device list (fetched once when the sending device is not known), shown once (messageReceived(), or
+// verificationFailed() with the reason), recorded in the profile's dedupe log, and acked in batches after the
+// signal was delivered; the dedupe record is saved before the ack leaves. A message whose sender's root key
+// differs from the pinned one is delivered with verified == false; one whose own expiry passed is dropped.
+
+#include "protocol/frame.h"
+#include "sdk/client.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace parley::sdk {
+
+class Connection;
+class DeviceLists;
+class Profile;
+class ProfileSaver;
+
+class Receiver : public QObject {
+    Q_OBJECT
+public:
+    Receiver(Connection &connection, Profile &profile, DeviceLists &devices, ProfileSaver &saver,
+             QObject *parent = nullptr);
+    ~Receiver() override;
+
+    // A `msg` or `synced` frame.
+    void onFrame(const protocol::Frame &frame);
+    // Saves the dedupe log and sends the pending acks now.
+    void flushAcks();
+    // The keystore deleted expired prekeys: forget the ones held in memory.
+    void forgetPrekeys();
+    // The connection closed: what was not acked comes again on the next connection.
+    void reset();
+
+    void setEnabled(bool enabled);
+    bool isEnabled() const;
+
+Q_SIGNALS:
+    void messageReceived(const parley::sdk::IncomingMessage &message);
+    void verificationFailed(const QString &from, quint32 device, const QString &reason);
+    void synced();
+
+private:
+    class Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::sdk

@@ -1,0 +1,31 @@
+#pragma once
+
+// parley receive [--wait SECONDS] [--json]: prints the waiting messages, then keeps receiving SECONDS more.
+
+#include "command.h"
+
+#include <memory>
+
+namespace parley::sdk {
+struct IncomingMessage;
+}
+
+namespace parley::cli {
+
+class Session;
+
+class ReceiveCommand : public Command {
+public:
+    explicit ReceiveCommand(Session &session);
+    ~ReceiveCommand() override;
+
+    std::optional<int> start(const QStringList &args) override;
+
+private:
+    void print(const sdk::IncomingMessage &message) const;
+
+    class Private;
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace parley::cli
