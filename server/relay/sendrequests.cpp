@@ -24,76 +24,102 @@ using namespace Qt::StringLiterals;
 
 namespace parley::server {
 
-void handleSend(SessionContext &session, const Frame &f)
+namespace {
+
+// What handleSend works out, step by step, before the message goes to the store.
+struct Target {
+    QString user;
+    quint32 device = 0;
+    qint64 deviceId = 0;
+    bool matched = false;
+};
+
+bool targetLess(const Target &a, const QString &user, quint32 device)
 {
-    const QStringList to = f.textList("to"_L1);
-    for (const QString &u : to) {
+    const int c = a.user.compare(user);
+    return c < 0 || (c == 0 && a.device < device);
+}
+
+struct SendPlan {
+    QStringList to;
+    quint64 at = 0;
+    QCborMap options;
+    std::optional<StoredRoom> room;
+    std::vector<Target> expected;      // sorted by (user, device)
+    QCborArray unknown;
+    std::shared_ptr<NewMessage> message = std::make_shared<NewMessage>();
+};
+
+// Recipients well-formed and in canonical order, sent_at within the allowed skew, the account's send rate.
+bool checkRequest(SessionContext &session, const Frame &f, SendPlan &plan)
+{
+    plan.to = f.textList("to"_L1);
+    for (const QString &u : std::as_const(plan.to)) {
         if (!protocol::isValidUserName(u)) {
             session.sendError(WireError::BadField, u"to"_s, f.id);
-            return;
+            return false;
         }
     }
-    if (to.isEmpty() || protocol::normalisedRecipients(to) != to) {
+    if (plan.to.isEmpty() || protocol::normalisedRecipients(plan.to) != plan.to) {
         session.sendError(WireError::BadField, u"to: recipients must be sorted by their UTF-8 bytes, without duplicates"_s, f.id);
-        return;
+        return false;
     }
-    const quint64 at = f.uint("at"_L1);
-    if (std::abs(qint64(at) - wallMs()) > MaxClockSkewMs) {
+    plan.at = f.uint("at"_L1);
+    if (std::abs(qint64(plan.at) - wallMs()) > MaxClockSkewMs) {
         session.sendError(WireError::StaleTime, u"sent_at is more than 5 minutes away from the server time"_s, f.id);
-        return;
+        return false;
     }
     if (const qint64 wait = session.services.sendLimiter->take(RateLimiter::Key{session.userId, 0}, monotonicMs())) {
         session.sendRateLimited(wait, f.id);
-        return;
+        return false;
     }
+    plan.options = f.map("opts"_L1);
+    return true;
+}
 
-    // A room message goes to the room's current members: the sender must be one, and `to` must name them all.
-    const QCborMap options = f.map("opts"_L1);
-    std::optional<StoredRoom> stored;
-    if (options.contains("room"_L1)) {
-        auto state = roomstore::load(session.services.store->reader(), options.value("room"_L1).toString());
-        if (!state) {
-            if (state.error().code == ErrorCode::NotFound) {
-                session.sendError(WireError::NotFound, u"no such room"_s, f.id);
-            } else {
-                qCWarning(lcRelay) << "Reading a room failed:" << state.error().message;
-                session.sendStoreError(state.error(), f.id);
-            }
-            return;
+// A room message goes to the room's current members: the sender must be one, and `to` must name them all.
+bool checkRoom(SessionContext &session, const Frame &f, SendPlan &plan)
+{
+    if (!plan.options.contains("room"_L1))
+        return true;
+    auto state = roomstore::load(session.services.store->reader(), plan.options.value("room"_L1).toString());
+    if (!state) {
+        if (state.error().code == ErrorCode::NotFound) {
+            session.sendError(WireError::NotFound, u"no such room"_s, f.id);
+        } else {
+            qCWarning(lcRelay) << "Reading a room failed:" << state.error().message;
+            session.sendStoreError(state.error(), f.id);
         }
-        if (!state->state.isMember(session.userName)) {
-            session.sendError(WireError::Forbidden, u"you are not a member of this room"_s, f.id);
-            return;
-        }
-        if (state->state.memberList() != to) {
-            Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the room's members changed; fetch the room again"_s, f.id);
-            e.set("missing"_L1, QCborArray()).set("stale"_L1, QCborArray()).set("unknown"_L1, QCborArray());
-            session.sendFrame(e);
-            return;
-        }
-        // Burn-on-read (the chain's or the administrator's) is part of the signed options: a message without it is
-        // refused rather than stored under a rule the recipients' clients would not know of.
-        if (state->retention.effectiveBurn() && !options.value("burn"_L1).toBool()) {
-            session.sendError(WireError::Forbidden, u"this room is burn-on-read: messages must carry opts.burn"_s, f.id);
-            return;
-        }
-        stored = std::move(*state);
+        return false;
     }
+    if (!state->state.isMember(session.userName)) {
+        session.sendError(WireError::Forbidden, u"you are not a member of this room"_s, f.id);
+        return false;
+    }
+    if (state->state.memberList() != plan.to) {
+        Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the room's members changed; fetch the room again"_s, f.id);
+        e.set("missing"_L1, QCborArray()).set("stale"_L1, QCborArray()).set("unknown"_L1, QCborArray());
+        session.sendFrame(e);
+        return false;
+    }
+    // Burn-on-read (the chain's or the administrator's) is part of the signed options: a message without it is
+    // refused rather than stored under a rule the recipients' clients would not know of.
+    if (state->retention.effectiveBurn() && !plan.options.value("burn"_L1).toBool()) {
+        session.sendError(WireError::Forbidden, u"this room is burn-on-read: messages must carry opts.burn"_s, f.id);
+        return false;
+    }
+    plan.room = std::move(*state);
+    return true;
+}
 
-    // The devices the key entries must name: every device of every recipient plus the sender's other devices.
-    struct Target {
-        QString user;
-        quint32 device = 0;
-        qint64 deviceId = 0;
-        bool matched = false;
-    };
-    std::vector<Target> expected;
-    QCborArray unknown;
+// The devices the key entries must name: every device of every recipient plus the sender's other devices.
+bool resolveTargets(SessionContext &session, const Frame &f, SendPlan &plan)
+{
     auto addUser = [&](const QString &name) -> bool {
         auto entry = session.services.directory->lookup(name);
         if (!entry) {
             if (entry.error().code == ErrorCode::NotFound) {
-                unknown.append(name);
+                plan.unknown.append(name);
                 return true;
             }
             qCWarning(lcRelay) << "Reading a device list failed:" << entry.error().message;
@@ -103,26 +129,28 @@ void handleSend(SessionContext &session, const Frame &f)
         for (const DeviceRecord &d : (*entry)->devices) {
             if (d.userId == session.userId && d.deviceNo == session.deviceNo)
                 continue;
-            expected.push_back(Target{name, d.deviceNo, d.id, false});
+            plan.expected.push_back(Target{name, d.deviceNo, d.id, false});
         }
         return true;
     };
     bool senderListed = false;
-    for (const QString &u : to) {
+    for (const QString &u : std::as_const(plan.to)) {
         senderListed = senderListed || u == session.userName;
         if (!addUser(u))
-            return;
+            return false;
     }
     if (!senderListed && !addUser(session.userName))
-        return;
-    auto less = [](const Target &a, const QString &user, quint32 device) {
-        const int c = a.user.compare(user);
-        return c < 0 || (c == 0 && a.device < device);
-    };
-    std::sort(expected.begin(), expected.end(), [&less](const Target &a, const Target &b) { return less(a, b.user, b.device); });
+        return false;
+    std::sort(plan.expected.begin(), plan.expected.end(),
+              [](const Target &a, const Target &b) { return targetLess(a, b.user, b.device); });
+    return true;
+}
 
-    auto message = std::make_shared<NewMessage>();
-    NewMessage &m = *message;
+// One key entry per expected device, none for any other: otherwise `device_mismatch` says what is missing, stale
+// or unknown, so that the client can converge.
+bool matchKeys(SessionContext &session, const Frame &f, SendPlan &plan)
+{
+    NewMessage &m = *plan.message;
     const QCborArray keys = f.array("keys"_L1);
     m.entries.reserve(keys.size());
     QCborArray stale;
@@ -137,44 +165,49 @@ void handleSend(SessionContext &session, const Frame &f)
         if (device < 0 || device > qint64(0xffffffffu) || kid < 0 || kid > qint64(0xffffffffu)
             || entry.eph.size() != crypto::P521PointSize || entry.wrappedKey.size() != 48) {
             session.sendError(WireError::BadField, u"keys"_s, f.id);
-            return;
+            return false;
         }
         entry.kid = quint32(kid);
-        const auto it = std::lower_bound(expected.begin(), expected.end(), std::pair(user, quint32(device)),
-                                         [&less](const Target &a, const std::pair<QString, quint32> &b) {
-                                             return less(a, b.first, b.second);
+        const auto it = std::lower_bound(plan.expected.begin(), plan.expected.end(), std::pair(user, quint32(device)),
+                                         [](const Target &a, const std::pair<QString, quint32> &b) {
+                                             return targetLess(a, b.first, b.second);
                                          });
-        if (it == expected.end() || it->user != user || it->device != quint32(device)) {
+        if (it == plan.expected.end() || it->user != user || it->device != quint32(device)) {
             stale.append(userDevice(user, quint64(device)));
             continue;
         }
         if (it->matched) {
             session.sendError(WireError::BadField, u"keys: more than one entry for a device"_s, f.id);
-            return;
+            return false;
         }
         it->matched = true;
         entry.deviceId = it->deviceId;
         m.entries.append(std::move(entry));
     }
     QCborArray missing;
-    for (const Target &t : expected) {
+    for (const Target &t : plan.expected) {
         if (!t.matched)
             missing.append(userDevice(t.user, t.device));
     }
-    if (!unknown.isEmpty() || !missing.isEmpty() || !stale.isEmpty()) {
-        Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the key entries do not match the current devices"_s, f.id);
-        e.set("missing"_L1, missing);
-        e.set("stale"_L1, stale);
-        e.set("unknown"_L1, unknown);
-        session.sendFrame(e);
-        return;
-    }
+    if (plan.unknown.isEmpty() && missing.isEmpty() && stale.isEmpty())
+        return true;
+    Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the key entries do not match the current devices"_s, f.id);
+    e.set("missing"_L1, missing);
+    e.set("stale"_L1, stale);
+    e.set("unknown"_L1, plan.unknown);
+    session.sendFrame(e);
+    return false;
+}
 
+// The sender, stamped from the session's login, and the signature over the message core.
+bool fillAndVerify(SessionContext &session, const Frame &f, SendPlan &plan)
+{
+    NewMessage &m = *plan.message;
     m.senderDeviceId = session.deviceId;
     m.from = session.userName;
     m.fromDevice = session.deviceNo;
     m.mid = f.bytes("mid"_L1);
-    m.sentAt = at;
+    m.sentAt = plan.at;
     m.payload = f.bytes("pl"_L1);
     m.keyCommitment = f.bytes("kc"_L1);
     m.signature = f.bytes("sig"_L1);
@@ -183,48 +216,57 @@ void handleSend(SessionContext &session, const Frame &f)
     core.from = m.from;
     core.device = m.fromDevice;
     core.mid = m.mid;
-    core.to = to;
-    core.sentAt = at;
+    core.to = plan.to;
+    core.sentAt = plan.at;
     core.payload = m.payload;
     core.keyCommitment = m.keyCommitment;
-    core.options = options;
+    core.options = plan.options;
     if (!session.deviceKey.verify(protocol::messageCore(core), m.signature)) {
         session.sendError(WireError::BadSignature, u"the message signature does not verify under the device key"_s, f.id);
-        return;
+        return false;
     }
-
     m.to = QCborValue(f.array("to"_L1)).toCbor();
-    m.options = QCborValue(options).toCbor();
-    if (stored)
-        m.room = options.value("room"_L1).toString();
-    // Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's (the shorter of
-    // the chain's and the administrator's override) and the server's room maximum; counted from the signed sent_at
-    // so that recipients can compute it too.
+    m.options = QCborValue(plan.options).toCbor();
+    if (plan.room)
+        m.room = plan.options.value("room"_L1).toString();
+    return true;
+}
+
+// Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's (the shorter of the
+// chain's and the administrator's override) and the server's room maximum; counted from the signed sent_at so that
+// recipients can compute it too.
+bool applyExpiry(SessionContext &session, const Frame &f, SendPlan &plan)
+{
+    NewMessage &m = *plan.message;
     m.expiresAt = wallMs() + qint64(session.services.limits.messageTtlDays) * 24 * 3600 * 1000;
-    auto clampExpiry = [&m, at](qint64 seconds) {
+    auto clampExpiry = [&m, at = plan.at](qint64 seconds) {
         if (seconds > 0)
             m.expiresAt = std::min(m.expiresAt, qint64(at) + seconds * 1000);
     };
-    clampExpiry(options.value("exp"_L1).toInteger(0));
-    if (stored) {
-        clampExpiry(qint64(stored->retention.effectiveExpireSeconds()));
+    clampExpiry(plan.options.value("exp"_L1).toInteger(0));
+    if (plan.room) {
+        clampExpiry(qint64(plan.room->retention.effectiveExpireSeconds()));
         auto settings = session.services.store->reader().roomSettings();
         if (!settings) {
             qCWarning(lcRelay) << "Reading the room settings failed:" << settings.error().message;
             session.sendStoreError(settings.error(), f.id);
-            return;
+            return false;
         }
         clampExpiry(settings->maxExpireSeconds);
     }
     m.maxQueuePerDevice = session.services.limits.maxQueuePerDevice;
+    return true;
+}
 
-    // Completes on the router's thread, in commit order (see Router); the reply goes back to this worker.
+// Stores the message (and its push wake-ups) through the single writer. Completes on the router's thread, in commit
+// order (see Router): the router fans it out, and the reply goes back to this session's worker.
+void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<NewMessage> &message)
+{
     Router *router = session.services.router;
     PushService *push = session.services.push;
     const QPointer<QObject> home(session.host.thread);
     const QPointer<QObject> alive(session.q);
     SessionContext *self = &session;
-    const quint64 requestId = f.id;
     session.services.store->write<InsertedMessage>(
         router, std::function<Result<InsertedMessage>(Db &)>([message, push](Db &db) {
             auto inserted = db.insertMessage(*message);
@@ -247,6 +289,16 @@ void handleSend(SessionContext &session, const Frame &f)
             if (r && push)
                 push->wake();
         }));
+}
+
+} // namespace
+
+void handleSend(SessionContext &session, const Frame &f)
+{
+    SendPlan plan;
+    if (checkRequest(session, f, plan) && checkRoom(session, f, plan) && resolveTargets(session, f, plan)
+        && matchKeys(session, f, plan) && fillAndVerify(session, f, plan) && applyExpiry(session, f, plan))
+        commit(session, f.id, plan.message);
 }
 
 void handleAck(SessionContext &session, const Frame &f)
