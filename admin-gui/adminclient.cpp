@@ -1,9 +1,11 @@
 #include "adminclient.h"
 
+#include "net/tlspin.h"
 #include "protocol/adminprotocol.h"
 
 #include <QCryptographicHash>
 #include <QHash>
+#include <QLocale>
 #include <QPointer>
 #include <QSettings>
 #include <QSslCertificate>
@@ -69,6 +71,7 @@ struct AdminClient::Private {
     QHash<quint64, Pending> pending;
     QTimer connectTimer;
     bool refused = false;
+    QString refusalText;   // why a certificate with the pinned fingerprint was refused
     QSslCertificate clientCertificate;
     QSslKey clientKey;
     // The TLS alert the server sent during this connection attempt, if any.
@@ -123,22 +126,48 @@ struct AdminClient::Private {
         finish(response.id, Reply{response.ok(), response.error, response.message, response.result});
     }
 
-    void onSslErrors()
+    // The server's certificate refused although its fingerprint is the pinned one (expired, not yet valid, or
+    // refused for another reason than being self-signed), in words for the administrator.
+    static QString pinRefusal(const TlsPinError &error, const QSslCertificate &leaf)
     {
-        const QSslCertificate peer = socket->sslConfiguration().peerCertificate();
-        const QString presented = fingerprintOf(peer);
-        serverCertificateSeen = serverCertificateSeen || !presented.isEmpty();
-        const QString pin = CertificatePins::pinned(server);
-        if (!presented.isEmpty() && !pin.isEmpty() && pin == presented) {
-            socket->ignoreSslErrors();
-            return;
+        const QLocale locale;
+        switch (error.failure) {
+        case TlsPinFailure::Expired:
+            return AdminClient::tr("The server's certificate expired on %1 (valid from %2). Install a new "
+                                   "certificate on the server.")
+                .arg(locale.toString(leaf.expiryDate().toLocalTime(), QLocale::LongFormat),
+                     locale.toString(leaf.effectiveDate().toLocalTime(), QLocale::LongFormat));
+        case TlsPinFailure::NotYetValid:
+            return AdminClient::tr("The server's certificate is valid only from %1 (until %2). Check the clocks "
+                                   "of this computer and of the server.")
+                .arg(locale.toString(leaf.effectiveDate().toLocalTime(), QLocale::LongFormat),
+                     locale.toString(leaf.expiryDate().toLocalTime(), QLocale::LongFormat));
+        default:
+            return AdminClient::tr("The server's certificate was not accepted: %1").arg(error.message);
         }
+    }
+
+    void onSslErrors(const QList<QSslError> &errors)
+    {
+        const QList<QSslCertificate> chain = socket->sslConfiguration().peerCertificateChain();
+        const QString presented = fingerprintOf(chain.value(0));
+        serverCertificateSeen = serverCertificateSeen || !presented.isEmpty();
+        const TlsPin pin = TlsPin::fromString(CertificatePins::pinned(server));
         refused = true;
         peerFingerprint = presented;
-        if (!pin.isEmpty())
-            Q_EMIT q->certificateChanged(pin, presented);
-        else
+        if (pin.isNull()) {
             Q_EMIT q->certificateUnknown(presented);
+            return;
+        }
+        const auto verdict = pin.check(chain, errors);
+        if (!verdict) {
+            refused = false;
+            socket->ignoreSslErrors(errors);
+        } else if (verdict->failure == TlsPinFailure::Mismatch || verdict->failure == TlsPinFailure::NoCertificate) {
+            Q_EMIT q->certificateChanged(pin.toHex(), presented);
+        } else {
+            refusalText = pinRefusal(*verdict, chain.value(0));
+        }
     }
 
     void onConnected()
@@ -146,10 +175,10 @@ struct AdminClient::Private {
         connectTimer.stop();
         peerFingerprint = fingerprintOf(socket->sslConfiguration().peerCertificate());
         // A pinned server must present the pinned certificate even when a trust store would accept another.
-        const QString pin = CertificatePins::pinned(server);
-        if (!pin.isEmpty() && pin != peerFingerprint) {
+        const QString pinned = CertificatePins::pinned(server);
+        if (!pinned.isEmpty() && !TlsPin::fromString(pinned).matches(socket->sslConfiguration().peerCertificate())) {
             refused = true;
-            Q_EMIT q->certificateChanged(pin, peerFingerprint);
+            Q_EMIT q->certificateChanged(pinned, peerFingerprint);
             socket->abort();
             return;
         }
@@ -215,7 +244,9 @@ struct AdminClient::Private {
         state = State::Disconnected;
         token.clear();
         failAll(u"network"_s, reason);
-        if (wasRefused)
+        if (wasRefused && !refusalText.isEmpty())
+            reason = refusalText;
+        else if (wasRefused)
             reason = AdminClient::tr("The server's certificate was not accepted.");
         else if (!certificateRefusal.isEmpty())
             reason = certificateRefusal;
@@ -251,6 +282,7 @@ void AdminClient::connectToServer(const QString &server)
     disconnectFromServer();
     d->server = server.trimmed();
     d->refused = false;
+    d->refusalText.clear();
     d->alert.reset();
     d->serverCertificateSeen = false;
     d->peerFingerprint.clear();
@@ -266,7 +298,7 @@ void AdminClient::connectToServer(const QString &server)
     s->setMaxAllowedIncomingMessageSize(quint64(proto::MaxResponseBytes));
     connect(s, &QWebSocket::connected, this, [this] { d->onConnected(); });
     connect(s, &QWebSocket::disconnected, this, [this] { d->onDisconnected(); });
-    connect(s, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &) { d->onSslErrors(); });
+    connect(s, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) { d->onSslErrors(errors); });
     connect(s, &QWebSocket::alertReceived, this, [this](QSsl::AlertLevel level, QSsl::AlertType type, const QString &) {
         if (level == QSsl::AlertLevel::Fatal && !d->alert)
             d->alert = type;

@@ -1,6 +1,5 @@
 #include "adminclient.h"
 
-#include <QCryptographicHash>
 #include <QEventLoop>
 #include <QSslConfiguration>
 #include <QTimer>
@@ -13,7 +12,7 @@ namespace parley::ctl {
 namespace proto = protocol::admin;
 
 AdminClient::AdminClient(QString server, QString fingerprint)
-    : m_server(std::move(server)), m_fingerprint(std::move(fingerprint).toLower().remove(u':'))
+    : m_server(std::move(server)), m_fingerprint(std::move(fingerprint))
 {
 }
 
@@ -33,23 +32,20 @@ Status AdminClient::connectToServer(int timeoutMs)
     }
     m_socket.setSslConfiguration(tls);
     m_socket.setMaxAllowedIncomingMessageSize(quint64(proto::MaxResponseBytes));
-    bool pinnedOk = false;
-    auto pinned = [this] {
-        const QSslCertificate peer = m_socket.sslConfiguration().peerCertificate();
-        return !peer.isNull() && QString::fromLatin1(peer.digest(QCryptographicHash::Sha256).toHex()) == m_fingerprint;
-    };
-    // The server is identified by its pinned fingerprint, not by a CA: certificate errors are accepted only for it.
-    bool mismatch = false;
-    QObject::connect(&m_socket, &QWebSocket::sslErrors, &m_socket, [this, pinned, &mismatch](const QList<QSslError> &) {
-        if (pinned())
-            m_socket.ignoreSslErrors();
-        else
-            mismatch = true;
+    const TlsPin pin = TlsPin::fromString(m_fingerprint);
+    std::optional<TlsPinError> refused;
+    // The server is identified by its pinned fingerprint, not by a CA: only the errors a self-signed certificate
+    // causes are ignored, and only for a valid certificate with that fingerprint.
+    QObject::connect(&m_socket, &QWebSocket::sslErrors, &m_socket, [this, &pin, &refused](const QList<QSslError> &errors) {
+        refused = pin.check(m_socket.sslConfiguration().peerCertificateChain(), errors);
+        if (!refused)
+            m_socket.ignoreSslErrors(errors);
     });
     QEventLoop loop;
     QString failure;
     QObject::connect(&m_socket, &QWebSocket::connected, &loop, [&] {
-        pinnedOk = pinned();
+        if (!refused)
+            refused = pin.check(m_socket.sslConfiguration().peerCertificateChain(), {});
         loop.quit();
     });
     QObject::connect(&m_socket, &QWebSocket::disconnected, &loop, [&] {
@@ -65,14 +61,12 @@ Status AdminClient::connectToServer(int timeoutMs)
     QObject::disconnect(&m_socket, &QWebSocket::connected, &loop, nullptr);
     QObject::disconnect(&m_socket, &QWebSocket::disconnected, &loop, nullptr);
     QObject::disconnect(&m_socket, &QWebSocket::sslErrors, &m_socket, nullptr);
-    if (mismatch)
-        return makeError(ErrorCode::Unauthorized, u"the server's certificate does not have the pinned fingerprint"_s);
+    if (refused) {
+        m_socket.abort();
+        return makeError(ErrorCode::Unauthorized, refused->message);
+    }
     if (m_socket.state() != QAbstractSocket::ConnectedState)
         return makeError(ErrorCode::Network, u"cannot reach the admin API at %1: %2"_s.arg(m_server, failure.isEmpty() ? m_socket.errorString() : failure));
-    if (!pinnedOk) {
-        m_socket.abort();
-        return makeError(ErrorCode::Unauthorized, u"the server's certificate does not have the pinned fingerprint"_s);
-    }
     return {};
 }
 

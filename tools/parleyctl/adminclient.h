@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "net/tlspin.h"
 #include "protocol/adminprotocol.h"
 
 #include <QCborMap>
