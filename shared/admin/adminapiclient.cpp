@@ -103,6 +103,7 @@ struct AdminApiClient::Private {
     bool serverCertificateSeen = false;
     QSslCertificate peer;
     QString closeReason;
+    QString socketErrorText;   // the first socket error of the attempt ("Connection refused")
 
     void finish(quint64 id, const AdminReply &reply)
     {
@@ -194,7 +195,7 @@ struct AdminApiClient::Private {
         token.clear();
         QString reason = socket->closeReason();
         if (reason.isEmpty())
-            reason = socket->errorString();
+            reason = socketErrorText.isEmpty() ? socket->errorString() : socketErrorText;
         closeReason = reason;
         if (was == State::Connected) {
             const AdminFailure failure = AdminFailure::local(
@@ -277,6 +278,7 @@ void AdminApiClient::connectToServer(const QString &server)
     d->serverCertificateSeen = false;
     d->peer = QSslCertificate();
     d->closeReason.clear();
+    d->socketErrorText.clear();
     const QUrl url(u"wss://%1/"_s.arg(d->server));
     if (!url.isValid() || url.host().isEmpty() || url.port() <= 0) {
         const AdminFailure failure = AdminFailure::local(
@@ -300,6 +302,10 @@ void AdminApiClient::connectToServer(const QString &server)
     connect(s, &QWebSocket::alertReceived, this, [this](QSsl::AlertLevel level, QSsl::AlertType type, const QString &) {
         if (level == QSsl::AlertLevel::Fatal && !d->alert)
             d->alert = type;
+    });
+    connect(s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, s](QAbstractSocket::SocketError) {
+        if (d->socketErrorText.isEmpty())
+            d->socketErrorText = s->errorString();
     });
     connect(s, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) { d->onMessage(data); });
     d->state = State::Connecting;
