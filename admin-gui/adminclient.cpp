@@ -1,18 +1,13 @@
 #include "adminclient.h"
 
+#include "admin/adminapiclient.h"
 #include "protocol/adminprotocol.h"
 
-#include <QCryptographicHash>
-#include <QHash>
-#include <QPointer>
+#include <QLocale>
 #include <QSettings>
 #include <QSslCertificate>
-#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
-#include <QWebSocket>
-
-#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -51,110 +46,48 @@ void forget(const QString &server)
 } // namespace CertificatePins
 
 struct AdminClient::Private {
-    struct Pending {
-        QPointer<QObject> context;
-        bool hasContext = false;
-        Callback done;
-        QTimer *timer = nullptr;
-    };
-
     AdminClient *q = nullptr;
-    std::unique_ptr<QWebSocket> socket;
-    QString server;
-    QString token;
+    AdminApiClient api;
     QString peerFingerprint;
-    State state = State::Disconnected;
-    int timeoutMs = DefaultTimeoutMs;
-    quint64 nextId = 1;
-    QHash<quint64, Pending> pending;
-    QTimer connectTimer;
     bool refused = false;
-    QSslCertificate clientCertificate;
-    QSslKey clientKey;
-    // The TLS alert the server sent during this connection attempt, if any.
-    std::optional<QSsl::AlertType> alert;
-    // The server's certificate was seen during this connection attempt: the TLS handshake got that far.
-    bool serverCertificateSeen = false;
+    QString refusalText;   // why a certificate with the pinned fingerprint was refused
 
     static QString fingerprintOf(const QSslCertificate &cert)
     {
-        return cert.isNull() ? QString() : QString::fromLatin1(cert.digest(QCryptographicHash::Sha256).toHex());
+        return cert.isNull() ? QString() : TlsPin::of(cert).toHex();
     }
 
-    void finish(quint64 id, const Reply &reply)
+    // The server's certificate refused although its fingerprint is the pinned one (expired, not yet valid, or
+    // refused for another reason than being self-signed), in words for the administrator.
+    static QString pinRefusal(const TlsPinError &error, const QSslCertificate &leaf)
     {
-        auto it = pending.find(id);
-        if (it == pending.end())
-            return;
-        Pending p = std::move(it.value());
-        pending.erase(it);
-        if (p.timer)
-            p.timer->deleteLater();
-        if (p.hasContext && !p.context)
-            return;
-        if (!reply.ok && (reply.error == proto::errors::PasswordChangeRequired))
-            Q_EMIT q->sessionProblem(reply.error);
-        if (p.done)
-            p.done(reply);
-    }
-
-    void failAll(const QString &code, const QString &message)
-    {
-        const QList<quint64> ids = pending.keys();
-        for (const quint64 id : ids)
-            finish(id, Reply{false, code, message, {}});
-    }
-
-    void onMessage(const QByteArray &data)
-    {
-        auto decoded = proto::decodeResponse(data);
-        if (auto *bad = std::get_if<proto::DecodeError>(&decoded)) {
-            if (bad->id != 0)
-                finish(bad->id, Reply{false, u"protocol"_s, bad->message, {}});
-            return;
+        const QLocale locale;
+        switch (error.failure) {
+        case TlsPinFailure::Expired:
+            return AdminClient::tr("The server's certificate expired on %1 (valid from %2). Install a new "
+                                   "certificate on the server.")
+                .arg(locale.toString(leaf.expiryDate().toLocalTime(), QLocale::LongFormat),
+                     locale.toString(leaf.effectiveDate().toLocalTime(), QLocale::LongFormat));
+        case TlsPinFailure::NotYetValid:
+            return AdminClient::tr("The server's certificate is valid only from %1 (until %2). Check the clocks "
+                                   "of this computer and of the server.")
+                .arg(locale.toString(leaf.effectiveDate().toLocalTime(), QLocale::LongFormat),
+                     locale.toString(leaf.expiryDate().toLocalTime(), QLocale::LongFormat));
+        default:
+            return AdminClient::tr("The server's certificate was not accepted: %1").arg(error.message);
         }
-        const proto::Response &response = std::get<proto::Response>(decoded);
-        if (response.id == 0) {
-            // A frame-level complaint that names no request: the oldest request takes it.
-            if (!pending.isEmpty())
-                finish(pending.keys().first(), Reply{false, response.error, response.message, {}});
-            return;
-        }
-        finish(response.id, Reply{response.ok(), response.error, response.message, response.result});
     }
 
-    void onSslErrors()
+    void onCertificateRefused(const QSslCertificate &presented, const std::optional<TlsPinError> &pinError)
     {
-        const QSslCertificate peer = socket->sslConfiguration().peerCertificate();
-        const QString presented = fingerprintOf(peer);
-        serverCertificateSeen = serverCertificateSeen || !presented.isEmpty();
-        const QString pin = CertificatePins::pinned(server);
-        if (!presented.isEmpty() && !pin.isEmpty() && pin == presented) {
-            socket->ignoreSslErrors();
-            return;
-        }
         refused = true;
-        peerFingerprint = presented;
-        if (!pin.isEmpty())
-            Q_EMIT q->certificateChanged(pin, presented);
+        peerFingerprint = fingerprintOf(presented);
+        if (!pinError)
+            Q_EMIT q->certificateUnknown(peerFingerprint);
+        else if (pinError->failure == TlsPinFailure::Mismatch || pinError->failure == TlsPinFailure::NoCertificate)
+            Q_EMIT q->certificateChanged(CertificatePins::pinned(api.server()), peerFingerprint);
         else
-            Q_EMIT q->certificateUnknown(presented);
-    }
-
-    void onConnected()
-    {
-        connectTimer.stop();
-        peerFingerprint = fingerprintOf(socket->sslConfiguration().peerCertificate());
-        // A pinned server must present the pinned certificate even when a trust store would accept another.
-        const QString pin = CertificatePins::pinned(server);
-        if (!pin.isEmpty() && pin != peerFingerprint) {
-            refused = true;
-            Q_EMIT q->certificateChanged(pin, peerFingerprint);
-            socket->abort();
-            return;
-        }
-        state = State::Connected;
-        Q_EMIT q->connected();
+            refusalText = pinRefusal(*pinError, presented);
     }
 
     // Why the server ended the connection attempt, when that was about the client certificate; empty otherwise.
@@ -164,8 +97,7 @@ struct AdminClient::Private {
     // before the WebSocket upgrade is answered; nothing else closes an admin connection at that point.
     QString clientCertificateRefusal() const
     {
-        if (state != State::Connecting)
-            return {};
+        const std::optional<QSsl::AlertType> alert = api.fatalAlert();
         bool certificateProblem = false;
         if (alert) {
             switch (*alert) {
@@ -184,12 +116,11 @@ struct AdminClient::Private {
             default:
                 return {};
             }
-        } else if (socket->error() != QAbstractSocket::RemoteHostClosedError) {
+        } else if (api.socketError() != QAbstractSocket::RemoteHostClosedError) {
             return {};
         }
-        const bool handshakeReached = certificateProblem || serverCertificateSeen
-                                      || !socket->sslConfiguration().peerCertificate().isNull();
-        if (clientCertificate.isNull()) {
+        const bool handshakeReached = certificateProblem || api.serverCertificateSeen();
+        if (api.clientCertificate().isNull()) {
             if (handshakeReached)
                 return AdminClient::tr("This server requires a client certificate. Choose your certificate and its "
                                        "key under \"Client certificate\" and connect again.");
@@ -204,21 +135,17 @@ struct AdminClient::Private {
                                "authority the server trusts for administrators (client_ca).");
     }
 
-    void onDisconnected()
+    void onConnectionFailed(const AdminFailure &failure)
     {
-        connectTimer.stop();
-        const bool wasRefused = refused;
-        const QString certificateRefusal = clientCertificateRefusal();
-        QString reason = socket->closeReason();
-        if (reason.isEmpty())
-            reason = socket->errorString();
-        state = State::Disconnected;
-        token.clear();
-        failAll(u"network"_s, reason);
-        if (wasRefused)
+        QString reason = api.closeReason();
+        if (refused && !refusalText.isEmpty())
+            reason = refusalText;
+        else if (refused)
             reason = AdminClient::tr("The server's certificate was not accepted.");
-        else if (!certificateRefusal.isEmpty())
+        else if (const QString certificateRefusal = clientCertificateRefusal(); !certificateRefusal.isEmpty())
             reason = certificateRefusal;
+        else if (reason.isEmpty())
+            reason = failure.message;
         Q_EMIT q->disconnected(reason);
     }
 };
@@ -231,100 +158,81 @@ QString AdminClient::Reply::text() const
 AdminClient::AdminClient(QObject *parent) : QObject(parent), d(std::make_unique<Private>())
 {
     d->q = this;
-    d->connectTimer.setSingleShot(true);
-    connect(&d->connectTimer, &QTimer::timeout, this, [this] {
-        if (d->socket && d->state == State::Connecting)
-            d->socket->abort();
+    d->api.setConnectTimeout(ConnectTimeoutMs);
+    d->api.setCallTimeout(DefaultTimeoutMs);
+    connect(&d->api, &AdminApiClient::connected, this, [this] {
+        d->peerFingerprint = Private::fingerprintOf(d->api.peerCertificate());
+        Q_EMIT connected();
     });
+    connect(&d->api, &AdminApiClient::connectionFailed, this, [this](const AdminFailure &f) { d->onConnectionFailed(f); });
+    connect(&d->api, &AdminApiClient::disconnected, this, [this](const AdminFailure &) {
+        Q_EMIT disconnected(d->api.closeReason());
+    });
+    connect(&d->api, &AdminApiClient::certificateRefused, this,
+            [this](const QSslCertificate &presented, const std::optional<TlsPinError> &error) {
+                d->onCertificateRefused(presented, error);
+            });
+    connect(&d->api, &AdminApiClient::passwordChangeRequired, this,
+            [this] { Q_EMIT sessionProblem(proto::errors::PasswordChangeRequired); });
 }
 
-AdminClient::~AdminClient()
-{
-    if (d->socket) {
-        d->socket->disconnect(this);
-        d->socket->abort();
-    }
-}
+AdminClient::~AdminClient() = default;
 
 void AdminClient::connectToServer(const QString &server)
 {
-    disconnectFromServer();
-    d->server = server.trimmed();
+    d->api.disconnectFromServer();
     d->refused = false;
-    d->alert.reset();
-    d->serverCertificateSeen = false;
+    d->refusalText.clear();
     d->peerFingerprint.clear();
-    d->socket = std::make_unique<QWebSocket>(QString(), QWebSocketProtocol::VersionLatest);
-    QWebSocket *s = d->socket.get();
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setProtocol(QSsl::TlsV1_2OrLater);
-    if (!d->clientCertificate.isNull()) {
-        tls.setLocalCertificate(d->clientCertificate);
-        tls.setPrivateKey(d->clientKey);
-    }
-    s->setSslConfiguration(tls);
-    s->setMaxAllowedIncomingMessageSize(quint64(proto::MaxResponseBytes));
-    connect(s, &QWebSocket::connected, this, [this] { d->onConnected(); });
-    connect(s, &QWebSocket::disconnected, this, [this] { d->onDisconnected(); });
-    connect(s, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &) { d->onSslErrors(); });
-    connect(s, &QWebSocket::alertReceived, this, [this](QSsl::AlertLevel level, QSsl::AlertType type, const QString &) {
-        if (level == QSsl::AlertLevel::Fatal && !d->alert)
-            d->alert = type;
-    });
-    connect(s, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) { d->onMessage(data); });
-    const QUrl url(u"wss://%1/"_s.arg(d->server));
+    const QString address = server.trimmed();
+    const QUrl url(u"wss://%1/"_s.arg(address));
     if (!url.isValid() || url.host().isEmpty() || url.port() <= 0) {
-        d->state = State::Disconnected;
         QTimer::singleShot(0, this, [this] {
             Q_EMIT disconnected(tr("The server address must look like host:port, for example admin.example.com:8444."));
         });
-        d->socket.reset();
         return;
     }
-    d->state = State::Connecting;
-    d->connectTimer.start(ConnectTimeoutMs);
-    s->open(url);
+    // A certificate the system trust store accepts is used as is unless a fingerprint is pinned for the server.
+    d->api.setPin(TlsPin::fromString(CertificatePins::pinned(address)));
+    d->api.connectToServer(address);
 }
 
 void AdminClient::setClientCertificate(const QSslCertificate &certificate, const QSslKey &key)
 {
-    d->clientCertificate = certificate;
-    d->clientKey = certificate.isNull() ? QSslKey() : key;
+    d->api.setClientCertificate(certificate, key);
 }
 
 void AdminClient::clearClientCertificate()
 {
-    d->clientCertificate = QSslCertificate();
-    d->clientKey = QSslKey();
+    d->api.setClientCertificate(QSslCertificate(), QSslKey());
 }
 
 bool AdminClient::hasClientCertificate() const
 {
-    return !d->clientCertificate.isNull();
+    return !d->api.clientCertificate().isNull();
 }
 
 void AdminClient::disconnectFromServer()
 {
-    d->connectTimer.stop();
-    if (d->socket) {
-        std::unique_ptr<QWebSocket> old = std::move(d->socket);
-        old->disconnect(this);
-        old->abort();
-        old.release()->deleteLater();
-    }
-    d->token.clear();
-    d->failAll(u"network"_s, tr("disconnected"));
-    d->state = State::Disconnected;
+    d->api.disconnectFromServer();
 }
 
 AdminClient::State AdminClient::state() const
 {
-    return d->state;
+    switch (d->api.state()) {
+    case AdminApiClient::State::Connected:
+        return State::Connected;
+    case AdminApiClient::State::Connecting:
+        return State::Connecting;
+    case AdminApiClient::State::Disconnected:
+        break;
+    }
+    return State::Disconnected;
 }
 
 QString AdminClient::server() const
 {
-    return d->server;
+    return d->api.server();
 }
 
 QString AdminClient::peerFingerprint() const
@@ -334,44 +242,30 @@ QString AdminClient::peerFingerprint() const
 
 void AdminClient::setToken(const QString &token)
 {
-    d->token = token;
+    d->api.setToken(token);
 }
 
 QString AdminClient::token() const
 {
-    return d->token;
+    return d->api.token();
 }
 
 void AdminClient::setTimeout(int ms)
 {
-    d->timeoutMs = ms;
+    d->api.setCallTimeout(ms);
 }
 
 void AdminClient::call(const QString &name, const QCborMap &args, QObject *context, Callback done)
 {
-    const quint64 id = d->nextId++;
-    Private::Pending p;
-    p.context = context;
-    p.hasContext = context != nullptr;
-    p.done = std::move(done);
-    if (d->state != State::Connected || !d->socket) {
-        d->pending.insert(id, std::move(p));
-        QTimer::singleShot(0, this, [this, id] { d->finish(id, Reply{false, u"network"_s, tr("not connected"), {}}); });
-        return;
-    }
-    p.timer = new QTimer(this);
-    p.timer->setSingleShot(true);
-    connect(p.timer, &QTimer::timeout, this, [this, id] {
-        d->finish(id, Reply{false, u"timeout"_s, {}, {}});
+    d->api.call(name, args, context, [done = std::move(done)](const AdminReply &reply) {
+        if (!done)
+            return;
+        if (reply.ok())
+            return done(Reply{true, {}, {}, reply.result()});
+        const AdminFailure &f = reply.failure();
+        // A timeout has nothing to add to describeError()'s sentence.
+        done(Reply{false, f.code, f.error == AdminError::Timeout ? QString() : f.message, {}});
     });
-    p.timer->start(d->timeoutMs);
-    d->pending.insert(id, std::move(p));
-    proto::Request request;
-    request.id = id;
-    request.call = name;
-    request.token = d->token;
-    request.args = args;
-    d->socket->sendBinaryMessage(proto::encodeRequest(request));
 }
 
 QString AdminClient::describeError(const QString &code, const QString &message)

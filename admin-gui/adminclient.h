@@ -11,13 +11,15 @@
 
 namespace parley::admin {
 
-// The admin API client of parley-admin: one TLS WebSocket, many requests in flight, every reply delivered
-// asynchronously to a callback that runs only while its context object lives. No nested event loops.
+// The admin API client of parley-admin: libparley's AdminApiClient (one TLS WebSocket, many requests in flight, every
+// reply delivered asynchronously to a callback that runs only while its context object lives) with what the widgets
+// need on top: the pins kept in QSettings, and every failure in translated words.
 //
 // Certificate trust: a certificate the system trust store accepts is used as is. Otherwise the server's SHA-256
 // fingerprint must have been pinned for this server (QSettings, see CertificatePins); an unknown certificate is
 // reported through certificateUnknown() so that the administrator can confirm it once, and a certificate that
-// differs from the pinned one through certificateChanged(); both refuse the connection.
+// differs from the pinned one through certificateChanged(); both refuse the connection. A certificate with the pinned
+// fingerprint that has expired or is not yet valid is refused too, and disconnected() names its dates.
 //
 // Client certificate: for an admin listener with require_client_certificate=true, a certificate and key set with
 // setClientCertificate() are presented in the TLS handshake. When the server refuses the handshake for want of one,

@@ -5,7 +5,7 @@
 #include "parleyctlrunner.h"
 
 #include "admin/adminauth.h"
-#include "adminclient.h"
+#include "syncadminclient.h"
 #include "admin/adminserver.h"
 #include "crypto/crypto.h"
 #include "protocol/adminprotocol.h"
@@ -41,10 +41,10 @@ QString adminAddress(Daemon &daemon)
 }
 
 struct Api {
-    std::unique_ptr<ctl::AdminClient> client;
+    std::unique_ptr<SyncAdminClient> client;
     QString token;
 
-    ctl::AdminClient::Reply call(const QString &name, const QCborMap &args = {})
+    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {})
     {
         return client->call(name, token, args, WaitMs);
     }
@@ -53,7 +53,7 @@ struct Api {
 std::unique_ptr<Api> connectApi(const QString &address, const QString &fingerprint)
 {
     auto api = std::make_unique<Api>();
-    api->client = std::make_unique<ctl::AdminClient>(address, fingerprint);
+    api->client = std::make_unique<SyncAdminClient>(address, fingerprint);
     if (Status s = api->client->connectToServer(WaitMs); !s) {
         qWarning() << "admin connect:" << s.error().message;
         return nullptr;

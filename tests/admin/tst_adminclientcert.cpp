@@ -4,7 +4,7 @@
 #include "../e2e/harness.h"
 #include "parleyctlrunner.h"
 
-#include "adminclient.h"
+#include "syncadminclient.h"
 #include "crypto/crypto.h"
 #include "protocol/adminprotocol.h"
 
@@ -63,7 +63,7 @@ private:
     }
 
     // The admin client parleyctl uses, with or without a client certificate.
-    Status connectWith(ctl::AdminClient &client, const std::optional<Identity> &id)
+    Status connectWith(SyncAdminClient &client, const std::optional<Identity> &id)
     {
         if (id) {
             const QList<QSslCertificate> certs = QSslCertificate::fromPath(id->certificateFile);
@@ -136,14 +136,14 @@ private Q_SLOTS:
     void adminClientLogsInOnlyWithTheIssuedCertificate()
     {
         {
-            ctl::AdminClient client(m_address, m_daemon->fingerprint());
+            SyncAdminClient client(m_address, m_daemon->fingerprint());
             QVERIFY(!connectWith(client, std::nullopt));
         }
         {
-            ctl::AdminClient client(m_address, m_daemon->fingerprint());
+            SyncAdminClient client(m_address, m_daemon->fingerprint());
             QVERIFY(!connectWith(client, m_foreign));
         }
-        ctl::AdminClient client(m_address, m_daemon->fingerprint());
+        SyncAdminClient client(m_address, m_daemon->fingerprint());
         const Status connected = connectWith(client, m_issued);
         QVERIFY2(connected, connected ? "" : qPrintable(connected.error().message));
         const QString password = QString::fromUtf8(

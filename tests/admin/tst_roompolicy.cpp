@@ -7,7 +7,7 @@
 #include "../e2e/roomtest.h"
 #include "parleyctlrunner.h"
 
-#include "adminclient.h"
+#include "syncadminclient.h"
 #include "protocol/adminprotocol.h"
 #include "protocol/roomchain.h"
 #include "sdk/envelope.h"
@@ -38,12 +38,12 @@ class TestRoomPolicy : public QObject {
 private:
     // Sweeps every second so that the expiry checks stay short.
     Daemon m_daemon{u"[limits]\nfetch_burst=1000\nsweep_seconds=1\n"_s};
-    std::unique_ptr<ctl::AdminClient> m_admin;
+    std::unique_ptr<SyncAdminClient> m_admin;
     QString m_address;
     QString m_token;
     int m_roomCounter = 0;
 
-    ctl::AdminClient::Reply call(const QString &name, const QCborMap &args = {})
+    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {})
     {
         return m_admin->call(name, m_token, args, WaitMs);
     }
@@ -152,7 +152,7 @@ private Q_SLOTS:
                            .match(QString::fromUtf8(Daemon::readFile(m_daemon.stdoutFile())));
         QVERIFY(m.hasMatch());
         m_address = m.captured(1);
-        m_admin = std::make_unique<ctl::AdminClient>(m_address, m_daemon.fingerprint());
+        m_admin = std::make_unique<SyncAdminClient>(m_address, m_daemon.fingerprint());
         QVERIFY(m_admin->connectToServer(WaitMs));
         const QString initial = QString::fromUtf8(
             Daemon::readFile(QDir(m_daemon.dataDir()).filePath(u"initial-admin-password"_s))).trimmed();

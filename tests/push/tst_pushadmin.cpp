@@ -4,7 +4,7 @@
 // through the managed proxy.
 
 #include "../e2e/harness.h"
-#include "adminclient.h"
+#include "../admin/syncadminclient.h"
 #include "connectproxy.h"
 #include "crypto/p256key.h"
 #include "crypto/rsakey.h"
@@ -86,7 +86,7 @@ private Q_SLOTS:
 
 private:
     bool login();
-    ctl::AdminClient::Reply call(const QString &name, const QCborMap &args = {});
+    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {});
     QString url(const QString &path = {}) const { return u"https://127.0.0.1:%1%2"_s.arg(m_front.port()).arg(path); }
     QCborMap provider(const QString &name);
     std::unique_ptr<Device> offlineDevice(const QString &user, const protocol::Frame &registration)
@@ -104,7 +104,7 @@ private:
     pushtest::ConnectProxy m_proxy;
     pushtest::FrontEnd m_front;
     std::unique_ptr<Daemon> m_daemon;
-    std::unique_ptr<ctl::AdminClient> m_client;
+    std::unique_ptr<SyncAdminClient> m_client;
     QString m_token;
     std::unique_ptr<Device> m_alice;
     QByteArray m_serviceAccount;
@@ -120,7 +120,7 @@ bool tst_PushAdmin::login()
         address = it.next().captured(1);
     if (address.isEmpty())
         return false;
-    m_client = std::make_unique<ctl::AdminClient>(address, m_daemon->fingerprint());
+    m_client = std::make_unique<SyncAdminClient>(address, m_daemon->fingerprint());
     if (Status s = m_client->connectToServer(WaitMs); !s) {
         qWarning() << "admin connect:" << s.error().message;
         return false;
@@ -139,7 +139,7 @@ bool tst_PushAdmin::login()
     return !m_token.isEmpty();
 }
 
-ctl::AdminClient::Reply tst_PushAdmin::call(const QString &name, const QCborMap &args)
+SyncAdminClient::Reply tst_PushAdmin::call(const QString &name, const QCborMap &args)
 {
     return m_client->call(name, m_token, args, WaitMs);
 }

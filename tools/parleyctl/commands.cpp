@@ -1,0 +1,26 @@
+#include "commands.h"
+
+using namespace Qt::StringLiterals;
+
+namespace parley::ctl {
+
+const QList<CommandGroup> &commandGroups()
+{
+    static const QList<CommandGroup> groups{
+        {"login"_L1, loginCommand},
+        {"passwd"_L1, passwdCommand},
+        {"logout"_L1, logoutCommand},
+        {"status"_L1, statusCommand},
+        {"user"_L1, userCommands},
+        {"cert"_L1, certCommands},
+        {"log"_L1, logCommands},
+        {"proxy"_L1, proxyCommands},
+        {"push"_L1, pushCommands},
+        {"admin"_L1, adminCommands},
+        {"audit"_L1, auditCommands},
+        {"rooms"_L1, roomCommands},
+    };
+    return groups;
+}
+
+} // namespace parley::ctl
