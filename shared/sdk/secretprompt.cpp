@@ -65,10 +65,10 @@ Result<QByteArray> SecretPrompt::ask(const QString &prompt, Terminal terminal)
 {
     const bool controlling = terminal == Terminal::Controlling;
     if (!controlling && !::isatty(STDIN_FILENO))
-        return makeError(ErrorCode::InvalidArgument, u"standard input is not a terminal"_s);
+        return makeError(ErrorCode::Unavailable, u"standard input is not a terminal"_s);
     const OwnedFd input(controlling ? ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC) : STDIN_FILENO, controlling);
     if (input.get() < 0)
-        return makeError(ErrorCode::InvalidArgument, u"no terminal to ask on"_s);
+        return makeError(ErrorCode::Unavailable, u"no terminal to ask on"_s);
     const int output = controlling ? input.get() : STDERR_FILENO;
     const QByteArray promptBytes = prompt.toUtf8();
     QByteArray line;

@@ -19,7 +19,7 @@ public:
 
     static constexpr qsizetype MaxBytes = 4096;
 
-    // One line without its line break, at most MaxBytes. Errors: no terminal to ask on (InvalidArgument, the caller
+    // One line without its line break, at most MaxBytes. Errors: no terminal to ask on (Unavailable, the caller
     // names its alternatives), nothing entered (InvalidArgument), the terminal cannot be written (Io).
     static Result<QByteArray> ask(const QString &prompt, Terminal terminal);
     // The first line of a file (without the line break), at most MaxBytes; an empty line is an error.

@@ -1,69 +1,19 @@
 #include "passphrase.h"
 
 #include "crypto/securebuffer.h"
+#include "sdk/secretprompt.h"
 
-#include <QFile>
-
-#include <cerrno>
 #include <cstdlib>
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
 namespace parley::cli {
 
-namespace {
-
-constexpr qsizetype MaxPassphraseBytes = 4096;
-
-QByteArray firstLine(QByteArray data)
-{
-    const qsizetype nl = data.indexOf('\n');
-    QByteArray line = nl >= 0 ? data.left(nl) : data;
-    crypto::cleanse(data);
-    if (line.endsWith('\r'))
-        line.chop(1);
-    return line;
-}
-
-// Restores the terminal's echo whatever way the prompt ends.
-class EchoOff {
-public:
-    explicit EchoOff(int fd) : m_fd(fd)
-    {
-        if (tcgetattr(fd, &m_saved) == 0) {
-            termios quiet = m_saved;
-            quiet.c_lflag &= ~tcflag_t(ECHO);
-            quiet.c_lflag |= ECHONL;
-            m_active = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
-        }
-    }
-    ~EchoOff()
-    {
-        if (m_active)
-            tcsetattr(m_fd, TCSAFLUSH, &m_saved);
-    }
-    EchoOff(const EchoOff &) = delete;
-    EchoOff &operator=(const EchoOff &) = delete;
-
-private:
-    int m_fd;
-    termios m_saved{};
-    bool m_active = false;
-};
-
-} // namespace
-
 Result<QByteArray> Passphrase::fromFile(const QString &file)
 {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError(ErrorCode::Io, u"cannot read the passphrase file %1: %2"_s.arg(file, f.errorString()));
-    QByteArray line = firstLine(f.read(MaxPassphraseBytes));
-    if (line.isEmpty())
-        return makeError(ErrorCode::InvalidArgument, u"the passphrase file %1 is empty"_s.arg(file));
+    Result<QByteArray> line = SecretPrompt::firstLine(file);
+    if (!line)
+        return makeError(line.error().code, u"the passphrase file: %1"_s.arg(line.error().message));
     return line;
 }
 
@@ -90,36 +40,15 @@ Result<QByteArray> Passphrase::obtain(const QString &file, const QString &prompt
 
 Result<QByteArray> Passphrase::prompt(const QString &text)
 {
-    const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
+    Result<QByteArray> line = SecretPrompt::ask(text, SecretPrompt::Terminal::Controlling);
+    if (line)
+        return line;
+    if (line.error().code == ErrorCode::InvalidArgument)
+        return makeError(ErrorCode::InvalidArgument, u"an empty passphrase is not allowed"_s);
+    if (line.error().code == ErrorCode::Unavailable)
         return makeError(ErrorCode::InvalidArgument,
                          u"no passphrase given and no terminal to ask on: use --passphrase-file FILE or set "
                          u"PARLEY_PASSPHRASE"_s);
-    const QByteArray promptBytes = text.toUtf8();
-    QByteArray line;
-    {
-        EchoOff quiet(fd);
-        if (::write(fd, promptBytes.constData(), size_t(promptBytes.size())) < 0) {
-            ::close(fd);
-            return makeError(ErrorCode::Io, u"cannot write to the terminal"_s);
-        }
-        char c = 0;
-        for (;;) {
-            const ssize_t n = ::read(fd, &c, 1);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0 || c == '\n')
-                break;
-            if (line.size() < MaxPassphraseBytes)
-                line.append(c);
-        }
-        c = 0;
-    }
-    ::close(fd);
-    if (line.endsWith('\r'))
-        line.chop(1);
-    if (line.isEmpty())
-        return makeError(ErrorCode::InvalidArgument, u"an empty passphrase is not allowed"_s);
     return line;
 }
 
