@@ -1,5 +1,9 @@
 #include "admin/adminserver.h"
+
+#include "admin/admincontext.h"
 #include "admin/adminhost.h"
+#include "admin/adminlog.h"
+#include "admin/csv.h"
 
 #include "admin/adminauth.h"
 #include "store/adminstore.h"
@@ -35,8 +39,6 @@
 
 #include <functional>
 
-Q_LOGGING_CATEGORY(lcAdmin, "parley.admin")
-
 using namespace Qt::StringLiterals;
 
 namespace parley::server {
@@ -61,64 +63,6 @@ const QString InitialAccount = u"admin"_s;
 const QString InitialPasswordFileName = u"initial-admin-password"_s;
 const QStringList LogLevels = {u"debug"_s, u"info"_s, u"warning"_s, u"critical"_s, u"off"_s};
 
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-QString errorName(ErrorCode code)
-{
-    switch (code) {
-    case ErrorCode::NotFound: return proto::errors::NotFound;
-    case ErrorCode::Conflict: return proto::errors::Conflict;
-    case ErrorCode::InvalidArgument: return proto::errors::InvalidArgument;
-    case ErrorCode::Unauthorized: return proto::errors::Unauthorized;
-    case ErrorCode::Forbidden: return proto::errors::Forbidden;
-    case ErrorCode::RateLimited: return proto::errors::LockedOut;
-    case ErrorCode::Unavailable: return proto::errors::Unavailable;
-    default: return proto::errors::Internal;
-    }
-}
-
-QString csvField(const QString &value)
-{
-    if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\n') && !value.contains(u'\r'))
-        return value;
-    QString quoted = value;
-    quoted.replace(u"\""_s, u"\"\""_s);
-    return u"\""_s + quoted + u"\""_s;
-}
-
-// One CSV line into fields (RFC 4180 quoting within the line).
-QStringList csvFields(const QString &line)
-{
-    QStringList fields;
-    QString current;
-    bool quoted = false;
-    for (qsizetype i = 0; i < line.size(); ++i) {
-        const QChar c = line.at(i);
-        if (quoted) {
-            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"') {
-                current += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                current += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            fields << current.trimmed();
-            current.clear();
-        } else {
-            current += c;
-        }
-    }
-    fields << current.trimmed();
-    return fields;
-}
-
 QCborMap certificateInfo(const QSslCertificate &cert)
 {
     QCborMap m;
@@ -139,16 +83,6 @@ bool sameName(const QSslCertificate &issued, const QSslCertificate &issuer)
             return false;
     }
     return true;
-}
-
-Status writePrivateFile(const QString &path, const QByteArray &data, QFileDevice::Permissions permissions)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return makeError(ErrorCode::Io, u"cannot write %1: %2"_s.arg(path, file.errorString()));
-    if (!file.setPermissions(permissions) || file.write(data) != data.size() || !file.commit())
-        return makeError(ErrorCode::Io, u"cannot write %1: %2"_s.arg(path, file.errorString()));
-    return {};
 }
 
 // The filter rules for one category at one level.
@@ -177,20 +111,8 @@ bool isCategoryName(const QString &name)
 
 } // namespace
 
-struct Request {
-    QPointer<QWebSocket> socket;
-    quint64 id = 0;
-    QString call;
-    QCborMap args;
-    QString actor = u"-"_s;
-    QByteArray tokenHash;
-    AdminAccount account;
-    bool answered = false;
-};
-using RequestPtr = std::shared_ptr<Request>;
-
 struct AdminServer::Private {
-    using Handler = void (Private::*)(const RequestPtr &);
+    using Handler = void (Private::*)(const AdminRequestPtr &);
     struct Entry {
         QLatin1StringView name;
         Handler handler;
@@ -201,11 +123,13 @@ struct AdminServer::Private {
         QTimer *idle = nullptr;
     };
 
-    AdminServer *q = nullptr;
-    AdminHost *host = nullptr;
-    EventLog *events = nullptr;
-    Store *store = nullptr;
-    AdminSettings config;
+    Private(AdminServer *server, AdminHost *host, EventLog *events)
+        : q(server), ctx(server, host, events), managedPush(std::make_unique<ManagedPushCredentials>(ctx.config().dataDir))
+    {
+    }
+
+    AdminServer *q;
+    AdminContext ctx;
     std::unique_ptr<QWebSocketServer> listener;
     QHash<QWebSocket *, Connection> connections;
     QSslConfiguration tls;
@@ -224,113 +148,11 @@ struct AdminServer::Private {
 
     static const QList<Entry> &table();
 
-    // ---- plumbing ----
-
-    void send(QWebSocket *socket, const proto::Response &response)
-    {
-        if (socket && socket->isValid())
-            socket->sendBinaryMessage(proto::encodeResponse(response));
-    }
-
-    void audit(const QString &actor, const QString &action, const QString &target, const QString &outcome)
-    {
-        AuditRecord record{0, nowMs(), actor, action, target, outcome};
-        store->write<bool>(q, [record](Db &db) -> Result<bool> {
-            if (Status s = AdminStore(db).appendAudit(record); !s)
-                return s.error();
-            return true;
-        }, [](Result<bool> r) {
-            if (!r)
-                qCWarning(lcAdmin) << "Writing an audit record failed:" << r.error().message;
-        });
-    }
-
-    // What a call acts on: a user or admin name, a room, or a push provider. Never any other argument.
-    static QString auditTarget(const RequestPtr &r)
-    {
-        const QString name = r->args.value("name"_L1).toString();
-        if (!name.isEmpty())
-            return name;
-        const QString room = r->args.value("room"_L1).toString();
-        if (!room.isEmpty())
-            return room;
-        if (r->call.startsWith(u"push."_s))
-            return r->call == u"push.clear"_s ? r->args.value("provider"_L1).toString() : r->call.mid(9);
-        return QString();
-    }
-
-    void reply(const RequestPtr &r, const Result<QCborMap> &result)
-    {
-        if (r->answered)
-            return;
-        r->answered = true;
-        proto::Response response;
-        response.id = r->id;
-        if (result) {
-            response.result = *result;
-        } else {
-            response.error = errorName(result.error().code);
-            response.message = response.error == proto::errors::Internal ? u"internal error"_s : result.error().message;
-            if (response.error == proto::errors::Internal)
-                qCWarning(lcAdmin) << "Admin call" << r->call << "failed:" << result.error().message;
-        }
-        audit(r->actor, r->call, auditTarget(r), result ? u"ok"_s : response.error);
-        send(r->socket, response);
-    }
-
-    void fail(const RequestPtr &r, QLatin1StringView code, const QString &message)
-    {
-        if (r->answered)
-            return;
-        r->answered = true;
-        proto::Response response;
-        response.id = r->id;
-        response.error = code;
-        response.message = message;
-        audit(r->actor, r->call, auditTarget(r), code);
-        send(r->socket, response);
-    }
-
-    // Runs `op` on the store's writer thread; replies with its result once committed. `after` runs first on success.
-    void write(const RequestPtr &r, std::function<Result<QCborMap>(Db &)> op, std::function<void()> after = {})
-    {
-        store->write<QCborMap>(q, std::move(op), [this, r, after](Result<QCborMap> result) {
-            if (result && after)
-                after();
-            reply(r, result);
-        });
-    }
-
-    // Memory-hard work (Argon2id) off the event loop; `done` runs on the main thread if the server still exists.
-    template<typename T>
-    void offThread(std::function<T()> work, std::function<void(T)> done)
-    {
-        QPointer<AdminServer> guard(q);
-        QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)]() mutable {
-            T value = work();
-            if (!guard)
-                return;
-            QMetaObject::invokeMethod(guard.data(), [guard, done = std::move(done), value = std::move(value)]() mutable {
-                if (guard)
-                    done(std::move(value));
-            }, Qt::QueuedConnection);
-        });
-    }
-
-    void dropSessions(const QList<qint64> &deviceIds, const QString &reason)
-    {
-        Router *router = host->router();
-        for (const qint64 id : deviceIds) {
-            if (const Router::Route route = router->route(id))
-                router->closeSession(route, QWebSocketProtocol::CloseCodePolicyViolated, reason);
-        }
-    }
-
     QString enrollServer() const
     {
-        if (!config.admin.enrollServer.isEmpty())
-            return config.admin.enrollServer;
-        const QUrl url(host->url());
+        if (!ctx.config().admin.enrollServer.isEmpty())
+            return ctx.config().admin.enrollServer;
+        const QUrl url(ctx.host()->url());
         return url.host(QUrl::FullyEncoded).contains(u':') ? u"[%1]:%2"_s.arg(url.host()).arg(url.port())
                                                            : u"%1:%2"_s.arg(url.host()).arg(url.port());
     }
@@ -341,7 +163,7 @@ struct AdminServer::Private {
         query.addQueryItem(u"server"_s, enrollServer());
         query.addQueryItem(u"user"_s, user);
         query.addQueryItem(u"code"_s, code);
-        query.addQueryItem(u"fp"_s, host->fingerprint());
+        query.addQueryItem(u"fp"_s, ctx.host()->fingerprint());
         QUrl url;
         url.setScheme(u"parley"_s);
         url.setHost(u"enroll"_s);
@@ -349,13 +171,12 @@ struct AdminServer::Private {
         return url.toString(QUrl::FullyEncoded);
     }
 
-    int validHours(const RequestPtr &r, bool *ok) const
+    int validHours(const AdminRequestPtr &r, bool *ok) const
     {
         const qint64 hours = r->args.contains("valid_hours"_L1) ? r->args.value("valid_hours"_L1).toInteger() : DefaultValidHours;
         *ok = hours >= 1 && hours <= MaxValidHours;
         return int(hours);
     }
-
     // ---- connections ----
 
     void onNewConnection()
@@ -396,13 +217,13 @@ struct AdminServer::Private {
         conn->idle->start(IdleTimeoutMs);
         auto decoded = proto::decodeRequest(data);
         if (auto *error = std::get_if<proto::DecodeError>(&decoded)) {
-            send(socket, proto::Response{error->id, proto::errors::BadRequest, error->message, {}});
+            ctx.send(socket, proto::Response{error->id, proto::errors::BadRequest, error->message, {}});
             if (++conn->badFrames >= MaxBadFrames)
                 socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many malformed frames"_s);
             return;
         }
         proto::Request request = std::get<proto::Request>(std::move(decoded));
-        auto r = std::make_shared<Request>();
+        auto r = std::make_shared<AdminRequest>();
         r->socket = socket;
         r->id = request.id;
         r->call = request.call;
@@ -416,38 +237,38 @@ struct AdminServer::Private {
         if (!spec || !entry) {
             r->call = u"unknown"_s;
             r->args = {};
-            send(socket, proto::Response{r->id, proto::errors::UnknownCall, u"no admin call of that name"_s, {}});
+            ctx.send(socket, proto::Response{r->id, proto::errors::UnknownCall, u"no admin call of that name"_s, {}});
             return;
         }
         if (spec->access == proto::Access::Anonymous) {
             const QString name = r->args.value("name"_L1).toString();
             r->actor = protocol::isValidUserName(name) ? name : u"-"_s;
             if (const QString bad = proto::validateArgs(*spec, r->args); !bad.isEmpty())
-                return fail(r, proto::errors::BadRequest, bad);
+                return ctx.fail(r, proto::errors::BadRequest, bad);
             return (this->*(entry->handler))(r);
         }
         if (request.token.isEmpty())
-            return fail(r, proto::errors::Unauthorized, u"log in first"_s);
+            return ctx.fail(r, proto::errors::Unauthorized, u"log in first"_s);
         r->tokenHash = adminauth::tokenHash(request.token);
-        auto account = AdminStore(store->reader()).accountForToken(r->tokenHash, nowMs());
+        auto account = AdminStore(ctx.store()->reader()).accountForToken(r->tokenHash, AdminContext::now());
         if (!account) {
             if (account.error().code == ErrorCode::Unauthorized)
-                return fail(r, proto::errors::Unauthorized, account.error().message);
-            return reply(r, account.error());
+                return ctx.fail(r, proto::errors::Unauthorized, account.error().message);
+            return ctx.reply(r, account.error());
         }
         r->account = *account;
         r->actor = account->name;
         if (account->mustChange && spec->access != proto::Access::PasswordChange)
-            return fail(r, proto::errors::PasswordChangeRequired,
+            return ctx.fail(r, proto::errors::PasswordChangeRequired,
                         u"this account must choose a new password first (password.change)"_s);
         if (const QString bad = proto::validateArgs(*spec, r->args); !bad.isEmpty())
-            return fail(r, proto::errors::BadRequest, bad);
+            return ctx.fail(r, proto::errors::BadRequest, bad);
         (this->*(entry->handler))(r);
     }
 
     // ---- sessions and accounts ----
 
-    void loginFailed(const RequestPtr &r, qint64 accountId)
+    void loginFailed(const AdminRequestPtr &r, qint64 accountId)
     {
         int delay = FailureDelayStepMs;
         auto conn = connections.find(r->socket.data());
@@ -457,38 +278,38 @@ struct AdminServer::Private {
         }
         const bool closeAfter = conn != connections.end() && conn->loginFailures >= MaxLoginFailuresPerConnection;
         auto answer = [this, r, closeAfter](QLatin1StringView code, const QString &message) {
-            QTimer::singleShot(0, q, [] {});
-            fail(r, code, message);
+            QTimer::singleShot(0, ctx.owner(), [] {});
+            ctx.fail(r, code, message);
             if (closeAfter && r->socket)
                 r->socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many failed logins"_s);
         };
         if (accountId == 0) {
-            QTimer::singleShot(delay, q, [answer] { answer(proto::errors::Unauthorized, u"wrong name or password"_s); });
+            QTimer::singleShot(delay, ctx.owner(), [answer] { answer(proto::errors::Unauthorized, u"wrong name or password"_s); });
             return;
         }
-        const int maxFailures = config.admin.maxFailedLogins;
-        const qint64 lockMs = qint64(config.admin.lockoutSeconds) * 1000;
-        store->write<bool>(q, [accountId, maxFailures, lockMs](Db &db) {
-            return AdminStore(db).recordFailure(accountId, maxFailures, lockMs, nowMs());
+        const int maxFailures = ctx.config().admin.maxFailedLogins;
+        const qint64 lockMs = qint64(ctx.config().admin.lockoutSeconds) * 1000;
+        ctx.store()->write<bool>(ctx.owner(), [accountId, maxFailures, lockMs](Db &db) {
+            return AdminStore(db).recordFailure(accountId, maxFailures, lockMs, AdminContext::now());
         }, [this, answer, delay](Result<bool> locked) {
             const bool nowLocked = locked && *locked;
-            QTimer::singleShot(delay, q, [this, answer, nowLocked] {
+            QTimer::singleShot(delay, ctx.owner(), [this, answer, nowLocked] {
                 if (nowLocked)
-                    answer(proto::errors::LockedOut, u"wrong credentials; the account is locked for %1 seconds"_s.arg(config.admin.lockoutSeconds));
+                    answer(proto::errors::LockedOut, u"wrong credentials; the account is locked for %1 seconds"_s.arg(ctx.config().admin.lockoutSeconds));
                 else
                     answer(proto::errors::Unauthorized, u"wrong name or password"_s);
             });
         });
     }
 
-    void issueToken(const RequestPtr &r, const AdminAccount &account, bool mustChange)
+    void issueToken(const AdminRequestPtr &r, const AdminAccount &account, bool mustChange)
     {
         const QString token = adminauth::generateToken();
         const QByteArray hash = adminauth::tokenHash(token);
-        const qint64 now = nowMs();
-        const qint64 expires = now + qint64(config.admin.tokenLifetimeSeconds) * 1000;
+        const qint64 now = AdminContext::now();
+        const qint64 expires = now + qint64(ctx.config().admin.tokenLifetimeSeconds) * 1000;
         const qint64 id = account.id;
-        write(r, [id, hash, now, expires, token, mustChange, name = account.name](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [id, hash, now, expires, token, mustChange, name = account.name](Db &db) -> Result<QCborMap> {
             AdminStore admin(db);
             if (Status s = admin.clearFailures(id); !s)
                 return s.error();
@@ -503,33 +324,33 @@ struct AdminServer::Private {
         });
     }
 
-    void handleLogin(const RequestPtr &r)
+    void handleLogin(const AdminRequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
         const QString password = r->args.value("password"_L1).toString();
         const QString totp = r->args.value("totp"_L1).toString();
-        auto account = AdminStore(store->reader()).account(name);
+        auto account = AdminStore(ctx.store()->reader()).account(name);
         if (!account && account.error().code != ErrorCode::NotFound)
-            return reply(r, account.error());
+            return ctx.reply(r, account.error());
         if (!account) {
             const QString dummy = dummyHash;
-            offThread<bool>([dummy, password] { return adminauth::verifyPassword(dummy, password); },
+            ctx.offThread<bool>([dummy, password] { return adminauth::verifyPassword(dummy, password); },
                             [this, r](bool) { loginFailed(r, 0); });
             return;
         }
-        if (account->lockedUntil > nowMs()) {
-            const qint64 seconds = (account->lockedUntil - nowMs() + 999) / 1000;
-            return fail(r, proto::errors::LockedOut, u"too many failed logins; try again in %1 seconds"_s.arg(seconds));
+        if (account->lockedUntil > AdminContext::now()) {
+            const qint64 seconds = (account->lockedUntil - AdminContext::now() + 999) / 1000;
+            return ctx.fail(r, proto::errors::LockedOut, u"too many failed logins; try again in %1 seconds"_s.arg(seconds));
         }
         const AdminAccount a = *account;
-        offThread<bool>([hash = a.passwordHash, password] { return adminauth::verifyPassword(hash, password); },
+        ctx.offThread<bool>([hash = a.passwordHash, password] { return adminauth::verifyPassword(hash, password); },
                         [this, r, a, totp](bool ok) {
             if (!ok)
                 return loginFailed(r, a.id);
             if (a.totpEnabled) {
                 if (totp.isEmpty())
-                    return fail(r, proto::errors::TotpRequired, u"this account needs a TOTP code (totp)"_s);
-                const auto step = adminauth::matchTotp(a.totpSecret, totp, nowMs() / 1000);
+                    return ctx.fail(r, proto::errors::TotpRequired, u"this account needs a TOTP code (totp)"_s);
+                const auto step = adminauth::matchTotp(a.totpSecret, totp, AdminContext::now() / 1000);
                 if (!step || *step <= lastTotpStep.value(a.id, -1))
                     return loginFailed(r, a.id);
                 lastTotpStep.insert(a.id, *step);
@@ -538,20 +359,20 @@ struct AdminServer::Private {
         });
     }
 
-    void handlePasswordChange(const RequestPtr &r)
+    void handlePasswordChange(const AdminRequestPtr &r)
     {
         const QString current = r->args.value("password"_L1).toString();
         const QString next = r->args.value("new_password"_L1).toString();
         if (Status s = adminauth::checkPasswordPolicy(next); !s)
-            return reply(r, s.error());
+            return ctx.reply(r, s.error());
         if (next == current)
-            return fail(r, proto::errors::InvalidArgument, u"the new password must differ from the current one"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"the new password must differ from the current one"_s);
         const AdminAccount a = r->account;
         struct Outcome {
             bool verified = false;
             Result<QString> hash = QString();
         };
-        offThread<std::shared_ptr<Outcome>>([hash = a.passwordHash, current, next] {
+        ctx.offThread<std::shared_ptr<Outcome>>([hash = a.passwordHash, current, next] {
             auto o = std::make_shared<Outcome>();
             o->verified = adminauth::verifyPassword(hash, current);
             if (o->verified)
@@ -561,18 +382,18 @@ struct AdminServer::Private {
             if (!o->verified)
                 return loginFailed(r, a.id);
             if (!o->hash)
-                return reply(r, o->hash.error());
+                return ctx.reply(r, o->hash.error());
             const QString hash = *o->hash;
             const bool wasInitial = a.mustChange;
-            store->write<bool>(q, [id = a.id, hash](Db &db) -> Result<bool> {
+            ctx.store()->write<bool>(ctx.owner(), [id = a.id, hash](Db &db) -> Result<bool> {
                 if (Status s = AdminStore(db).setPassword(id, hash, false); !s)
                     return s.error();
                 return true;
             }, [this, r, a, wasInitial](Result<bool> done) {
                 if (!done)
-                    return reply(r, done.error());
+                    return ctx.reply(r, done.error());
                 if (wasInitial && a.name == InitialAccount)
-                    QFile::remove(QDir(config.dataDir).filePath(InitialPasswordFileName));
+                    QFile::remove(QDir(ctx.config().dataDir).filePath(InitialPasswordFileName));
                 AdminAccount changed = a;
                 changed.mustChange = false;
                 issueToken(r, changed, false);
@@ -580,62 +401,62 @@ struct AdminServer::Private {
         });
     }
 
-    void handleLogout(const RequestPtr &r)
+    void handleLogout(const AdminRequestPtr &r)
     {
-        write(r, [hash = r->tokenHash](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [hash = r->tokenHash](Db &db) -> Result<QCborMap> {
             if (Status s = AdminStore(db).deleteToken(hash); !s)
                 return s.error();
             return QCborMap();
         });
     }
 
-    void handleStatus(const RequestPtr &r)
+    void handleStatus(const AdminRequestPtr &r)
     {
-        AdminStore admin(store->reader());
+        AdminStore admin(ctx.store()->reader());
         auto queued = admin.queuedTotal();
         if (!queued)
-            return reply(r, queued.error());
+            return ctx.reply(r, queued.error());
         auto users = admin.userCount();
         if (!users)
-            return reply(r, users.error());
+            return ctx.reply(r, users.error());
         qint64 dbBytes = 0;
         for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s})
-            dbBytes += QFileInfo(config.databaseFile + suffix).size();
+            dbBytes += QFileInfo(ctx.config().databaseFile + suffix).size();
         QCborMap m;
         m.insert("version"_L1, QStringLiteral(PARLEY_VERSION_STRING));
-        m.insert("uptime_seconds"_L1, (nowMs() - startedAt) / 1000);
-        m.insert("connected_devices"_L1, qint64(host->router()->onlineDevices()));
+        m.insert("uptime_seconds"_L1, (AdminContext::now() - startedAt) / 1000);
+        m.insert("connected_devices"_L1, qint64(ctx.host()->router()->onlineDevices()));
         m.insert("queued_messages"_L1, *queued);
         m.insert("users"_L1, *users);
         m.insert("database_bytes"_L1, dbBytes);
-        m.insert("workers"_L1, host->workerCount());
-        m.insert("fingerprint"_L1, host->fingerprint());
-        const QList<QSslCertificate> chain = QSslCertificate::fromPath(config.certificateFile);
+        m.insert("workers"_L1, ctx.host()->workerCount());
+        m.insert("fingerprint"_L1, ctx.host()->fingerprint());
+        const QList<QSslCertificate> chain = QSslCertificate::fromPath(ctx.config().certificateFile);
         if (!chain.isEmpty()) {
             const qint64 expires = chain.first().expiryDate().toMSecsSinceEpoch();
             m.insert("certificate_expires_at"_L1, expires);
-            m.insert("certificate_days_left"_L1, (expires - nowMs()) / (24 * 3600 * 1000));
+            m.insert("certificate_days_left"_L1, (expires - AdminContext::now()) / (24 * 3600 * 1000));
         }
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
     // ---- users ----
 
-    void createCode(const RequestPtr &r, bool newUser)
+    void createCode(const AdminRequestPtr &r, bool newUser)
     {
         const QString name = r->args.value("name"_L1).toString();
         if (!protocol::isValidUserName(name))
-            return fail(r, proto::errors::InvalidArgument, u"a user name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"a user name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
         bool ok = false;
         const int hours = validHours(r, &ok);
         if (!ok)
-            return fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
+            return ctx.fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
         const qint64 validMs = qint64(hours) * 3600 * 1000;
-        write(r, [this, name, validMs, newUser](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [this, name, validMs, newUser](Db &db) -> Result<QCborMap> {
             auto exists = AdminStore(db).userExists(name);
             if (!exists)
                 return exists.error();
-            auto pending = AdminStore(db).codePending(name, nowMs());
+            auto pending = AdminStore(db).codePending(name, AdminContext::now());
             if (!pending)
                 return pending.error();
             if (newUser && (*exists || *pending))
@@ -650,13 +471,13 @@ struct AdminServer::Private {
             m.insert("name"_L1, name);
             m.insert("code"_L1, *code);
             m.insert("link"_L1, enrollLink(name, *code));
-            m.insert("expires_at"_L1, nowMs() + validMs);
+            m.insert("expires_at"_L1, AdminContext::now() + validMs);
             return m;
         });
     }
 
-    void handleUserCreate(const RequestPtr &r) { createCode(r, true); }
-    void handleUserCode(const RequestPtr &r) { createCode(r, false); }
+    void handleUserCreate(const AdminRequestPtr &r) { createCode(r, true); }
+    void handleUserCode(const AdminRequestPtr &r) { createCode(r, false); }
 
     static QCborMap userMap(const UserSummary &u)
     {
@@ -670,22 +491,22 @@ struct AdminServer::Private {
         return m;
     }
 
-    void handleUserList(const RequestPtr &r)
+    void handleUserList(const AdminRequestPtr &r)
     {
-        auto users = AdminStore(store->reader()).users(r->args.value("search"_L1).toString());
+        auto users = AdminStore(ctx.store()->reader()).users(r->args.value("search"_L1).toString());
         if (!users)
-            return reply(r, users.error());
+            return ctx.reply(r, users.error());
         QCborArray list;
         for (const UserSummary &u : *users)
             list.append(userMap(u));
         QCborMap m;
         m.insert("users"_L1, list);
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
     Result<QCborArray> deviceList(const QString &name)
     {
-        Db &db = store->reader();
+        Db &db = ctx.store()->reader();
         auto user = db.userByName(name);
         if (!user)
             return user.error();
@@ -700,63 +521,63 @@ struct AdminServer::Private {
             m.insert("created_at"_L1, d.createdAt);
             m.insert("last_seen"_L1, d.lastSeen);
             m.insert("queued"_L1, d.queued);
-            m.insert("online"_L1, bool(host->router()->route(d.id)));
+            m.insert("online"_L1, bool(ctx.host()->router()->route(d.id)));
             list.append(m);
         }
         return list;
     }
 
-    void handleUserShow(const RequestPtr &r)
+    void handleUserShow(const AdminRequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
-        auto users = AdminStore(store->reader()).users(name);
+        auto users = AdminStore(ctx.store()->reader()).users(name);
         if (!users)
-            return reply(r, users.error());
+            return ctx.reply(r, users.error());
         const auto it = std::find_if(users->cbegin(), users->cend(), [&name](const UserSummary &u) { return u.name == name; });
         if (it == users->cend())
-            return fail(r, proto::errors::NotFound, u"no such user"_s);
+            return ctx.fail(r, proto::errors::NotFound, u"no such user"_s);
         QCborMap m = userMap(*it);
         if (it->enrolled) {
             auto devices = deviceList(name);
             if (!devices)
-                return reply(r, devices.error());
+                return ctx.reply(r, devices.error());
             m.insert("device_list"_L1, *devices);
         }
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
-    void handleUserDevices(const RequestPtr &r)
+    void handleUserDevices(const AdminRequestPtr &r)
     {
         auto devices = deviceList(r->args.value("name"_L1).toString());
         if (!devices)
-            return reply(r, devices.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such user"_s)
+            return ctx.reply(r, devices.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such user"_s)
                                                                           : devices.error());
         QCborMap m;
         m.insert("devices"_L1, *devices);
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
-    void handleRevokeDevice(const RequestPtr &r)
+    void handleRevokeDevice(const AdminRequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
         const qint64 deviceNo = r->args.value("device"_L1).toInteger();
         if (deviceNo < 1 || deviceNo > 0xffffffffLL)
-            return fail(r, proto::errors::InvalidArgument, u"device: expected a device number"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"device: expected a device number"_s);
         auto revoked = std::make_shared<qint64>(0);
-        write(r, [name, deviceNo, revoked](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [name, deviceNo, revoked](Db &db) -> Result<QCborMap> {
             auto id = AdminStore(db).revokeDevice(name, quint32(deviceNo));
             if (!id)
                 return id.error();
             *revoked = *id;
             return QCborMap();
-        }, [this, revoked] { dropSessions({*revoked}, u"device revoked"_s); });
+        }, [this, revoked] { ctx.dropSessions({*revoked}, u"device revoked"_s); });
     }
 
-    void suspend(const RequestPtr &r, bool suspended)
+    void suspend(const AdminRequestPtr &r, bool suspended)
     {
         const QString name = r->args.value("name"_L1).toString();
         auto devices = std::make_shared<QList<qint64>>();
-        write(r, [name, suspended, devices](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [name, suspended, devices](Db &db) -> Result<QCborMap> {
             auto ids = AdminStore(db).setSuspended(name, suspended);
             if (!ids)
                 return ids.error();
@@ -764,18 +585,18 @@ struct AdminServer::Private {
             return QCborMap();
         }, [this, devices, suspended] {
             if (suspended)
-                dropSessions(*devices, u"the user is suspended"_s);
+                ctx.dropSessions(*devices, u"the user is suspended"_s);
         });
     }
 
-    void handleSuspend(const RequestPtr &r) { suspend(r, true); }
-    void handleResume(const RequestPtr &r) { suspend(r, false); }
+    void handleSuspend(const AdminRequestPtr &r) { suspend(r, true); }
+    void handleResume(const AdminRequestPtr &r) { suspend(r, false); }
 
-    void handleUserDelete(const RequestPtr &r)
+    void handleUserDelete(const AdminRequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
         auto devices = std::make_shared<QList<qint64>>();
-        write(r, [name, devices](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [name, devices](Db &db) -> Result<QCborMap> {
             auto ids = AdminStore(db).deleteUser(name);
             if (!ids)
                 return ids.error();
@@ -783,20 +604,20 @@ struct AdminServer::Private {
             QCborMap m;
             m.insert("devices_removed"_L1, qint64(ids->size()));
             return m;
-        }, [this, devices] { dropSessions(*devices, u"the user was deleted"_s); });
+        }, [this, devices] { ctx.dropSessions(*devices, u"the user was deleted"_s); });
     }
 
-    void handleUserImport(const RequestPtr &r)
+    void handleUserImport(const AdminRequestPtr &r)
     {
         bool ok = false;
         const int hours = validHours(r, &ok);
         if (!ok)
-            return fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
+            return ctx.fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
         const QStringList lines = r->args.value("csv"_L1).toString().split(u'\n');
         if (lines.size() > MaxImportRows)
-            return fail(r, proto::errors::InvalidArgument, u"at most %1 rows per import"_s.arg(MaxImportRows));
+            return ctx.fail(r, proto::errors::InvalidArgument, u"at most %1 rows per import"_s.arg(MaxImportRows));
         const qint64 validMs = qint64(hours) * 3600 * 1000;
-        write(r, [this, lines, validMs](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [this, lines, validMs](Db &db) -> Result<QCborMap> {
             QCborArray rows;
             QSet<QString> seen;
             int created = 0;
@@ -807,7 +628,7 @@ struct AdminServer::Private {
                     line.chop(1);
                 if (line.trimmed().isEmpty())
                     continue;
-                const QStringList fields = csvFields(line);
+                const QStringList fields = csv::fields(line);
                 const QString name = fields.value(0);
                 if (i == 0 && name.compare(u"name"_s, Qt::CaseInsensitive) == 0)
                     continue;   // header
@@ -830,7 +651,7 @@ struct AdminServer::Private {
                     auto exists = AdminStore(db).userExists(name);
                     if (!exists)
                         return exists.error();
-                    auto pending = AdminStore(db).codePending(name, nowMs());
+                    auto pending = AdminStore(db).codePending(name, AdminContext::now());
                     if (!pending)
                         return pending.error();
                     if (*exists || *pending) {
@@ -855,15 +676,15 @@ struct AdminServer::Private {
         });
     }
 
-    void handleUserExport(const RequestPtr &r)
+    void handleUserExport(const AdminRequestPtr &r)
     {
-        auto users = AdminStore(store->reader()).users({});
+        auto users = AdminStore(ctx.store()->reader()).users({});
         if (!users)
-            return reply(r, users.error());
+            return ctx.reply(r, users.error());
         QString csv = u"name,state,devices,created_at,last_seen,queued\n"_s;
         for (const UserSummary &u : *users) {
             const QCborMap m = userMap(u);
-            csv += u"%1,%2,%3,%4,%5,%6\n"_s.arg(csvField(u.name), m.value("state"_L1).toString()).arg(u.devices)
+            csv += u"%1,%2,%3,%4,%5,%6\n"_s.arg(csv::field(u.name), m.value("state"_L1).toString()).arg(u.devices)
                        .arg(u.createdAt ? QDateTime::fromMSecsSinceEpoch(u.createdAt, Qt::UTC).toString(Qt::ISODate) : QString())
                        .arg(u.lastSeen ? QDateTime::fromMSecsSinceEpoch(u.lastSeen, Qt::UTC).toString(Qt::ISODate) : QString())
                        .arg(u.queued);
@@ -871,21 +692,21 @@ struct AdminServer::Private {
         QCborMap m;
         m.insert("csv"_L1, csv);
         m.insert("count"_L1, qint64(users->size()));
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
     // ---- certificates ----
 
     Status loadAdminTls()
     {
-        auto loaded = host->loadAdminTls();
+        auto loaded = ctx.host()->loadAdminTls();
         if (!loaded)
             return loaded.error();
         QSslConfiguration configuration = loaded->configuration;
-        if (config.admin.requireClientCertificate) {
-            const QList<QSslCertificate> cas = QSslCertificate::fromPath(config.admin.clientCaPath);
+        if (ctx.config().admin.requireClientCertificate) {
+            const QList<QSslCertificate> cas = QSslCertificate::fromPath(ctx.config().admin.clientCaPath);
             if (cas.isEmpty())
-                return makeError(ErrorCode::InvalidArgument, u"admin/client_ca: %1 holds no PEM certificate"_s.arg(config.admin.clientCaPath));
+                return makeError(ErrorCode::InvalidArgument, u"admin/client_ca: %1 holds no PEM certificate"_s.arg(ctx.config().admin.clientCaPath));
             configuration.setCaCertificates(cas);
             configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
         }
@@ -898,48 +719,48 @@ struct AdminServer::Private {
 
     Result<QCborMap> reloadAll()
     {
-        auto fingerprint = host->reloadTls();
+        auto fingerprint = ctx.host()->reloadTls();
         if (!fingerprint)
             return fingerprint.error();
         if (Status s = loadAdminTls(); !s)
             return s.error();
         QCborMap m;
         m.insert("fingerprint"_L1, *fingerprint);
-        const QList<QSslCertificate> chain = QSslCertificate::fromPath(config.certificateFile);
+        const QList<QSslCertificate> chain = QSslCertificate::fromPath(ctx.config().certificateFile);
         if (!chain.isEmpty())
             m.insert("expires_at"_L1, chain.first().expiryDate().toMSecsSinceEpoch());
         return m;
     }
 
-    void handleCertShow(const RequestPtr &r)
+    void handleCertShow(const AdminRequestPtr &r)
     {
-        const QList<QSslCertificate> chain = QSslCertificate::fromPath(config.certificateFile);
+        const QList<QSslCertificate> chain = QSslCertificate::fromPath(ctx.config().certificateFile);
         if (chain.isEmpty())
-            return fail(r, proto::errors::NotFound, u"the certificate file holds no certificate"_s);
+            return ctx.fail(r, proto::errors::NotFound, u"the certificate file holds no certificate"_s);
         QCborArray list;
         for (const QSslCertificate &c : chain)
             list.append(certificateInfo(c));
         const qint64 expires = chain.first().expiryDate().toMSecsSinceEpoch();
-        const qint64 daysLeft = (expires - nowMs()) / (24 * 3600 * 1000);
+        const qint64 daysLeft = (expires - AdminContext::now()) / (24 * 3600 * 1000);
         QCborMap m;
         m.insert("chain"_L1, list);
-        m.insert("fingerprint"_L1, host->fingerprint());
+        m.insert("fingerprint"_L1, ctx.host()->fingerprint());
         m.insert("expires_at"_L1, expires);
         m.insert("days_left"_L1, daysLeft);
-        if (expires <= nowMs())
+        if (expires <= AdminContext::now())
             m.insert("warning"_L1, u"the certificate has expired"_s);
         else if (daysLeft < ExpiryWarningDays)
             m.insert("warning"_L1, u"the certificate expires in %1 days"_s.arg(daysLeft));
-        if (!config.admin.certificatePath.isEmpty())
+        if (!ctx.config().admin.certificatePath.isEmpty())
             m.insert("admin_certificate"_L1, certificateInfo(adminCertificate));
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
-    void handleCertReload(const RequestPtr &r) { reply(r, reloadAll()); }
+    void handleCertReload(const AdminRequestPtr &r) { ctx.reply(r, reloadAll()); }
 
-    QString pendingKeyFile() const { return QDir(config.dataDir).filePath(u"tls/pending.key"_s); }
+    QString pendingKeyFile() const { return QDir(ctx.config().dataDir).filePath(u"tls/pending.key"_s); }
 
-    void handleCertInstall(const RequestPtr &r)
+    void handleCertInstall(const AdminRequestPtr &r)
     {
         const QByteArray certPem = r->args.value("certificate"_L1).toString().toUtf8();
         QByteArray keyPem = r->args.value("private_key"_L1).toString().toUtf8();
@@ -947,39 +768,39 @@ struct AdminServer::Private {
         if (pendingKey) {
             QFile pending(pendingKeyFile());
             if (!pending.open(QIODevice::ReadOnly))
-                return fail(r, proto::errors::InvalidArgument, u"no private_key given and no key from cert.csr waiting"_s);
+                return ctx.fail(r, proto::errors::InvalidArgument, u"no private_key given and no key from cert.csr waiting"_s);
             keyPem = pending.readAll();
         }
         const QList<QSslCertificate> chain = QSslCertificate::fromData(certPem, QSsl::Pem);
         if (chain.isEmpty() || chain.first().isNull())
-            return fail(r, proto::errors::InvalidArgument, u"certificate: no PEM certificate"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"certificate: no PEM certificate"_s);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (qsizetype i = 0; i < chain.size(); ++i) {
             if (chain.at(i).expiryDate() <= now)
-                return fail(r, proto::errors::InvalidArgument, u"certificate %1 of the chain has expired"_s.arg(i + 1));
+                return ctx.fail(r, proto::errors::InvalidArgument, u"certificate %1 of the chain has expired"_s.arg(i + 1));
             if (chain.at(i).effectiveDate() > now)
-                return fail(r, proto::errors::InvalidArgument, u"certificate %1 of the chain is not valid yet"_s.arg(i + 1));
+                return ctx.fail(r, proto::errors::InvalidArgument, u"certificate %1 of the chain is not valid yet"_s.arg(i + 1));
             if (i + 1 < chain.size() && !sameName(chain.at(i), chain.at(i + 1)))
-                return fail(r, proto::errors::InvalidArgument,
+                return ctx.fail(r, proto::errors::InvalidArgument,
                             u"chain order: certificate %1 is not issued by certificate %2 (leaf first, then each issuer)"_s.arg(i + 1).arg(i + 2));
         }
         if (Status s = crypto::certificateMatchesKey(certPem, keyPem); !s) {
             crypto::cleanse(keyPem);
-            return fail(r, proto::errors::InvalidArgument, s.error().message);
+            return ctx.fail(r, proto::errors::InvalidArgument, s.error().message);
         }
-        Status written = writePrivateFile(config.certificateFile, certPem,
+        Status written = AdminContext::writePrivateFile(ctx.config().certificateFile, certPem,
                                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
         if (written)
-            written = writePrivateFile(config.privateKeyFile, keyPem, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            written = AdminContext::writePrivateFile(ctx.config().privateKeyFile, keyPem, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         crypto::cleanse(keyPem);
         if (!written)
-            return reply(r, written.error());
+            return ctx.reply(r, written.error());
         if (pendingKey)
             QFile::remove(pendingKeyFile());
-        reply(r, reloadAll());
+        ctx.reply(r, reloadAll());
     }
 
-    void handleCertCsr(const RequestPtr &r)
+    void handleCertCsr(const AdminRequestPtr &r)
     {
         QStringList dns;
         const QStringList parts = r->args.value("dns"_L1).toString().split(u',', Qt::SkipEmptyParts);
@@ -987,15 +808,15 @@ struct AdminServer::Private {
             dns << p.trimmed();
         auto generated = crypto::generateCertificateRequest(r->args.value("common_name"_L1).toString(), dns);
         if (!generated)
-            return reply(r, generated.error());
+            return ctx.reply(r, generated.error());
         if (!QDir().mkpath(QFileInfo(pendingKeyFile()).absolutePath()))
-            return fail(r, proto::errors::Internal, u"cannot create the tls directory"_s);
-        if (Status s = writePrivateFile(pendingKeyFile(), generated->privateKeyPem.view().toByteArray(),
+            return ctx.fail(r, proto::errors::Internal, u"cannot create the tls directory"_s);
+        if (Status s = AdminContext::writePrivateFile(pendingKeyFile(), generated->privateKeyPem.view().toByteArray(),
                                         QFileDevice::ReadOwner | QFileDevice::WriteOwner); !s)
-            return reply(r, s.error());
+            return ctx.reply(r, s.error());
         QCborMap m;
         m.insert("csr"_L1, QString::fromLatin1(generated->requestPem));
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
     // ---- event logging ----
@@ -1003,8 +824,8 @@ struct AdminServer::Private {
     void applyLogRules()
     {
         QStringList rules{u"*.debug=false"_s};
-        if (!config.logRules.isEmpty())
-            rules << config.logRules;
+        if (!ctx.config().logRules.isEmpty())
+            rules << ctx.config().logRules;
         for (auto it = logLevels.cbegin(); it != logLevels.cend(); ++it)
             rules << rulesFor(it.key(), it.value());
         QLoggingCategory::setFilterRules(rules.join(u'\n'));
@@ -1018,45 +839,36 @@ struct AdminServer::Private {
         return out.join(u'\n');
     }
 
-    void saveSetting(const RequestPtr &r, const QString &key, const QString &value, QCborMap result)
-    {
-        write(r, [key, value, result](Db &db) -> Result<QCborMap> {
-            if (Status s = AdminStore(db).setSetting(key, value, nowMs()); !s)
-                return s.error();
-            return result;
-        });
-    }
-
-    void handleLogSetLevel(const RequestPtr &r)
+    void handleLogSetLevel(const AdminRequestPtr &r)
     {
         const QString category = r->args.value("category"_L1).toString();
         const QString level = r->args.value("level"_L1).toString().toLower();
         if (!isCategoryName(category))
-            return fail(r, proto::errors::InvalidArgument, u"category: letters, digits, . _ - and * only"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"category: letters, digits, . _ - and * only"_s);
         if (!LogLevels.contains(level))
-            return fail(r, proto::errors::InvalidArgument, u"level: expected debug, info, warning, critical or off"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"level: expected debug, info, warning, critical or off"_s);
         logLevels.insert(category, level);
         applyLogRules();
         QCborMap m;
         m.insert("category"_L1, category);
         m.insert("level"_L1, level);
-        saveSetting(r, u"log.levels"_s, encodeLevels(), m);
+        ctx.saveSettings(r, {{u"log.levels"_s, encodeLevels()}}, m);
     }
 
-    void handleLogLevels(const RequestPtr &r)
+    void handleLogLevels(const AdminRequestPtr &r)
     {
         QCborMap levels;
-        for (const QString &category : std::as_const(config.logCategories))
+        for (const QString &category : std::as_const(ctx.config().logCategories))
             levels.insert(category, logLevels.value(category, u"info"_s));
         for (auto it = logLevels.cbegin(); it != logLevels.cend(); ++it)
             levels.insert(it.key(), it.value());
         QCborMap m;
         m.insert("levels"_L1, levels);
-        m.insert("boot_rules"_L1, config.logRules);
-        reply(r, m);
+        m.insert("boot_rules"_L1, ctx.config().logRules);
+        ctx.reply(r, m);
     }
 
-    void handleLogShow(const RequestPtr &r)
+    void handleLogShow(const AdminRequestPtr &r)
     {
         EventFilter filter;
         filter.grep = r->args.value("grep"_L1).toString();
@@ -1065,9 +877,9 @@ struct AdminServer::Private {
         filter.since = r->args.value("since"_L1).toInteger();
         filter.limit = int(std::clamp<qint64>(r->args.contains("limit"_L1) ? r->args.value("limit"_L1).toInteger() : 200, 1, 5000));
         if (!filter.minLevel.isEmpty() && (!LogLevels.contains(filter.minLevel) || filter.minLevel == u"off"_s))
-            return fail(r, proto::errors::InvalidArgument, u"level: expected debug, info, warning or critical"_s);
-        events->flush();   // queued before this read on the same writer: the newest lines are included
-        write(r, [filter](Db &db) -> Result<QCborMap> {
+            return ctx.fail(r, proto::errors::InvalidArgument, u"level: expected debug, info, warning or critical"_s);
+        ctx.events()->flush();   // queued before this read on the same writer: the newest lines are included
+        ctx.write(r, [filter](Db &db) -> Result<QCborMap> {
             auto list = AdminStore(db).events(filter);
             if (!list)
                 return list.error();
@@ -1086,20 +898,20 @@ struct AdminServer::Private {
         });
     }
 
-    void handleLogRetention(const RequestPtr &r)
+    void handleLogRetention(const AdminRequestPtr &r)
     {
         QCborMap m;
         if (!r->args.contains("days"_L1)) {
             m.insert("days"_L1, retentionDays);
-            return reply(r, m);
+            return ctx.reply(r, m);
         }
         const qint64 days = r->args.value("days"_L1).toInteger();
         if (days < 1 || days > 3650)
-            return fail(r, proto::errors::InvalidArgument, u"days: 1 to 3650"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"days: 1 to 3650"_s);
         retentionDays = int(days);
         m.insert("days"_L1, retentionDays);
-        events->purge(retentionDays);
-        saveSetting(r, u"log.retention_days"_s, QString::number(retentionDays), m);
+        ctx.events()->purge(retentionDays);
+        ctx.saveSettings(r, {{u"log.retention_days"_s, QString::number(retentionDays)}}, m);
     }
 
     // ---- messaging proxy ----
@@ -1123,7 +935,7 @@ struct AdminServer::Private {
             proxy = QNetworkProxy(QNetworkProxy::NoProxy);
     }
 
-    void handleProxySet(const RequestPtr &r)
+    void handleProxySet(const AdminRequestPtr &r)
     {
         const QString type = r->args.value("type"_L1).toString();
         const QString host = r->args.value("host"_L1).toString();
@@ -1131,11 +943,11 @@ struct AdminServer::Private {
         const QString user = r->args.value("user"_L1).toString();
         const QString password = r->args.value("password"_L1).toString();
         if (type != u"none"_s && type != u"http"_s && type != u"socks5"_s)
-            return fail(r, proto::errors::InvalidArgument, u"type: expected none, http or socks5"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"type: expected none, http or socks5"_s);
         if (type != u"none"_s && (host.isEmpty() || host.contains(u' ') || port < 1 || port > 65535))
-            return fail(r, proto::errors::InvalidArgument, u"an http or socks5 proxy needs host and port (1-65535)"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"an http or socks5 proxy needs host and port (1-65535)"_s);
         if (password.size() && user.isEmpty())
-            return fail(r, proto::errors::InvalidArgument, u"a proxy password needs a user"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"a proxy password needs a user"_s);
         applyProxy(type, host, quint16(port), user, password);
         proxyManaged = true;
         applyProxyToPush();
@@ -1144,23 +956,15 @@ struct AdminServer::Private {
             {u"proxy.port"_s, type == u"none"_s ? u""_s : QString::number(port)},
             {u"proxy.user"_s, type == u"none"_s ? u""_s : user},
             {u"proxy.password"_s, type == u"none"_s ? u""_s : password}};
-        QCborMap m = proxyMap();
-        write(r, [values, m](Db &db) -> Result<QCborMap> {
-            AdminStore admin(db);
-            for (const auto &[key, value] : values) {
-                if (Status s = admin.setSetting(key, value, nowMs()); !s)
-                    return s.error();
-            }
-            return m;
-        });
+        ctx.saveSettings(r, values, proxyMap());
     }
 
     // The managed proxy, once one is stored, replaces [push] proxy (type none: push goes direct).
     void applyProxyToPush()
     {
-        if (!proxyManaged || !host->push())
+        if (!proxyManaged || !ctx.host()->push())
             return;
-        host->push()->setProxy(proxy);
+        ctx.host()->push()->setProxy(proxy);
         qCInfo(lcAdmin).noquote() << "Push traffic now goes" << (proxy.type() == QNetworkProxy::NoProxy
                                                                    ? u"direct"_s
                                                                    : u"through the managed %1 proxy"_s.arg(proxyTypeName(proxy.type())));
@@ -1179,15 +983,15 @@ struct AdminServer::Private {
         return m;
     }
 
-    void handleProxyShow(const RequestPtr &r) { reply(r, proxyMap()); }
+    void handleProxyShow(const AdminRequestPtr &r) { ctx.reply(r, proxyMap()); }
 
-    void handleProxyTest(const RequestPtr &r)
+    void handleProxyTest(const AdminRequestPtr &r)
     {
         const QString host = r->args.value("host"_L1).toString();
         const qint64 port = r->args.value("port"_L1).toInteger();
         if (host.isEmpty() || port < 1 || port > 65535)
-            return fail(r, proto::errors::InvalidArgument, u"host and port (1-65535) needed"_s);
-        auto *socket = new QTcpSocket(q);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"host and port (1-65535) needed"_s);
+        auto *socket = new QTcpSocket(ctx.owner());
         socket->setProxy(proxy.type() == QNetworkProxy::NoProxy ? QNetworkProxy(QNetworkProxy::NoProxy) : proxy);
         auto *timer = new QTimer(socket);
         timer->setSingleShot(true);
@@ -1199,18 +1003,18 @@ struct AdminServer::Private {
                 QCborMap m;
                 m.insert("connected"_L1, true);
                 m.insert("via"_L1, via);
-                reply(r, m);
+                ctx.reply(r, m);
             } else {
-                fail(r, proto::errors::Unavailable, u"could not connect through %1: %2"_s.arg(via, why));
+                ctx.fail(r, proto::errors::Unavailable, u"could not connect through %1: %2"_s.arg(via, why));
             }
             socket->abort();
             socket->deleteLater();
         };
-        QObject::connect(socket, &QTcpSocket::connected, q, [finish] { finish(true, {}); });
-        QObject::connect(socket, &QTcpSocket::errorOccurred, q, [finish, socket](QAbstractSocket::SocketError) {
+        QObject::connect(socket, &QTcpSocket::connected, ctx.owner(), [finish] { finish(true, {}); });
+        QObject::connect(socket, &QTcpSocket::errorOccurred, ctx.owner(), [finish, socket](QAbstractSocket::SocketError) {
             finish(false, socket->errorString());
         });
-        QObject::connect(timer, &QTimer::timeout, q, [finish] { finish(false, u"timed out"_s); });
+        QObject::connect(timer, &QTimer::timeout, ctx.owner(), [finish] { finish(false, u"timed out"_s); });
         timer->start(ProxyTestTimeoutMs);
         socket->connectToHost(host, quint16(port));
     }
@@ -1219,8 +1023,8 @@ struct AdminServer::Private {
 
     QCborMap pushProviderMap(const QString &provider) const
     {
-        PushService *service = host->push();
-        const PushConfig current = service ? service->currentConfig() : config.push;
+        PushService *service = ctx.host()->push();
+        const PushConfig current = service ? service->currentConfig() : ctx.config().push;
         const PushService::Details details = service ? service->details() : PushService::Details{};
         const auto managed = managedPush->entry(provider);
         const bool configured = service && service->supports(provider);
@@ -1229,19 +1033,19 @@ struct AdminServer::Private {
         auto text = [&](const char *key, const QString &value) { m.insert(QLatin1StringView(key), configured ? value : QString()); };
         auto url = [](const QUrl &u) { return u.toString(QUrl::FullyEncoded); };
         if (provider == u"apns"_s) {
-            inBootConfig = config.push.apnsEnabled();
+            inBootConfig = ctx.config().push.apnsEnabled();
             text("key_id", current.apnsKeyId);
             text("team_id", current.apnsTeamId);
             text("topic", current.apnsTopic);
             text("endpoint", url(current.apnsEndpoint));
         } else if (provider == u"fcm"_s) {
-            inBootConfig = config.push.fcmEnabled();
+            inBootConfig = ctx.config().push.fcmEnabled();
             text("project_id", details.fcmProjectId);
             text("client_email", details.fcmClientEmail);
             text("endpoint", url(current.fcmEndpoint));
             text("token_endpoint", url(current.fcmTokenEndpoint));
         } else {
-            inBootConfig = config.push.webPushEnabled();
+            inBootConfig = ctx.config().push.webPushEnabled();
             text("subject", current.vapidSubject);
             text("public_key", QString::fromLatin1(details.vapidPublicKey));
         }
@@ -1251,105 +1055,105 @@ struct AdminServer::Private {
         return m;
     }
 
-    void handlePushShow(const RequestPtr &r)
+    void handlePushShow(const AdminRequestPtr &r)
     {
         QCborMap providers;
         for (const QString &provider : ManagedPushCredentials::providers())
             providers.insert(provider, pushProviderMap(provider));
         QCborMap m;
         m.insert("providers"_L1, providers);
-        Db &db = store->reader();
+        Db &db = ctx.store()->reader();
         auto pending = PushStore::pendingCount(db);
         auto dead = PushStore::deadCount(db);
         if (!pending)
-            return reply(r, pending.error());
+            return ctx.reply(r, pending.error());
         if (!dead)
-            return reply(r, dead.error());
+            return ctx.reply(r, dead.error());
         m.insert("pending"_L1, *pending);
         m.insert("dead"_L1, *dead);
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
-    void handlePushSetApns(const RequestPtr &r)
+    void handlePushSetApns(const AdminRequestPtr &r)
     {
         auto upload = ManagedPushCredentials::checkApns(r->args.value("key"_L1).toString(), r->args.value("key_id"_L1).toString(),
                                                         r->args.value("team_id"_L1).toString(),
                                                         r->args.value("topic"_L1).toString(),
                                                         r->args.value("endpoint"_L1).toString());
         if (!upload)
-            return reply(r, upload.error());
+            return ctx.reply(r, upload.error());
         storePushCredentials(r, u"apns"_s, std::move(*upload));
     }
 
-    void handlePushSetFcm(const RequestPtr &r)
+    void handlePushSetFcm(const AdminRequestPtr &r)
     {
         auto upload = ManagedPushCredentials::checkFcm(r->args.value("service_account"_L1).toString(),
                                                        r->args.value("endpoint"_L1).toString(),
                                                        r->args.value("token_endpoint"_L1).toString());
         if (!upload)
-            return reply(r, upload.error());
+            return ctx.reply(r, upload.error());
         storePushCredentials(r, u"fcm"_s, std::move(*upload));
     }
 
-    void handlePushSetWebPush(const RequestPtr &r)
+    void handlePushSetWebPush(const AdminRequestPtr &r)
     {
         auto upload = ManagedPushCredentials::checkWebPush(r->args.value("subject"_L1).toString(),
                                                            r->args.value("private_key"_L1).toString());
         if (!upload)
-            return reply(r, upload.error());
+            return ctx.reply(r, upload.error());
         storePushCredentials(r, u"webpush"_s, std::move(*upload));
     }
 
-    void handlePushClear(const RequestPtr &r)
+    void handlePushClear(const AdminRequestPtr &r)
     {
         const QString provider = r->args.value("provider"_L1).toString();
         if (!ManagedPushCredentials::providers().contains(provider))
-            return fail(r, proto::errors::InvalidArgument, u"provider: expected apns, fcm or webpush"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"provider: expected apns, fcm or webpush"_s);
         changePushCredentials(r, provider, std::nullopt);
     }
 
-    void storePushCredentials(const RequestPtr &r, const QString &provider, ManagedPushCredentials::Upload upload)
+    void storePushCredentials(const AdminRequestPtr &r, const QString &provider, ManagedPushCredentials::Upload upload)
     {
-        const qint64 now = nowMs();
+        const qint64 now = AdminContext::now();
         auto name = managedPush->writeSecret(provider, upload.secret, now);
         crypto::cleanse(upload.secret);
         if (!name)
-            return reply(r, name.error());
+            return ctx.reply(r, name.error());
         changePushCredentials(r, provider, ManagedPushCredentials::Entry{*name, upload.details, now});
     }
 
     // Applies the change to the push service first (so that credentials it cannot use are refused), then stores
     // it; a failed store undoes both. The provider's other files go once the new setting is committed.
-    void changePushCredentials(const RequestPtr &r, const QString &provider,
+    void changePushCredentials(const AdminRequestPtr &r, const QString &provider,
                                const std::optional<ManagedPushCredentials::Entry> &entry)
     {
-        PushService *service = host->push();
+        PushService *service = ctx.host()->push();
         if (!service)
-            return fail(r, proto::errors::Unavailable, u"the push service is not running"_s);
+            return ctx.fail(r, proto::errors::Unavailable, u"the push service is not running"_s);
         const auto previous = managedPush->entry(provider);
         const PushConfig before = service->currentConfig();
         managedPush->setEntry(provider, entry);
-        if (Status s = service->reconfigure(managedPush->applyTo(config.push)); !s) {
+        if (Status s = service->reconfigure(managedPush->applyTo(ctx.config().push)); !s) {
             managedPush->setEntry(provider, previous);
             if (entry)
                 managedPush->removeFile(entry->file);
-            return reply(r, makeError(s.error().code == ErrorCode::Internal ? ErrorCode::Internal : ErrorCode::InvalidArgument,
+            return ctx.reply(r, makeError(s.error().code == ErrorCode::Internal ? ErrorCode::Internal : ErrorCode::InvalidArgument,
                                       u"%1: %2"_s.arg(provider, s.error().message)));
         }
         const QString key = ManagedPushCredentials::settingKey(provider);
         const QString value = ManagedPushCredentials::encode(entry);
-        store->write<bool>(q, [key, value](Db &db) -> Result<bool> {
-            if (Status s = AdminStore(db).setSetting(key, value, nowMs()); !s)
+        ctx.store()->write<bool>(ctx.owner(), [key, value](Db &db) -> Result<bool> {
+            if (Status s = AdminStore(db).setSetting(key, value, AdminContext::now()); !s)
                 return s.error();
             return true;
         }, [this, r, provider, entry, previous, before](Result<bool> stored) {
             if (!stored) {
                 managedPush->setEntry(provider, previous);
-                if (Status s = host->push() ? host->push()->reconfigure(before) : Status(); !s)
+                if (Status s = ctx.host()->push() ? ctx.host()->push()->reconfigure(before) : Status(); !s)
                     qCWarning(lcAdmin) << "Restoring the push providers failed:" << s.error().message;
                 if (entry)
                     managedPush->removeFile(entry->file);
-                return reply(r, stored.error());
+                return ctx.reply(r, stored.error());
             }
             // Keeps what this change stored and what a later change to the same provider, still being stored, uses.
             QStringList keep;
@@ -1360,53 +1164,53 @@ struct AdminServer::Private {
             managedPush->removeOtherFiles(provider, keep);
             qCInfo(lcAdmin).noquote() << "Push credentials for" << provider
                                       << (entry ? "set through the admin API" : "cleared through the admin API");
-            reply(r, pushProviderMap(provider));
+            ctx.reply(r, pushProviderMap(provider));
         });
     }
 
     // ---- admin accounts ----
 
-    void handleAdminList(const RequestPtr &r)
+    void handleAdminList(const AdminRequestPtr &r)
     {
-        auto accounts = AdminStore(store->reader()).accounts();
+        auto accounts = AdminStore(ctx.store()->reader()).accounts();
         if (!accounts)
-            return reply(r, accounts.error());
+            return ctx.reply(r, accounts.error());
         QCborArray list;
         for (const AdminAccount &a : *accounts) {
             QCborMap m;
             m.insert("name"_L1, a.name);
             m.insert("must_change_password"_L1, a.mustChange);
             m.insert("totp"_L1, a.totpEnabled);
-            m.insert("locked"_L1, a.lockedUntil > nowMs());
+            m.insert("locked"_L1, a.lockedUntil > AdminContext::now());
             m.insert("created_at"_L1, a.createdAt);
             list.append(m);
         }
         QCborMap m;
         m.insert("admins"_L1, list);
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
     // Hashes `password` off the event loop, then runs `op` with the hash on the writer.
-    void withHash(const RequestPtr &r, const QString &password, std::function<Result<QCborMap>(Db &, const QString &)> op)
+    void withHash(const AdminRequestPtr &r, const QString &password, std::function<Result<QCborMap>(Db &, const QString &)> op)
     {
         if (Status s = adminauth::checkPasswordPolicy(password); !s)
-            return reply(r, s.error());
-        offThread<std::shared_ptr<Result<QString>>>([password] {
+            return ctx.reply(r, s.error());
+        ctx.offThread<std::shared_ptr<Result<QString>>>([password] {
             return std::make_shared<Result<QString>>(adminauth::hashPassword(password));
         }, [this, r, op](std::shared_ptr<Result<QString>> hash) {
             if (!*hash)
-                return reply(r, hash->error());
-            write(r, [op, h = hash->value()](Db &db) { return op(db, h); });
+                return ctx.reply(r, hash->error());
+            ctx.write(r, [op, h = hash->value()](Db &db) { return op(db, h); });
         });
     }
 
-    void handleAdminCreate(const RequestPtr &r)
+    void handleAdminCreate(const AdminRequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
         if (!protocol::isValidUserName(name))
-            return fail(r, proto::errors::InvalidArgument, u"an admin name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"an admin name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
         withHash(r, r->args.value("password"_L1).toString(), [name](Db &db, const QString &hash) -> Result<QCborMap> {
-            auto id = AdminStore(db).createAccount(name, hash, true, nowMs());
+            auto id = AdminStore(db).createAccount(name, hash, true, AdminContext::now());
             if (!id)
                 return id.error();
             QCborMap m;
@@ -1416,21 +1220,21 @@ struct AdminServer::Private {
         });
     }
 
-    void handleAdminDelete(const RequestPtr &r)
+    void handleAdminDelete(const AdminRequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
-        write(r, [name](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [name](Db &db) -> Result<QCborMap> {
             if (Status s = AdminStore(db).deleteAccount(name); !s)
                 return s.error();
             return QCborMap();
         });
     }
 
-    void handleAdminSetPassword(const RequestPtr &r)
+    void handleAdminSetPassword(const AdminRequestPtr &r)
     {
         const QString name = r->args.value("name"_L1).toString();
         if (name == r->account.name)
-            return fail(r, proto::errors::Forbidden, u"change your own password with password.change"_s);
+            return ctx.fail(r, proto::errors::Forbidden, u"change your own password with password.change"_s);
         withHash(r, r->args.value("password"_L1).toString(), [name](Db &db, const QString &hash) -> Result<QCborMap> {
             AdminStore admin(db);
             auto account = admin.account(name);
@@ -1445,14 +1249,14 @@ struct AdminServer::Private {
         });
     }
 
-    void handleTotpSetup(const RequestPtr &r)
+    void handleTotpSetup(const AdminRequestPtr &r)
     {
         if (r->account.totpEnabled)
-            return fail(r, proto::errors::Conflict, u"TOTP is already on; turn it off first"_s);
+            return ctx.fail(r, proto::errors::Conflict, u"TOTP is already on; turn it off first"_s);
         const QByteArray secret = crypto::randomBytes(20);
         const QString encoded = adminauth::base32(secret);
         const QString name = r->account.name;
-        write(r, [id = r->account.id, secret, encoded, name](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [id = r->account.id, secret, encoded, name](Db &db) -> Result<QCborMap> {
             if (Status s = AdminStore(db).setTotp(id, secret, false); !s)
                 return s.error();
             QUrlQuery query;
@@ -1468,28 +1272,28 @@ struct AdminServer::Private {
         });
     }
 
-    void handleTotpEnable(const RequestPtr &r)
+    void handleTotpEnable(const AdminRequestPtr &r)
     {
         const AdminAccount &a = r->account;
         if (a.totpEnabled)
-            return fail(r, proto::errors::Conflict, u"TOTP is already on"_s);
+            return ctx.fail(r, proto::errors::Conflict, u"TOTP is already on"_s);
         if (a.totpSecret.isEmpty())
-            return fail(r, proto::errors::Conflict, u"call totp.setup first"_s);
-        const auto step = adminauth::matchTotp(a.totpSecret, r->args.value("code"_L1).toString(), nowMs() / 1000);
+            return ctx.fail(r, proto::errors::Conflict, u"call totp.setup first"_s);
+        const auto step = adminauth::matchTotp(a.totpSecret, r->args.value("code"_L1).toString(), AdminContext::now() / 1000);
         if (!step)
-            return fail(r, proto::errors::InvalidArgument, u"wrong TOTP code"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"wrong TOTP code"_s);
         lastTotpStep.insert(a.id, *step);
-        write(r, [id = a.id, secret = a.totpSecret](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [id = a.id, secret = a.totpSecret](Db &db) -> Result<QCborMap> {
             if (Status s = AdminStore(db).setTotp(id, secret, true); !s)
                 return s.error();
             return QCborMap();
         });
     }
 
-    void handleTotpDisable(const RequestPtr &r)
+    void handleTotpDisable(const AdminRequestPtr &r)
     {
         const QString name = r->args.contains("name"_L1) ? r->args.value("name"_L1).toString() : r->account.name;
-        write(r, [name](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [name](Db &db) -> Result<QCborMap> {
             AdminStore admin(db);
             auto account = admin.account(name);
             if (!account)
@@ -1502,7 +1306,7 @@ struct AdminServer::Private {
 
     // ---- audit ----
 
-    Result<AuditFilter> auditFilter(const RequestPtr &r)
+    Result<AuditFilter> auditFilter(const AdminRequestPtr &r)
     {
         AuditFilter f;
         f.actor = r->args.value("actor"_L1).toString();
@@ -1513,11 +1317,11 @@ struct AdminServer::Private {
         return f;
     }
 
-    void handleAuditShow(const RequestPtr &r)
+    void handleAuditShow(const AdminRequestPtr &r)
     {
-        auto records = AdminStore(store->reader()).audit(*auditFilter(r));
+        auto records = AdminStore(ctx.store()->reader()).audit(*auditFilter(r));
         if (!records)
-            return reply(r, records.error());
+            return ctx.reply(r, records.error());
         QCborArray list;
         for (const AuditRecord &a : *records) {
             QCborMap m;
@@ -1531,26 +1335,26 @@ struct AdminServer::Private {
         }
         QCborMap m;
         m.insert("records"_L1, list);
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
-    void handleAuditExport(const RequestPtr &r)
+    void handleAuditExport(const AdminRequestPtr &r)
     {
         AuditFilter f = *auditFilter(r);
         f.limit = 1000000;
-        auto records = AdminStore(store->reader()).audit(f);
+        auto records = AdminStore(ctx.store()->reader()).audit(f);
         if (!records)
-            return reply(r, records.error());
+            return ctx.reply(r, records.error());
         QString csv = u"id,time,actor,action,target,outcome\n"_s;
         for (auto it = records->crbegin(); it != records->crend(); ++it) {
             csv += u"%1,%2,%3,%4,%5,%6\n"_s.arg(it->id)
                        .arg(QDateTime::fromMSecsSinceEpoch(it->at, Qt::UTC).toString(Qt::ISODateWithMs))
-                       .arg(csvField(it->actor), csvField(it->action), csvField(it->target), csvField(it->outcome));
+                       .arg(csv::field(it->actor), csv::field(it->action), csv::field(it->target), csv::field(it->outcome));
         }
         QCborMap m;
         m.insert("csv"_L1, csv);
         m.insert("count"_L1, qint64(records->size()));
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
     // ---- rooms ----
@@ -1565,10 +1369,10 @@ struct AdminServer::Private {
         return m;
     }
 
-    void handleRoomsDefaults(const RequestPtr &r)
+    void handleRoomsDefaults(const AdminRequestPtr &r)
     {
         const QCborMap args = r->args;
-        write(r, [args](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [args](Db &db) -> Result<QCborMap> {
             auto current = db.roomSettings();
             if (!current)
                 return current.error();
@@ -1589,11 +1393,11 @@ struct AdminServer::Private {
         });
     }
 
-    void handleRoomsList(const RequestPtr &r)
+    void handleRoomsList(const AdminRequestPtr &r)
     {
-        auto rooms = AdminStore(store->reader()).rooms(r->args.value("search"_L1).toString());
+        auto rooms = AdminStore(ctx.store()->reader()).rooms(r->args.value("search"_L1).toString());
         if (!rooms)
-            return reply(r, rooms.error());
+            return ctx.reply(r, rooms.error());
         QCborArray list;
         for (const AdminStore::RoomRow &row : *rooms) {
             QCborMap m;
@@ -1612,7 +1416,7 @@ struct AdminServer::Private {
         }
         QCborMap m;
         m.insert("rooms"_L1, list);
-        reply(r, m);
+        ctx.reply(r, m);
     }
 
     static QCborMap roomMap(const StoredRoom &room)
@@ -1643,16 +1447,16 @@ struct AdminServer::Private {
         return m;
     }
 
-    void handleRoomsShow(const RequestPtr &r)
+    void handleRoomsShow(const AdminRequestPtr &r)
     {
-        auto room = roomstore::load(store->reader(), r->args.value("room"_L1).toString());
+        auto room = roomstore::load(ctx.store()->reader(), r->args.value("room"_L1).toString());
         if (!room)
-            return reply(r, room.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such room"_s) : room.error());
-        reply(r, roomMap(*room));
+            return ctx.reply(r, room.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such room"_s) : room.error());
+        ctx.reply(r, roomMap(*room));
     }
 
     // The administrator's retention override: it can only tighten the chain's policy (docs/admin-api.md).
-    void handleRoomsPolicy(const RequestPtr &r)
+    void handleRoomsPolicy(const AdminRequestPtr &r)
     {
         const QString room = r->args.value("room"_L1).toString();
         std::optional<quint64> expire;
@@ -1662,9 +1466,9 @@ struct AdminServer::Private {
         if (r->args.contains("burn_on_read"_L1))
             burn = r->args.value("burn_on_read"_L1).toBool();
         if (!expire && !burn)
-            return fail(r, proto::errors::InvalidArgument, u"give expire_seconds, burn_on_read or both"_s);
+            return ctx.fail(r, proto::errors::InvalidArgument, u"give expire_seconds, burn_on_read or both"_s);
         auto changed = std::make_shared<std::optional<roomstore::RetentionChange>>();
-        store->write<QCborMap>(q, [room, expire, burn, changed](Db &db) -> Result<QCborMap> {
+        ctx.store()->write<QCborMap>(ctx.owner(), [room, expire, burn, changed](Db &db) -> Result<QCborMap> {
             auto settings = db.roomSettings();
             if (!settings)
                 return settings.error();
@@ -1682,7 +1486,7 @@ struct AdminServer::Private {
                 // the room again: the chain page and the room list carry the override.
                 notifyRoomChanged(c.room);
             }
-            reply(r, result);
+            ctx.reply(r, result);
         });
     }
 
@@ -1691,8 +1495,8 @@ struct AdminServer::Private {
         const QByteArray notice = protocol::encode(protocol::Frame(u"room_changed"_s)
                                                        .set("room"_L1, room.state.room)
                                                        .set("seq"_L1, QCborValue(qint64(room.state.nextSeq > 0 ? room.state.nextSeq - 1 : 0))));
-        DeviceDirectory *directory = host->directory();
-        Router *router = host->router();
+        DeviceDirectory *directory = ctx.host()->directory();
+        Router *router = ctx.host()->router();
         for (const QString &user : room.state.memberList()) {
             auto entry = directory->lookup(user);
             if (!entry)
@@ -1702,10 +1506,10 @@ struct AdminServer::Private {
         }
     }
 
-    void handleRoomsDelete(const RequestPtr &r)
+    void handleRoomsDelete(const AdminRequestPtr &r)
     {
         const QString room = r->args.value("room"_L1).toString();
-        write(r, [room](Db &db) -> Result<QCborMap> {
+        ctx.write(r, [room](Db &db) -> Result<QCborMap> {
             if (Status s = AdminStore(db).deleteRoom(room); !s)
                 return s.error();
             return QCborMap();
@@ -1716,7 +1520,7 @@ struct AdminServer::Private {
 
     Status loadSettings()
     {
-        AdminStore admin(store->reader());
+        AdminStore admin(ctx.store()->reader());
         auto levels = admin.setting(u"log.levels"_s);
         if (!levels)
             return levels.error();
@@ -1759,7 +1563,7 @@ struct AdminServer::Private {
     // warning, so that the others still work and the administrator can upload it again.
     void applyManagedPushAtStart()
     {
-        PushService *service = host->push();
+        PushService *service = ctx.host()->push();
         if (!service)
             return;
         const ManagedPushCredentials stored = *managedPush;
@@ -1770,7 +1574,7 @@ struct AdminServer::Private {
             if (!entry)
                 continue;
             managedPush->setEntry(provider, entry);
-            if (Status s = service->reconfigure(managedPush->applyTo(config.push)); !s) {
+            if (Status s = service->reconfigure(managedPush->applyTo(ctx.config().push)); !s) {
                 qCWarning(lcAdmin).noquote() << "The" << provider << "push credentials set through the admin API cannot be "
                                              "used; set them again:" << s.error().message;
                 managedPush->setEntry(provider, std::nullopt);
@@ -1780,7 +1584,7 @@ struct AdminServer::Private {
 
     Status ensureInitialAccount()
     {
-        auto accounts = AdminStore(store->reader()).accounts();
+        auto accounts = AdminStore(ctx.store()->reader()).accounts();
         if (!accounts)
             return accounts.error();
         if (!accounts->isEmpty())
@@ -1789,11 +1593,11 @@ struct AdminServer::Private {
         auto hash = adminauth::hashPassword(password);
         if (!hash)
             return hash.error();
-        const QString file = QDir(config.dataDir).filePath(InitialPasswordFileName);
-        if (Status s = writePrivateFile(file, password.toUtf8() + '\n', QFileDevice::ReadOwner | QFileDevice::WriteOwner); !s)
+        const QString file = QDir(ctx.config().dataDir).filePath(InitialPasswordFileName);
+        if (Status s = AdminContext::writePrivateFile(file, password.toUtf8() + '\n', QFileDevice::ReadOwner | QFileDevice::WriteOwner); !s)
             return s;
-        auto created = store->writeSync<qint64>([h = *hash](Db &db) {
-            return AdminStore(db).createAccount(InitialAccount, h, true, nowMs());
+        auto created = ctx.store()->writeSync<qint64>([h = *hash](Db &db) {
+            return AdminStore(db).createAccount(InitialAccount, h, true, AdminContext::now());
         });
         if (!created)
             return created.error();
@@ -1803,8 +1607,8 @@ struct AdminServer::Private {
 
     void runMaintenance()
     {
-        events->purge(retentionDays);
-        store->write<int>(q, [](Db &db) { return AdminStore(db).purgeTokens(nowMs()); }, [](Result<int> r) {
+        ctx.events()->purge(retentionDays);
+        ctx.store()->write<int>(ctx.owner(), [](Db &db) { return AdminStore(db).purgeTokens(AdminContext::now()); }, [](Result<int> r) {
             if (!r)
                 qCWarning(lcAdmin) << "Purging admin tokens failed:" << r.error().message;
         });
@@ -1864,14 +1668,9 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
     return entries;
 }
 
-AdminServer::AdminServer(AdminHost *host, EventLog *events, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
+AdminServer::AdminServer(AdminHost *host, EventLog *events, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this, host, events))
 {
-    d->q = this;
-    d->host = host;
-    d->events = events;
-    d->config = host->adminSettings();
-    d->store = host->store();
-    d->managedPush = std::make_unique<ManagedPushCredentials>(d->config.dataDir);
 }
 
 AdminServer::~AdminServer()
@@ -1894,9 +1693,9 @@ Status AdminServer::start()
         expected << c.name;
     if (handledCalls() != expected)
         return makeError(ErrorCode::Internal, u"the admin dispatch table does not match the admin call table"_s);
-    if (!d->store)
+    if (!d->ctx.store())
         return makeError(ErrorCode::Unavailable, u"the server is not running"_s);
-    d->startedAt = nowMs();
+    d->startedAt = AdminContext::now();
     auto dummy = adminauth::hashPassword(adminauth::generatePassword());
     if (!dummy)
         return dummy.error();
@@ -1911,10 +1710,10 @@ Status AdminServer::start()
     d->listener->setSslConfiguration(d->tls);
     d->listener->setMaxPendingConnections(MaxConnections);
     connect(d->listener.get(), &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
-    if (!d->listener->listen(d->config.admin.listenAddress, d->config.admin.listenPort)) {
+    if (!d->listener->listen(d->ctx.config().admin.listenAddress, d->ctx.config().admin.listenPort)) {
         const QString why = d->listener->errorString();
         d->listener.reset();
-        return makeError(ErrorCode::Network, u"cannot listen for the admin API on port %1: %2"_s.arg(d->config.admin.listenPort).arg(why));
+        return makeError(ErrorCode::Network, u"cannot listen for the admin API on port %1: %2"_s.arg(d->ctx.config().admin.listenPort).arg(why));
     }
     d->port = d->listener->serverPort();
     connect(&d->maintenance, &QTimer::timeout, this, [this] { d->runMaintenance(); });
@@ -1947,7 +1746,7 @@ quint16 AdminServer::port() const
 
 QString AdminServer::url() const
 {
-    const QHostAddress &a = d->config.admin.listenAddress;
+    const QHostAddress &a = d->ctx.config().admin.listenAddress;
     const QString host = a.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(a.toString()) : a.toString();
     return u"wss://%1:%2/"_s.arg(host).arg(d->port);
 }
@@ -1978,10 +1777,10 @@ Result<QString> AdminServer::resetPassword(Store &store, const QString &name)
         if (account) {
             if (Status s = admin.setPassword(account->id, h, true); !s)
                 return s.error();
-        } else if (auto id = admin.createAccount(name, h, true, nowMs()); !id) {
+        } else if (auto id = admin.createAccount(name, h, true, AdminContext::now()); !id) {
             return id.error();
         }
-        if (Status s = admin.appendAudit(AuditRecord{0, nowMs(), u"host"_s, u"admin.reset_password"_s, name, u"ok"_s}); !s)
+        if (Status s = admin.appendAudit(AuditRecord{0, AdminContext::now(), u"host"_s, u"admin.reset_password"_s, name, u"ok"_s}); !s)
             return s.error();
         return true;
     });
