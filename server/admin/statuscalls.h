@@ -1,0 +1,23 @@
+#pragma once
+
+#include "admin/admincontext.h"
+
+namespace parley::server {
+
+// status: version, uptime, load and the serving certificate's expiry.
+class StatusCalls {
+public:
+    explicit StatusCalls(AdminContext &ctx) : m_ctx(ctx) {}
+
+    static const QList<AdminCall<StatusCalls>> &calls();
+    // The uptime counts from here.
+    void markStarted() { m_startedAt = AdminContext::now(); }
+
+private:
+    void handleStatus(const AdminRequestPtr &r);
+
+    AdminContext &m_ctx;
+    qint64 m_startedAt = 0;
+};
+
+} // namespace parley::server

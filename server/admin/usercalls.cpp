@@ -1,0 +1,343 @@
+#include "admin/usercalls.h"
+
+#include "admin/csv.h"
+#include "protocol/frame.h"
+#include "relay/router.h"
+#include "store/adminstore.h"
+#include "store/store.h"
+
+#include <QDateTime>
+#include <QSet>
+#include <QUrl>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server {
+
+namespace proto = protocol::admin;
+
+namespace {
+
+constexpr int DefaultValidHours = 168;
+constexpr int MaxValidHours = 24 * 366;
+constexpr int MaxImportRows = 10000;
+
+} // namespace
+
+const QList<AdminCall<UserCalls>> &UserCalls::calls()
+{
+    static const QList<AdminCall<UserCalls>> calls = {
+        {"user.create"_L1, &UserCalls::handleUserCreate},
+        {"user.code"_L1, &UserCalls::handleUserCode},
+        {"user.list"_L1, &UserCalls::handleUserList},
+        {"user.show"_L1, &UserCalls::handleUserShow},
+        {"user.devices"_L1, &UserCalls::handleUserDevices},
+        {"user.revoke_device"_L1, &UserCalls::handleRevokeDevice},
+        {"user.suspend"_L1, &UserCalls::handleSuspend},
+        {"user.resume"_L1, &UserCalls::handleResume},
+        {"user.delete"_L1, &UserCalls::handleUserDelete},
+        {"user.import"_L1, &UserCalls::handleUserImport},
+        {"user.export"_L1, &UserCalls::handleUserExport},
+    };
+    return calls;
+}
+
+QString UserCalls::enrollServer() const
+{
+    if (!m_ctx.config().admin.enrollServer.isEmpty())
+        return m_ctx.config().admin.enrollServer;
+    const QUrl url(m_ctx.host()->url());
+    return url.host(QUrl::FullyEncoded).contains(u':') ? u"[%1]:%2"_s.arg(url.host()).arg(url.port())
+                                                       : u"%1:%2"_s.arg(url.host()).arg(url.port());
+}
+
+QString UserCalls::enrollLink(const QString &user, const QString &code) const
+{
+    QUrlQuery query;
+    query.addQueryItem(u"server"_s, enrollServer());
+    query.addQueryItem(u"user"_s, user);
+    query.addQueryItem(u"code"_s, code);
+    query.addQueryItem(u"fp"_s, m_ctx.host()->fingerprint());
+    QUrl url;
+    url.setScheme(u"parley"_s);
+    url.setHost(u"enroll"_s);
+    url.setQuery(query);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+int UserCalls::validHours(const AdminRequestPtr &r, bool *ok) const
+{
+    const qint64 hours = r->args.contains("valid_hours"_L1) ? r->args.value("valid_hours"_L1).toInteger() : DefaultValidHours;
+    *ok = hours >= 1 && hours <= MaxValidHours;
+    return int(hours);
+}
+
+void UserCalls::createCode(const AdminRequestPtr &r, bool newUser)
+{
+    const QString name = r->args.value("name"_L1).toString();
+    if (!protocol::isValidUserName(name))
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"a user name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
+    bool ok = false;
+    const int hours = validHours(r, &ok);
+    if (!ok)
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
+    const qint64 validMs = qint64(hours) * 3600 * 1000;
+    m_ctx.write(r, [this, name, validMs, newUser](Db &db) -> Result<QCborMap> {
+        auto exists = AdminStore(db).userExists(name);
+        if (!exists)
+            return exists.error();
+        auto pending = AdminStore(db).codePending(name, AdminContext::now());
+        if (!pending)
+            return pending.error();
+        if (newUser && (*exists || *pending))
+            return makeError(ErrorCode::Conflict, *exists ? u"the user exists; user.code issues a code for a further device"_s
+                                                          : u"an enrollment code for this user is pending; user.code issues another"_s);
+        if (!newUser && !*exists && !*pending)
+            return makeError(ErrorCode::NotFound, u"no such user (user.create makes one)"_s);
+        auto code = db.createEnrollCode(name, validMs);
+        if (!code)
+            return code.error();
+        QCborMap m;
+        m.insert("name"_L1, name);
+        m.insert("code"_L1, *code);
+        m.insert("link"_L1, enrollLink(name, *code));
+        m.insert("expires_at"_L1, AdminContext::now() + validMs);
+        return m;
+    });
+}
+
+void UserCalls::handleUserCreate(const AdminRequestPtr &r)
+{
+    createCode(r, true);
+}
+
+void UserCalls::handleUserCode(const AdminRequestPtr &r)
+{
+    createCode(r, false);
+}
+
+QCborMap UserCalls::userMap(const UserSummary &u)
+{
+    QCborMap m;
+    m.insert("name"_L1, u.name);
+    m.insert("state"_L1, !u.enrolled ? u"pending"_s : u.suspended ? u"suspended"_s : u"active"_s);
+    m.insert("devices"_L1, u.devices);
+    m.insert("created_at"_L1, u.createdAt);
+    m.insert("last_seen"_L1, u.lastSeen);
+    m.insert("queued"_L1, u.queued);
+    return m;
+}
+
+void UserCalls::handleUserList(const AdminRequestPtr &r)
+{
+    auto users = AdminStore(m_ctx.store()->reader()).users(r->args.value("search"_L1).toString());
+    if (!users)
+        return m_ctx.reply(r, users.error());
+    QCborArray list;
+    for (const UserSummary &u : *users)
+        list.append(userMap(u));
+    QCborMap m;
+    m.insert("users"_L1, list);
+    m_ctx.reply(r, m);
+}
+
+Result<QCborArray> UserCalls::deviceList(const QString &name)
+{
+    Db &db = m_ctx.store()->reader();
+    auto user = db.userByName(name);
+    if (!user)
+        return user.error();
+    auto devices = db.devicesOfUser(user->id);
+    if (!devices)
+        return devices.error();
+    QCborArray list;
+    for (const DeviceRecord &d : *devices) {
+        QCborMap m;
+        m.insert("device"_L1, qint64(d.deviceNo));
+        m.insert("name"_L1, d.name);
+        m.insert("created_at"_L1, d.createdAt);
+        m.insert("last_seen"_L1, d.lastSeen);
+        m.insert("queued"_L1, d.queued);
+        m.insert("online"_L1, bool(m_ctx.host()->router()->route(d.id)));
+        list.append(m);
+    }
+    return list;
+}
+
+void UserCalls::handleUserShow(const AdminRequestPtr &r)
+{
+    const QString name = r->args.value("name"_L1).toString();
+    auto users = AdminStore(m_ctx.store()->reader()).users(name);
+    if (!users)
+        return m_ctx.reply(r, users.error());
+    const auto it = std::find_if(users->cbegin(), users->cend(), [&name](const UserSummary &u) { return u.name == name; });
+    if (it == users->cend())
+        return m_ctx.fail(r, proto::errors::NotFound, u"no such user"_s);
+    QCborMap m = userMap(*it);
+    if (it->enrolled) {
+        auto devices = deviceList(name);
+        if (!devices)
+            return m_ctx.reply(r, devices.error());
+        m.insert("device_list"_L1, *devices);
+    }
+    m_ctx.reply(r, m);
+}
+
+void UserCalls::handleUserDevices(const AdminRequestPtr &r)
+{
+    auto devices = deviceList(r->args.value("name"_L1).toString());
+    if (!devices)
+        return m_ctx.reply(r, devices.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such user"_s)
+                                                                      : devices.error());
+    QCborMap m;
+    m.insert("devices"_L1, *devices);
+    m_ctx.reply(r, m);
+}
+
+void UserCalls::handleRevokeDevice(const AdminRequestPtr &r)
+{
+    const QString name = r->args.value("name"_L1).toString();
+    const qint64 deviceNo = r->args.value("device"_L1).toInteger();
+    if (deviceNo < 1 || deviceNo > 0xffffffffLL)
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"device: expected a device number"_s);
+    auto revoked = std::make_shared<qint64>(0);
+    m_ctx.write(r, [name, deviceNo, revoked](Db &db) -> Result<QCborMap> {
+        auto id = AdminStore(db).revokeDevice(name, quint32(deviceNo));
+        if (!id)
+            return id.error();
+        *revoked = *id;
+        return QCborMap();
+    }, [this, revoked] { m_ctx.dropSessions({*revoked}, u"device revoked"_s); });
+}
+
+void UserCalls::suspend(const AdminRequestPtr &r, bool suspended)
+{
+    const QString name = r->args.value("name"_L1).toString();
+    auto devices = std::make_shared<QList<qint64>>();
+    m_ctx.write(r, [name, suspended, devices](Db &db) -> Result<QCborMap> {
+        auto ids = AdminStore(db).setSuspended(name, suspended);
+        if (!ids)
+            return ids.error();
+        *devices = *ids;
+        return QCborMap();
+    }, [this, devices, suspended] {
+        if (suspended)
+            m_ctx.dropSessions(*devices, u"the user is suspended"_s);
+    });
+}
+
+void UserCalls::handleSuspend(const AdminRequestPtr &r)
+{
+    suspend(r, true);
+}
+
+void UserCalls::handleResume(const AdminRequestPtr &r)
+{
+    suspend(r, false);
+}
+
+void UserCalls::handleUserDelete(const AdminRequestPtr &r)
+{
+    const QString name = r->args.value("name"_L1).toString();
+    auto devices = std::make_shared<QList<qint64>>();
+    m_ctx.write(r, [name, devices](Db &db) -> Result<QCborMap> {
+        auto ids = AdminStore(db).deleteUser(name);
+        if (!ids)
+            return ids.error();
+        *devices = *ids;
+        QCborMap m;
+        m.insert("devices_removed"_L1, qint64(ids->size()));
+        return m;
+    }, [this, devices] { m_ctx.dropSessions(*devices, u"the user was deleted"_s); });
+}
+
+void UserCalls::handleUserImport(const AdminRequestPtr &r)
+{
+    bool ok = false;
+    const int hours = validHours(r, &ok);
+    if (!ok)
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
+    const QStringList lines = r->args.value("csv"_L1).toString().split(u'\n');
+    if (lines.size() > MaxImportRows)
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"at most %1 rows per import"_s.arg(MaxImportRows));
+    const qint64 validMs = qint64(hours) * 3600 * 1000;
+    m_ctx.write(r, [this, lines, validMs](Db &db) -> Result<QCborMap> {
+        QCborArray rows;
+        QSet<QString> seen;
+        int created = 0;
+        int failed = 0;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            QString line = lines.at(i);
+            if (line.endsWith(u'\r'))
+                line.chop(1);
+            if (line.trimmed().isEmpty())
+                continue;
+            const QStringList fields = csv::fields(line);
+            const QString name = fields.value(0);
+            if (i == 0 && name.compare(u"name"_s, Qt::CaseInsensitive) == 0)
+                continue;   // header
+            QCborMap row;
+            row.insert("line"_L1, qint64(i + 1));
+            row.insert("name"_L1, name.left(64));
+            auto refuse = [&](QLatin1StringView code, const QString &message) {
+                row.insert("outcome"_L1, code);
+                row.insert("msg"_L1, message);
+                ++failed;
+            };
+            if (fields.size() > 1) {
+                refuse(proto::errors::InvalidArgument, u"one column (name) expected"_s);
+            } else if (!protocol::isValidUserName(name)) {
+                refuse(proto::errors::InvalidArgument, u"not a valid user name"_s);
+            } else if (seen.contains(name)) {
+                refuse(proto::errors::Conflict, u"listed twice"_s);
+            } else {
+                seen.insert(name);
+                auto exists = AdminStore(db).userExists(name);
+                if (!exists)
+                    return exists.error();
+                auto pending = AdminStore(db).codePending(name, AdminContext::now());
+                if (!pending)
+                    return pending.error();
+                if (*exists || *pending) {
+                    refuse(proto::errors::Conflict, u"the user exists"_s);
+                } else {
+                    auto code = db.createEnrollCode(name, validMs);
+                    if (!code)
+                        return code.error();
+                    row.insert("outcome"_L1, u"created"_s);
+                    row.insert("code"_L1, *code);
+                    row.insert("link"_L1, enrollLink(name, *code));
+                    ++created;
+                }
+            }
+            rows.append(row);
+        }
+        QCborMap m;
+        m.insert("rows"_L1, rows);
+        m.insert("created"_L1, created);
+        m.insert("failed"_L1, failed);
+        return m;
+    });
+}
+
+void UserCalls::handleUserExport(const AdminRequestPtr &r)
+{
+    auto users = AdminStore(m_ctx.store()->reader()).users({});
+    if (!users)
+        return m_ctx.reply(r, users.error());
+    QString csv = u"name,state,devices,created_at,last_seen,queued\n"_s;
+    for (const UserSummary &u : *users) {
+        const QCborMap m = userMap(u);
+        csv += u"%1,%2,%3,%4,%5,%6\n"_s.arg(csv::field(u.name), m.value("state"_L1).toString()).arg(u.devices)
+                   .arg(u.createdAt ? QDateTime::fromMSecsSinceEpoch(u.createdAt, Qt::UTC).toString(Qt::ISODate) : QString())
+                   .arg(u.lastSeen ? QDateTime::fromMSecsSinceEpoch(u.lastSeen, Qt::UTC).toString(Qt::ISODate) : QString())
+                   .arg(u.queued);
+    }
+    QCborMap m;
+    m.insert("csv"_L1, csv);
+    m.insert("count"_L1, qint64(users->size()));
+    m_ctx.reply(r, m);
+}
+
+} // namespace parley::server

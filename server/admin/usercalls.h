@@ -1,0 +1,42 @@
+#pragma once
+
+#include "admin/admincontext.h"
+
+#include <QCborArray>
+
+namespace parley::server {
+
+struct UserSummary;
+
+// user.*: enrollment codes and links, the user and device lists, suspension, deletion, CSV import and export.
+class UserCalls {
+public:
+    explicit UserCalls(AdminContext &ctx) : m_ctx(ctx) {}
+
+    static const QList<AdminCall<UserCalls>> &calls();
+
+private:
+    void handleUserCreate(const AdminRequestPtr &r);
+    void handleUserCode(const AdminRequestPtr &r);
+    void handleUserList(const AdminRequestPtr &r);
+    void handleUserShow(const AdminRequestPtr &r);
+    void handleUserDevices(const AdminRequestPtr &r);
+    void handleRevokeDevice(const AdminRequestPtr &r);
+    void handleSuspend(const AdminRequestPtr &r);
+    void handleResume(const AdminRequestPtr &r);
+    void handleUserDelete(const AdminRequestPtr &r);
+    void handleUserImport(const AdminRequestPtr &r);
+    void handleUserExport(const AdminRequestPtr &r);
+
+    void createCode(const AdminRequestPtr &r, bool newUser);
+    void suspend(const AdminRequestPtr &r, bool suspended);
+    static QCborMap userMap(const UserSummary &u);
+    Result<QCborArray> deviceList(const QString &name);
+    QString enrollServer() const;
+    QString enrollLink(const QString &user, const QString &code) const;
+    int validHours(const AdminRequestPtr &r, bool *ok) const;
+
+    AdminContext &m_ctx;
+};
+
+} // namespace parley::server
