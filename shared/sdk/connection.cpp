@@ -1,5 +1,7 @@
 #include "sdk/connection.h"
 
+#include "net/tlspin.h"
+
 #include "protocol/statements.h"
 #include "sdk/profile.h"
 #include "sdk/sdklog.h"
@@ -13,6 +15,9 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <algorithm>
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace parley::sdk {
@@ -23,24 +28,6 @@ constexpr int ConnectTimeoutMs = 30000;
 constexpr int PingIntervalMs = 60000;
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-
-// TLS errors a self-signed (or privately issued) server certificate causes; with a matching pinned fingerprint
-// these say nothing the pin does not already settle. Expiry and everything else still fails the handshake.
-bool ignorableWithPin(QSslError::SslError error)
-{
-    switch (error) {
-    case QSslError::SelfSignedCertificate:
-    case QSslError::SelfSignedCertificateInChain:
-    case QSslError::UnableToGetLocalIssuerCertificate:
-    case QSslError::UnableToGetIssuerCertificate:
-    case QSslError::UnableToVerifyFirstCertificate:
-    case QSslError::CertificateUntrusted:
-    case QSslError::HostNameMismatch:
-        return true;
-    default:
-        return false;
-    }
-}
 
 } // namespace
 
@@ -86,10 +73,14 @@ public:
             tls.addCaCertificates(cas.value());
         }
         ws->setSslConfiguration(tls);
-        const QString pin = s.fingerprint;
+        // One pinning rule for every client (net/tlspin.h): the pinned fingerprint, a certificate valid now, and no
+        // error beyond those a self-signed certificate causes.
+        const TlsPin pin = TlsPin::fromString(s.fingerprint);
+        if (!s.fingerprint.isEmpty() && pin.isNull())
+            return makeError(ErrorCode::InvalidArgument, u"the profile's pinned fingerprint is malformed"_s);
         const auto mismatch = [pin](const QString &seen) {
             return u"the server's certificate (SHA-256 %1) does not match the pinned fingerprint %2"_s
-                .arg(seen, Profile::formatFingerprint(pin));
+                .arg(seen, Profile::formatFingerprint(pin.toHex()));
         };
         QObject::connect(ws, &QWebSocket::sslErrors, q, [this, ws, pin, mismatch](const QList<QSslError> &errors) {
             if (ws != socket)
@@ -97,38 +88,33 @@ public:
             QStringList reasons;
             for (const QSslError &e : errors)
                 reasons.append(e.errorString());
-            if (pin.isEmpty())
+            if (pin.isNull())
                 return reportError(u"tls"_s, u"the server's certificate is not trusted: %1"_s.arg(reasons.join(u"; "_s)));
             // The live peer certificate is only available after the handshake; here the errors name it.
-            QSslCertificate matching;
-            QString seen;
+            QList<QSslCertificate> chain;
             for (const QSslError &e : errors) {
-                if (e.certificate().isNull())
-                    continue;
-                const QString fp = QString::fromLatin1(e.certificate().digest(QCryptographicHash::Sha256).toHex());
-                if (seen.isEmpty())
-                    seen = fp;
-                if (fp == pin)
-                    matching = e.certificate();
+                if (!e.certificate().isNull() && !chain.contains(e.certificate()))
+                    chain.append(e.certificate());
             }
-            if (matching.isNull())
-                return reportError(u"certificate_mismatch"_s,
-                                   mismatch(seen.isEmpty() ? u"unknown"_s : Profile::formatFingerprint(seen)));
-            for (const QSslError &e : errors) {
-                if (!ignorableWithPin(e.error()))
-                    return reportError(u"tls"_s, u"the server's certificate matches the pin but is not usable: %1"_s
-                                                     .arg(e.errorString()));
+            const auto pinned = std::find_if(chain.begin(), chain.end(), [&pin](const QSslCertificate &c) { return pin.matches(c); });
+            if (pinned != chain.end())
+                std::rotate(chain.begin(), pinned, pinned + 1);
+            const std::optional<TlsPinError> refused = pin.check(chain, errors);
+            if (!refused)
+                return ws->ignoreSslErrors(errors);
+            if (refused->failure == TlsPinFailure::Mismatch || refused->failure == TlsPinFailure::NoCertificate) {
+                const QString seen = chain.isEmpty() ? u"unknown"_s : Profile::formatFingerprint(TlsPin::of(chain.first()).toHex());
+                return reportError(u"certificate_mismatch"_s, mismatch(seen));
             }
-            ws->ignoreSslErrors(errors);
+            reportError(u"tls"_s, u"the server's certificate matches the pin but is not usable: %1"_s.arg(refused->message));
         });
         QObject::connect(ws, &QWebSocket::connected, q, [this, ws, pin, mismatch, trusted] {
             if (ws != socket)
                 return;
-            if (!pin.isEmpty()) {
+            if (!pin.isNull()) {
                 const QSslCertificate peer = ws->sslConfiguration().peerCertificate();
-                const QString actual = QString::fromLatin1(peer.digest(QCryptographicHash::Sha256).toHex());
-                if (peer.isNull() || actual != pin)
-                    return abortWith(u"certificate_mismatch"_s, mismatch(Profile::formatFingerprint(actual)));
+                if (peer.isNull() || !pin.matches(peer))
+                    return abortWith(u"certificate_mismatch"_s, mismatch(Profile::formatFingerprint(TlsPin::of(peer).toHex())));
             }
             trusted();
         });
