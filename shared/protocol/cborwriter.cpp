@@ -34,6 +34,26 @@ void CborWriter::textNonAscii(QStringView s)
     textUtf8(utf8);
 }
 
+void CborWriter::texts(const QStringList &list)
+{
+    qsizetype total = headSize(quint64(list.size()));
+    for (const QString &s : list)
+        total += headSize(quint64(s.size())) + s.size();
+    const qsizetype at = m_out.size();
+    char *p = putHead(grow(total), 4, quint64(list.size()));
+    for (const QString &s : list) {
+        p = putHead(p, 3, quint64(s.size()));
+        if (!copyAscii(p, s)) {
+            m_out.resize(at);
+            array(quint64(list.size()));
+            for (const QString &t : list)
+                text(t);
+            return;
+        }
+        p += s.size();
+    }
+}
+
 void CborWriter::value(const QCborValue &v)
 {
     switch (v.type()) {

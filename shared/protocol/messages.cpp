@@ -153,30 +153,39 @@ void forEachField(F &&f)
 
 // ---- encoding ------------------------------------------------------------------------------------------------
 
-void put(CborWriter &w, quint32 v) { w.uint(v); }
-void put(CborWriter &w, quint64 v) { w.uint(v); }
-void put(CborWriter &w, bool v) { w.boolean(v); }
-void put(CborWriter &w, const QString &v) { w.text(QStringView(v)); }
-void put(CborWriter &w, const QByteArray &v) { w.bytes(v); }
-void put(CborWriter &w, WireError v) { w.text(wireErrorName(v)); }
-template<class T>
-void put(CborWriter &w, const QList<T> &list);
-template<Described S>
-void put(CborWriter &w, const S &s);
+// W is a CborWriter, a CborSpanWriter or a CborSize: the same walk measures a frame and writes it.
+template<class W>
+void put(W &w, quint32 v) { w.uint(v); }
+template<class W>
+void put(W &w, quint64 v) { w.uint(v); }
+template<class W>
+void put(W &w, bool v) { w.boolean(v); }
+template<class W>
+void put(W &w, const QString &v) { w.text(QStringView(v)); }
+template<class W>
+void put(W &w, const QByteArray &v) { w.bytes(v); }
+template<class W>
+void put(W &w, WireError v) { w.text(QStringView(wireErrorName(v))); }
+template<class W>
+void put(W &w, const QStringList &v) { w.texts(v); }
+template<class W, class T>
+void put(W &w, const QList<T> &list);
+template<class W, Described S>
+void put(W &w, const S &s);
 
 template<class M>
 bool present(const M &) { return true; }
 template<class M>
 bool present(const std::optional<M> &v) { return v.has_value(); }
 
-template<class M>
-void putField(CborWriter &w, QLatin1StringView key, const M &v)
+template<class W, class M>
+void putField(W &w, QLatin1StringView key, const M &v)
 {
     w.text(key);
     put(w, v);
 }
-template<class M>
-void putField(CborWriter &w, QLatin1StringView key, const std::optional<M> &v)
+template<class W, class M>
+void putField(W &w, QLatin1StringView key, const std::optional<M> &v)
 {
     if (v)
         putField(w, key, *v);
@@ -190,65 +199,31 @@ quint64 presentFields(const S &s)
     return n;
 }
 
-template<class S>
-void putFields(CborWriter &w, const S &s)
+template<class W, class S>
+void putFields(W &w, const S &s)
 {
     forEachField<S>([&](const auto &d) { putField(w, d.key, s.*(d.member)); });
 }
 
-template<class T>
-void put(CborWriter &w, const QList<T> &list)
+template<class W, class T>
+void put(W &w, const QList<T> &list)
 {
     w.array(quint64(list.size()));
     for (const T &e : list)
         put(w, e);
 }
 
-template<Described S>
-void put(CborWriter &w, const S &s)
+template<class W, Described S>
+void put(W &w, const S &s)
 {
     w.map(presentFields(s));
     putFields(w, s);
 }
 
-// An upper estimate of the encoded size for most frames (non-ASCII text may need more), to allocate once.
-qsizetype sizeHint(quint32) { return 5; }
-qsizetype sizeHint(quint64) { return 9; }
-qsizetype sizeHint(bool) { return 1; }
-qsizetype sizeHint(const QString &v) { return 9 + v.size(); }
-qsizetype sizeHint(const QByteArray &v) { return 9 + v.size(); }
-qsizetype sizeHint(WireError) { return 32; }
-template<class T>
-qsizetype sizeHint(const QList<T> &list);
-template<Described S>
-qsizetype sizeHint(const S &s);
-template<class M>
-qsizetype sizeHint(const std::optional<M> &v) { return v ? sizeHint(*v) : 0; }
-
-template<class T>
-qsizetype sizeHint(const QList<T> &list)
-{
-    qsizetype n = 9;
-    for (const T &e : list)
-        n += sizeHint(e);
-    return n;
-}
-
-template<Described S>
-qsizetype sizeHint(const S &s)
-{
-    qsizetype n = 9;
-    forEachField<S>([&](const auto &d) { n += 1 + d.key.size() + sizeHint(s.*(d.member)); });
-    return n;
-}
-
 // {"t": type, "id": id (when non-zero), fields...}: the layout of protocol::encode().
-template<class T>
-void encodeFrame(const T &frame, QByteArray &out, quint64 id)
+template<class W, class T>
+void writeFrame(W &w, const T &frame, quint64 id)
 {
-    out.resize(0);
-    out.reserve(16 + T::Type.size() + sizeHint(frame));
-    CborWriter w(out);
     w.map(presentFields(frame) + (id ? 2 : 1));
     w.text("t"_L1);
     w.text(T::Type);
@@ -257,6 +232,28 @@ void encodeFrame(const T &frame, QByteArray &out, quint64 id)
         w.uint(id);
     }
     putFields(w, frame);
+}
+
+// Measures the frame, sizes `out` once and writes it; a frame with non-ASCII text (rare: device names, titles,
+// error messages) is written again with the appending writer.
+template<class T>
+void encodeFrame(const T &frame, QByteArray &out, quint64 id)
+{
+    CborSize size;
+    writeFrame(size, frame, id);
+    if (out.isDetached() && out.capacity() >= size.size())
+        out.resize(size.size());
+    else
+        out = QByteArray(size.size(), Qt::Uninitialized);
+    CborSpanWriter span(out.data());
+    writeFrame(span, frame, id);
+    if (span.ascii()) {
+        Q_ASSERT(span.end() == out.constData() + out.size());
+        return;
+    }
+    out.resize(0);
+    CborWriter w(out);
+    writeFrame(w, frame, id);
 }
 
 template<class T>

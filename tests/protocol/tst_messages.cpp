@@ -457,6 +457,100 @@ void addRows(Direction d)
     }
 }
 
+// A queued message as the server's store holds it: `to` and `opts` as the encoded CBOR the client sent.
+struct StoredMessage {
+    quint64 seq = 0;
+    QString from;
+    quint32 fromDevice = 0;
+    QByteArray mid;
+    QByteArray to;
+    quint64 sentAt = 0;
+    QByteArray payload;
+    QByteArray keyCommitment;
+    QByteArray options;
+    QByteArray signature;
+    quint32 kid = 0;
+    QByteArray eph;
+    QByteArray wrappedKey;
+};
+
+// The hand-written `msg` encoding of the server's delivery path (Deliveries::encodeMessage), for the benchmark.
+void encodeByHand(const StoredMessage &m, QByteArray &out)
+{
+    out.resize(0);
+    out.reserve(160 + m.from.size() + m.mid.size() + m.to.size() + m.payload.size() + m.keyCommitment.size()
+                + m.options.size() + m.signature.size() + m.eph.size() + m.wrappedKey.size());
+    CborWriter w(out);
+    w.map(14);
+    w.text("t"_L1);
+    w.text("msg"_L1);
+    w.text("seq"_L1);
+    w.uint(m.seq);
+    w.text("from"_L1);
+    w.text(m.from);
+    w.text("dev"_L1);
+    w.uint(m.fromDevice);
+    w.text("mid"_L1);
+    w.bytes(m.mid);
+    w.text("to"_L1);
+    if (m.to.isEmpty())
+        w.array(0);
+    else
+        w.raw(m.to);
+    w.text("at"_L1);
+    w.uint(m.sentAt);
+    w.text("pl"_L1);
+    w.bytes(m.payload);
+    w.text("kc"_L1);
+    w.bytes(m.keyCommitment);
+    w.text("opts"_L1);
+    if (m.options.isEmpty())
+        w.map(0);
+    else
+        w.raw(m.options);
+    w.text("sig"_L1);
+    w.bytes(m.signature);
+    w.text("kid"_L1);
+    w.uint(m.kid);
+    w.text("eph"_L1);
+    w.bytes(m.eph);
+    w.text("wk"_L1);
+    w.bytes(m.wrappedKey);
+}
+
+Msg benchmarkMessage(int recipients, qsizetype payload, bool room)
+{
+    Msg m;
+    m.seq = 123456;
+    m.sender = u"alice"_s;
+    m.dev = 2;
+    m.mid = QByteArray(16, 'm');
+    for (int i = 0; i < recipients; ++i)
+        m.to.append(u"user%1"_s.arg(i, 3, 10, QChar(u'0')));
+    m.at = 1700000000000;
+    m.pl = QByteArray(payload, 'P');
+    m.kc = QByteArray(32, 'k');
+    if (room) {
+        m.opts.room = u"team"_s;
+        m.opts.exp = 86400;
+    }
+    m.sig = QByteArray(139, 's');
+    m.kid = 77;
+    m.eph = QByteArray(133, 'e');
+    m.wk = QByteArray(48, 'w');
+    return m;
+}
+
+StoredMessage stored(const Msg &m)
+{
+    const auto field = [](const Msg &msg, QLatin1StringView key) {
+        const auto frame = std::get<Frame>(decode(msg.encode(), S2C));
+        return frame.fields.value(key).toCbor();
+    };
+    return StoredMessage{m.seq, m.sender, m.dev, m.mid, field(m, "to"_L1), m.at, m.pl, m.kc, field(m, "opts"_L1),
+                         m.sig, m.kid, m.eph, m.wk};
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(Check)
@@ -543,6 +637,42 @@ private Q_SLOTS:
         QCOMPARE(e.code, WireError::Quota);
         QCOMPARE(e.msg.toUtf8().size(), MaxErrorMessageBytes);
         QCOMPARE(e.encode(5), encode(errorFrame(WireError::Quota, QString(2000, u'\u00e9'), 5)));
+    }
+
+    // Msg::encode() against the server's hand-written delivery encoding; the figures are printed, not asserted on.
+    void encodeMsgBenchmark_data()
+    {
+        QTest::addColumn<bool>("typed");
+        QTest::addColumn<int>("recipients");
+        QTest::addColumn<qsizetype>("payload");
+        QTest::addColumn<bool>("room");
+        for (bool typed : {true, false}) {
+            const char *how = typed ? "Msg::encode" : "by hand";
+            QTest::addRow("%s, 1 recipient, 200 bytes", how) << typed << 1 << qsizetype(200) << false;
+            QTest::addRow("%s, room of 50, 2 KiB", how) << typed << 50 << qsizetype(2048) << true;
+        }
+    }
+
+    void encodeMsgBenchmark()
+    {
+        QFETCH(bool, typed);
+        QFETCH(int, recipients);
+        QFETCH(qsizetype, payload);
+        QFETCH(bool, room);
+        const Msg message = benchmarkMessage(recipients, payload, room);
+        const StoredMessage queued = stored(message);
+        QByteArray out;
+        encodeByHand(queued, out);
+        QCOMPARE(message.encode(), out);   // the same bytes both ways
+        if (typed) {
+            QBENCHMARK {
+                message.encode(out);
+            }
+        } else {
+            QBENCHMARK {
+                encodeByHand(queued, out);
+            }
+        }
     }
 
     void decodeAsPassesDecodeErrors()
