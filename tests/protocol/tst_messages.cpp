@@ -5,6 +5,8 @@
 #include "protocol/cborwriter.h"
 #include "protocol/frame.h"
 #include "protocol/messages.h"
+#include "protocol/statements.h"
+#include "crypto/crypto.h"
 
 #include <QCborStreamWriter>
 #include <QRandomGenerator>
@@ -554,6 +556,7 @@ StoredMessage stored(const Msg &m)
 } // namespace
 
 Q_DECLARE_METATYPE(Check)
+Q_DECLARE_METATYPE(parley::protocol::MessageOptions)
 
 class TestMessages : public QObject {
     Q_OBJECT
@@ -673,6 +676,90 @@ private Q_SLOTS:
                 encodeByHand(queued, out);
             }
         }
+    }
+
+    void messageCore_data()
+    {
+        QTest::addColumn<MessageOptions>("opts");
+        QTest::addColumn<QStringList>("to");
+        const auto options = [](std::optional<QString> room, std::optional<quint64> exp, std::optional<bool> burn) {
+            return MessageOptions{std::move(room), exp, burn};
+        };
+        QTest::newRow("no options") << MessageOptions{} << QStringList{u"bob"_s};
+        QTest::newRow("room") << options(u"team"_s, {}, {}) << QStringList{u"alice"_s, u"bob"_s, u"carol"_s};
+        QTest::newRow("expiry") << options({}, 1, {}) << QStringList{u"bob"_s};
+        QTest::newRow("longest expiry") << options({}, quint64(1) << 32, {}) << QStringList{u"bob"_s};
+        QTest::newRow("burn off") << options({}, {}, false) << QStringList{u"bob"_s};
+        QTest::newRow("every option") << options(u"team"_s, 86400, true) << QStringList{u"bob"_s, u"carol"_s};
+    }
+
+    void messageCore()
+    {
+        // The core from a send request and from the msg that delivers it: the bytes messageCore() gives for the
+        // values the server and the SDK read out of the frames today.
+        QFETCH(MessageOptions, opts);
+        QFETCH(QStringList, to);
+        SendRequest send;
+        send.mid = QByteArray(16, 'm');
+        send.to = to;
+        send.at = 1700000000000;
+        send.pl = QByteArray(300, 'p');
+        send.kc = QByteArray(32, 'k');
+        send.opts = opts;
+        send.sig = QByteArray(72, 's');
+        send.keys = {KeyEntry{u"bob"_s, 1, 5, QByteArray(133, 'e'), QByteArray(48, 'w')}};
+        const auto sendFrame = decode(send.encode(7), C2S);
+        QVERIFY(std::holds_alternative<Frame>(sendFrame));
+        const Frame &f = std::get<Frame>(sendFrame);
+
+        MessageCoreInput in;
+        in.from = u"alice"_s;
+        in.device = 2;
+        in.mid = f.bytes("mid"_L1);
+        in.to = f.textList("to"_L1);
+        in.sentAt = f.uint("at"_L1);
+        in.payload = f.bytes("pl"_L1);
+        in.keyCommitment = f.bytes("kc"_L1);
+        in.options = f.map("opts"_L1);
+        const QByteArray expected = parley::protocol::messageCore(in);
+
+        const MessageCore fromSend = MessageCore::of(SendRequest::from(f), u"alice"_s, 2);
+        QCOMPARE(fromSend.encode().toHex(), expected.toHex());
+        QCOMPARE(fromSend.hash(), parley::crypto::sha512(expected));
+
+        Msg msg;
+        msg.seq = 40;
+        msg.sender = u"alice"_s;
+        msg.dev = 2;
+        msg.mid = send.mid;
+        msg.to = send.to;
+        msg.at = send.at;
+        msg.pl = send.pl;
+        msg.kc = send.kc;
+        msg.opts = send.opts;
+        msg.sig = send.sig;
+        msg.kid = 5;
+        msg.eph = QByteArray(133, 'e');
+        msg.wk = QByteArray(48, 'w');
+        const auto delivered = decodeAs<Msg>(msg.encode(), S2C);
+        QVERIFY(std::holds_alternative<Msg>(delivered));
+        const MessageCore fromMsg = MessageCore::of(std::get<Msg>(delivered));
+        QCOMPARE(fromMsg, fromSend);
+        QCOMPARE(fromMsg.encode().toHex(), expected.toHex());
+    }
+
+    void messageCoreNormalisesRecipients()
+    {
+        MessageCoreInput in;
+        in.from = u"alice"_s;
+        in.device = 2;
+        in.mid = QByteArray(16, 'm');
+        in.to = {u"carol"_s, u"bob"_s, u"carol"_s};
+        in.sentAt = 1700000000000;
+        in.payload = "abc";
+        in.keyCommitment = QByteArray(32, '\xaa');
+        MessageCore core{in.from, in.device, in.mid, in.to, in.sentAt, in.payload, in.keyCommitment, {}};
+        QCOMPARE(core.encode().toHex(), parley::protocol::messageCore(in).toHex());
     }
 
     void decodeAsPassesDecodeErrors()
