@@ -1,9 +1,9 @@
 #include "protocol/frame.h"
 
+#include "protocol/cborwriter.h"
 #include "protocol/schema.h"
 
 #include <QCborStreamReader>
-#include <QCborStreamWriter>
 #include <QList>
 #include <QSet>
 #include <QVarLengthArray>
@@ -795,19 +795,18 @@ DecodeResult decode(QByteArrayView data, Direction direction)
 QByteArray encode(const Frame &frame)
 {
     QByteArray out;
-    QCborStreamWriter writer(&out);
-    writer.startMap(frame.fields.size() + (frame.id ? 2 : 1));
-    writer.append("t"_L1);
-    writer.append(frame.type);
+    CborWriter writer(out);
+    writer.map(quint64(frame.fields.size()) + (frame.id ? 2 : 1));
+    writer.text("t"_L1);
+    writer.text(frame.type);
     if (frame.id) {
-        writer.append("id"_L1);
-        writer.append(frame.id);
+        writer.text("id"_L1);
+        writer.uint(frame.id);
     }
     for (auto it = frame.fields.cbegin(); it != frame.fields.cend(); ++it) {
-        it.key().toCbor(writer);
-        it.value().toCbor(writer);
+        writer.value(it.key());
+        writer.value(it.value());
     }
-    writer.endMap();
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "protocol/statements.h"
 
 #include "crypto/crypto.h"
+#include "protocol/cborwriter.h"
 
 #include <QCborArray>
 #include <QCborStreamWriter>
@@ -125,6 +126,49 @@ QByteArray messageCore(const MessageCoreInput &in)
     w.endArray();
     return out;
 }
+
+MessageCore MessageCore::of(const SendRequest &send, const QString &senderUser, quint32 senderDevice)
+{
+    return MessageCore{senderUser, senderDevice, send.mid, send.to, send.at, send.pl, send.kc, send.opts};
+}
+
+MessageCore MessageCore::of(const Msg &msg)
+{
+    return MessageCore{msg.sender, msg.dev, msg.mid, msg.to, msg.at, msg.pl, msg.kc, msg.opts};
+}
+
+QByteArray MessageCore::encode() const
+{
+    const QStringList recipients = normalisedRecipients(to);
+    QByteArray out;
+    CborWriter w(out);
+    w.array(9);
+    w.text("parley-msg-v1"_L1);
+    w.text(from);
+    w.uint(device);
+    w.bytes(mid);
+    w.texts(recipients);
+    w.uint(sentAt);
+    w.bytes(crypto::sha512(payload));
+    w.bytes(keyCommitment);
+    // Deterministic map order (RFC 8949 section 4.2.1): by encoded key, so "exp", then "burn", then "room".
+    w.map(quint64(options.exp.has_value()) + quint64(options.burn.has_value()) + quint64(options.room.has_value()));
+    if (options.exp) {
+        w.text("exp"_L1);
+        w.uint(*options.exp);
+    }
+    if (options.burn) {
+        w.text("burn"_L1);
+        w.boolean(*options.burn);
+    }
+    if (options.room) {
+        w.text("room"_L1);
+        w.text(*options.room);
+    }
+    return out;
+}
+
+QByteArray MessageCore::hash() const { return crypto::sha512(encode()); }
 
 QStringList normalisedRecipients(QStringList users)
 {

@@ -3,6 +3,7 @@
 // The byte strings that get signed (docs/protocol.md, "Cryptographic objects"): deterministic CBOR arrays.
 
 #include "parley_export.h"
+#include "protocol/messages.h"
 
 #include <QByteArray>
 #include <QCborMap>
@@ -26,6 +27,29 @@ struct MessageCoreInput {
     QCborMap options;
 };
 PARLEY_EXPORT QByteArray messageCore(const MessageCoreInput &in);
+
+// The message core, built from the typed frames: the same bytes as messageCore() for the same values.
+struct PARLEY_EXPORT MessageCore {
+    QString from;
+    quint32 device = 0;
+    QByteArray mid;
+    QStringList to;          // normalised (sorted by UTF-8 bytes, deduplicated) by encode()
+    quint64 sentAt = 0;
+    QByteArray payload;      // hashed with SHA-512 into the core
+    QByteArray keyCommitment;
+    MessageOptions options;
+
+    // What the sending device signs, from its request and the sender the server authenticated.
+    static MessageCore of(const SendRequest &send, const QString &senderUser, quint32 senderDevice);
+    // What a recipient checks the signature of a delivered message against.
+    static MessageCore of(const Msg &msg);
+
+    QByteArray encode() const;
+    // SHA-512 of encode(): the additional data of every wrapped message key.
+    QByteArray hash() const;
+
+    bool operator==(const MessageCore &) const = default;
+};
 // Sorted by UTF-8 bytes, duplicates removed.
 PARLEY_EXPORT QStringList normalisedRecipients(QStringList users);
 
