@@ -1,6 +1,6 @@
 #include "relay/deliveries.h"
 
-#include "relay/cborwriter.h"
+#include "protocol/cborwriter.h"
 #include "relay/relaylog.h"
 #include "store/store.h"
 
@@ -88,7 +88,7 @@ void Deliveries::pump()
     if (m_caughtUp && !m_syncedSent) {
         m_syncedSent = true;
         m_scratch.resize(0);
-        CborWriter w(m_scratch);
+        protocol::CborWriter w(m_scratch);
         w.map(1);
         w.text("t"_L1);
         w.text("synced"_L1);
@@ -109,7 +109,7 @@ void Deliveries::encodeMessage(const QueuedMessage &m, QByteArray &out)
     out.resize(0);
     out.reserve(160 + m.from.size() + m.mid.size() + m.to.size() + m.payload.size() + m.keyCommitment.size()
                 + m.options.size() + m.signature.size() + m.eph.size() + m.wrappedKey.size());
-    CborWriter w(out);
+    protocol::CborWriter w(out);
     w.map(14);
     w.text("t"_L1);
     w.text("msg"_L1);

@@ -4,7 +4,6 @@
 #include "crypto/crypto.h"
 #include "protocol/statements.h"
 #include "push/pushservice.h"
-#include "relay/cborwriter.h"
 #include "relay/devicedirectory.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"

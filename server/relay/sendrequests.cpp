@@ -4,7 +4,7 @@
 #include "crypto/crypto.h"
 #include "protocol/statements.h"
 #include "push/pushservice.h"
-#include "relay/cborwriter.h"
+#include "protocol/cborwriter.h"
 #include "relay/devicedirectory.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
@@ -339,7 +339,7 @@ void sendCompleted(SessionContext &session, quint64 requestId, const QByteArray 
     }
     QByteArray &out = *session.host.scratch;
     out.resize(0);
-    CborWriter w(out);
+    protocol::CborWriter w(out);
     w.map(4);
     w.text("t"_L1);
     w.text("accepted"_L1);

@@ -196,6 +196,23 @@ private Q_SLOTS:
         QCOMPARE(written(value).toHex(), value.toCbor().toHex());
     }
 
+    // The writer the server encoded msg and accepted frames with (now this one): text and integer heads.
+    void textAndUintAsToCbor()
+    {
+        QByteArray out;
+        CborWriter w(out);
+        w.text(u"h\u00e9llo"_s);
+        QCOMPARE(out, QCborValue(u"h\u00e9llo"_s).toCbor());
+        out.clear();
+        w.text(QString(30, u'a'));
+        QCOMPARE(out, QCborValue(QString(30, u'a')).toCbor());
+        for (const quint64 v : {0ull, 23ull, 24ull, 255ull, 256ull, 65535ull, 65536ull, 0xffffffffull, 0x100000000ull}) {
+            out.clear();
+            w.uint(v);
+            QCOMPARE(out, QCborValue(qint64(v)).toCbor());
+        }
+    }
+
     void rawAndHeadSize()
     {
         QByteArray out;
