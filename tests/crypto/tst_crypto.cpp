@@ -116,18 +116,25 @@ QByteArray explicitP521Spki(const QByteArray &point, int cofactor)
     return der(0x30, algorithm + der(0x03, '\0' + point));
 }
 
-// HKDF (RFC 5869) written out with Qt's HMAC, as an independent reference.
-QByteArray referenceHkdfSha512(const QByteArray &ikm, const QByteArray &salt, const QByteArray &info, int length)
+// HKDF (RFC 5869) written out with Qt's HMAC, as an independent reference; `hashSize` 32 is SHA-256, 64 SHA-512.
+QByteArray referenceHkdf(int hashSize, const QByteArray &ikm, const QByteArray &salt, const QByteArray &info, int length)
 {
-    const QByteArray key = salt.isEmpty() ? QByteArray(64, '\0') : salt;
-    const QByteArray prk = QMessageAuthenticationCode::hash(ikm, key, QCryptographicHash::Sha512);
+    const auto algorithm = hashSize == 32 ? QCryptographicHash::Sha256 : QCryptographicHash::Sha512;
+    const QByteArray key = salt.isEmpty() ? QByteArray(hashSize, '\0') : salt;
+    const QByteArray prk = QMessageAuthenticationCode::hash(ikm, key, algorithm);
     QByteArray okm;
     QByteArray t;
     for (int i = 1; okm.size() < length; ++i) {
-        t = QMessageAuthenticationCode::hash(t + info + char(i), prk, QCryptographicHash::Sha512);
+        t = QMessageAuthenticationCode::hash(t + info + char(i), prk, algorithm);
         okm += t;
     }
     return okm.left(length);
+}
+
+// hkdfSha256 or hkdfSha512, by the hash size.
+Result<SecureBuffer> hkdfWith(int hashSize, QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length)
+{
+    return hashSize == 32 ? hkdfSha256(ikm, salt, info, length) : hkdfSha512(ikm, salt, info, length);
 }
 
 EcKey mustGenerate()
@@ -165,6 +172,7 @@ private Q_SLOTS:
     void constantTimeEquals();
 
     // Key derivation
+    void hkdfKnownAnswer_data();
     void hkdfKnownAnswer();
     void hkdfMatchesReference_data();
     void hkdfMatchesReference();
@@ -425,57 +433,92 @@ void TestCrypto::constantTimeEquals()
 
 // ---- key derivation ----
 
+void TestCrypto::hkdfKnownAnswer_data()
+{
+    QTest::addColumn<int>("hashSize");
+    QTest::addColumn<QByteArray>("ikm");
+    QTest::addColumn<QByteArray>("salt");
+    QTest::addColumn<QByteArray>("info");
+    QTest::addColumn<QByteArray>("okm");
+    QTest::newRow("SHA-256, RFC 5869 A.1")
+        << 32 << hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b") << hex("000102030405060708090a0b0c")
+        << hex("f0f1f2f3f4f5f6f7f8f9")
+        << hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+    QTest::newRow("SHA-256, RFC 5869 A.3 (no salt, no info)")
+        << 32 << hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b") << QByteArray() << QByteArray()
+        << hex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+    // RFC 5869 gives SHA-256 vectors only; this SHA-512 one is Wycheproof hkdf_sha512_test.json tcId 1.
+    QTest::newRow("SHA-512, Wycheproof tcId 1")
+        << 64 << hex("24aeff2645e3e0f5494a9a102778c43a") << QByteArray() << QByteArray()
+        << hex("dd2599840b09699c6200b5cba79002b3aa75c61b");
+}
+
 void TestCrypto::hkdfKnownAnswer()
 {
-    // RFC 5869 gives SHA-256 vectors only; this SHA-512 one is Wycheproof hkdf_sha512_test.json tcId 1.
-    const auto okm = hkdfSha512(hex("24aeff2645e3e0f5494a9a102778c43a"), QByteArray(), QByteArray(), 20);
-    QVERIFY2(okm.ok(), okm.ok() ? "" : qPrintable(okm.error().message));
-    QCOMPARE(okm->toByteArray(), hex("dd2599840b09699c6200b5cba79002b3aa75c61b"));
+    QFETCH(int, hashSize);
+    QFETCH(QByteArray, ikm);
+    QFETCH(QByteArray, salt);
+    QFETCH(QByteArray, info);
+    QFETCH(QByteArray, okm);
+    const auto derived = hkdfWith(hashSize, ikm, salt, info, int(okm.size()));
+    QVERIFY2(derived.ok(), derived.ok() ? "" : qPrintable(derived.error().message));
+    QCOMPARE(derived->toByteArray(), okm);
 }
 
 void TestCrypto::hkdfMatchesReference_data()
 {
+    QTest::addColumn<int>("hashSize");
     QTest::addColumn<QByteArray>("ikm");
     QTest::addColumn<QByteArray>("salt");
     QTest::addColumn<QByteArray>("info");
     QTest::addColumn<int>("length");
     const QByteArray ikm = hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
-    QTest::newRow("RFC 5869 case 1 inputs") << ikm << hex("000102030405060708090a0b0c") << hex("f0f1f2f3f4f5f6f7f8f9") << 42;
-    QTest::newRow("one byte") << ikm << QByteArray("salt") << QByteArray("info") << 1;
-    QTest::newRow("one block") << ikm << QByteArray("salt") << QByteArray("info") << 64;
-    QTest::newRow("block plus one") << ikm << QByteArray("salt") << QByteArray("info") << 65;
-    QTest::newRow("empty salt and info") << ikm << QByteArray() << QByteArray() << 100;
-    QTest::newRow("empty ikm") << QByteArray() << QByteArray("salt") << QByteArray("info") << 32;
-    QTest::newRow("salt longer than a block") << ikm << repeated('s', 300) << QByteArray("info") << 44;
-    QTest::newRow("long info") << ikm << QByteArray("salt") << repeated('i', 5000) << 44;
-    QTest::newRow("maximum length") << ikm << QByteArray("salt") << QByteArray("info") << 255 * 64;
+    for (const int hashSize : {32, 64}) {
+        const QByteArray hash = hashSize == 32 ? "SHA-256" : "SHA-512";
+        auto row = [&](const char *name) -> QTestData & { return QTest::addRow("%s, %s", hash.constData(), name) << hashSize; };
+        row("RFC 5869 case 1 inputs") << ikm << hex("000102030405060708090a0b0c") << hex("f0f1f2f3f4f5f6f7f8f9") << 42;
+        row("one byte") << ikm << QByteArray("salt") << QByteArray("info") << 1;
+        row("one block") << ikm << QByteArray("salt") << QByteArray("info") << hashSize;
+        row("block plus one") << ikm << QByteArray("salt") << QByteArray("info") << hashSize + 1;
+        row("empty salt and info") << ikm << QByteArray() << QByteArray() << 100;
+        row("empty ikm") << QByteArray() << QByteArray("salt") << QByteArray("info") << 32;
+        row("salt longer than a block") << ikm << repeated('s', 300) << QByteArray("info") << 44;
+        row("long info") << ikm << QByteArray("salt") << repeated('i', 5000) << 44;
+        row("maximum length") << ikm << QByteArray("salt") << QByteArray("info") << 255 * hashSize;
+    }
 }
 
 void TestCrypto::hkdfMatchesReference()
 {
+    QFETCH(int, hashSize);
     QFETCH(QByteArray, ikm);
     QFETCH(QByteArray, salt);
     QFETCH(QByteArray, info);
     QFETCH(int, length);
-    const auto okm = hkdfSha512(ikm, salt, info, length);
+    const auto okm = hkdfWith(hashSize, ikm, salt, info, length);
     QVERIFY2(okm.ok(), okm.ok() ? "" : qPrintable(okm.error().message));
     QCOMPARE(okm->size(), std::size_t(length));
-    QCOMPARE(okm->toByteArray(), referenceHkdfSha512(ikm, salt, info, length));
+    QCOMPARE(okm->toByteArray(), referenceHkdf(hashSize, ikm, salt, info, length));
 }
 
 void TestCrypto::hkdfRejectsLength_data()
 {
+    QTest::addColumn<int>("hashSize");
     QTest::addColumn<int>("length");
-    QTest::newRow("zero") << 0;
-    QTest::newRow("negative") << -1;
-    QTest::newRow("one past the maximum") << 255 * 64 + 1;
-    QTest::newRow("huge") << (1 << 30);
+    for (const int hashSize : {32, 64}) {
+        const QByteArray hash = hashSize == 32 ? "SHA-256" : "SHA-512";
+        QTest::addRow("%s, zero", hash.constData()) << hashSize << 0;
+        QTest::addRow("%s, negative", hash.constData()) << hashSize << -1;
+        QTest::addRow("%s, one past the maximum", hash.constData()) << hashSize << 255 * hashSize + 1;
+        QTest::addRow("%s, huge", hash.constData()) << hashSize << (1 << 30);
+    }
 }
 
 void TestCrypto::hkdfRejectsLength()
 {
+    QFETCH(int, hashSize);
     QFETCH(int, length);
-    const auto okm = hkdfSha512("ikm", "salt", "info", length);
+    const auto okm = hkdfWith(hashSize, "ikm", "salt", "info", length);
     QVERIFY(!okm.ok());
     QCOMPARE(okm.error().code, ErrorCode::InvalidArgument);
 }
