@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QMessageAuthenticationCode>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslCertificateExtension>
@@ -221,6 +222,7 @@ private Q_SLOTS:
     void certificateSerialsDiffer();
     void clientCertificateIssuedByCa();
     void certificateInternationalAndWildcardNames();
+    void certificateRequestCarriesNames();
     void certificateRejectsArguments_data();
     void certificateRejectsArguments();
 };
@@ -1341,6 +1343,32 @@ void TestCrypto::certificateInternationalAndWildcardNames()
     const QStringList dns = certificate.subjectAlternativeNames().values(QSsl::DnsEntry);
     QVERIFY(dns.contains(u"xn--bcher-kva.example"_s));
     QVERIFY(dns.contains(u"*.parley.example"_s));
+}
+
+void TestCrypto::certificateRequestCarriesNames()
+{
+    const auto generated = generateCertificateRequest(u"parley.example"_s,
+                                                      {u"parley.example"_s, u"b\u00fccher.example"_s, u"*.parley.example"_s});
+    QVERIFY2(generated.ok(), generated.ok() ? "" : qPrintable(generated.error().message));
+    QVERIFY(generated->requestPem.startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+    QVERIFY(generated->privateKeyPem.toByteArray().startsWith("-----BEGIN PRIVATE KEY-----"));
+
+    // Qt does not read requests; the openssl tool shows what a CA will see.
+    QProcess openssl;
+    openssl.start(u"openssl"_s, {u"req"_s, u"-noout"_s, u"-text"_s, u"-verify"_s});
+    QVERIFY(openssl.waitForStarted(10000));
+    openssl.write(generated->requestPem);
+    openssl.closeWriteChannel();
+    QVERIFY(openssl.waitForFinished(10000));
+    const QByteArray text = openssl.readAllStandardOutput();
+    QVERIFY2(openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    QVERIFY(text.contains("CN = parley.example"));
+    QVERIFY2(text.contains("DNS:parley.example, DNS:xn--bcher-kva.example, DNS:*.parley.example"), text.constData());
+    QVERIFY(!text.contains("IP Address:"));
+
+    const auto refused = generateCertificateRequest(u"cn"_s, {u"bad name"_s});
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
 }
 
 void TestCrypto::certificateRejectsArguments_data()
