@@ -119,44 +119,29 @@ Status setRandomSerial(X509 *cert)
     return {};
 }
 
-// What was written into a memory BIO (a view into the BIO's buffer); `what` names it in the error.
-Result<QByteArrayView> writtenBytes(BIO *bio, const QString &what)
+// `object` as PEM, through one of OpenSSL's PEM_write_bio_* functions; `what` names it in errors.
+template<typename Write, typename T>
+Result<QByteArray> encodePem(Write write, T *object, const QString &what)
 {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || write(bio.get(), object) != 1)
+        return opensslError(u"encoding the %1 failed"_s.arg(what));
     char *data = nullptr;
-    const long length = BIO_get_mem_data(bio, &data);
+    const long length = BIO_get_mem_data(bio.get(), &data);
     if (length <= 0 || !data)
         return opensslError(u"encoding the %1 failed"_s.arg(what));
-    return QByteArrayView(data, qsizetype(length));
-}
-
-// `key` as PKCS#8 PEM. It goes through a secure-heap memory BIO, which wipes its buffers when freed.
-Result<SecureBuffer> encodePrivateKey(EVP_PKEY *key)
-{
-    BioPtr keyBio(BIO_new(BIO_s_secmem()));
-    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
-    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
-        return opensslError(u"encoding the private key failed"_s);
-    auto pem = writtenBytes(keyBio.get(), u"private key"_s);
-    if (!pem)
-        return pem.error();
-    return SecureBuffer(pem.value());
+    return QByteArray(data, qsizetype(length));
 }
 
 Result<GeneratedCertificate> encodeCertificate(X509 *cert, EVP_PKEY *key)
 {
-    BioPtr certBio(BIO_new(BIO_s_mem()));
-    if (!certBio || PEM_write_bio_X509(certBio.get(), cert) != 1)
-        return opensslError(u"encoding the certificate failed"_s);
-    auto certPem = writtenBytes(certBio.get(), u"certificate"_s);
+    auto certPem = encodePem(PEM_write_bio_X509, cert, u"certificate"_s);
     if (!certPem)
         return certPem.error();
-    auto keyPem = encodePrivateKey(key);
+    auto keyPem = privateKeyPem(key);
     if (!keyPem)
         return keyPem.error();
-    GeneratedCertificate out;
-    out.certificatePem = certPem.value().toByteArray();
-    out.privateKeyPem = std::move(keyPem.value());
-    return out;
+    return GeneratedCertificate{std::move(certPem.value()), std::move(keyPem.value())};
 }
 
 Status checkCommonName(const QString &commonName)
@@ -322,19 +307,13 @@ Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, c
     if (X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0)
         return opensslError(u"signing the request failed"_s);
 
-    BioPtr reqBio(BIO_new(BIO_s_mem()));
-    if (!reqBio || PEM_write_bio_X509_REQ(reqBio.get(), req.get()) != 1)
-        return opensslError(u"encoding the request failed"_s);
-    auto reqPem = writtenBytes(reqBio.get(), u"request"_s);
+    auto reqPem = encodePem(PEM_write_bio_X509_REQ, req.get(), u"request"_s);
     if (!reqPem)
         return reqPem.error();
-    auto keyPem = encodePrivateKey(key.get());
+    auto keyPem = privateKeyPem(key.get());
     if (!keyPem)
         return keyPem.error();
-    GeneratedRequest out;
-    out.requestPem = reqPem.value().toByteArray();
-    out.privateKeyPem = std::move(keyPem.value());
-    return out;
+    return GeneratedRequest{std::move(reqPem.value()), std::move(keyPem.value())};
 }
 
 Result<GeneratedCertificate> generateCertificateAuthority(const QString &commonName, int validDays)

@@ -87,11 +87,6 @@ OSSL_PARAM inputOctets(const char *name, QByteArrayView view)
     return OSSL_PARAM_construct_octet_string(name, data, std::size_t(view.size()));
 }
 
-const unsigned char *bytes(QByteArrayView view)
-{
-    return reinterpret_cast<const unsigned char *>(view.data());
-}
-
 // ---- GF(2^128) arithmetic of GHASH (NIST SP 800-38D), constant time, for nonces longer than OpenSSL allows ----
 
 struct Block {
@@ -341,6 +336,18 @@ Result<QByteArray> hmacSha1(QByteArrayView key, QByteArrayView data)
 
 namespace {
 
+// A context of the named key derivation function; `label` names it in errors.
+Result<EvpKdfCtxPtr> kdfContext(const char *name, const QString &label)
+{
+    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, name, nullptr));
+    if (!kdf)
+        return opensslError(label + u" is not available"_s);
+    EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
+    if (!ctx)
+        return opensslError(u"EVP_KDF_CTX_new failed"_s);
+    return ctx;
+}
+
 // HKDF (RFC 5869) with the named SHA-2 digest of `hashSize` bytes, which yields at most 255 blocks of that size.
 Result<SecureBuffer> hkdf(const char *digest, int hashSize, QByteArrayView ikm, QByteArrayView salt,
                           QByteArrayView info, int length)
@@ -351,12 +358,9 @@ Result<SecureBuffer> hkdf(const char *digest, int hashSize, QByteArrayView ikm, 
         return makeError(ErrorCode::InvalidArgument,
                          u"%1 output length must be between 1 and %2 bytes"_s.arg(name).arg(maxLength));
 
-    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
-    if (!kdf)
-        return opensslError(u"HKDF is not available"_s);
-    EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
+    auto ctx = kdfContext(OSSL_KDF_NAME_HKDF, u"HKDF"_s);
     if (!ctx)
-        return opensslError(u"EVP_KDF_CTX_new failed"_s);
+        return ctx.error();
 
     OSSL_PARAM params[5];
     int n = 0;
@@ -370,7 +374,7 @@ Result<SecureBuffer> hkdf(const char *digest, int hashSize, QByteArrayView ikm, 
     params[n] = OSSL_PARAM_construct_end();
 
     SecureBuffer out(static_cast<std::size_t>(length));
-    if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1)
+    if (EVP_KDF_derive(ctx->get(), out.data(), out.size(), params) != 1)
         return opensslError(name + u" derivation failed"_s);
     return out;
 }
@@ -403,12 +407,9 @@ Result<SecureBuffer> scrypt(QByteArrayView passphrase, QByteArrayView salt, Scry
         || blockBytes * (params.n + 2 + params.p) > MaxScryptMemory)
         return makeError(ErrorCode::InvalidArgument, u"scrypt parameters need more than 1 GiB of memory"_s);
 
-    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_SCRYPT, nullptr));
-    if (!kdf)
-        return opensslError(u"scrypt is not available"_s);
-    EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
+    auto ctx = kdfContext(OSSL_KDF_NAME_SCRYPT, u"scrypt"_s);
     if (!ctx)
-        return opensslError(u"EVP_KDF_CTX_new failed"_s);
+        return ctx.error();
 
     uint64_t n = params.n;
     uint32_t r = params.r;
@@ -425,7 +426,7 @@ Result<SecureBuffer> scrypt(QByteArrayView passphrase, QByteArrayView salt, Scry
     };
 
     SecureBuffer out(static_cast<std::size_t>(length));
-    if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), kdfParams) != 1)
+    if (EVP_KDF_derive(ctx->get(), out.data(), out.size(), kdfParams) != 1)
         return opensslError(u"scrypt derivation failed"_s);
     return out;
 }
