@@ -57,7 +57,25 @@ Status addNamedExtension(X509 *cert, int nid, const char *value, X509 *issuer = 
     return {};
 }
 
-Status addSubjectAltNames(X509 *cert, const QStringList &dnsNames, const QList<QHostAddress> &addresses)
+// Appends a GEN_DNS (IA5String) or GEN_IPADD (OCTET STRING) name holding `value`.
+Status appendName(GENERAL_NAMES *names, int type, QByteArrayView value)
+{
+    GeneralNamePtr name(GENERAL_NAME_new());
+    ASN1_STRING *string = ASN1_STRING_type_new(type == GEN_DNS ? V_ASN1_IA5STRING : V_ASN1_OCTET_STRING);
+    if (!name || !string || ASN1_STRING_set(string, value.data(), int(value.size())) != 1) {
+        ASN1_STRING_free(string);
+        return opensslError(type == GEN_DNS ? u"building a DNS subject alternative name failed"_s
+                                            : u"building an IP subject alternative name failed"_s);
+    }
+    GENERAL_NAME_set0_value(name.get(), type, string);
+    if (sk_GENERAL_NAME_push(names, name.get()) == 0)
+        return opensslError(u"building the subject alternative names failed"_s);
+    name.release();   // now owned by `names`
+    return {};
+}
+
+// The subject alternative names of a certificate or request: the DNS names, then the IP addresses.
+Result<GeneralNamesPtr> subjectAltNames(const QStringList &dnsNames, const QList<QHostAddress> &addresses)
 {
     GeneralNamesPtr names(GENERAL_NAMES_new());
     if (!names)
@@ -66,16 +84,8 @@ Status addSubjectAltNames(X509 *cert, const QStringList &dnsNames, const QList<Q
         auto ascii = asciiDnsName(dns);
         if (!ascii)
             return ascii.error();
-        GeneralNamePtr name(GENERAL_NAME_new());
-        ASN1_IA5STRING *ia5 = ASN1_IA5STRING_new();
-        if (!name || !ia5 || ASN1_STRING_set(ia5, ascii->constData(), int(ascii->size())) != 1) {
-            ASN1_IA5STRING_free(ia5);
-            return opensslError(u"building a DNS subject alternative name failed"_s);
-        }
-        GENERAL_NAME_set0_value(name.get(), GEN_DNS, ia5);
-        if (sk_GENERAL_NAME_push(names.get(), name.get()) == 0)
-            return opensslError(u"building the subject alternative names failed"_s);
-        name.release();   // now owned by `names`
+        if (Status ok = appendName(names.get(), GEN_DNS, *ascii); !ok)
+            return ok.error();
     }
     for (const QHostAddress &address : addresses) {
         QByteArray raw;
@@ -89,22 +99,10 @@ Status addSubjectAltNames(X509 *cert, const QStringList &dnsNames, const QList<Q
         } else {
             return makeError(ErrorCode::InvalidArgument, u"invalid IP address for the certificate"_s);
         }
-        GeneralNamePtr name(GENERAL_NAME_new());
-        ASN1_OCTET_STRING *octets = ASN1_OCTET_STRING_new();
-        if (!name || !octets || ASN1_OCTET_STRING_set(octets, reinterpret_cast<const unsigned char *>(raw.constData()), int(raw.size())) != 1) {
-            ASN1_OCTET_STRING_free(octets);
-            return opensslError(u"building an IP subject alternative name failed"_s);
-        }
-        GENERAL_NAME_set0_value(name.get(), GEN_IPADD, octets);
-        if (sk_GENERAL_NAME_push(names.get(), name.get()) == 0)
-            return opensslError(u"building the subject alternative names failed"_s);
-        name.release();
+        if (Status ok = appendName(names.get(), GEN_IPADD, raw); !ok)
+            return ok.error();
     }
-    if (sk_GENERAL_NAME_num(names.get()) == 0)
-        return {};
-    if (X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) != 1)
-        return opensslError(u"adding the subject alternative names failed"_s);
-    return {};
+    return names;
 }
 
 Status setRandomSerial(X509 *cert)
@@ -121,44 +119,29 @@ Status setRandomSerial(X509 *cert)
     return {};
 }
 
-// What was written into a memory BIO (a view into the BIO's buffer); `what` names it in the error.
-Result<QByteArrayView> writtenBytes(BIO *bio, const QString &what)
+// `object` as PEM, through one of OpenSSL's PEM_write_bio_* functions; `what` names it in errors.
+template<typename Write, typename T>
+Result<QByteArray> encodePem(Write write, T *object, const QString &what)
 {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || write(bio.get(), object) != 1)
+        return opensslError(u"encoding the %1 failed"_s.arg(what));
     char *data = nullptr;
-    const long length = BIO_get_mem_data(bio, &data);
+    const long length = BIO_get_mem_data(bio.get(), &data);
     if (length <= 0 || !data)
         return opensslError(u"encoding the %1 failed"_s.arg(what));
-    return QByteArrayView(data, qsizetype(length));
-}
-
-// `key` as PKCS#8 PEM. It goes through a secure-heap memory BIO, which wipes its buffers when freed.
-Result<SecureBuffer> encodePrivateKey(EVP_PKEY *key)
-{
-    BioPtr keyBio(BIO_new(BIO_s_secmem()));
-    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
-    if (!keyBio || !encoder || OSSL_ENCODER_to_bio(encoder.get(), keyBio.get()) != 1)
-        return opensslError(u"encoding the private key failed"_s);
-    auto pem = writtenBytes(keyBio.get(), u"private key"_s);
-    if (!pem)
-        return pem.error();
-    return SecureBuffer(pem.value());
+    return QByteArray(data, qsizetype(length));
 }
 
 Result<GeneratedCertificate> encodeCertificate(X509 *cert, EVP_PKEY *key)
 {
-    BioPtr certBio(BIO_new(BIO_s_mem()));
-    if (!certBio || PEM_write_bio_X509(certBio.get(), cert) != 1)
-        return opensslError(u"encoding the certificate failed"_s);
-    auto certPem = writtenBytes(certBio.get(), u"certificate"_s);
+    auto certPem = encodePem(PEM_write_bio_X509, cert, u"certificate"_s);
     if (!certPem)
         return certPem.error();
-    auto keyPem = encodePrivateKey(key);
+    auto keyPem = privateKeyPem(key);
     if (!keyPem)
         return keyPem.error();
-    GeneratedCertificate out;
-    out.certificatePem = certPem.value().toByteArray();
-    out.privateKeyPem = std::move(keyPem.value());
-    return out;
+    return GeneratedCertificate{std::move(certPem.value()), std::move(keyPem.value())};
 }
 
 Status checkCommonName(const QString &commonName)
@@ -191,6 +174,31 @@ Result<X509NamePtr> commonNameOnly(const QString &commonName)
                                       reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0) != 1)
         return opensslError(u"setting the certificate name failed"_s);
     return name;
+}
+
+struct CertificateAndKey {
+    X509Ptr certificate;
+    EvpPkeyPtr key;
+};
+
+// The first certificate of a PEM chain and the PEM private key that belongs to it; `role` ("CA " or empty) names
+// them in errors.
+Result<CertificateAndKey> readCertificateAndKey(QByteArrayView certificatePem, QByteArrayView privateKeyPem,
+                                                const QString &role)
+{
+    CertificateAndKey pair;
+    BioPtr certBio(BIO_new_mem_buf(certificatePem.data(), int(certificatePem.size())));
+    pair.certificate.reset(certBio ? PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!pair.certificate)
+        return failure(ErrorCode::InvalidArgument, u"the %1certificate is not readable PEM"_s.arg(role));
+    BioPtr keyBio(BIO_new_mem_buf(privateKeyPem.data(), int(privateKeyPem.size())));
+    pair.key.reset(keyBio ? PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!pair.key)
+        return failure(ErrorCode::InvalidArgument, u"the %1private key is not readable PEM (or is encrypted)"_s.arg(role));
+    if (X509_check_private_key(pair.certificate.get(), pair.key.get()) != 1)
+        return failure(ErrorCode::InvalidArgument,
+                       u"the %1private key does not belong to the %1certificate"_s.arg(role));
+    return pair;
 }
 
 // A new P-256 key and a certificate for it named `commonName`, issued by `issuer` signed with `issuerKey` (both
@@ -237,8 +245,11 @@ Result<GeneratedCertificate> makeCertificate(const QString &commonName, int vali
             return ok.error();
     }
     if (!dnsNames.isEmpty() || !addresses.isEmpty()) {
-        if (auto ok = addSubjectAltNames(cert.get(), dnsNames, addresses); !ok)
-            return ok.error();
+        auto names = subjectAltNames(dnsNames, addresses);
+        if (!names)
+            return names.error();
+        if (X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, names->get(), 0, X509V3_ADD_DEFAULT) != 1)
+            return opensslError(u"adding the subject alternative names failed"_s);
     }
     if (X509_sign(cert.get(), issuerKey ? issuerKey : key.get(), EVP_sha256()) <= 0)
         return opensslError(u"signing the certificate failed"_s);
@@ -256,16 +267,9 @@ Result<GeneratedCertificate> generateSelfSignedCertificate(const QString &common
 
 Status certificateMatchesKey(QByteArrayView certificatePem, QByteArrayView privateKeyPem)
 {
-    BioPtr certBio(BIO_new_mem_buf(certificatePem.data(), int(certificatePem.size())));
-    X509Ptr cert(certBio ? PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr) : nullptr);
-    if (!cert)
-        return failure(ErrorCode::InvalidArgument, u"the certificate is not readable PEM"_s);
-    BioPtr keyBio(BIO_new_mem_buf(privateKeyPem.data(), int(privateKeyPem.size())));
-    EvpPkeyPtr key(keyBio ? PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr) : nullptr);
-    if (!key)
-        return failure(ErrorCode::InvalidArgument, u"the private key is not readable PEM (or is encrypted)"_s);
-    if (X509_check_private_key(cert.get(), key.get()) != 1)
-        return failure(ErrorCode::InvalidArgument, u"the private key does not belong to the certificate"_s);
+    auto pair = readCertificateAndKey(certificatePem, privateKeyPem, QString());
+    if (!pair)
+        return pair.error();
     return {};
 }
 
@@ -287,26 +291,11 @@ Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, c
     if (X509_REQ_set_pubkey(req.get(), key.get()) != 1)
         return opensslError(u"setting the request key failed"_s);
     if (!dnsNames.isEmpty()) {
-        GeneralNamesPtr names(GENERAL_NAMES_new());
+        auto names = subjectAltNames(dnsNames, {});
         if (!names)
-            return opensslError(u"GENERAL_NAMES_new failed"_s);
-        for (const QString &dns : dnsNames) {
-            auto ascii = asciiDnsName(dns);
-            if (!ascii)
-                return ascii.error();
-            GeneralNamePtr gn(GENERAL_NAME_new());
-            ASN1_IA5STRING *ia5 = ASN1_IA5STRING_new();
-            if (!gn || !ia5 || ASN1_STRING_set(ia5, ascii->constData(), int(ascii->size())) != 1) {
-                ASN1_IA5STRING_free(ia5);
-                return opensslError(u"building a DNS subject alternative name failed"_s);
-            }
-            GENERAL_NAME_set0_value(gn.get(), GEN_DNS, ia5);
-            if (sk_GENERAL_NAME_push(names.get(), gn.get()) == 0)
-                return opensslError(u"building the subject alternative names failed"_s);
-            gn.release();
-        }
+            return names.error();
         STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
-        X509_EXTENSION *ext = X509V3_EXT_i2d(NID_subject_alt_name, 0, names.get());
+        X509_EXTENSION *ext = X509V3_EXT_i2d(NID_subject_alt_name, 0, names->get());
         bool added = exts && ext && sk_X509_EXTENSION_push(exts, ext) != 0;
         if (!added)
             X509_EXTENSION_free(ext);
@@ -318,19 +307,13 @@ Result<GeneratedRequest> generateCertificateRequest(const QString &commonName, c
     if (X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0)
         return opensslError(u"signing the request failed"_s);
 
-    BioPtr reqBio(BIO_new(BIO_s_mem()));
-    if (!reqBio || PEM_write_bio_X509_REQ(reqBio.get(), req.get()) != 1)
-        return opensslError(u"encoding the request failed"_s);
-    auto reqPem = writtenBytes(reqBio.get(), u"request"_s);
+    auto reqPem = encodePem(PEM_write_bio_X509_REQ, req.get(), u"request"_s);
     if (!reqPem)
         return reqPem.error();
-    auto keyPem = encodePrivateKey(key.get());
+    auto keyPem = privateKeyPem(key.get());
     if (!keyPem)
         return keyPem.error();
-    GeneratedRequest out;
-    out.requestPem = reqPem.value().toByteArray();
-    out.privateKeyPem = std::move(keyPem.value());
-    return out;
+    return GeneratedRequest{std::move(reqPem.value()), std::move(keyPem.value())};
 }
 
 Result<GeneratedCertificate> generateCertificateAuthority(const QString &commonName, int validDays)
@@ -342,18 +325,11 @@ Result<GeneratedCertificate> generateCertificateAuthority(const QString &commonN
 Result<GeneratedCertificate> issueClientCertificate(QByteArrayView caCertificatePem, QByteArrayView caPrivateKeyPem,
                                                     const QString &commonName, int validDays)
 {
-    BioPtr certBio(BIO_new_mem_buf(caCertificatePem.data(), int(caCertificatePem.size())));
-    X509Ptr ca(certBio ? PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr) : nullptr);
+    auto ca = readCertificateAndKey(caCertificatePem, caPrivateKeyPem, u"CA "_s);
     if (!ca)
-        return makeError(ErrorCode::InvalidArgument, u"the CA certificate is not readable PEM"_s);
-    BioPtr keyBio(BIO_new_mem_buf(caPrivateKeyPem.data(), int(caPrivateKeyPem.size())));
-    EvpPkeyPtr caKey(keyBio ? PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr) : nullptr);
-    if (!caKey)
-        return makeError(ErrorCode::InvalidArgument, u"the CA private key is not readable PEM (or is encrypted)"_s);
-    if (X509_check_private_key(ca.get(), caKey.get()) != 1)
-        return makeError(ErrorCode::InvalidArgument, u"the CA private key does not belong to the CA certificate"_s);
-    return makeCertificate(commonName, validDays, ca.get(), caKey.get(), "critical,CA:FALSE", "critical,digitalSignature",
-                           "clientAuth");
+        return ca.error();
+    return makeCertificate(commonName, validDays, ca->certificate.get(), ca->key.get(), "critical,CA:FALSE",
+                           "critical,digitalSignature", "clientAuth");
 }
 
 } // namespace parley::crypto

@@ -3,6 +3,7 @@
 // The only entry point to OpenSSL in the project. Small RAII wrappers over EVP.
 
 #include "core/result.h"
+#include "crypto/curvekey.h"
 #include "crypto/securebuffer.h"
 #include "parley_export.h"
 
@@ -52,38 +53,47 @@ PARLEY_EXPORT Result<SecureBuffer> aesGcmOpen(QByteArrayView key, QByteArrayView
 // An EC key on NIST P-521, public only or with its private scalar.
 class PARLEY_EXPORT EcKey {
 public:
-    EcKey();
-    EcKey(const EcKey &other);            // shares the underlying EVP_PKEY (reference counted, immutable)
-    EcKey &operator=(const EcKey &other);
-    EcKey(EcKey &&other) noexcept;
-    EcKey &operator=(EcKey &&other) noexcept;
-    ~EcKey();
+    EcKey() = default;   // copies share the underlying key (immutable)
 
-    static Result<EcKey> generate();
+    static Result<EcKey> generate() { return detail::typedKey<EcKey>(CurveKey::generate(Curve::P521)); }
     // Uncompressed SEC1 point (133 bytes). Rejects compressed points, points not on the curve and the identity.
-    static Result<EcKey> fromPublicPoint(QByteArrayView point);
+    static Result<EcKey> fromPublicPoint(QByteArrayView point)
+    {
+        return detail::typedKey<EcKey>(CurveKey::fromPublicPoint(Curve::P521, point));
+    }
     // DER SubjectPublicKeyInfo; rejects any curve but P-521, explicit curve parameters (RFC 5480 allows only the
     // named curve), trailing bytes and invalid points. A compressed point inside is accepted (RFC 5480 2.2).
-    static Result<EcKey> fromPublicDer(QByteArrayView spki);
+    static Result<EcKey> fromPublicDer(QByteArrayView spki)
+    {
+        return detail::typedKey<EcKey>(CurveKey::fromPublicDer(Curve::P521, spki));
+    }
     // Big-endian private scalar (leading zeros allowed, up to 66 significant bytes); must be in [1, n-1].
-    static Result<EcKey> fromPrivateScalar(QByteArrayView scalar);
+    static Result<EcKey> fromPrivateScalar(QByteArrayView scalar)
+    {
+        return detail::typedKey<EcKey>(CurveKey::fromPrivateScalar(Curve::P521, scalar));
+    }
 
-    bool isNull() const;
-    bool hasPrivateKey() const;
-    QByteArray publicPoint() const;                 // 133 bytes
-    QByteArray publicDer() const;                   // DER SubjectPublicKeyInfo, named curve, uncompressed point
-    SecureBuffer privateScalar() const;             // 66 bytes, big-endian, zero-padded
+    bool isNull() const { return m_key.isNull(); }
+    bool hasPrivateKey() const { return m_key.hasPrivateKey(); }
+    QByteArray publicPoint() const { return m_key.publicPoint(); }       // 133 bytes
+    QByteArray publicDer() const { return m_key.publicDer(); }           // DER SubjectPublicKeyInfo, named curve
+    SecureBuffer privateScalar() const { return m_key.privateScalar(); } // 66 bytes, big-endian, zero-padded
 
     // ECDSA with SHA-512, DER-encoded signature.
-    Result<QByteArray> sign(QByteArrayView message) const;
-    bool verify(QByteArrayView message, QByteArrayView derSignature) const;
+    Result<QByteArray> sign(QByteArrayView message) const { return m_key.sign(message, SignatureFormat::Der); }
+    bool verify(QByteArrayView message, QByteArrayView derSignature) const
+    {
+        return m_key.verify(message, derSignature, SignatureFormat::Der);
+    }
 
     // ECDH: the shared x-coordinate (66 bytes). `peer` must be a valid P-521 public key.
-    Result<SecureBuffer> deriveShared(const EcKey &peer) const;
+    Result<SecureBuffer> deriveShared(const EcKey &peer) const { return m_key.deriveShared(peer.m_key); }
 
 private:
-    struct Private;
-    std::shared_ptr<Private> d;
+    explicit EcKey(CurveKey key) : m_key(std::move(key)) {}
+    friend Result<EcKey> detail::typedKey<EcKey>(Result<CurveKey> key);
+
+    CurveKey m_key;
 };
 
 // TLS certificate helpers for the daemon (self-signed first-start certificate).

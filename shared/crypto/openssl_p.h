@@ -3,6 +3,9 @@
 // Private to shared/crypto: RAII holders for OpenSSL objects and error reporting helpers.
 
 #include "core/result.h"
+#include "crypto/securebuffer.h"
+
+#include <QByteArrayView>
 
 #include <QLoggingCategory>
 #include <QString>
@@ -64,5 +67,38 @@ Error opensslError(const QString &what);
 
 // An error of the given code for rejected input; clears the queue so that nothing is left behind.
 Error failure(ErrorCode code, const QString &what);
+
+inline const unsigned char *bytes(QByteArrayView view)
+{
+    return reinterpret_cast<const unsigned char *>(view.data());
+}
+
+// A key OpenSSL decodes from `data`: `input` "DER" or "PEM"; `structure` "SubjectPublicKeyInfo", "type-specific" or
+// null for any; `type` "EC" or "RSA"; `selection` EVP_PKEY_PUBLIC_KEY or EVP_PKEY_KEYPAIR. `key` is null when the
+// data holds no such key, and `trailing` counts the bytes after the one that decoded.
+struct DecodedKey {
+    EvpPkeyPtr key;
+    std::size_t trailing = 0;
+};
+Result<DecodedKey> decodeKey(QByteArrayView data, const char *input, const char *structure, const char *type,
+                             int selection);
+
+// An unencrypted PEM private key of `type` ("EC" or "RSA"), in PKCS#8 or the traditional form `traditional` names
+// (for the error when it is neither).
+Result<EvpPkeyPtr> readPrivateKeyPem(QByteArrayView pem, const char *type, const char *traditional);
+
+// Whether the private and public halves of `key` agree; `what` names the key in the error.
+Status checkKeyPair(EVP_PKEY *key, const QString &what);
+
+// The private key as PKCS#8 PEM.
+Result<SecureBuffer> privateKeyPem(const EVP_PKEY *key);
+
+// A signature over `message` with `digest` ("SHA256", "SHA512") as OpenSSL encodes it (DER for ECDSA). `rsaPadding`,
+// when not 0, is set on RSA keys. `algorithm` names the signature in errors.
+Result<QByteArray> signMessage(EVP_PKEY *key, const char *digest, QByteArrayView message, const QString &algorithm,
+                               int rsaPadding = 0);
+// Whether `signature` is valid for `message`; leaves no error behind.
+bool verifyMessage(EVP_PKEY *key, const char *digest, QByteArrayView message, QByteArrayView signature,
+                   int rsaPadding = 0);
 
 } // namespace parley::crypto::detail

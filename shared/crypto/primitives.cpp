@@ -72,9 +72,6 @@ constexpr qsizetype MaxOpensslGcmIv = 128;
 
 constexpr qsizetype MaxGcmTag = 16;
 
-// HKDF-SHA-512 can produce at most 255 blocks of 64 bytes.
-constexpr int MaxHkdfSha512Length = 255 * 64;
-
 // Upper bound for the derived key of scrypt; the project asks for 32 or 64 bytes.
 constexpr int MaxScryptLength = 1 << 20;
 // scrypt's working memory (128 * r * N * p bytes, plus OpenSSL's bookkeeping) is limited to this.
@@ -88,11 +85,6 @@ OSSL_PARAM inputOctets(const char *name, QByteArrayView view)
     static unsigned char empty = 0;
     void *data = view.isEmpty() ? static_cast<void *>(&empty) : static_cast<void *>(const_cast<char *>(view.data()));
     return OSSL_PARAM_construct_octet_string(name, data, std::size_t(view.size()));
-}
-
-const unsigned char *bytes(QByteArrayView view)
-{
-    return reinterpret_cast<const unsigned char *>(view.data());
 }
 
 // ---- GF(2^128) arithmetic of GHASH (NIST SP 800-38D), constant time, for nonces longer than OpenSSL allows ----
@@ -342,22 +334,37 @@ Result<QByteArray> hmacSha1(QByteArrayView key, QByteArrayView data)
     return QByteArray(reinterpret_cast<const char *>(out), qsizetype(length));
 }
 
-Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length)
-{
-    if (length <= 0 || length > MaxHkdfSha512Length)
-        return makeError(ErrorCode::InvalidArgument, u"HKDF-SHA-512 output length must be between 1 and 16320 bytes"_s);
+namespace {
 
-    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
+// A context of the named key derivation function; `label` names it in errors.
+Result<EvpKdfCtxPtr> kdfContext(const char *name, const QString &label)
+{
+    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, name, nullptr));
     if (!kdf)
-        return opensslError(u"HKDF is not available"_s);
+        return opensslError(label + u" is not available"_s);
     EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
     if (!ctx)
         return opensslError(u"EVP_KDF_CTX_new failed"_s);
+    return ctx;
+}
 
-    char digestName[] = "SHA512";
+// HKDF (RFC 5869) with the named SHA-2 digest of `hashSize` bytes, which yields at most 255 blocks of that size.
+Result<SecureBuffer> hkdf(const char *digest, int hashSize, QByteArrayView ikm, QByteArrayView salt,
+                          QByteArrayView info, int length)
+{
+    const QString name = u"HKDF-SHA-%1"_s.arg(hashSize * 8);
+    const int maxLength = 255 * hashSize;
+    if (length <= 0 || length > maxLength)
+        return makeError(ErrorCode::InvalidArgument,
+                         u"%1 output length must be between 1 and %2 bytes"_s.arg(name).arg(maxLength));
+
+    auto ctx = kdfContext(OSSL_KDF_NAME_HKDF, u"HKDF"_s);
+    if (!ctx)
+        return ctx.error();
+
     OSSL_PARAM params[5];
     int n = 0;
-    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digestName, 0);
+    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char *>(digest), 0);
     params[n++] = inputOctets(OSSL_KDF_PARAM_KEY, ikm);
     // An absent salt means HashLen zero bytes (RFC 5869 2.2), which is what OpenSSL does when none is set.
     if (!salt.isEmpty())
@@ -367,35 +374,21 @@ Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteAr
     params[n] = OSSL_PARAM_construct_end();
 
     SecureBuffer out(static_cast<std::size_t>(length));
-    if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1)
-        return opensslError(u"HKDF-SHA-512 derivation failed"_s);
+    if (EVP_KDF_derive(ctx->get(), out.data(), out.size(), params) != 1)
+        return opensslError(name + u" derivation failed"_s);
     return out;
+}
+
+} // namespace
+
+Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length)
+{
+    return hkdf("SHA512", 64, ikm, salt, info, length);
 }
 
 Result<SecureBuffer> hkdfSha256(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length)
 {
-    if (length <= 0 || length > 255 * 32)
-        return makeError(ErrorCode::InvalidArgument, u"HKDF-SHA-256 output length must be between 1 and 8160 bytes"_s);
-    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
-    if (!kdf)
-        return opensslError(u"HKDF is not available"_s);
-    EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
-    if (!ctx)
-        return opensslError(u"EVP_KDF_CTX_new failed"_s);
-    char digestName[] = "SHA256";
-    OSSL_PARAM params[5];
-    int n = 0;
-    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digestName, 0);
-    params[n++] = inputOctets(OSSL_KDF_PARAM_KEY, ikm);
-    if (!salt.isEmpty())
-        params[n++] = inputOctets(OSSL_KDF_PARAM_SALT, salt);
-    if (!info.isEmpty())
-        params[n++] = inputOctets(OSSL_KDF_PARAM_INFO, info);
-    params[n] = OSSL_PARAM_construct_end();
-    SecureBuffer out(static_cast<std::size_t>(length));
-    if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1)
-        return opensslError(u"HKDF-SHA-256 derivation failed"_s);
-    return out;
+    return hkdf("SHA256", 32, ikm, salt, info, length);
 }
 
 Result<SecureBuffer> scrypt(QByteArrayView passphrase, QByteArrayView salt, ScryptParams params, int length)
@@ -414,12 +407,9 @@ Result<SecureBuffer> scrypt(QByteArrayView passphrase, QByteArrayView salt, Scry
         || blockBytes * (params.n + 2 + params.p) > MaxScryptMemory)
         return makeError(ErrorCode::InvalidArgument, u"scrypt parameters need more than 1 GiB of memory"_s);
 
-    EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_SCRYPT, nullptr));
-    if (!kdf)
-        return opensslError(u"scrypt is not available"_s);
-    EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
+    auto ctx = kdfContext(OSSL_KDF_NAME_SCRYPT, u"scrypt"_s);
     if (!ctx)
-        return opensslError(u"EVP_KDF_CTX_new failed"_s);
+        return ctx.error();
 
     uint64_t n = params.n;
     uint32_t r = params.r;
@@ -436,7 +426,7 @@ Result<SecureBuffer> scrypt(QByteArrayView passphrase, QByteArrayView salt, Scry
     };
 
     SecureBuffer out(static_cast<std::size_t>(length));
-    if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), kdfParams) != 1)
+    if (EVP_KDF_derive(ctx->get(), out.data(), out.size(), kdfParams) != 1)
         return opensslError(u"scrypt derivation failed"_s);
     return out;
 }

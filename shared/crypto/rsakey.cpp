@@ -16,11 +16,6 @@ namespace {
 constexpr int MinBits = 2048;
 constexpr int MaxBits = 8192;
 
-const unsigned char *bytes(QByteArrayView view)
-{
-    return reinterpret_cast<const unsigned char *>(view.data());
-}
-
 } // namespace
 
 struct RsaKey::Private {
@@ -62,22 +57,12 @@ Result<RsaKey> RsaKey::generate(int bits)
 
 Result<RsaKey> RsaKey::fromPrivatePem(QByteArrayView pem)
 {
-    if (pem.isEmpty())
-        return makeError(ErrorCode::Crypto, u"empty private key"_s);
-    EVP_PKEY *raw = nullptr;
-    OsslDecoderCtxPtr decoder(OSSL_DECODER_CTX_new_for_pkey(&raw, "PEM", nullptr, "RSA", EVP_PKEY_KEYPAIR, nullptr, nullptr));
-    if (!decoder)
-        return opensslError(u"private key decoder setup failed"_s);
-    const unsigned char *data = bytes(pem);
-    std::size_t remaining = std::size_t(pem.size());
-    const int decoded = OSSL_DECODER_from_data(decoder.get(), &data, &remaining);
-    EvpPkeyPtr pkey(raw);
-    if (decoded != 1 || !pkey)
-        return failure(ErrorCode::Crypto, u"not a PEM RSA private key (PKCS#8 or PKCS#1, unencrypted)"_s);
-    EvpPkeyCtxPtr checkCtx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
-    if (!checkCtx || EVP_PKEY_pairwise_check(checkCtx.get()) != 1)
-        return failure(ErrorCode::Crypto, u"the RSA private key is inconsistent"_s);
-    return Private::wrap(std::move(pkey));
+    auto pkey = readPrivateKeyPem(pem, "RSA", "PKCS#1");
+    if (!pkey)
+        return pkey.error();
+    if (Status ok = checkKeyPair(pkey->get(), u"RSA"_s); !ok)
+        return ok.error();
+    return Private::wrap(std::move(pkey.value()));
 }
 
 bool RsaKey::isNull() const
@@ -94,51 +79,19 @@ Result<SecureBuffer> RsaKey::privatePem() const
 {
     if (!d)
         return makeError(ErrorCode::InvalidArgument, u"no private key to export"_s);
-    OsslEncoderCtxPtr encoder(OSSL_ENCODER_CTX_new_for_pkey(d->pkey.get(), EVP_PKEY_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
-    if (!encoder)
-        return opensslError(u"private key encoder setup failed"_s);
-    unsigned char *out = nullptr;
-    std::size_t length = 0;
-    if (OSSL_ENCODER_to_data(encoder.get(), &out, &length) != 1)
-        return opensslError(u"private key encoding failed"_s);
-    SecureBuffer pem(QByteArrayView(reinterpret_cast<const char *>(out), qsizetype(length)));
-    OPENSSL_clear_free(out, length);
-    return pem;
+    return privateKeyPem(d->pkey.get());
 }
 
 Result<QByteArray> RsaKey::signRs256(QByteArrayView message) const
 {
     if (!d)
         return makeError(ErrorCode::InvalidArgument, u"signing needs a private key"_s);
-    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX *pctx = nullptr;   // owned by ctx
-    if (!ctx || EVP_DigestSignInit_ex(ctx.get(), &pctx, "SHA256", nullptr, nullptr, d->pkey.get(), nullptr) != 1
-        || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
-        return opensslError(u"RSA signing setup failed"_s);
-    std::size_t length = 0;
-    if (EVP_DigestSign(ctx.get(), nullptr, &length, bytes(message), std::size_t(message.size())) != 1)
-        return opensslError(u"RSA signing failed"_s);
-    QByteArray signature(qsizetype(length), '\0');
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length, bytes(message),
-                       std::size_t(message.size())) != 1)
-        return opensslError(u"RSA signing failed"_s);
-    signature.truncate(qsizetype(length));
-    return signature;
+    return signMessage(d->pkey.get(), "SHA256", message, u"RSA"_s, RSA_PKCS1_PADDING);
 }
 
 bool RsaKey::verifyRs256(QByteArrayView message, QByteArrayView signature) const
 {
-    if (!d || signature.isEmpty())
-        return false;
-    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX *pctx = nullptr;
-    const bool valid = ctx
-        && EVP_DigestVerifyInit_ex(ctx.get(), &pctx, "SHA256", nullptr, nullptr, d->pkey.get(), nullptr) == 1
-        && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1
-        && EVP_DigestVerify(ctx.get(), bytes(signature), std::size_t(signature.size()), bytes(message),
-                            std::size_t(message.size())) == 1;
-    clearErrors();
-    return valid;
+    return d && verifyMessage(d->pkey.get(), "SHA256", message, signature, RSA_PKCS1_PADDING);
 }
 
 } // namespace parley::crypto

@@ -848,15 +848,15 @@ bool requiresId(const QString &type)
 
 bool isValidUserName(QStringView name)
 {
-    if (name.isEmpty() || name.size() > 64)
-        return false;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        const char16_t c = name[i].unicode();
-        const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
-        if (!alnum && (i == 0 || (c != u'.' && c != u'_' && c != u'-')))
+    // The rule itself is over UTF-8 (schema::isUserNameUtf8). It admits ASCII only, so a name holding anything else
+    // is refused here and the rest is passed on byte for byte.
+    QVarLengthArray<char, 64> ascii;
+    for (const QChar c : name) {
+        if (c.unicode() > 0x7f)
             return false;
+        ascii.append(char(c.unicode()));
     }
-    return true;
+    return schema::isUserNameUtf8(QByteArrayView(ascii.constData(), ascii.size()));
 }
 
 } // namespace parley::protocol

@@ -12,19 +12,6 @@ namespace parley::protocol::schema {
 
 namespace {
 
-bool isUserNameUtf8(QByteArrayView name)
-{
-    if (name.isEmpty() || name.size() > 64)
-        return false;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        const char c = name[i];
-        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-            return false;
-    }
-    return true;
-}
-
 bool isErrorCodeUtf8(QByteArrayView code)
 {
     return wireErrorFromName(QString::fromLatin1(code)).has_value();
@@ -289,6 +276,19 @@ constexpr FrameSchema Frames[] = {
 };
 
 } // namespace
+
+bool isUserNameUtf8(QByteArrayView utf8)
+{
+    if (utf8.isEmpty() || utf8.size() > 64)
+        return false;
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        const char c = utf8[i];
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+            return false;
+    }
+    return true;
+}
 
 const FrameSchema *begin() { return std::begin(Frames); }
 const FrameSchema *end() { return std::end(Frames); }

@@ -69,6 +69,10 @@ const FrameSchema *end();
 // The schema of `type` for the direction, or nullptr.
 const FrameSchema *find(Direction direction, QByteArrayView type);
 
+// User names: 1..64 bytes of [a-z0-9._-], first character a letter or digit (protocol::isValidUserName applies this
+// to a QString).
+bool isUserNameUtf8(QByteArrayView utf8);
+
 // Ceiling for integers the schema does not bound more tightly (2^53, exact in IEEE doubles).
 constexpr quint64 MaxUint = MaxRequestId;
 

@@ -1,11 +1,13 @@
-// Unit tests of libparley's crypto layer: SecureBuffer, hashes, HKDF, scrypt, AES-GCM, P-521 keys and the
-// self-signed TLS certificate. Third-party vectors for the primitives run in tst_wycheproof.
+// Unit tests of libparley's crypto layer: SecureBuffer, hashes, HKDF, scrypt, AES-GCM, EC keys on P-256 and P-521
+// and the self-signed TLS certificate. Third-party vectors for the primitives run in tst_wycheproof.
 
 #include "crypto/crypto.h"
+#include "crypto/p256key.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QMessageAuthenticationCode>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslCertificateExtension>
@@ -32,14 +34,6 @@ QByteArray repeated(char c, qsizetype n)
 {
     return QByteArray(n, c);
 }
-
-// P-521 domain values (FIPS 186-4 D.1.2.5), big-endian, 66 bytes each.
-const QByteArray P521Gx = hex("00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66");
-const QByteArray P521Gy = hex("011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650");
-const QByteArray P521N = hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409");
-const QByteArray P521P = hex("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
-const QByteArray P521A = hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc");
-const QByteArray P521B = hex("0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00");
 
 // Big-endian addition of a small number, for n + 1 and the like.
 QByteArray plus(QByteArray value, int addend)
@@ -68,12 +62,16 @@ QByteArray minus(QByteArray value, int subtrahend)
     return value;
 }
 
-// p - y for p = 2^521 - 1 is y with all 521 bits flipped.
-QByteArray negateCoordinate(const QByteArray &y)
+// a - b for big-endian numbers of one length, a >= b.
+QByteArray difference(const QByteArray &a, const QByteArray &b)
 {
-    QByteArray out = y;
-    for (qsizetype i = 0; i < out.size(); ++i)
-        out[i] = char(~static_cast<unsigned char>(out[i]) & (i == 0 ? 0x01 : 0xff));
+    QByteArray out(a.size(), '\0');
+    int borrow = 0;
+    for (qsizetype i = a.size() - 1; i >= 0; --i) {
+        int diff = static_cast<unsigned char>(a[i]) - static_cast<unsigned char>(b[i]) - borrow;
+        borrow = diff < 0 ? 1 : 0;
+        out[i] = char(diff + 256 * borrow);
+    }
     return out;
 }
 
@@ -102,40 +100,110 @@ QByteArray derUnsigned(const QByteArray &bigEndian)
     return der(0x02, v);
 }
 
-// A SubjectPublicKeyInfo with explicit (specifiedCurve) parameters spelling out P-521.
-QByteArray explicitP521Spki(const QByteArray &point, int cofactor)
+// Domain values of the curves (FIPS 186-4 D.1.2.3 and D.1.2.5), big-endian in the scalar size, and what the tests
+// expect of their encodings.
+struct CurveDomain {
+    const char *name;
+    QByteArray p, a, b, gx, gy, n;
+    QByteArray curveOid;        // DER OBJECT IDENTIFIER of the named curve
+    int bits;
+    int spkiSize;
+    int maxDerSignature;
+};
+
+const CurveDomain &domain(Curve curve)
 {
-    const QByteArray idEcPublicKey = hex("06072a8648ce3d0201");
-    const QByteArray primeField = hex("06072a8648ce3d0101");
-    const QByteArray fieldId = der(0x30, primeField + derUnsigned(P521P));
-    const QByteArray curve = der(0x30, der(0x04, P521A) + der(0x04, P521B));
-    const QByteArray generator = der(0x04, '\x04' + P521Gx + P521Gy);
-    const QByteArray parameters = der(0x30, derUnsigned(hex("01")) + fieldId + curve + generator + derUnsigned(P521N)
-                                                + derUnsigned(QByteArray(1, char(cofactor))));
-    const QByteArray algorithm = der(0x30, idEcPublicKey + parameters);
-    return der(0x30, algorithm + der(0x03, '\0' + point));
+    static const CurveDomain p256{
+        "P-256",
+        hex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"),
+        hex("ffffffff00000001000000000000000000000000fffffffffffffffffffffffc"),
+        hex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b"),
+        hex("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"),
+        hex("4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5"),
+        hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"),
+        hex("06082a8648ce3d030107"),
+        256, 91, 72,
+    };
+    static const CurveDomain p521{
+        "P-521",
+        hex("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
+        hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc"),
+        hex("0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00"),
+        hex("00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66"),
+        hex("011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650"),
+        hex("01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409"),
+        hex("06052b81040023"),
+        521, 158, MaxEcdsaP521DerSize,
+    };
+    return curve == Curve::P256 ? p256 : p521;
 }
 
-// HKDF (RFC 5869) written out with Qt's HMAC, as an independent reference.
-QByteArray referenceHkdfSha512(const QByteArray &ikm, const QByteArray &salt, const QByteArray &info, int length)
+// AlgorithmIdentifier { id-ecPublicKey, parameters }.
+QByteArray algorithmIdentifier(const QByteArray &parameters)
 {
-    const QByteArray key = salt.isEmpty() ? QByteArray(64, '\0') : salt;
-    const QByteArray prk = QMessageAuthenticationCode::hash(ikm, key, QCryptographicHash::Sha512);
+    return der(0x30, hex("06072a8648ce3d0201") + parameters);
+}
+
+// A SubjectPublicKeyInfo with explicit (specifiedCurve) parameters spelling out the curve.
+QByteArray explicitSpki(const CurveDomain &dom, const QByteArray &point, int cofactor)
+{
+    const QByteArray primeField = hex("06072a8648ce3d0101");
+    const QByteArray fieldId = der(0x30, primeField + derUnsigned(dom.p));
+    const QByteArray curve = der(0x30, der(0x04, dom.a) + der(0x04, dom.b));
+    const QByteArray generator = der(0x04, '\x04' + dom.gx + dom.gy);
+    const QByteArray parameters = der(0x30, derUnsigned(hex("01")) + fieldId + curve + generator + derUnsigned(dom.n)
+                                                + derUnsigned(QByteArray(1, char(cofactor))));
+    return der(0x30, algorithmIdentifier(parameters) + der(0x03, '\0' + point));
+}
+
+// HKDF (RFC 5869) written out with Qt's HMAC, as an independent reference; `hashSize` 32 is SHA-256, 64 SHA-512.
+QByteArray referenceHkdf(int hashSize, const QByteArray &ikm, const QByteArray &salt, const QByteArray &info, int length)
+{
+    const auto algorithm = hashSize == 32 ? QCryptographicHash::Sha256 : QCryptographicHash::Sha512;
+    const QByteArray key = salt.isEmpty() ? QByteArray(hashSize, '\0') : salt;
+    const QByteArray prk = QMessageAuthenticationCode::hash(ikm, key, algorithm);
     QByteArray okm;
     QByteArray t;
     for (int i = 1; okm.size() < length; ++i) {
-        t = QMessageAuthenticationCode::hash(t + info + char(i), prk, QCryptographicHash::Sha512);
+        t = QMessageAuthenticationCode::hash(t + info + char(i), prk, algorithm);
         okm += t;
     }
     return okm.left(length);
 }
 
-EcKey mustGenerate()
+// hkdfSha256 or hkdfSha512, by the hash size.
+Result<SecureBuffer> hkdfWith(int hashSize, QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length)
+{
+    return hashSize == 32 ? hkdfSha256(ikm, salt, info, length) : hkdfSha512(ikm, salt, info, length);
+}
+
+CurveKey mustGenerate(Curve curve)
+{
+    auto key = CurveKey::generate(curve);
+    if (!key)
+        qFatal("%s key generation failed: %s", domain(curve).name, qPrintable(key.error().message));
+    return key.value();
+}
+
+EcKey mustGenerateP521()
 {
     auto key = EcKey::generate();
     if (!key)
         qFatal("P-521 key generation failed: %s", qPrintable(key.error().message));
     return key.value();
+}
+
+void addCurveColumn()
+{
+    QTest::addColumn<Curve>("curve");
+}
+
+// One row a curve.
+void curveRows()
+{
+    addCurveColumn();
+    for (const Curve curve : {Curve::P256, Curve::P521})
+        QTest::newRow(domain(curve).name) << curve;
 }
 
 } // namespace
@@ -165,6 +233,7 @@ private Q_SLOTS:
     void constantTimeEquals();
 
     // Key derivation
+    void hkdfKnownAnswer_data();
     void hkdfKnownAnswer();
     void hkdfMatchesReference_data();
     void hkdfMatchesReference();
@@ -187,23 +256,39 @@ private Q_SLOTS:
     void gcmRejectsArguments();
 
     // P-521 keys
+    void ecNullKey_data();
     void ecNullKey();
+    void ecGenerate_data();
     void ecGenerate();
+    void ecSignVerify_data();
     void ecSignVerify();
+    void ecRawMatchesDer_data();
+    void ecRawMatchesDer();
     void ecVerifyRejectsTampering_data();
     void ecVerifyRejectsTampering();
+    void ecRawSignatureRejects_data();
+    void ecRawSignatureRejects();
+    void ecdhAgreement_data();
     void ecdhAgreement();
+    void ecdhRejectsBadInput_data();
     void ecdhRejectsBadInput();
+    void ecPointRoundTrip_data();
     void ecPointRoundTrip();
+    void ecDerRoundTrip_data();
     void ecDerRoundTrip();
     void ecFromPublicPointRejects_data();
     void ecFromPublicPointRejects();
     void ecFromPublicDerRejects_data();
     void ecFromPublicDerRejects();
+    void ecScalarRoundTrip_data();
     void ecScalarRoundTrip();
+    void ecScalarKnownPoints_data();
     void ecScalarKnownPoints();
     void ecScalarRejects_data();
     void ecScalarRejects();
+    void ecPemRoundTrip_data();
+    void ecPemRoundTrip();
+    void ecTypedKeys();
     void ecCopyAndMove();
 
     // Self-signed certificate
@@ -213,6 +298,7 @@ private Q_SLOTS:
     void certificateSerialsDiffer();
     void clientCertificateIssuedByCa();
     void certificateInternationalAndWildcardNames();
+    void certificateRequestCarriesNames();
     void certificateRejectsArguments_data();
     void certificateRejectsArguments();
 };
@@ -425,57 +511,92 @@ void TestCrypto::constantTimeEquals()
 
 // ---- key derivation ----
 
+void TestCrypto::hkdfKnownAnswer_data()
+{
+    QTest::addColumn<int>("hashSize");
+    QTest::addColumn<QByteArray>("ikm");
+    QTest::addColumn<QByteArray>("salt");
+    QTest::addColumn<QByteArray>("info");
+    QTest::addColumn<QByteArray>("okm");
+    QTest::newRow("SHA-256, RFC 5869 A.1")
+        << 32 << hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b") << hex("000102030405060708090a0b0c")
+        << hex("f0f1f2f3f4f5f6f7f8f9")
+        << hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+    QTest::newRow("SHA-256, RFC 5869 A.3 (no salt, no info)")
+        << 32 << hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b") << QByteArray() << QByteArray()
+        << hex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+    // RFC 5869 gives SHA-256 vectors only; this SHA-512 one is Wycheproof hkdf_sha512_test.json tcId 1.
+    QTest::newRow("SHA-512, Wycheproof tcId 1")
+        << 64 << hex("24aeff2645e3e0f5494a9a102778c43a") << QByteArray() << QByteArray()
+        << hex("dd2599840b09699c6200b5cba79002b3aa75c61b");
+}
+
 void TestCrypto::hkdfKnownAnswer()
 {
-    // RFC 5869 gives SHA-256 vectors only; this SHA-512 one is Wycheproof hkdf_sha512_test.json tcId 1.
-    const auto okm = hkdfSha512(hex("24aeff2645e3e0f5494a9a102778c43a"), QByteArray(), QByteArray(), 20);
-    QVERIFY2(okm.ok(), okm.ok() ? "" : qPrintable(okm.error().message));
-    QCOMPARE(okm->toByteArray(), hex("dd2599840b09699c6200b5cba79002b3aa75c61b"));
+    QFETCH(int, hashSize);
+    QFETCH(QByteArray, ikm);
+    QFETCH(QByteArray, salt);
+    QFETCH(QByteArray, info);
+    QFETCH(QByteArray, okm);
+    const auto derived = hkdfWith(hashSize, ikm, salt, info, int(okm.size()));
+    QVERIFY2(derived.ok(), derived.ok() ? "" : qPrintable(derived.error().message));
+    QCOMPARE(derived->toByteArray(), okm);
 }
 
 void TestCrypto::hkdfMatchesReference_data()
 {
+    QTest::addColumn<int>("hashSize");
     QTest::addColumn<QByteArray>("ikm");
     QTest::addColumn<QByteArray>("salt");
     QTest::addColumn<QByteArray>("info");
     QTest::addColumn<int>("length");
     const QByteArray ikm = hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
-    QTest::newRow("RFC 5869 case 1 inputs") << ikm << hex("000102030405060708090a0b0c") << hex("f0f1f2f3f4f5f6f7f8f9") << 42;
-    QTest::newRow("one byte") << ikm << QByteArray("salt") << QByteArray("info") << 1;
-    QTest::newRow("one block") << ikm << QByteArray("salt") << QByteArray("info") << 64;
-    QTest::newRow("block plus one") << ikm << QByteArray("salt") << QByteArray("info") << 65;
-    QTest::newRow("empty salt and info") << ikm << QByteArray() << QByteArray() << 100;
-    QTest::newRow("empty ikm") << QByteArray() << QByteArray("salt") << QByteArray("info") << 32;
-    QTest::newRow("salt longer than a block") << ikm << repeated('s', 300) << QByteArray("info") << 44;
-    QTest::newRow("long info") << ikm << QByteArray("salt") << repeated('i', 5000) << 44;
-    QTest::newRow("maximum length") << ikm << QByteArray("salt") << QByteArray("info") << 255 * 64;
+    for (const int hashSize : {32, 64}) {
+        const QByteArray hash = hashSize == 32 ? "SHA-256" : "SHA-512";
+        auto row = [&](const char *name) -> QTestData & { return QTest::addRow("%s, %s", hash.constData(), name) << hashSize; };
+        row("RFC 5869 case 1 inputs") << ikm << hex("000102030405060708090a0b0c") << hex("f0f1f2f3f4f5f6f7f8f9") << 42;
+        row("one byte") << ikm << QByteArray("salt") << QByteArray("info") << 1;
+        row("one block") << ikm << QByteArray("salt") << QByteArray("info") << hashSize;
+        row("block plus one") << ikm << QByteArray("salt") << QByteArray("info") << hashSize + 1;
+        row("empty salt and info") << ikm << QByteArray() << QByteArray() << 100;
+        row("empty ikm") << QByteArray() << QByteArray("salt") << QByteArray("info") << 32;
+        row("salt longer than a block") << ikm << repeated('s', 300) << QByteArray("info") << 44;
+        row("long info") << ikm << QByteArray("salt") << repeated('i', 5000) << 44;
+        row("maximum length") << ikm << QByteArray("salt") << QByteArray("info") << 255 * hashSize;
+    }
 }
 
 void TestCrypto::hkdfMatchesReference()
 {
+    QFETCH(int, hashSize);
     QFETCH(QByteArray, ikm);
     QFETCH(QByteArray, salt);
     QFETCH(QByteArray, info);
     QFETCH(int, length);
-    const auto okm = hkdfSha512(ikm, salt, info, length);
+    const auto okm = hkdfWith(hashSize, ikm, salt, info, length);
     QVERIFY2(okm.ok(), okm.ok() ? "" : qPrintable(okm.error().message));
     QCOMPARE(okm->size(), std::size_t(length));
-    QCOMPARE(okm->toByteArray(), referenceHkdfSha512(ikm, salt, info, length));
+    QCOMPARE(okm->toByteArray(), referenceHkdf(hashSize, ikm, salt, info, length));
 }
 
 void TestCrypto::hkdfRejectsLength_data()
 {
+    QTest::addColumn<int>("hashSize");
     QTest::addColumn<int>("length");
-    QTest::newRow("zero") << 0;
-    QTest::newRow("negative") << -1;
-    QTest::newRow("one past the maximum") << 255 * 64 + 1;
-    QTest::newRow("huge") << (1 << 30);
+    for (const int hashSize : {32, 64}) {
+        const QByteArray hash = hashSize == 32 ? "SHA-256" : "SHA-512";
+        QTest::addRow("%s, zero", hash.constData()) << hashSize << 0;
+        QTest::addRow("%s, negative", hash.constData()) << hashSize << -1;
+        QTest::addRow("%s, one past the maximum", hash.constData()) << hashSize << 255 * hashSize + 1;
+        QTest::addRow("%s, huge", hash.constData()) << hashSize << (1 << 30);
+    }
 }
 
 void TestCrypto::hkdfRejectsLength()
 {
+    QFETCH(int, hashSize);
     QFETCH(int, length);
-    const auto okm = hkdfSha512("ikm", "salt", "info", length);
+    const auto okm = hkdfWith(hashSize, "ikm", "salt", "info", length);
     QVERIFY(!okm.ok());
     QCOMPARE(okm.error().code, ErrorCode::InvalidArgument);
 }
@@ -747,88 +868,144 @@ void TestCrypto::gcmRejectsArguments()
     QCOMPARE(opened.error().code, ErrorCode::InvalidArgument);
 }
 
-// ---- P-521 keys ----
+// ---- EC keys: CurveKey on P-256 and P-521, and the typed EcKey (P-521) and P256Key (P-256) ----
+
+void TestCrypto::ecNullKey_data()
+{
+    curveRows();
+}
 
 void TestCrypto::ecNullKey()
 {
-    const EcKey key;
+    QFETCH(Curve, curve);
+    const CurveKey key;
     QVERIFY(key.isNull());
     QVERIFY(!key.hasPrivateKey());
     QVERIFY(key.publicPoint().isEmpty());
     QVERIFY(key.publicDer().isEmpty());
     QVERIFY(key.privateScalar().isEmpty());
-    QVERIFY(!key.sign("message").ok());
-    QVERIFY(!key.verify("message", QByteArray(100, '\x30')));
-    const EcKey other = mustGenerate();
+    QVERIFY(!key.privatePem().ok());
+    QVERIFY(!key.sign("message", SignatureFormat::Der).ok());
+    QVERIFY(!key.verify("message", QByteArray(100, '\x30'), SignatureFormat::Der));
+    QVERIFY(!key.verify("message", QByteArray(2 * CurveKey::scalarSize(curve), '\x01'), SignatureFormat::Raw));
+    const CurveKey other = mustGenerate(curve);
     QVERIFY(!key.deriveShared(other).ok());
     QVERIFY(!other.deriveShared(key).ok());
 }
 
+void TestCrypto::ecGenerate_data()
+{
+    curveRows();
+}
+
 void TestCrypto::ecGenerate()
 {
-    const EcKey a = mustGenerate();
-    const EcKey b = mustGenerate();
+    QFETCH(Curve, curve);
+    const CurveKey a = mustGenerate(curve);
+    const CurveKey b = mustGenerate(curve);
     QVERIFY(!a.isNull());
+    QCOMPARE(a.curve(), curve);
     QVERIFY(a.hasPrivateKey());
-    QCOMPARE(a.publicPoint().size(), P521PointSize);
+    QCOMPARE(a.publicPoint().size(), CurveKey::pointSize(curve));
     QCOMPARE(a.publicPoint().at(0), '\x04');
-    QCOMPARE(a.privateScalar().size(), std::size_t(P521ScalarSize));
+    QCOMPARE(a.privateScalar().size(), std::size_t(CurveKey::scalarSize(curve)));
     QVERIFY(a.publicPoint() != b.publicPoint());
     QVERIFY(!(a.privateScalar() == b.privateScalar()));
 }
 
+void TestCrypto::ecSignVerify_data()
+{
+    addCurveColumn();
+    QTest::addColumn<SignatureFormat>("format");
+    for (const Curve curve : {Curve::P256, Curve::P521}) {
+        QTest::addRow("%s, DER", domain(curve).name) << curve << SignatureFormat::Der;
+        QTest::addRow("%s, r || s", domain(curve).name) << curve << SignatureFormat::Raw;
+    }
+}
+
 void TestCrypto::ecSignVerify()
 {
-    const EcKey key = mustGenerate();
-    const auto publicOnly = EcKey::fromPublicPoint(key.publicPoint());
+    QFETCH(Curve, curve);
+    QFETCH(SignatureFormat, format);
+    const CurveKey key = mustGenerate(curve);
+    const auto publicOnly = CurveKey::fromPublicPoint(curve, key.publicPoint());
     QVERIFY(publicOnly.ok());
     QVERIFY(!publicOnly->hasPrivateKey());
+    const SignatureFormat other = format == SignatureFormat::Der ? SignatureFormat::Raw : SignatureFormat::Der;
 
     for (const QByteArray &message : {QByteArray(), QByteArray("hello"), crypto::randomBytes(100000)}) {
-        const auto signature = key.sign(message);
+        const auto signature = key.sign(message, format);
         QVERIFY2(signature.ok(), signature.ok() ? "" : qPrintable(signature.error().message));
-        QVERIFY(signature->size() <= MaxEcdsaP521DerSize);
-        QCOMPARE(signature->at(0), '\x30');
-        QVERIFY(key.verify(message, *signature));
-        QVERIFY(publicOnly->verify(message, *signature));
+        if (format == SignatureFormat::Der) {
+            QVERIFY(signature->size() <= domain(curve).maxDerSignature);
+            QCOMPARE(signature->at(0), '\x30');
+        } else {
+            QCOMPARE(signature->size(), 2 * CurveKey::scalarSize(curve));
+        }
+        QVERIFY(key.verify(message, *signature, format));
+        QVERIFY(publicOnly->verify(message, *signature, format));
+        QVERIFY(!publicOnly->verify(message, *signature, other));
     }
 
     // ECDSA is randomised: two signatures of one message differ, and both verify.
-    const auto s1 = key.sign("same");
-    const auto s2 = key.sign("same");
+    const auto s1 = key.sign("same", format);
+    const auto s2 = key.sign("same", format);
     QVERIFY(s1.ok() && s2.ok());
     QVERIFY(*s1 != *s2);
-    QVERIFY(key.verify("same", *s2));
+    QVERIFY(key.verify("same", *s2, format));
 
-    const auto refused = publicOnly->sign("message");
+    const auto refused = publicOnly->sign("message", format);
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
 }
 
+void TestCrypto::ecRawMatchesDer_data()
+{
+    curveRows();
+}
+
+void TestCrypto::ecRawMatchesDer()
+{
+    // r || s holds the (r, s) a DER signature holds: written as DER, it verifies as DER.
+    QFETCH(Curve, curve);
+    const CurveKey key = mustGenerate(curve);
+    const auto raw = key.sign("same pair", SignatureFormat::Raw);
+    QVERIFY(raw.ok());
+    const int size = CurveKey::scalarSize(curve);
+    const QByteArray asDer = der(0x30, derUnsigned(raw->left(size)) + derUnsigned(raw->mid(size)));
+    QVERIFY(key.verify("same pair", asDer, SignatureFormat::Der));
+    QVERIFY(!key.verify("other message", asDer, SignatureFormat::Der));
+}
+
 void TestCrypto::ecVerifyRejectsTampering_data()
 {
+    addCurveColumn();
     QTest::addColumn<QString>("change");
-    QTest::newRow("message bit") << u"message"_s;
-    QTest::newRow("last signature byte") << u"last"_s;
-    QTest::newRow("byte inside r") << u"r"_s;
-    QTest::newRow("trailing zero byte") << u"trailing"_s;
-    QTest::newRow("trailing garbage") << u"garbage"_s;
-    QTest::newRow("BER long-form length") << u"ber"_s;
-    QTest::newRow("truncated") << u"truncated"_s;
-    QTest::newRow("empty") << u"empty"_s;
-    QTest::newRow("other key") << u"otherkey"_s;
-    QTest::newRow("raw r||s instead of DER") << u"raw"_s;
+    for (const Curve curve : {Curve::P256, Curve::P521}) {
+        const char *name = domain(curve).name;
+        QTest::addRow("%s, message bit", name) << curve << u"message"_s;
+        QTest::addRow("%s, last signature byte", name) << curve << u"last"_s;
+        QTest::addRow("%s, byte inside r", name) << curve << u"r"_s;
+        QTest::addRow("%s, trailing zero byte", name) << curve << u"trailing"_s;
+        QTest::addRow("%s, trailing garbage", name) << curve << u"garbage"_s;
+        QTest::addRow("%s, BER long-form length", name) << curve << u"ber"_s;
+        QTest::addRow("%s, truncated", name) << curve << u"truncated"_s;
+        QTest::addRow("%s, empty", name) << curve << u"empty"_s;
+        QTest::addRow("%s, other key", name) << curve << u"otherkey"_s;
+        QTest::addRow("%s, raw r||s instead of DER", name) << curve << u"raw"_s;
+    }
 }
 
 void TestCrypto::ecVerifyRejectsTampering()
 {
+    QFETCH(Curve, curve);
     QFETCH(QString, change);
-    const EcKey key = mustGenerate();
+    const CurveKey key = mustGenerate(curve);
     QByteArray message("transfer 100 to alice");
-    const auto signed_ = key.sign(message);
+    const auto signed_ = key.sign(message, SignatureFormat::Der);
     QVERIFY(signed_.ok());
     QByteArray signature = *signed_;
-    EcKey verifier = key;
+    CurveKey verifier = key;
 
     if (change == u"message"_s) {
         message[0] = char(message[0] ^ 0x01);
@@ -851,28 +1028,79 @@ void TestCrypto::ecVerifyRejectsTampering()
     } else if (change == u"empty"_s) {
         signature.clear();
     } else if (change == u"otherkey"_s) {
-        verifier = mustGenerate();
+        verifier = mustGenerate(curve);
     } else if (change == u"raw"_s) {
-        signature = crypto::randomBytes(132);
+        signature = crypto::randomBytes(2 * CurveKey::scalarSize(curve));
     }
-    QVERIFY(!verifier.verify(message, signature));
+    QVERIFY(!verifier.verify(message, signature, SignatureFormat::Der));
     // The untouched pair still verifies afterwards (no state is left behind by the failure).
-    QVERIFY(key.verify("transfer 100 to alice", *signed_));
+    QVERIFY(key.verify("transfer 100 to alice", *signed_, SignatureFormat::Der));
+}
+
+void TestCrypto::ecRawSignatureRejects_data()
+{
+    addCurveColumn();
+    QTest::addColumn<QString>("change");
+    for (const Curve curve : {Curve::P256, Curve::P521}) {
+        const char *name = domain(curve).name;
+        QTest::addRow("%s, message bit", name) << curve << u"message"_s;
+        QTest::addRow("%s, last byte of s", name) << curve << u"s"_s;
+        QTest::addRow("%s, one byte short", name) << curve << u"short"_s;
+        QTest::addRow("%s, one byte long", name) << curve << u"long"_s;
+        QTest::addRow("%s, r and s swapped", name) << curve << u"swapped"_s;
+        QTest::addRow("%s, r = 0", name) << curve << u"zero"_s;
+        QTest::addRow("%s, DER instead of r || s", name) << curve << u"der"_s;
+    }
+}
+
+void TestCrypto::ecRawSignatureRejects()
+{
+    QFETCH(Curve, curve);
+    QFETCH(QString, change);
+    const int size = CurveKey::scalarSize(curve);
+    const CurveKey key = mustGenerate(curve);
+    QByteArray message("transfer 100 to alice");
+    const auto signed_ = key.sign(message, SignatureFormat::Raw);
+    QVERIFY(signed_.ok());
+    QByteArray signature = *signed_;
+
+    if (change == u"message"_s)
+        message[0] = char(message[0] ^ 0x01);
+    else if (change == u"s"_s)
+        signature[signature.size() - 1] = char(signature[signature.size() - 1] ^ 0x01);
+    else if (change == u"short"_s)
+        signature.chop(1);
+    else if (change == u"long"_s)
+        signature.append('\0');
+    else if (change == u"swapped"_s)
+        signature = signature.mid(size) + signature.left(size);
+    else if (change == u"zero"_s)
+        signature = QByteArray(size, '\0') + signature.mid(size);
+    else if (change == u"der"_s)
+        signature = *key.sign(message, SignatureFormat::Der);
+    QVERIFY(!key.verify(message, signature, SignatureFormat::Raw));
+    QVERIFY(key.verify("transfer 100 to alice", *signed_, SignatureFormat::Raw));
+}
+
+void TestCrypto::ecdhAgreement_data()
+{
+    curveRows();
 }
 
 void TestCrypto::ecdhAgreement()
 {
-    const EcKey alice = mustGenerate();
-    const EcKey bob = mustGenerate();
+    QFETCH(Curve, curve);
+    const CurveKey alice = mustGenerate(curve);
+    const CurveKey bob = mustGenerate(curve);
     const auto ab = alice.deriveShared(bob);
     const auto ba = bob.deriveShared(alice);
     QVERIFY(ab.ok() && ba.ok());
-    QCOMPARE(ab->size(), std::size_t(P521SharedSize));
+    QCOMPARE(ab->size(), std::size_t(CurveKey::scalarSize(curve)));
     QVERIFY(*ab == *ba);
 
     // Against public-only copies of the peers, as a real exchange has them.
-    const auto bobPublic = EcKey::fromPublicPoint(bob.publicPoint());
-    const auto alicePublic = EcKey::fromPublicDer(alice.publicDer());
+    const auto bobPublic = CurveKey::fromPublicPoint(curve, bob.publicPoint());
+    const auto alicePublic = CurveKey::fromPublicDer(curve, alice.publicDer());
     QVERIFY(bobPublic.ok() && alicePublic.ok());
     const auto viaPoint = alice.deriveShared(*bobPublic);
     const auto viaDer = bob.deriveShared(*alicePublic);
@@ -880,44 +1108,67 @@ void TestCrypto::ecdhAgreement()
     QVERIFY(*viaPoint == *ab);
     QVERIFY(*viaDer == *ab);
 
-    const EcKey carol = mustGenerate();
+    const CurveKey carol = mustGenerate(curve);
     const auto ac = alice.deriveShared(carol);
     QVERIFY(ac.ok());
     QVERIFY(!(*ac == *ab));
 }
 
+void TestCrypto::ecdhRejectsBadInput_data()
+{
+    curveRows();
+}
+
 void TestCrypto::ecdhRejectsBadInput()
 {
-    const EcKey alice = mustGenerate();
-    const auto publicOnly = EcKey::fromPublicPoint(alice.publicPoint());
+    QFETCH(Curve, curve);
+    const CurveKey alice = mustGenerate(curve);
+    const auto publicOnly = CurveKey::fromPublicPoint(curve, alice.publicPoint());
     QVERIFY(publicOnly.ok());
     const auto noPrivate = publicOnly->deriveShared(alice);
     QVERIFY(!noPrivate.ok());
     QCOMPARE(noPrivate.error().code, ErrorCode::InvalidArgument);
-    const auto noPeer = alice.deriveShared(EcKey());
+    const auto noPeer = alice.deriveShared(CurveKey());
     QVERIFY(!noPeer.ok());
     QCOMPARE(noPeer.error().code, ErrorCode::InvalidArgument);
+    const auto otherCurve = alice.deriveShared(mustGenerate(curve == Curve::P256 ? Curve::P521 : Curve::P256));
+    QVERIFY(!otherCurve.ok());
+    QCOMPARE(otherCurve.error().code, ErrorCode::Crypto);
+}
+
+void TestCrypto::ecPointRoundTrip_data()
+{
+    curveRows();
 }
 
 void TestCrypto::ecPointRoundTrip()
 {
-    const EcKey key = mustGenerate();
-    const auto imported = EcKey::fromPublicPoint(key.publicPoint());
+    QFETCH(Curve, curve);
+    const CurveKey key = mustGenerate(curve);
+    const auto imported = CurveKey::fromPublicPoint(curve, key.publicPoint());
     QVERIFY2(imported.ok(), imported.ok() ? "" : qPrintable(imported.error().message));
     QCOMPARE(imported->publicPoint(), key.publicPoint());
     QVERIFY(imported->privateScalar().isEmpty());
-    const auto signature = key.sign("roundtrip");
+    const auto signature = key.sign("roundtrip", SignatureFormat::Der);
     QVERIFY(signature.ok());
-    QVERIFY(imported->verify("roundtrip", *signature));
+    QVERIFY(imported->verify("roundtrip", *signature, SignatureFormat::Der));
+}
+
+void TestCrypto::ecDerRoundTrip_data()
+{
+    curveRows();
 }
 
 void TestCrypto::ecDerRoundTrip()
 {
-    const EcKey key = mustGenerate();
+    QFETCH(Curve, curve);
+    const CurveDomain &dom = domain(curve);
+    const CurveKey key = mustGenerate(curve);
     const QByteArray spki = key.publicDer();
-    QCOMPARE(spki.size(), 158);
+    QCOMPARE(spki.size(), dom.spkiSize);
     QVERIFY(spki.endsWith(key.publicPoint()));
-    const auto imported = EcKey::fromPublicDer(spki);
+    QCOMPARE(spki, der(0x30, algorithmIdentifier(dom.curveOid) + der(0x03, '\0' + key.publicPoint())));
+    const auto imported = CurveKey::fromPublicDer(curve, spki);
     QVERIFY2(imported.ok(), imported.ok() ? "" : qPrintable(imported.error().message));
     QCOMPARE(imported->publicPoint(), key.publicPoint());
     QCOMPARE(imported->publicDer(), spki);
@@ -925,163 +1176,289 @@ void TestCrypto::ecDerRoundTrip()
     // Qt reads the same encoding as an EC public key.
     const QSslKey qtKey(spki, QSsl::Ec, QSsl::Der, QSsl::PublicKey);
     QVERIFY(!qtKey.isNull());
-    QCOMPARE(qtKey.length(), 521);
+    QCOMPARE(qtKey.length(), dom.bits);
 
     // A compressed point inside a SubjectPublicKeyInfo is allowed by RFC 5480 and decodes to the same key.
     const QByteArray point = key.publicPoint();
     const char prefix = (static_cast<unsigned char>(point.back()) & 1) ? '\x03' : '\x02';
-    const QByteArray compressed = prefix + point.mid(1, P521ScalarSize);
-    const QByteArray compressedDer = der(0x30, hex("301006072a8648ce3d020106052b81040023") + der(0x03, '\0' + compressed));
-    const auto fromCompressed = EcKey::fromPublicDer(compressedDer);
+    const QByteArray compressed = prefix + point.mid(1, CurveKey::scalarSize(curve));
+    const QByteArray compressedDer = der(0x30, algorithmIdentifier(dom.curveOid) + der(0x03, '\0' + compressed));
+    const auto fromCompressed = CurveKey::fromPublicDer(curve, compressedDer);
     QVERIFY2(fromCompressed.ok(), fromCompressed.ok() ? "" : qPrintable(fromCompressed.error().message));
     QCOMPARE(fromCompressed->publicPoint(), point);
 }
 
 void TestCrypto::ecFromPublicPointRejects_data()
 {
+    addCurveColumn();
     QTest::addColumn<QByteArray>("point");
-    const QByteArray good = mustGenerate().publicPoint();
-    const QByteArray x = good.mid(1, P521ScalarSize);
-    const QByteArray y = good.mid(1 + P521ScalarSize);
+    for (const Curve curve : {Curve::P256, Curve::P521}) {
+        const CurveDomain &dom = domain(curve);
+        const int size = CurveKey::scalarSize(curve);
+        const int pointSize = CurveKey::pointSize(curve);
+        const QByteArray good = mustGenerate(curve).publicPoint();
+        const QByteArray x = good.mid(1, size);
+        const QByteArray y = good.mid(1 + size);
+        auto row = [&](const char *name) -> QTestData & { return QTest::addRow("%s, %s", dom.name, name) << curve; };
 
-    QTest::newRow("empty") << QByteArray();
-    QTest::newRow("identity, SEC1 single zero") << QByteArray(1, '\0');
-    QTest::newRow("all zero") << QByteArray(P521PointSize, '\0');
-    QTest::newRow("(0, 0) uncompressed") << '\x04' + QByteArray(2 * P521ScalarSize, '\0');
-    QTest::newRow("truncated") << good.left(P521PointSize - 1);
-    QTest::newRow("extra byte") << good + '\0';
-    QTest::newRow("compressed 02") << '\x02' + x;
-    QTest::newRow("compressed 03") << '\x03' + x;
-    QTest::newRow("133 bytes tagged 02") << '\x02' + x + y;
-    QTest::newRow("hybrid 06") << '\x06' + x + y;
-    QTest::newRow("hybrid 07") << '\x07' + x + y;
-    QTest::newRow("off curve: y + 1") << '\x04' + x + plus(y, 1);
-    QTest::newRow("off curve: x + 1") << '\x04' + plus(x, 1) + y;
-    QTest::newRow("x = p") << '\x04' + P521P + y;
-    QTest::newRow("y + p (non-canonical)") << '\x04' + x + QByteArray(P521ScalarSize, '\xff');
-    QTest::newRow("all ones") << QByteArray(P521PointSize, '\xff');
-    QTest::newRow("P-256 point") << QByteArray(65, '\x04');
+        row("empty") << QByteArray();
+        row("identity, SEC1 single zero") << QByteArray(1, '\0');
+        row("all zero") << QByteArray(pointSize, '\0');
+        row("(0, 0) uncompressed") << '\x04' + QByteArray(2 * size, '\0');
+        row("truncated") << good.left(pointSize - 1);
+        row("extra byte") << good + '\0';
+        row("compressed 02") << '\x02' + x;
+        row("compressed 03") << '\x03' + x;
+        row("full length tagged 02") << '\x02' + x + y;
+        row("hybrid 06") << '\x06' + x + y;
+        row("hybrid 07") << '\x07' + x + y;
+        row("off curve: y + 1") << '\x04' + x + plus(y, 1);
+        row("off curve: x + 1") << '\x04' + plus(x, 1) + y;
+        row("x = p") << '\x04' + dom.p + y;
+        row("y = p") << '\x04' + x + dom.p;
+        row("y all ones, above p") << '\x04' + x + QByteArray(size, '\xff');
+        row("all ones") << QByteArray(pointSize, '\xff');
+        row("other curve's point") << mustGenerate(curve == Curve::P256 ? Curve::P521 : Curve::P256).publicPoint();
+    }
 }
 
 void TestCrypto::ecFromPublicPointRejects()
 {
+    QFETCH(Curve, curve);
     QFETCH(QByteArray, point);
-    const auto key = EcKey::fromPublicPoint(point);
+    const auto key = CurveKey::fromPublicPoint(curve, point);
     QVERIFY(!key.ok());
     QCOMPARE(key.error().code, ErrorCode::Crypto);
 }
 
 void TestCrypto::ecFromPublicDerRejects_data()
 {
+    addCurveColumn();
     QTest::addColumn<QByteArray>("spki");
-    const EcKey key = mustGenerate();
-    const QByteArray good = key.publicDer();
-    const QByteArray point = key.publicPoint();
-    const QByteArray algorithm = hex("301006072a8648ce3d020106052b81040023");
 
     const auto certificate = generateSelfSignedCertificate(u"p256"_s, {u"localhost"_s}, {}, 1);
     QVERIFY(certificate.ok());
-    const QByteArray p256Spki = QSslCertificate(certificate->certificatePem, QSsl::Pem).publicKey().toDer();
-    QVERIFY(!p256Spki.isEmpty());
+    const QByteArray certificateSpki = QSslCertificate(certificate->certificatePem, QSsl::Pem).publicKey().toDer();
+    QVERIFY(!certificateSpki.isEmpty());
 
-    QTest::newRow("empty") << QByteArray();
-    QTest::newRow("garbage") << QByteArray("not a key at all");
-    QTest::newRow("raw point") << point;
-    QTest::newRow("trailing byte") << good + '\0';
-    QTest::newRow("truncated") << good.left(good.size() - 1);
-    QTest::newRow("P-256 key") << p256Spki;
-    QTest::newRow("off-curve point") << der(0x30, algorithm + der(0x03, '\0' + point.left(P521PointSize - 1) + char(point.back() ^ 1)));
-    QTest::newRow("identity") << der(0x30, algorithm + der(0x03, QByteArray(2, '\0')));
-    QTest::newRow("secp384r1 OID with P-521 point")
-        << der(0x30, hex("301006072a8648ce3d020106052b81040022") + der(0x03, '\0' + point));
-    QTest::newRow("explicit P-521 parameters") << explicitP521Spki(point, 1);
-    QTest::newRow("explicit parameters, cofactor 2") << explicitP521Spki(point, 2);
+    for (const Curve curve : {Curve::P256, Curve::P521}) {
+        const CurveDomain &dom = domain(curve);
+        const Curve otherCurve = curve == Curve::P256 ? Curve::P521 : Curve::P256;
+        const CurveKey key = mustGenerate(curve);
+        const QByteArray good = key.publicDer();
+        const QByteArray point = key.publicPoint();
+        const QByteArray algorithm = algorithmIdentifier(dom.curveOid);
+        auto row = [&](const char *name) -> QTestData & { return QTest::addRow("%s, %s", dom.name, name) << curve; };
+
+        row("empty") << QByteArray();
+        row("garbage") << QByteArray("not a key at all");
+        row("raw point") << point;
+        row("trailing byte") << good + '\0';
+        row("truncated") << good.left(good.size() - 1);
+        row("other curve's key") << mustGenerate(otherCurve).publicDer();
+        if (curve == Curve::P521)
+            row("P-256 key of a certificate") << certificateSpki;
+        row("off-curve point") << der(0x30, algorithm + der(0x03, '\0' + point.left(point.size() - 1) + char(point.back() ^ 1)));
+        row("identity") << der(0x30, algorithm + der(0x03, QByteArray(2, '\0')));
+        row("secp384r1 OID with this curve's point") << der(0x30, algorithmIdentifier(hex("06052b81040022")) + der(0x03, '\0' + point));
+        row("explicit parameters") << explicitSpki(dom, point, 1);
+        row("explicit parameters, cofactor 2") << explicitSpki(dom, point, 2);
+    }
 }
 
 void TestCrypto::ecFromPublicDerRejects()
 {
+    QFETCH(Curve, curve);
     QFETCH(QByteArray, spki);
-    const auto key = EcKey::fromPublicDer(spki);
+    const auto key = CurveKey::fromPublicDer(curve, spki);
     QVERIFY(!key.ok());
     QCOMPARE(key.error().code, ErrorCode::Crypto);
 }
 
+void TestCrypto::ecScalarRoundTrip_data()
+{
+    curveRows();
+}
+
 void TestCrypto::ecScalarRoundTrip()
 {
-    const EcKey key = mustGenerate();
+    QFETCH(Curve, curve);
+    const CurveKey key = mustGenerate(curve);
     const SecureBuffer scalar = key.privateScalar();
-    const auto imported = EcKey::fromPrivateScalar(scalar.view());
+    const auto imported = CurveKey::fromPrivateScalar(curve, scalar.view());
     QVERIFY2(imported.ok(), imported.ok() ? "" : qPrintable(imported.error().message));
     QVERIFY(imported->hasPrivateKey());
     QCOMPARE(imported->publicPoint(), key.publicPoint());
     QVERIFY(imported->privateScalar() == scalar);
 
     // The imported key is fully usable: it signs for the original's public key and agrees on ECDH.
-    const auto signature = imported->sign("imported");
+    const auto signature = imported->sign("imported", SignatureFormat::Der);
     QVERIFY(signature.ok());
-    QVERIFY(key.verify("imported", *signature));
-    const EcKey peer = mustGenerate();
+    QVERIFY(key.verify("imported", *signature, SignatureFormat::Der));
+    const CurveKey peer = mustGenerate(curve);
     const auto s1 = imported->deriveShared(peer);
     const auto s2 = peer.deriveShared(key);
     QVERIFY(s1.ok() && s2.ok());
     QVERIFY(*s1 == *s2);
 
-    // Leading zeros are allowed, in front of 66 bytes or in place of them.
+    // Leading zeros are allowed, in front of the full size or in place of it.
     QByteArray padded(1, '\0');
     padded += scalar.toByteArray();
-    const auto fromPadded = EcKey::fromPrivateScalar(padded);
+    const auto fromPadded = CurveKey::fromPrivateScalar(curve, padded);
     QVERIFY(fromPadded.ok());
     QCOMPARE(fromPadded->publicPoint(), key.publicPoint());
 }
 
+void TestCrypto::ecScalarKnownPoints_data()
+{
+    curveRows();
+}
+
 void TestCrypto::ecScalarKnownPoints()
 {
+    QFETCH(Curve, curve);
+    const CurveDomain &dom = domain(curve);
+    const int size = CurveKey::scalarSize(curve);
     // 1 * G = G.
-    const auto one = EcKey::fromPrivateScalar(QByteArray(1, '\x01'));
+    const auto one = CurveKey::fromPrivateScalar(curve, QByteArray(1, '\x01'));
     QVERIFY2(one.ok(), one.ok() ? "" : qPrintable(one.error().message));
-    QCOMPARE(one->publicPoint(), '\x04' + P521Gx + P521Gy);
-    const auto onePadded = EcKey::fromPrivateScalar(QByteArray(P521ScalarSize - 1, '\0') + '\x01');
+    QCOMPARE(one->publicPoint(), '\x04' + dom.gx + dom.gy);
+    const auto onePadded = CurveKey::fromPrivateScalar(curve, QByteArray(size - 1, '\0') + '\x01');
     QVERIFY(onePadded.ok());
     QCOMPARE(onePadded->publicPoint(), one->publicPoint());
-    QCOMPARE(one->privateScalar().toByteArray(), QByteArray(P521ScalarSize - 1, '\0') + '\x01');
+    QCOMPARE(one->privateScalar().toByteArray(), QByteArray(size - 1, '\0') + '\x01');
 
     // (n - 1) * G = -G = (Gx, p - Gy): the largest valid scalar.
-    const auto minusOne = EcKey::fromPrivateScalar(minus(P521N, 1));
+    const auto minusOne = CurveKey::fromPrivateScalar(curve, minus(dom.n, 1));
     QVERIFY2(minusOne.ok(), minusOne.ok() ? "" : qPrintable(minusOne.error().message));
-    QCOMPARE(minusOne->publicPoint(), '\x04' + P521Gx + negateCoordinate(P521Gy));
+    QCOMPARE(minusOne->publicPoint(), '\x04' + dom.gx + difference(dom.p, dom.gy));
 
     // 1 and n - 1 agree on ECDH with each other's public key as the protocol needs: x(G * (n-1)) = x(G).
     const auto shared = one->deriveShared(*minusOne);
     QVERIFY(shared.ok());
-    QCOMPARE(shared->toByteArray(), P521Gx);
+    QCOMPARE(shared->toByteArray(), dom.gx);
 }
 
 void TestCrypto::ecScalarRejects_data()
 {
+    addCurveColumn();
     QTest::addColumn<QByteArray>("scalar");
-    QTest::newRow("empty") << QByteArray();
-    QTest::newRow("zero, one byte") << QByteArray(1, '\0');
-    QTest::newRow("zero, 66 bytes") << QByteArray(P521ScalarSize, '\0');
-    QTest::newRow("zero, 80 bytes") << QByteArray(80, '\0');
-    QTest::newRow("n") << P521N;
-    QTest::newRow("n + 1") << plus(P521N, 1);
-    QTest::newRow("all ones, 66 bytes") << QByteArray(P521ScalarSize, '\xff');
-    QTest::newRow("67 significant bytes") << '\x01' + QByteArray(P521ScalarSize, '\0');
-    QTest::newRow("n with a leading zero") << '\0' + P521N;
-    QTest::newRow("200 bytes") << QByteArray(200, '\x01');
+    for (const Curve curve : {Curve::P256, Curve::P521}) {
+        const CurveDomain &dom = domain(curve);
+        const int size = CurveKey::scalarSize(curve);
+        auto row = [&](const char *name) -> QTestData & { return QTest::addRow("%s, %s", dom.name, name) << curve; };
+        row("empty") << QByteArray();
+        row("zero, one byte") << QByteArray(1, '\0');
+        row("zero, full size") << QByteArray(size, '\0');
+        row("zero, 80 bytes") << QByteArray(80, '\0');
+        row("n") << dom.n;
+        row("n + 1") << plus(dom.n, 1);
+        row("all ones, full size") << QByteArray(size, '\xff');
+        row("one significant byte too many") << '\x01' + QByteArray(size, '\0');
+        row("n with a leading zero") << '\0' + dom.n;
+        row("200 bytes") << QByteArray(200, '\x01');
+    }
 }
 
 void TestCrypto::ecScalarRejects()
 {
+    QFETCH(Curve, curve);
     QFETCH(QByteArray, scalar);
-    const auto key = EcKey::fromPrivateScalar(scalar);
+    const auto key = CurveKey::fromPrivateScalar(curve, scalar);
     QVERIFY(!key.ok());
     QCOMPARE(key.error().code, ErrorCode::Crypto);
+    // Refused by the range check against n, before OpenSSL sees the scalar.
+    QCOMPARE(key.error().message, u"%1 private scalar is out of range"_s.arg(QLatin1StringView(domain(curve).name)));
+}
+
+void TestCrypto::ecPemRoundTrip_data()
+{
+    curveRows();
+}
+
+void TestCrypto::ecPemRoundTrip()
+{
+    QFETCH(Curve, curve);
+    const CurveKey key = mustGenerate(curve);
+    const auto pem = key.privatePem();
+    QVERIFY2(pem.ok(), pem.ok() ? "" : qPrintable(pem.error().message));
+    QVERIFY(pem->toByteArray().startsWith("-----BEGIN PRIVATE KEY-----"));   // PKCS#8
+    const auto imported = CurveKey::fromPrivatePem(curve, pem->view());
+    QVERIFY2(imported.ok(), imported.ok() ? "" : qPrintable(imported.error().message));
+    QVERIFY(imported->hasPrivateKey());
+    QCOMPARE(imported->publicPoint(), key.publicPoint());
+    QVERIFY(imported->privateScalar() == key.privateScalar());
+
+    // Qt reads it as an EC private key of the curve's size.
+    const QSslKey qtKey(pem->toByteArray(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    QVERIFY(!qtKey.isNull());
+    QCOMPARE(qtKey.length(), domain(curve).bits);
+
+    const Curve otherCurve = curve == Curve::P256 ? Curve::P521 : Curve::P256;
+    const auto onOtherCurve = CurveKey::fromPrivatePem(otherCurve, pem->view());
+    QVERIFY(!onOtherCurve.ok());
+    QCOMPARE(onOtherCurve.error().message, u"the private key is not on %1"_s.arg(QLatin1StringView(domain(otherCurve).name)));
+    QVERIFY(!CurveKey::fromPrivatePem(curve, key.publicDer()).ok());
+    QVERIFY(!CurveKey::fromPrivatePem(curve, QByteArray()).ok());
+    const auto publicOnly = CurveKey::fromPublicPoint(curve, key.publicPoint());
+    QVERIFY(publicOnly.ok());
+    QCOMPARE(publicOnly->privatePem().error().code, ErrorCode::InvalidArgument);
+}
+
+void TestCrypto::ecTypedKeys()
+{
+    // EcKey and P256Key are CurveKey on their curve, in the signature format their callers need.
+    const EcKey ecKey = mustGenerateP521();
+    QCOMPARE(ecKey.publicPoint().size(), P521PointSize);
+    QCOMPARE(ecKey.privateScalar().size(), std::size_t(P521ScalarSize));
+    const auto asCurveKey = CurveKey::fromPublicPoint(Curve::P521, ecKey.publicPoint());
+    QVERIFY(asCurveKey.ok());
+    const auto ecSignature = ecKey.sign("typed");
+    QVERIFY(ecSignature.ok());
+    QVERIFY(ecSignature->size() <= MaxEcdsaP521DerSize);
+    QVERIFY(asCurveKey->verify("typed", *ecSignature, SignatureFormat::Der));
+    const auto ecImported = EcKey::fromPublicDer(ecKey.publicDer());
+    QVERIFY(ecImported.ok());
+    QVERIFY(ecImported->verify("typed", *ecSignature));
+    QVERIFY(!EcKey::fromPublicPoint(mustGenerate(Curve::P256).publicPoint()).ok());
+    const auto ecFromScalar = EcKey::fromPrivateScalar(ecKey.privateScalar().view());
+    QVERIFY(ecFromScalar.ok());
+    const auto ecShared = ecFromScalar->deriveShared(*ecImported);
+    QVERIFY(ecShared.ok());
+    QCOMPARE(ecShared->size(), std::size_t(P521SharedSize));
+
+    const auto p256 = P256Key::generate();
+    QVERIFY(p256.ok());
+    QCOMPARE(p256->publicPoint().size(), P256PointSize);
+    const auto es256 = p256->signEs256("typed");
+    QVERIFY(es256.ok());
+    QCOMPARE(es256->size(), Es256SignatureSize);
+    QVERIFY(p256->verifyEs256("typed", *es256));
+    const auto p256Public = P256Key::fromPublicPoint(p256->publicPoint());
+    QVERIFY(p256Public.ok());
+    QVERIFY(p256Public->verifyEs256("typed", *es256));
+    const auto p256AsCurveKey = CurveKey::fromPublicPoint(Curve::P256, p256->publicPoint());
+    QVERIFY(p256AsCurveKey.ok());
+    QVERIFY(p256AsCurveKey->verify("typed", *es256, SignatureFormat::Raw));
+    QVERIFY(!P256Key::fromPublicPoint(ecKey.publicPoint()).ok());
+    const auto pem = p256->privatePem();
+    QVERIFY(pem.ok());
+    const auto p256FromPem = P256Key::fromPrivatePem(pem->view());
+    QVERIFY(p256FromPem.ok());
+    const auto p256Shared = p256FromPem->deriveShared(*p256Public);
+    QVERIFY(p256Shared.ok());
+    QCOMPARE(p256Shared->size(), std::size_t(P256SharedSize));
+
+    const EcKey nullKey;
+    QVERIFY(nullKey.isNull());
+    QVERIFY(!nullKey.hasPrivateKey());
+    QVERIFY(!nullKey.sign("message").ok());
+    QVERIFY(!P256Key().verifyEs256("typed", *es256));
 }
 
 void TestCrypto::ecCopyAndMove()
 {
-    EcKey original = mustGenerate();
+    EcKey original = mustGenerateP521();
     const QByteArray point = original.publicPoint();
     EcKey copy = original;
     QCOMPARE(copy.publicPoint(), point);
@@ -1298,6 +1675,32 @@ void TestCrypto::certificateInternationalAndWildcardNames()
     const QStringList dns = certificate.subjectAlternativeNames().values(QSsl::DnsEntry);
     QVERIFY(dns.contains(u"xn--bcher-kva.example"_s));
     QVERIFY(dns.contains(u"*.parley.example"_s));
+}
+
+void TestCrypto::certificateRequestCarriesNames()
+{
+    const auto generated = generateCertificateRequest(u"parley.example"_s,
+                                                      {u"parley.example"_s, u"b\u00fccher.example"_s, u"*.parley.example"_s});
+    QVERIFY2(generated.ok(), generated.ok() ? "" : qPrintable(generated.error().message));
+    QVERIFY(generated->requestPem.startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+    QVERIFY(generated->privateKeyPem.toByteArray().startsWith("-----BEGIN PRIVATE KEY-----"));
+
+    // Qt does not read requests; the openssl tool shows what a CA will see.
+    QProcess openssl;
+    openssl.start(u"openssl"_s, {u"req"_s, u"-noout"_s, u"-text"_s, u"-verify"_s});
+    QVERIFY(openssl.waitForStarted(10000));
+    openssl.write(generated->requestPem);
+    openssl.closeWriteChannel();
+    QVERIFY(openssl.waitForFinished(10000));
+    const QByteArray text = openssl.readAllStandardOutput();
+    QVERIFY2(openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    QVERIFY(text.contains("CN = parley.example"));
+    QVERIFY2(text.contains("DNS:parley.example, DNS:xn--bcher-kva.example, DNS:*.parley.example"), text.constData());
+    QVERIFY(!text.contains("IP Address:"));
+
+    const auto refused = generateCertificateRequest(u"cn"_s, {u"bad name"_s});
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
 }
 
 void TestCrypto::certificateRejectsArguments_data()
