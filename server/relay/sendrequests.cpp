@@ -5,6 +5,7 @@
 #include "protocol/statements.h"
 #include "push/pushservice.h"
 #include "protocol/cborwriter.h"
+#include "protocol/messages.h"
 #include "relay/devicedirectory.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
@@ -41,31 +42,18 @@ bool targetLess(const Target &a, const QString &user, quint32 device)
 }
 
 struct SendPlan {
-    QStringList to;
-    quint64 at = 0;
-    QCborMap options;
+    protocol::SendRequest request;
     std::optional<StoredRoom> room;
     std::vector<Target> expected;      // sorted by (user, device)
-    QCborArray unknown;
+    QStringList unknown;
     std::shared_ptr<NewMessage> message = std::make_shared<NewMessage>();
 };
 
-// Recipients well-formed and in canonical order, sent_at within the allowed skew, the account's send rate.
+// sent_at within the allowed skew, and the account's send rate. (decode() has already refused recipients that are
+// not user names in strictly increasing UTF-8 order, and every field of the wrong type or size.)
 bool checkRequest(SessionContext &session, const Frame &f, SendPlan &plan)
 {
-    plan.to = f.textList("to"_L1);
-    for (const QString &u : std::as_const(plan.to)) {
-        if (!protocol::isValidUserName(u)) {
-            session.sendError(WireError::BadField, u"to"_s, f.id);
-            return false;
-        }
-    }
-    if (plan.to.isEmpty() || protocol::normalisedRecipients(plan.to) != plan.to) {
-        session.sendError(WireError::BadField, u"to: recipients must be sorted by their UTF-8 bytes, without duplicates"_s, f.id);
-        return false;
-    }
-    plan.at = f.uint("at"_L1);
-    if (std::abs(qint64(plan.at) - wallMs()) > MaxClockSkewMs) {
+    if (std::abs(qint64(plan.request.at) - wallMs()) > MaxClockSkewMs) {
         session.sendError(WireError::StaleTime, u"sent_at is more than 5 minutes away from the server time"_s, f.id);
         return false;
     }
@@ -73,16 +61,16 @@ bool checkRequest(SessionContext &session, const Frame &f, SendPlan &plan)
         session.sendRateLimited(wait, f.id);
         return false;
     }
-    plan.options = f.map("opts"_L1);
     return true;
 }
 
 // A room message goes to the room's current members: the sender must be one, and `to` must name them all.
 bool checkRoom(SessionContext &session, const Frame &f, SendPlan &plan)
 {
-    if (!plan.options.contains("room"_L1))
+    const protocol::MessageOptions &options = plan.request.opts;
+    if (!options.room)
         return true;
-    auto state = roomstore::load(session.services.store->reader(), plan.options.value("room"_L1).toString());
+    auto state = roomstore::load(session.services.store->reader(), *options.room);
     if (!state) {
         if (state.error().code == ErrorCode::NotFound) {
             session.sendError(WireError::NotFound, u"no such room"_s, f.id);
@@ -96,15 +84,17 @@ bool checkRoom(SessionContext &session, const Frame &f, SendPlan &plan)
         session.sendError(WireError::Forbidden, u"you are not a member of this room"_s, f.id);
         return false;
     }
-    if (state->state.memberList() != plan.to) {
-        Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the room's members changed; fetch the room again"_s, f.id);
-        e.set("missing"_L1, QCborArray()).set("stale"_L1, QCborArray()).set("unknown"_L1, QCborArray());
-        session.sendFrame(e);
+    if (state->state.memberList() != plan.request.to) {
+        protocol::ErrorReply e = protocol::errorReply(WireError::DeviceMismatch, u"the room's members changed; fetch the room again"_s);
+        e.missing.emplace();
+        e.stale.emplace();
+        e.unknown.emplace();
+        session.sendEncoded(e.encode(f.id));
         return false;
     }
     // Burn-on-read (the chain's or the administrator's) is part of the signed options: a message without it is
     // refused rather than stored under a rule the recipients' clients would not know of.
-    if (state->retention.effectiveBurn() && !plan.options.value("burn"_L1).toBool()) {
+    if (state->retention.effectiveBurn() && !options.burn.value_or(false)) {
         session.sendError(WireError::Forbidden, u"this room is burn-on-read: messages must carry opts.burn"_s, f.id);
         return false;
     }
@@ -134,7 +124,7 @@ bool resolveTargets(SessionContext &session, const Frame &f, SendPlan &plan)
         return true;
     };
     bool senderListed = false;
-    for (const QString &u : std::as_const(plan.to)) {
+    for (const QString &u : std::as_const(plan.request.to)) {
         senderListed = senderListed || u == session.userName;
         if (!addUser(u))
             return false;
@@ -151,29 +141,21 @@ bool resolveTargets(SessionContext &session, const Frame &f, SendPlan &plan)
 bool matchKeys(SessionContext &session, const Frame &f, SendPlan &plan)
 {
     NewMessage &m = *plan.message;
-    const QCborArray keys = f.array("keys"_L1);
-    m.entries.reserve(keys.size());
-    QCborArray stale;
-    for (const QCborValue &v : keys) {
-        const QCborMap k = v.toMap();
-        const QString user = k.value("user"_L1).toString();
-        const qint64 device = k.value("device"_L1).toInteger(-1);
-        const qint64 kid = k.value("kid"_L1).toInteger(-1);
+    m.entries.reserve(plan.request.keys.size());
+    QList<protocol::DeviceRef> stale;
+    for (const protocol::KeyEntry &k : std::as_const(plan.request.keys)) {
+        const QString &user = k.user;
+        const quint32 device = k.device;
         NewMessage::Entry entry;
-        entry.eph = k.value("eph"_L1).toByteArray();
-        entry.wrappedKey = k.value("wk"_L1).toByteArray();
-        if (device < 0 || device > qint64(0xffffffffu) || kid < 0 || kid > qint64(0xffffffffu)
-            || entry.eph.size() != crypto::P521PointSize || entry.wrappedKey.size() != 48) {
-            session.sendError(WireError::BadField, u"keys"_s, f.id);
-            return false;
-        }
-        entry.kid = quint32(kid);
-        const auto it = std::lower_bound(plan.expected.begin(), plan.expected.end(), std::pair(user, quint32(device)),
+        entry.eph = k.eph;
+        entry.wrappedKey = k.wk;
+        entry.kid = k.kid;
+        const auto it = std::lower_bound(plan.expected.begin(), plan.expected.end(), std::pair(user, device),
                                          [](const Target &a, const std::pair<QString, quint32> &b) {
                                              return targetLess(a, b.first, b.second);
                                          });
-        if (it == plan.expected.end() || it->user != user || it->device != quint32(device)) {
-            stale.append(userDevice(user, quint64(device)));
+        if (it == plan.expected.end() || it->user != user || it->device != device) {
+            stale.append(protocol::DeviceRef{user, device});
             continue;
         }
         if (it->matched) {
@@ -184,18 +166,18 @@ bool matchKeys(SessionContext &session, const Frame &f, SendPlan &plan)
         entry.deviceId = it->deviceId;
         m.entries.append(std::move(entry));
     }
-    QCborArray missing;
+    QList<protocol::DeviceRef> missing;
     for (const Target &t : plan.expected) {
         if (!t.matched)
-            missing.append(userDevice(t.user, t.device));
+            missing.append(protocol::DeviceRef{t.user, t.device});
     }
     if (plan.unknown.isEmpty() && missing.isEmpty() && stale.isEmpty())
         return true;
-    Frame e = protocol::errorFrame(WireError::DeviceMismatch, u"the key entries do not match the current devices"_s, f.id);
-    e.set("missing"_L1, missing);
-    e.set("stale"_L1, stale);
-    e.set("unknown"_L1, plan.unknown);
-    session.sendFrame(e);
+    protocol::ErrorReply e = protocol::errorReply(WireError::DeviceMismatch, u"the key entries do not match the current devices"_s);
+    e.missing = std::move(missing);
+    e.stale = std::move(stale);
+    e.unknown = plan.unknown;
+    session.sendEncoded(e.encode(f.id));
     return false;
 }
 
@@ -206,29 +188,20 @@ bool fillAndVerify(SessionContext &session, const Frame &f, SendPlan &plan)
     m.senderDeviceId = session.deviceId;
     m.from = session.userName;
     m.fromDevice = session.deviceNo;
-    m.mid = f.bytes("mid"_L1);
-    m.sentAt = plan.at;
-    m.payload = f.bytes("pl"_L1);
-    m.keyCommitment = f.bytes("kc"_L1);
-    m.signature = f.bytes("sig"_L1);
-
-    protocol::MessageCoreInput core;
-    core.from = m.from;
-    core.device = m.fromDevice;
-    core.mid = m.mid;
-    core.to = plan.to;
-    core.sentAt = plan.at;
-    core.payload = m.payload;
-    core.keyCommitment = m.keyCommitment;
-    core.options = plan.options;
-    if (!session.deviceKey.verify(protocol::messageCore(core), m.signature)) {
+    const protocol::SendRequest &r = plan.request;
+    m.mid = r.mid;
+    m.sentAt = r.at;
+    m.payload = r.pl;
+    m.keyCommitment = r.kc;
+    m.signature = r.sig;
+    if (!session.deviceKey.verify(protocol::MessageCore::of(r, m.from, m.fromDevice).encode(), m.signature)) {
         session.sendError(WireError::BadSignature, u"the message signature does not verify under the device key"_s, f.id);
         return false;
     }
-    m.to = QCborValue(f.array("to"_L1)).toCbor();
-    m.options = QCborValue(plan.options).toCbor();
+    protocol::CborWriter(m.to).texts(r.to);
+    m.options = r.opts.encode();
     if (plan.room)
-        m.room = plan.options.value("room"_L1).toString();
+        m.room = *r.opts.room;
     return true;
 }
 
@@ -239,11 +212,11 @@ bool applyExpiry(SessionContext &session, const Frame &f, SendPlan &plan)
 {
     NewMessage &m = *plan.message;
     m.expiresAt = wallMs() + qint64(session.services.limits.messageTtlDays) * 24 * 3600 * 1000;
-    auto clampExpiry = [&m, at = plan.at](qint64 seconds) {
+    auto clampExpiry = [&m, at = plan.request.at](qint64 seconds) {
         if (seconds > 0)
             m.expiresAt = std::min(m.expiresAt, qint64(at) + seconds * 1000);
     };
-    clampExpiry(plan.options.value("exp"_L1).toInteger(0));
+    clampExpiry(qint64(plan.request.opts.exp.value_or(0)));
     if (plan.room) {
         clampExpiry(qint64(plan.room->retention.effectiveExpireSeconds()));
         auto settings = session.services.store->reader().roomSettings();
@@ -296,6 +269,7 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
 void handleSend(SessionContext &session, const Frame &f)
 {
     SendPlan plan;
+    plan.request = protocol::SendRequest::from(f);
     if (checkRequest(session, f, plan) && checkRoom(session, f, plan) && resolveTargets(session, f, plan)
         && matchKeys(session, f, plan) && fillAndVerify(session, f, plan) && applyExpiry(session, f, plan))
         commit(session, f.id, plan.message);
@@ -303,11 +277,7 @@ void handleSend(SessionContext &session, const Frame &f)
 
 void handleAck(SessionContext &session, const Frame &f)
 {
-    const QCborArray list = f.array("seqs"_L1);
-    QList<quint64> seqs;
-    seqs.reserve(list.size());
-    for (const QCborValue &v : list)
-        seqs.append(quint64(v.toInteger()));
+    const QList<quint64> seqs = protocol::Ack::from(f).seqs;
     if (session.deliveries)
         session.deliveries->acked(seqs);
     const qint64 device = session.deviceId;
@@ -337,19 +307,10 @@ void sendCompleted(SessionContext &session, quint64 requestId, const QByteArray 
         }
         return;
     }
-    QByteArray &out = *session.host.scratch;
-    out.resize(0);
-    protocol::CborWriter w(out);
-    w.map(4);
-    w.text("t"_L1);
-    w.text("accepted"_L1);
-    w.text("id"_L1);
-    w.uint(requestId);
-    w.text("mid"_L1);
-    w.bytes(mid);
-    w.text("seq"_L1);
-    w.uint(quint64(result->payloadId));
-    session.socket->sendBinaryMessage(out);
+    protocol::Accepted accepted;
+    accepted.mid = mid;
+    accepted.seq = quint64(result->payloadId);
+    session.sendEncoded(accepted.encode(requestId));
 }
 
 } // namespace parley::server

@@ -39,6 +39,13 @@ QString messageFor(const Error &error)
     return error.code == ErrorCode::Unavailable ? u"the server is shutting down"_s : u"the server could not complete the request"_s;
 }
 
+void SessionContext::sendEncoded(const QByteArray &frame)
+{
+    if (closing)
+        return;
+    socket->sendBinaryMessage(frame);
+}
+
 void SessionContext::sendFrame(const Frame &frame)
 {
     if (closing)

@@ -79,6 +79,8 @@ public:
 
     // --- plumbing ---
     void sendFrame(const Frame &frame);
+    // An already encoded frame (protocol/messages.h); dropped while closing.
+    void sendEncoded(const QByteArray &frame);
     void sendError(WireError code, const QString &message, quint64 requestId);
     void sendStoreError(const Error &error, quint64 requestId);
     void sendRateLimited(qint64 retryMs, quint64 requestId);

@@ -452,6 +452,14 @@ PARLEY_MESSAGE(ErrorReply)
 
 void Msg::encode(QByteArray &out, quint64 id) const { encodeFrame(*this, out, id); }
 
+QByteArray MessageOptions::encode() const
+{
+    QByteArray out;
+    CborWriter w(out);
+    put(w, *this);
+    return out;
+}
+
 ErrorReply errorReply(WireError code, const QString &message)
 {
     return ErrorReply::from(errorFrame(code, message));

@@ -119,6 +119,9 @@ struct PARLEY_EXPORT MessageOptions {
     std::optional<QString> room;
     std::optional<quint64> exp;   // seconds, 1 … 2^32
     std::optional<bool> burn;
+
+    // The `opts` map as `msg` frames and the store carry it (keys in schema order).
+    QByteArray encode() const;
     bool operator==(const MessageOptions &) const = default;
 };
 
