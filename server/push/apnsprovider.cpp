@@ -12,14 +12,9 @@ namespace parley::server {
 Result<std::unique_ptr<ApnsProvider>> ApnsProvider::create(QNetworkAccessManager *network, const PushConfig &config,
                                                            QObject *parent)
 {
-    auto pem = PushConfig::readPrivateFile(config.apnsKeyFile);
-    if (!pem)
-        return pem.error();
-    auto key = crypto::P256Key::fromPrivatePem(*pem);
-    crypto::cleanse(*pem);
+    auto key = PushConfig::readP256KeyFile(u"apns_key_file"_s, config.apnsKeyFile);
     if (!key)
-        return makeError(ErrorCode::InvalidArgument,
-                         u"[push] apns_key_file %1: %2"_s.arg(config.apnsKeyFile, key.error().message));
+        return key.error();
     return std::unique_ptr<ApnsProvider>(new ApnsProvider(network, config, std::move(*key), parent));
 }
 

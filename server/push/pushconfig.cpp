@@ -1,5 +1,7 @@
 #include "push/pushconfig.h"
 
+#include "crypto/crypto.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHostAddress>
@@ -164,6 +166,23 @@ Result<QByteArray> PushConfig::readPrivateFile(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, u"cannot read push credential %1: %2"_s.arg(path, file.errorString()));
     return file.readAll();
+}
+
+Result<crypto::P256Key> PushConfig::parseP256Key(const QString &name, QByteArray pem)
+{
+    auto key = crypto::P256Key::fromPrivatePem(pem);
+    crypto::cleanse(pem);
+    if (!key)
+        return makeError(ErrorCode::InvalidArgument, name + u": "_s + key.error().message);
+    return key;
+}
+
+Result<crypto::P256Key> PushConfig::readP256KeyFile(const QString &setting, const QString &path)
+{
+    auto pem = readPrivateFile(path);
+    if (!pem)
+        return pem.error();
+    return parseP256Key(u"[push] %1 %2"_s.arg(setting, path), std::move(*pem));
 }
 
 Status PushConfig::checkWebPushEndpoint(const QUrl &endpoint) const

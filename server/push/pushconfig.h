@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "crypto/p256key.h"
 
 #include <QByteArray>
 #include <QNetworkProxy>
@@ -57,6 +58,11 @@ struct PushConfig {
     // Reads a credential file that must be readable by the service alone: a regular file owned by the effective
     // user, with no permission bits for group or others.
     static Result<QByteArray> readPrivateFile(const QString &path);
+    // A PEM P-256 private key (an APNs .p8 or a VAPID key) from `pem`, which is cleansed afterwards; errors read
+    // "NAME: why".
+    static Result<crypto::P256Key> parseP256Key(const QString &name, QByteArray pem);
+    // The same from a file readPrivateFile accepts; errors name the setting and the file ("[push] SETTING PATH: why").
+    static Result<crypto::P256Key> readP256KeyFile(const QString &setting, const QString &path);
     // Whether a Web Push endpoint URL may be used under this configuration (see webPushAllowPrivateEndpoints).
     // Host names are checked as written; one that resolves to an internal address is not caught here.
     Status checkWebPushEndpoint(const QUrl &endpoint) const;

@@ -43,16 +43,6 @@ Result<QString> endpointArg(const QString &name, const QString &text, bool bare)
     return url->toString(QUrl::FullyEncoded);
 }
 
-Result<crypto::P256Key> p256(const QString &name, const QString &pem)
-{
-    QByteArray bytes = pem.toUtf8();
-    auto key = crypto::P256Key::fromPrivatePem(bytes);
-    crypto::cleanse(bytes);
-    if (!key)
-        return invalid(name + u": "_s + key.error().message);
-    return key;
-}
-
 } // namespace
 
 const QStringList &ManagedPushCredentials::providers()
@@ -165,7 +155,7 @@ Result<ManagedPushCredentials::Upload> ManagedPushCredentials::checkApns(const Q
     auto url = endpointArg(u"endpoint"_s, endpoint, true);
     if (!url)
         return url.error();
-    auto key = p256(u"key"_s, pem);
+    auto key = PushConfig::parseP256Key(u"key"_s, pem.toUtf8());
     if (!key)
         return key.error();
     auto normalised = key->privatePem();
@@ -212,7 +202,7 @@ Result<ManagedPushCredentials::Upload> ManagedPushCredentials::checkWebPush(cons
             return generated.error();
         key = std::move(*generated);
     } else {
-        auto given = p256(u"private_key"_s, pem);
+        auto given = PushConfig::parseP256Key(u"private_key"_s, pem.toUtf8());
         if (!given)
             return given.error();
         key = std::move(*given);

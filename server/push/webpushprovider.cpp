@@ -32,14 +32,9 @@ QString originOf(const QUrl &url)
 Result<std::unique_ptr<WebPushProvider>> WebPushProvider::create(QNetworkAccessManager *network, const PushConfig &config,
                                                                  QObject *parent)
 {
-    auto pem = PushConfig::readPrivateFile(config.vapidPrivateKeyFile);
-    if (!pem)
-        return pem.error();
-    auto key = crypto::P256Key::fromPrivatePem(*pem);
-    crypto::cleanse(*pem);
+    auto key = PushConfig::readP256KeyFile(u"vapid_private_key_file"_s, config.vapidPrivateKeyFile);
     if (!key)
-        return makeError(ErrorCode::InvalidArgument,
-                         u"[push] vapid_private_key_file %1: %2"_s.arg(config.vapidPrivateKeyFile, key.error().message));
+        return key.error();
     return std::unique_ptr<WebPushProvider>(new WebPushProvider(network, config, std::move(*key), parent));
 }
 

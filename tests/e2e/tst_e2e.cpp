@@ -6,6 +6,7 @@
 #include "sdk/envelope.h"
 
 #include <QCborArray>
+#include <QDeadlineTimer>
 #include <QSet>
 #include <QWebSocket>
 
@@ -31,15 +32,12 @@ private:
     // Sends a raw request through the SDK's connection and waits for its reply frame.
     static std::optional<protocol::Frame> request(Device &from, const protocol::Frame &frame)
     {
+        QSignalSpy frames(&from.client(), &sdk::Client::frameReceived);
         const quint64 id = from.client().sendFrame(frame);
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < WaitMs) {
-            if (auto reply = from.replyTo(id))
-                return reply;
-            QTest::qWait(5);
+        QDeadlineTimer deadline(WaitMs);
+        while (!from.replyTo(id) && !deadline.hasExpired() && frames.wait(int(deadline.remainingTime()))) {
         }
-        return std::nullopt;
+        return from.replyTo(id);
     }
 
     static bool containsDevice(const QCborArray &list, const QString &user, quint32 device)
@@ -74,9 +72,12 @@ private Q_SLOTS:
         QVERIFY(m.verified);
         QVERIFY(bob->verificationFailures.isEmpty());
         QVERIFY(qAbs(m.sentAt.toMSecsSinceEpoch() - QDateTime::currentMSecsSinceEpoch()) < 60000);
-        // The sender's only device gets no copy of its own message.
-        QTest::qWait(200);
-        QVERIFY(alice->inbox.isEmpty());
+        // The sender's only device gets no copy of its own message: bob's reply, queued for alice after it would
+        // have been, is the first thing she receives.
+        QVERIFY(!bob->sendAndWait({u"alice"_s}, u"hello alice"_s).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!alice->inbox.isEmpty(), WaitMs);
+        QCOMPARE(alice->inbox.size(), 1);
+        QCOMPARE(alice->inbox.first().from, u"bob"_s);
     }
 
     void secondDeviceGetsMessagesAndSyncCopies()
@@ -104,8 +105,12 @@ private Q_SLOTS:
         QCOMPARE(copy.text, u"reply from carol's first device"_s);
         QCOMPARE(copy.to, QStringList{u"dave"_s});
         QVERIFY(copy.verified);
-        QTest::qWait(200);
-        QCOMPARE(carol1->inbox.size(), 1);   // no copy back to the sending device
+        // Delivery is in order: the sync copy of a later message from carol's second device reaches her first
+        // device after any copy of its own message would have.
+        QVERIFY(!carol2->sendAndWait({u"dave"_s}, u"from carol's second device"_s).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(carol1->inbox.size(), 2, WaitMs);
+        QCOMPARE(carol1->inbox.at(1).from, u"carol"_s);
+        QCOMPARE(carol1->inbox.at(1).device, 2u);   // no copy back to the sending device before it
     }
 
     void offlineRecipientReceivesInOrder()
@@ -136,8 +141,8 @@ private Q_SLOTS:
         frank->close();
         frank->inbox.clear();
         QVERIFY(frank->connectNow());
+        // `synced` follows the backlog present at login, and the client reports frames in order.
         QTRY_VERIFY_WITH_TIMEOUT(frank->syncedCount >= 1, WaitMs);
-        QTest::qWait(200);
         QVERIFY(frank->inbox.isEmpty());
     }
 
@@ -193,8 +198,10 @@ private Q_SLOTS:
         QCOMPARE(failed.first().at(1).value<sdk::SendError>(), sdk::SendError::Replay);
 
         QTRY_COMPARE_WITH_TIMEOUT(judy->inbox.size(), 1, WaitMs);
-        QTest::qWait(300);
-        QCOMPARE(judy->inbox.size(), 1);
+        // A later message reaches judy after anything the replay could have queued for her.
+        QVERIFY(!ivan->sendAndWait({u"judy"_s}, u"the next one"_s).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(judy->inbox.size(), 2, WaitMs);
+        QCOMPARE(judy->inbox.at(1).text, u"the next one"_s);
     }
 
     void deviceListMismatchIsReported()

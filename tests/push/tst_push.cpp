@@ -9,6 +9,7 @@
 #include "pushdevice.h"
 #include "pushreceiver.h"
 
+#include <QDateTime>
 #include <QHostAddress>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -58,8 +59,11 @@ private:
     }
     protocol::Frame apnsRegistration(const QString &token);
     protocol::Frame webPushRegistration(const QString &id);
+    static QVariant inspect(Daemon &daemon, const QString &sql, const QVariantList &values);
     qint64 tokenCount(const QString &user);
     QString queueState(const QString &user, Daemon *daemon = nullptr);
+    qint64 pendingDueWithin(const QString &user, qint64 ms);
+    bool laterWakeUpArrives(Daemon &daemon, Device &sender, const QString &user);
     QString url(const QString &path = {}) const { return u"https://127.0.0.1:%1%2"_s.arg(m_frontPort).arg(path); }
 
     QTemporaryDir m_dir;
@@ -169,50 +173,68 @@ protocol::Frame tst_Push::webPushRegistration(const QString &id)
         .set("auth"_L1, QCborValue(sub.auth));
 }
 
-qint64 tst_Push::tokenCount(const QString &user)
+// The first column of the first row `sql` gives over `values` in the database of `daemon` (read-only, beside it).
+QVariant tst_Push::inspect(Daemon &daemon, const QString &sql, const QVariantList &values)
 {
-    const QString name = u"inspect-%1"_s.arg(user);
-    qint64 count = -1;
+    const QString name = u"inspect"_s;
+    QVariant result;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(m_daemon->dataDir() + u"/parleyd.sqlite"_s);
+        db.setDatabaseName(daemon.dataDir() + u"/parleyd.sqlite"_s);
         db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
         if (db.open()) {
             QSqlQuery q(db);
-            if (q.prepare(u"SELECT COUNT(*) FROM push_tokens t JOIN devices d ON d.id = t.device_id "
-                          u"JOIN users u ON u.id = d.user_id WHERE u.name = ?"_s)) {
-                q.addBindValue(user);
+            if (q.prepare(sql)) {
+                for (const QVariant &v : values)
+                    q.addBindValue(v);
                 if (q.exec() && q.next())
-                    count = q.value(0).toLongLong();
+                    result = q.value(0);
             }
         }
     }
     QSqlDatabase::removeDatabase(name);
-    return count;
+    return result;
+}
+
+qint64 tst_Push::tokenCount(const QString &user)
+{
+    const QVariant count = inspect(*m_daemon,
+                                   u"SELECT COUNT(*) FROM push_tokens t JOIN devices d ON d.id = t.device_id "
+                                   u"JOIN users u ON u.id = d.user_id WHERE u.name = ?"_s,
+                                   {user});
+    return count.isValid() ? count.toLongLong() : -1;
 }
 
 QString tst_Push::queueState(const QString &user, Daemon *daemon)
 {
-    if (!daemon)
-        daemon = m_daemon.get();
-    const QString name = u"inspect-queue-%1"_s.arg(user);
-    QString state;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(daemon->dataDir() + u"/parleyd.sqlite"_s);
-        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
-        if (db.open()) {
-            QSqlQuery q(db);
-            if (q.prepare(u"SELECT q.state || ' ' || q.attempts || ' ' || COALESCE(q.last_error, '') FROM push_queue q "
-                          u"JOIN devices d ON d.id = q.device_id JOIN users u ON u.id = d.user_id WHERE u.name = ?"_s)) {
-                q.addBindValue(user);
-                if (q.exec() && q.next())
-                    state = q.value(0).toString();
-            }
-        }
-    }
-    QSqlDatabase::removeDatabase(name);
-    return state;
+    return inspect(daemon ? *daemon : *m_daemon,
+                   u"SELECT q.state || ' ' || q.attempts || ' ' || COALESCE(q.last_error, '') FROM push_queue q "
+                   u"JOIN devices d ON d.id = q.device_id JOIN users u ON u.id = d.user_id WHERE u.name = ?"_s,
+                   {user})
+        .toString();
+}
+
+qint64 tst_Push::pendingDueWithin(const QString &user, qint64 ms)
+{
+    const QVariant count = inspect(*m_daemon,
+                                   u"SELECT COUNT(*) FROM push_queue q JOIN devices d ON d.id = q.device_id "
+                                   u"JOIN users u ON u.id = d.user_id WHERE u.name = ? AND q.state = 'pending' "
+                                   u"AND q.next_attempt_at <= ?"_s,
+                                   {user, QDateTime::currentMSecsSinceEpoch() + ms});
+    return count.isValid() ? count.toLongLong() : -1;
+}
+
+// A wake-up queued now for a new offline device of `daemon`, sent and recorded. The service reads its queue anew
+// to send it, so whatever it would still send from before (a dead-lettered entry it should have left alone) is
+// sent no later than this one.
+bool tst_Push::laterWakeUpArrives(Daemon &daemon, Device &sender, const QString &user)
+{
+    const QString token = randomHexToken();
+    auto device = pushtest::offlineDevice(daemon, user, apnsRegistration(token));
+    if (!device || sender.sendAndWait({user}, u"later"_s).isEmpty())
+        return false;
+    return QTest::qWaitFor([&] { return m_receiver.forKey(token).size() == 1 && queueState(user, &daemon).isEmpty(); },
+                           PushWaitMs);
 }
 
 void tst_Push::refusesReadableKeyFiles()
@@ -284,8 +306,9 @@ void tst_Push::coalescesABurstIntoOnePush()
         m_alice->client().send({u"erin"_s}, u"burst %1"_s.arg(i));
     QTRY_COMPARE_WITH_TIMEOUT(accepted.size(), 10, WaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_receiver.forKey(token).size(), 1, PushWaitMs);
-    // Well past the coalescing delay and several scheduling rounds: still one.
-    QTest::qWait(1500);
+    // All ten were queued with their messages; once nothing is pending for erin that could go out within the
+    // test (one queued after the push waits for the hour-long rate limit), nothing more will be sent: still one.
+    QTRY_COMPARE_WITH_TIMEOUT(pendingDueWithin(u"erin"_s, 60 * 1000), 0, PushWaitMs);
     QCOMPARE(m_receiver.forKey(token).size(), 1);
     // The device wakes up and gets all ten.
     QVERIFY(erin->connectNow());
@@ -307,7 +330,8 @@ void tst_Push::retriesWithBackoffAfter503()
     // The receiver's 503 said Retry-After: 1; the daemon waited at least that long each time.
     QVERIFY(tries.at(1).atMs - tries.at(0).atMs >= 950);
     QVERIFY(tries.at(2).atMs - tries.at(1).atMs >= 950);
-    QTest::qWait(500);
+    // The entry leaves the queue once the delivery is recorded: no try after that.
+    QTRY_COMPARE_WITH_TIMEOUT(queueState(u"frank"_s), QString(), WaitMs);
     QCOMPARE(m_receiver.forKey(token).size(), 3);
     QCOMPARE(tokenCount(u"frank"_s), 1);
 }
@@ -362,7 +386,7 @@ void tst_Push::deadLettersAPermanentRefusal()
     QTRY_COMPARE_WITH_TIMEOUT(m_receiver.forKey(token).size(), 1, PushWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(queueState(u"kate"_s).startsWith(u"dead 1 APNs 403"_s), WaitMs);
     QCOMPARE(tokenCount(u"kate"_s), 1);   // a refusal is not a verdict on the token
-    QTest::qWait(500);
+    QVERIFY(laterWakeUpArrives(*m_daemon, *m_alice, u"kate-later"_s));
     QCOMPARE(m_receiver.forKey(token).size(), 1);
 }
 
@@ -386,7 +410,7 @@ void tst_Push::deadLettersAfterABoundedTime()
     QVERIFY(queueState(u"lara"_s, &daemon).contains(u"HTTP 503"_s));
     const qsizetype attempts = m_receiver.forKey(token).size();
     QVERIFY(attempts >= 1 && attempts <= 3);
-    QTest::qWait(1500);
+    QVERIFY(laterWakeUpArrives(daemon, sender, u"lara-later"_s));
     QCOMPARE(m_receiver.forKey(token).size(), attempts);   // no more tries
     m_receiver.fixedStatus.remove(token);
     sender.close();

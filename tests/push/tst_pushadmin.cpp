@@ -518,8 +518,7 @@ void tst_PushAdmin::managedSocks5ProxyCarriesPushTraffic()
 {
     // A real SOCKS5 server: Dante (Debian package dante-server), logging every connection it makes.
     const QString danted = QStandardPaths::findExecutable(u"danted"_s, {u"/usr/sbin"_s, u"/usr/local/sbin"_s});
-    if (danted.isEmpty())
-        QSKIP("danted (Debian package dante-server) is not installed");
+    QVERIFY2(!danted.isEmpty(), "danted (Debian package dante-server, installed by scripts/deps.sh) must be installed");
     QTcpServer probe;
     QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
     const quint16 port = probe.serverPort();
@@ -533,12 +532,17 @@ void tst_PushAdmin::managedSocks5ProxyCarriesPushTraffic()
     QProcess dante;
     dante.setProcessChannelMode(QProcess::MergedChannels);
     dante.start(danted, {u"-f"_s, conf, u"-N"_s, u"1"_s, u"-p"_s, m_dir.filePath(u"danted.pid"_s)});
-    QVERIFY(dante.waitForStarted(WaitMs));
-    QTRY_VERIFY_WITH_TIMEOUT([port] {
+    QVERIFY2(dante.waitForStarted(WaitMs), qPrintable(u"danted did not start: "_s + dante.errorString()));
+    const auto listening = [port] {
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, port);
         return socket.waitForConnected(200);
-    }(), WaitMs);
+    };
+    // Either it listens or it gave up (a configuration it refuses, a port taken): the latter says why.
+    const bool ready = QTest::qWaitFor([&] { return dante.state() != QProcess::Running || listening(); }, WaitMs);
+    const auto output = [&] { return QString::fromLocal8Bit(dante.readAll() + Daemon::readFile(log)).trimmed(); };
+    QVERIFY2(dante.state() == QProcess::Running, qPrintable(u"danted exited with code %1: %2"_s.arg(dante.exitCode()).arg(output())));
+    QVERIFY2(ready, qPrintable(u"danted does not listen on port %1: %2"_s.arg(port).arg(output())));
 
     auto reply = call(u"proxy.set"_s, {{u"type"_s, u"socks5"_s}, {u"host"_s, u"127.0.0.1"_s}, {u"port"_s, port}});
     QVERIFY2(reply.ok, qPrintable(reply.message));
