@@ -1,14 +1,14 @@
 #include "store/pushstore.h"
 
 #include "crypto/p256key.h"
-#include "store/store.h"
+#include "store/db.h"
+#include "store/sql.h"
 
 #include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QUrl>
 
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -17,25 +17,6 @@ namespace parley::server {
 namespace {
 
 constexpr qsizetype MaxEnqueueBatch = 500;   // ids per statement (SQLite allows many more; this keeps SQL small)
-
-Error sqlError(const QSqlQuery &query, const QString &what)
-{
-    return makeError(ErrorCode::Database, what + u": "_s + query.lastError().text());
-}
-
-// Prepares and runs `sql` with positional arguments.
-Result<QSqlQuery> run(Db &db, const QString &sql, const QVariantList &args, const QString &what)
-{
-    QSqlQuery query(db.database());
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return sqlError(query, what);
-    for (qsizetype i = 0; i < args.size(); ++i)
-        query.bindValue(int(i), args.at(i));
-    if (!query.exec())
-        return sqlError(query, what);
-    return query;
-}
 
 Result<PushKind> kindFromName(const QString &name)
 {
@@ -129,48 +110,56 @@ Result<PushToken> PushToken::make(const QString &kindName, const QString &token,
 Status PushStore::putToken(Db &db, qint64 deviceId, const PushToken &t, qint64 nowMs)
 {
     const QString kind = pushKindName(t.kind);
-    if (auto r = run(db, u"DELETE FROM push_tokens WHERE kind = ? AND token = ? AND device_id <> ?"_s,
-                     {kind, t.token, deviceId}, u"cannot move a push token"_s);
-        !r)
-        return r.error();
-    auto r = run(db,
-                 u"INSERT INTO push_tokens (device_id, kind, token, topic, p256dh, auth, created_at, updated_at) "
-                 u"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET kind = excluded.kind, "
-                 u"token = excluded.token, topic = excluded.topic, p256dh = excluded.p256dh, auth = excluded.auth, "
-                 u"updated_at = excluded.updated_at"_s,
-                 {deviceId, kind, t.token, t.topic.isEmpty() ? QVariant() : QVariant(t.topic),
-                  t.p256dh.isEmpty() ? QVariant() : QVariant(t.p256dh), t.auth.isEmpty() ? QVariant() : QVariant(t.auth),
-                  nowMs, nowMs},
-                 u"cannot store a push token"_s);
-    if (!r)
-        return r.error();
-    return {};
+    if (Status s = sql::apply(db.database(), u"DELETE FROM push_tokens WHERE kind = ? AND token = ? AND device_id <> ?"_s,
+                              {kind, t.token, deviceId}, u"cannot move a push token");
+        !s)
+        return s;
+    return sql::apply(db.database(),
+                      u"INSERT INTO push_tokens (device_id, kind, token, topic, p256dh, auth, created_at, updated_at) "
+                      u"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET kind = excluded.kind, "
+                      u"token = excluded.token, topic = excluded.topic, p256dh = excluded.p256dh, auth = excluded.auth, "
+                      u"updated_at = excluded.updated_at"_s,
+                      {deviceId, kind, t.token, t.topic.isEmpty() ? QVariant() : QVariant(t.topic),
+                       t.p256dh.isEmpty() ? QVariant() : QVariant(t.p256dh),
+                       t.auth.isEmpty() ? QVariant() : QVariant(t.auth), nowMs, nowMs},
+                      u"cannot store a push token");
 }
+
+namespace {
+Status removePending(Db &db, qint64 deviceId)
+{
+    return sql::apply(db.database(), u"DELETE FROM push_queue WHERE device_id = ? AND state = 'pending'"_s, {deviceId},
+                      u"cannot remove pending pushes");
+}
+
+qint64 readCount(const sql::Rows &row)
+{
+    return row.integer(0);
+}
+} // namespace
 
 Result<bool> PushStore::removeToken(Db &db, qint64 deviceId)
 {
-    if (auto r = run(db, u"DELETE FROM push_queue WHERE device_id = ? AND state = 'pending'"_s, {deviceId},
-                     u"cannot remove pending pushes"_s);
-        !r)
-        return r.error();
-    auto r = run(db, u"DELETE FROM push_tokens WHERE device_id = ?"_s, {deviceId}, u"cannot remove a push token"_s);
-    if (!r)
-        return r.error();
-    return r->numRowsAffected() > 0;
+    if (Status s = removePending(db, deviceId); !s)
+        return s.error();
+    const Result<int> removed = sql::change(db.database(), u"DELETE FROM push_tokens WHERE device_id = ?"_s, {deviceId},
+                                            u"cannot remove a push token");
+    if (!removed)
+        return removed.error();
+    return *removed > 0;
 }
 
 Result<bool> PushStore::removeTokenIfUnchanged(Db &db, qint64 deviceId, const PushToken &t)
 {
-    auto r = run(db, u"DELETE FROM push_tokens WHERE device_id = ? AND kind = ? AND token = ?"_s,
-                 {deviceId, pushKindName(t.kind), t.token}, u"cannot remove a push token"_s);
-    if (!r)
-        return r.error();
-    if (r->numRowsAffected() == 0)
+    const Result<int> removed = sql::change(db.database(),
+                                            u"DELETE FROM push_tokens WHERE device_id = ? AND kind = ? AND token = ?"_s,
+                                            {deviceId, pushKindName(t.kind), t.token}, u"cannot remove a push token");
+    if (!removed)
+        return removed.error();
+    if (*removed == 0)
         return false;
-    if (auto q = run(db, u"DELETE FROM push_queue WHERE device_id = ? AND state = 'pending'"_s, {deviceId},
-                     u"cannot remove pending pushes"_s);
-        !q)
-        return q.error();
+    if (Status s = removePending(db, deviceId); !s)
+        return s.error();
     return true;
 }
 
@@ -187,123 +176,102 @@ Result<int> PushStore::enqueue(Db &db, const QList<qint64> &deviceIds, qint64 no
             ids += QString::number(deviceIds.at(start + i));   // integers only: nothing to escape
         }
         // The partial unique index push_queue_pending makes OR IGNORE skip devices with a wake-up pending.
-        auto r = run(db,
-                     u"INSERT OR IGNORE INTO push_queue (device_id, state, attempts, next_attempt_at, created_at) "
-                     u"SELECT device_id, 'pending', 0, MAX(?, last_push_at + ?), ? FROM push_tokens "
-                     u"WHERE device_id IN (%1)"_s.arg(ids),
-                     {nowMs + delayMs, minIntervalMs, nowMs}, u"cannot queue a push"_s);
-        if (!r)
-            return r.error();
-        added += r->numRowsAffected();
+        const Result<int> queued =
+            sql::change(db.database(),
+                        u"INSERT OR IGNORE INTO push_queue (device_id, state, attempts, next_attempt_at, created_at) "
+                        u"SELECT device_id, 'pending', 0, MAX(?, last_push_at + ?), ? FROM push_tokens "
+                        u"WHERE device_id IN (%1)"_s.arg(ids),
+                        {nowMs + delayMs, minIntervalMs, nowMs}, u"cannot queue a push");
+        if (!queued)
+            return queued.error();
+        added += *queued;
     }
     return added;
 }
 
 Result<QList<PushJob>> PushStore::due(Db &db, qint64 nowMs, int limit)
 {
-    auto r = run(db,
-                 u"SELECT q.id, q.device_id, q.attempts, q.created_at, t.kind, t.token, t.topic, t.p256dh, t.auth "
-                 u"FROM push_queue q JOIN push_tokens t ON t.device_id = q.device_id "
-                 u"JOIN devices d ON d.id = q.device_id "
-                 u"WHERE q.state = 'pending' AND q.next_attempt_at <= ? AND d.revoked = 0 "
-                 u"ORDER BY q.next_attempt_at, q.id LIMIT ?"_s,
-                 {nowMs, limit}, u"cannot read pending pushes"_s);
-    if (!r)
-        return r.error();
+    const Result<QList<std::optional<PushJob>>> rows = sql::queryAll<std::optional<PushJob>>(
+        db.database(),
+        u"SELECT q.id, q.device_id, q.attempts, q.created_at, t.kind, t.token, t.topic, t.p256dh, t.auth "
+        u"FROM push_queue q JOIN push_tokens t ON t.device_id = q.device_id "
+        u"JOIN devices d ON d.id = q.device_id "
+        u"WHERE q.state = 'pending' AND q.next_attempt_at <= ? AND d.revoked = 0 "
+        u"ORDER BY q.next_attempt_at, q.id LIMIT ?"_s,
+        {nowMs, limit}, u"cannot read pending pushes", [](const sql::Rows &row) -> std::optional<PushJob> {
+            const auto kind = kindFromName(row.text(4));
+            if (!kind)
+                return std::nullopt;   // written by this code only; a foreign value is ignored rather than sent anywhere
+            PushJob job;
+            job.id = row.integer(0);
+            job.deviceId = row.integer(1);
+            job.attempts = int(row.integer(2));
+            job.createdAt = row.integer(3);
+            job.token.kind = *kind;
+            job.token.token = row.text(5);
+            job.token.topic = row.text(6);
+            job.token.p256dh = row.bytes(7);
+            job.token.auth = row.bytes(8);
+            return job;
+        });
+    if (!rows)
+        return rows.error();
     QList<PushJob> jobs;
-    QSqlQuery &q = *r;
-    while (q.next()) {
-        const auto kind = kindFromName(q.value(4).toString());
-        if (!kind)
-            continue;   // written by this code only; a foreign value is ignored rather than sent anywhere
-        PushJob job;
-        job.id = q.value(0).toLongLong();
-        job.deviceId = q.value(1).toLongLong();
-        job.attempts = q.value(2).toInt();
-        job.createdAt = q.value(3).toLongLong();
-        job.token.kind = *kind;
-        job.token.token = q.value(5).toString();
-        job.token.topic = q.value(6).toString();
-        job.token.p256dh = q.value(7).toByteArray();
-        job.token.auth = q.value(8).toByteArray();
-        jobs.append(job);
+    for (const std::optional<PushJob> &job : *rows) {
+        if (job)
+            jobs.append(*job);
     }
-    if (q.lastError().isValid())
-        return sqlError(q, u"cannot read pending pushes"_s);
     return jobs;
 }
 
 Result<qint64> PushStore::nextDue(Db &db)
 {
-    auto r = run(db, u"SELECT MIN(next_attempt_at) FROM push_queue WHERE state = 'pending'"_s, {},
-                 u"cannot read pending pushes"_s);
-    if (!r)
-        return r.error();
-    if (!r->next())
-        return qint64(0);
-    return r->value(0).isNull() ? qint64(0) : r->value(0).toLongLong();
+    return sql::queryOne<qint64>(db.database(), u"SELECT MIN(next_attempt_at) FROM push_queue WHERE state = 'pending'"_s,
+                                 {}, u"cannot read pending pushes", readCount, qint64(0));
 }
 
 Result<qint64> PushStore::pendingCount(Db &db)
 {
-    auto r = run(db, u"SELECT COUNT(*) FROM push_queue WHERE state = 'pending'"_s, {}, u"cannot count pending pushes"_s);
-    if (!r)
-        return r.error();
-    return r->next() ? r->value(0).toLongLong() : qint64(0);
+    return sql::queryOne<qint64>(db.database(), u"SELECT COUNT(*) FROM push_queue WHERE state = 'pending'"_s, {},
+                                 u"cannot count pending pushes", readCount, qint64(0));
 }
 
 Result<qint64> PushStore::deadCount(Db &db)
 {
-    auto r = run(db, u"SELECT COUNT(*) FROM push_queue WHERE state = 'dead'"_s, {}, u"cannot count dead-lettered pushes"_s);
-    if (!r)
-        return r.error();
-    return r->next() ? r->value(0).toLongLong() : qint64(0);
+    return sql::queryOne<qint64>(db.database(), u"SELECT COUNT(*) FROM push_queue WHERE state = 'dead'"_s, {},
+                                 u"cannot count dead-lettered pushes", readCount, qint64(0));
 }
 
 Status PushStore::delivered(Db &db, const PushJob &job, qint64 nowMs)
 {
-    if (auto r = run(db, u"DELETE FROM push_queue WHERE id = ?"_s, {job.id}, u"cannot finish a push"_s); !r)
-        return r.error();
-    if (auto r = run(db, u"UPDATE push_tokens SET last_push_at = ? WHERE device_id = ?"_s, {nowMs, job.deviceId},
-                     u"cannot record a push"_s);
-        !r)
-        return r.error();
-    return {};
+    if (Status s = sql::apply(db.database(), u"DELETE FROM push_queue WHERE id = ?"_s, {job.id}, u"cannot finish a push");
+        !s)
+        return s;
+    return sql::apply(db.database(), u"UPDATE push_tokens SET last_push_at = ? WHERE device_id = ?"_s,
+                      {nowMs, job.deviceId}, u"cannot record a push");
 }
 
 Status PushStore::reschedule(Db &db, qint64 jobId, int attempts, qint64 nextAttemptMs, const QString &error)
 {
-    auto r = run(db, u"UPDATE push_queue SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?"_s,
-                 {attempts, nextAttemptMs, error, jobId}, u"cannot reschedule a push"_s);
-    if (!r)
-        return r.error();
-    return {};
+    return sql::apply(db.database(), u"UPDATE push_queue SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?"_s,
+                      {attempts, nextAttemptMs, error, jobId}, u"cannot reschedule a push");
 }
 
 Status PushStore::deadLetter(Db &db, qint64 jobId, int attempts, const QString &error)
 {
-    auto r = run(db, u"UPDATE push_queue SET state = 'dead', attempts = ?, last_error = ? WHERE id = ?"_s,
-                 {attempts, error, jobId}, u"cannot dead-letter a push"_s);
-    if (!r)
-        return r.error();
-    return {};
+    return sql::apply(db.database(), u"UPDATE push_queue SET state = 'dead', attempts = ?, last_error = ? WHERE id = ?"_s,
+                      {attempts, error, jobId}, u"cannot dead-letter a push");
 }
 
 Status PushStore::drop(Db &db, qint64 jobId)
 {
-    auto r = run(db, u"DELETE FROM push_queue WHERE id = ?"_s, {jobId}, u"cannot drop a push"_s);
-    if (!r)
-        return r.error();
-    return {};
+    return sql::apply(db.database(), u"DELETE FROM push_queue WHERE id = ?"_s, {jobId}, u"cannot drop a push");
 }
 
 Result<int> PushStore::purgeDead(Db &db, qint64 cutoffMs)
 {
-    auto r = run(db, u"DELETE FROM push_queue WHERE state = 'dead' AND created_at < ?"_s, {cutoffMs},
-                 u"cannot purge dead pushes"_s);
-    if (!r)
-        return r.error();
-    return r->numRowsAffected();
+    return sql::change(db.database(), u"DELETE FROM push_queue WHERE state = 'dead' AND created_at < ?"_s, {cutoffMs},
+                       u"cannot purge dead pushes");
 }
 
 } // namespace parley::server

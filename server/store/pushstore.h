@@ -37,7 +37,7 @@ struct PushJob {
     qint64 createdAt = 0;     // ms
 };
 
-// The push tables (push_tokens, push_queue; schema version 4 in db.cpp) over a Db's connection. Writes run on the
+// The push tables (push_tokens, push_queue; schema version 4 in schema.cpp) over a Db's connection. Writes run on the
 // writer thread inside Store::write (each inside the operation's savepoint); reads on any thread's reader.
 class PushStore {
 public:

@@ -1,6 +1,6 @@
 #pragma once
 
-// Room storage over a Db connection (schema version 2, server/db.cpp): the membership chain as received, the state it
+// Room storage over a Db connection (schema version 2, store/schema.cpp): the membership chain as received, the state it
 // leads to, and the room list. Reads work on any connection; appendRoomRecord() on the writer only.
 
 #include "core/result.h"

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "core/result.h"
+#include "store/records.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QSqlDatabase;
+
+namespace parley::server {
+
+class Connection;
+
+// Typed queries over one database connection. One instance per thread: the writer's, or a thread's reader.
+// Every method returns a typed result; none logs and swallows an error. Defined by theme: db.cpp (the connection,
+// transactions, migration), devicequeries.cpp, enrollqueries.cpp, recoveryqueries.cpp, messagequeries.cpp and
+// roomqueries.cpp; the schema is in schema.cpp, the statements in statements.cpp.
+class Db {
+public:
+    explicit Db(const QString &connectionName);
+    ~Db();
+    Db(const Db &) = delete;
+    Db &operator=(const Db &) = delete;
+
+    QSqlDatabase database() const;
+    // The connection with its savepoints, for the store's table modules outside Db (roomstore, pushstore,
+    // adminstore; store/connection.h). Not for use outside server/store.
+    Connection &connection() const { return *d; }
+
+    // --- users and devices (read) ---
+    Result<UserRecord> userByName(const QString &name);
+    Result<QList<DeviceRecord>> devicesOfUser(qint64 userId);          // not revoked, ordered by deviceNo
+    Result<DeviceRecord> device(qint64 userId, quint32 deviceNo);      // NotFound when absent or revoked
+    Result<QByteArray> recovery(qint64 userId);                         // empty when none
+    Result<int> prekeyCount(qint64 deviceId);
+    Result<EnrollCheck> checkEnrollCode(const QString &user, const QString &code);  // Unauthorized if not usable
+    Result<QList<QueuedMessage>> queuePage(qint64 deviceId, quint64 afterSeq, int limit);
+    Result<qint64> queuedCount(qint64 deviceId);
+
+    // --- writes (writer thread only) ---
+    // Returns the human-readable one-time code; only its SHA-256 is stored.
+    Result<QString> createEnrollCode(const QString &user, qint64 validForMs);
+    // Atomic: checks code (Unauthorized: wrong/used/expired), root key of an existing user (Unauthorized),
+    // device quota (QuotaExceeded), suspension (Forbidden); creates the user if new; consumes the code.
+    Result<EnrollResult> enrollDevice(const EnrollRequest &request);
+    // Adds one-time prekeys (Conflict if a kid exists; QuotaExceeded past maxPool) and optionally replaces the
+    // last-resort key. Returns the pool size afterwards.
+    Result<int> addPrekeys(qint64 deviceId, const QList<PrekeyRecord> &keys, const std::optional<PrekeyRecord> &lastResort,
+                           int maxPool);
+    // Removes and returns one one-time prekey (lowest kid), or the last-resort key (lastResort=true) when the
+    // pool is empty; NotFound when the device has neither. Returns the remaining pool size in `remaining`.
+    struct Consumed { PrekeyRecord key; int remaining = 0; };
+    Result<Consumed> consumePrekey(qint64 deviceId);
+    Result<void> putRecovery(qint64 userId, const QByteArray &blob);
+    // Conflict when (senderDeviceId, mid) was seen before; QuotaExceeded when a recipient queue is full.
+    Result<InsertedMessage> insertMessage(const NewMessage &message);
+    // Deletes the device's queue entries with these seqs (others' entries are untouched); shared messages go
+    // when their last entry goes. Returns how many entries were deleted.
+    Result<int> deleteQueued(qint64 deviceId, const QList<quint64> &seqs);
+    Result<void> touchDevice(qint64 deviceId, qint64 lastSeenMs);
+    // Forgets replay records older than the cutoff.
+    Result<int> purgeSeenBefore(qint64 cutoffMs);
+
+    // --- additions ---
+    // Any device by its row id, revoked ones included; NotFound when absent.
+    Result<DeviceRecord> deviceById(qint64 deviceId);
+    // Deletes every queue entry whose message expired at or before `nowMs` (and with them the messages).
+    // Returns how many messages were removed. queuePage() never returns an expired message in any case.
+    Result<int> purgeExpired(qint64 nowMs);
+    // Deletes enrollment codes that are used or expired at `nowMs`. Returns how many went.
+    Result<int> purgeEnrollCodes(qint64 nowMs);
+
+    // --- room settings ---
+    // The managed room defaults and limits; setRoomSettings() validates (InvalidArgument) and replaces them.
+    Result<RoomSettings> roomSettings();
+    Result<void> setRoomSettings(const RoomSettings &settings);
+
+    // The normalised form of an enrollment code (upper case, no dashes or spaces, I/L read as 1 and O as 0), or
+    // an empty string when it cannot be a code this store issued.
+    static QString normaliseEnrollCode(const QString &code);
+
+private:
+    friend class Store;
+    // Opens a connection (file permissions are the caller's business) with the store's pragmas; `readOnly` adds
+    // query_only. The Db owns the connection and removes it when destroyed, in the same thread.
+    static Result<std::unique_ptr<Db>> openConnection(const QString &path, const QString &connectionName,
+                                                      int busyTimeoutMs, bool readOnly);
+    Status migrate();
+    Status beginBatch();                 // BEGIN IMMEDIATE, retried with backoff while another process writes
+    Status commitBatch();
+    void rollbackBatch();
+    Status beginOperation();             // SAVEPOINT around one write() operation
+    void endOperation(bool keep);        // RELEASE, or ROLLBACK TO + RELEASE
+    bool transactionBroken() const;      // a savepoint could not be released or rolled back
+    QString brokenReason() const;
+
+    const std::unique_ptr<Connection> d;   // the connection, its statements and savepoints
+};
+
+} // namespace parley::server

@@ -1,0 +1,347 @@
+#include "store/schema.h"
+
+#include "store/sql.h"
+#include "store/storelog.h"
+
+#include <QCborMap>
+#include <QCborValue>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+using namespace Qt::StringLiterals;
+
+namespace parley::server::schema {
+
+namespace {
+
+//
+// Counters kept by triggers, so that every way a queue entry goes (ack, expiry, a deleted device) keeps them right:
+// devices.queued (entries waiting for the device) and messages.refs (entries still pointing at the message; the
+// message row goes with its last entry). insertMessage() raises both itself, because raising `queued` doubles as
+// the quota check.
+
+const char *const SchemaV1[] = {
+    R"(CREATE TABLE users (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        root_pub    BLOB,
+        suspended   INTEGER NOT NULL DEFAULT 0,
+        created_at  INTEGER NOT NULL
+    ))",
+    R"(CREATE TABLE devices (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        device_no   INTEGER NOT NULL,
+        pub         BLOB NOT NULL,
+        sig         BLOB NOT NULL,
+        name        TEXT,
+        revoked     INTEGER NOT NULL DEFAULT 0,
+        created_at  INTEGER NOT NULL,
+        last_seen   INTEGER NOT NULL DEFAULT 0,
+        lr_kid      INTEGER,
+        lr_pub      BLOB,
+        lr_sig      BLOB,
+        queued      INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (user_id, device_no)
+    ))",
+    R"(CREATE TABLE enroll_codes (
+        code_hash   BLOB PRIMARY KEY,
+        user        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        used_at     INTEGER
+    ) WITHOUT ROWID)",
+    R"(CREATE TABLE prekeys (
+        device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        kid         INTEGER NOT NULL,
+        pub         BLOB NOT NULL,
+        sig         BLOB NOT NULL,
+        PRIMARY KEY (device_id, kid)
+    ) WITHOUT ROWID)",
+    // sender_device_id is informational (the sender's devices may go while recipients still hold the message).
+    R"(CREATE TABLE messages (
+        id               INTEGER PRIMARY KEY,
+        sender_device_id INTEGER NOT NULL,
+        from_user        TEXT NOT NULL,
+        from_device      INTEGER NOT NULL,
+        mid              BLOB NOT NULL,
+        to_cbor          BLOB NOT NULL,
+        sent_at          INTEGER NOT NULL,
+        payload          BLOB NOT NULL,
+        kc               BLOB NOT NULL,
+        opts             BLOB NOT NULL,
+        sig              BLOB NOT NULL,
+        expires_at       INTEGER NOT NULL DEFAULT 0,
+        refs             INTEGER NOT NULL
+    ))",
+    "CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0",
+    R"(CREATE TABLE queue (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        message_id  INTEGER NOT NULL REFERENCES messages(id),
+        kid         INTEGER NOT NULL,
+        eph         BLOB NOT NULL,
+        wk          BLOB NOT NULL
+    ))",
+    "CREATE INDEX queue_device_seq ON queue(device_id, seq)",
+    "CREATE INDEX queue_message ON queue(message_id)",
+    R"(CREATE TRIGGER queue_entry_gone AFTER DELETE ON queue BEGIN
+        UPDATE devices SET queued = queued - 1 WHERE id = OLD.device_id;
+        UPDATE messages SET refs = refs - 1 WHERE id = OLD.message_id;
+        DELETE FROM messages WHERE id = OLD.message_id AND refs <= 0;
+    END)",
+    R"(CREATE TABLE seen (
+        sender_device_id INTEGER NOT NULL,
+        mid              BLOB NOT NULL,
+        seen_at          INTEGER NOT NULL,
+        PRIMARY KEY (sender_device_id, mid)
+    ) WITHOUT ROWID)",
+    "CREATE INDEX seen_at ON seen(seen_at)",
+    R"(CREATE TABLE recovery (
+        user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        blob        BLOB NOT NULL,
+        updated_at  INTEGER NOT NULL
+    ))",
+};
+
+// Version 2: rooms (docs/protocol.md "Rooms"). The membership chain is stored as received (room_records); rooms and
+// room_members hold the state it leads to, updated in the same transaction as each appended record. Title and
+// description are stored in the clear for administration. room_settings holds the managed server-wide defaults and
+// limits (one row).
+const char *const SchemaV2[] = {
+    R"(CREATE TABLE rooms (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE,
+        title           TEXT NOT NULL DEFAULT '',
+        description     TEXT NOT NULL DEFAULT '',
+        expire_seconds  INTEGER NOT NULL DEFAULT 0,
+        burn            INTEGER NOT NULL DEFAULT 0,
+        next_seq        INTEGER NOT NULL,
+        head            BLOB NOT NULL,
+        last_at         INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL
+    ))",
+    R"(CREATE TABLE room_records (
+        room_id     INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        rec         BLOB NOT NULL,
+        sig         BLOB NOT NULL,
+        dpub        BLOB NOT NULL,
+        dsig        BLOB NOT NULL,
+        PRIMARY KEY (room_id, seq)
+    ) WITHOUT ROWID)",
+    R"(CREATE TABLE room_members (
+        room_id     INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_name   TEXT NOT NULL,
+        admin       INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, user_name)
+    ) WITHOUT ROWID)",
+    "CREATE INDEX room_members_user ON room_members(user_name)",
+    R"(CREATE TABLE room_settings (
+        id                      INTEGER PRIMARY KEY CHECK (id = 1),
+        max_members             INTEGER NOT NULL,
+        max_expire_seconds      INTEGER NOT NULL,
+        default_expire_seconds  INTEGER NOT NULL,
+        default_burn            INTEGER NOT NULL,
+        updated_at              INTEGER NOT NULL
+    ))",
+    "INSERT INTO room_settings VALUES (1, 1000, 0, 0, 0, 0)",
+};
+
+// Version 4: push wake-ups (server/pushstore.cpp, docs/push.md). One registration per device; one pending wake-up per
+// device (the partial unique index), dead-lettered ones kept for a while for the event log. IF NOT EXISTS keeps the
+// step harmless should it ever run twice.
+const char *const SchemaV4Push[] = {
+    R"(CREATE TABLE IF NOT EXISTS push_tokens (
+        device_id    INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL,
+        token        TEXT NOT NULL,
+        topic        TEXT,
+        p256dh       BLOB,
+        auth         BLOB,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        last_push_at INTEGER NOT NULL DEFAULT 0
+    ))",
+    "CREATE INDEX IF NOT EXISTS push_tokens_token ON push_tokens(kind, token)",
+    R"(CREATE TABLE IF NOT EXISTS push_queue (
+        id              INTEGER PRIMARY KEY,
+        device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        state           TEXT NOT NULL DEFAULT 'pending',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL
+    ))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS push_queue_pending ON push_queue(device_id) WHERE state = 'pending'",
+    "CREATE INDEX IF NOT EXISTS push_queue_due ON push_queue(next_attempt_at) WHERE state = 'pending'",
+};
+
+// Version 3: the admin API (server/adminstore.cpp, docs/admin-api.md): admin accounts, hashed session tokens, the
+// append-only audit log (triggers refuse UPDATE and DELETE), the persisted event log and managed settings.
+const char *const SchemaV3Admin[] = {
+    R"(CREATE TABLE IF NOT EXISTS admin_accounts (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE,
+        pw_hash        TEXT NOT NULL,
+        must_change    INTEGER NOT NULL DEFAULT 0,
+        totp_secret    BLOB,
+        totp_enabled   INTEGER NOT NULL DEFAULT 0,
+        failed_logins  INTEGER NOT NULL DEFAULT 0,
+        locked_until   INTEGER NOT NULL DEFAULT 0,
+        created_at     INTEGER NOT NULL
+    ))",
+    R"(CREATE TABLE IF NOT EXISTS admin_tokens (
+        token_hash  BLOB PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+    ) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS audit_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       INTEGER NOT NULL,
+        actor    TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        target   TEXT NOT NULL DEFAULT '',
+        outcome  TEXT NOT NULL
+    ))",
+    "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at)",
+    R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END)",
+    R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END)",
+    R"(CREATE TABLE IF NOT EXISTS event_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        INTEGER NOT NULL,
+        level     TEXT NOT NULL,
+        category  TEXT NOT NULL,
+        message   TEXT NOT NULL
+    ))",
+    "CREATE INDEX IF NOT EXISTS event_log_at ON event_log(at)",
+    R"(CREATE TABLE IF NOT EXISTS managed_settings (
+        key         TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+    ) WITHOUT ROWID)",
+};
+
+// Version 5: the administrator's retention override per room (admin call rooms.policy, docs/admin-api.md). It can
+// only tighten what the room's chain sets: the effective expiry is the shorter of the two, burn-on-read either one.
+const char *const SchemaV5RoomRetention[] = {
+    "ALTER TABLE rooms ADD COLUMN enforced_expire_seconds INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE rooms ADD COLUMN enforced_burn INTEGER NOT NULL DEFAULT 0",
+};
+
+// Version 6: a room message's room in its own indexed column (it was only inside the signed options), so that the
+// retention override finds the room's stored messages without reading every message. The backfill reads the
+// options of the messages stored before.
+const char *const SchemaV6MessageRoom[] = {
+    "ALTER TABLE messages ADD COLUMN room TEXT",
+    "CREATE INDEX messages_room ON messages(room) WHERE room IS NOT NULL",
+};
+
+Status backfillMessageRooms(const QSqlDatabase &db)
+{
+    const auto rooms = sql::queryAll<std::pair<qint64, QString>>(
+        db, u"SELECT id, opts FROM messages"_s, {}, u"reading the stored messages' options failed",
+        [](const sql::Rows &row) {
+            const QCborValue opts = QCborValue::fromCbor(row.bytes(1));
+            return std::pair(row.integer(0), opts.toMap().value("room"_L1).toString());
+        });
+    if (!rooms)
+        return rooms.error();
+    QSqlQuery update(db);
+    if (!update.prepare(u"UPDATE messages SET room = ? WHERE id = ?"_s))
+        return sql::toError(update.lastError(), u"preparing the room backfill failed");
+    for (const auto &[id, room] : *rooms) {
+        if (room.isEmpty())
+            continue;
+        if (Status s = sql::done(sql::run(&update, {room, id}, u"storing a message's room failed")); !s)
+            return s;
+    }
+    return {};
+}
+
+struct MigrationStep {
+    int version;
+    const char *const *statements;
+    std::size_t count;
+    Status (*after)(const QSqlDatabase &) = nullptr;   // data migration run after the statements, in the same transaction
+};
+
+constexpr MigrationStep Migrations[] = {
+    {1, SchemaV1, std::size(SchemaV1)},
+    {2, SchemaV2, std::size(SchemaV2)},
+    {3, SchemaV3Admin, std::size(SchemaV3Admin)},
+    {4, SchemaV4Push, std::size(SchemaV4Push)},
+    {5, SchemaV5RoomRetention, std::size(SchemaV5RoomRetention)},
+    {6, SchemaV6MessageRoom, std::size(SchemaV6MessageRoom), backfillMessageRooms},
+};
+
+// The newest version any step reaches (steps are listed in ascending order).
+constexpr int latestSchemaVersion()
+{
+    int latest = 0;
+    for (const MigrationStep &step : Migrations)
+        latest = std::max(latest, step.version);
+    return latest;
+}
+constexpr int SchemaVersion = latestSchemaVersion();
+
+Result<int> currentVersion(const QSqlDatabase &db)
+{
+    return sql::queryOne<int>(db, u"PRAGMA user_version"_s, {}, u"cannot read the schema version",
+                              [](const sql::Rows &row) { return int(row.integer(0)); },
+                              makeError(ErrorCode::Database, u"cannot read the schema version"_s));
+}
+
+Status applyStep(const QSqlDatabase &db, const MigrationStep &step)
+{
+    qCInfo(lcStore) << "migrating the database schema to version" << step.version;
+    const QString failed = u"schema migration to version %1 failed"_s.arg(step.version);
+    for (std::size_t i = 0; i < step.count; ++i) {
+        if (Status s = sql::apply(db, QString::fromLatin1(step.statements[i]), {}, failed); !s)
+            return s;
+    }
+    if (step.after) {
+        if (Status s = step.after(db); !s)
+            return makeError(ErrorCode::Database, failed + u": "_s + s.error().message);
+    }
+    return sql::apply(db, u"PRAGMA user_version = %1"_s.arg(step.version), {}, u"cannot set the schema version");
+}
+
+} // namespace
+
+int latestVersion()
+{
+    return SchemaVersion;
+}
+
+Status migrate(const QSqlDatabase &db)
+{
+    const Result<int> version = currentVersion(db);
+    if (!version)
+        return version.error();
+    if (*version > SchemaVersion) {
+        return makeError(ErrorCode::Database, u"the database has schema version %1; this build knows versions up to %2"_s
+                                                  .arg(*version)
+                                                  .arg(SchemaVersion));
+    }
+    for (const MigrationStep &step : Migrations) {
+        if (step.version <= *version)
+            continue;
+        if (Status s = applyStep(db, step); !s)
+            return s;
+    }
+    return {};
+}
+
+} // namespace parley::server::schema

@@ -1,0 +1,149 @@
+#pragma once
+
+// The store's one way to run a statement and read its rows: errors become typed results (a violated constraint is a
+// Conflict, anything else from SQLite is Database), and "no row" is the caller's to name.
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QSqlQuery>
+#include <QString>
+#include <QStringView>
+#include <QVariant>
+
+#include <initializer_list>
+#include <iterator>
+#include <memory>
+
+class QSqlDatabase;
+class QSqlError;
+
+namespace parley::server::sql {
+
+Error toError(const QSqlError &error, QStringView what);
+// SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
+bool isBusy(const QSqlError &error);
+
+// Bound blobs are never NULL: an empty value is stored as a zero-length blob.
+QVariant blob(const QByteArray &bytes);
+qint64 nowMs();
+
+// Positional values for one execution, from a braced list or a list built up at run time. Borrows them: use it
+// within the call it is passed to.
+class Binds {
+public:
+    Binds() = default;
+    Binds(std::initializer_list<QVariant> values) : m_begin(std::data(values)), m_end(m_begin + values.size()) {}
+    Binds(const QVariantList &values) : m_begin(values.constData()), m_end(values.constData() + values.size()) {}
+
+    const QVariant *begin() const { return m_begin; }
+    const QVariant *end() const { return m_end; }
+
+private:
+    const QVariant *m_begin = nullptr;
+    const QVariant *m_end = nullptr;
+};
+
+// The rows of one execution. Resets the statement when it goes out of scope so that no read transaction stays open
+// (a lingering one would pin an old WAL snapshot).
+class Rows {
+public:
+    explicit Rows(QSqlQuery *prepared) : m_query(prepared) {}   // a cached statement, borrowed
+    explicit Rows(std::unique_ptr<QSqlQuery> query) : m_owned(std::move(query)), m_query(m_owned.get()) {}
+    Rows(Rows &&other) noexcept;
+    Rows(const Rows &) = delete;
+    Rows &operator=(const Rows &) = delete;
+    Rows &operator=(Rows &&) = delete;
+    ~Rows();
+
+    bool next() { return m_query->next(); }
+    QVariant value(int column) const { return m_query->value(column); }
+    bool isNull(int column) const { return m_query->value(column).isNull(); }
+    qint64 integer(int column) const { return m_query->value(column).toLongLong(); }
+    QByteArray bytes(int column) const { return m_query->value(column).toByteArray(); }
+    QString text(int column) const { return m_query->value(column).toString(); }
+    int rowsAffected() const { return m_query->numRowsAffected(); }
+    qint64 lastInsertId() const { return m_query->lastInsertId().toLongLong(); }
+    // After next() returned false: whether that was the end of the rows or an error.
+    Status status(QStringView what) const;
+
+private:
+    std::unique_ptr<QSqlQuery> m_owned;
+    QSqlQuery *m_query;
+};
+
+// Binds `binds` in order to a prepared statement and runs it.
+Result<Rows> run(QSqlQuery *prepared, Binds binds, QStringView what);
+// Prepares `statement` on `db` for this one execution, binds `binds` in order and runs it.
+Result<Rows> exec(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what);
+
+// The first row through `read`, or `absent` when there is none (an error while stepping stays an error).
+template<typename T, typename Read>
+Result<T> firstRow(Result<Rows> rows, QStringView what, Read read, Result<T> absent)
+{
+    if (!rows)
+        return rows.error();
+    if (!rows->next()) {
+        if (Status s = rows->status(what); !s)
+            return s.error();
+        return absent;
+    }
+    return Result<T>(read(static_cast<const Rows &>(*rows)));
+}
+
+// Every row through `read`.
+template<typename T, typename Read>
+Result<QList<T>> allRows(Result<Rows> rows, QStringView what, Read read)
+{
+    if (!rows)
+        return rows.error();
+    QList<T> out;
+    while (rows->next())
+        out.append(read(static_cast<const Rows &>(*rows)));
+    if (Status s = rows->status(what); !s)
+        return s.error();
+    return out;
+}
+
+// How many rows the statement changed.
+inline Result<int> affected(Result<Rows> rows)
+{
+    if (!rows)
+        return rows.error();
+    return rows->rowsAffected();
+}
+
+// Success or the statement's error, for statements whose rows do not matter.
+inline Status done(Result<Rows> rows)
+{
+    if (!rows)
+        return rows.error();
+    return {};
+}
+
+// One-off statements on `db` (not cached): the first row, every row, the changed-row count, or just success.
+template<typename T, typename Read>
+Result<T> queryOne(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what, Read read,
+                   Result<T> absent)
+{
+    return firstRow<T>(exec(db, statement, binds, what), what, read, std::move(absent));
+}
+
+template<typename T, typename Read>
+Result<QList<T>> queryAll(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what, Read read)
+{
+    return allRows<T>(exec(db, statement, binds, what), what, read);
+}
+
+inline Result<int> change(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what)
+{
+    return affected(exec(db, statement, binds, what));
+}
+
+inline Status apply(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what)
+{
+    return done(exec(db, statement, binds, what));
+}
+
+} // namespace parley::server::sql
