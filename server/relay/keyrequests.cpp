@@ -1,6 +1,7 @@
 #include "relay/keyrequests.h"
 
 #include "relay/sessioncontext.h"
+#include "protocol/messages.h"
 #include "crypto/crypto.h"
 #include "protocol/statements.h"
 #include "push/pushservice.h"
@@ -143,14 +144,82 @@ void handleDevices(SessionContext &session, const Frame &f)
     session.sendFrame(reply);
 }
 
+namespace {
+
+// The devices a fetch asks for: all of the user's, or the ones it names (each once). Sends the error itself and
+// returns nothing when the user or a device does not exist or the user is suspended.
+std::optional<QList<DeviceRecord>> fetchTargets(SessionContext &session, quint64 requestId, const protocol::Fetch &fetch,
+                                                const DirectoryEntry &entry)
+{
+    if (entry.user.suspended) {
+        session.sendError(WireError::Suspended, u"the user is suspended"_s, requestId);
+        return std::nullopt;
+    }
+    QList<DeviceRecord> targets;
+    if (fetch.devices) {
+        for (const quint32 no : std::as_const(*fetch.devices)) {
+            const DeviceRecord *d = entry.device(no);
+            if (!d) {
+                session.sendError(WireError::NotFound, u"no such device: %1"_s.arg(no), requestId);
+                return std::nullopt;
+            }
+            if (std::none_of(targets.cbegin(), targets.cend(), [d](const DeviceRecord &t) { return t.id == d->id; }))
+                targets.append(*d);
+        }
+    } else {
+        targets = entry.devices;
+    }
+    if (targets.isEmpty()) {
+        session.sendError(WireError::NotFound, u"the user has no devices"_s, requestId);
+        return std::nullopt;
+    }
+    return targets;
+}
+
+struct Fetched {
+    qint64 deviceId = 0;
+    std::optional<Db::Consumed> consumed;
+};
+
+// One prekey per target device, consumed on the single writer (so two fetches never get the same key).
+Result<QList<Fetched>> consumePrekeys(Db &db, const QList<qint64> &ids)
+{
+    QList<Fetched> out;
+    for (const qint64 id : ids) {
+        auto c = db.consumePrekey(id);
+        if (!c) {
+            if (c.error().code != ErrorCode::NotFound)
+                return c.error();
+            out.append(Fetched{id, std::nullopt});
+        } else {
+            out.append(Fetched{id, std::move(*c)});
+        }
+    }
+    return out;
+}
+
+// The `bundle` reply: every target device that still had a prekey, with the key handed out for it.
+protocol::Bundle bundleOf(const DirectoryEntry &entry, const QList<DeviceRecord> &targets, const QList<Fetched> &fetched)
+{
+    protocol::Bundle bundle;
+    bundle.user = entry.user.name;
+    bundle.root = entry.user.rootPub;
+    for (qsizetype i = 0; i < fetched.size() && i < targets.size(); ++i) {
+        if (!fetched.at(i).consumed)
+            continue;
+        const DeviceRecord &t = targets.at(i);
+        const PrekeyRecord &k = fetched.at(i).consumed->key;
+        bundle.devices.append(protocol::BundleDevice{t.deviceNo, t.pub, t.sig, protocol::Prekey{k.kid, k.pub, k.sig}, k.lastResort});
+    }
+    return bundle;
+}
+
+} // namespace
+
 void handleFetch(SessionContext &session, const Frame &f)
 {
-    const QString user = f.text("user"_L1);
-    if (!protocol::isValidUserName(user)) {
-        session.sendError(WireError::NotFound, u"no such user"_s, f.id);
-        return;
-    }
-    auto found = session.services.directory->lookup(user);
+    const protocol::Fetch fetch = protocol::Fetch::from(f);
+    auto found = session.services.directory->lookup(fetch.user);
     if (!found) {
         if (found.error().code == ErrorCode::NotFound) {
             session.sendError(WireError::NotFound, u"no such user"_s, f.id);
@@ -161,66 +230,26 @@ void handleFetch(SessionContext &session, const Frame &f)
         return;
     }
     const std::shared_ptr<const DirectoryEntry> entry = *found;
-    if (entry->user.suspended) {
-        session.sendError(WireError::Suspended, u"the user is suspended"_s, f.id);
+    const std::optional<QList<DeviceRecord>> targets = fetchTargets(session, f.id, fetch, *entry);
+    if (!targets)
         return;
-    }
-
-    QList<DeviceRecord> targets;
-    if (f.has("devices"_L1)) {
-        const QCborArray wanted = f.array("devices"_L1);
-        for (const QCborValue &v : wanted) {
-            const qint64 no = v.toInteger(-1);
-            const DeviceRecord *d = no > 0 && no <= qint64(0xffffffffu) ? entry->device(quint32(no)) : nullptr;
-            if (!d) {
-                session.sendError(WireError::NotFound, u"no such device: %1"_s.arg(no), f.id);
-                return;
-            }
-            if (std::none_of(targets.cbegin(), targets.cend(), [d](const DeviceRecord &t) { return t.id == d->id; }))
-                targets.append(*d);
-        }
-    } else {
-        targets = entry->devices;
-    }
-    if (targets.isEmpty()) {
-        session.sendError(WireError::NotFound, u"the user has no devices"_s, f.id);
-        return;
-    }
 
     QList<RateLimiter::Key> keys;
-    keys.reserve(targets.size());
-    for (const DeviceRecord &t : std::as_const(targets))
+    QList<qint64> ids;
+    for (const DeviceRecord &t : *targets) {
         keys.append(RateLimiter::Key{session.deviceId, t.id});
+        ids.append(t.id);
+    }
     if (const qint64 wait = session.services.fetchLimiter->takeAll(keys, monotonicMs())) {
         session.sendRateLimited(wait, f.id);
         return;
     }
 
-    struct Fetched {
-        qint64 deviceId = 0;
-        std::optional<Db::Consumed> consumed;
-    };
-    QList<qint64> ids;
-    for (const DeviceRecord &t : std::as_const(targets))
-        ids.append(t.id);
     const quint64 requestId = f.id;
     Router *router = session.services.router;
     session.write<QList<Fetched>>(
-        [ids](Db &db) -> Result<QList<Fetched>> {
-            QList<Fetched> out;
-            for (const qint64 id : ids) {
-                auto c = db.consumePrekey(id);
-                if (!c) {
-                    if (c.error().code != ErrorCode::NotFound)
-                        return c.error();
-                    out.append(Fetched{id, std::nullopt});
-                } else {
-                    out.append(Fetched{id, std::move(*c)});
-                }
-            }
-            return out;
-        },
-        [requestId, router, entry, targets](SessionContext *p, Result<QList<Fetched>> r) {
+        [ids](Db &db) { return consumePrekeys(db, ids); },
+        [requestId, router, entry, targets = *targets](SessionContext *p, Result<QList<Fetched>> r) {
             if (r) {
                 for (const Fetched &fetched : std::as_const(*r)) {
                     if (fetched.consumed && (fetched.consumed->key.lastResort || fetched.consumed->remaining < RefillThreshold))
@@ -234,34 +263,12 @@ void handleFetch(SessionContext &session, const Frame &f)
                 p->sendStoreError(r.error(), requestId);
                 return;
             }
-            QCborArray devices;
-            for (qsizetype i = 0; i < r->size() && i < targets.size(); ++i) {
-                const Fetched &fetched = r->at(i);
-                if (!fetched.consumed)
-                    continue;
-                const DeviceRecord &t = targets.at(i);
-                const PrekeyRecord &k = fetched.consumed->key;
-                QCborMap pk;
-                pk.insert("kid"_L1, qint64(k.kid));
-                pk.insert("pub"_L1, k.pub);
-                pk.insert("sig"_L1, k.sig);
-                QCborMap d;
-                d.insert("device"_L1, qint64(t.deviceNo));
-                d.insert("pub"_L1, t.pub);
-                d.insert("sig"_L1, t.sig);
-                d.insert("pk"_L1, pk);
-                d.insert("lr"_L1, k.lastResort);
-                devices.append(d);
-            }
-            if (devices.isEmpty()) {
+            const protocol::Bundle bundle = bundleOf(*entry, targets, *r);
+            if (bundle.devices.isEmpty()) {
                 p->sendError(WireError::NotFound, u"no prekeys are available for this user's devices"_s, requestId);
                 return;
             }
-            Frame reply(u"bundle"_s, requestId);
-            reply.set("user"_L1, entry->user.name);
-            reply.set("root"_L1, entry->user.rootPub);
-            reply.set("devices"_L1, devices);
-            p->sendFrame(reply);
+            p->sendEncoded(bundle.encode(requestId));
         });
 }
 
