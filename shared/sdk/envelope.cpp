@@ -45,6 +45,19 @@ EnvelopeFailure failure(EnvelopeError code, const QString &message) { return Env
 
 bool isPoint(const QByteArray &bytes) { return bytes.size() == crypto::P521PointSize; }
 
+// The typed options of an options map.
+protocol::MessageOptions messageOptions(const QCborMap &map)
+{
+    protocol::MessageOptions out;
+    if (map.contains("room"_L1))
+        out.room = map.value("room"_L1).toString();
+    if (map.contains("exp"_L1))
+        out.exp = quint64(map.value("exp"_L1).toInteger());
+    if (map.contains("burn"_L1))
+        out.burn = map.value("burn"_L1).toBool();
+    return out;
+}
+
 } // namespace
 
 QString envelopeErrorName(EnvelopeError error)
@@ -62,21 +75,12 @@ QString envelopeErrorName(EnvelopeError error)
     return u"unknown"_s;
 }
 
-protocol::MessageCoreInput Envelope::coreInput() const
+protocol::MessageCore Envelope::messageCore() const
 {
-    protocol::MessageCoreInput in;
-    in.from = from;
-    in.device = device;
-    in.mid = mid;
-    in.to = to;
-    in.sentAt = sentAt;
-    in.payload = payload;
-    in.keyCommitment = keyCommitment;
-    in.options = options;
-    return in;
+    return protocol::MessageCore{from, device, mid, to, sentAt, payload, keyCommitment, messageOptions(options)};
 }
 
-QByteArray Envelope::core() const { return protocol::messageCore(coreInput()); }
+QByteArray Envelope::core() const { return messageCore().encode(); }
 
 protocol::Frame Envelope::toFrame(quint64 requestId) const
 {
@@ -248,7 +252,7 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
     env.keyCommitment = commitmentFor(key);
     if (Status s = env.sign(sender.deviceKey); !s)
         return s.error();
-    const QByteArray coreHash = crypto::sha512(env.core());
+    const QByteArray coreHash = env.messageCore().hash();
     // One P-521 key generation and key agreement per device: for many devices (a room message) the wraps are
     // spread over the cores. Each wrap reads only shared, unchanged inputs and writes its own slot.
     const qsizetype count = devices.size();
@@ -348,16 +352,9 @@ OpenResult Envelope::open(const protocol::Frame &msg, const RecipientIdentity &m
         return failure(EnvelopeError::BadCertificate, u"the sender's device key is invalid"_s);
 
     // 2. The signature over the core.
-    protocol::MessageCoreInput in;
-    in.from = out.from;
-    in.device = out.device;
-    in.mid = out.mid;
-    in.to = out.to;
-    in.sentAt = out.sentAt;
-    in.payload = payload;
-    in.keyCommitment = kc;
-    in.options = out.options;
-    const QByteArray core = protocol::messageCore(in);
+    const protocol::MessageCore messageCore{out.from, out.device, out.mid, out.to, out.sentAt, payload, kc,
+                                            messageOptions(out.options)};
+    const QByteArray core = messageCore.encode();
     if (!deviceKey->verify(core, sig))
         return failure(EnvelopeError::BadSignature, u"the message signature does not verify"_s);
 

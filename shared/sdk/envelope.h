@@ -128,7 +128,8 @@ public:
     QByteArray signature;
     QList<KeyEntry> keys;
 
-    protocol::MessageCoreInput coreInput() const;
+    // The signed message core of this envelope (protocol::MessageCore); core() is its encoding.
+    protocol::MessageCore messageCore() const;
     QByteArray core() const;
     // The `send` request (id 0 leaves the id to the sender, see Client::sendFrame()).
     protocol::Frame toFrame(quint64 requestId = 0) const;
