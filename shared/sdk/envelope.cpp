@@ -77,7 +77,7 @@ QString envelopeErrorName(EnvelopeError error)
 
 protocol::MessageCore Envelope::messageCore() const
 {
-    return protocol::MessageCore{from, device, mid, to, sentAt, payload, keyCommitment, messageOptions(options)};
+    return protocol::MessageCore{from, device, mid, to, sentAt, payload, keyCommitment, options};
 }
 
 QByteArray Envelope::core() const { return messageCore().encode(); }
@@ -103,7 +103,7 @@ protocol::Frame Envelope::toFrame(quint64 requestId) const
         .set("at"_L1, qint64(sentAt))
         .set("pl"_L1, payload)
         .set("kc"_L1, keyCommitment)
-        .set("opts"_L1, options)
+        .set("opts"_L1, QCborValue::fromCbor(options.encode()))
         .set("sig"_L1, signature)
         .set("keys"_L1, keyList);
     return frame;
@@ -207,7 +207,7 @@ Result<KeyEntry> Envelope::wrapKey(const crypto::SecureBuffer &key, const QByteA
 
 Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList &to,
                                  const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
-                                 const QCborMap &options, const QByteArray &mid)
+                                 const protocol::MessageOptions &options, const QByteArray &mid)
 {
     if (!protocol::isValidUserName(sender.user) || sender.device == 0 || !isPoint(sender.rootPub)
         || !isPoint(sender.devicePub) || !sender.deviceKey.hasPrivateKey())
@@ -335,7 +335,7 @@ OpenResult Envelope::open(const protocol::Frame &msg, const RecipientIdentity &m
     out.seq = seq;
     out.sentAt = at;
     out.kid = quint32(kid);
-    out.options = optsValue.toMap();
+    out.options = messageOptions(optsValue.toMap());
     if (out.from != sender.user || out.device != sender.device)
         return failure(EnvelopeError::Malformed, u"the sender details do not belong to %1#%2"_s.arg(out.from).arg(dev));
 
@@ -353,7 +353,7 @@ OpenResult Envelope::open(const protocol::Frame &msg, const RecipientIdentity &m
 
     // 2. The signature over the core.
     const protocol::MessageCore messageCore{out.from, out.device, out.mid, out.to, out.sentAt, payload, kc,
-                                            messageOptions(out.options)};
+                                            out.options};
     const QByteArray core = messageCore.encode();
     if (!deviceKey->verify(core, sig))
         return failure(EnvelopeError::BadSignature, u"the message signature does not verify"_s);

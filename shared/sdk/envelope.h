@@ -17,6 +17,7 @@
 #include "crypto/crypto.h"
 #include "parley_export.h"
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 
 #include <QByteArray>
@@ -99,7 +100,7 @@ struct PARLEY_EXPORT OpenedMessage {
     quint64 seq = 0;
     quint64 sentAt = 0;          // ms since the epoch, as the sender stated it
     QStringList to;
-    QCborMap options;
+    protocol::MessageOptions options;
     quint32 kid = 0;             // the prekey that was used
     QString text;
 };
@@ -124,7 +125,7 @@ public:
     quint64 sentAt = 0;
     QByteArray payload;
     QByteArray keyCommitment;
-    QCborMap options;
+    protocol::MessageOptions options;
     QByteArray signature;
     QList<KeyEntry> keys;
 
@@ -140,7 +141,7 @@ public:
     // keys, duplicate devices, a text too long for the payload limit, a frame beyond the 1 MiB limit).
     static Result<Envelope> build(const SenderIdentity &sender, const QStringList &to,
                                   const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
-                                  const QCborMap &options = {}, const QByteArray &mid = {});
+                                  const protocol::MessageOptions &options = {}, const QByteArray &mid = {});
 
     // --- the steps build() is made of ---
     static QByteArray newMessageId();

@@ -30,8 +30,8 @@ IncomingMessage incomingMessage(const OpenedMessage &opened)
     message.text = opened.text;
     message.to = opened.to;
     message.options = opened.options;
-    message.room = opened.options.value(u"room"_s).toString();
-    message.burnOnRead = opened.options.value(u"burn"_s).toBool();
+    message.room = opened.options.room.value_or(QString());
+    message.burnOnRead = opened.options.burn.value_or(false);
     return message;
 }
 
@@ -130,7 +130,7 @@ public:
         if (profile.keys().markUsed(opened.kid, nowMs()))
             saver.keysChanged();
         // An expired message is never shown (the server should not have delivered it; clocks may differ).
-        const qint64 exp = opened.options.value(u"exp"_s).toInteger(0);
+        const qint64 exp = qint64(opened.options.exp.value_or(0));
         if (exp > 0 && qint64(opened.sentAt) + exp * 1000 <= connection.serverTimeMs()) {
             qCDebug(lcSdk) << "dropped an expired message";
             profile.received().insert(from, dev, opened.mid, nowMs());

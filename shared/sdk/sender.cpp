@@ -30,7 +30,7 @@ struct SendJob {
     QByteArray mid;
     QStringList to;
     QString text;
-    QCborMap options;
+    protocol::MessageOptions options;
     bool prebuilt = false;           // sendEnvelope(): no text, no rebuild
     bool resolveOnly = false;        // resolveRecipients()
     QPointer<QObject> context;
@@ -469,8 +469,8 @@ Sender::Sender(Connection &connection, Profile &profile, DeviceLists &devices, P
 
 Sender::~Sender() = default;
 
-QByteArray Sender::send(const QStringList &users, const QString &text, const QCborMap &options, QObject *context,
-                        SendCallback done)
+QByteArray Sender::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
+                        QObject *context, SendCallback done)
 {
     auto job = std::make_shared<SendJob>();
     job->mid = Envelope::newMessageId();
