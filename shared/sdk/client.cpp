@@ -80,8 +80,8 @@ void Client::Private::wire()
 
 void Client::Private::onServerPushed(const protocol::Frame &frame)
 {
-    if (frame.type == u"refill"_s)
-        return prekeys.onRefill(int(qMin<quint64>(frame.uint("remaining"_L1), 1u << 30)));
+    if (frame.type == protocol::Refill::Type)
+        return prekeys.onRefill(int(qMin<quint64>(protocol::Refill::from(frame).remaining, 1u << 30)));
     receiver.onFrame(frame);   // msg, synced
 }
 
