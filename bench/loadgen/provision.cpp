@@ -140,7 +140,7 @@ Status provision(const ProvisionOptions &options)
         base.sentAt = envelope->sentAt;
         base.payload = envelope->payload;
         base.keyCommitment = envelope->keyCommitment;
-        base.options = QCborValue(QCborMap()).toCbor();
+        base.options = envelope->options.encode();
         base.signature = envelope->signature;
         base.expiresAt = QDateTime::currentMSecsSinceEpoch() + qint64(24) * 3600 * 1000;
         base.entries.append(NewMessage::Entry{deviceIds.at(0), envelope->keys.at(0).kid, envelope->keys.at(0).eph,

@@ -417,8 +417,8 @@ int main(int argc, char **argv)
     if (!identity)
         die(u"no sender identity: "_s + identity.error().message);
     const QStringList memberList = fetched->value().memberList();
-    QCborMap roomOptions;
-    roomOptions.insert(u"room"_s, state.room);
+    protocol::MessageOptions roomOptions;
+    roomOptions.room = state.room;
     QList<qint64> serverAcceptedNs, serverLastNs;
     for (int run = 0; run < runs; ++run) {
         std::optional<Result<QList<sdk::RecipientDevice>>> resolved;

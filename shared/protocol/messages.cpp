@@ -470,6 +470,14 @@ FrameError detail::wrongType(QLatin1StringView expected, const Frame &frame)
     return FrameError{WireError::UnknownType, u"expected a %1 frame, not %2"_s.arg(expected, frame.type), frame.id};
 }
 
+Frame frameOf(QByteArrayView encoded)
+{
+    QCborMap fields = QCborValue::fromCbor(encoded.toByteArray()).toMap();
+    const QString type = fields.take("t"_L1).toString();
+    const quint64 id = quint64(fields.take("id"_L1).toInteger());
+    return Frame(type, id, std::move(fields));
+}
+
 QStringList schemaDifferences()
 {
     QStringList out;

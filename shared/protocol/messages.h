@@ -510,6 +510,15 @@ std::variant<T, FrameError> decodeAs(QByteArrayView data, Direction direction)
     return T::from(frame);
 }
 
+// The Frame of an encoded struct, as protocol::encode() would write it, without validation: for callers that send
+// or change raw frames (tests, tools, benchmarks). Anything read from the network goes through decode().
+PARLEY_EXPORT Frame frameOf(QByteArrayView encoded);
+template<class T>
+Frame toFrame(const T &message, quint64 id = 0)
+{
+    return frameOf(message.encode(id));
+}
+
 // Every difference between the structs above and the schema table: a frame type without a struct or the other way
 // round, keys, their order, optionality, CBOR kinds, integer widths. Empty when they agree; the tests demand that.
 PARLEY_EXPORT QStringList schemaDifferences();

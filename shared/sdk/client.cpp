@@ -80,8 +80,8 @@ void Client::Private::wire()
 
 void Client::Private::onServerPushed(const protocol::Frame &frame)
 {
-    if (frame.type == u"refill"_s)
-        return prekeys.onRefill(int(qMin<quint64>(frame.uint("remaining"_L1), 1u << 30)));
+    if (frame.type == protocol::Refill::Type)
+        return prekeys.onRefill(int(qMin<quint64>(protocol::Refill::from(frame).remaining, 1u << 30)));
     receiver.onFrame(frame);   // msg, synced
 }
 
@@ -136,10 +136,10 @@ void Client::disconnectFromServer()
 
 QByteArray Client::send(const QStringList &users, const QString &text, QObject *context, SendCallback done)
 {
-    return d->sender.send(users, text, QCborMap(), context, std::move(done));
+    return d->sender.send(users, text, {}, context, std::move(done));
 }
 
-QByteArray Client::send(const QStringList &users, const QString &text, const QCborMap &options, QObject *context,
+QByteArray Client::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options, QObject *context,
                         SendCallback done)
 {
     return d->sender.send(users, text, options, context, std::move(done));
@@ -147,10 +147,10 @@ QByteArray Client::send(const QStringList &users, const QString &text, const QCb
 
 QByteArray Client::send(const QStringList &users, const QString &text)
 {
-    return d->sender.send(users, text, QCborMap(), nullptr, {});
+    return d->sender.send(users, text, {}, nullptr, {});
 }
 
-QByteArray Client::send(const QStringList &users, const QString &text, const QCborMap &options)
+QByteArray Client::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options)
 {
     return d->sender.send(users, text, options, nullptr, {});
 }

@@ -35,7 +35,6 @@
 #include "sdk/sendresult.h"
 
 #include <QByteArray>
-#include <QCborMap>
 #include <QDateTime>
 #include <QObject>
 #include <QString>
@@ -55,7 +54,7 @@ struct PARLEY_EXPORT IncomingMessage {
     QString text;
     bool verified = false;       // false: shown although the sender's identity could not be confirmed
     QStringList to;
-    QCborMap options;            // signed message options: room, exp (seconds), burn (docs/protocol.md "Rooms")
+    protocol::MessageOptions options;   // signed message options: room, exp (seconds), burn (docs/protocol.md "Rooms")
     QString room;                // the room the message was sent to; empty for a direct message
     bool burnOnRead = false;     // the sender asked that no copy be kept once it was shown
 };
@@ -87,12 +86,12 @@ public:
     // Queues a message to `users`; returns its message id (16 bytes). Its outcome goes to `done`, only while
     // `context` exists; accepted() or sendFailed() is emitted just before.
     QByteArray send(const QStringList &users, const QString &text, QObject *context, SendCallback done);
-    // The same with message options (e.g. {"exp": seconds, "burn": true}); they are signed with the message.
-    QByteArray send(const QStringList &users, const QString &text, const QCborMap &options, QObject *context,
-                    SendCallback done);
+    // The same with message options (an expiry in seconds, burn-on-read); they are signed with the message.
+    QByteArray send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
+                    QObject *context, SendCallback done);
     // Without a callback: the outcome is only in accepted() or sendFailed().
     QByteArray send(const QStringList &users, const QString &text);
-    QByteArray send(const QStringList &users, const QString &text, const QCborMap &options);
+    QByteArray send(const QStringList &users, const QString &text, const protocol::MessageOptions &options);
     // Sends an envelope built elsewhere (Envelope::build with identity() and resolveRecipients()); the outcome
     // goes to `done` as with send(). A device_mismatch is reported, not retried (the text is not known here).
     void sendEnvelope(const Envelope &envelope, QObject *context, SendCallback done);

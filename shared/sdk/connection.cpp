@@ -375,25 +375,35 @@ void Connection::close()
 
 void Connection::login() { d->login(); }
 
-void Connection::transmit(const protocol::Frame &frame)
+void Connection::transmit(const protocol::Frame &frame) { transmitEncoded(protocol::encode(frame)); }
+
+void Connection::transmitEncoded(const QByteArray &encoded)
 {
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState)
         return;
-    d->socket->sendBinaryMessage(protocol::encode(frame));
+    d->socket->sendBinaryMessage(encoded);
 }
 
 quint64 Connection::request(protocol::Frame frame, ReplyHandler handler)
 {
-    frame.id = d->nextId++;
+    return request([&frame](quint64 id) {
+        frame.id = id;
+        return protocol::encode(frame);
+    }, std::move(handler));
+}
+
+quint64 Connection::request(const std::function<QByteArray(quint64 id)> &encode, ReplyHandler handler)
+{
+    const quint64 id = d->nextId++;
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState) {
-        protocol::Frame err(u"error"_s, frame.id);
+        protocol::Frame err(u"error"_s, id);
         err.set("code"_L1, u"disconnected"_s).set("msg"_L1, u"not connected"_s);
         handler(err);
-        return frame.id;
+        return id;
     }
-    d->pending.insert(frame.id, std::move(handler));
-    transmit(frame);
-    return frame.id;
+    d->pending.insert(id, std::move(handler));
+    transmitEncoded(encode(id));
+    return id;
 }
 
 quint64 Connection::sendRaw(const protocol::Frame &frame)
@@ -432,6 +442,11 @@ void Connection::reportError(const QString &code, const QString &message) { d->r
 void Connection::abortWith(const QString &code, const QString &message) { d->abortWith(code, message); }
 
 QString Connection::errorCode(const protocol::Frame &reply) { return reply.text("code"_L1); }
+
+bool Connection::isDisconnected(const protocol::Frame &reply)
+{
+    return reply.type == protocol::ErrorReply::Type && errorCode(reply) == u"disconnected"_s;
+}
 
 QString Connection::errorText(const protocol::Frame &reply)
 {

@@ -11,9 +11,11 @@
 #include "sdk/client.h"
 #include "sdk/envelope.h"
 
+#include <QByteArray>
 #include <QObject>
 #include <QString>
 
+#include <concepts>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,6 +23,12 @@
 namespace parley::sdk {
 
 class Profile;
+
+// A typed frame of protocol/messages.h: encode(id) writes it with request id `id` (0: none).
+template<class T>
+concept EncodableFrame = requires(const T &frame, quint64 id) {
+    { frame.encode(id) } -> std::same_as<QByteArray>;
+};
 
 class Connection : public QObject {
     Q_OBJECT
@@ -49,8 +57,22 @@ public:
     // Sends a request with a fresh id; `handler` gets the reply, or an `error` frame with code "disconnected"
     // when the connection is not there or closes first.
     quint64 request(protocol::Frame frame, ReplyHandler handler);
+    // The same for a typed request: `encode` writes it with the fresh id. Replies come from decode(), so the
+    // handler may read them with T::from() for the type it checked (except the local "disconnected" error).
+    quint64 request(const std::function<QByteArray(quint64 id)> &encode, ReplyHandler handler);
+    template<EncodableFrame T>
+    quint64 request(const T &frame, ReplyHandler handler)
+    {
+        return request([&frame](quint64 id) { return frame.encode(id); }, std::move(handler));
+    }
     // Sends a frame as it is (no reply expected).
     void transmit(const protocol::Frame &frame);
+    template<EncodableFrame T>
+    void transmit(const T &frame)
+    {
+        transmitEncoded(frame.encode());
+    }
+    void transmitEncoded(const QByteArray &encoded);
     // Sends a raw frame whose reply goes to frameReceived() only; see Client::sendFrame().
     quint64 sendRaw(const protocol::Frame &frame);
     // Answers every waiting request with an `error` frame carrying `code`.
@@ -64,6 +86,8 @@ public:
 
     static QString errorCode(const protocol::Frame &reply);
     static QString errorText(const protocol::Frame &reply);
+    // Whether `reply` is the local error of a request cut off by a closed (or absent) connection.
+    static bool isDisconnected(const protocol::Frame &reply);
 
 Q_SIGNALS:
     void stateChanged(parley::sdk::Client::State state);

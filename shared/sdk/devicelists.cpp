@@ -5,8 +5,6 @@
 #include "sdk/profile.h"
 #include "sdk/sdklog.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QHash>
 
 using namespace Qt::StringLiterals;
@@ -26,15 +24,14 @@ public:
 
     // Applies a `device_list` reply: checks root keys (own account: equal to ours; others: trust on first use)
     // and every device certificate. Returns the unknown user names.
-    Result<QStringList> apply(const protocol::Frame &reply)
+    Result<QStringList> apply(const protocol::DeviceList &reply)
     {
         const ProfileSettings &s = profile.settings();
         bool trustChanged = false;
-        for (const QCborValue &item : reply.array("users"_L1)) {
-            const QCborMap m = item.toMap();
+        for (const protocol::DirectoryUser &listed : reply.users) {
             UserDevices ud;
-            ud.user = m.value(u"user"_s).toString();
-            ud.root = m.value(u"root"_s).toByteArray();
+            ud.user = listed.user;
+            ud.root = listed.root;
             if (!protocol::isValidUserName(ud.user) || ud.root.size() != crypto::P521PointSize)
                 return makeError(ErrorCode::Protocol, u"the server sent a malformed device list"_s);
             if (ud.user == s.user) {
@@ -51,7 +48,7 @@ public:
                     Q_EMIT q->identityChanged(ud.user);
                 }
             }
-            if (Status st = applyDevices(ud, m.value(u"devices"_s).toArray()); !st)
+            if (Status st = applyDevices(ud, listed.devices); !st)
                 return st.error();
             devices.insert(ud.user, ud);
         }
@@ -59,27 +56,22 @@ public:
             if (Status st = profile.saveTrust(); !st)
                 connection.reportError(u"io"_s, st.error().message);
         }
-        QStringList unknown;
-        for (const QCborValue &v : reply.array("unknown"_L1)) {
-            unknown.append(v.toString());
-            devices.remove(v.toString());
-        }
-        return unknown;
+        for (const QString &user : reply.unknown)
+            devices.remove(user);
+        return reply.unknown;
     }
 
     // Reads the devices of one user and checks each certificate under the user's root key.
-    static Status applyDevices(UserDevices &ud, const QCborArray &list)
+    static Status applyDevices(UserDevices &ud, const QList<protocol::DeviceCert> &list)
     {
         Result<crypto::EcKey> root = crypto::EcKey::fromPublicPoint(ud.root);
-        for (const QCborValue &dv : list) {
-            const QCborMap dm = dv.toMap();
+        for (const protocol::DeviceCert &cert : list) {
             DeviceInfo info;
-            const qint64 no = dm.value(u"device"_s).toInteger();
-            if (no < 1 || no > 0xffffffffLL)
+            if (cert.device < 1)
                 return makeError(ErrorCode::Protocol, u"the server sent a malformed device list"_s);
-            info.device = quint32(no);
-            info.pub = dm.value(u"pub"_s).toByteArray();
-            info.sig = dm.value(u"sig"_s).toByteArray();
+            info.device = cert.device;
+            info.pub = cert.pub;
+            info.sig = cert.sig;
             info.certificateValid = root && info.pub.size() == crypto::P521PointSize
                 && root->verify(protocol::deviceStatement(ud.user, info.pub), info.sig);
             ud.devices.insert(info.device, info);
@@ -110,19 +102,14 @@ void DeviceLists::fetch(const QStringList &users, std::function<void(Result<QStr
         chunks.append(users.mid(i, protocol::MaxRecipients));
     batch->outstanding = int(chunks.size());
     for (const QStringList &chunk : chunks) {
-        QCborArray names;
-        for (const QString &u : chunk)
-            names.append(u);
-        protocol::Frame f(u"devices"_s);
-        f.set("users"_L1, names);
-        d->connection.request(f, [this, batch](const protocol::Frame &reply) {
-            if (reply.type == u"error"_s) {
+        d->connection.request(protocol::Devices{chunk}, [this, batch](const protocol::Frame &reply) {
+            if (reply.type == protocol::ErrorReply::Type) {
                 if (!batch->error)
                     batch->error = makeError(ErrorCode::Unavailable, Connection::errorCode(reply) + u": "_s
                                                                          + Connection::errorText(reply));
-            } else if (reply.type != u"device_list"_s) {
+            } else if (reply.type != protocol::DeviceList::Type) {
                 batch->error = makeError(ErrorCode::Protocol, u"unexpected reply to devices"_s);
-            } else if (Result<QStringList> unknown = d->apply(reply); !unknown) {
+            } else if (Result<QStringList> unknown = d->apply(protocol::DeviceList::from(reply)); !unknown) {
                 if (!batch->error)
                     batch->error = unknown.error();
             } else {

@@ -2,7 +2,6 @@
 
 #include "sdk/securefile.h"
 
-#include <QCborArray>
 #include <QSet>
 
 #include <algorithm>
@@ -62,48 +61,19 @@ QString envelopeErrorName(EnvelopeError error)
     return u"unknown"_s;
 }
 
-protocol::MessageCoreInput Envelope::coreInput() const
+protocol::MessageCore Envelope::messageCore() const
 {
-    protocol::MessageCoreInput in;
-    in.from = from;
-    in.device = device;
-    in.mid = mid;
-    in.to = to;
-    in.sentAt = sentAt;
-    in.payload = payload;
-    in.keyCommitment = keyCommitment;
-    in.options = options;
-    return in;
+    return protocol::MessageCore{from, device, mid, to, sentAt, payload, keyCommitment, options};
 }
 
-QByteArray Envelope::core() const { return protocol::messageCore(coreInput()); }
+QByteArray Envelope::core() const { return messageCore().encode(); }
 
-protocol::Frame Envelope::toFrame(quint64 requestId) const
+protocol::SendRequest Envelope::toRequest() const
 {
-    QCborArray toList;
-    for (const QString &user : to)
-        toList.append(user);
-    QCborArray keyList;
-    for (const KeyEntry &k : keys) {
-        QCborMap entry;
-        entry.insert(u"user"_s, k.user);
-        entry.insert(u"device"_s, qint64(k.device));
-        entry.insert(u"kid"_s, qint64(k.kid));
-        entry.insert(u"eph"_s, k.eph);
-        entry.insert(u"wk"_s, k.wk);
-        keyList.append(entry);
-    }
-    protocol::Frame frame(u"send"_s, requestId);
-    frame.set("mid"_L1, mid)
-        .set("to"_L1, toList)
-        .set("at"_L1, qint64(sentAt))
-        .set("pl"_L1, payload)
-        .set("kc"_L1, keyCommitment)
-        .set("opts"_L1, options)
-        .set("sig"_L1, signature)
-        .set("keys"_L1, keyList);
-    return frame;
+    return protocol::SendRequest{mid, to, sentAt, payload, keyCommitment, options, signature, keys};
 }
+
+protocol::Frame Envelope::toFrame(quint64 requestId) const { return protocol::toFrame(toRequest(), requestId); }
 
 Status Envelope::sign(const crypto::EcKey &deviceKey)
 {
@@ -203,7 +173,7 @@ Result<KeyEntry> Envelope::wrapKey(const crypto::SecureBuffer &key, const QByteA
 
 Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList &to,
                                  const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
-                                 const QCborMap &options, const QByteArray &mid)
+                                 const protocol::MessageOptions &options, const QByteArray &mid)
 {
     if (!protocol::isValidUserName(sender.user) || sender.device == 0 || !isPoint(sender.rootPub)
         || !isPoint(sender.devicePub) || !sender.deviceKey.hasPrivateKey())
@@ -248,7 +218,7 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
     env.keyCommitment = commitmentFor(key);
     if (Status s = env.sign(sender.deviceKey); !s)
         return s.error();
-    const QByteArray coreHash = crypto::sha512(env.core());
+    const QByteArray coreHash = env.messageCore().hash();
     // One P-521 key generation and key agreement per device: for many devices (a room message) the wraps are
     // spread over the cores. Each wrap reads only shared, unchanged inputs and writes its own slot.
     const qsizetype count = devices.size();
@@ -278,7 +248,7 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
         env.keys.append(entry->value());
     }
     // Key entries dominate the frame; check the limit on the real encoding rather than an estimate.
-    const qsizetype size = protocol::encode(env.toFrame(protocol::MaxRequestId)).size();
+    const qsizetype size = env.toRequest().encode(protocol::MaxRequestId).size();
     if (size > protocol::MaxClientFrameBytes)
         return makeError(ErrorCode::InvalidArgument,
                          u"the message is too large for one frame (%1 bytes for %2 devices; at most %3)"_s.arg(size)
@@ -289,51 +259,34 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
 OpenResult Envelope::open(const protocol::Frame &msg, const RecipientIdentity &me, const SenderDevice &sender,
                           const PrekeyLookup &lookup)
 {
-    const QCborMap &f = msg.fields;
-    const auto bytesField = [&f](const char *name, qsizetype min, qsizetype max, QByteArray &out) {
-        const QCborValue v = f.value(QLatin1StringView(name));
-        if (!v.isByteArray())
-            return false;
-        out = v.toByteArray();
-        return out.size() >= min && out.size() <= max;
-    };
-    const auto uintField = [&f](const char *name, quint64 max, quint64 &out) {
-        const QCborValue v = f.value(QLatin1StringView(name));
-        if (!v.isInteger() || v.toInteger() < 0 || quint64(v.toInteger()) > max)
-            return false;
-        out = quint64(v.toInteger());
-        return true;
-    };
+    std::variant<protocol::Msg, protocol::FrameError> checked =
+        protocol::decodeAs<protocol::Msg>(protocol::encode(msg), protocol::Direction::ServerToClient);
+    if (const auto *error = std::get_if<protocol::FrameError>(&checked))
+        return failure(EnvelopeError::Malformed, u"the message frame is malformed: %1"_s.arg(error->message));
+    return open(std::get<protocol::Msg>(checked), me, sender, lookup);
+}
 
-    if (msg.type != u"msg"_s)
-        return failure(EnvelopeError::Malformed, u"not a msg frame"_s);
+OpenResult Envelope::open(const protocol::Msg &msg, const RecipientIdentity &me, const SenderDevice &sender,
+                          const PrekeyLookup &lookup)
+{
+    // decode() checked every field's presence, type and size; the payload must also hold a nonce and a tag.
+    if (msg.pl.size() < crypto::GcmNonceSize + crypto::GcmTagSize)
+        return failure(EnvelopeError::Malformed, u"the payload is too short"_s);
     OpenedMessage out;
-    QByteArray payload, kc, sig, eph, wk;
-    quint64 dev = 0, seq = 0, at = 0, kid = 0;
-    const QCborValue fromValue = f.value("from"_L1);
-    const QCborValue toValue = f.value("to"_L1);
-    const QCborValue optsValue = f.value("opts"_L1);
-    if (!fromValue.isString() || !uintField("dev", 0xffffffffu, dev) || !uintField("seq", ~quint64(0) >> 1, seq)
-        || !uintField("at", ~quint64(0) >> 1, at) || !uintField("kid", 0xffffffffu, kid)
-        || !bytesField("mid", MessageIdSize, MessageIdSize, out.mid)
-        || !bytesField("pl", crypto::GcmNonceSize + crypto::GcmTagSize, protocol::MaxPayloadBytes, payload)
-        || !bytesField("kc", 32, 32, kc) || !bytesField("sig", 1, crypto::MaxEcdsaP521DerSize, sig)
-        || !bytesField("eph", crypto::P521PointSize, crypto::P521PointSize, eph)
-        || !bytesField("wk", WrappedKeySize, WrappedKeySize, wk) || !toValue.isArray() || !optsValue.isMap())
-        return failure(EnvelopeError::Malformed, u"the message frame lacks a field or has a malformed one"_s);
-    for (const QCborValue &v : toValue.toArray()) {
-        if (!v.isString())
-            return failure(EnvelopeError::Malformed, u"the recipient list is malformed"_s);
-        out.to.append(v.toString());
-    }
-    out.from = fromValue.toString();
-    out.device = quint32(dev);
-    out.seq = seq;
-    out.sentAt = at;
-    out.kid = quint32(kid);
-    out.options = optsValue.toMap();
+    out.from = msg.sender;
+    out.device = msg.dev;
+    out.mid = msg.mid;
+    out.seq = msg.seq;
+    out.sentAt = msg.at;
+    out.to = msg.to;
+    out.options = msg.opts;
+    out.kid = msg.kid;
+    const QByteArray &payload = msg.pl;
+    const QByteArray &kc = msg.kc;
+    const QByteArray &eph = msg.eph;
     if (out.from != sender.user || out.device != sender.device)
-        return failure(EnvelopeError::Malformed, u"the sender details do not belong to %1#%2"_s.arg(out.from).arg(dev));
+        return failure(EnvelopeError::Malformed,
+                       u"the sender details do not belong to %1#%2"_s.arg(out.from).arg(out.device));
 
     // 1. The sender's device certificate under the sender's root key.
     Result<crypto::EcKey> root = crypto::EcKey::fromPublicPoint(sender.rootPub);
@@ -348,17 +301,9 @@ OpenResult Envelope::open(const protocol::Frame &msg, const RecipientIdentity &m
         return failure(EnvelopeError::BadCertificate, u"the sender's device key is invalid"_s);
 
     // 2. The signature over the core.
-    protocol::MessageCoreInput in;
-    in.from = out.from;
-    in.device = out.device;
-    in.mid = out.mid;
-    in.to = out.to;
-    in.sentAt = out.sentAt;
-    in.payload = payload;
-    in.keyCommitment = kc;
-    in.options = out.options;
-    const QByteArray core = protocol::messageCore(in);
-    if (!deviceKey->verify(core, sig))
+    const protocol::MessageCore messageCore = protocol::MessageCore::of(msg);
+    const QByteArray core = messageCore.encode();
+    if (!deviceKey->verify(core, msg.sig))
         return failure(EnvelopeError::BadSignature, u"the message signature does not verify"_s);
 
     // 3. The prekey.
@@ -380,8 +325,8 @@ OpenResult Envelope::open(const protocol::Frame &msg, const RecipientIdentity &m
         return failure(EnvelopeError::UnwrapFailed, u"key derivation failed"_s);
     const QByteArrayView okmView = okm->view();
     Result<crypto::SecureBuffer> key = crypto::aesGcmOpen(okmView.first(crypto::AesKeySize),
-                                                          okmView.sliced(crypto::AesKeySize, crypto::GcmNonceSize), wk,
-                                                          crypto::sha512(core));
+                                                          okmView.sliced(crypto::AesKeySize, crypto::GcmNonceSize), msg.wk,
+                                                          messageCore.hash());
     if (!key || key->size() != std::size_t(crypto::AesKeySize))
         return failure(EnvelopeError::UnwrapFailed, u"the wrapped message key does not open for this device"_s);
 

@@ -17,6 +17,7 @@
 #include "crypto/crypto.h"
 #include "parley_export.h"
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 
 #include <QByteArray>
@@ -50,13 +51,9 @@ struct PARLEY_EXPORT RecipientDevice {
     QByteArray prekeyPub;
 };
 
-struct PARLEY_EXPORT KeyEntry {
-    QString user;
-    quint32 device = 0;
-    quint32 kid = 0;
-    QByteArray eph;              // ephemeral public key E (133 bytes)
-    QByteArray wk;               // wrapped message key (48 bytes)
-};
+// The message key wrapped for one device: {user, device, kid, eph (ephemeral public key E, 133 bytes), wk (48
+// bytes)}, as the `send` request carries it.
+using KeyEntry = protocol::KeyEntry;
 
 // The receiving device.
 struct PARLEY_EXPORT RecipientIdentity {
@@ -99,7 +96,7 @@ struct PARLEY_EXPORT OpenedMessage {
     quint64 seq = 0;
     quint64 sentAt = 0;          // ms since the epoch, as the sender stated it
     QStringList to;
-    QCborMap options;
+    protocol::MessageOptions options;
     quint32 kid = 0;             // the prekey that was used
     QString text;
 };
@@ -124,13 +121,17 @@ public:
     quint64 sentAt = 0;
     QByteArray payload;
     QByteArray keyCommitment;
-    QCborMap options;
+    protocol::MessageOptions options;
     QByteArray signature;
     QList<KeyEntry> keys;
 
-    protocol::MessageCoreInput coreInput() const;
+    // The signed message core of this envelope (protocol::MessageCore); core() is its encoding.
+    protocol::MessageCore messageCore() const;
     QByteArray core() const;
-    // The `send` request (id 0 leaves the id to the sender, see Client::sendFrame()).
+    // The `send` request.
+    protocol::SendRequest toRequest() const;
+    // The same as a raw frame, for callers that send or change raw frames (id 0 leaves the id to the sender, see
+    // Client::sendFrame()).
     protocol::Frame toFrame(quint64 requestId = 0) const;
     // Signs the core with the device key (after any field was changed).
     Status sign(const crypto::EcKey &deviceKey);
@@ -139,7 +140,7 @@ public:
     // keys, duplicate devices, a text too long for the payload limit, a frame beyond the 1 MiB limit).
     static Result<Envelope> build(const SenderIdentity &sender, const QStringList &to,
                                   const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
-                                  const QCborMap &options = {}, const QByteArray &mid = {});
+                                  const protocol::MessageOptions &options = {}, const QByteArray &mid = {});
 
     // --- the steps build() is made of ---
     static QByteArray newMessageId();
@@ -155,7 +156,11 @@ public:
     static Result<KeyEntry> wrapKey(const crypto::SecureBuffer &key, const QByteArray &mid, const QByteArray &coreHash,
                                     const SenderIdentity &sender, const RecipientDevice &recipient);
 
-    // Opens a `msg` frame addressed to `me`, sent by the device described by `sender`.
+    // Opens a `msg` addressed to `me`, sent by the device described by `sender`.
+    static OpenResult open(const protocol::Msg &msg, const RecipientIdentity &me, const SenderDevice &sender,
+                           const PrekeyLookup &lookup);
+    // The same for a frame that did not come from protocol::decode(): it is checked against the schema first (a
+    // frame the schema refuses is EnvelopeError::Malformed).
     static OpenResult open(const protocol::Frame &msg, const RecipientIdentity &me, const SenderDevice &sender,
                            const PrekeyLookup &lookup);
 };

@@ -6,10 +6,11 @@
 #include "sdk/profilesaver.h"
 #include "sdk/sdklog.h"
 
-#include <QCborArray>
 #include <QHash>
 #include <QSet>
 #include <QTimer>
+
+#include <variant>
 
 using namespace Qt::StringLiterals;
 
@@ -30,8 +31,8 @@ IncomingMessage incomingMessage(const OpenedMessage &opened)
     message.text = opened.text;
     message.to = opened.to;
     message.options = opened.options;
-    message.room = opened.options.value(u"room"_s).toString();
-    message.burnOnRead = opened.options.value(u"burn"_s).toBool();
+    message.room = opened.options.room.value_or(QString());
+    message.burnOnRead = opened.options.burn.value_or(false);
     return message;
 }
 
@@ -44,7 +45,8 @@ public:
     Profile &profile;
     DeviceLists &devices;
     ProfileSaver &saver;
-    QList<protocol::Frame> incoming;
+    // What the server pushed, in order: messages and the `synced` marker.
+    QList<std::variant<protocol::Msg, protocol::Synced>> incoming;
     bool blocked = false;            // waiting for a sender's device list
     QSet<QString> refreshedSenders;
     QList<quint64> pendingAcks;
@@ -72,17 +74,17 @@ public:
     void process()
     {
         while (!blocked && !incoming.isEmpty()) {
-            const protocol::Frame f = incoming.first();
-            if (f.type == u"synced"_s) {
+            if (std::holds_alternative<protocol::Synced>(incoming.first())) {
                 incoming.removeFirst();
                 flushAcks();
                 Q_EMIT q->synced();
                 continue;
             }
-            const QString from = f.text("from"_L1);
-            const quint32 dev = quint32(f.uint("dev"_L1));
-            const quint64 seq = f.uint("seq"_L1);
-            if (profile.received().contains(from, dev, f.bytes("mid"_L1))) {
+            const protocol::Msg msg = std::get<protocol::Msg>(incoming.first());
+            const QString &from = msg.sender;
+            const quint32 dev = msg.dev;
+            const quint64 seq = msg.seq;
+            if (profile.received().contains(from, dev, msg.mid)) {
                 incoming.removeFirst();
                 queueAck(seq);
                 continue;
@@ -102,15 +104,15 @@ public:
                 return;
             }
             incoming.removeFirst();
-            open(f, known ? sender : nullptr);
+            open(msg, known ? sender : nullptr);
             queueAck(seq);
         }
     }
 
-    void open(const protocol::Frame &f, const UserDevices *sender)
+    void open(const protocol::Msg &msg, const UserDevices *sender)
     {
-        const QString from = f.text("from"_L1);
-        const quint32 dev = quint32(f.uint("dev"_L1));
+        const QString &from = msg.sender;
+        const quint32 dev = msg.dev;
         if (!sender) {
             Q_EMIT q->verificationFailed(from, dev, u"the sending device %1 is not a current device of %2"_s
                                                         .arg(deviceLabel(from, dev), from));
@@ -120,7 +122,7 @@ public:
         const ProfileSettings &s = profile.settings();
         const RecipientIdentity me{s.user, s.device, s.rootPub, s.devicePub};
         const SenderDevice senderDevice{from, sender->root, dev, info.pub, info.sig};
-        const OpenResult result = Envelope::open(f, me, senderDevice, [this](quint32 kid) { return lookupPrekey(kid); });
+        const OpenResult result = Envelope::open(msg, me, senderDevice, [this](quint32 kid) { return lookupPrekey(kid); });
         if (const auto *failure = std::get_if<EnvelopeFailure>(&result)) {
             qCWarning(lcSdk).noquote() << "message failed verification:" << envelopeErrorName(failure->code);
             Q_EMIT q->verificationFailed(from, dev, u"%1: %2"_s.arg(envelopeErrorName(failure->code), failure->message));
@@ -130,7 +132,7 @@ public:
         if (profile.keys().markUsed(opened.kid, nowMs()))
             saver.keysChanged();
         // An expired message is never shown (the server should not have delivered it; clocks may differ).
-        const qint64 exp = opened.options.value(u"exp"_s).toInteger(0);
+        const qint64 exp = qint64(opened.options.exp.value_or(0));
         if (exp > 0 && qint64(opened.sentAt) + exp * 1000 <= connection.serverTimeMs()) {
             qCDebug(lcSdk) << "dropped an expired message";
             profile.received().insert(from, dev, opened.mid, nowMs());
@@ -166,12 +168,7 @@ public:
         while (!pendingAcks.isEmpty()) {
             const QList<quint64> chunk = pendingAcks.mid(0, protocol::MaxAcksPerFrame);
             pendingAcks.remove(0, chunk.size());
-            QCborArray seqs;
-            for (quint64 seq : chunk)
-                seqs.append(qint64(seq));
-            protocol::Frame ack(u"ack"_s);
-            ack.set("seqs"_L1, seqs);
-            connection.transmit(ack);
+            connection.transmit(protocol::Ack{chunk});
         }
     }
 };
@@ -190,9 +187,15 @@ void Receiver::onFrame(const protocol::Frame &frame)
 {
     if (!d->enabled)
         return;
-    if (frame.type == u"msg"_s && d->connection.state() != Client::State::LoggedIn)
+    if (frame.type == protocol::Msg::Type) {
+        if (d->connection.state() != Client::State::LoggedIn)
+            return;
+        d->incoming.append(protocol::Msg::from(frame));
+    } else if (frame.type == protocol::Synced::Type) {
+        d->incoming.append(protocol::Synced{});
+    } else {
         return;
-    d->incoming.append(frame);
+    }
     d->process();
 }
 

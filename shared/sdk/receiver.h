@@ -27,7 +27,7 @@ public:
              QObject *parent = nullptr);
     ~Receiver() override;
 
-    // A `msg` or `synced` frame.
+    // A `msg` or `synced` frame from protocol::decode().
     void onFrame(const protocol::Frame &frame);
     // Saves the dedupe log and sends the pending acks now.
     void flushAcks();

@@ -385,12 +385,12 @@ void Rooms::send(const QString &room, const QString &text, const MessageOptions 
                 *run = nullptr;
                 return callback(makeError(ErrorCode::Forbidden, u"forbidden: you are not a member of room %1"_s.arg(room)));
             }
-            QCborMap opts;
-            opts.insert(u"room"_s, room);
+            protocol::MessageOptions opts;
+            opts.room = room;
             if (options.expireSeconds > 0)
-                opts.insert(u"exp"_s, qint64(options.expireSeconds));
+                opts.exp = options.expireSeconds;
             if (options.burnOnRead || state->policy.burnOnRead || d->enforced.value(room).second)
-                opts.insert(u"burn"_s, true);
+                opts.burn = true;
             d->client.send(state->memberList(), text, opts, this, [callback, retries, run](const SendResult &result) {
                 if (const auto *accepted = std::get_if<SendAccepted>(&result)) {
                     *run = nullptr;

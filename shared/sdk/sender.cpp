@@ -7,7 +7,6 @@
 #include "sdk/profilesaver.h"
 #include "sdk/sdklog.h"
 
-#include <QCborArray>
 #include <QHash>
 #include <QPointer>
 #include <QTimer>
@@ -30,7 +29,7 @@ struct SendJob {
     QByteArray mid;
     QStringList to;
     QString text;
-    QCborMap options;
+    protocol::MessageOptions options;
     bool prebuilt = false;           // sendEnvelope(): no text, no rebuild
     bool resolveOnly = false;        // resolveRecipients()
     QPointer<QObject> context;
@@ -40,7 +39,7 @@ struct SendJob {
     int mismatchRetries = 0;
     int rateRetries = 0;
     int passes = 0;
-    protocol::Frame frame;
+    protocol::SendRequest request;
 };
 using JobPtr = std::shared_ptr<SendJob>;
 
@@ -52,20 +51,19 @@ struct Target {
 };
 
 // The typed error of a reply that is not the one asked for.
+// (decode() admits only the codes of docs/protocol.md; "disconnected" is the connection's own.)
 SendError errorOf(const protocol::Frame &reply)
 {
-    if (reply.type != u"error"_s)
+    if (reply.type != protocol::ErrorReply::Type)
         return SendError::Protocol;
-    const QString code = Connection::errorCode(reply);
-    if (code == u"disconnected"_s)
+    if (Connection::isDisconnected(reply))
         return SendError::Disconnected;
-    const std::optional<protocol::WireError> wire = protocol::wireErrorFromName(code);
-    return wire ? sendErrorFromWire(*wire) : SendError::Protocol;
+    return sendErrorFromWire(protocol::ErrorReply::from(reply).code);
 }
 
-int retryDelayMs(const protocol::Frame &reply)
+int retryDelayMs(const protocol::ErrorReply &reply)
 {
-    return reply.has("retry"_L1) ? int(qMin<quint64>(reply.uint("retry"_L1), MaxRetryMs)) : DefaultRetryMs;
+    return reply.retry ? int(qMin<quint64>(*reply.retry, MaxRetryMs)) : DefaultRetryMs;
 }
 
 } // namespace
@@ -251,14 +249,9 @@ public:
         auto batch = std::make_shared<FetchBatch>();
         batch->outstanding = int(toFetch.size());
         for (auto it = toFetch.begin(); it != toFetch.end(); ++it) {
-            QCborArray list;
-            for (quint32 dev : it.value())
-                list.append(qint64(dev));
-            protocol::Frame f(u"fetch"_s);
-            f.set("user"_L1, it.key()).set("devices"_L1, list);
             const QString user = it.key();
             const QList<quint32> requested = it.value();
-            connection.request(f, [this, job, batch, user, requested](const protocol::Frame &reply) {
+            connection.request(protocol::Fetch{user, requested}, [this, job, batch, user, requested](const protocol::Frame &reply) {
                 onBundle(*batch, user, requested, reply);
                 if (--batch->outstanding > 0 || job != resolving)
                     return;
@@ -270,17 +263,17 @@ public:
     void onBundle(FetchBatch &batch, const QString &user, const QList<quint32> &requested,
                   const protocol::Frame &reply)
     {
-        if (reply.type == u"error"_s) {
+        if (reply.type == protocol::ErrorReply::Type) {
             const SendError error = errorOf(reply);
             if (error == SendError::RateLimited) {
-                batch.retryMs = qMax(batch.retryMs, qMax(retryDelayMs(reply), 1));
+                batch.retryMs = qMax(batch.retryMs, qMax(retryDelayMs(protocol::ErrorReply::from(reply)), 1));
             } else if (error == SendError::NotFound) {
                 // The user or device went away: fetch the lists again on the next pass.
                 devices.clear();
             } else if (!batch.failure) {
                 batch.failure = Failure{error, u"prekey fetch refused: %1"_s.arg(Connection::errorText(reply))};
             }
-        } else if (Result<QList<quint32>> stored = applyBundle(reply); !stored) {
+        } else if (Result<QList<quint32>> stored = applyBundle(protocol::Bundle::from(reply)); !stored) {
             if (stored.error().code != ErrorCode::Conflict && !batch.failure)
                 batch.failure = Failure{SendError::BadBundle, stored.error().message};
         } else {
@@ -311,34 +304,33 @@ public:
 
     // Applies a `bundle` reply: the root key as in the device list, certificates, prekey signatures. Returns the
     // devices whose prekeys were stored.
-    Result<QList<quint32>> applyBundle(const protocol::Frame &reply)
+    Result<QList<quint32>> applyBundle(const protocol::Bundle &bundle)
     {
-        const QString user = reply.text("user"_L1);
+        const QString &user = bundle.user;
         const UserDevices *ud = devices.find(user);
         if (!ud)
             return makeError(ErrorCode::Protocol, u"a prekey bundle for %1 arrived without a device list"_s.arg(user));
-        if (reply.bytes("root"_L1) != ud->root)
+        if (bundle.root != ud->root)
             return makeError(ErrorCode::Crypto, u"the server presented two different root keys for %1"_s.arg(user));
         Result<crypto::EcKey> root = crypto::EcKey::fromPublicPoint(ud->root);
         if (!root)
             return makeError(ErrorCode::Crypto, u"the root key of %1 is invalid"_s.arg(user));
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         QList<quint32> stored;
-        for (const QCborValue &dv : reply.array("devices"_L1)) {
-            const QCborMap dm = dv.toMap();
-            const quint32 device = quint32(dm.value(u"device"_s).toInteger());
-            const QByteArray pub = dm.value(u"pub"_s).toByteArray();
+        for (const protocol::BundleDevice &entry : bundle.devices) {
+            const quint32 device = entry.device;
+            const QByteArray &pub = entry.pub;
             const auto known = ud->devices.constFind(device);
             if (known == ud->devices.constEnd() || known->pub != pub) {
                 // The device list changed in between: drop the list so the next pass fetches it again.
                 devices.remove(user);
                 return makeError(ErrorCode::Conflict, u"the devices of %1 changed"_s.arg(user));
             }
-            Result<CachedPrekey> entry = checkPrekey(root.value(), user, device, pub, dm);
-            if (!entry)
-                return entry.error();
-            entry->fetchedAt = now;
-            profile.prekeyCache().store(entry.value());
+            Result<CachedPrekey> cached = checkPrekey(root.value(), user, entry);
+            if (!cached)
+                return cached.error();
+            cached->fetchedAt = now;
+            profile.prekeyCache().store(cached.value());
             saver.prekeyCacheChanged();
             stored.append(device);
         }
@@ -346,28 +338,24 @@ public:
     }
 
     // One device of a bundle: its certificate under the user's root key and its prekey's signature.
-    static Result<CachedPrekey> checkPrekey(const crypto::EcKey &root, const QString &user, quint32 device,
-                                            const QByteArray &pub, const QCborMap &entry)
+    static Result<CachedPrekey> checkPrekey(const crypto::EcKey &root, const QString &user,
+                                            const protocol::BundleDevice &entry)
     {
-        if (!root.verify(protocol::deviceStatement(user, pub), entry.value(u"sig"_s).toByteArray()))
+        if (!root.verify(protocol::deviceStatement(user, entry.pub), entry.sig))
             return makeError(ErrorCode::Crypto, u"the certificate of device %1 does not verify under the user's "
-                                                u"root key"_s.arg(deviceLabel(user, device)));
-        Result<crypto::EcKey> deviceKey = crypto::EcKey::fromPublicPoint(pub);
-        const QCborMap pk = entry.value(u"pk"_s).toMap();
-        const qint64 kid = pk.value(u"kid"_s).toInteger();
-        const QByteArray prekeyPub = pk.value(u"pub"_s).toByteArray();
-        const QByteArray prekeySig = pk.value(u"sig"_s).toByteArray();
-        if (!deviceKey || kid < 0 || kid > 0xffffffffLL
-            || !deviceKey->verify(protocol::prekeyStatement(quint32(kid), prekeyPub), prekeySig)
-            || !crypto::EcKey::fromPublicPoint(prekeyPub))
+                                                u"root key"_s.arg(deviceLabel(user, entry.device)));
+        Result<crypto::EcKey> deviceKey = crypto::EcKey::fromPublicPoint(entry.pub);
+        const protocol::Prekey &pk = entry.pk;
+        if (!deviceKey || !deviceKey->verify(protocol::prekeyStatement(pk.kid, pk.pub), pk.sig)
+            || !crypto::EcKey::fromPublicPoint(pk.pub))
             return makeError(ErrorCode::Crypto, u"the prekey of device %1 is not signed by the device"_s
-                                                    .arg(deviceLabel(user, device)));
+                                                    .arg(deviceLabel(user, entry.device)));
         CachedPrekey cached;
         cached.user = user;
-        cached.device = device;
-        cached.devicePub = pub;
-        cached.kid = quint32(kid);
-        cached.pub = prekeyPub;
+        cached.device = entry.device;
+        cached.devicePub = entry.pub;
+        cached.kid = pk.kid;
+        cached.pub = pk.pub;
         return cached;
     }
 
@@ -381,9 +369,9 @@ public:
             profile.prekeyCache().recordUse(t.user, t.device);
         saver.prekeyCacheChanged();
         saver.savePrekeyCacheSoon();
-        job->frame = env->toFrame();
+        job->request = env->toRequest();
         const qsizetype maxFrame = connection.serverMaxFrame();
-        if (maxFrame > 0 && protocol::encode(job->frame).size() > maxFrame)
+        if (maxFrame > 0 && job->request.encode().size() > maxFrame)
             return fail(job, SendError::TooLarge,
                         u"the message is larger than the server accepts (%1 bytes)"_s.arg(maxFrame));
         release(job);
@@ -392,20 +380,20 @@ public:
 
     void transmit(const JobPtr &job)
     {
-        connection.request(job->frame, [this, job](const protocol::Frame &reply) { onSendReply(job, reply); });
+        connection.request(job->request, [this, job](const protocol::Frame &reply) { onSendReply(job, reply); });
     }
 
     void onSendReply(const JobPtr &job, const protocol::Frame &reply)
     {
-        if (reply.type == u"accepted"_s)
-            return succeed(job, reply.uint("seq"_L1));
+        if (reply.type == protocol::Accepted::Type)
+            return succeed(job, protocol::Accepted::from(reply).seq);
         const SendError error = errorOf(reply);
-        const QString text = reply.type == u"error"_s ? Connection::errorText(reply)
-                                                      : u"unexpected reply %1"_s.arg(reply.type);
+        const QString text = reply.type == protocol::ErrorReply::Type ? Connection::errorText(reply)
+                                                                      : u"unexpected reply %1"_s.arg(reply.type);
         if (error == SendError::RateLimited) {
             if (++job->rateRetries > MaxRateLimitRetries)
                 return fail(job, error, text);
-            QTimer::singleShot(qMax(retryDelayMs(reply), 1), q, [this, job] {
+            QTimer::singleShot(qMax(retryDelayMs(protocol::ErrorReply::from(reply)), 1), q, [this, job] {
                 if (!loggedIn())
                     return fail(job, SendError::Disconnected, u"not connected"_s);
                 transmit(job);
@@ -415,7 +403,7 @@ public:
         if (error == SendError::DeviceMismatch && !job->prebuilt) {
             if (++job->mismatchRetries > Client::MaxMismatchRetries)
                 return fail(job, error, u"the recipients' device lists kept changing: %1"_s.arg(text));
-            forgetMismatched(job, reply);
+            forgetMismatched(job, protocol::ErrorReply::from(reply));
             qCInfo(lcSdk) << "device lists changed; retrying";
             return enqueue(job, true);
         }
@@ -425,30 +413,26 @@ public:
     }
 
     // Drops the device lists and cached prekeys a `device_mismatch` names, so that the retry fetches them again.
-    void forgetMismatched(const JobPtr &job, const protocol::Frame &reply)
+    void forgetMismatched(const JobPtr &job, const protocol::ErrorReply &reply)
     {
         const QString me = profile.settings().user;
         const quint32 myDevice = profile.settings().device;
-        const auto forEachDevice = [&reply](const char *field, const auto &fn) {
-            for (const QCborValue &v : reply.array(QLatin1StringView(field))) {
-                const QCborMap m = v.toMap();
-                fn(m.value(u"user"_s).toString(), quint32(m.value(u"device"_s).toInteger()));
-            }
-        };
-        forEachDevice("missing", [&](const QString &user, quint32 device) {
-            devices.remove(user);
-            if (user == me && device == myDevice)
+        const QList<protocol::DeviceRef> missing = reply.missing.value_or(QList<protocol::DeviceRef>());
+        const QList<protocol::DeviceRef> stale = reply.stale.value_or(QList<protocol::DeviceRef>());
+        for (const protocol::DeviceRef &ref : missing) {
+            devices.remove(ref.user);
+            if (ref.user == me && ref.device == myDevice)
                 job->includeOwnDevice = true;
-        });
-        forEachDevice("stale", [&](const QString &user, quint32 device) {
-            devices.remove(user);
-            profile.prekeyCache().remove(user, device);
-            if (user == me && device == myDevice)
+        }
+        for (const protocol::DeviceRef &ref : stale) {
+            devices.remove(ref.user);
+            profile.prekeyCache().remove(ref.user, ref.device);
+            if (ref.user == me && ref.device == myDevice)
                 job->includeOwnDevice = false;
-        });
-        for (const QCborValue &v : reply.array("unknown"_L1))
-            devices.remove(v.toString());
-        if (reply.array("missing"_L1).isEmpty() && reply.array("stale"_L1).isEmpty()) {
+        }
+        for (const QString &user : reply.unknown.value_or(QStringList()))
+            devices.remove(user);
+        if (missing.isEmpty() && stale.isEmpty()) {
             for (const QString &u : usersFor(job))
                 devices.remove(u);
         }
@@ -469,8 +453,8 @@ Sender::Sender(Connection &connection, Profile &profile, DeviceLists &devices, P
 
 Sender::~Sender() = default;
 
-QByteArray Sender::send(const QStringList &users, const QString &text, const QCborMap &options, QObject *context,
-                        SendCallback done)
+QByteArray Sender::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
+                        QObject *context, SendCallback done)
 {
     auto job = std::make_shared<SendJob>();
     job->mid = Envelope::newMessageId();
@@ -507,7 +491,7 @@ void Sender::sendEnvelope(const Envelope &envelope, QObject *context, SendCallba
     job->mid = envelope.mid;
     job->to = envelope.to;
     job->prebuilt = true;
-    job->frame = envelope.toFrame();
+    job->request = envelope.toRequest();
     job->context = context;
     job->sent = std::move(done);
     if (!d->loggedIn())

@@ -14,7 +14,6 @@
 #include "sdk/sendresult.h"
 
 #include <QByteArray>
-#include <QCborMap>
 #include <QObject>
 #include <QStringList>
 
@@ -36,7 +35,8 @@ public:
     ~Sender() override;
 
     // Queues a message; `done` (optional) runs with its outcome while `context` exists. Returns the message id.
-    QByteArray send(const QStringList &users, const QString &text, const QCborMap &options, QObject *context,
+    QByteArray send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
+                    QObject *context,
                     SendCallback done);
     // Sends a prebuilt envelope as it is (a device_mismatch is reported, not retried).
     void sendEnvelope(const Envelope &envelope, QObject *context, SendCallback done);

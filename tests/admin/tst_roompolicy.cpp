@@ -90,9 +90,16 @@ private:
         return state ? state->memberList() : QStringList();
     }
 
+    static protocol::MessageOptions inRoom(const QString &room)
+    {
+        protocol::MessageOptions options;
+        options.room = room;
+        return options;
+    }
+
     // Builds and sends a message whose payload the test knows; returns the id once accepted, or the error code.
     static std::variant<QByteArray, QString> sendKnownPayload(Device &from, const QStringList &to, const QString &text,
-                                                              const QCborMap &options, QByteArray *payload)
+                                                              const protocol::MessageOptions &options, QByteArray *payload)
     {
         std::optional<Result<QList<sdk::RecipientDevice>>> resolved;
         QObject context;
@@ -248,7 +255,7 @@ private Q_SLOTS:
         const QStringList to = roomWith(*a, room, u"dot"_s);   // no expiry of its own
         QVERIFY(!to.isEmpty());
         b->close();
-        QCborMap options{{u"room"_s, room}};
+        const protocol::MessageOptions options = inRoom(room);
 
         // How long a stored message lives (ms from its sent_at); -1 when it is not stored.
         auto lifetime = [this](const QByteArray &payload) {
@@ -300,7 +307,7 @@ private Q_SLOTS:
 
         // A message that does not carry burn-on-read is refused.
         QByteArray payload;
-        const auto refused = sendKnownPayload(*a, to, u"keep me"_s, QCborMap{{u"room"_s, room}}, &payload);
+        const auto refused = sendKnownPayload(*a, to, u"keep me"_s, inRoom(room), &payload);
         QVERIFY(std::holds_alternative<QString>(refused));
         QCOMPARE(std::get<QString>(refused), u"forbidden"_s);
 
@@ -324,7 +331,7 @@ private Q_SLOTS:
 
         // Lifted: a message without burn-on-read is accepted again.
         QVERIFY(call(u"rooms.policy"_s, {{u"room"_s, room}, {u"burn_on_read"_s, false}}).ok);
-        QVERIFY(accepted(sendKnownPayload(*a, to, u"keep me now"_s, QCborMap{{u"room"_s, room}}, &payload)));
+        QVERIFY(accepted(sendKnownPayload(*a, to, u"keep me now"_s, inRoom(room), &payload)));
     }
 
     void invalidValuesAreRefused()

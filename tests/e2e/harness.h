@@ -260,11 +260,11 @@ public:
     }
 
     // Sends and waits for `accepted`; returns the message id (empty on failure).
-    QByteArray sendAndWait(const QStringList &to, const QString &text)
+    QByteArray sendAndWait(const QStringList &to, const QString &text, const protocol::MessageOptions &options = {})
     {
         QSignalSpy accepted(m_client.get(), &sdk::Client::accepted);
         QSignalSpy failed(m_client.get(), &sdk::Client::sendFailed);
-        const QByteArray mid = m_client->send(to, text);
+        const QByteArray mid = m_client->send(to, text, options);
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < WaitMs) {

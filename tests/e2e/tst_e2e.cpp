@@ -80,6 +80,29 @@ private Q_SLOTS:
         QCOMPARE(alice->inbox.first().from, u"bob"_s);
     }
 
+    // The signed options travel with the message through the server and arrive as they were sent.
+    void messageOptionsArriveAsSent()
+    {
+        auto gwen = device(u"gwen"_s);
+        auto hugo = device(u"hugo"_s);
+        QVERIFY(gwen && hugo);
+        protocol::MessageOptions options;
+        options.exp = 3600;
+        options.burn = true;
+        const QByteArray mid = gwen->sendAndWait({u"hugo"_s}, u"options travel"_s, options);
+        QVERIFY(!mid.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(hugo->inbox.size(), 1, WaitMs);
+        const sdk::IncomingMessage &m = hugo->inbox.first();
+        QCOMPARE(m.mid, mid);
+        QVERIFY(m.verified);
+        QCOMPARE(m.options.exp, std::optional<quint64>(3600));
+        QCOMPARE(m.options.burn, std::optional<bool>(true));
+        QCOMPARE(m.options.room, std::optional<QString>());
+        QVERIFY(m.options == options);
+        QVERIFY(m.burnOnRead);
+        QVERIFY(m.room.isEmpty());
+    }
+
     void secondDeviceGetsMessagesAndSyncCopies()
     {
         auto carol1 = device(u"carol"_s);

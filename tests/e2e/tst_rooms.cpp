@@ -79,7 +79,7 @@ private:
     }
 
     // Builds, sends and waits for a message whose payload the test knows (to look for its bytes on disk).
-    static QByteArray sendKnownPayload(Device &from, const QStringList &to, const QString &text, const QCborMap &options,
+    static QByteArray sendKnownPayload(Device &from, const QStringList &to, const QString &text, const protocol::MessageOptions &options,
                                        QByteArray *payload)
     {
         std::optional<Result<QList<sdk::RecipientDevice>>> resolved;
@@ -401,7 +401,7 @@ private Q_SLOTS:
         QVERIFY(a && b);
         const QString bob = u"kim"_s + suffix;
         QStringList to{bob};
-        QCborMap options;
+        protocol::MessageOptions options;
         if (room) {
             sdk::Rooms rooms(a->client());
             const QString name = freshRoom();
@@ -409,9 +409,9 @@ private Q_SLOTS:
             auto state = change(rooms, name, protocol::RoomOp::Add, bob);
             QVERIFY(state);
             to = state->memberList();
-            options.insert(u"room"_s, name);
+            options.room = name;
         } else {
-            options.insert(u"exp"_s, 3);
+            options.exp = 3;
         }
         b->close();
 
@@ -432,8 +432,8 @@ private Q_SLOTS:
         QVERIFY(a && b1 && b2);
         b2->close();
         QByteArray payload;
-        QCborMap options;
-        options.insert(u"burn"_s, true);
+        protocol::MessageOptions options;
+        options.burn = true;
         QVERIFY(!sendKnownPayload(*a, {u"max"_s}, u"read once"_s, options, &payload).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(hasText(*b1, u"read once"_s), WaitMs);
         QVERIFY(findText(*b1, u"read once"_s)->burnOnRead);
@@ -466,8 +466,8 @@ private Q_SLOTS:
         QVERIFY(a && b);
         b->close();
         QByteArray payload;
-        QCborMap options;
-        options.insert(u"exp"_s, 1);
+        protocol::MessageOptions options;
+        options.exp = 1;
         QVERIFY(!sendKnownPayload(*a, {u"ola"_s}, u"expires while down"_s, options, &payload).isEmpty());
         a->close();
         QVERIFY(own.terminate());

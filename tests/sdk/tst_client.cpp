@@ -745,7 +745,9 @@ private Q_SLOTS:
         QByteArray first, second, third;
         first = alice.client->send({u"bob"_s}, u"one"_s, this, collect(&first));
         second = alice.client->send({u"nobody"_s}, u"two"_s, this, collect(&second));
-        third = alice.client->send({u"bob"_s}, u"three"_s, QCborMap{{u"burn"_s, true}}, this, collect(&third));
+        protocol::MessageOptions burn;
+        burn.burn = true;
+        third = alice.client->send({u"bob"_s}, u"three"_s, burn, this, collect(&third));
         QTRY_COMPARE_WITH_TIMEOUT(results.size(), 3, Timeout);
         for (const QByteArray &mid : {first, second, third})
             QCOMPARE(results.value(mid).size(), 1);

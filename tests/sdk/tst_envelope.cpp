@@ -85,7 +85,7 @@ protocol::Frame msgFrame(const Envelope &env, const QString &user, quint32 devic
         .set("at"_L1, qint64(env.sentAt))
         .set("pl"_L1, env.payload)
         .set("kc"_L1, env.keyCommitment)
-        .set("opts"_L1, env.options)
+        .set("opts"_L1, QCborValue::fromCbor(env.options.encode()))
         .set("sig"_L1, env.signature);
     for (const KeyEntry &k : env.keys) {
         if (k.user == user && k.device == device) {

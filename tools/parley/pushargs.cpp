@@ -1,5 +1,7 @@
 #include "pushargs.h"
 
+#include "protocol/messages.h"
+
 using namespace Qt::StringLiterals;
 
 namespace parley::cli {
@@ -28,24 +30,24 @@ Result<protocol::Frame> pushFrame(const QStringList &args, const QString &topic)
     if (args.first() == u"remove"_s) {
         if (args.size() != 1 || !topic.isEmpty())
             return usage;
-        return protocol::Frame(u"push_remove"_s);
+        return protocol::toFrame(protocol::PushRemove{});
     }
     if (args.first() != u"register"_s || args.size() < 3)
         return usage;
     const QString kind = args.at(1);
-    protocol::Frame frame(u"push_register"_s);
-    frame.set("kind"_L1, kind);
+    protocol::PushRegister request;
+    request.kind = kind;
     if (kind == u"apns"_s && args.size() == 3) {
-        frame.set("token"_L1, args.at(2));
+        request.token = args.at(2);
         if (!topic.isEmpty())
-            frame.set("topic"_L1, topic);
-        return frame;
+            request.topic = topic;
+        return protocol::toFrame(request);
     }
     if (!topic.isEmpty())
         return makeError(ErrorCode::InvalidArgument, u"--topic applies to apns registrations only"_s);
     if (kind == u"fcm"_s && args.size() == 3) {
-        frame.set("token"_L1, args.at(2));
-        return frame;
+        request.token = args.at(2);
+        return protocol::toFrame(request);
     }
     if (kind == u"webpush"_s && args.size() == 5) {
         auto p256dh = base64url(args.at(3), u"P256DH"_s, 65);
@@ -54,10 +56,10 @@ Result<protocol::Frame> pushFrame(const QStringList &args, const QString &topic)
         auto auth = base64url(args.at(4), u"AUTH"_s, 16);
         if (!auth)
             return auth.error();
-        frame.set("endpoint"_L1, args.at(2));
-        frame.set("p256dh"_L1, QCborValue(*p256dh));
-        frame.set("auth"_L1, QCborValue(*auth));
-        return frame;
+        request.endpoint = args.at(2);
+        request.p256dh = *p256dh;
+        request.auth = *auth;
+        return protocol::toFrame(request);
     }
     return usage;
 }

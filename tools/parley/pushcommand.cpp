@@ -1,6 +1,7 @@
 #include "pushcommand.h"
 
 #include "pushargs.h"
+#include "protocol/messages.h"
 #include "session.h"
 
 using namespace Qt::StringLiterals;
@@ -31,19 +32,21 @@ std::optional<int> PushCommand::start(const QStringList &args)
     sdk::Client &client = s.makeClient();
     client.setReceiveEnabled(false);
     auto requestId = std::make_shared<quint64>(0);
-    const bool removing = frame->type == u"push_remove"_s;
+    const bool removing = frame->type == protocol::PushRemove::Type;
     QObject::connect(&client, &sdk::Client::loggedIn, &s,
                      [&client, f = *frame, requestId] { *requestId = client.sendFrame(f); });
     QObject::connect(&client, &sdk::Client::frameReceived, &s,
                      [&s, requestId, removing](const protocol::Frame &reply) {
                          if (*requestId == 0 || reply.id != *requestId)
                              return;
-                         if (reply.type == u"ok"_s) {
+                         if (reply.type == protocol::Ok::Type) {
                              writeLine(stdout, removing ? u"push token removed"_s : u"push token registered"_s);
                              return s.finish(ExitOk);
                          }
-                         if (reply.type == u"error"_s)
-                             s.fail(u"%1 (%2)"_s.arg(reply.text("msg"_L1), reply.text("code"_L1)));
+                         if (reply.type == protocol::ErrorReply::Type) {
+                             const protocol::ErrorReply error = protocol::ErrorReply::from(reply);
+                             s.fail(u"%1 (%2)"_s.arg(error.msg, protocol::wireErrorName(error.code)));
+                         }
                      });
     client.connectToServer();
     return std::nullopt;

@@ -63,11 +63,11 @@ std::optional<int> SendCommand::start(const QStringList &args)
                 done(mid.value());
             });
         }
-        QCborMap opts;
+        protocol::MessageOptions opts;
         if (options->expireSeconds > 0)
-            opts.insert(u"exp"_s, qint64(options->expireSeconds));
+            opts.exp = options->expireSeconds;
         if (options->burnOnRead)
-            opts.insert(u"burn"_s, true);
+            opts.burn = true;
         d->session.client().send(users, *text, opts, &d->session, [this, done](const sdk::SendResult &result) {
             if (const auto *failure = std::get_if<sdk::SendFailure>(&result))
                 return d->session.fail(u"message not sent: %1"_s.arg(failure->message));
