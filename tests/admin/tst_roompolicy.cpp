@@ -281,7 +281,7 @@ private Q_SLOTS:
         QByteArray payload;
         QVERIFY(accepted(sendKnownPayload(*a, to, u"gone soon"_s, options, &payload)));
         QVERIFY(m_daemon.everythingWritten().contains(needle(payload)));   // it did reach the disk
-        QTRY_VERIFY_WITH_TIMEOUT(!m_daemon.everythingWritten().contains(needle(payload)), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_daemon.everythingWritten().contains(needle(payload)), LeavesDiskMs);
         QVERIFY(!m_daemon.everythingWritten().contains(needle(stored)));
         QVERIFY(!m_daemon.everythingWritten().contains(needle(later)));
         {

@@ -19,6 +19,11 @@
 
 namespace parley::e2e {
 
+// How long an expired message's bytes may take to leave the disk in a test daemon sweeping every second: the delete
+// is at once, but the WAL checkpoint that takes the old pages away retries at the next sweep while readers or the
+// writer keep it busy, which on a loaded two-core machine running two test programs at once took up to 18 s.
+constexpr int LeavesDiskMs = 30000;
+
 // Starts an sdk::Rooms call with a context object and waits up to WaitMs for its callback; nullopt on timeout.
 template<typename T>
 std::optional<Result<T>> await(const std::function<void(QObject *, sdk::Rooms::Callback<T>)> &start)
