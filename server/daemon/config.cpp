@@ -1,5 +1,7 @@
 #include "daemon/config.h"
 
+#include "core/settingsvalue.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
@@ -16,32 +18,10 @@ namespace parley::server {
 
 namespace {
 
-Error configError(const QString &key, const QString &what)
-{
-    return makeError(ErrorCode::InvalidArgument, u"configuration key %1: %2"_s.arg(key, what));
-}
+using settings::scalar;
+using settings::integer;
 
-// A value as written in the file; QSettings turns comma-separated values into lists, which no key here wants
-// (except the log rules, handled separately).
-Result<QString> scalar(const QSettings &settings, const QString &key)
-{
-    const QVariant v = settings.value(key);
-    if (v.typeId() == QMetaType::QStringList)
-        return configError(key, u"expected a single value"_s);
-    return v.toString().trimmed();
-}
-
-Result<qint64> integer(const QSettings &settings, const QString &key, qint64 min, qint64 max)
-{
-    const auto text = scalar(settings, key);
-    if (!text)
-        return text.error();
-    bool ok = false;
-    const qint64 n = text->toLongLong(&ok);
-    if (!ok || n < min || n > max)
-        return configError(key, u"expected an integer from %1 to %2"_s.arg(min).arg(max));
-    return n;
-}
+Error configError(const QString &key, const QString &what) { return settings::keyError(key, what); }
 
 Result<double> rate(const QSettings &settings, const QString &key)
 {

@@ -1,5 +1,7 @@
 #include "push/pushconfig.h"
 
+#include "core/settingsvalue.h"
+
 #include "crypto/crypto.h"
 
 #include <QDir>
@@ -20,18 +22,8 @@ namespace parley::server {
 
 namespace {
 
-Error keyError(const QString &key, const QString &what)
-{
-    return makeError(ErrorCode::InvalidArgument, u"configuration key %1: %2"_s.arg(key, what));
-}
-
-Result<QString> scalar(const QSettings &settings, const QString &key)
-{
-    const QVariant v = settings.value(key);
-    if (v.typeId() == QMetaType::QStringList)
-        return keyError(key, u"expected a single value"_s);
-    return v.toString().trimmed();
-}
+using settings::keyError;
+using settings::scalar;
 
 Result<QUrl> httpsUrl(const QString &key, const QString &text)
 {
