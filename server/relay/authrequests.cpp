@@ -1,6 +1,7 @@
 #include "relay/authrequests.h"
 
 #include "relay/sessioncontext.h"
+#include "protocol/messages.h"
 #include "crypto/crypto.h"
 #include "protocol/statements.h"
 #include "push/pushservice.h"
@@ -140,75 +141,83 @@ static void failLogin(SessionContext &session, WireError code, const QString &me
     session.closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"login failed"_s);
 }
 
-void handleLogin(SessionContext &session, const Frame &f)
+namespace {
+
+// What a verified login found: the account, the device and its key, and what the welcome reports.
+struct LoginCheck {
+    UserRecord account;
+    DeviceRecord device;
+    crypto::EcKey key;
+    qint64 prekeys = 0;
+    qint64 queued = 0;
+};
+
+// The device's signature over the spent challenge, its account and state. Sends the failure itself (the same
+// `auth_failed` for every unknown or wrong part, so that a login reveals nothing) and returns nothing then.
+std::optional<LoginCheck> verifyLogin(SessionContext &session, quint64 requestId, const protocol::Login &login,
+                                      const QByteArray &spent)
 {
-    if (session.authenticated) {
-        session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
-        return;
-    }
     const QString authFailed = u"authentication failed"_s;
-    const QString user = f.text("user"_L1);
-    const quint64 number = f.uint("device"_L1);
-    // The challenge is single use: whatever happens next, it is spent.
-    const QByteArray spent = std::exchange(session.challenge, QByteArray());
-    if (spent.isEmpty() || !protocol::isValidUserName(user) || number == 0 || number > 0xffffffffu) {
-        failLogin(session, WireError::AuthFailed, authFailed, f.id);
-        return;
+    if (spent.isEmpty()) {
+        failLogin(session, WireError::AuthFailed, authFailed, requestId);
+        return std::nullopt;
     }
     Db &db = session.services.store->reader();
-    auto account = db.userByName(user);
-    if (!account) {
-        if (account.error().code == ErrorCode::NotFound)
-            failLogin(session, WireError::AuthFailed, authFailed, f.id);
+    auto refuse = [&](const Error &e) {
+        if (e.code == ErrorCode::NotFound)
+            failLogin(session, WireError::AuthFailed, authFailed, requestId);
         else
-            failLogin(session, wireErrorFor(account.error()), messageFor(account.error()), f.id);
-        return;
-    }
-    auto device = db.device(account->id, quint32(number));
-    if (!device) {
-        if (device.error().code == ErrorCode::NotFound)
-            failLogin(session, WireError::AuthFailed, authFailed, f.id);
-        else
-            failLogin(session, wireErrorFor(device.error()), messageFor(device.error()), f.id);
-        return;
-    }
+            failLogin(session, wireErrorFor(e), messageFor(e), requestId);
+        return std::nullopt;
+    };
+    auto account = db.userByName(login.user);
+    if (!account)
+        return refuse(account.error());
+    auto device = db.device(account->id, login.device);
+    if (!device)
+        return refuse(device.error());
     auto key = crypto::EcKey::fromPublicPoint(device->pub);
-    if (device->revoked || !key
-        || !key->verify(protocol::loginStatement(spent, user, quint32(number)), f.bytes("sig"_L1))) {
-        failLogin(session, WireError::AuthFailed, authFailed, f.id);
-        return;
+    if (device->revoked || !key || !key->verify(protocol::loginStatement(spent, login.user, login.device), login.sig)) {
+        failLogin(session, WireError::AuthFailed, authFailed, requestId);
+        return std::nullopt;
     }
     if (account->suspended) {
-        failLogin(session, WireError::Suspended, u"the user is suspended"_s, f.id);
-        return;
+        failLogin(session, WireError::Suspended, u"the user is suspended"_s, requestId);
+        return std::nullopt;
     }
     auto prekeys = db.prekeyCount(device->id);
     auto queued = db.queuedCount(device->id);
     if (!prekeys || !queued) {
         const Error &e = !prekeys ? prekeys.error() : queued.error();
         qCWarning(lcRelay) << "Reading a device's state at login failed:" << e.message;
-        failLogin(session, wireErrorFor(e), messageFor(e), f.id);
-        return;
+        failLogin(session, wireErrorFor(e), messageFor(e), requestId);
+        return std::nullopt;
     }
+    return LoginCheck{std::move(*account), std::move(*device), std::move(*key), qint64(*prekeys), qint64(*queued)};
+}
 
+// The session is this device's from now on: registered with the router (replacing an older session of the same
+// device), welcomed, its last login recorded, and its queue streamed.
+void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
+{
     session.authenticated = true;
     session.authTimer.stop();
-    session.userName = user;
-    session.userId = account->id;
-    session.deviceNo = quint32(number);
-    session.deviceId = device->id;
-    session.deviceKey = std::move(*key);
+    session.userName = login.account.name;
+    session.userId = login.account.id;
+    session.deviceNo = login.device.deviceNo;
+    session.deviceId = login.device.id;
+    session.deviceKey = std::move(login.key);
 
     // Register before the backlog read: whatever commits after the read then reaches this session live.
     const Router::Route replaced = session.services.router->attach(session.deviceId, session.worker, session.id);
     if (replaced)
         session.services.router->closeSession(replaced, QWebSocketProtocol::CloseCodeNormal, u"replaced"_s);
 
-    Frame welcome(u"welcome"_s, f.id);
-    welcome.set("prekeys"_L1, QCborValue(qint64(*prekeys)));
-    welcome.set("lr"_L1, QCborValue(device->lastResort.has_value()));
-    welcome.set("queued"_L1, QCborValue(qint64(*queued)));
-    session.sendFrame(welcome);
+    protocol::Welcome welcome;
+    welcome.prekeys = quint64(login.prekeys);
+    welcome.lr = login.device.lastResort.has_value();
+    welcome.queued = quint64(login.queued);
+    session.sendEncoded(welcome.encode(requestId));
     qCDebug(lcRelay) << "Device logged in";
 
     const qint64 touchedDevice = session.deviceId;
@@ -228,6 +237,20 @@ void handleLogin(SessionContext &session, const Frame &f)
         session.closeWith(QWebSocketProtocol::CloseCodeBadOperation, u"internal error"_s);
     });
     session.deliveries->start();
+}
+
+} // namespace
+
+void handleLogin(SessionContext &session, const Frame &f)
+{
+    if (session.authenticated) {
+        session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
+        return;
+    }
+    // The challenge is single use: whatever happens next, it is spent.
+    const QByteArray spent = std::exchange(session.challenge, QByteArray());
+    if (std::optional<LoginCheck> login = verifyLogin(session, f.id, protocol::Login::from(f), spent))
+        startSession(session, f.id, std::move(*login));
 }
 
 } // namespace parley::server
