@@ -1,6 +1,7 @@
 #include "relay/roomrequests.h"
 
 #include "relay/sessioncontext.h"
+#include "protocol/messages.h"
 #include "crypto/crypto.h"
 #include "protocol/statements.h"
 #include "push/pushservice.h"
@@ -29,7 +30,7 @@ namespace {
 
 QByteArray roomChangedFrame(const QString &room, quint64 seq)
 {
-    return protocol::encode(Frame(u"room_changed"_s).set("room"_L1, room).set("seq"_L1, QCborValue(qint64(seq))));
+    return protocol::RoomChanged{room, seq}.encode();
 }
 
 WireError wireErrorForRoom(ErrorCode code)
@@ -45,58 +46,72 @@ WireError wireErrorForRoom(ErrorCode code)
     }
 }
 
-} // namespace
 
-void handleRoomChange(SessionContext &session, const Frame &f)
+// A membership record the session's device may append: well formed, for this room, by this device, at about now,
+// signed under this device's certificate, and (for an add) naming a user that exists. Sends the refusal itself.
+std::optional<std::pair<protocol::RoomRecord, protocol::SignedRoomRecord>> checkRoomRecord(SessionContext &session, quint64 requestId,
+                                                                                            const protocol::RoomChange &change)
 {
-    const QString room = f.text("room"_L1);
     protocol::SignedRoomRecord signedRecord;
-    signedRecord.bytes = f.bytes("rec"_L1);
-    signedRecord.sig = f.bytes("sig"_L1);
+    signedRecord.bytes = change.rec;
+    signedRecord.sig = change.sig;
     Result<protocol::RoomRecord> decoded = protocol::RoomRecord::decode(signedRecord.bytes);
     if (!decoded) {
-        session.sendError(WireError::BadField, u"rec: "_s + decoded.error().message, f.id);
-        return;
+        session.sendError(WireError::BadField, u"rec: "_s + decoded.error().message, requestId);
+        return std::nullopt;
     }
     const protocol::RoomRecord record = std::move(*decoded);
-    if (record.room != room) {
-        session.sendError(WireError::BadField, u"rec: the record names another room"_s, f.id);
-        return;
+    if (record.room != change.room) {
+        session.sendError(WireError::BadField, u"rec: the record names another room"_s, requestId);
+        return std::nullopt;
     }
     if (record.actor != session.userName || record.actorDevice != session.deviceNo) {
-        session.sendError(WireError::Forbidden, u"a record's actor must be the device that sends it"_s, f.id);
-        return;
+        session.sendError(WireError::Forbidden, u"a record's actor must be the device that sends it"_s, requestId);
+        return std::nullopt;
     }
     if (std::abs(qint64(record.at) - wallMs()) > MaxClockSkewMs) {
-        session.sendError(WireError::StaleTime, u"the record's time is more than 5 minutes away from the server time"_s, f.id);
-        return;
+        session.sendError(WireError::StaleTime, u"the record's time is more than 5 minutes away from the server time"_s, requestId);
+        return std::nullopt;
     }
     auto self = session.services.directory->lookup(session.userName);
     if (!self) {
-        session.sendStoreError(self.error(), f.id);
-        return;
+        session.sendStoreError(self.error(), requestId);
+        return std::nullopt;
     }
     const DeviceRecord *me = (*self)->device(session.deviceNo);
     if (!me) {
-        session.sendError(WireError::AuthFailed, u"this device is no longer registered"_s, f.id);
-        return;
+        session.sendError(WireError::AuthFailed, u"this device is no longer registered"_s, requestId);
+        return std::nullopt;
     }
     signedRecord.devicePub = me->pub;
     signedRecord.deviceCert = me->sig;
     if (Status s = protocol::verifyRoomRecordSignature(record, signedRecord, (*self)->user.rootPub); !s) {
-        session.sendError(WireError::BadSignature, s.error().message, f.id);
-        return;
+        session.sendError(WireError::BadSignature, s.error().message, requestId);
+        return std::nullopt;
     }
     if (record.op == protocol::RoomOp::Add) {
         auto target = session.services.directory->lookup(record.target);
         if (!target) {
             if (target.error().code == ErrorCode::NotFound)
-                session.sendError(WireError::NotFound, u"no such user: %1"_s.arg(record.target), f.id);
+                session.sendError(WireError::NotFound, u"no such user: %1"_s.arg(record.target), requestId);
             else
-                session.sendStoreError(target.error(), f.id);
-            return;
+                session.sendStoreError(target.error(), requestId);
+            return std::nullopt;
         }
     }
+    return std::pair(record, signedRecord);
+}
+
+} // namespace
+
+void handleRoomChange(SessionContext &session, const Frame &f)
+{
+    const protocol::RoomChange change = protocol::RoomChange::from(f);
+    auto checked = checkRoomRecord(session, f.id, change);
+    if (!checked)
+        return;
+    const QString room = change.room;
+    const auto [record, signedRecord] = std::move(*checked);
 
     const quint64 requestId = f.id;
     DeviceDirectory *directory = session.services.directory;
@@ -132,7 +147,7 @@ void handleRoomChange(SessionContext &session, const Frame &f)
                 }
                 return;
             }
-            p->sendFrame(Frame(u"room_ok"_s, requestId).set("room"_L1, room).set("seq"_L1, QCborValue(qint64(r->seq))));
+            p->sendEncoded(protocol::RoomOk{room, r->seq}.encode(requestId));
         });
 }
 
