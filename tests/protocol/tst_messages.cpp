@@ -2,6 +2,7 @@
 // from() at both ends of every range and with random values, their bytes are those of protocol::encode() and of the
 // QCborValue encoding, and decodeAs() refuses a frame of another type.
 
+#include "referenceencoding.h"
 #include "protocol/cborwriter.h"
 #include "protocol/frame.h"
 #include "protocol/messages.h"
@@ -23,25 +24,7 @@ namespace {
 constexpr auto C2S = Direction::ClientToServer;
 constexpr auto S2C = Direction::ServerToClient;
 
-// The frame encoding as it was built on QCborValue: the reference the struct and frame encoders must match.
-QByteArray referenceEncode(const Frame &frame)
-{
-    QByteArray out;
-    QCborStreamWriter writer(&out);
-    writer.startMap(frame.fields.size() + (frame.id ? 2 : 1));
-    writer.append("t"_L1);
-    writer.append(frame.type);
-    if (frame.id) {
-        writer.append("id"_L1);
-        writer.append(frame.id);
-    }
-    for (auto it = frame.fields.cbegin(); it != frame.fields.cend(); ++it) {
-        it.key().toCbor(writer);
-        it.value().toCbor(writer);
-    }
-    writer.endMap();
-    return out;
-}
+using parley::protocol::test::referenceEncode;
 
 // Values for one struct: every range at its lower end (Min: absent optionals, fewest elements, shortest strings,
 // smallest numbers), at its upper end (Max: every optional present), or random within it.
