@@ -54,7 +54,7 @@ void Router::closeSession(Route route, QWebSocketProtocol::CloseCode code, const
                               Qt::QueuedConnection);
 }
 
-void Router::notifyRefill(qint64 deviceId, int remaining)
+void Router::postToSession(qint64 deviceId, std::function<void(Worker *, quint64)> call)
 {
     QMutexLocker lock(&m_mutex);
     if (m_stopped)
@@ -64,22 +64,18 @@ void Router::notifyRefill(qint64 deviceId, int remaining)
         return;
     Worker *worker = r.worker;
     const quint64 sessionId = r.sessionId;
-    QMetaObject::invokeMethod(worker, [worker, sessionId, remaining] { worker->refill(sessionId, remaining); },
+    QMetaObject::invokeMethod(worker, [worker, sessionId, call = std::move(call)] { call(worker, sessionId); },
                               Qt::QueuedConnection);
+}
+
+void Router::notifyRefill(qint64 deviceId, int remaining)
+{
+    postToSession(deviceId, [remaining](Worker *worker, quint64 sessionId) { worker->refill(sessionId, remaining); });
 }
 
 void Router::notify(qint64 deviceId, const QByteArray &frame)
 {
-    QMutexLocker lock(&m_mutex);
-    if (m_stopped)
-        return;
-    const Route r = m_routes.value(deviceId);
-    if (!r)
-        return;
-    Worker *worker = r.worker;
-    const quint64 sessionId = r.sessionId;
-    QMetaObject::invokeMethod(worker, [worker, sessionId, frame] { worker->notice(sessionId, frame); },
-                              Qt::QueuedConnection);
+    postToSession(deviceId, [frame](Worker *worker, quint64 sessionId) { worker->notice(sessionId, frame); });
 }
 
 void Router::fanOut(const NewMessage &message, const InsertedMessage &inserted)

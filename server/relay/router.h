@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QWebSocketProtocol>
 
+#include <functional>
+
 namespace parley::server {
 
 class Worker;
@@ -49,6 +51,10 @@ public:
     void stop();
 
 private:
+    // Runs `call` with the device's worker and session id on that worker's thread (queued); nothing when the device
+    // is offline or the router stopped.
+    void postToSession(qint64 deviceId, std::function<void(Worker *, quint64 sessionId)> call);
+
     mutable QMutex m_mutex;
     QHash<qint64, Route> m_routes;
     bool m_stopped = false;
