@@ -59,10 +59,18 @@ private:
         quint64 number = 0;
     };
 
+    // A key of the top-level map whose value a scan notes.
+    enum class TopKey { None, Type, Id };
+
     const FrameSchema *peekType();
     bool scan(int depth, bool frame);
+    bool scanScalar();
+    bool scanText(KeySet &keys, bool isKey, bool top, TopKey current, TopKey *pending);
+    void noteTopValue(TopKey key);
     bool walkMap(FieldList fields, const PathNode *path, int depth, const FrameSchema *top);
     bool walkValue(const Spec &spec, const PathNode *path, int depth, Item *item);
+    bool walkText(const Spec &spec, const PathNode *path, Item *item);
+    bool walkArray(const Spec &spec, const PathNode *path, int depth);
     bool walkTypeOrId(QByteArrayView key);
 
     bool readString(QByteArrayView *out, bool *inScratch);
@@ -211,18 +219,11 @@ const FrameSchema *Decoder::peekType()
     return schema::find(m_direction, type);
 }
 
-// Structure only, for one value whose nesting level is `depth` (the top-level map is level 1): well-formed CBOR,
-// text keys without duplicates, valid UTF-8, no tags, the depth limit. Iterative, so hostile nesting cannot
-// exhaust the stack. With `frame` (the whole frame from level 1), also notes "t" and "id" and refuses trailing bytes.
-bool Decoder::scan(int depth, bool frame)
+// A value that is not a container: fixed-size items, strings (text checked for UTF-8), no tags.
+bool Decoder::scanScalar()
 {
     QCborStreamReader &r = m_reader;
-    if (r.lastError() != QCborError::NoError || r.isInvalid())
-        return malformed();
     switch (r.type()) {
-    case QCborStreamReader::Array:
-    case QCborStreamReader::Map:
-        break;
     case QCborStreamReader::String: {
         QByteArrayView s;
         bool inScratch = false;
@@ -232,9 +233,67 @@ bool Decoder::scan(int depth, bool frame)
         return skipString() || malformed();
     case QCborStreamReader::Tag:
         return fail(WireError::BadFrame, u"CBOR tags are not used by this protocol"_s);
+    case QCborStreamReader::Invalid:
+        return malformed();
     default:   // integers, simple values, floats: fixed size
         return r.next() || malformed();
     }
+}
+
+// A text item of a scan: a map key (unique within its map; at the top of a frame, "t" and "id" are watched for) or
+// a value (the frame's type when it follows "t").
+bool Decoder::scanText(KeySet &keys, bool isKey, bool top, TopKey current, TopKey *pending)
+{
+    QByteArrayView s;
+    bool inScratch = false;
+    if (!readText(&s, &inScratch))
+        return false;
+    if (isKey) {
+        if (inScratch) {
+            m_ownedKeys.append(s.toByteArray());
+            s = m_ownedKeys.constLast();
+        }
+        if (!keys.insert(s))
+            return fail(WireError::BadFrame, u"duplicate key %1 in a map"_s.arg(printable(s)));
+        if (top)
+            *pending = s == "t" ? TopKey::Type : (s == "id" ? TopKey::Id : TopKey::None);
+    } else if (current == TopKey::Type) {
+        m_typeState = TypeState::Text;
+        if (inScratch) {
+            m_typeOwned = s.toByteArray();
+            m_type = m_typeOwned;
+        } else {
+            m_type = s;
+        }
+    }
+    return true;
+}
+
+// The kind of the value of "t" or "id" at the top of a frame (a text type; an unsigned id and its value).
+void Decoder::noteTopValue(TopKey key)
+{
+    QCborStreamReader &r = m_reader;
+    if (key == TopKey::Type && !r.isString())
+        m_typeState = TypeState::NotText;
+    if (key == TopKey::Id) {
+        m_idState = r.isUnsignedInteger() ? IdState::Unsigned : IdState::Other;
+        if (r.isUnsignedInteger())
+            m_id = r.toUnsignedInteger();
+    }
+}
+
+// Structure only, for one value whose nesting level is `depth` (the top-level map is level 1): well-formed CBOR,
+// text keys without duplicates, valid UTF-8, no tags, the depth limit. Iterative, so hostile nesting cannot
+// exhaust the stack. With `frame` (the whole frame from level 1), also notes "t" and "id" and refuses trailing bytes.
+bool Decoder::scan(int depth, bool frame)
+{
+    QCborStreamReader &r = m_reader;
+    if (r.lastError() != QCborError::NoError || r.isInvalid())
+        return malformed();
+    if (!r.isArray() && !r.isMap())
+        return scanScalar();
+    if (depth > MaxNestingDepth)
+        return nestedTooDeep();
 
     struct Level {
         quint64 items = 0;
@@ -242,11 +301,8 @@ bool Decoder::scan(int depth, bool frame)
         KeySet keys;
     };
     std::array<Level, MaxNestingDepth> levels;
-    enum class Pending { None, Type, Id } pending = Pending::None;
+    TopKey pending = TopKey::None;
     const int base = depth;
-
-    if (depth > MaxNestingDepth)
-        return nestedTooDeep();
     levels[0].map = r.isMap();
     if (!r.enterContainer())
         return malformed();
@@ -263,8 +319,8 @@ bool Decoder::scan(int depth, bool frame)
             continue;
         }
         const bool isKey = level.map && level.items % 2 == 0;
-        const bool topValue = frame && depth == 1 && !isKey;
-        const Pending current = topValue ? std::exchange(pending, Pending::None) : Pending::None;
+        const bool top = frame && depth == 1;
+        const TopKey current = top && !isKey ? std::exchange(pending, TopKey::None) : TopKey::None;
         ++level.items;
         const QCborStreamReader::Type type = r.type();
         if (isKey && type != QCborStreamReader::String) {
@@ -272,17 +328,8 @@ bool Decoder::scan(int depth, bool frame)
                 return malformed();
             return fail(WireError::BadFrame, u"map keys must be text strings"_s);
         }
-        if (current == Pending::Type && type != QCborStreamReader::String)
-            m_typeState = TypeState::NotText;
-        if (current == Pending::Id) {
-            m_idState = r.isUnsignedInteger() ? IdState::Unsigned : IdState::Other;
-            if (r.isUnsignedInteger())
-                m_id = r.toUnsignedInteger();
-        }
-
-        switch (type) {
-        case QCborStreamReader::Array:
-        case QCborStreamReader::Map: {
+        noteTopValue(current);
+        if (type == QCborStreamReader::Array || type == QCborStreamReader::Map) {
             if (depth == MaxNestingDepth)
                 return nestedTooDeep();
             Level &inner = levels[depth + 1 - base];
@@ -292,45 +339,11 @@ bool Decoder::scan(int depth, bool frame)
             if (!r.enterContainer())
                 return malformed();
             ++depth;
-            break;
-        }
-        case QCborStreamReader::String: {
-            QByteArrayView s;
-            bool inScratch = false;
-            if (!readText(&s, &inScratch))
+        } else if (type == QCborStreamReader::String) {
+            if (!scanText(level.keys, isKey, top, current, &pending))
                 return false;
-            if (isKey) {
-                if (inScratch) {
-                    m_ownedKeys.append(s.toByteArray());
-                    s = m_ownedKeys.constLast();
-                }
-                if (!level.keys.insert(s))
-                    return fail(WireError::BadFrame, u"duplicate key %1 in a map"_s.arg(printable(s)));
-                if (frame && depth == 1)
-                    pending = s == "t" ? Pending::Type : (s == "id" ? Pending::Id : Pending::None);
-            } else if (current == Pending::Type) {
-                m_typeState = TypeState::Text;
-                if (inScratch) {
-                    m_typeOwned = s.toByteArray();
-                    m_type = m_typeOwned;
-                } else {
-                    m_type = s;
-                }
-            }
-            break;
-        }
-        case QCborStreamReader::ByteString:
-            if (!skipString())
-                return malformed();
-            break;
-        case QCborStreamReader::Tag:
-            return fail(WireError::BadFrame, u"CBOR tags are not used by this protocol"_s);
-        case QCborStreamReader::Invalid:
-            return malformed();
-        default:
-            if (!r.next())
-                return malformed();
-            break;
+        } else if (!scanScalar()) {
+            return false;
         }
     }
     if (r.lastError() != QCborError::NoError)
@@ -455,62 +468,73 @@ bool Decoder::walkValue(const Spec &spec, const PathNode *path, int depth, Item 
             noteField(path, numberRange(spec.min, spec.max, u"bytes"_s));
         return true;
     }
-    case Kind::Text: {
-        QByteArrayView s;
-        bool inScratch = false;
-        if (!readText(&s, &inScratch))
-            return false;
-        if (quint64(s.size()) < spec.min || quint64(s.size()) > spec.max)
-            noteField(path, numberRange(spec.min, spec.max, u"bytes of text"_s));
-        else if (spec.check && !spec.check(s))
-            noteField(path, u"expected %1"_s.arg(QLatin1StringView(spec.checkWhat)));
-        if (item) {
-            item->text = s;
-            item->textInScratch = inScratch;
-        }
-        return true;
-    }
-    case Kind::Array: {
-        if (depth > MaxNestingDepth)
-            return nestedTooDeep();
-        if (!r.enterContainer())
-            return malformed();
-        const Spec &element = *spec.element;
-        const bool ordered = spec.ascending;
-        Item previous;
-        Item current;
-        QByteArray previousCopy;   // a chunked previous element outlives m_scratch
-        quint64 count = 0;
-        while (r.hasNext()) {
-            if (count == spec.max)
-                noteField(path, numberRange(spec.min, spec.max, u"elements"_s));
-            const PathNode node(path, qsizetype(count));
-            current = Item();
-            if (!walkValue(element, &node, depth + 1, ordered ? &current : nullptr))
-                return false;
-            if (ordered) {
-                const bool after = element.kind == Kind::Text ? compareBytes(previous.text, current.text) < 0
-                                                              : previous.number < current.number;
-                if (count > 0 && !after)
-                    noteField(&node, u"must come after the previous element (ascending, no duplicates)"_s);
-                previous = current;
-                if (current.textInScratch) {
-                    previousCopy = current.text.toByteArray();
-                    previous.text = previousCopy;
-                }
-            }
-            ++count;
-        }
-        if (r.lastError() != QCborError::NoError || !r.leaveContainer())
-            return malformed();
-        if (count < spec.min)
-            noteField(path, numberRange(spec.min, spec.max, u"elements"_s));
-        return true;
-    }
+    case Kind::Text:
+        return walkText(spec, path, item);
+    case Kind::Array:
+        return walkArray(spec, path, depth);
     case Kind::Map:
         return walkMap(spec.fields, path, depth, nullptr);
     }
     return malformed();
+}
+
+// A text value: length in bytes, then the spec's own check (a user name, a device name...).
+bool Decoder::walkText(const Spec &spec, const PathNode *path, Item *item)
+{
+    QByteArrayView s;
+    bool inScratch = false;
+    if (!readText(&s, &inScratch))
+        return false;
+    if (quint64(s.size()) < spec.min || quint64(s.size()) > spec.max)
+        noteField(path, numberRange(spec.min, spec.max, u"bytes of text"_s));
+    else if (spec.check && !spec.check(s))
+        noteField(path, u"expected %1"_s.arg(QLatin1StringView(spec.checkWhat)));
+    if (item) {
+        item->text = s;
+        item->textInScratch = inScratch;
+    }
+    return true;
+}
+
+// An array: the element count, each element against the element spec, and for an `ascending` spec the order.
+bool Decoder::walkArray(const Spec &spec, const PathNode *path, int depth)
+{
+    QCborStreamReader &r = m_reader;
+    if (depth > MaxNestingDepth)
+        return nestedTooDeep();
+    if (!r.enterContainer())
+        return malformed();
+    const Spec &element = *spec.element;
+    const bool ordered = spec.ascending;
+    Item previous;
+    Item current;
+    QByteArray previousCopy;   // a chunked previous element outlives m_scratch
+    quint64 count = 0;
+    while (r.hasNext()) {
+        if (count == spec.max)
+            noteField(path, numberRange(spec.min, spec.max, u"elements"_s));
+        const PathNode node(path, qsizetype(count));
+        current = Item();
+        if (!walkValue(element, &node, depth + 1, ordered ? &current : nullptr))
+            return false;
+        if (ordered) {
+            const bool after = element.kind == Kind::Text ? compareBytes(previous.text, current.text) < 0
+                                                          : previous.number < current.number;
+            if (count > 0 && !after)
+                noteField(&node, u"must come after the previous element (ascending, no duplicates)"_s);
+            previous = current;
+            if (current.textInScratch) {
+                previousCopy = current.text.toByteArray();
+                previous.text = previousCopy;
+            }
+        }
+        ++count;
+    }
+    if (r.lastError() != QCborError::NoError || !r.leaveContainer())
+        return malformed();
+    if (count < spec.min)
+        noteField(path, numberRange(spec.min, spec.max, u"elements"_s));
+    return true;
 }
 
 DecodeResult Decoder::run()
