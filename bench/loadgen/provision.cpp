@@ -134,14 +134,14 @@ Status provision(const ProvisionOptions &options)
             return envelope.error();
         NewMessage base;
         base.senderDeviceId = deviceIds.at(1);
-        base.from = from.user;
-        base.fromDevice = from.device;
-        base.to = QCborValue(QCborArray{to.user}).toCbor();
-        base.sentAt = envelope->sentAt;
-        base.payload = envelope->payload;
-        base.keyCommitment = envelope->keyCommitment;
-        base.options = envelope->options.encode();
-        base.signature = envelope->signature;
+        base.envelope.sender = from.user;
+        base.envelope.dev = from.device;
+        base.envelope.to.cbor = QCborValue(QCborArray{to.user}).toCbor();
+        base.envelope.at = envelope->sentAt;
+        base.envelope.pl = envelope->payload;
+        base.envelope.kc = envelope->keyCommitment;
+        base.envelope.opts.cbor = envelope->options.encode();
+        base.envelope.sig = envelope->signature;
         base.expiresAt = QDateTime::currentMSecsSinceEpoch() + qint64(24) * 3600 * 1000;
         base.entries.append(NewMessage::Entry{deviceIds.at(0), envelope->keys.at(0).kid, envelope->keys.at(0).eph,
                                               envelope->keys.at(0).wk});
@@ -150,7 +150,7 @@ Status provision(const ProvisionOptions &options)
             auto done = store->writeSync<int>([&base, first, last](Db &db) -> Result<int> {
                 NewMessage m = base;
                 for (int i = first; i < last; ++i) {
-                    m.mid = messageId(0xffffffffu, quint32(i));
+                    m.envelope.mid = messageId(0xffffffffu, quint32(i));
                     if (auto r = db.insertMessage(m); !r)
                         return r.error();
                 }

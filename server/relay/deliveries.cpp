@@ -1,14 +1,11 @@
 #include "relay/deliveries.h"
 
-#include "protocol/cborwriter.h"
 #include "relay/relaylog.h"
 #include "store/store.h"
 
 #include <QWebSocket>
 
 #include <algorithm>
-
-using namespace Qt::StringLiterals;
 
 namespace parley::server {
 
@@ -87,64 +84,16 @@ void Deliveries::pump()
     m_pumping = false;
     if (m_caughtUp && !m_syncedSent) {
         m_syncedSent = true;
-        m_scratch.resize(0);
-        protocol::CborWriter w(m_scratch);
-        w.map(1);
-        w.text("t"_L1);
-        w.text("synced"_L1);
-        m_socket->sendBinaryMessage(m_scratch);
+        m_socket->sendBinaryMessage(protocol::Synced().encode());
     }
 }
 
 void Deliveries::send(const QueuedMessage &message)
 {
-    encodeMessage(message, m_scratch);
+    message.encode(m_scratch);
     m_socket->sendBinaryMessage(m_scratch);
     m_lastSent = message.seq;
     m_inFlight.push_back(message.seq);
-}
-
-void Deliveries::encodeMessage(const QueuedMessage &m, QByteArray &out)
-{
-    out.resize(0);
-    out.reserve(160 + m.from.size() + m.mid.size() + m.to.size() + m.payload.size() + m.keyCommitment.size()
-                + m.options.size() + m.signature.size() + m.eph.size() + m.wrappedKey.size());
-    protocol::CborWriter w(out);
-    w.map(14);
-    w.text("t"_L1);
-    w.text("msg"_L1);
-    w.text("seq"_L1);
-    w.uint(m.seq);
-    w.text("from"_L1);
-    w.text(m.from);
-    w.text("dev"_L1);
-    w.uint(m.fromDevice);
-    w.text("mid"_L1);
-    w.bytes(m.mid);
-    w.text("to"_L1);
-    if (m.to.isEmpty())
-        w.array(0);
-    else
-        w.raw(m.to);
-    w.text("at"_L1);
-    w.uint(m.sentAt);
-    w.text("pl"_L1);
-    w.bytes(m.payload);
-    w.text("kc"_L1);
-    w.bytes(m.keyCommitment);
-    w.text("opts"_L1);
-    if (m.options.isEmpty())
-        w.map(0);
-    else
-        w.raw(m.options);
-    w.text("sig"_L1);
-    w.bytes(m.signature);
-    w.text("kid"_L1);
-    w.uint(m.kid);
-    w.text("eph"_L1);
-    w.bytes(m.eph);
-    w.text("wk"_L1);
-    w.bytes(m.wrappedKey);
 }
 
 } // namespace parley::server

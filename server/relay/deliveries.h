@@ -46,9 +46,6 @@ public:
     quint64 lastSentSeq() const { return m_lastSent; }
     int inFlight() const { return int(m_inFlight.size()); }
 
-    // Encodes a `msg` frame (docs/protocol.md) into `out` (replacing its content).
-    static void encodeMessage(const QueuedMessage &message, QByteArray &out);
-
 private:
     void pump();
     void send(const QueuedMessage &message);

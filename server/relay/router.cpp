@@ -99,22 +99,13 @@ void Router::fanOut(const NewMessage &message, const InsertedMessage &inserted)
                 batches.append(Batch{it->worker, {}});
                 batch = batches.end() - 1;
             }
-            batch->deliveries.append(Worker::Delivery{it->sessionId, {}});
-            QueuedMessage &m = batch->deliveries.last().message;
             const NewMessage::Entry &e = message.entries.at(i);
+            batch->deliveries.append(Worker::Delivery{it->sessionId, message.envelope});
+            QueuedMessage &m = batch->deliveries.last().message;
             m.seq = inserted.seqs.at(i);
-            m.from = message.from;
-            m.fromDevice = message.fromDevice;
-            m.mid = message.mid;
-            m.to = message.to;
-            m.sentAt = message.sentAt;
-            m.payload = message.payload;
-            m.keyCommitment = message.keyCommitment;
-            m.options = message.options;
-            m.signature = message.signature;
             m.kid = e.kid;
             m.eph = e.eph;
-            m.wrappedKey = e.wrappedKey;
+            m.wk = e.wrappedKey;
         }
     }
     // Workers are destroyed only after stop(), which runs on this thread: posting outside the lock is safe.

@@ -186,20 +186,21 @@ bool fillAndVerify(SessionContext &session, const Frame &f, SendPlan &plan)
 {
     NewMessage &m = *plan.message;
     m.senderDeviceId = session.deviceId;
-    m.from = session.userName;
-    m.fromDevice = session.deviceNo;
     const protocol::SendRequest &r = plan.request;
-    m.mid = r.mid;
-    m.sentAt = r.at;
-    m.payload = r.pl;
-    m.keyCommitment = r.kc;
-    m.signature = r.sig;
-    if (!session.deviceKey.verify(protocol::MessageCore::of(r, m.from, m.fromDevice).encode(), m.signature)) {
+    protocol::RelayedMsg &e = m.envelope;
+    e.sender = session.userName;
+    e.dev = session.deviceNo;
+    e.mid = r.mid;
+    e.at = r.at;
+    e.pl = r.pl;
+    e.kc = r.kc;
+    e.sig = r.sig;
+    if (!session.deviceKey.verify(protocol::MessageCore::of(r, e.sender, e.dev).encode(), e.sig)) {
         session.sendError(WireError::BadSignature, u"the message signature does not verify under the device key"_s, f.id);
         return false;
     }
-    protocol::CborWriter(m.to).texts(r.to);
-    m.options = r.opts.encode();
+    protocol::CborWriter(e.to.cbor).texts(r.to);
+    e.opts.cbor = r.opts.encode();
     if (plan.room)
         m.room = *r.opts.room;
     return true;
@@ -251,7 +252,7 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
             if (home) {
                 QMetaObject::invokeMethod(
                     home.data(),
-                    [alive, self, requestId, mid = message->mid, r] {
+                    [alive, self, requestId, mid = message->envelope.mid, r] {
                         if (alive)
                             sendCompleted(*self, requestId, mid, r);
                     },

@@ -15,7 +15,7 @@ namespace {
 
 Status checkMessage(const NewMessage &m)
 {
-    if (m.mid.isEmpty() || m.from.isEmpty())
+    if (m.envelope.mid.isEmpty() || m.envelope.sender.isEmpty())
         return makeError(ErrorCode::InvalidArgument, u"a message needs a sender and a message id"_s);
     for (const NewMessage::Entry &entry : m.entries) {
         if (entry.eph.isEmpty() || entry.wrappedKey.isEmpty())
@@ -47,11 +47,12 @@ Result<InsertedMessage> storeMessage(Connection &c, const NewMessage &m)
 {
     InsertedMessage inserted;
     {
+        const protocol::RelayedMsg &e = m.envelope;
         const Result<sql::Rows> row = c.exec(
-            InsertMessage, {m.senderDeviceId, m.from, qint64(m.fromDevice), sql::blob(m.mid), sql::blob(m.to),
-                            qint64(m.sentAt), sql::blob(m.payload), sql::blob(m.keyCommitment), sql::blob(m.options),
+            InsertMessage, {m.senderDeviceId, e.sender, qint64(e.dev), sql::blob(e.mid), sql::blob(e.to.cbor),
+                            qint64(e.at), sql::blob(e.pl), sql::blob(e.kc), sql::blob(e.opts.cbor),
                             m.room.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(m.room),
-                            sql::blob(m.signature), m.expiresAt, qint64(m.entries.size())});
+                            sql::blob(e.sig), m.expiresAt, qint64(m.entries.size())});
         if (!row)
             return row.error();
         inserted.payloadId = row->lastInsertId();
@@ -92,7 +93,7 @@ Result<InsertedMessage> Db::insertMessage(const NewMessage &m)
     Connection::Savepoint savepoint(*d);
     if (Status s = savepoint.begin(); !s)
         return s.error();
-    if (Status s = d->run(InsertSeen, {m.senderDeviceId, sql::blob(m.mid), sql::nowMs()}); !s) {
+    if (Status s = d->run(InsertSeen, {m.senderDeviceId, sql::blob(m.envelope.mid), sql::nowMs()}); !s) {
         if (s.error().code == ErrorCode::Conflict)
             return makeError(ErrorCode::Conflict, u"the message id was seen before from this device"_s);
         return s.error();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/messages.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -60,19 +62,12 @@ struct EnrollResult {
     quint32 deviceNo = 0;
 };
 
-// A message as stored once, shared by every recipient device's queue entry.
+// A message as stored once, shared by every recipient device's queue entry. `envelope` is the `msg` frame each
+// recipient device gets, less what differs per device (seq, kid, eph, wk), which the entries hold.
 struct NewMessage {
     qint64 senderDeviceId = 0;
-    QString from;
-    quint32 fromDevice = 0;
-    QByteArray mid;           // 16 bytes
-    QByteArray to;            // CBOR array of recipient names, as received
-    quint64 sentAt = 0;       // ms
-    QByteArray payload;
-    QByteArray keyCommitment;
-    QByteArray options;       // CBOR map bytes
+    protocol::RelayedMsg envelope;
     QString room;             // a room message's room (opts.room), empty otherwise
-    QByteArray signature;
     qint64 expiresAt = 0;     // ms; 0 = server default
     struct Entry {
         qint64 deviceId = 0;
@@ -89,22 +84,9 @@ struct InsertedMessage {
     QList<quint64> seqs;      // parallel to NewMessage::entries
 };
 
-// One queue entry joined with its shared message, ready to become a `msg` frame.
-struct QueuedMessage {
-    quint64 seq = 0;
-    QString from;
-    quint32 fromDevice = 0;
-    QByteArray mid;
-    QByteArray to;            // CBOR array bytes
-    quint64 sentAt = 0;
-    QByteArray payload;
-    QByteArray keyCommitment;
-    QByteArray options;       // CBOR map bytes
-    QByteArray signature;
-    quint32 kid = 0;
-    QByteArray eph;
-    QByteArray wrappedKey;
-};
+// One queue entry joined with its shared message: the `msg` frame the device gets, as the store, the router and
+// the delivery path hand it on.
+using QueuedMessage = protocol::RelayedMsg;
 
 // Server-wide room defaults (applied to new rooms by clients, which read them from `room_list`) and limits
 // (enforced on every membership record and room message). Managed settings: stored in the database.

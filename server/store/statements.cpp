@@ -124,18 +124,18 @@ QueuedMessage readQueuedMessage(const sql::Rows &row)
 {
     QueuedMessage m;
     m.seq = quint64(row.integer(0));
-    m.from = row.text(1);
-    m.fromDevice = quint32(row.integer(2));
+    m.sender = row.text(1);
+    m.dev = quint32(row.integer(2));
     m.mid = row.bytes(3);
-    m.to = row.bytes(4);
-    m.sentAt = quint64(row.integer(5));
-    m.payload = row.bytes(6);
-    m.keyCommitment = row.bytes(7);
-    m.options = row.bytes(8);
-    m.signature = row.bytes(9);
+    m.to.cbor = row.bytes(4);
+    m.at = quint64(row.integer(5));
+    m.pl = row.bytes(6);
+    m.kc = row.bytes(7);
+    m.opts.cbor = row.bytes(8);
+    m.sig = row.bytes(9);
     m.kid = quint32(row.integer(10));
     m.eph = row.bytes(11);
-    m.wrappedKey = row.bytes(12);
+    m.wk = row.bytes(12);
     return m;
 }
 

@@ -166,6 +166,12 @@ public:
         for (const QString &s : list)
             text(QStringView(s));
     }
+    void raw(QByteArrayView encoded)
+    {
+        if (!encoded.isEmpty())
+            std::memcpy(m_p, encoded.data(), size_t(encoded.size()));
+        m_p += encoded.size();
+    }
     char *end() const { return m_p; }
     // False when some text was not ASCII: the bytes written are then of no use.
     bool ascii() const { return m_ascii; }
@@ -199,6 +205,8 @@ public:
         for (const QString &s : list)
             text(QStringView(s));
     }
+
+    void raw(QByteArrayView encoded) { m_size += encoded.size(); }
 
     qsizetype size() const { return m_size; }
 

@@ -104,10 +104,15 @@ PARLEY_FIELDS(DeviceList, def("users"_L1, &DeviceList::users), def("unknown"_L1,
 PARLEY_FIELDS(Bundle, def("user"_L1, &Bundle::user), def("root"_L1, &Bundle::root),
               def("devices"_L1, &Bundle::devices));
 PARLEY_FIELDS(Accepted, def("mid"_L1, &Accepted::mid), def("seq"_L1, &Accepted::seq));
-PARLEY_FIELDS(Msg, def("seq"_L1, &Msg::seq), def("from"_L1, &Msg::sender), def("dev"_L1, &Msg::dev),
-              def("mid"_L1, &Msg::mid), def("to"_L1, &Msg::to), def("at"_L1, &Msg::at), def("pl"_L1, &Msg::pl),
-              def("kc"_L1, &Msg::kc), def("opts"_L1, &Msg::opts), def("sig"_L1, &Msg::sig),
-              def("kid"_L1, &Msg::kid), def("eph"_L1, &Msg::eph), def("wk"_L1, &Msg::wk));
+template<class To, class Opts>
+struct Fields<MsgOf<To, Opts>> {
+    using M = MsgOf<To, Opts>;
+    static constexpr auto list = std::make_tuple(
+        def("seq"_L1, &M::seq), def("from"_L1, &M::sender), def("dev"_L1, &M::dev), def("mid"_L1, &M::mid),
+        def("to"_L1, &M::to), def("at"_L1, &M::at), def("pl"_L1, &M::pl), def("kc"_L1, &M::kc),
+        def("opts"_L1, &M::opts), def("sig"_L1, &M::sig), def("kid"_L1, &M::kid), def("eph"_L1, &M::eph),
+        def("wk"_L1, &M::wk));
+};
 PARLEY_FIELDS(Synced);
 PARLEY_FIELDS(Refill, def("remaining"_L1, &Refill::remaining));
 PARLEY_FIELDS(Recovery, def("blob"_L1, &Recovery::blob));
@@ -145,6 +150,13 @@ struct List<QList<T>> : std::true_type {
     using Element = T;
 };
 
+template<class T>
+struct IsEncoded : std::false_type {};
+template<class T>
+struct IsEncoded<Encoded<T>> : std::true_type {
+    using Value = T;
+};
+
 template<class S, class F>
 void forEachField(F &&f)
 {
@@ -172,6 +184,14 @@ template<class W, class T>
 void put(W &w, const QList<T> &list);
 template<class W, Described S>
 void put(W &w, const S &s);
+template<class W, class T>
+void put(W &w, const Encoded<T> &v)
+{
+    if (v.cbor.isEmpty())
+        put(w, T{});
+    else
+        w.raw(v.cbor);
+}
 
 template<class M>
 bool present(const M &) { return true; }
@@ -276,6 +296,8 @@ template<class T>
 void get(const QCborValue &v, QList<T> &out);
 template<Described S>
 void get(const QCborValue &v, S &s);
+template<class T>
+void get(const QCborValue &v, Encoded<T> &out) { out.cbor = v.toCbor(); }
 
 template<class M>
 void getField(const QCborMap &map, QLatin1StringView key, M &out)
@@ -353,6 +375,8 @@ void compareSpec(const schema::Spec &spec, const QString &path, QStringList &out
         expect(Kind::Text, "text");
     } else if constexpr (std::is_same_v<M, QByteArray>) {
         expect(Kind::Bytes, "bytes");
+    } else if constexpr (IsEncoded<M>::value) {
+        compareSpec<typename IsEncoded<M>::Value>(spec, path, out);
     } else if constexpr (List<M>::value) {
         if (expect(Kind::Array, "a list"))
             compareSpec<typename List<M>::Element>(*spec.element, path + u"[]"_s, out);
@@ -437,7 +461,6 @@ PARLEY_MESSAGE(PrekeysOk)
 PARLEY_MESSAGE(DeviceList)
 PARLEY_MESSAGE(Bundle)
 PARLEY_MESSAGE(Accepted)
-PARLEY_MESSAGE(Msg)
 PARLEY_MESSAGE(Synced)
 PARLEY_MESSAGE(Refill)
 PARLEY_MESSAGE(Recovery)
@@ -450,7 +473,10 @@ PARLEY_MESSAGE(ErrorReply)
 
 #undef PARLEY_MESSAGE
 
-void Msg::encode(QByteArray &out, quint64 id) const { encodeFrame(*this, out, id); }
+void detail::encode(const Msg &frame, QByteArray &out, quint64 id) { encodeFrame(frame, out, id); }
+void detail::encode(const RelayedMsg &frame, QByteArray &out, quint64 id) { encodeFrame(frame, out, id); }
+void detail::read(const Frame &frame, Msg &out) { getFields(frame.fields, out); }
+void detail::read(const Frame &frame, RelayedMsg &out) { getFields(frame.fields, out); }
 
 QByteArray MessageOptions::encode() const
 {
@@ -483,6 +509,9 @@ QStringList schemaDifferences()
     QStringList out;
     compareFrames(Direction::ClientToServer, static_cast<ClientFrames *>(nullptr), out);
     compareFrames(Direction::ServerToClient, static_cast<ServerFrames *>(nullptr), out);
+    // The server's form of `msg` against the same schema entry.
+    const QByteArrayView msg(RelayedMsg::Type.data(), RelayedMsg::Type.size());
+    compareFields<RelayedMsg>(schema::find(Direction::ServerToClient, msg)->fields, u"msg (relayed)"_s, out);
     return out;
 }
 

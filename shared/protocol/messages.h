@@ -373,27 +373,60 @@ struct PARLEY_EXPORT Accepted {
     bool operator==(const Accepted &) const = default;
 };
 
-struct PARLEY_EXPORT Msg {
+// A value kept as its CBOR encoding: how the server holds the parts of a message it relays without reading them
+// (`to` and `opts`, encoded once when the message is accepted). Written as they are; an empty one as an empty T.
+template<class T>
+struct Encoded {
+    QByteArray cbor;
+    bool operator==(const Encoded &) const = default;
+};
+
+template<class To, class Opts>
+struct MsgOf;
+// `msg` as clients read it, and as the server's delivery path writes it from a stored message (RelayedMsg): one
+// field list, one encoder.
+using Msg = MsgOf<QStringList, MessageOptions>;
+using RelayedMsg = MsgOf<Encoded<QStringList>, Encoded<MessageOptions>>;
+
+namespace detail {
+PARLEY_EXPORT void encode(const Msg &frame, QByteArray &out, quint64 id);
+PARLEY_EXPORT void encode(const RelayedMsg &frame, QByteArray &out, quint64 id);
+PARLEY_EXPORT void read(const Frame &frame, Msg &out);
+PARLEY_EXPORT void read(const Frame &frame, RelayedMsg &out);
+} // namespace detail
+
+template<class To, class Opts>
+struct MsgOf {
     static constexpr QLatin1StringView Type{"msg"};
     quint64 seq = 0;
     QString sender;   // "from"
     quint32 dev = 0;
     QByteArray mid;
-    QStringList to;
+    To to;
     quint64 at = 0;
     QByteArray pl;
     QByteArray kc;
-    MessageOptions opts;
+    Opts opts;
     QByteArray sig;
     quint32 kid = 0;
     QByteArray eph;
     QByteArray wk;
 
-    QByteArray encode(quint64 id = 0) const;
+    QByteArray encode(quint64 id = 0) const
+    {
+        QByteArray out;
+        detail::encode(*this, out, id);
+        return out;
+    }
     // The same bytes into `out`, replacing its contents and keeping its capacity (a connection's send buffer).
-    void encode(QByteArray &out, quint64 id = 0) const;
-    static Msg from(const Frame &frame);
-    bool operator==(const Msg &) const = default;
+    void encode(QByteArray &out, quint64 id = 0) const { detail::encode(*this, out, id); }
+    static MsgOf from(const Frame &frame)
+    {
+        MsgOf out;
+        detail::read(frame, out);
+        return out;
+    }
+    bool operator==(const MsgOf &) const = default;
 };
 
 struct PARLEY_EXPORT Synced {

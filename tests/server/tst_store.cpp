@@ -155,15 +155,15 @@ private:
     {
         NewMessage m;
         m.senderDeviceId = sender.deviceId;
-        m.from = from;
-        m.fromDevice = sender.deviceNo;
-        m.mid = crypto::randomBytes(16);
-        m.to = QByteArray::fromHex("8163626f62");   // ["bob"]
-        m.sentAt = quint64(QDateTime::currentMSecsSinceEpoch());
-        m.payload = crypto::randomBytes(200);
-        m.keyCommitment = crypto::randomBytes(32);
-        m.options = QByteArray::fromHex("a0");
-        m.signature = crypto::randomBytes(139);
+        m.envelope.sender = from;
+        m.envelope.dev = sender.deviceNo;
+        m.envelope.mid = crypto::randomBytes(16);
+        m.envelope.to.cbor = QByteArray::fromHex("8163626f62");   // ["bob"]
+        m.envelope.at = quint64(QDateTime::currentMSecsSinceEpoch());
+        m.envelope.pl = crypto::randomBytes(200);
+        m.envelope.kc = crypto::randomBytes(32);
+        m.envelope.opts.cbor = QByteArray::fromHex("a0");
+        m.envelope.sig = crypto::randomBytes(139);
         for (qint64 device : recipients)
             m.entries.append({device, 7, key('e'), crypto::randomBytes(48)});
         return m;
@@ -275,7 +275,7 @@ private Q_SLOTS:
             auto bob = newUser(*store, u"bob"_s, 'b');
             QVERIFY(alice && bob);
             NewMessage inRoom = message(*alice, u"alice"_s, {bob->deviceId});
-            inRoom.options = QCborValue(QCborMap{{u"room"_s, u"ops"_s}}).toCbor();
+            inRoom.envelope.opts.cbor = QCborValue(QCborMap{{u"room"_s, u"ops"_s}}).toCbor();
             inRoom.room = u"ops"_s;
             QVERIFY(insert(*store, inRoom));
             QVERIFY(insert(*store, message(*alice, u"alice"_s, {bob->deviceId})));
@@ -751,22 +751,22 @@ private Q_SLOTS:
         QCOMPARE(page->size(), 1);
         const QueuedMessage &m = page->first();
         QCOMPARE(m.seq, inserted->seqs[0]);
-        QCOMPARE(m.from, u"alice"_s);
-        QCOMPARE(m.fromDevice, alice->deviceNo);
-        QCOMPARE(m.mid, first.mid);
-        QCOMPARE(m.to, first.to);
-        QCOMPARE(m.sentAt, first.sentAt);
-        QCOMPARE(m.payload, first.payload);
-        QCOMPARE(m.keyCommitment, first.keyCommitment);
-        QCOMPARE(m.options, first.options);
-        QCOMPARE(m.signature, first.signature);
+        QCOMPARE(m.sender, u"alice"_s);
+        QCOMPARE(m.dev, alice->deviceNo);
+        QCOMPARE(m.mid, first.envelope.mid);
+        QCOMPARE(m.to, first.envelope.to);
+        QCOMPARE(m.at, first.envelope.at);
+        QCOMPARE(m.pl, first.envelope.pl);
+        QCOMPARE(m.kc, first.envelope.kc);
+        QCOMPARE(m.opts, first.envelope.opts);
+        QCOMPARE(m.sig, first.envelope.sig);
         QCOMPARE(m.kid, 7u);
         QCOMPARE(m.eph, first.entries[0].eph);
-        QCOMPARE(m.wrappedKey, first.entries[0].wrappedKey);
+        QCOMPARE(m.wk, first.entries[0].wrappedKey);
         Result<QList<QueuedMessage>> page2 = store->reader().queuePage(bob2->deviceId, 0, 10);
         QVERIFY(page2);
         QCOMPARE(page2->size(), 1);
-        QCOMPARE(page2->first().wrappedKey, first.entries[1].wrappedKey);
+        QCOMPARE(page2->first().wk, first.entries[1].wrappedKey);
 
         // More messages: pages come in seq order, after the given seq, at most `limit`.
         QList<quint64> bob1Seqs{inserted->seqs[0]};
@@ -1166,7 +1166,7 @@ private Q_SLOTS:
             QVERIFY(alice && bob);
             bobDevice = bob->deviceId;
             const NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
-            payload = m.payload;
+            payload = m.envelope.pl;
             // Queued asynchronously and not waited for: close() finishes it.
             store->write<InsertedMessage>(this, [m](Db &db) { return db.insertMessage(m); },
                                           [](Result<InsertedMessage>) {});
@@ -1178,7 +1178,7 @@ private Q_SLOTS:
         Result<QList<QueuedMessage>> page = store->reader().queuePage(bobDevice, 0, 10);
         QVERIFY(page);
         QCOMPARE(page->size(), 1);
-        QCOMPARE(page->first().payload, payload);
+        QCOMPARE(page->first().pl, payload);
     }
 
     void closedStoreRefusesWork()
