@@ -1,0 +1,167 @@
+#pragma once
+
+// The fixture of the admin API's end-to-end tests: a real parleyd child process over real TLS with its admin
+// listener (three failed logins lock an account out for three seconds), the admin client parleyctl uses, and the
+// secrets the daemon must never write anywhere.
+
+#include "../e2e/harness.h"
+#include "parleyctlrunner.h"
+
+#include "admin/adminauth.h"
+#include "syncadminclient.h"
+#include "admin/adminserver.h"
+#include "crypto/crypto.h"
+#include "protocol/adminprotocol.h"
+
+#include <QCborArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSslSocket>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+namespace parley::e2e {
+
+namespace proto = parley::protocol::admin;
+
+inline const QString AdminPassword = u"Sturdy admin passphrase 42"_s;
+inline const QString OpsPassword = u"Operations passphrase 77"_s;
+
+inline QString adminAddress(Daemon &daemon)
+{
+    const QByteArray out = Daemon::readFile(daemon.stdoutFile());
+    const auto m = QRegularExpression(u"admin wss://(127\\.0\\.0\\.1:\\d+)/"_s).match(QString::fromUtf8(out));
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
+struct Api {
+    std::unique_ptr<SyncAdminClient> client;
+    QString token;
+
+    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {})
+    {
+        return client->call(name, token, args, WaitMs);
+    }
+};
+
+inline std::unique_ptr<Api> connectApi(const QString &address, const QString &fingerprint)
+{
+    auto api = std::make_unique<Api>();
+    api->client = std::make_unique<SyncAdminClient>(address, fingerprint);
+    if (Status s = api->client->connectToServer(WaitMs); !s) {
+        qWarning() << "admin connect:" << s.error().message;
+        return nullptr;
+    }
+    return api;
+}
+
+inline QCborMap loginArgs(const QString &name, const QString &password, const QString &totp = {})
+{
+    QCborMap m{{u"name"_s, name}, {u"password"_s, password}};
+    if (!totp.isEmpty())
+        m.insert(u"totp"_s, totp);
+    return m;
+}
+
+class AdminTest : public QObject {
+protected:
+    std::unique_ptr<Daemon> m_daemon;
+    QString m_address;
+    std::unique_ptr<Api> m_api;           // logged in as admin with the chosen password
+    QStringList m_secrets;                 // everything that must never appear in what the daemon wrote
+    QStringList m_logSecrets;              // what must never appear in its logs
+    QString m_initialPassword;
+
+    // Runs statements on the daemon's database from the outside (WAL lets both write, one at a time).
+    bool sql(const QStringList &statements)
+    {
+        bool ok = true;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"outside"_s);
+            db.setDatabaseName(m_daemon->dataDir() + u"/parleyd.sqlite"_s);
+            if (!db.open())
+                return false;
+            QSqlQuery q(db);
+            ok = q.exec(u"PRAGMA busy_timeout = 10000"_s);
+            for (const QString &statement : statements) {
+                if (ok && !q.exec(statement)) {
+                    qWarning() << statement << q.lastError().text();
+                    ok = false;
+                }
+            }
+        }
+        QSqlDatabase::removeDatabase(u"outside"_s);
+        return ok;
+    }
+
+    std::unique_ptr<Api> loggedIn(const QString &name, const QString &password)
+    {
+        auto api = connectApi(m_address, m_daemon->fingerprint());
+        if (!api)
+            return nullptr;
+        const auto reply = api->call(u"login"_s, loginArgs(name, password));
+        if (!reply.ok) {
+            qWarning() << "login" << name << reply.error << reply.message;
+            return nullptr;
+        }
+        api->token = reply.result.value("token"_L1).toString();
+        m_secrets << api->token;
+        return api;
+    }
+
+    void startDaemon()
+    {
+        m_daemon = std::make_unique<Daemon>(
+            u"[admin]\nlisten=127.0.0.1:0\nmax_failed_logins=3\nlockout_seconds=3\n\n"_s);
+        QVERIFY(m_daemon->start());
+        m_address = adminAddress(*m_daemon);
+        QVERIFY(!m_address.isEmpty());
+        const QString file = QDir(m_daemon->dataDir()).filePath(u"initial-admin-password"_s);
+        QCOMPARE(int(QFileInfo(file).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                                        | QFileDevice::WriteOther)), 0);
+        m_initialPassword = QString::fromUtf8(Daemon::readFile(file)).trimmed();
+        QVERIFY(!m_initialPassword.isEmpty());
+        m_secrets << m_initialPassword << AdminPassword << OpsPassword;
+        QVERIFY(!Daemon::readFile(m_daemon->stdoutFile()).contains(m_initialPassword.toUtf8()));
+    }
+
+    // Everything the daemon wrote during the run: no passwords, codes, tokens, secrets, and no addresses in logs.
+    void checkLogsHoldNoSecrets()
+    {
+        QVERIFY(m_daemon->terminate());
+        const QByteArray all = m_daemon->everythingWritten();
+        QVERIFY(!all.isEmpty());
+        for (const QString &secret : std::as_const(m_secrets)) {
+            if (secret.isEmpty())
+                continue;
+            QVERIFY2(!all.contains(secret.toUtf8()), qPrintable(u"found a secret of %1 bytes"_s.arg(secret.size())));
+        }
+        const QByteArray logs = Daemon::readFile(m_daemon->stdoutFile()) + Daemon::readFile(m_daemon->stderrFile());
+        for (const QString &secret : std::as_const(m_logSecrets))
+            QVERIFY(!logs.contains(secret.toUtf8()));
+        QVERIFY(!Daemon::readFile(m_daemon->stderrFile()).contains("127.0.0.1"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"events"_s);
+            db.setDatabaseName(m_daemon->dataDir() + u"/parleyd.sqlite"_s);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"SELECT COUNT(*), SUM(message LIKE '%127.0.0.1%') FROM event_log"_s));
+            QVERIFY(q.next());
+            QVERIFY(q.value(0).toLongLong() > 0);
+            QCOMPARE(q.value(1).toLongLong(), 0);
+            QString stored;
+            QVERIFY(q.exec(u"SELECT message FROM event_log"_s));
+            while (q.next())
+                stored += q.value(0).toString();
+            for (const QString &secret : std::as_const(m_logSecrets))
+                QVERIFY(!stored.contains(secret));
+        }
+        QSqlDatabase::removeDatabase(u"events"_s);
+    }
+};
+
+} // namespace parley::e2e

@@ -1,0 +1,204 @@
+#pragma once
+
+// The fixture of the storage layer's tests: a store in a fresh temporary directory for every test function (any Qt
+// warning fails the test), and helpers that enroll users, build messages and run SQL on the side.
+
+#include "store/store.h"
+
+#include "crypto/crypto.h"
+
+#include <QCborMap>
+#include <QCborValue>
+#include <QDateTime>
+#include <QFile>
+#include <QMutex>
+#include <QRegularExpression>
+#include <QSet>
+#include <QDeadlineTimer>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <semaphore>
+
+namespace parley::server::test {
+
+using namespace Qt::StringLiterals;
+
+constexpr int LongWaitMs = 60000;
+constexpr QFileDevice::Permissions GroupOrOther = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+                                                | QFileDevice::ExeGroup | QFileDevice::ReadOther
+                                                | QFileDevice::WriteOther | QFileDevice::ExeOther;
+
+inline QByteArray key(char tag)
+{
+    QByteArray k(133, tag);
+    k[0] = 0x04;
+    return k;
+}
+
+// Holds the writer inside one operation until released, so that the jobs queued meanwhile form one group.
+struct Gate {
+    std::shared_ptr<std::binary_semaphore> semaphore = std::make_shared<std::binary_semaphore>(0);
+    bool opened = false;
+    ~Gate()
+    {
+        if (!opened)
+            semaphore->release();   // a failed test must not leave the writer stuck
+    }
+    void hold(Store &store, QObject *context)
+    {
+        store.write<int>(
+            context,
+            [semaphore = semaphore](Db &) -> Result<int> {
+                semaphore->acquire();
+                return 0;
+            },
+            [](Result<int>) {});
+    }
+    void open()
+    {
+        opened = true;
+        semaphore->release();
+    }
+};
+
+template<typename T>
+struct Outcome {
+    std::optional<Result<T>> result;
+    QThread *thread = nullptr;
+    std::function<void(Result<T>)> receiver()
+    {
+        return [this](Result<T> r) {
+            thread = QThread::currentThread();
+            result.emplace(std::move(r));
+        };
+    }
+};
+
+class StoreTest : public QObject {
+    Q_OBJECT
+
+protected:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString dbPath() const { return m_dir->filePath(u"parley.db"_s); }
+
+    std::unique_ptr<Store> openStore(int maxBatch = 2000, int busyTimeoutMs = 5000)
+    {
+        StoreOptions options;
+        options.path = dbPath();
+        options.maxBatch = maxBatch;
+        options.busyTimeoutMs = busyTimeoutMs;
+        Result<std::unique_ptr<Store>> store = Store::open(options);
+        if (!store) {
+            qWarning("open failed: %s", qPrintable(store.error().message));
+            return nullptr;
+        }
+        return std::move(*store);
+    }
+
+    static qint64 scalar(Store &store, const QString &sql)
+    {
+        QSqlQuery query(store.reader().database());
+        if (!query.exec(sql) || !query.next())
+            return -1;
+        return query.value(0).toLongLong();
+    }
+
+    static Result<QString> newCode(Store &store, const QString &user, qint64 validForMs = 3600 * 1000)
+    {
+        return store.writeSync<QString>([&](Db &db) { return db.createEnrollCode(user, validForMs); });
+    }
+
+    static Result<EnrollResult> enroll(Store &store, const QString &user, const QString &code, const QByteArray &root,
+                                       char deviceTag, int maxDevices = 10, const QByteArray &recovery = {})
+    {
+        EnrollRequest request;
+        request.user = user;
+        request.code = code;
+        request.rootPub = root;
+        request.devicePub = key(deviceTag);
+        request.deviceSig = QByteArray(100, deviceTag);
+        request.deviceName = u"device %1"_s.arg(QLatin1Char(deviceTag));
+        request.recovery = recovery;
+        request.maxDevices = maxDevices;
+        return store.writeSync<EnrollResult>([request](Db &db) { return db.enrollDevice(request); });
+    }
+
+    // A user with a fresh code and one device.
+    static Result<EnrollResult> newUser(Store &store, const QString &user, char tag)
+    {
+        Result<QString> code = newCode(store, user);
+        if (!code)
+            return code.error();
+        return enroll(store, user, *code, key(tag), tag);
+    }
+
+    static Status raw(Store &store, const QString &sql)
+    {
+        return store.writeSync<void>([sql](Db &db) -> Status {
+            QSqlQuery query(db.database());
+            if (!query.exec(sql))
+                return makeError(ErrorCode::Database, query.lastError().text());
+            return {};
+        });
+    }
+
+    static NewMessage message(const EnrollResult &sender, const QString &from, const QList<qint64> &recipients)
+    {
+        NewMessage m;
+        m.senderDeviceId = sender.deviceId;
+        m.envelope.sender = from;
+        m.envelope.dev = sender.deviceNo;
+        m.envelope.mid = crypto::randomBytes(16);
+        m.envelope.to.cbor = QByteArray::fromHex("8163626f62");   // ["bob"]
+        m.envelope.at = quint64(QDateTime::currentMSecsSinceEpoch());
+        m.envelope.pl = crypto::randomBytes(200);
+        m.envelope.kc = crypto::randomBytes(32);
+        m.envelope.opts.cbor = QByteArray::fromHex("a0");
+        m.envelope.sig = crypto::randomBytes(139);
+        for (qint64 device : recipients)
+            m.entries.append({device, 7, key('e'), crypto::randomBytes(48)});
+        return m;
+    }
+
+    static Result<InsertedMessage> insert(Store &store, const NewMessage &m)
+    {
+        return store.writeSync<InsertedMessage>([m](Db &db) { return db.insertMessage(m); });
+    }
+
+    static Result<int> ack(Store &store, qint64 deviceId, const QList<quint64> &seqs)
+    {
+        return store.writeSync<int>([=](Db &db) { return db.deleteQueued(deviceId, seqs); });
+    }
+
+    static QList<PrekeyRecord> prekeys(quint32 firstKid, int count)
+    {
+        QList<PrekeyRecord> keys;
+        for (int i = 0; i < count; ++i)
+            keys.append({firstKid + quint32(i), key('p'), QByteArray(90, 's'), false});
+        return keys;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        // Qt warns about connections removed while in use, or used from the wrong thread: none of that may happen.
+        QTest::failOnWarning(QRegularExpression(u".*"_s));
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+
+    void cleanup()
+    {
+        m_dir.reset();
+    }
+};
+
+} // namespace parley::server::test

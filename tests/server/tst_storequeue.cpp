@@ -1,0 +1,617 @@
+// Tests of the daemon's storage layer, its queues and its writer: messages, acknowledgements and quotas, group
+// commit, threads and busy databases. Opening, enrollment and prekeys run in tst_storeaccounts.
+
+#include "storefixture.h"
+
+using namespace Qt::StringLiterals;
+using namespace parley;
+using namespace parley::server;
+using namespace parley::server::test;
+
+class tst_StoreQueue : public StoreTest {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // --- messages ---
+
+    void messageQueueAndAcks()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob1 = newUser(*store, u"bob"_s, 'b');
+        QVERIFY(alice && bob1);
+        Result<QString> code = newCode(*store, u"bob"_s);
+        QVERIFY(code);
+        Result<EnrollResult> bob2 = enroll(*store, u"bob"_s, *code, key('b'), 'c');
+        QVERIFY(bob2);
+
+        const NewMessage first = message(*alice, u"alice"_s, {bob1->deviceId, bob2->deviceId});
+        Result<InsertedMessage> inserted = insert(*store, first);
+        QVERIFY2(inserted, qPrintable(inserted.ok() ? QString() : inserted.error().message));
+        QCOMPARE(inserted->seqs.size(), 2);
+        QVERIFY(inserted->seqs[0] < inserted->seqs[1]);
+        QVERIFY(inserted->payloadId > 0);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 1);   // stored once
+        QCOMPARE(scalar(*store, u"SELECT refs FROM messages"_s), 2);
+        QCOMPARE(*store->reader().queuedCount(bob1->deviceId), 1);
+        QCOMPARE(*store->reader().queuedCount(bob2->deviceId), 1);
+
+        Result<QList<QueuedMessage>> page = store->reader().queuePage(bob1->deviceId, 0, 10);
+        QVERIFY(page);
+        QCOMPARE(page->size(), 1);
+        const QueuedMessage &m = page->first();
+        QCOMPARE(m.seq, inserted->seqs[0]);
+        QCOMPARE(m.sender, u"alice"_s);
+        QCOMPARE(m.dev, alice->deviceNo);
+        QCOMPARE(m.mid, first.envelope.mid);
+        QCOMPARE(m.to, first.envelope.to);
+        QCOMPARE(m.at, first.envelope.at);
+        QCOMPARE(m.pl, first.envelope.pl);
+        QCOMPARE(m.kc, first.envelope.kc);
+        QCOMPARE(m.opts, first.envelope.opts);
+        QCOMPARE(m.sig, first.envelope.sig);
+        QCOMPARE(m.kid, 7u);
+        QCOMPARE(m.eph, first.entries[0].eph);
+        QCOMPARE(m.wk, first.entries[0].wrappedKey);
+        Result<QList<QueuedMessage>> page2 = store->reader().queuePage(bob2->deviceId, 0, 10);
+        QVERIFY(page2);
+        QCOMPARE(page2->size(), 1);
+        QCOMPARE(page2->first().wk, first.entries[1].wrappedKey);
+
+        // More messages: pages come in seq order, after the given seq, at most `limit`.
+        QList<quint64> bob1Seqs{inserted->seqs[0]};
+        for (int i = 0; i < 5; ++i) {
+            Result<InsertedMessage> more = insert(*store, message(*alice, u"alice"_s, {bob1->deviceId, bob2->deviceId}));
+            QVERIFY(more);
+            bob1Seqs.append(more->seqs[0]);
+        }
+        Result<QList<QueuedMessage>> all = store->reader().queuePage(bob1->deviceId, 0, 100);
+        QVERIFY(all);
+        QCOMPARE(all->size(), 6);
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(all->at(i).seq, bob1Seqs[i]);
+        Result<QList<QueuedMessage>> tail = store->reader().queuePage(bob1->deviceId, bob1Seqs[2], 2);
+        QVERIFY(tail);
+        QCOMPARE(tail->size(), 2);
+        QCOMPARE(tail->at(0).seq, bob1Seqs[3]);
+        QCOMPARE(tail->at(1).seq, bob1Seqs[4]);
+        QVERIFY(!store->reader().queuePage(bob1->deviceId, 0, 0));
+
+        // Acks delete the device's entries; the message goes with its last entry.
+        Result<int> acked = ack(*store, bob1->deviceId, {inserted->seqs[0]});
+        QVERIFY(acked);
+        QCOMPARE(*acked, 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 6);
+        QCOMPARE(scalar(*store, u"SELECT refs FROM messages WHERE id = %1"_s.arg(inserted->payloadId)), 1);
+        QCOMPARE(*store->reader().queuedCount(bob1->deviceId), 5);
+
+        // Someone else's seq, an unknown seq and a repeated ack change nothing.
+        Result<int> foreign = ack(*store, bob1->deviceId, {inserted->seqs[1], 999999, inserted->seqs[0],
+                                                           quint64(std::numeric_limits<quint64>::max())});
+        QVERIFY(foreign);
+        QCOMPARE(*foreign, 0);
+        QCOMPARE(*store->reader().queuedCount(bob2->deviceId), 6);
+        QCOMPARE(store->reader().queuePage(bob2->deviceId, 0, 1)->first().seq, inserted->seqs[1]);
+
+        Result<int> last = ack(*store, bob2->deviceId, {inserted->seqs[1]});
+        QVERIFY(last);
+        QCOMPARE(*last, 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE id = %1"_s.arg(inserted->payloadId)), 0);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 5);
+
+        // Everything acked: nothing left anywhere.
+        Result<QList<QueuedMessage>> rest1 = store->reader().queuePage(bob1->deviceId, 0, 100);
+        Result<QList<QueuedMessage>> rest2 = store->reader().queuePage(bob2->deviceId, 0, 100);
+        QVERIFY(rest1 && rest2);
+        QList<quint64> seqs1, seqs2;
+        for (const QueuedMessage &q : *rest1)
+            seqs1.append(q.seq);
+        for (const QueuedMessage &q : *rest2)
+            seqs2.append(q.seq);
+        QCOMPARE(*ack(*store, bob1->deviceId, seqs1), 5);
+        QCOMPARE(*ack(*store, bob2->deviceId, seqs2), 5);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 0);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM queue"_s), 0);
+        QCOMPARE(*store->reader().queuedCount(bob1->deviceId), 0);
+        QCOMPARE(*store->reader().queuedCount(bob2->deviceId), 0);
+
+        // New seqs never reuse old ones.
+        Result<InsertedMessage> after = insert(*store, message(*alice, u"alice"_s, {bob1->deviceId}));
+        QVERIFY(after);
+        QVERIFY(after->seqs[0] > bob1Seqs.last());
+    }
+
+    void replayRefused()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        QVERIFY(alice && bob);
+        const NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
+        QVERIFY(insert(*store, m));
+        Result<InsertedMessage> again = insert(*store, m);
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, ErrorCode::Conflict);
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), 1);
+
+        // The same id from another sender device is a different message.
+        NewMessage other = m;
+        other.senderDeviceId = bob->deviceId;
+        QVERIFY(insert(*store, other));
+
+        // Forgotten replay records no longer block.
+        Result<int> purged = store->writeSync<int>([](Db &db) {
+            return db.purgeSeenBefore(QDateTime::currentMSecsSinceEpoch() + 1000);
+        });
+        QVERIFY(purged);
+        QCOMPARE(*purged, 2);
+        QVERIFY(insert(*store, m));
+    }
+
+    void queueQuota()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        Result<EnrollResult> carol = newUser(*store, u"carol"_s, 'c');
+        QVERIFY(alice && bob && carol);
+        QList<quint64> seqs;
+        for (int i = 0; i < 2; ++i) {
+            NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
+            m.maxQueuePerDevice = 2;
+            Result<InsertedMessage> r = insert(*store, m);
+            QVERIFY(r);
+            seqs.append(r->seqs[0]);
+        }
+        NewMessage full = message(*alice, u"alice"_s, {carol->deviceId, bob->deviceId});
+        full.maxQueuePerDevice = 2;
+        Result<InsertedMessage> refused = insert(*store, full);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::QuotaExceeded);
+        // Nothing of the refused message stays: not carol's entry, not the replay record.
+        QCOMPARE(*store->reader().queuedCount(carol->deviceId), 0);
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), 2);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
+
+        QCOMPARE(*ack(*store, bob->deviceId, {seqs[0]}), 1);
+        Result<InsertedMessage> accepted = insert(*store, full);
+        QVERIFY(accepted);
+        QCOMPARE(accepted->seqs.size(), 2);
+
+        NewMessage unknown = message(*alice, u"alice"_s, {424242});
+        Result<InsertedMessage> noDevice = insert(*store, unknown);
+        QVERIFY(!noDevice);
+        QCOMPARE(noDevice.error().code, ErrorCode::NotFound);
+    }
+
+    void failedCallInsideOperationLeavesNothing()
+    {
+        // An operation that carries on after a failed call commits none of that call's partial work.
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        QVERIFY(alice && bob);
+        NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
+        m.maxQueuePerDevice = 0;
+        Result<int> r = store->writeSync<int>([&](Db &db) -> Result<int> {
+            Result<InsertedMessage> inserted = db.insertMessage(m);
+            return inserted ? 1 : 0;
+        });
+        QVERIFY(r);
+        QCOMPARE(*r, 0);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM seen"_s), 0);
+        m.maxQueuePerDevice = 10;
+        QVERIFY(insert(*store, m));
+    }
+
+    void expiredMessagesAreNotDelivered()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        QVERIFY(alice && bob);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        NewMessage expired = message(*alice, u"alice"_s, {bob->deviceId});
+        expired.expiresAt = now - 1000;
+        NewMessage live = message(*alice, u"alice"_s, {bob->deviceId});
+        live.expiresAt = now + 3600 * 1000;
+        NewMessage forever = message(*alice, u"alice"_s, {bob->deviceId});
+        QVERIFY(insert(*store, expired));
+        Result<InsertedMessage> liveSeq = insert(*store, live);
+        QVERIFY(liveSeq);
+        QVERIFY(insert(*store, forever));
+
+        Result<QList<QueuedMessage>> page = store->reader().queuePage(bob->deviceId, 0, 10);
+        QVERIFY(page);
+        QCOMPARE(page->size(), 2);
+        QCOMPARE(page->first().seq, liveSeq->seqs[0]);
+
+        Result<int> purged = store->writeSync<int>([now](Db &db) { return db.purgeExpired(now); });
+        QVERIFY(purged);
+        QCOMPARE(*purged, 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), 2);
+    }
+
+    void recoveryPutGet()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        QVERIFY(alice);
+        QVERIFY(store->reader().recovery(alice->userId)->isEmpty());
+        const QByteArray one = crypto::randomBytes(64 * 1024);
+        const QByteArray two = crypto::randomBytes(10);
+        QVERIFY(store->writeSync<void>([&](Db &db) { return db.putRecovery(alice->userId, one); }));
+        QCOMPARE(*store->reader().recovery(alice->userId), one);
+        QVERIFY(store->writeSync<void>([&](Db &db) { return db.putRecovery(alice->userId, two); }));
+        QCOMPARE(*store->reader().recovery(alice->userId), two);
+        QVERIFY(store->writeSync<void>([&](Db &db) { return db.putRecovery(alice->userId, QByteArray()); }));
+        QVERIFY(store->reader().recovery(alice->userId)->isEmpty());
+        Status unknown = store->writeSync<void>([&](Db &db) { return db.putRecovery(alice->userId + 100, two); });
+        QVERIFY(!unknown);
+        QCOMPARE(unknown.error().code, ErrorCode::NotFound);
+    }
+
+    void touchDevice()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        QVERIFY(alice);
+        QVERIFY(store->writeSync<void>([&](Db &db) { return db.touchDevice(alice->deviceId, 123456); }));
+        QCOMPARE(store->reader().deviceById(alice->deviceId)->lastSeen, 123456);
+        Status unknown = store->writeSync<void>([&](Db &db) { return db.touchDevice(alice->deviceId + 5, 1); });
+        QVERIFY(!unknown);
+        QCOMPARE(unknown.error().code, ErrorCode::NotFound);
+    }
+
+    // --- group commit and threads ---
+
+    void failingOperationDoesNotAffectItsGroup()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        QVERIFY(alice && bob);
+
+        Gate gate;
+        gate.hold(*store, this);
+        Outcome<void> a, b, c;
+        QObject context;   // destroyed first: nothing is delivered into a finished test
+        store->write<void>(&context, [&](Db &db) { return db.putRecovery(alice->userId, QByteArray("alice's")); }, a.receiver());
+        store->write<void>(&context, [&](Db &db) -> Status {
+            if (Status s = db.putRecovery(bob->userId, QByteArray("bob's")); !s)
+                return s;
+            return makeError(ErrorCode::Conflict, u"changed my mind"_s);
+        }, b.receiver());
+        store->write<void>(&context, [&](Db &db) { return db.touchDevice(bob->deviceId, 77); }, c.receiver());
+        gate.open();
+
+        QTRY_VERIFY_WITH_TIMEOUT(a.result && b.result && c.result, LongWaitMs);
+        QVERIFY(a.result->ok());
+        QVERIFY(!b.result->ok());
+        QCOMPARE(b.result->error().code, ErrorCode::Conflict);
+        QCOMPARE(b.result->error().message, u"changed my mind"_s);
+        QVERIFY(c.result->ok());
+        QCOMPARE(*store->reader().recovery(alice->userId), "alice's");
+        QVERIFY(store->reader().recovery(bob->userId)->isEmpty());
+        QCOMPARE(store->reader().deviceById(bob->deviceId)->lastSeen, 77);
+    }
+
+    void commitFailureFailsTheWholeGroup()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        QVERIFY(alice);
+
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"group commit of .* failed"_s));
+        Gate gate;
+        gate.hold(*store, this);
+        Outcome<void> a, b, c;
+        QObject context;   // destroyed first: nothing is delivered into a finished test
+        store->write<void>(&context, [&](Db &db) { return db.putRecovery(alice->userId, QByteArray("first")); }, a.receiver());
+        // Violates a foreign key only checked at COMMIT.
+        store->write<void>(&context, [](Db &db) -> Status {
+            QSqlQuery query(db.database());
+            if (!query.exec(u"PRAGMA defer_foreign_keys = ON"_s)
+                || !query.exec(u"INSERT INTO prekeys (device_id, kid, pub, sig) VALUES (987654, 1, x'01', x'02')"_s))
+                return makeError(ErrorCode::Database, query.lastError().text());
+            return {};
+        }, b.receiver());
+        store->write<void>(&context, [&](Db &db) { return db.touchDevice(alice->deviceId, 55); }, c.receiver());
+        gate.open();
+
+        QTRY_VERIFY_WITH_TIMEOUT(a.result && b.result && c.result, LongWaitMs);
+        for (Outcome<void> *o : {&a, &b, &c}) {
+            QVERIFY(!o->result->ok());
+            QCOMPARE(o->result->error().code, ErrorCode::Database);
+        }
+        QVERIFY(store->reader().recovery(alice->userId)->isEmpty());
+        QCOMPARE(store->reader().deviceById(alice->deviceId)->lastSeen, 0);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM prekeys"_s), 0);
+
+        // The writer carries on.
+        QVERIFY(store->writeSync<void>([&](Db &db) { return db.putRecovery(alice->userId, QByteArray("second")); }));
+        QCOMPARE(*store->reader().recovery(alice->userId), "second");
+    }
+
+    void resultsArriveOnTheContextThread()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Outcome<int> here;
+        QObject mine;
+        store->write<int>(&mine, [](Db &) -> Result<int> { return 42; }, here.receiver());
+        QVERIFY(!here.result);   // never synchronously
+        QTRY_VERIFY(here.result);
+        QCOMPARE(**here.result, 42);
+        QCOMPARE(here.thread, QThread::currentThread());
+
+        QThread thread;
+        QObject context;
+        context.moveToThread(&thread);
+        thread.start();
+        Outcome<int> there;
+        store->write<int>(&context, [](Db &) -> Result<int> { return 7; }, there.receiver());
+        QTRY_VERIFY(there.result);
+        QCOMPARE(there.thread, &thread);
+        thread.quit();
+        QVERIFY(thread.wait());
+    }
+
+    void resultsDroppedWhenTheContextIsGone()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        QVERIFY(alice);
+        Gate gate;
+        gate.hold(*store, this);
+        bool called = false;
+        auto context = std::make_unique<QObject>();
+        store->write<void>(context.get(), [&](Db &db) { return db.putRecovery(alice->userId, QByteArray("kept")); },
+                           [&](Status) { called = true; });
+        context.reset();
+        gate.open();
+        QVERIFY(store->writeSync<void>([](Db &) { return Status(); }));
+        QCoreApplication::processEvents();
+        QTest::qWait(20);
+        QVERIFY(!called);
+        QCOMPARE(*store->reader().recovery(alice->userId), "kept");   // the write itself happened
+    }
+
+    void manyConcurrentWritesAllCommit()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        Result<EnrollResult> carol = newUser(*store, u"carol"_s, 'c');
+        QVERIFY(alice && bob && carol);
+        constexpr int Threads = 4;
+        constexpr int PerThread = 500;
+        std::atomic<int> ok{0}, failed{0}, received{0};
+
+        std::vector<std::unique_ptr<QThread>> threads;
+        std::vector<std::unique_ptr<QObject>> contexts;
+        for (int t = 0; t < Threads; ++t) {
+            auto thread = std::make_unique<QThread>();
+            auto context = std::make_unique<QObject>();
+            context->moveToThread(thread.get());
+            thread->start();
+            QObject *ctx = context.get();
+            QMetaObject::invokeMethod(ctx, [&, ctx] {
+                for (int i = 0; i < PerThread; ++i) {
+                    const NewMessage m = message(*alice, u"alice"_s, {bob->deviceId, carol->deviceId});
+                    store->write<InsertedMessage>(
+                        ctx, [m](Db &db) { return db.insertMessage(m); },
+                        [&](Result<InsertedMessage> r) {
+                            (r && r->seqs.size() == 2 ? ok : failed)++;
+                            received++;
+                        });
+                }
+            }, Qt::QueuedConnection);
+            threads.push_back(std::move(thread));
+            contexts.push_back(std::move(context));
+        }
+        // Meanwhile this thread reads.
+        const QDeadlineTimer deadline(LongWaitMs);
+        while (received.load() < Threads * PerThread && !deadline.hasExpired()) {
+            QVERIFY(store->reader().queuedCount(bob->deviceId));
+            QTest::qWait(5);
+        }
+        QCOMPARE(received.load(), Threads * PerThread);
+        for (auto &thread : threads) {
+            thread->quit();
+            QVERIFY(thread->wait(LongWaitMs));
+        }
+        contexts.clear();
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(ok.load(), Threads * PerThread);
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), Threads * PerThread);
+        QCOMPARE(*store->reader().queuedCount(carol->deviceId), Threads * PerThread);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), Threads * PerThread);
+        Result<QList<QueuedMessage>> page = store->reader().queuePage(bob->deviceId, 0, Threads * PerThread);
+        QVERIFY(page);
+        for (qsizetype i = 1; i < page->size(); ++i)
+            QVERIFY(page->at(i - 1).seq < page->at(i).seq);
+    }
+
+    void dataSurvivesCloseAndReopen()
+    {
+        QByteArray payload;
+        qint64 bobDevice = 0;
+        {
+            auto store = openStore();
+            QVERIFY(store);
+            Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+            Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+            QVERIFY(alice && bob);
+            bobDevice = bob->deviceId;
+            const NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
+            payload = m.envelope.pl;
+            // Queued asynchronously and not waited for: close() finishes it.
+            store->write<InsertedMessage>(this, [m](Db &db) { return db.insertMessage(m); },
+                                          [](Result<InsertedMessage>) {});
+            store->close();
+        }
+        auto store = openStore();
+        QVERIFY(store);
+        QVERIFY(store->reader().userByName(u"alice"_s));
+        Result<QList<QueuedMessage>> page = store->reader().queuePage(bobDevice, 0, 10);
+        QVERIFY(page);
+        QCOMPARE(page->size(), 1);
+        QCOMPARE(page->first().pl, payload);
+    }
+
+    void closedStoreRefusesWork()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        store->close();
+        store->close();   // twice is fine
+        Result<int> sync = store->writeSync<int>([](Db &) -> Result<int> { return 1; });
+        QVERIFY(!sync);
+        QCOMPARE(sync.error().code, ErrorCode::Unavailable);
+        Outcome<int> async;
+        QObject context;
+        store->write<int>(&context, [](Db &) -> Result<int> { return 1; }, async.receiver());
+        QTRY_VERIFY(async.result);
+        QVERIFY(!async.result->ok());
+        QCOMPARE(async.result->error().code, ErrorCode::Unavailable);
+        Result<UserRecord> read = store->reader().userByName(u"alice"_s);
+        QVERIFY(!read);
+        QCOMPARE(read.error().code, ErrorCode::Unavailable);
+    }
+
+    void writeSyncInsideAnOperationIsRefused()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<int> outer = store->writeSync<int>([&](Db &) -> Result<int> {
+            Result<int> inner = store->writeSync<int>([](Db &) -> Result<int> { return 1; });
+            if (inner)
+                return 1;
+            return inner.error().code == ErrorCode::Internal ? 2 : 3;
+        });
+        QVERIFY(outer);
+        QCOMPARE(*outer, 2);
+    }
+
+    void readerIsReadOnlyAndCurrent()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<QString> viaReader = store->reader().createEnrollCode(u"alice"_s, 1000);
+        QVERIFY(!viaReader);
+        QCOMPARE(viaReader.error().code, ErrorCode::Database);
+
+        Result<UserRecord> before = store->reader().userByName(u"alice"_s);
+        QVERIFY(!before);
+        QCOMPARE(before.error().code, ErrorCode::NotFound);
+        QVERIFY(newUser(*store, u"alice"_s, 'a'));
+        QVERIFY(store->reader().userByName(u"alice"_s));   // a new read sees the latest commit
+        QCOMPARE(&store->reader(), &store->reader());
+    }
+
+    void readerConnectionsGoAway()
+    {
+        auto connections = [] {
+            QStringList names = QSqlDatabase::connectionNames();
+            names.removeIf([](const QString &n) { return !n.startsWith(u"parley-store-"_s); });
+            return names;
+        };
+        auto store = openStore();
+        QVERIFY(store);
+        QVERIFY(newUser(*store, u"alice"_s, 'a'));
+        const int base = connections().size();   // the writer and this thread's reader
+        QVERIFY(base >= 1);
+
+        // A thread that finishes drops its connection.
+        std::atomic<bool> shortRead{false};
+        std::unique_ptr<QThread> shortLived(QThread::create([&] {
+            shortRead = store->reader().userByName(u"alice"_s).ok();
+        }));
+        shortLived->start();
+        QVERIFY(shortLived->wait(LongWaitMs));
+        QVERIFY(shortRead.load());
+        QCOMPARE(connections().size(), base);
+
+        // A thread with an event loop drops it when the store closes.
+        QThread looping;
+        QObject context;
+        context.moveToThread(&looping);
+        looping.start();
+        std::atomic<bool> read{false};
+        QMetaObject::invokeMethod(&context, [&] {
+            read = store->reader().userByName(u"alice"_s).ok();
+        }, Qt::QueuedConnection);
+        QTRY_VERIFY(read.load());
+        QCOMPARE(connections().size(), base + 1);
+
+        store->close();
+        QTRY_COMPARE(connections().size(), 0);
+        looping.quit();
+        QVERIFY(looping.wait());
+        store.reset();
+        QCOMPARE(connections().size(), 0);
+    }
+
+    void busyDatabaseIsRetried()
+    {
+        auto store = openStore(2000, 20);
+        QVERIFY(store);
+        const QString blockerName = u"blocker"_s;
+        {
+            QSqlDatabase blocker = QSqlDatabase::addDatabase(u"QSQLITE"_s, blockerName);
+            blocker.setDatabaseName(dbPath());
+            QVERIFY(blocker.open());
+            QSqlQuery lock(blocker);
+            QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
+            Outcome<QString> outcome;
+            QObject context;
+            store->write<QString>(&context, [](Db &db) { return db.createEnrollCode(u"alice"_s, 1000); },
+                                  outcome.receiver());
+            QTimer::singleShot(100, this, [&] { QVERIFY(lock.exec(u"COMMIT"_s)); });
+            QTRY_VERIFY_WITH_TIMEOUT(outcome.result, LongWaitMs);
+            QVERIFY2(outcome.result->ok(), qPrintable(outcome.result->ok() ? QString() : outcome.result->error().message));
+        }
+        QSqlDatabase::removeDatabase(blockerName);
+    }
+
+    void busyDatabaseFailsAfterRetries()
+    {
+        auto store = openStore(2000, 10);
+        QVERIFY(store);
+        const QString blockerName = u"blocker"_s;
+        {
+            QSqlDatabase blocker = QSqlDatabase::addDatabase(u"QSQLITE"_s, blockerName);
+            blocker.setDatabaseName(dbPath());
+            QVERIFY(blocker.open());
+            QSqlQuery lock(blocker);
+            QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"cannot start a write transaction"_s));
+            Outcome<QString> outcome;
+            QObject context;
+            store->write<QString>(&context, [](Db &db) { return db.createEnrollCode(u"alice"_s, 1000); },
+                                  outcome.receiver());
+            QTRY_VERIFY_WITH_TIMEOUT(outcome.result, LongWaitMs);
+            QVERIFY(!outcome.result->ok());
+            QCOMPARE(outcome.result->error().code, ErrorCode::Database);
+            QVERIFY(lock.exec(u"ROLLBACK"_s));
+        }
+        QSqlDatabase::removeDatabase(blockerName);
+        QVERIFY(newCode(*store, u"alice"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_StoreQueue)
+#include "tst_storequeue.moc"
