@@ -6,6 +6,7 @@
 
 #include "crypto/crypto.h"
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 #include "sdk/client.h"
 #include "sdk/profile.h"
@@ -372,19 +373,12 @@ private:
             err.set("missing"_L1, toList(expected - given)).set("stale"_L1, toList(given - expected)).set("unknown"_L1, unknown);
             return send(ws, err);
         }
-        protocol::MessageCoreInput in;
-        in.from = c.user;
-        in.device = c.device;
-        in.mid = f.bytes("mid"_L1);
-        in.to = to;
-        in.sentAt = f.uint("at"_L1);
-        in.payload = f.bytes("pl"_L1);
-        in.keyCommitment = f.bytes("kc"_L1);
-        in.options = f.map("opts"_L1);
+        // The core the sender signed, from its request and the device this connection logged in as.
+        const protocol::SendRequest request = protocol::SendRequest::from(f);
         Result<crypto::EcKey> key = crypto::EcKey::fromPublicPoint(users[c.user].devices[c.device].pub);
-        if (!key->verify(protocol::messageCore(in), f.bytes("sig"_L1)))
+        if (!key->verify(protocol::MessageCore::of(request, c.user, c.device).encode(), request.sig))
             return send(ws, error(f.id, u"bad_signature"_s));
-        const QByteArray replayKey = c.user.toUtf8() + '#' + QByteArray::number(c.device) + in.mid;
+        const QByteArray replayKey = c.user.toUtf8() + '#' + QByteArray::number(c.device) + request.mid;
         if (seen.contains(replayKey))
             return send(ws, error(f.id, u"replay"_s));
         seen.insert(replayKey);
@@ -397,20 +391,20 @@ private:
                 toArray.append(u);
             msg.set("from"_L1, c.user)
                 .set("dev"_L1, qint64(c.device))
-                .set("mid"_L1, in.mid)
+                .set("mid"_L1, request.mid)
                 .set("to"_L1, toArray)
-                .set("at"_L1, qint64(in.sentAt))
-                .set("pl"_L1, in.payload)
-                .set("kc"_L1, in.keyCommitment)
-                .set("opts"_L1, in.options)
-                .set("sig"_L1, f.bytes("sig"_L1))
+                .set("at"_L1, qint64(request.at))
+                .set("pl"_L1, request.pl)
+                .set("kc"_L1, request.kc)
+                .set("opts"_L1, f.map("opts"_L1))
+                .set("sig"_L1, request.sig)
                 .set("kid"_L1, m.value(u"kid"_s))
                 .set("eph"_L1, m.value(u"eph"_s))
                 .set("wk"_L1, m.value(u"wk"_s));
             deliver(m.value(u"user"_s).toString(), quint32(m.value(u"device"_s).toInteger()), msg);
         }
         protocol::Frame ok(u"accepted"_s, f.id);
-        ok.set("mid"_L1, in.mid).set("seq"_L1, qint64(firstSeq));
+        ok.set("mid"_L1, request.mid).set("seq"_L1, qint64(firstSeq));
         send(ws, ok);
     }
 };
