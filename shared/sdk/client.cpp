@@ -90,7 +90,7 @@ void Client::Private::onClosed()
 {
     saver.persist();
     const QString message = u"the connection closed before the server answered"_s;
-    connection.failPending(u"disconnected"_s, message);
+    connection.failPending(message);
     sender.failQueued(message);
     prekeys.reset();
     receiver.reset();

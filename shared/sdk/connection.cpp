@@ -2,11 +2,11 @@
 
 #include "net/tlspin.h"
 
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 #include "sdk/profile.h"
 #include "sdk/sdklog.h"
 
-#include <QCborArray>
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QSet>
@@ -28,6 +28,10 @@ constexpr int ConnectTimeoutMs = 30000;
 constexpr int PingIntervalMs = 60000;
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// disconnectedReply(): ErrorReply's `code` field, holding the one code no WireError names.
+constexpr auto ErrorCodeKey = "code"_L1;
+constexpr auto DisconnectedCode = "disconnected"_L1;
 
 } // namespace
 
@@ -132,7 +136,7 @@ public:
     void reportError(const QString &code, const QString &message)
     {
         // Requests cut off by a closed connection add nothing to the error that closed it.
-        if (code == u"disconnected"_s && errorReported)
+        if (code == DisconnectedCode && errorReported)
             return;
         errorReported = true;
         qCWarning(lcSdk).noquote() << "error:" << code;
@@ -254,9 +258,9 @@ public:
 
     void handleFrame(const protocol::Frame &f)
     {
-        if (f.type == u"hello"_s)
-            return onHello(f);
-        if (f.type == u"msg"_s || f.type == u"synced"_s || f.type == u"refill"_s) {
+        if (f.type == protocol::Hello::Type)
+            return onHello(protocol::Hello::from(f));
+        if (f.type == protocol::Msg::Type || f.type == protocol::Synced::Type || f.type == protocol::Refill::Type) {
             Q_EMIT q->serverPushed(f);
             return;
         }
@@ -269,31 +273,29 @@ public:
                 return;
             }
         }
-        if (f.type == u"error"_s) {
+        if (f.type == protocol::ErrorReply::Type) {
             reportError(errorCode(f), errorText(f));
             return;
         }
         qCDebug(lcSdk).noquote() << "unhandled frame" << f.type;
     }
 
-    void onHello(const protocol::Frame &f)
+    void onHello(const protocol::Hello &hello)
     {
         if (state != Client::State::Connecting) {
             abortWith(u"protocol"_s, u"the server sent a second hello"_s);
             return;
         }
         connectTimer.stop();
-        bool speaksV1 = f.uint("v"_L1) == quint64(protocol::Version);
-        for (const QCborValue &v : f.array("vs"_L1))
-            speaksV1 = speaksV1 || v.toInteger() == protocol::Version;
+        const bool speaksV1 = hello.v == quint64(protocol::Version) || hello.vs.contains(quint64(protocol::Version));
         if (!speaksV1) {
             abortWith(u"version"_s, u"the server speaks protocol version %1; this client speaks %2"_s
-                                        .arg(f.uint("v"_L1)).arg(protocol::Version));
+                                        .arg(hello.v).arg(protocol::Version));
             return;
         }
-        challenge = f.bytes("ch"_L1);
-        serverMaxFrame = qsizetype(qMin<quint64>(f.uint("max"_L1), quint64(protocol::MaxClientFrameBytes)));
-        clockOffsetMs = qint64(f.uint("time"_L1)) - nowMs();
+        challenge = hello.ch;
+        serverMaxFrame = qsizetype(qMin<quint64>(hello.max, quint64(protocol::MaxClientFrameBytes)));
+        clockOffsetMs = qint64(hello.time) - nowMs();
         setState(Client::State::Connected);
         pingTimer.start(PingIntervalMs);
         Q_EMIT q->connected();
@@ -318,16 +320,15 @@ public:
             return;
         }
         setState(Client::State::LoggingIn);
-        protocol::Frame login(u"login"_s);
-        login.set("user"_L1, s.user).set("device"_L1, qint64(s.device)).set("sig"_L1, sig.value());
-        q->request(login, [this](const protocol::Frame &reply) {
-            if (reply.type == u"error"_s) {
+        q->request(protocol::Login{s.user, s.device, sig.value()}, [this](const protocol::Frame &reply) {
+            if (reply.type == protocol::ErrorReply::Type) {
                 abortWith(errorCode(reply), u"login failed: %1"_s.arg(errorText(reply)));
                 return;
             }
+            const protocol::Welcome welcome = protocol::Welcome::from(reply);
             setState(Client::State::LoggedIn);
-            qCInfo(lcSdk) << "logged in;" << reply.uint("queued"_L1) << "messages queued";
-            Q_EMIT q->loggedIn(int(qMin<quint64>(reply.uint("prekeys"_L1), 1u << 30)), reply.boolean("lr"_L1));
+            qCInfo(lcSdk) << "logged in;" << welcome.queued << "messages queued";
+            Q_EMIT q->loggedIn(int(qMin<quint64>(welcome.prekeys, 1u << 30)), welcome.lr);
         });
     }
 };
@@ -384,21 +385,11 @@ void Connection::transmitEncoded(const QByteArray &encoded)
     d->socket->sendBinaryMessage(encoded);
 }
 
-quint64 Connection::request(protocol::Frame frame, ReplyHandler handler)
-{
-    return request([&frame](quint64 id) {
-        frame.id = id;
-        return protocol::encode(frame);
-    }, std::move(handler));
-}
-
 quint64 Connection::request(const std::function<QByteArray(quint64 id)> &encode, ReplyHandler handler)
 {
     const quint64 id = d->nextId++;
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState) {
-        protocol::Frame err(u"error"_s, id);
-        err.set("code"_L1, u"disconnected"_s).set("msg"_L1, u"not connected"_s);
-        handler(err);
+        handler(disconnectedReply(u"not connected"_s, id));
         return id;
     }
     d->pending.insert(id, std::move(handler));
@@ -419,14 +410,11 @@ quint64 Connection::sendRaw(const protocol::Frame &frame)
     return f.id;
 }
 
-void Connection::failPending(const QString &code, const QString &message)
+void Connection::failPending(const QString &message)
 {
     const auto handlers = std::exchange(d->pending, {});
-    for (auto it = handlers.begin(); it != handlers.end(); ++it) {
-        protocol::Frame err(u"error"_s, it.key());
-        err.set("code"_L1, code).set("msg"_L1, message);
-        it.value()(err);
-    }
+    for (auto it = handlers.begin(); it != handlers.end(); ++it)
+        it.value()(disconnectedReply(message, it.key()));
 }
 
 void Connection::finishClose()
@@ -441,17 +429,30 @@ void Connection::finishClose()
 void Connection::reportError(const QString &code, const QString &message) { d->reportError(code, message); }
 void Connection::abortWith(const QString &code, const QString &message) { d->abortWith(code, message); }
 
-QString Connection::errorCode(const protocol::Frame &reply) { return reply.text("code"_L1); }
+protocol::Frame Connection::disconnectedReply(const QString &message, quint64 id)
+{
+    protocol::Frame reply = protocol::toFrame(protocol::errorReply(protocol::WireError::Internal, message), id);
+    reply.set(ErrorCodeKey, QString(DisconnectedCode));
+    return reply;
+}
 
 bool Connection::isDisconnected(const protocol::Frame &reply)
 {
-    return reply.type == protocol::ErrorReply::Type && errorCode(reply) == u"disconnected"_s;
+    return reply.type == protocol::ErrorReply::Type && reply.text(ErrorCodeKey) == DisconnectedCode;
+}
+
+// decode() admits only the codes of docs/protocol.md, so a server's code reads back as the WireError of its name.
+QString Connection::errorCode(const protocol::Frame &reply)
+{
+    if (isDisconnected(reply))
+        return DisconnectedCode;
+    return protocol::wireErrorName(protocol::ErrorReply::from(reply).code);
 }
 
 QString Connection::errorText(const protocol::Frame &reply)
 {
-    const QString msg = reply.text("msg"_L1);
-    return msg.isEmpty() ? reply.text("code"_L1) : msg;
+    const QString msg = protocol::ErrorReply::from(reply).msg;
+    return msg.isEmpty() ? errorCode(reply) : msg;
 }
 
 } // namespace parley::sdk

@@ -54,11 +54,10 @@ public:
     // Signs the `hello` challenge and logs in; loggedIn() follows.
     void login();
 
-    // Sends a request with a fresh id; `handler` gets the reply, or an `error` frame with code "disconnected"
-    // when the connection is not there or closes first.
-    quint64 request(protocol::Frame frame, ReplyHandler handler);
-    // The same for a typed request: `encode` writes it with the fresh id. Replies come from decode(), so the
-    // handler may read them with T::from() for the type it checked (except the local "disconnected" error).
+    // Sends a request with a fresh id, written by `encode`; `handler` gets the reply, or disconnectedReply() when
+    // the connection is not there or closes first. Replies come from decode(), so the handler may read them with
+    // T::from() for the type it checked; an error's code is errorCode()'s to read (disconnectedReply() has one that
+    // ErrorReply::code cannot hold).
     quint64 request(const std::function<QByteArray(quint64 id)> &encode, ReplyHandler handler);
     template<EncodableFrame T>
     quint64 request(const T &frame, ReplyHandler handler)
@@ -75,8 +74,8 @@ public:
     void transmitEncoded(const QByteArray &encoded);
     // Sends a raw frame whose reply goes to frameReceived() only; see Client::sendFrame().
     quint64 sendRaw(const protocol::Frame &frame);
-    // Answers every waiting request with an `error` frame carrying `code`.
-    void failPending(const QString &code, const QString &message);
+    // Answers every waiting request with disconnectedReply(message).
+    void failPending(const QString &message);
     // Completes a close after closed(): Disconnected, then disconnected().
     void finishClose();
 
@@ -84,9 +83,15 @@ public:
     // Reports and closes the connection.
     void abortWith(const QString &code, const QString &message);
 
+    // The connection's own `error` reply to a request it could not send or whose answer a close cut off. Its code,
+    // "disconnected", is no wire code (decode() admits only those of docs/protocol.md), so protocol::ErrorReply
+    // cannot carry it: the reply is ErrorReply's frame with that code, and the functions below read it.
+    static protocol::Frame disconnectedReply(const QString &message, quint64 id = 0);
+    // The code of an `error` reply: a wire error's name, or "disconnected".
     static QString errorCode(const protocol::Frame &reply);
+    // Its message, or the code when the message is empty.
     static QString errorText(const protocol::Frame &reply);
-    // Whether `reply` is the local error of a request cut off by a closed (or absent) connection.
+    // Whether `reply` is disconnectedReply().
     static bool isDisconnected(const protocol::Frame &reply);
 
 Q_SIGNALS:

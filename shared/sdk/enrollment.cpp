@@ -1,5 +1,6 @@
 #include "sdk/enrollment.h"
 
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 #include "sdk/connection.h"
 #include "sdk/profile.h"
@@ -24,9 +25,9 @@ public:
 
     Private(Enrollment *enrollment, Connection &c, Profile &p) : q(enrollment), connection(c), profile(p) {}
 
-    void onEnrollInfo(const protocol::Frame &reply)
+    void onEnrollInfo(const protocol::EnrollInfoOk &reply)
     {
-        newUser = reply.boolean("new_user"_L1);
+        newUser = reply.newUser;
         Result<crypto::EcKey> root = newUser ? crypto::EcKey::generate() : recoverRoot(reply);
         if (!root)
             return;   // recoverRoot() reported
@@ -52,35 +53,35 @@ public:
         profile.keys().setDeviceKey(deviceKey.value());
         if (Status s = profile.saveKeys(); !s)
             return connection.abortWith(u"io"_s, s.error().message);
-        protocol::Frame enroll(u"enroll"_s);
-        enroll.set("user"_L1, user)
-            .set("code"_L1, code)
-            .set("root"_L1, rootPub)
-            .set("dev"_L1, devicePub)
-            .set("dsig"_L1, dsig.value());
+        protocol::Enroll enroll;
+        enroll.user = user;
+        enroll.code = code;
+        enroll.root = rootPub;
+        enroll.dev = devicePub;
+        enroll.dsig = dsig.value();
         if (!deviceName.isEmpty())
-            enroll.set("name"_L1, deviceName);
+            enroll.name = deviceName;
         if (!recovery.isEmpty())
-            enroll.set("recovery"_L1, recovery);
+            enroll.recovery = recovery;
         connection.request(enroll, [this, rootPub, devicePub](const protocol::Frame &answer) {
-            if (answer.type == u"error"_s) {
+            if (answer.type == protocol::ErrorReply::Type) {
                 connection.abortWith(Connection::errorCode(answer),
                                      u"enrollment refused: %1"_s.arg(Connection::errorText(answer)));
                 return;
             }
-            onEnrolled(answer, rootPub, devicePub);
+            onEnrolled(protocol::Enrolled::from(answer), rootPub, devicePub);
         });
     }
 
-    Result<crypto::EcKey> recoverRoot(const protocol::Frame &reply)
+    Result<crypto::EcKey> recoverRoot(const protocol::EnrollInfoOk &reply)
     {
-        if (!reply.has("recovery"_L1)) {
+        if (!reply.recovery) {
             const Error e = makeError(ErrorCode::NotFound, u"user %1 exists but has no recovery bundle, so no "
                                                            u"further device can be added"_s.arg(user));
             connection.abortWith(u"enroll_failed"_s, e.message);
             return e;
         }
-        Result<crypto::EcKey> root = RecoveryBundle::open(reply.bytes("recovery"_L1), user, passphrase);
+        Result<crypto::EcKey> root = RecoveryBundle::open(*reply.recovery, user, passphrase);
         if (!root) {
             connection.abortWith(root.error().code == ErrorCode::Unauthorized ? u"wrong_passphrase"_s
                                                                               : u"bad_recovery"_s,
@@ -90,14 +91,14 @@ public:
         return root;
     }
 
-    void onEnrolled(const protocol::Frame &reply, const QByteArray &rootPub, const QByteArray &devicePub)
+    void onEnrolled(const protocol::Enrolled &reply, const QByteArray &rootPub, const QByteArray &devicePub)
     {
-        const quint64 device = reply.uint("device"_L1);
-        if (device == 0 || device > 0xffffffffu)
+        const quint32 device = reply.device;   // 0: a reply other than `enrolled`
+        if (device == 0)
             return connection.abortWith(u"protocol"_s, u"the server assigned an invalid device number"_s);
         ProfileSettings s = profile.settings();
         s.user = user;
-        s.device = quint32(device);
+        s.device = device;
         s.deviceName = deviceName;
         s.rootPub = rootPub;
         s.devicePub = devicePub;
@@ -152,15 +153,13 @@ bool Enrollment::active() const { return d->active; }
 void Enrollment::start()
 {
     d->connection.setState(Client::State::Enrolling);
-    protocol::Frame info(u"enroll_info"_s);
-    info.set("user"_L1, d->user).set("code"_L1, d->code);
-    d->connection.request(info, [this](const protocol::Frame &reply) {
-        if (reply.type == u"error"_s) {
+    d->connection.request(protocol::EnrollInfo{d->user, d->code}, [this](const protocol::Frame &reply) {
+        if (reply.type == protocol::ErrorReply::Type) {
             d->connection.abortWith(Connection::errorCode(reply),
                                     u"enrollment refused: %1"_s.arg(Connection::errorText(reply)));
             return;
         }
-        d->onEnrollInfo(reply);
+        d->onEnrollInfo(protocol::EnrollInfoOk::from(reply));
     });
 }
 

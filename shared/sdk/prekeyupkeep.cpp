@@ -1,13 +1,11 @@
 #include "sdk/prekeyupkeep.h"
 
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 #include "sdk/connection.h"
 #include "sdk/profile.h"
 #include "sdk/profilesaver.h"
 #include "sdk/sdklog.h"
-
-#include <QCborArray>
-#include <QCborMap>
 
 using namespace Qt::StringLiterals;
 
@@ -69,32 +67,27 @@ public:
 
     void upload(int count, bool withLastResort)
     {
-        QCborArray list;
+        protocol::Prekeys upload;
         for (int i = 0; i < count; ++i) {
-            Result<QCborMap> entry = makePrekey(false);
+            Result<protocol::Prekey> entry = makePrekey(false);
             if (!entry)
                 return connection.reportError(u"crypto"_s, entry.error().message);
-            list.append(entry.value());
+            upload.keys.append(entry.value());
         }
-        QCborMap lr;
         if (withLastResort) {
-            Result<QCborMap> entry = makePrekey(true);
+            Result<protocol::Prekey> entry = makePrekey(true);
             if (!entry)
                 return connection.reportError(u"crypto"_s, entry.error().message);
-            lr = entry.value();
+            upload.lr = entry.value();
         }
         // Private halves first: a prekey the server hands out must be one this device can use.
         if (Status s = profile.saveKeys(); !s)
             return connection.reportError(u"io"_s, u"cannot save new prekeys: %1"_s.arg(s.error().message));
         saver.keysSaved();
-        protocol::Frame frame(u"prekeys"_s);
-        frame.set("keys"_L1, list);
-        if (withLastResort)
-            frame.set("lr"_L1, lr);
         uploadInFlight = true;
         uploadRecheck = false;
         qCInfo(lcSdk) << "uploading" << count << "one-time prekeys" << (withLastResort ? "and a last-resort key" : "");
-        connection.request(frame, [this, withLastResort](const protocol::Frame &reply) {
+        connection.request(upload, [this, withLastResort](const protocol::Frame &reply) {
             onUploaded(reply, withLastResort);
         });
     }
@@ -102,7 +95,7 @@ public:
     void onUploaded(const protocol::Frame &reply, bool withLastResort)
     {
         uploadInFlight = false;
-        if (reply.type == u"error"_s) {
+        if (reply.type == protocol::ErrorReply::Type) {
             const QString code = Connection::errorCode(reply);
             if (code == u"bad_field"_s && kidConflicts < MaxKidConflicts) {
                 // The server already holds one of these kids: this profile was restored from an older copy.
@@ -113,11 +106,11 @@ public:
                 topUp(serverPool, serverHasLastResort);
                 return;
             }
-            if (code != u"disconnected"_s)
+            if (!Connection::isDisconnected(reply))
                 connection.reportError(code, u"prekey upload refused: %1"_s.arg(Connection::errorText(reply)));
             return;
         }
-        const int count = int(qMin<quint64>(reply.uint("count"_L1), 1u << 30));
+        const int count = int(qMin<quint64>(protocol::PrekeysOk::from(reply).count, 1u << 30));
         serverPool = count;
         serverHasLastResort = serverHasLastResort || withLastResort;
         if (uploadRecheck) {
@@ -129,7 +122,7 @@ public:
         Q_EMIT q->prekeysReady(count);
     }
 
-    Result<QCborMap> makePrekey(bool lastResort)
+    Result<protocol::Prekey> makePrekey(bool lastResort)
     {
         Result<crypto::EcKey> key = crypto::EcKey::generate();
         if (!key)
@@ -144,11 +137,7 @@ public:
             keys.setLastResort(kid, key.value(), nowMs());
         else
             keys.addOneTimePrekey(kid, key.value(), nowMs());
-        QCborMap entry;
-        entry.insert(u"kid"_s, qint64(kid));
-        entry.insert(u"pub"_s, pub);
-        entry.insert(u"sig"_s, sig.value());
-        return entry;
+        return protocol::Prekey{kid, pub, sig.value()};
     }
 };
 

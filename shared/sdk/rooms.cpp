@@ -2,14 +2,14 @@
 
 #include "crypto/crypto.h"
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 #include "sdk/client.h"
+#include "sdk/connection.h"
 #include "sdk/profile.h"
 #include "sdk/sdklog.h"
 #include "sdk/truststore.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QDateTime>
 #include <QHash>
 #include <QPointer>
@@ -25,8 +25,9 @@ constexpr int MaxConflictRetries = 3;
 
 Error wireError(const protocol::Frame &reply)
 {
-    const QString code = reply.type == u"error"_s ? reply.text("code"_L1) : u"protocol"_s;
-    const QString text = reply.type == u"error"_s ? reply.text("msg"_L1) : u"unexpected reply %1"_s.arg(reply.type);
+    const bool error = reply.type == protocol::ErrorReply::Type;
+    const QString code = error ? Connection::errorCode(reply) : u"protocol"_s;
+    const QString text = error ? protocol::ErrorReply::from(reply).msg : u"unexpected reply %1"_s.arg(reply.type);
     ErrorCode kind = ErrorCode::Protocol;
     if (code == u"forbidden"_s)
         kind = ErrorCode::Forbidden;
@@ -53,23 +54,21 @@ struct Rooms::Private {
 
     Private(Rooms *rooms, Client &c) : q(rooms), client(c) {}
 
-    void request(protocol::Frame frame, std::function<void(const protocol::Frame &)> handler)
+    // Sends a typed request through the client's raw path (its reply comes back through frameReceived()).
+    template<class T>
+    void request(const T &message, std::function<void(const protocol::Frame &)> handler)
     {
-        if (client.state() != Client::State::LoggedIn) {
-            protocol::Frame err(u"error"_s);
-            err.set("code"_L1, u"disconnected"_s).set("msg"_L1, u"not logged in"_s);
-            handler(err);
-            return;
-        }
-        frame.id = 0;
-        const quint64 id = client.sendFrame(frame);
+        if (client.state() != Client::State::LoggedIn)
+            return handler(Connection::disconnectedReply(u"not logged in"_s));
+        const quint64 id = client.sendFrame(protocol::toFrame(message));
         pending.insert(id, std::move(handler));
     }
 
     void onFrame(const protocol::Frame &f)
     {
-        if (f.type == u"room_changed"_s) {
-            Q_EMIT q->roomChanged(f.text("room"_L1), f.uint("seq"_L1));
+        if (f.type == protocol::RoomChanged::Type) {
+            const protocol::RoomChanged changed = protocol::RoomChanged::from(f);
+            Q_EMIT q->roomChanged(changed.room, changed.seq);
             return;
         }
         if (f.id == 0)
@@ -82,8 +81,7 @@ struct Rooms::Private {
     void failPending()
     {
         const auto handlers = std::exchange(pending, {});
-        protocol::Frame err(u"error"_s);
-        err.set("code"_L1, u"disconnected"_s).set("msg"_L1, u"the connection closed"_s);
+        const protocol::Frame err = Connection::disconnectedReply(u"the connection closed"_s);
         for (const auto &handler : handlers)
             handler(err);
     }
@@ -93,24 +91,21 @@ struct Rooms::Private {
     {
         const ProfileSettings &s = client.profile().settings();
         roots.insert(s.user, s.rootPub);
-        QCborArray missing;
+        QStringList missing;
         for (const QString &u : users) {
             if (!roots.contains(u))
                 missing.append(u);
         }
         if (missing.isEmpty())
             return done({});
-        protocol::Frame f(u"devices"_s);
-        f.set("users"_L1, missing);
-        request(f, [this, done](const protocol::Frame &reply) {
-            if (reply.type != u"device_list"_s)
+        request(protocol::Devices{missing}, [this, done](const protocol::Frame &reply) {
+            if (reply.type != protocol::DeviceList::Type)
                 return done(wireError(reply));
             bool pinned = false;
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            for (const QCborValue &v : reply.array("users"_L1)) {
-                const QCborMap m = v.toMap();
-                const QString user = m.value(u"user"_s).toString();
-                const QByteArray root = m.value(u"root"_s).toByteArray();
+            for (const protocol::DirectoryUser &listed : protocol::DeviceList::from(reply).users) {
+                const QString &user = listed.user;
+                const QByteArray &root = listed.root;
                 const TrustStore::Verdict verdict = client.profile().trust().observe(user, root, now);
                 if (verdict == TrustStore::Changed) {
                     Q_EMIT client.identityChanged(user);
@@ -131,21 +126,15 @@ struct Rooms::Private {
     void fetchPages(const QString &room, quint64 from, QList<protocol::SignedRoomRecord> collected,
                     std::function<void(Result<QList<protocol::SignedRoomRecord>>)> done)
     {
-        protocol::Frame f(u"room_get"_s);
-        f.set("room"_L1, room).set("from"_L1, QCborValue(qint64(from)));
-        request(f, [this, room, from, collected, done](const protocol::Frame &reply) mutable {
-            if (reply.type != u"room"_s)
+        request(protocol::RoomGet{room, from}, [this, room, from, collected, done](const protocol::Frame &reply) mutable {
+            if (reply.type != protocol::Room::Type)
                 return done(wireError(reply));
-            enforced.insert(room, {reply.uint("enforced_expire"_L1), reply.boolean("enforced_burn"_L1)});
-            const QCborArray chain = reply.array("chain"_L1);
-            for (const QCborValue &v : chain) {
-                const QCborMap m = v.toMap();
-                collected.append(protocol::SignedRoomRecord{m.value(u"rec"_s).toByteArray(), m.value(u"sig"_s).toByteArray(),
-                                                            m.value(u"dpub"_s).toByteArray(),
-                                                            m.value(u"dsig"_s).toByteArray()});
-            }
-            if (reply.boolean("more"_L1) && !chain.isEmpty())
-                return fetchPages(room, from + quint64(chain.size()), std::move(collected), std::move(done));
+            const protocol::Room page = protocol::Room::from(reply);
+            enforced.insert(room, {page.enforcedExpire.value_or(0), page.enforcedBurn.value_or(false)});
+            for (const protocol::RoomEntry &e : page.chain)
+                collected.append(protocol::SignedRoomRecord{e.rec, e.sig, e.dpub, e.dsig});
+            if (page.more && !page.chain.isEmpty())
+                return fetchPages(room, from + quint64(page.chain.size()), std::move(collected), std::move(done));
             done(std::move(collected));
         });
     }
@@ -226,10 +215,9 @@ struct Rooms::Private {
             Result<QByteArray> sig = me->deviceKey.sign(bytes);
             if (!sig)
                 return done(sig.error());
-            protocol::Frame f(u"room_change"_s);
-            f.set("room"_L1, room).set("rec"_L1, bytes).set("sig"_L1, *sig);
-            request(f, [this, room, op, target, policy, attempt, done, state, record, bytes](const protocol::Frame &reply) mutable {
-                if (reply.type == u"room_ok"_s) {
+            const protocol::RoomChange change{room, bytes, *sig};
+            request(change, [this, room, op, target, policy, attempt, done, state, record, bytes](const protocol::Frame &reply) mutable {
+                if (reply.type == protocol::RoomOk::Type) {
                     // The server appended exactly this record on top of the verified state.
                     state.apply(record, bytes);
                     if (state.isMember(client.profile().settings().user))
@@ -258,29 +246,28 @@ struct Rooms::Private {
 
     void list(Callback<RoomList> done)
     {
-        request(protocol::Frame(u"rooms"_s), [this, done](const protocol::Frame &reply) {
-            if (reply.type != u"room_list"_s)
+        request(protocol::RoomsRequest{}, [this, done](const protocol::Frame &reply) {
+            if (reply.type != protocol::RoomList::Type)
                 return done(wireError(reply));
+            const protocol::RoomList listed = protocol::RoomList::from(reply);
             RoomList out;
-            for (const QCborValue &v : reply.array("rooms"_L1)) {
-                const QCborMap m = v.toMap();
+            for (const protocol::RoomSummary &summary : listed.rooms) {
                 RoomListEntry e;
-                e.room = m.value(u"room"_s).toString();
-                e.seq = quint64(m.value(u"seq"_s).toInteger());
-                e.title = m.value(u"title"_s).toString();
-                e.description = m.value(u"description"_s).toString();
-                e.members = int(m.value(u"members"_s).toInteger());
-                e.admin = m.value(u"admin"_s).toBool();
-                e.enforcedExpireSeconds = quint64(m.value(u"enforced_expire"_s).toInteger(0));
-                e.enforcedBurn = m.value(u"enforced_burn"_s).toBool();
+                e.room = summary.room;
+                e.seq = summary.seq;
+                e.title = summary.title;
+                e.description = summary.description;
+                e.members = int(summary.members);
+                e.admin = summary.admin;
+                e.enforcedExpireSeconds = summary.enforcedExpire.value_or(0);
+                e.enforcedBurn = summary.enforcedBurn.value_or(false);
                 enforced.insert(e.room, {e.enforcedExpireSeconds, e.enforcedBurn});
                 out.rooms.append(e);
             }
-            const QCborMap limits = reply.map("limits"_L1);
-            out.limits.maxMembers = int(limits.value(u"max_members"_s).toInteger());
-            out.limits.maxExpireSeconds = quint64(limits.value(u"max_expire"_s).toInteger());
-            out.limits.defaultExpireSeconds = quint64(limits.value(u"default_expire"_s).toInteger());
-            out.limits.defaultBurn = limits.value(u"default_burn"_s).toBool();
+            out.limits.maxMembers = int(listed.limits.maxMembers);
+            out.limits.maxExpireSeconds = listed.limits.maxExpire;
+            out.limits.defaultExpireSeconds = listed.limits.defaultExpire;
+            out.limits.defaultBurn = listed.limits.defaultBurn;
             done(out);
         });
     }
