@@ -3,12 +3,9 @@
 #include "crypto/crypto.h"
 #include "protocol/cborwriter.h"
 
-#include <QCborArray>
 #include <QCborStreamWriter>
-#include <QCborValue>
 
 #include <algorithm>
-#include <tuple>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -16,52 +13,6 @@ using namespace Qt::StringLiterals;
 namespace parley::protocol {
 
 namespace {
-
-// RFC 8949 section 4.2.1 (core deterministic encoding): shortest heads, definite lengths (QCborStreamWriter does
-// both), the shortest float that keeps the value, and map entries in the bytewise order of their encoded keys.
-void writeDeterministic(QCborStreamWriter &writer, const QCborValue &value)
-{
-    switch (value.type()) {
-    case QCborValue::Map: {
-        const QCborMap map = value.toMap();
-        std::vector<std::tuple<QByteArray, QCborValue, QCborValue>> entries;
-        entries.reserve(size_t(map.size()));
-        for (auto it = map.cbegin(); it != map.cend(); ++it) {
-            QByteArray encodedKey;
-            {
-                QCborStreamWriter keyWriter(&encodedKey);
-                writeDeterministic(keyWriter, it.key());
-            }
-            entries.emplace_back(std::move(encodedKey), it.key(), it.value());
-        }
-        // QByteArray orders by unsigned bytes, then by length: the order RFC 8949 asks for.
-        std::sort(entries.begin(), entries.end(),
-                  [](const auto &a, const auto &b) { return std::get<0>(a) < std::get<0>(b); });
-        writer.startMap(quint64(entries.size()));
-        for (const auto &entry : entries) {
-            writeDeterministic(writer, std::get<1>(entry));
-            writeDeterministic(writer, std::get<2>(entry));
-        }
-        writer.endMap();
-        return;
-    }
-    case QCborValue::Array: {
-        const QCborArray array = value.toArray();
-        writer.startArray(quint64(array.size()));
-        for (const auto &element : array)
-            writeDeterministic(writer, element);
-        writer.endArray();
-        return;
-    }
-    case QCborValue::Tag:
-        writer.append(value.tag());
-        writeDeterministic(writer, value.taggedValue());
-        return;
-    default:
-        value.toCbor(writer, QCborValue::EncodingOptions(QCborValue::UseFloat) | QCborValue::UseFloat16);
-        return;
-    }
-}
 
 // Writes the shared start of every statement: a definite array of `count` elements, the label first.
 void startStatement(QCborStreamWriter &writer, quint64 count, QLatin1StringView label)
@@ -102,27 +53,6 @@ QByteArray loginStatement(const QByteArray &challenge, const QString &user, quin
     w.append(challenge);
     w.append(QStringView(user));
     w.append(quint64(device));
-    w.endArray();
-    return out;
-}
-
-QByteArray messageCore(const MessageCoreInput &in)
-{
-    const QStringList to = normalisedRecipients(in.to);
-    QByteArray out;
-    QCborStreamWriter w(&out);
-    startStatement(w, 9, "parley-msg-v1"_L1);
-    w.append(QStringView(in.from));
-    w.append(quint64(in.device));
-    w.append(in.mid);
-    w.startArray(quint64(to.size()));
-    for (const QString &user : to)
-        w.append(QStringView(user));
-    w.endArray();
-    w.append(in.sentAt);
-    w.append(crypto::sha512(in.payload));
-    w.append(in.keyCommitment);
-    writeDeterministic(w, in.options);
     w.endArray();
     return out;
 }

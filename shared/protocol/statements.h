@@ -6,7 +6,6 @@
 #include "protocol/messages.h"
 
 #include <QByteArray>
-#include <QCborMap>
 #include <QString>
 #include <QStringList>
 
@@ -16,19 +15,7 @@ PARLEY_EXPORT QByteArray deviceStatement(const QString &user, const QByteArray &
 PARLEY_EXPORT QByteArray prekeyStatement(quint32 kid, const QByteArray &prekeyPub);
 PARLEY_EXPORT QByteArray loginStatement(const QByteArray &challenge, const QString &user, quint32 device);
 
-struct MessageCoreInput {
-    QString from;
-    quint32 device = 0;
-    QByteArray mid;
-    QStringList to;          // normalised (sorted by UTF-8 bytes, deduplicated) by messageCore()
-    quint64 sentAt = 0;
-    QByteArray payload;      // hashed with SHA-512 into the core
-    QByteArray keyCommitment;
-    QCborMap options;
-};
-PARLEY_EXPORT QByteArray messageCore(const MessageCoreInput &in);
-
-// The message core, built from the typed frames: the same bytes as messageCore() for the same values.
+// The message core (docs/protocol.md, "Cryptographic objects"), built from the typed frames: the one place it is made.
 struct PARLEY_EXPORT MessageCore {
     QString from;
     quint32 device = 0;

@@ -240,15 +240,15 @@ private Q_SLOTS:
     void coreIsSignedByTheSender()
     {
         const Envelope env = buildToAll(u"signed"_s);
-        protocol::MessageCoreInput in;
+        protocol::MessageCore in;
         in.from = u"alice"_s;
         in.device = 1;
         in.mid = env.mid;
-        in.to = {u"carol"_s, u"bob"_s, u"bob"_s};   // normalised by messageCore()
+        in.to = {u"carol"_s, u"bob"_s, u"bob"_s};   // normalised by encode()
         in.sentAt = now;
         in.payload = env.payload;
         in.keyCommitment = env.keyCommitment;
-        QVERIFY(alice1.key.verify(protocol::messageCore(in), env.signature));
+        QVERIFY(alice1.key.verify(in.encode(), env.signature));
         QCOMPARE(env.keyCommitment.size(), 32);
     }
 

@@ -144,7 +144,7 @@ protected:
         const QByteArray payload = crypto::randomBytes(100);
         const QByteArray kc = crypto::randomBytes(32);
         const quint64 sentAt = quint64(at ? at : QDateTime::currentMSecsSinceEpoch());
-        protocol::MessageCoreInput core;
+        protocol::MessageCore core;
         core.from = from.user;
         core.device = from.number;
         core.mid = mid;
@@ -152,7 +152,7 @@ protected:
         core.sentAt = sentAt;
         core.payload = payload;
         core.keyCommitment = kc;
-        QByteArray signed_ = protocol::messageCore(core);
+        QByteArray signed_ = core.encode();
         if (!goodSignature)
             signed_.append('x');
         QCborArray keys;

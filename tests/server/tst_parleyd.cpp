@@ -299,13 +299,13 @@ private Q_SLOTS:
             const quint64 at = quint64(QDateTime::currentMSecsSinceEpoch());
             const QByteArray pl = parley::crypto::randomBytes(64);
             const QByteArray kc = parley::crypto::randomBytes(32);
-            parley::protocol::MessageCoreInput core{pam.user, pam.number, mid, {u"quin"_s}, at, pl, kc, {}};
+            const parley::protocol::MessageCore core{pam.user, pam.number, mid, {u"quin"_s}, at, pl, kc, {}};
             QCborMap key{{u"user"_s, quin.user}, {u"device"_s, qint64(quin.number)}, {u"kid"_s, 1}, {u"eph"_s, eph},
                          {u"wk"_s, parley::crypto::randomBytes(48)}};
             Frame f(u"send"_s, quint64(10 + i));
             f.set("mid"_L1, mid).set("to"_L1, QCborArray{u"quin"_s}).set("at"_L1, qint64(at)).set("pl"_L1, pl);
             f.set("kc"_L1, kc).set("opts"_L1, QCborMap()).set("keys"_L1, QCborArray{key});
-            f.set("sig"_L1, pam.key.sign(parley::protocol::messageCore(core)).value());
+            f.set("sig"_L1, pam.key.sign(core.encode()).value());
             sender.send(f);
         }
         for (int i = 0; i < Count; ++i) {
