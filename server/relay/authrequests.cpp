@@ -11,8 +11,6 @@
 #include "store/pushstore.h"
 #include "store/roomstore.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QDateTime>
 #include <QPointer>
 
@@ -45,12 +43,8 @@ void handleEnrollInfo(SessionContext &session, const Frame &f)
         session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
         return;
     }
-    const QString user = f.text("user"_L1);
-    if (!protocol::isValidUserName(user)) {
-        session.sendError(WireError::BadField, u"user"_s, f.id);
-        return;
-    }
-    auto check = session.services.store->reader().checkEnrollCode(user, f.text("code"_L1));
+    const protocol::EnrollInfo request = protocol::EnrollInfo::from(f);
+    auto check = session.services.store->reader().checkEnrollCode(request.user, request.code);
     if (!check) {
         if (check.error().code == ErrorCode::Unauthorized || check.error().code == ErrorCode::NotFound) {
             enrollFailed(session, f.id);
@@ -60,11 +54,11 @@ void handleEnrollInfo(SessionContext &session, const Frame &f)
         }
         return;
     }
-    Frame reply(u"enroll_info_ok"_s, f.id);
-    reply.set("new_user"_L1, QCborValue(check->newUser));
+    protocol::EnrollInfoOk reply;
+    reply.newUser = check->newUser;
     if (!check->recovery.isEmpty())
-        reply.set("recovery"_L1, QCborValue(check->recovery));
-    session.sendFrame(reply);
+        reply.recovery = check->recovery;
+    session.sendEncoded(reply.encode(f.id));
 }
 
 void handleEnroll(SessionContext &session, const Frame &f)
@@ -73,20 +67,18 @@ void handleEnroll(SessionContext &session, const Frame &f)
         session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
         return;
     }
+    protocol::Enroll enroll = protocol::Enroll::from(f);
     EnrollRequest request;
-    request.user = f.text("user"_L1);
-    request.code = f.text("code"_L1);
-    request.rootPub = f.bytes("root"_L1);
-    request.devicePub = f.bytes("dev"_L1);
-    request.deviceSig = f.bytes("dsig"_L1);
-    request.deviceName = f.has("name"_L1) ? f.text("name"_L1) : QString();
-    request.recovery = f.has("recovery"_L1) ? f.bytes("recovery"_L1) : QByteArray();
+    request.user = std::move(enroll.user);
+    request.code = std::move(enroll.code);
+    request.rootPub = std::move(enroll.root);
+    request.devicePub = std::move(enroll.dev);
+    request.deviceSig = std::move(enroll.dsig);
+    request.deviceName = enroll.name.value_or(QString());
+    request.recovery = enroll.recovery.value_or(QByteArray());
     request.maxDevices = session.services.limits.maxDevicesPerUser;
 
-    if (!protocol::isValidUserName(request.user)) {
-        session.sendError(WireError::BadField, u"user"_s, f.id);
-        return;
-    }
+    // The schema has checked the sizes; whether the keys are points on the curve, and the signature, are ours.
     const auto root = crypto::EcKey::fromPublicPoint(request.rootPub);
     if (!root) {
         session.sendError(WireError::BadField, u"root"_s, f.id);
@@ -129,9 +121,7 @@ void handleEnroll(SessionContext &session, const Frame &f)
                                 return;
                             }
                             qCInfo(lcRelay) << "Enrolled a device";
-                            Frame reply(u"enrolled"_s, requestId);
-                            reply.set("device"_L1, QCborValue(qint64(r->deviceNo)));
-                            p->sendFrame(reply);
+                            p->sendEncoded(protocol::Enrolled{r->deviceNo}.encode(requestId));
                         });
 }
 

@@ -11,8 +11,6 @@
 #include "store/pushstore.h"
 #include "store/roomstore.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QDateTime>
 #include <QPointer>
 
@@ -34,49 +32,43 @@ constexpr int MaxPrekeysHeld = 1000;
 
 void handlePrekeys(SessionContext &session, const Frame &f)
 {
-    auto parse = [&session](const QCborMap &m, const QString &field) -> std::variant<PrekeyRecord, Frame> {
-        PrekeyRecord k;
-        const qint64 kid = m.value("kid"_L1).toInteger(-1);
-        k.pub = m.value("pub"_L1).toByteArray();
-        k.sig = m.value("sig"_L1).toByteArray();
-        if (kid < 0 || kid > qint64(0xffffffffu))
-            return protocol::errorFrame(WireError::BadField, field + u".kid"_s);
-        k.kid = quint32(kid);
-        if (!crypto::EcKey::fromPublicPoint(k.pub))
-            return protocol::errorFrame(WireError::BadField, field + u".pub"_s);
-        if (!session.deviceKey.verify(protocol::prekeyStatement(k.kid, k.pub), k.sig))
-            return protocol::errorFrame(WireError::BadSignature, u"a prekey signature does not verify under the device key"_s);
-        return k;
+    // decode() has checked the sizes and the kid range; the point on the curve and the signature are ours to check.
+    auto check = [&session, &f](const protocol::Prekey &k, const QString &field) -> std::optional<PrekeyRecord> {
+        if (!crypto::EcKey::fromPublicPoint(k.pub)) {
+            session.sendError(WireError::BadField, field + u".pub"_s, f.id);
+            return std::nullopt;
+        }
+        if (!session.deviceKey.verify(protocol::prekeyStatement(k.kid, k.pub), k.sig)) {
+            session.sendError(WireError::BadSignature, u"a prekey signature does not verify under the device key"_s, f.id);
+            return std::nullopt;
+        }
+        PrekeyRecord record;
+        record.kid = k.kid;
+        record.pub = k.pub;
+        record.sig = k.sig;
+        return record;
     };
 
+    const protocol::Prekeys request = protocol::Prekeys::from(f);
     QList<PrekeyRecord> keys;
     QSet<quint32> kids;
-    const QCborArray list = f.array("keys"_L1);
-    keys.reserve(list.size());
-    for (const QCborValue &v : list) {
-        auto parsed = parse(v.toMap(), u"keys"_s);
-        if (Frame *e = std::get_if<Frame>(&parsed)) {
-            e->id = f.id;
-            session.sendFrame(*e);
+    keys.reserve(request.keys.size());
+    for (const protocol::Prekey &k : request.keys) {
+        std::optional<PrekeyRecord> record = check(k, u"keys"_s);
+        if (!record)
             return;
-        }
-        PrekeyRecord &k = std::get<PrekeyRecord>(parsed);
-        if (kids.contains(k.kid)) {
+        if (kids.contains(record->kid)) {
             session.sendError(WireError::BadField, u"keys: duplicate kid"_s, f.id);
             return;
         }
-        kids.insert(k.kid);
-        keys.append(std::move(k));
+        kids.insert(record->kid);
+        keys.append(std::move(*record));
     }
     std::optional<PrekeyRecord> lastResort;
-    if (f.has("lr"_L1)) {
-        auto parsed = parse(f.map("lr"_L1), u"lr"_s);
-        if (Frame *e = std::get_if<Frame>(&parsed)) {
-            e->id = f.id;
-            session.sendFrame(*e);
+    if (request.lr) {
+        lastResort = check(*request.lr, u"lr"_s);
+        if (!lastResort)
             return;
-        }
-        lastResort = std::get<PrekeyRecord>(parsed);
         lastResort->lastResort = true;
     }
 
@@ -95,28 +87,23 @@ void handlePrekeys(SessionContext &session, const Frame &f)
                            p->sendStoreError(r.error(), requestId);
                        return;
                    }
-                   p->sendFrame(Frame(u"prekeys_ok"_s, requestId).set("count"_L1, QCborValue(qint64(*r))));
+                   p->sendEncoded(protocol::PrekeysOk{quint64(*r)}.encode(requestId));
                });
 }
 
 void handleDevices(SessionContext &session, const Frame &f)
 {
-    QCborArray users;
-    QCborArray unknown;
+    protocol::DeviceList reply;
     QSet<QString> seen;
-    const QStringList names = f.textList("users"_L1);
+    const QStringList names = protocol::Devices::from(f).users;
     for (const QString &name : names) {
         if (seen.contains(name))
             continue;
         seen.insert(name);
-        if (!protocol::isValidUserName(name)) {
-            unknown.append(name);
-            continue;
-        }
         auto entry = session.services.directory->lookup(name);
         if (!entry) {
             if (entry.error().code == ErrorCode::NotFound) {
-                unknown.append(name);
+                reply.unknown.append(name);
                 continue;
             }
             qCWarning(lcRelay) << "Reading a device list failed:" << entry.error().message;
@@ -124,24 +111,13 @@ void handleDevices(SessionContext &session, const Frame &f)
             return;
         }
         const DirectoryEntry &e = **entry;
-        QCborArray devices;
-        for (const DeviceRecord &d : e.devices) {
-            QCborMap m;
-            m.insert("device"_L1, qint64(d.deviceNo));
-            m.insert("pub"_L1, d.pub);
-            m.insert("sig"_L1, d.sig);
-            devices.append(m);
-        }
-        QCborMap u;
-        u.insert("user"_L1, e.user.name);
-        u.insert("root"_L1, e.user.rootPub);
-        u.insert("devices"_L1, devices);
-        users.append(u);
+        protocol::DirectoryUser user{e.user.name, e.user.rootPub, {}};
+        user.devices.reserve(e.devices.size());
+        for (const DeviceRecord &d : e.devices)
+            user.devices.append(protocol::DeviceCert{d.deviceNo, d.pub, d.sig});
+        reply.users.append(std::move(user));
     }
-    Frame reply(u"device_list"_s, f.id);
-    reply.set("users"_L1, users);
-    reply.set("unknown"_L1, unknown);
-    session.sendFrame(reply);
+    session.sendEncoded(reply.encode(f.id));
 }
 
 namespace {
@@ -277,7 +253,7 @@ void handleRecoveryPut(SessionContext &session, const Frame &f)
     const quint64 requestId = f.id;
     const qint64 user = session.userId;
     session.write<bool>(
-        [user, blob = f.bytes("blob"_L1)](Db &db) -> Result<bool> {
+        [user, blob = protocol::RecoveryPut::from(f).blob](Db &db) -> Result<bool> {
             if (auto r = db.putRecovery(user, blob); !r)
                 return r.error();
             return true;
@@ -290,7 +266,7 @@ void handleRecoveryPut(SessionContext &session, const Frame &f)
                 p->sendStoreError(r.error(), requestId);
                 return;
             }
-            p->sendFrame(Frame(u"ok"_s, requestId));
+            p->sendEncoded(protocol::Ok().encode(requestId));
         });
 }
 
@@ -302,10 +278,10 @@ void handleRecoveryGet(SessionContext &session, const Frame &f)
         session.sendStoreError(blob.error(), f.id);
         return;
     }
-    Frame reply(u"recovery"_s, f.id);
+    protocol::Recovery reply;
     if (!blob->isEmpty())
-        reply.set("blob"_L1, QCborValue(*blob));
-    session.sendFrame(reply);
+        reply.blob = *blob;
+    session.sendEncoded(reply.encode(f.id));
 }
 
 } // namespace parley::server

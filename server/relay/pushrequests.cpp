@@ -1,6 +1,7 @@
 #include "relay/pushrequests.h"
 
 #include "relay/sessioncontext.h"
+#include "protocol/messages.h"
 #include "crypto/crypto.h"
 #include "protocol/statements.h"
 #include "push/pushservice.h"
@@ -10,8 +11,6 @@
 #include "store/pushstore.h"
 #include "store/roomstore.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QDateTime>
 #include <QPointer>
 
@@ -27,13 +26,15 @@ namespace parley::server {
 
 void handlePushRegister(SessionContext &session, const Frame &f)
 {
-    const QString kind = f.text("kind"_L1);
-    if (!session.services.push || !session.services.push->supports(kind)) {
-        session.sendError(WireError::Unavailable, u"this server does not send %1 pushes"_s.arg(kind), f.id);
+    const protocol::PushRegister request = protocol::PushRegister::from(f);
+    if (!session.services.push || !session.services.push->supports(request.kind)) {
+        session.sendError(WireError::Unavailable, u"this server does not send %1 pushes"_s.arg(request.kind), f.id);
         return;
     }
-    auto token = PushToken::make(kind, f.text("token"_L1), f.text("topic"_L1), f.text("endpoint"_L1),
-                                 f.bytes("p256dh"_L1), f.bytes("auth"_L1));
+    // Which of the optional fields a kind needs is checked here, not by the schema (docs/push.md).
+    auto token = PushToken::make(request.kind, request.token.value_or(QString()), request.topic.value_or(QString()),
+                                 request.endpoint.value_or(QString()), request.p256dh.value_or(QByteArray()),
+                                 request.auth.value_or(QByteArray()));
     if (!token) {
         session.refuse(WireError::BadField, token.error().message, f.id);
         return;
@@ -59,7 +60,7 @@ void handlePushRegister(SessionContext &session, const Frame &f)
                 p->sendStoreError(r.error(), requestId);
                 return;
             }
-            p->sendFrame(Frame(u"ok"_s, requestId));
+            p->sendEncoded(protocol::Ok().encode(requestId));
         });
 }
 
@@ -75,7 +76,7 @@ void handlePushRemove(SessionContext &session, const Frame &f)
                         p->sendStoreError(r.error(), requestId);
                         return;
                     }
-                    p->sendFrame(Frame(u"ok"_s, requestId));
+                    p->sendEncoded(protocol::Ok().encode(requestId));
                 });
 }
 

@@ -11,8 +11,6 @@
 #include "store/pushstore.h"
 #include "store/roomstore.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QDateTime>
 #include <QPointer>
 
@@ -153,9 +151,9 @@ void handleRoomChange(SessionContext &session, const Frame &f)
 
 void handleRoomGet(SessionContext &session, const Frame &f)
 {
-    const QString room = f.text("room"_L1);
+    const protocol::RoomGet request = protocol::RoomGet::from(f);
     Db &db = session.services.store->reader();
-    auto state = roomstore::load(db, room);
+    auto state = roomstore::load(db, request.room);
     if (!state || !state->state.isMember(session.userName)) {
         if (!state && state.error().code != ErrorCode::NotFound) {
             qCWarning(lcRelay) << "Reading a room failed:" << state.error().message;
@@ -165,27 +163,21 @@ void handleRoomGet(SessionContext &session, const Frame &f)
         }
         return;
     }
-    auto page = roomstore::records(db, room, f.has("from"_L1) ? f.uint("from"_L1) : 0, protocol::MaxRoomRecordsPerPage);
+    auto page = roomstore::records(db, request.room, request.fromSeq.value_or(0), protocol::MaxRoomRecordsPerPage);
     if (!page) {
         qCWarning(lcRelay) << "Reading a room's records failed:" << page.error().message;
         session.sendStoreError(page.error(), f.id);
         return;
     }
-    QCborArray chain;
-    for (const protocol::SignedRoomRecord &s : std::as_const(page->records)) {
-        QCborMap m;
-        m.insert("rec"_L1, s.bytes);
-        m.insert("sig"_L1, s.sig);
-        m.insert("dpub"_L1, s.devicePub);
-        m.insert("dsig"_L1, s.deviceCert);
-        chain.append(m);
-    }
-    session.sendFrame(Frame(u"room"_s, f.id)
-                  .set("room"_L1, room)
-                  .set("chain"_L1, chain)
-                  .set("more"_L1, page->more)
-                  .set("enforced_expire"_L1, QCborValue(qint64(state->retention.enforcedExpireSeconds)))
-                  .set("enforced_burn"_L1, state->retention.enforcedBurn));
+    protocol::Room reply;
+    reply.room = request.room;
+    reply.chain.reserve(page->records.size());
+    for (const protocol::SignedRoomRecord &s : std::as_const(page->records))
+        reply.chain.append(protocol::RoomEntry{s.bytes, s.sig, s.devicePub, s.deviceCert});
+    reply.more = page->more;
+    reply.enforcedExpire = state->retention.enforcedExpireSeconds;
+    reply.enforcedBurn = state->retention.enforcedBurn;
+    session.sendEncoded(reply.encode(f.id));
 }
 
 void handleRooms(SessionContext &session, const Frame &f)
@@ -199,25 +191,17 @@ void handleRooms(SessionContext &session, const Frame &f)
         session.sendStoreError(e, f.id);
         return;
     }
-    QCborArray list;
+    protocol::RoomList reply;
+    reply.rooms.reserve(rooms->size());
     for (const RoomSummary &s : std::as_const(*rooms)) {
-        QCborMap m;
-        m.insert("room"_L1, s.room);
-        m.insert("seq"_L1, qint64(s.seq));
-        m.insert("title"_L1, s.title);
-        m.insert("description"_L1, s.description);
-        m.insert("members"_L1, s.members);
-        m.insert("admin"_L1, s.admin);
-        m.insert("enforced_expire"_L1, qint64(s.enforcedExpireSeconds));
-        m.insert("enforced_burn"_L1, s.enforcedBurn);
-        list.append(m);
+        reply.rooms.append(protocol::RoomSummary{s.room, s.seq, s.title, s.description, quint64(s.members), s.admin,
+                                                 s.enforcedExpireSeconds, s.enforcedBurn});
     }
-    QCborMap limits;
-    limits.insert("max_members"_L1, settings->maxMembers);
-    limits.insert("max_expire"_L1, settings->maxExpireSeconds);
-    limits.insert("default_expire"_L1, settings->defaultExpireSeconds);
-    limits.insert("default_burn"_L1, settings->defaultBurn);
-    session.sendFrame(Frame(u"room_list"_s, f.id).set("rooms"_L1, list).set("limits"_L1, limits));
+    reply.limits.maxMembers = quint64(settings->maxMembers);
+    reply.limits.maxExpire = quint64(settings->maxExpireSeconds);
+    reply.limits.defaultExpire = quint64(settings->defaultExpireSeconds);
+    reply.limits.defaultBurn = settings->defaultBurn;
+    session.sendEncoded(reply.encode(f.id));
 }
 
 } // namespace parley::server

@@ -10,9 +10,8 @@
 #include "crypto/crypto.h"
 #include "relay/relaylog.h"
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QPointer>
@@ -142,7 +141,7 @@ void Session::notifyRefill(int remaining)
 {
     if (!d->authenticated)
         return;
-    d->sendFrame(Frame(u"refill"_s).set("remaining"_L1, QCborValue(qint64(std::max(0, remaining)))));
+    d->sendEncoded(protocol::Refill{quint64(std::max(0, remaining))}.encode());
 }
 
 void Session::sendNotice(const QByteArray &frame)
@@ -175,13 +174,13 @@ void Session::setDraining()
 void Session::Private::sendHello()
 {
     challenge = crypto::randomBytes(ChallengeSize);
-    Frame hello(u"hello"_s);
-    hello.set("v"_L1, QCborValue(qint64(protocol::Version)));
-    hello.set("vs"_L1, QCborArray{qint64(protocol::Version)});
-    hello.set("ch"_L1, QCborValue(challenge));
-    hello.set("time"_L1, QCborValue(wallMs()));
-    hello.set("max"_L1, QCborValue(qint64(protocol::MaxClientFrameBytes)));
-    sendFrame(hello);
+    protocol::Hello hello;
+    hello.v = protocol::Version;
+    hello.vs = {protocol::Version};
+    hello.ch = challenge;
+    hello.time = quint64(wallMs());
+    hello.max = quint64(protocol::MaxClientFrameBytes);
+    sendEncoded(hello.encode());
 }
 
 void Session::Private::onTextMessage()
@@ -215,9 +214,9 @@ void Session::Private::onBinaryMessage(const QByteArray &data)
         return;
     }
     if (const qint64 wait = frames.take(monotonicMs())) {
-        Frame e = protocol::errorFrame(WireError::RateLimited, u"too many frames; slow down"_s, 0);
-        e.set("retry"_L1, QCborValue(wait));
-        refuse(e);
+        protocol::ErrorReply e = protocol::errorReply(WireError::RateLimited, u"too many frames; slow down"_s);
+        e.retry = quint64(wait);
+        refuse(e, 0);
         return;
     }
     if (data.size() > protocol::MaxClientFrameBytes) {

@@ -20,14 +20,6 @@ qint64 monotonicMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-QCborMap userDevice(const QString &user, quint64 device)
-{
-    QCborMap m;
-    m.insert("user"_L1, user);
-    m.insert("device"_L1, qint64(device));
-    return m;
-}
-
 // A store failure the client can do nothing about.
 WireError wireErrorFor(const Error &error)
 {
@@ -46,16 +38,9 @@ void SessionContext::sendEncoded(const QByteArray &frame)
     socket->sendBinaryMessage(frame);
 }
 
-void SessionContext::sendFrame(const Frame &frame)
-{
-    if (closing)
-        return;
-    socket->sendBinaryMessage(protocol::encode(frame));
-}
-
 void SessionContext::sendError(WireError code, const QString &message, quint64 requestId)
 {
-    sendFrame(protocol::errorFrame(code, message, requestId));
+    sendEncoded(protocol::errorReply(code, message).encode(requestId));
 }
 
 void SessionContext::sendStoreError(const Error &error, quint64 requestId)
@@ -65,21 +50,21 @@ void SessionContext::sendStoreError(const Error &error, quint64 requestId)
 
 void SessionContext::sendRateLimited(qint64 retryMs, quint64 requestId)
 {
-    Frame e = protocol::errorFrame(WireError::RateLimited, u"too many requests; retry later"_s, requestId);
-    e.set("retry"_L1, QCborValue(qint64(retryMs)));
-    sendFrame(e);
+    protocol::ErrorReply e = protocol::errorReply(WireError::RateLimited, u"too many requests; retry later"_s);
+    e.retry = quint64(retryMs);
+    sendEncoded(e.encode(requestId));
 }
 
-void SessionContext::refuse(const Frame &error)
+void SessionContext::refuse(const protocol::ErrorReply &error, quint64 requestId)
 {
-    sendFrame(error);
+    sendEncoded(error.encode(requestId));
     if (++refused >= MaxRefusedFrames)
         closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"too many refused frames"_s);
 }
 
 void SessionContext::refuse(WireError code, const QString &message, quint64 requestId)
 {
-    refuse(protocol::errorFrame(code, message, requestId));
+    refuse(protocol::errorReply(code, message), requestId);
 }
 
 void SessionContext::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -6,6 +6,7 @@
 #include "core/result.h"
 #include "crypto/crypto.h"
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 #include "relay/deliveries.h"
 #include "relay/router.h"
 #include "relay/services.h"
@@ -13,7 +14,6 @@
 #include "relay/tokenbucket.h"
 #include "store/store.h"
 
-#include <QCborMap>
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QTimer>
@@ -34,8 +34,6 @@ constexpr qint64 MaxClockSkewMs = 5 * 60 * 1000;
 
 qint64 wallMs();
 qint64 monotonicMs();
-// {user, device}: names one device in an error frame.
-QCborMap userDevice(const QString &user, quint64 device);
 // A store failure the client can do nothing about: its wire code and the message for people.
 WireError wireErrorFor(const Error &error);
 QString messageFor(const Error &error);
@@ -78,14 +76,13 @@ public:
     std::function<void(quint64)> onFinished;   // the Session emits finished()
 
     // --- plumbing ---
-    void sendFrame(const Frame &frame);
-    // An already encoded frame (protocol/messages.h); dropped while closing.
+    // An encoded frame (protocol/messages.h); dropped while closing.
     void sendEncoded(const QByteArray &frame);
     void sendError(WireError code, const QString &message, quint64 requestId);
     void sendStoreError(const Error &error, quint64 requestId);
     void sendRateLimited(qint64 retryMs, quint64 requestId);
     // An error for a frame the server refused to process; the 5th closes the connection.
-    void refuse(const Frame &error);
+    void refuse(const protocol::ErrorReply &error, quint64 requestId);
     void refuse(WireError code, const QString &message, quint64 requestId);
 
     // Store::write with the worker as context (it outlives every session), handing `done` this context, or null
