@@ -171,14 +171,16 @@ Result<KeyEntry> Envelope::wrapKey(const crypto::SecureBuffer &key, const QByteA
     return KeyEntry{recipient.user, recipient.device, recipient.kid, ephPub, wk.value()};
 }
 
-Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList &to,
-                                 const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
-                                 const protocol::MessageOptions &options, const QByteArray &mid)
+namespace {
+
+// What build() is given: a complete sender identity, 1 ... MaxRecipients valid recipient names, complete key
+// material for each device (each listed once), and a 16-byte message id if one is given.
+Status checkBuildInput(const SenderIdentity &sender, const QStringList &recipients,
+                       const QList<RecipientDevice> &devices, const QByteArray &mid)
 {
     if (!protocol::isValidUserName(sender.user) || sender.device == 0 || !isPoint(sender.rootPub)
         || !isPoint(sender.devicePub) || !sender.deviceKey.hasPrivateKey())
         return makeError(ErrorCode::InvalidArgument, u"incomplete sender identity"_s);
-    const QStringList recipients = protocol::normalisedRecipients(to);
     if (recipients.isEmpty() || recipients.size() > protocol::MaxRecipients)
         return makeError(ErrorCode::InvalidArgument,
                          u"a message needs 1 to %1 recipients"_s.arg(protocol::MaxRecipients));
@@ -200,8 +202,56 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
             return makeError(ErrorCode::InvalidArgument, u"device %1 is listed twice"_s.arg(id));
         seen.insert(id);
     }
-    if (!mid.isEmpty() && mid.size() != MessageIdSize)
+    if (!mid.isEmpty() && mid.size() != Envelope::MessageIdSize)
         return makeError(ErrorCode::InvalidArgument, u"a message id is 16 bytes"_s);
+    return {};
+}
+
+// The message key wrapped for every device, in the order of `devices`. One P-521 key generation and key agreement
+// per device: for many devices (a room message) the wraps are spread over the cores. Each wrap reads only shared,
+// unchanged inputs and writes its own slot.
+Result<QList<KeyEntry>> wrapForAll(const crypto::SecureBuffer &key, const QByteArray &mid, const QByteArray &coreHash,
+                                   const SenderIdentity &sender, const QList<RecipientDevice> &devices)
+{
+    const qsizetype count = devices.size();
+    std::vector<std::optional<Result<KeyEntry>>> wrapped(static_cast<size_t>(count));
+    auto wrapRange = [&](qsizetype first, qsizetype last) {
+        for (qsizetype i = first; i < last; ++i)
+            wrapped[size_t(i)].emplace(Envelope::wrapKey(key, mid, coreHash, sender, devices.at(i)));
+    };
+    const qsizetype threads = count < ParallelWrapThreshold
+        ? 1 : std::clamp<qsizetype>(qsizetype(std::thread::hardware_concurrency()), 1, MaxWrapThreads);
+    if (threads <= 1) {
+        wrapRange(0, count);
+    } else {
+        std::vector<std::thread> helpers;
+        helpers.reserve(size_t(threads - 1));
+        const qsizetype share = (count + threads - 1) / threads;
+        for (qsizetype t = 1; t < threads; ++t)
+            helpers.emplace_back(wrapRange, std::min(count, t * share), std::min(count, (t + 1) * share));
+        wrapRange(0, std::min(count, share));
+        for (std::thread &h : helpers)
+            h.join();
+    }
+    QList<KeyEntry> keys;
+    keys.reserve(count);
+    for (std::optional<Result<KeyEntry>> &entry : wrapped) {
+        if (!*entry)
+            return entry->error();
+        keys.append(entry->value());
+    }
+    return keys;
+}
+
+} // namespace
+
+Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList &to,
+                                 const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
+                                 const protocol::MessageOptions &options, const QByteArray &mid)
+{
+    const QStringList recipients = protocol::normalisedRecipients(to);
+    if (Status s = checkBuildInput(sender, recipients, devices, mid); !s)
+        return s.error();
 
     Envelope env;
     env.from = sender.user;
@@ -218,35 +268,10 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
     env.keyCommitment = commitmentFor(key);
     if (Status s = env.sign(sender.deviceKey); !s)
         return s.error();
-    const QByteArray coreHash = env.messageCore().hash();
-    // One P-521 key generation and key agreement per device: for many devices (a room message) the wraps are
-    // spread over the cores. Each wrap reads only shared, unchanged inputs and writes its own slot.
-    const qsizetype count = devices.size();
-    std::vector<std::optional<Result<KeyEntry>>> wrapped(static_cast<size_t>(count));
-    auto wrapRange = [&](qsizetype first, qsizetype last) {
-        for (qsizetype i = first; i < last; ++i)
-            wrapped[size_t(i)].emplace(wrapKey(key, env.mid, coreHash, sender, devices.at(i)));
-    };
-    const qsizetype threads = count < ParallelWrapThreshold
-        ? 1 : std::clamp<qsizetype>(qsizetype(std::thread::hardware_concurrency()), 1, MaxWrapThreads);
-    if (threads <= 1) {
-        wrapRange(0, count);
-    } else {
-        std::vector<std::thread> helpers;
-        helpers.reserve(size_t(threads - 1));
-        const qsizetype share = (count + threads - 1) / threads;
-        for (qsizetype t = 1; t < threads; ++t)
-            helpers.emplace_back(wrapRange, std::min(count, t * share), std::min(count, (t + 1) * share));
-        wrapRange(0, std::min(count, share));
-        for (std::thread &h : helpers)
-            h.join();
-    }
-    env.keys.reserve(count);
-    for (std::optional<Result<KeyEntry>> &entry : wrapped) {
-        if (!*entry)
-            return entry->error();
-        env.keys.append(entry->value());
-    }
+    Result<QList<KeyEntry>> keys = wrapForAll(key, env.mid, env.messageCore().hash(), sender, devices);
+    if (!keys)
+        return keys.error();
+    env.keys = std::move(keys.value());
     // Key entries dominate the frame; check the limit on the real encoding rather than an estimate.
     const qsizetype size = env.toRequest().encode(protocol::MaxRequestId).size();
     if (size > protocol::MaxClientFrameBytes)
