@@ -74,6 +74,143 @@ Status parseListen(const QString &key, const QString &text, Config &config)
     return {};
 }
 
+// Every key the file may hold, with its parser. Anything else is an error.
+using Parser = std::function<Status(const QString &key)>;
+using Parsers = QList<std::pair<QString, Parser>>;
+
+template<class T>
+Parser intInto(const QSettings &settings, T &target, qint64 min, qint64 max)
+{
+    return [&settings, &target, min, max](const QString &key) -> Status {
+        const auto v = integer(settings, key, min, max);
+        if (!v)
+            return v.error();
+        target = T(*v);
+        return {};
+    };
+}
+
+Parser rateInto(const QSettings &settings, double &target)
+{
+    return [&settings, &target](const QString &key) -> Status {
+        const auto v = rate(settings, key);
+        if (!v)
+            return v.error();
+        target = *v;
+        return {};
+    };
+}
+
+Parser pathInto(const QSettings &settings, QString &target)
+{
+    return [&settings, &target](const QString &key) -> Status {
+        const auto v = path(settings, key);
+        if (!v)
+            return v.error();
+        target = *v;
+        return {};
+    };
+}
+
+// [server], [tls] and [limits].
+Parsers relayParsers(const QSettings &settings, Config &config)
+{
+    Limits &l = config.limits;
+    return {
+        {u"server/listen"_s, [&settings, &config](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             return parseListen(key, *text, config);
+         }},
+        {u"server/data_dir"_s, pathInto(settings, config.dataDir)},
+        {u"server/workers"_s, intInto(settings, config.workers, 1, 256)},
+        {u"tls/certificate"_s, pathInto(settings, config.certificatePath)},
+        {u"tls/private_key"_s, pathInto(settings, config.privateKeyPath)},
+        {u"limits/max_devices_per_user"_s, intInto(settings, l.maxDevicesPerUser, 1, 1000)},
+        {u"limits/max_queue_per_device"_s, intInto(settings, l.maxQueuePerDevice, 1, qint64(1) << 40)},
+        {u"limits/send_rate"_s, rateInto(settings, l.sendRate)},
+        {u"limits/send_burst"_s, intInto(settings, l.sendBurst, 1, 100000000)},
+        {u"limits/frame_rate"_s, rateInto(settings, l.frameRate)},
+        {u"limits/frame_burst"_s, intInto(settings, l.frameBurst, 1, 100000000)},
+        {u"limits/fetch_burst"_s, intInto(settings, l.fetchBurst, 1, 1000000)},
+        {u"limits/fetch_refill_seconds"_s, intInto(settings, l.fetchRefillSeconds, 1, 86400 * 7)},
+        {u"limits/auth_timeout_seconds"_s, intInto(settings, l.authTimeoutSeconds, 1, 3600)},
+        {u"limits/idle_timeout_seconds"_s, intInto(settings, l.idleTimeoutSeconds, 3, 86400)},
+        {u"limits/message_ttl_days"_s, intInto(settings, l.messageTtlDays, 1, 3650)},
+        {u"limits/sweep_seconds"_s, intInto(settings, l.sweepSeconds, 1, 3600)},
+    };
+}
+
+// [admin] and [log].
+Parsers adminParsers(const QSettings &settings, Config &config)
+{
+    AdminConfig &a = config.admin;
+    return {
+        {u"admin/listen"_s, [&settings, &a](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             Config parsed;
+             if (Status st = parseListen(key, *text, parsed); !st)
+                 return st;
+             a.listenAddress = parsed.listenAddress;
+             a.listenPort = parsed.listenPort;
+             a.listenConfigured = true;
+             return {};
+         }},
+        {u"admin/certificate"_s, pathInto(settings, a.certificatePath)},
+        {u"admin/private_key"_s, pathInto(settings, a.privateKeyPath)},
+        {u"admin/client_ca"_s, pathInto(settings, a.clientCaPath)},
+        {u"admin/require_client_certificate"_s, [&settings, &a](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             if (*text != u"true"_s && *text != u"false"_s)
+                 return configError(key, u"expected true or false"_s);
+             a.requireClientCertificate = *text == u"true"_s;
+             return {};
+         }},
+        {u"admin/enroll_server"_s, [&settings, &a](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             const qsizetype colon = text->lastIndexOf(u':');
+             bool ok = false;
+             const uint port = colon > 0 ? text->mid(colon + 1).toUInt(&ok) : 0;
+             if (!ok || port == 0 || port > 65535 || text->contains(u' ') || text->contains(u'/'))
+                 return configError(key, u"expected HOST:PORT"_s);
+             a.enrollServer = *text;
+             return {};
+         }},
+        {u"admin/token_lifetime_seconds"_s, intInto(settings, a.tokenLifetimeSeconds, 1, 30 * 86400)},
+        {u"admin/max_failed_logins"_s, intInto(settings, a.maxFailedLogins, 1, 1000)},
+        {u"admin/lockout_seconds"_s, intInto(settings, a.lockoutSeconds, 1, 86400)},
+        {u"log/rules"_s, [&settings, &config](const QString &key) -> Status {
+             // Rules may be separated by ';' or ',' on one line (QSettings splits the latter into a list).
+             QStringList rules = settings.value(key).toStringList();
+             QString joined = rules.join(u'\n');
+             joined.replace(u';', u'\n');
+             config.logRules = joined.trimmed();
+             return {};
+         }},
+    };
+}
+
+// Rules that tie keys together, once every key is read.
+Status checkCombinations(Config &config)
+{
+    if (const Status s = config.push.validate(); !s)
+        return s;
+    if (config.admin.requireClientCertificate && config.admin.clientCaPath.isEmpty())
+        return configError(u"admin/client_ca"_s, u"required with admin/require_client_certificate=true"_s);
+    if (config.admin.certificatePath.isEmpty() != config.admin.privateKeyPath.isEmpty())
+        return configError(u"admin/certificate"_s, u"admin/certificate and admin/private_key go together"_s);
+    if (!config.admin.listenConfigured && config.listenPort == 0)
+        config.admin.listenPort = 0;
+    return {};
+}
+
 } // namespace
 
 Config Config::defaults()
@@ -96,110 +233,7 @@ Result<Config> Config::load(const QString &file)
         return makeError(ErrorCode::InvalidArgument, u"configuration file %1 is malformed"_s.arg(file));
 
     Config config = defaults();
-    Limits &l = config.limits;
-
-    // Every key the file may hold, with its parser. Anything else is an error.
-    using Parser = std::function<Status(const QString &key)>;
-    auto intInto = [&settings](auto &target, qint64 min, qint64 max) -> Parser {
-        return [&settings, &target, min, max](const QString &key) -> Status {
-            const auto v = integer(settings, key, min, max);
-            if (!v)
-                return v.error();
-            target = std::remove_reference_t<decltype(target)>(*v);
-            return {};
-        };
-    };
-    auto rateInto = [&settings](double &target) -> Parser {
-        return [&settings, &target](const QString &key) -> Status {
-            const auto v = rate(settings, key);
-            if (!v)
-                return v.error();
-            target = *v;
-            return {};
-        };
-    };
-    auto pathInto = [&settings](QString &target) -> Parser {
-        return [&settings, &target](const QString &key) -> Status {
-            const auto v = path(settings, key);
-            if (!v)
-                return v.error();
-            target = *v;
-            return {};
-        };
-    };
-
-    const QList<std::pair<QString, Parser>> parsers = {
-        {u"server/listen"_s, [&](const QString &key) -> Status {
-             const auto text = scalar(settings, key);
-             if (!text)
-                 return text.error();
-             return parseListen(key, *text, config);
-         }},
-        {u"server/data_dir"_s, pathInto(config.dataDir)},
-        {u"server/workers"_s, intInto(config.workers, 1, 256)},
-        {u"tls/certificate"_s, pathInto(config.certificatePath)},
-        {u"tls/private_key"_s, pathInto(config.privateKeyPath)},
-        {u"limits/max_devices_per_user"_s, intInto(l.maxDevicesPerUser, 1, 1000)},
-        {u"limits/max_queue_per_device"_s, intInto(l.maxQueuePerDevice, 1, qint64(1) << 40)},
-        {u"limits/send_rate"_s, rateInto(l.sendRate)},
-        {u"limits/send_burst"_s, intInto(l.sendBurst, 1, 100000000)},
-        {u"limits/frame_rate"_s, rateInto(l.frameRate)},
-        {u"limits/frame_burst"_s, intInto(l.frameBurst, 1, 100000000)},
-        {u"limits/fetch_burst"_s, intInto(l.fetchBurst, 1, 1000000)},
-        {u"limits/fetch_refill_seconds"_s, intInto(l.fetchRefillSeconds, 1, 86400 * 7)},
-        {u"limits/auth_timeout_seconds"_s, intInto(l.authTimeoutSeconds, 1, 3600)},
-        {u"limits/idle_timeout_seconds"_s, intInto(l.idleTimeoutSeconds, 3, 86400)},
-        {u"limits/message_ttl_days"_s, intInto(l.messageTtlDays, 1, 3650)},
-        {u"limits/sweep_seconds"_s, intInto(l.sweepSeconds, 1, 3600)},
-        {u"admin/listen"_s, [&](const QString &key) -> Status {
-             const auto text = scalar(settings, key);
-             if (!text)
-                 return text.error();
-             Config parsed;
-             if (Status st = parseListen(key, *text, parsed); !st)
-                 return st;
-             config.admin.listenAddress = parsed.listenAddress;
-             config.admin.listenPort = parsed.listenPort;
-             config.admin.listenConfigured = true;
-             return {};
-         }},
-        {u"admin/certificate"_s, pathInto(config.admin.certificatePath)},
-        {u"admin/private_key"_s, pathInto(config.admin.privateKeyPath)},
-        {u"admin/client_ca"_s, pathInto(config.admin.clientCaPath)},
-        {u"admin/require_client_certificate"_s, [&](const QString &key) -> Status {
-             const auto text = scalar(settings, key);
-             if (!text)
-                 return text.error();
-             if (*text != u"true"_s && *text != u"false"_s)
-                 return configError(key, u"expected true or false"_s);
-             config.admin.requireClientCertificate = *text == u"true"_s;
-             return {};
-         }},
-        {u"admin/enroll_server"_s, [&](const QString &key) -> Status {
-             const auto text = scalar(settings, key);
-             if (!text)
-                 return text.error();
-             const qsizetype colon = text->lastIndexOf(u':');
-             bool ok = false;
-             const uint port = colon > 0 ? text->mid(colon + 1).toUInt(&ok) : 0;
-             if (!ok || port == 0 || port > 65535 || text->contains(u' ') || text->contains(u'/'))
-                 return configError(key, u"expected HOST:PORT"_s);
-             config.admin.enrollServer = *text;
-             return {};
-         }},
-        {u"admin/token_lifetime_seconds"_s, intInto(config.admin.tokenLifetimeSeconds, 1, 30 * 86400)},
-        {u"admin/max_failed_logins"_s, intInto(config.admin.maxFailedLogins, 1, 1000)},
-        {u"admin/lockout_seconds"_s, intInto(config.admin.lockoutSeconds, 1, 86400)},
-        {u"log/rules"_s, [&](const QString &key) -> Status {
-             // Rules may be separated by ';' or ',' on one line (QSettings splits the latter into a list).
-             QStringList rules = settings.value(key).toStringList();
-             QString joined = rules.join(u'\n');
-             joined.replace(u';', u'\n');
-             config.logRules = joined.trimmed();
-             return {};
-         }},
-    };
-
+    const Parsers parsers = relayParsers(settings, config) + adminParsers(settings, config);
     const QStringList keys = settings.allKeys();
     for (const QString &key : keys) {
         if (key.startsWith(u"push/"_s)) {
@@ -213,14 +247,8 @@ Result<Config> Config::load(const QString &file)
         if (const Status s = known->second(key); !s)
             return s.error();
     }
-    if (const Status s = config.push.validate(); !s)
+    if (const Status s = checkCombinations(config); !s)
         return s.error();
-    if (config.admin.requireClientCertificate && config.admin.clientCaPath.isEmpty())
-        return configError(u"admin/client_ca"_s, u"required with admin/require_client_certificate=true"_s);
-    if (config.admin.certificatePath.isEmpty() != config.admin.privateKeyPath.isEmpty())
-        return configError(u"admin/certificate"_s, u"admin/certificate and admin/private_key go together"_s);
-    if (!config.admin.listenConfigured && config.listenPort == 0)
-        config.admin.listenPort = 0;
     return config;
 }
 

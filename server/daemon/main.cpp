@@ -27,6 +27,91 @@ using namespace parley::server;
 using namespace parley::server::subcommands;
 
 
+namespace {
+
+struct Options {
+    QCommandLineOption version{u"version"_s, u"Print the version and exit."_s};
+    QCommandLineOption configFile{u"config"_s, u"The boot configuration file."_s, u"FILE"_s,
+                                  u"/etc/parleyd/parleyd.conf"_s};
+    QCommandLineOption validHours{u"valid-hours"_s, u"With enroll: hours the code stays valid (default 168)."_s,
+                                  u"N"_s, QString::number(DefaultValidHours)};
+    QCommandLineOption maxMembers{u"max-members"_s, u"With rooms-defaults: most members a room may have."_s, u"N"_s};
+    QCommandLineOption maxExpire{u"max-expire-seconds"_s,
+                                 u"With rooms-defaults: longest lifetime of room messages (0: no maximum)."_s, u"S"_s};
+    QCommandLineOption defaultExpire{u"default-expire-seconds"_s,
+                                     u"With rooms-defaults: message lifetime new rooms get (0: none)."_s, u"S"_s};
+    QCommandLineOption defaultBurn{u"default-burn"_s, u"With rooms-defaults: new rooms burn on read (yes or no)."_s,
+                                   u"yes|no"_s};
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        for (const QCommandLineOption *o : {&version, &configFile, &validHours, &maxMembers, &maxExpire, &defaultExpire,
+                                            &defaultBurn})
+            parser.addOption(*o);
+        parser.addPositionalArgument(u"command"_s,
+                                     u"fingerprint, enroll USER, rooms-defaults, admin reset-password NAME or admin "
+                                     u"init; without a command the daemon runs."_s,
+                                     u"[command [USER]]"_s);
+    }
+};
+
+// The command and its arguments, and which options go with it; an error text, or empty.
+QString checkCommand(const QCommandLineParser &parser, const Options &o, const QStringList &args)
+{
+    const QString command = args.value(0);
+    if (!command.isEmpty() && command != u"fingerprint"_s && command != u"enroll"_s && command != u"rooms-defaults"_s
+        && command != u"admin"_s)
+        return u"unknown command '%1' (expected fingerprint, enroll, rooms-defaults or admin)"_s.arg(command);
+    if (command == u"admin"_s && !(args.size() == 3 && args.at(1) == u"reset-password"_s)
+        && !(args.size() == 2 && args.at(1) == u"init"_s))
+        return u"usage: parleyd [--config FILE] admin reset-password NAME | admin init"_s;
+    const bool roomOptionSet = parser.isSet(o.maxMembers) || parser.isSet(o.maxExpire) || parser.isSet(o.defaultExpire)
+        || parser.isSet(o.defaultBurn);
+    if (roomOptionSet && command != u"rooms-defaults"_s)
+        return u"--max-members, --max-expire-seconds, --default-expire-seconds and --default-burn only apply to "
+               u"rooms-defaults"_s;
+    if (command == u"rooms-defaults"_s && args.size() != 1)
+        return u"rooms-defaults takes no arguments, only options"_s;
+    if (command == u"fingerprint"_s && args.size() != 1)
+        return u"fingerprint takes no arguments"_s;
+    if (command == u"enroll"_s && args.size() != 2)
+        return u"usage: parleyd [--config FILE] enroll USER [--valid-hours N]"_s;
+    if (parser.isSet(o.validHours) && command != u"enroll"_s)
+        return u"--valid-hours only applies to enroll"_s;
+    return {};
+}
+
+// The options of rooms-defaults; an error text, or empty.
+QString readRoomDefaults(const QCommandLineParser &parser, const Options &o, RoomDefaultsOptions *out)
+{
+    auto number = [&parser](const QCommandLineOption &option, qint64 max) -> std::optional<qint64> {
+        bool ok = false;
+        const qint64 v = parser.value(option).toLongLong(&ok);
+        if (!ok || v < 0 || v > max)
+            return std::nullopt;
+        return v;
+    };
+    if (parser.isSet(o.maxMembers)) {
+        const auto v = number(o.maxMembers, protocol::MaxRoomMembers);
+        if (!v || *v < 1)
+            return u"--max-members must be a whole number from 1 to %1"_s.arg(protocol::MaxRoomMembers);
+        out->maxMembers = int(*v);
+    }
+    if (parser.isSet(o.maxExpire) && !(out->maxExpire = number(o.maxExpire, qint64(1) << 32)))
+        return u"--max-expire-seconds must be a whole number from 0 to 4294967296"_s;
+    if (parser.isSet(o.defaultExpire) && !(out->defaultExpire = number(o.defaultExpire, qint64(1) << 32)))
+        return u"--default-expire-seconds must be a whole number from 0 to 4294967296"_s;
+    if (parser.isSet(o.defaultBurn)) {
+        const QString v = parser.value(o.defaultBurn);
+        if (v != u"yes"_s && v != u"no"_s)
+            return u"--default-burn must be yes or no"_s;
+        out->defaultBurn = v == u"yes"_s;
+    }
+    return {};
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
@@ -38,98 +123,32 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Parley end-to-end encrypted messaging relay"_s);
     const QCommandLineOption help = parser.addHelpOption();
-    const QCommandLineOption version(u"version"_s, u"Print the version and exit."_s);
-    const QCommandLineOption configFile(u"config"_s, u"The boot configuration file."_s, u"FILE"_s,
-                                        u"/etc/parleyd/parleyd.conf"_s);
-    const QCommandLineOption validHours(u"valid-hours"_s, u"With enroll: hours the code stays valid (default 168)."_s,
-                                        u"N"_s, QString::number(DefaultValidHours));
-    parser.addOption(version);
-    parser.addOption(configFile);
-    parser.addOption(validHours);
-    const QCommandLineOption maxMembers(u"max-members"_s, u"With rooms-defaults: most members a room may have."_s, u"N"_s);
-    const QCommandLineOption maxExpire(u"max-expire-seconds"_s,
-                                       u"With rooms-defaults: longest lifetime of room messages (0: no maximum)."_s, u"S"_s);
-    const QCommandLineOption defaultExpire(u"default-expire-seconds"_s,
-                                           u"With rooms-defaults: message lifetime new rooms get (0: none)."_s, u"S"_s);
-    const QCommandLineOption defaultBurn(u"default-burn"_s, u"With rooms-defaults: new rooms burn on read (yes or no)."_s,
-                                         u"yes|no"_s);
-    parser.addOption(maxMembers);
-    parser.addOption(maxExpire);
-    parser.addOption(defaultExpire);
-    parser.addOption(defaultBurn);
-    parser.addPositionalArgument(u"command"_s,
-                                 u"fingerprint, enroll USER, rooms-defaults, admin reset-password NAME or admin init; "
-                                 u"without a command the daemon runs."_s,
-                                 u"[command [USER]]"_s);
-
+    const Options options;
+    options.addTo(parser);
     if (!parser.parse(QCoreApplication::arguments()))
         return fail(parser.errorText());
     if (parser.isSet(help)) {
         std::fputs(qPrintable(parser.helpText()), stdout);
         return 0;
     }
-    if (parser.isSet(version)) {
+    if (parser.isSet(options.version)) {
         printLine(QStringLiteral(PARLEY_VERSION_STRING));
         return 0;
     }
 
     const QStringList args = parser.positionalArguments();
     const QString command = args.value(0);
-    if (!command.isEmpty() && command != u"fingerprint"_s && command != u"enroll"_s && command != u"rooms-defaults"_s
-        && command != u"admin"_s)
-        return fail(u"unknown command '%1' (expected fingerprint, enroll, rooms-defaults or admin)"_s.arg(command));
-    if (command == u"admin"_s && !(args.size() == 3 && args.at(1) == u"reset-password"_s)
-        && !(args.size() == 2 && args.at(1) == u"init"_s))
-        return fail(u"usage: parleyd [--config FILE] admin reset-password NAME | admin init"_s);
+    if (const QString error = checkCommand(parser, options, args); !error.isEmpty())
+        return fail(error);
     RoomDefaultsOptions roomDefaults;
-    const bool roomOptionSet = parser.isSet(maxMembers) || parser.isSet(maxExpire) || parser.isSet(defaultExpire)
-        || parser.isSet(defaultBurn);
-    if (roomOptionSet && command != u"rooms-defaults"_s)
-        return fail(u"--max-members, --max-expire-seconds, --default-expire-seconds and --default-burn only apply to "
-                    u"rooms-defaults"_s);
-    if (command == u"rooms-defaults"_s) {
-        if (args.size() != 1)
-            return fail(u"rooms-defaults takes no arguments, only options"_s);
-        auto number = [&parser](const QCommandLineOption &option, qint64 max) -> std::optional<qint64> {
-            bool ok = false;
-            const qint64 v = parser.value(option).toLongLong(&ok);
-            if (!ok || v < 0 || v > max)
-                return std::nullopt;
-            return v;
-        };
-        if (parser.isSet(maxMembers)) {
-            const auto v = number(maxMembers, protocol::MaxRoomMembers);
-            if (!v || *v < 1)
-                return fail(u"--max-members must be a whole number from 1 to %1"_s.arg(protocol::MaxRoomMembers));
-            roomDefaults.maxMembers = int(*v);
-        }
-        if (parser.isSet(maxExpire)) {
-            if (!(roomDefaults.maxExpire = number(maxExpire, qint64(1) << 32)))
-                return fail(u"--max-expire-seconds must be a whole number from 0 to 4294967296"_s);
-        }
-        if (parser.isSet(defaultExpire)) {
-            if (!(roomDefaults.defaultExpire = number(defaultExpire, qint64(1) << 32)))
-                return fail(u"--default-expire-seconds must be a whole number from 0 to 4294967296"_s);
-        }
-        if (parser.isSet(defaultBurn)) {
-            const QString v = parser.value(defaultBurn);
-            if (v != u"yes"_s && v != u"no"_s)
-                return fail(u"--default-burn must be yes or no"_s);
-            roomDefaults.defaultBurn = v == u"yes"_s;
-        }
-    }
-    if (command == u"fingerprint"_s && args.size() != 1)
-        return fail(u"fingerprint takes no arguments"_s);
-    if (command == u"enroll"_s && args.size() != 2)
-        return fail(u"usage: parleyd [--config FILE] enroll USER [--valid-hours N]"_s);
-    if (parser.isSet(validHours) && command != u"enroll"_s)
-        return fail(u"--valid-hours only applies to enroll"_s);
+    if (const QString error = readRoomDefaults(parser, options, &roomDefaults); !error.isEmpty())
+        return fail(error);
     bool hoursOk = false;
-    const int hours = parser.value(validHours).toInt(&hoursOk);
+    const int hours = parser.value(options.validHours).toInt(&hoursOk);
     if (!hoursOk || hours < 1 || hours > MaxValidHours)
         return fail(u"--valid-hours must be a whole number from 1 to %1"_s.arg(MaxValidHours));
 
-    auto config = Config::load(parser.value(configFile));
+    auto config = Config::load(parser.value(options.configFile));
     if (!config)
         return fail(config.error().message);
     // Debug output is off unless the configuration's rules turn it on.

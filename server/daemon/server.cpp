@@ -191,6 +191,104 @@ Result<std::unique_ptr<Store>> Server::openStore(const Config &config)
     return Store::open(options);
 }
 
+namespace {
+
+// One listening socket per worker: with port 0 the first one picks the port and the others join it. On failure
+// none stays open.
+Result<std::vector<int>> openListeners(const Config &config, quint16 *port)
+{
+    std::vector<int> fds;
+    *port = config.listenPort;
+    const auto fail = [&fds](const Error &e) {
+        for (const int open : fds)
+            ::close(open);
+        return e;
+    };
+    for (int i = 0; i < config.workers; ++i) {
+        auto fd = makeListener(config.listenAddress, *port);
+        if (!fd)
+            return fail(fd.error());
+        fds.push_back(*fd);
+        if (i == 0) {
+            auto bound = boundPort(*fd);
+            if (!bound)
+                return fail(bound.error());
+            *port = *bound;
+        }
+    }
+    return fds;
+}
+
+} // namespace
+
+// The shared services the workers' sessions use; push is started (idle without providers: the admin API can set
+// credentials at run time).
+Result<Services> Server::startServices()
+{
+    const Limits &limits = d->config.limits;
+    d->router = std::make_unique<Router>();
+    d->directory = std::make_unique<DeviceDirectory>(*d->store);
+    d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
+    d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
+    Router *router = d->router.get();
+    d->push = std::make_unique<PushService>(d->config.push, *d->store,
+                                            [router](qint64 device) { return bool(router->route(device)); });
+    if (Status s = d->push->start(); !s) {
+        d->push.reset();
+        return s.error();
+    }
+    Services services;
+    services.store = d->store.get();
+    services.router = d->router.get();
+    services.directory = d->directory.get();
+    services.sendLimiter = d->sendLimiter.get();
+    services.fetchLimiter = d->fetchLimiter.get();
+    services.limits = limits;
+    services.push = d->push.get();
+    return services;
+}
+
+// One worker thread per listening socket, each started before this returns.
+Status Server::startWorkers(const std::vector<int> &fds, const QSslConfiguration &tls, const Services &services)
+{
+    for (size_t i = 0; i < fds.size(); ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(u"parleyd-worker-%1"_s.arg(i));
+        auto *worker = new Worker(int(i), fds[i], tls, services);
+        worker->moveToThread(thread);
+        d->workers.push_back(Private::Slot{thread, worker});
+        connect(worker, &Worker::allClosed, this, [this] {
+            if (--d->workersOpen == 0)
+                finishShutdown();
+        });
+    }
+    Status failure;
+    for (Private::Slot &slot : d->workers) {
+        slot.thread->start();
+        Status started;
+        Worker *w = slot.worker;
+        QMetaObject::invokeMethod(w, [w, &started] { started = w->start(); }, Qt::BlockingQueuedConnection);
+        if (!started && failure)
+            failure = started;
+    }
+    return failure;
+}
+
+// Maintenance, rate-limiter pruning and the sweeper.
+void Server::startTimers()
+{
+    connect(&d->maintenance, &QTimer::timeout, this, &Server::runMaintenance);
+    d->maintenance.start(MaintenanceIntervalMs);
+    connect(&d->prune, &QTimer::timeout, this, [this] {
+        const qint64 now = monotonicMs();
+        d->sendLimiter->prune(now);
+        d->fetchLimiter->prune(now);
+    });
+    d->prune.start(PruneIntervalMs);
+    d->sweeper = std::make_unique<Sweeper>(*d->store, d->config.limits.sweepSeconds * 1000);
+    d->sweeper->start();
+}
+
 Status Server::start()
 {
     if (d->running || d->finished)
@@ -211,89 +309,22 @@ Status Server::start()
         return makeError(store.error().code, u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
     d->store = std::move(*store);
 
-    const Limits &limits = config.limits;
-    d->router = std::make_unique<Router>();
-    d->directory = std::make_unique<DeviceDirectory>(*d->store);
-    d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
-    d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
-    Services services;
-    services.store = d->store.get();
-    services.router = d->router.get();
-    services.directory = d->directory.get();
-    services.sendLimiter = d->sendLimiter.get();
-    services.fetchLimiter = d->fetchLimiter.get();
-    services.limits = limits;
-    // Always there, idle without providers: the admin API can set credentials at run time.
-    Router *router = d->router.get();
-    d->push = std::make_unique<PushService>(config.push, *d->store, [router](qint64 device) { return bool(router->route(device)); });
-    if (Status s = d->push->start(); !s) {
-        d->push.reset();
+    Result<Services> services = startServices();
+    if (!services) {
+        d->store->close();
+        return services.error();
+    }
+    auto fds = openListeners(config, &d->port);
+    if (!fds) {
+        d->store->close();
+        return fds.error();
+    }
+    if (Status s = startWorkers(*fds, tls->configuration, *services); !s) {
+        d->stopWorkers();
         d->store->close();
         return s;
     }
-    services.push = d->push.get();
-
-    // All listening sockets first: with port 0 the first one picks the port and the others join it.
-    std::vector<int> fds;
-    quint16 port = config.listenPort;
-    for (int i = 0; i < config.workers; ++i) {
-        auto fd = makeListener(config.listenAddress, port);
-        if (!fd) {
-            for (const int open : fds)
-                ::close(open);
-            d->store->close();
-            return fd.error();
-        }
-        fds.push_back(*fd);
-        if (i == 0) {
-            auto bound = boundPort(*fd);
-            if (!bound) {
-                ::close(*fd);
-                d->store->close();
-                return bound.error();
-            }
-            port = *bound;
-        }
-    }
-    d->port = port;
-
-    for (int i = 0; i < config.workers; ++i) {
-        auto *thread = new QThread;
-        thread->setObjectName(u"parleyd-worker-%1"_s.arg(i));
-        auto *worker = new Worker(i, fds[size_t(i)], tls->configuration, services);
-        worker->moveToThread(thread);
-        d->workers.push_back(Private::Slot{thread, worker});
-        connect(worker, &Worker::allClosed, this, [this] {
-            if (--d->workersOpen == 0)
-                finishShutdown();
-        });
-    }
-    Status failure;
-    for (Private::Slot &slot : d->workers) {
-        slot.thread->start();
-        Status started;
-        Worker *w = slot.worker;
-        QMetaObject::invokeMethod(w, [w, &started] { started = w->start(); }, Qt::BlockingQueuedConnection);
-        if (!started && failure) {
-            failure = started;
-        }
-    }
-    if (!failure) {
-        d->stopWorkers();
-        d->store->close();
-        return failure;
-    }
-
-    connect(&d->maintenance, &QTimer::timeout, this, &Server::runMaintenance);
-    d->maintenance.start(MaintenanceIntervalMs);
-    connect(&d->prune, &QTimer::timeout, this, [this] {
-        const qint64 now = monotonicMs();
-        d->sendLimiter->prune(now);
-        d->fetchLimiter->prune(now);
-    });
-    d->prune.start(PruneIntervalMs);
-    d->sweeper = std::make_unique<Sweeper>(*d->store, limits.sweepSeconds * 1000);
-    d->sweeper->start();
+    startTimers();
 
     d->running = true;
     qCInfo(lcServer) << "Listening with" << config.workers << "workers on port" << d->port;

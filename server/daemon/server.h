@@ -3,10 +3,14 @@
 #include "admin/adminhost.h"
 #include "daemon/config.h"
 #include "core/result.h"
+#include "relay/services.h"
 
 #include <QObject>
 
 #include <memory>
+#include <vector>
+
+class QSslConfiguration;
 
 namespace parley::server {
 
@@ -62,6 +66,9 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    Result<Services> startServices();
+    Status startWorkers(const std::vector<int> &fds, const QSslConfiguration &tls, const Services &services);
+    void startTimers();
     void closeSessions();
     void finishShutdown();
 
