@@ -33,6 +33,111 @@ Result<QUrl> httpsUrl(const QString &key, const QString &text)
     return url;
 }
 
+// One value of [push] and the readers of its kinds, each storing into its target or naming the key in its error.
+struct Value {
+    const QString &key;
+    const QString &v;
+
+    Status path(QString &target) const
+    {
+        if (v.isEmpty() || !QDir::isAbsolutePath(v))
+            return keyError(key, u"expected an absolute path"_s);
+        target = QDir::cleanPath(v);
+        return {};
+    }
+    Status url(QUrl &target) const
+    {
+        auto u = httpsUrl(key, v);
+        if (!u)
+            return u.error();
+        target = *u;
+        return {};
+    }
+    Status word(QString &target, qsizetype max) const
+    {
+        if (v.isEmpty() || v.size() > max || v.contains(u' ') || v.contains(u'"'))
+            return keyError(key, u"expected a value of 1 to %1 characters without spaces or quotes"_s.arg(max));
+        target = v;
+        return {};
+    }
+    Status integer(int &target, int min, int max) const
+    {
+        bool ok = false;
+        const qint64 n = v.toLongLong(&ok);
+        if (!ok || n < min || n > max)
+            return keyError(key, u"expected an integer from %1 to %2"_s.arg(min).arg(max));
+        target = int(n);
+        return {};
+    }
+    Status boolean(bool &target) const
+    {
+        if (v != u"true"_s && v != u"false"_s)
+            return keyError(key, u"expected true or false"_s);
+        target = v == u"true"_s;
+        return {};
+    }
+};
+
+using Parsers = QList<std::pair<QString, std::function<Status()>>>;
+
+// The providers: endpoints, credentials, the CA and the proxy.
+Parsers providerParsers(const Value &value, PushConfig &c)
+{
+    const QString &v = value.v;
+    const QString &key = value.key;
+    return {
+        {u"apns_endpoint"_s, [&] { return value.url(c.apnsEndpoint); }},
+        {u"apns_key_file"_s, [&] { return value.path(c.apnsKeyFile); }},
+        {u"apns_key_id"_s, [&] { return value.word(c.apnsKeyId, 64); }},
+        {u"apns_team_id"_s, [&] { return value.word(c.apnsTeamId, 64); }},
+        {u"apns_topic"_s, [&] { return value.word(c.apnsTopic, 255); }},
+        {u"fcm_endpoint"_s, [&] { return value.url(c.fcmEndpoint); }},
+        {u"fcm_token_endpoint"_s, [&]() -> Status {
+             auto u = PushConfig::parseHttpsUrl(v);
+             if (!u)
+                 return keyError(key, u.error().message);
+             c.fcmTokenEndpoint = *u;
+             return {};
+         }},
+        {u"fcm_service_account_file"_s, [&] { return value.path(c.fcmServiceAccountFile); }},
+        {u"vapid_private_key_file"_s, [&] { return value.path(c.vapidPrivateKeyFile); }},
+        {u"vapid_subject"_s, [&]() -> Status {
+             if (!(v.startsWith(u"mailto:"_s) || v.startsWith(u"https://"_s)) || v.size() > 255 || v.contains(u'"'))
+                 return keyError(key, u"expected a mailto: or https: URI (RFC 8292)"_s);
+             c.vapidSubject = v;
+             return {};
+         }},
+        {u"ca_file"_s, [&] { return value.path(c.caFile); }},
+        {u"proxy"_s, [&]() -> Status {
+             if (v.isEmpty()) {
+                 c.proxy.reset();
+                 return {};
+             }
+             auto p = PushConfig::parseProxy(v);
+             if (!p)
+                 return keyError(key, p.error().message);
+             c.proxy = *p;
+             return {};
+         }},
+        {u"webpush_allow_private_endpoints"_s, [&] { return value.boolean(c.webPushAllowPrivateEndpoints); }},
+    };
+}
+
+// The delivery's pacing: coalescing, retries, timeouts and retention.
+Parsers deliveryParsers(const Value &value, PushConfig &c)
+{
+    return {
+        {u"coalesce_ms"_s, [&] { return value.integer(c.coalesceMs, 0, 600000); }},
+        {u"min_interval_seconds"_s, [&] { return value.integer(c.minIntervalSeconds, 0, 86400); }},
+        {u"retry_base_ms"_s, [&] { return value.integer(c.retryBaseMs, 10, 3600000); }},
+        {u"retry_max_ms"_s, [&] { return value.integer(c.retryMaxMs, 10, 86400000); }},
+        {u"dead_after_seconds"_s, [&] { return value.integer(c.deadAfterSeconds, 1, 30 * 86400); }},
+        {u"request_timeout_ms"_s, [&] { return value.integer(c.requestTimeoutMs, 100, 600000); }},
+        {u"max_in_flight"_s, [&] { return value.integer(c.maxInFlight, 1, 10000); }},
+        {u"dead_retention_days"_s, [&] { return value.integer(c.deadRetentionDays, 1, 3650); }},
+    };
+}
+
 } // namespace
 
 Status PushConfig::parseKey(const QSettings &settings, const QString &key, PushConfig &c)
@@ -41,86 +146,8 @@ Status PushConfig::parseKey(const QSettings &settings, const QString &key, PushC
     const auto text = scalar(settings, key);
     if (!text)
         return text.error();
-    const QString &v = *text;
-
-    auto path = [&](QString &target) -> Status {
-        if (v.isEmpty() || !QDir::isAbsolutePath(v))
-            return keyError(key, u"expected an absolute path"_s);
-        target = QDir::cleanPath(v);
-        return {};
-    };
-    auto url = [&](QUrl &target) -> Status {
-        auto u = httpsUrl(key, v);
-        if (!u)
-            return u.error();
-        target = *u;
-        return {};
-    };
-    auto word = [&](QString &target, qsizetype max) -> Status {
-        if (v.isEmpty() || v.size() > max || v.contains(u' ') || v.contains(u'"'))
-            return keyError(key, u"expected a value of 1 to %1 characters without spaces or quotes"_s.arg(max));
-        target = v;
-        return {};
-    };
-    auto integer = [&](int &target, int min, int max) -> Status {
-        bool ok = false;
-        const qint64 n = v.toLongLong(&ok);
-        if (!ok || n < min || n > max)
-            return keyError(key, u"expected an integer from %1 to %2"_s.arg(min).arg(max));
-        target = int(n);
-        return {};
-    };
-
-    const QList<std::pair<QString, std::function<Status()>>> parsers = {
-        {u"apns_endpoint"_s, [&] { return url(c.apnsEndpoint); }},
-        {u"apns_key_file"_s, [&] { return path(c.apnsKeyFile); }},
-        {u"apns_key_id"_s, [&] { return word(c.apnsKeyId, 64); }},
-        {u"apns_team_id"_s, [&] { return word(c.apnsTeamId, 64); }},
-        {u"apns_topic"_s, [&] { return word(c.apnsTopic, 255); }},
-        {u"fcm_endpoint"_s, [&] { return url(c.fcmEndpoint); }},
-        {u"fcm_token_endpoint"_s, [&]() -> Status {
-             auto u = parseHttpsUrl(v);
-             if (!u)
-                 return keyError(key, u.error().message);
-             c.fcmTokenEndpoint = *u;
-             return {};
-         }},
-        {u"fcm_service_account_file"_s, [&] { return path(c.fcmServiceAccountFile); }},
-        {u"vapid_private_key_file"_s, [&] { return path(c.vapidPrivateKeyFile); }},
-        {u"vapid_subject"_s, [&]() -> Status {
-             if (!(v.startsWith(u"mailto:"_s) || v.startsWith(u"https://"_s)) || v.size() > 255 || v.contains(u'"'))
-                 return keyError(key, u"expected a mailto: or https: URI (RFC 8292)"_s);
-             c.vapidSubject = v;
-             return {};
-         }},
-        {u"ca_file"_s, [&] { return path(c.caFile); }},
-        {u"proxy"_s, [&]() -> Status {
-             if (v.isEmpty()) {
-                 c.proxy.reset();
-                 return {};
-             }
-             auto p = parseProxy(v);
-             if (!p)
-                 return keyError(key, p.error().message);
-             c.proxy = *p;
-             return {};
-         }},
-        {u"coalesce_ms"_s, [&] { return integer(c.coalesceMs, 0, 600000); }},
-        {u"min_interval_seconds"_s, [&] { return integer(c.minIntervalSeconds, 0, 86400); }},
-        {u"retry_base_ms"_s, [&] { return integer(c.retryBaseMs, 10, 3600000); }},
-        {u"retry_max_ms"_s, [&] { return integer(c.retryMaxMs, 10, 86400000); }},
-        {u"dead_after_seconds"_s, [&] { return integer(c.deadAfterSeconds, 1, 30 * 86400); }},
-        {u"request_timeout_ms"_s, [&] { return integer(c.requestTimeoutMs, 100, 600000); }},
-        {u"max_in_flight"_s, [&] { return integer(c.maxInFlight, 1, 10000); }},
-        {u"dead_retention_days"_s, [&] { return integer(c.deadRetentionDays, 1, 3650); }},
-        {u"webpush_allow_private_endpoints"_s, [&]() -> Status {
-             if (v != u"true"_s && v != u"false"_s)
-                 return keyError(key, u"expected true or false"_s);
-             c.webPushAllowPrivateEndpoints = v == u"true"_s;
-             return {};
-         }},
-    };
-    for (const auto &[known, parse] : parsers) {
+    const Value value{key, *text};
+    for (const auto &[known, parse] : providerParsers(value, c) + deliveryParsers(value, c)) {
         if (known == name)
             return parse();
     }
