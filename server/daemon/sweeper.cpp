@@ -20,6 +20,7 @@ namespace parley::server {
 namespace {
 
 constexpr int CheckpointBusyTimeoutMs = 2000;
+constexpr int BlockedSweepsWarning = 5;
 std::atomic<int> connectionCounter{0};
 
 // PRAGMA wal_checkpoint(TRUNCATE) on a connection of its own (the writer always sits inside a transaction, where a
@@ -82,11 +83,22 @@ void Sweeper::start()
     d->timer = timer;
     connect(&d->thread, &QThread::finished, timer, &QObject::deleteLater);
     QMetaObject::invokeMethod(timer, [timer, store, interval] {
-        auto sweep = [store] {
+        auto sweep = [store, blocked = 0]() mutable {
             Result<int> r = sweepOnce(*store);
-            if (!r && r.error().code != ErrorCode::Unavailable)
+            if (!r && r.error().code == ErrorCode::Unavailable) {
+                // Readers or the writer kept the checkpoint from completing: deleted rows stay in the write-ahead
+                // log until one completes. Said once it has lasted BlockedSweepsWarning sweeps in a row.
+                if (++blocked == BlockedSweepsWarning)
+                    qCWarning(lcServer) << "The database checkpoint has been blocked for" << blocked
+                                        << "sweeps: expired messages stay in the write-ahead log until it completes";
+                return;
+            }
+            if (blocked >= BlockedSweepsWarning)
+                qCInfo(lcServer) << "The database checkpoint completed after" << blocked << "blocked sweeps";
+            blocked = 0;
+            if (!r)
                 qCWarning(lcServer) << "Sweeping expired messages failed:" << r.error().message;
-            else if (r && *r > 0)
+            else if (*r > 0)
                 qCDebug(lcServer) << "Removed" << *r << "expired messages";
         };
         QObject::connect(timer, &QTimer::timeout, timer, sweep);

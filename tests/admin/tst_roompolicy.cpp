@@ -281,7 +281,8 @@ private Q_SLOTS:
         QByteArray payload;
         QVERIFY(accepted(sendKnownPayload(*a, to, u"gone soon"_s, options, &payload)));
         QVERIFY(m_daemon.everythingWritten().contains(needle(payload)));   // it did reach the disk
-        QTRY_VERIFY_WITH_TIMEOUT(!m_daemon.everythingWritten().contains(needle(payload)), LeavesDiskMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(!m_daemon.everythingWritten().contains(needle(payload)),
+                                  stillOnDisk(m_daemon, payload).constData(), LeavesDiskMs);
         QVERIFY(!m_daemon.everythingWritten().contains(needle(stored)));
         QVERIFY(!m_daemon.everythingWritten().contains(needle(later)));
         {

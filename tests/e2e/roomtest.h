@@ -21,8 +21,9 @@ namespace parley::e2e {
 
 // How long an expired message's bytes may take to leave the disk in a test daemon sweeping every second: the delete
 // is at once, but the WAL checkpoint that takes the old pages away retries at the next sweep while readers or the
-// writer keep it busy, which on a loaded two-core machine running two test programs at once took up to 18 s.
-constexpr int LeavesDiskMs = 30000;
+// writer keep it busy, which on a two-core machine also running compilers took up to 32 s (the daemon warns when
+// five sweeps in a row are blocked). Idle, it is a second or two.
+constexpr int LeavesDiskMs = 60000;
 
 // Starts an sdk::Rooms call with a context object and waits up to WaitMs for its callback; nullopt on timeout.
 template<typename T>
@@ -54,6 +55,19 @@ inline bool hasText(const Device &d, const QString &text)
 inline QByteArray needle(const QByteArray &payload)
 {
     return payload.left(48);
+}
+
+// For a failed wait: the files of the daemon's data directory that still hold the payload.
+inline QByteArray stillOnDisk(const Daemon &daemon, const QByteArray &payload)
+{
+    QStringList files;
+    QDirIterator it(daemon.dataDir(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        if (Daemon::readFile(file).contains(needle(payload)))
+            files.append(QFileInfo(file).fileName());
+    }
+    return (u"still in: "_s + files.join(u", "_s)).toUtf8();
 }
 
 // The daemon's database opened directly (the daemon may run: WAL allows a reader next to it).
