@@ -78,6 +78,54 @@ public:
         return true;
     }
 
+    bool readTime(qint64 &out)
+    {
+        quint64 v = 0;
+        if (!readUInt(v))
+            return false;
+        if (v > quint64(std::numeric_limits<qint64>::max()))
+            return fail(u"time out of range"_s);
+        out = qint64(v);
+        return true;
+    }
+    bool readKid(quint32 &out)
+    {
+        quint64 v = 0;
+        if (!readUInt(v))
+            return false;
+        if (v == 0 || v > 0xffffffffu)
+            return fail(u"kid out of range"_s);
+        out = quint32(v);
+        return true;
+    }
+    bool read(OneTimePrekeyRecord &r)
+    {
+        return readKid(r.kid) && readSecret(r.scalar, crypto::P521ScalarSize) && readTime(r.createdAt)
+            && readTime(r.handedOutAt) && readTime(r.usedAt);
+    }
+    bool read(LastResortRecord &r)
+    {
+        return readKid(r.kid) && readSecret(r.scalar, crypto::P521ScalarSize) && readTime(r.createdAt)
+            && readTime(r.retiredAt);
+    }
+    // An array of records, each an array of its fields, into `out` by kid.
+    template<class Record>
+    bool readRecords(std::map<quint32, Record> &out)
+    {
+        if (!m_reader.isArray() || !m_reader.enterContainer())
+            return false;
+        while (m_reader.lastError() == QCborError::NoError && m_reader.hasNext()) {
+            Record r;
+            if (!m_reader.isArray() || !m_reader.enterContainer() || !read(r))
+                return false;
+            const quint32 kid = r.kid;
+            out[kid] = std::move(r);
+            if (m_reader.hasNext() || !m_reader.leaveContainer())
+                return false;
+        }
+        return m_reader.leaveContainer();
+    }
+
 private:
     QCborStreamReader m_reader;
     QString m_error;
@@ -334,24 +382,6 @@ Result<KeyStore> KeyStore::deserialize(QByteArrayView cbor)
     const auto bad = [&p](const QString &what) {
         return makeError(ErrorCode::Protocol, u"damaged keystore: %1"_s.arg(p.error().isEmpty() ? what : p.error()));
     };
-    const auto readTime = [&p](qint64 &out) {
-        quint64 v = 0;
-        if (!p.readUInt(v))
-            return false;
-        if (v > quint64(std::numeric_limits<qint64>::max()))
-            return p.fail(u"time out of range"_s);
-        out = qint64(v);
-        return true;
-    };
-    const auto readKid = [&p](quint32 &out) {
-        quint64 v = 0;
-        if (!p.readUInt(v))
-            return false;
-        if (v == 0 || v > 0xffffffffu)
-            return p.fail(u"kid out of range"_s);
-        out = quint32(v);
-        return true;
-    };
 
     if (!reader.isMap() || !reader.enterContainer())
         return bad(u"not a map"_s);
@@ -373,32 +403,11 @@ Result<KeyStore> KeyStore::deserialize(QByteArrayView cbor)
         } else if (key == u"next_kid"_s) {
             if (!p.readUInt(s.nextKid) || s.nextKid == 0 || s.nextKid > 0xffffffffu)
                 return bad(u"next_kid"_s);
-        } else if (key == u"otk"_s || key == u"lr"_s) {
-            const bool oneTime = key == u"otk"_s;
-            if (!reader.isArray() || !reader.enterContainer())
+        } else if (key == u"otk"_s) {
+            if (!p.readRecords(s.oneTime))
                 return bad(key);
-            while (reader.lastError() == QCborError::NoError && reader.hasNext()) {
-                if (!reader.isArray() || !reader.enterContainer())
-                    return bad(key);
-                if (oneTime) {
-                    OneTimePrekeyRecord r;
-                    if (!readKid(r.kid) || !p.readSecret(r.scalar, crypto::P521ScalarSize) || !readTime(r.createdAt)
-                        || !readTime(r.handedOutAt) || !readTime(r.usedAt))
-                        return bad(key);
-                    const quint32 kid = r.kid;
-                    s.oneTime[kid] = std::move(r);
-                } else {
-                    LastResortRecord r;
-                    if (!readKid(r.kid) || !p.readSecret(r.scalar, crypto::P521ScalarSize) || !readTime(r.createdAt)
-                        || !readTime(r.retiredAt))
-                        return bad(key);
-                    const quint32 kid = r.kid;
-                    s.lastResort[kid] = std::move(r);
-                }
-                if (reader.hasNext() || !reader.leaveContainer())
-                    return bad(key);
-            }
-            if (!reader.leaveContainer())
+        } else if (key == u"lr"_s) {
+            if (!p.readRecords(s.lastResort))
                 return bad(key);
         } else {
             return bad(u"unknown field %1"_s.arg(key));
