@@ -114,6 +114,7 @@ public:
         const QString &from = msg.sender;
         const quint32 dev = msg.dev;
         if (!sender) {
+            rejected(msg);
             Q_EMIT q->verificationFailed(from, dev, u"the sending device %1 is not a current device of %2"_s
                                                         .arg(deviceLabel(from, dev), from));
             return;
@@ -125,6 +126,7 @@ public:
         const OpenResult result = Envelope::open(msg, me, senderDevice, [this](quint32 kid) { return lookupPrekey(kid); });
         if (const auto *failure = std::get_if<EnvelopeFailure>(&result)) {
             qCWarning(lcSdk).noquote() << "message failed verification:" << envelopeErrorName(failure->code);
+            rejected(msg);
             Q_EMIT q->verificationFailed(from, dev, u"%1: %2"_s.arg(envelopeErrorName(failure->code), failure->message));
             return;
         }
@@ -147,6 +149,14 @@ public:
         profile.received().insert(from, dev, opened.mid, nowMs());
         saver.receivedChanged();
         Q_EMIT q->messageReceived(message);
+    }
+
+    // A message that is not shown is still recorded in the dedupe log (it is acked like any other): should the
+    // server deliver it again before the ack is through, it is dropped without a second report.
+    void rejected(const protocol::Msg &msg)
+    {
+        profile.received().insert(msg.sender, msg.dev, msg.mid, nowMs());
+        saver.receivedChanged();
     }
 
     void queueAck(quint64 seq)

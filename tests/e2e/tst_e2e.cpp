@@ -227,6 +227,79 @@ private Q_SLOTS:
         QCOMPARE(judy->inbox.at(1).text, u"the next one"_s);
     }
 
+    // The server binds each message to the sender's session and does not check the signed core: the receiving SDK
+    // does. A forged envelope is accepted and relayed, then dropped by the recipient with the reason, acked (it does
+    // not come back on the next connection) and never shown.
+    void forgedEnvelopesAreDroppedByTheRecipient_data()
+    {
+        QTest::addColumn<int>("n");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("signature bytes flipped") << 1 << u"bad_signature"_s;
+        QTest::newRow("key commitment swapped, core signed again") << 2 << u"commitment_mismatch"_s;
+        QTest::newRow("core signed as another sender") << 3 << u"bad_signature"_s;
+    }
+
+    void forgedEnvelopesAreDroppedByTheRecipient()
+    {
+        QFETCH(int, n);
+        QFETCH(QString, reason);
+        const QString victimName = u"vic%1"_s.arg(n);
+        auto mal = device(u"mal%1"_s.arg(n));
+        auto vic = device(victimName);
+        QVERIFY(mal && vic);
+
+        QList<sdk::RecipientDevice> recipients;
+        bool resolved = false;
+        mal->client().resolveRecipients({victimName}, this, [&](Result<QList<sdk::RecipientDevice>> r) {
+            QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+            recipients = r.value();
+            resolved = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(resolved, WaitMs);
+        auto identity = mal->client().identity();
+        QVERIFY(identity.ok());
+        const quint64 at = quint64(mal->client().serverTimeMs());
+        sdk::SenderIdentity signer = *identity;
+        if (n == 3)
+            signer.user = victimName;   // the core and the wraps name the victim as the sender
+        auto envelope = sdk::Envelope::build(signer, {victimName}, recipients, u"forged"_s, at);
+        QVERIFY(envelope.ok());
+        if (n == 1) {
+            envelope->signature[20] = char(envelope->signature.at(20) ^ 0x01);
+        } else if (n == 2) {
+            // The steps of build() with the commitment of another key: signed and wrapped correctly.
+            const crypto::SecureBuffer key = sdk::Envelope::newMessageKey();
+            auto payload = sdk::Envelope::encryptPayload(key, envelope->mid, u"forged"_s);
+            QVERIFY(payload.ok());
+            envelope->payload = *payload;
+            envelope->keyCommitment = sdk::Envelope::commitmentFor(sdk::Envelope::newMessageKey());
+            QVERIFY(envelope->sign(identity->deviceKey));
+            envelope->keys.clear();
+            for (const sdk::RecipientDevice &r : std::as_const(recipients)) {
+                auto entry = sdk::Envelope::wrapKey(key, envelope->mid, envelope->messageCore().hash(), *identity, r);
+                QVERIFY(entry.ok());
+                envelope->keys.append(*entry);
+            }
+        }
+
+        QSignalSpy accepted(&mal->client(), &sdk::Client::accepted);
+        mal->client().sendEnvelope(*envelope);
+        QTRY_COMPARE_WITH_TIMEOUT(accepted.size(), 1, WaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(vic->verificationFailures.size(), 1, WaitMs);
+        const QString failure = vic->verificationFailures.first();
+        QVERIFY2(failure.startsWith(u"%1#%2: %3"_s.arg(mal->user()).arg(mal->number()).arg(reason)),
+                 qPrintable(failure));
+        QVERIFY(vic->inbox.isEmpty());
+
+        // Acked: a new connection gets nothing again, and the next genuine message is shown.
+        vic->close();
+        QVERIFY(vic->connectNow());
+        QVERIFY(!mal->sendAndWait({victimName}, u"genuine"_s).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(vic->inbox.size(), 1, WaitMs);
+        QCOMPARE(vic->inbox.first().text, u"genuine"_s);
+        QCOMPARE(vic->verificationFailures.size(), 1);
+    }
+
     void deviceListMismatchIsReported()
     {
         auto kim1 = device(u"kim"_s);

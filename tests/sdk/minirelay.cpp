@@ -327,7 +327,8 @@ void MiniRelay::onSend(QWebSocket *ws, const Connection &c, const protocol::Fram
         err.set("missing"_L1, toList(expected - given)).set("stale"_L1, toList(given - expected)).set("unknown"_L1, unknown);
         return send(ws, err);
     }
-    // The core the sender signed, from its request and the device this connection logged in as.
+    // The core the sender signed, from its request and the device this connection logged in as. parleyd leaves this
+    // check to the recipients; the mini relay makes it too, so that a client test sees a signing fault at the sender.
     const protocol::SendRequest request = protocol::SendRequest::from(f);
     Result<crypto::EcKey> key = crypto::EcKey::fromPublicPoint(users[c.user].devices[c.device].pub);
     if (!key->verify(protocol::MessageCore::of(request, c.user, c.device).encode(), request.sig))

@@ -104,14 +104,40 @@ private Q_SLOTS:
         QCOMPARE(mismatch->array("stale"_L1).at(0).toMap().value("device"_L1).toInteger(), 7);
         QCOMPARE(mismatch->array("unknown"_L1), QCborArray{u"zed"_s});
 
-        // Unsorted recipients, stale time, a bad signature.
+        // Unsorted recipients, stale time; a send that names its sender.
         a->send(sendFrame(alice, 43, {u"bob"_s, u"alice"_s}, {{u"bob"_s, bob.number}}, crypto::randomBytes(16)));
         QCOMPARE(errorCode(a->reply(43, WaitMs)), u"bad_field"_s);
         a->send(sendFrame(alice, 44, {u"bob"_s}, {{u"bob"_s, bob.number}}, crypto::randomBytes(16),
                           QDateTime::currentMSecsSinceEpoch() - 10 * 60 * 1000));
         QCOMPARE(errorCode(a->reply(44, WaitMs)), u"stale_time"_s);
-        a->send(sendFrame(alice, 45, {u"bob"_s}, {{u"bob"_s, bob.number}}, crypto::randomBytes(16), 0, false));
-        QCOMPARE(errorCode(a->reply(45, WaitMs)), u"bad_signature"_s);
+        Frame named = sendFrame(alice, 46, {u"bob"_s}, {{u"bob"_s, bob.number}}, crypto::randomBytes(16));
+        named.set("from"_L1, u"bob"_s);
+        a->send(named);
+        auto refused = a->reply(46, WaitMs);
+        QCOMPARE(errorCode(refused), u"bad_field"_s);
+        QVERIFY(refused->text("msg"_L1).contains(u"from"_s));
+
+        // A bad signature is for the recipients to find: the server relays the message stamped with the sender of
+        // the session, and the signature does not verify over the core the recipient rebuilds.
+        const QByteArray forgedMid = crypto::randomBytes(16);
+        a->send(sendFrame(alice, 45, {u"bob"_s}, {{u"bob"_s, bob.number}}, forgedMid, 0, false));
+        QCOMPARE(errorCode(a->reply(45, WaitMs)), u"accepted"_s);
+        auto badlySigned = b->next(u"msg"_s, WaitMs);
+        QVERIFY(badlySigned);
+        QCOMPARE(badlySigned->bytes("mid"_L1), forgedMid);
+        QCOMPARE(badlySigned->text("from"_L1), alice.user);
+        QCOMPARE(badlySigned->uint("dev"_L1), quint64(alice.number));
+        QVERIFY(!alice.key.verify(protocol::MessageCore::of(protocol::Msg::from(*badlySigned)).encode(),
+                                  badlySigned->bytes("sig"_L1)));
+        b->send(Frame(u"ack"_s).set("seqs"_L1, QCborArray{qint64(badlySigned->uint("seq"_L1))}));
+        const auto queuedForBob = [this, &bob]() -> qint64 {
+            Db &db = m_server->store()->reader();
+            auto user = db.userByName(bob.user);
+            auto device = user ? db.device(user->id, bob.number) : Result<DeviceRecord>(user.error());
+            auto count = device ? db.queuedCount(device->id) : Result<qint64>(device.error());
+            return count ? *count : -1;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(queuedForBob(), qint64(0), WaitMs);   // the ack is committed
 
         // Offline delivery: queued while bob is away, delivered in order after login, then `synced`.
         b->socket().close();
