@@ -302,15 +302,22 @@ private Q_SLOTS:
         QVERIFY2(err.contains("line 2: unterminated quoted field"), err.constData());
         QVERIFY(!userNames().contains(u"unterminated,"_s));
 
-        QCOMPARE(ctl({u"user"_s, u"export"_s, m_ctl.filePath(u"no/such/dir/users.csv"_s)}), 1);
         for (const QString &name : {u"imp-a"_s, u"imp-b"_s, u"imp-c"_s})
             QVERIFY(m_api->call(u"user.delete"_s, {{u"name"_s, name}}).ok);
+    }
+
+    void parleyctlOutputFileFailure()
+    {
+        QCOMPARE(ctl({u"user"_s, u"export"_s, m_ctl.filePath(u"no/such/dir/users.csv"_s)}), 1);
+        QCOMPARE(ctl({u"audit"_s, u"export"_s, m_ctl.filePath(u"no/such/dir/audit.csv"_s)}), 1);
     }
 
     // What user.export writes, user.import takes back: the same users.
     void exportImportsBack()
     {
-        QVERIFY(m_api->call(u"user.import"_s, {{u"csv"_s, u"name\nrt.one\nrt-two\nrt_3\n"_s}}).result.value("ok"_L1).toBool());
+        for (const QString &name : userNames())
+            QVERIFY(m_api->call(u"user.delete"_s, {{u"name"_s, name}}).ok);
+        QCOMPARE(m_api->call(u"user.import"_s, {{u"csv"_s, u"name\nrt.one\nrt-two\nrt_3\n"_s}}).result.value("created"_L1).toInteger(), 3);
         const QStringList before = userNames();
         QCOMPARE(before, (QStringList{u"rt-two"_s, u"rt.one"_s, u"rt_3"_s}));
         const QString file = m_ctl.filePath(u"users.csv"_s);
