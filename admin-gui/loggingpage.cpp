@@ -33,6 +33,7 @@ struct LoggingPage::Private {
     QGroupBox *levelsBox = nullptr;
     QFormLayout *levelsForm = nullptr;
     QHash<QString, QComboBox *> boxes;
+    QHash<QString, QString> current;     // the level in force per category, as the server last said
     QSpinBox *retention = nullptr;
     RecordModel *events = nullptr;
     QSortFilterProxyModel *proxy = nullptr;
@@ -69,21 +70,37 @@ struct LoggingPage::Private {
                     box->addItem(levelName(l), l);
                 boxes.insert(category, box);
                 levelsForm->addRow(category + u':', box);
-                QObject::connect(box, &QComboBox::activated, q, [this, category, box] {
-                    const QString chosen = box->currentData().toString();
-                    QCborMap args;
-                    args.insert(u"category"_s, category);
-                    args.insert(u"level"_s, chosen);
-                    q->request(u"log.set_level"_s, args, [this, category](const QCborMap &result) {
-                        const QString now = result.value(u"level"_s).toString();
-                        Q_EMIT q->message(LoggingPage::tr("%1 now logs at level %2.").arg(category, levelName(now)), false);
-                        Q_EMIT q->levelChanged(category, now);
-                    });
-                });
+                QObject::connect(box, &QComboBox::activated, q, [this, category] { setLevel(category); });
             }
-            const QSignalBlocker block(box);
-            box->setCurrentIndex(std::max(0, int(Levels.indexOf(level))));
+            showLevel(category, level);
         }
+    }
+
+    void showLevel(const QString &category, const QString &level)
+    {
+        QComboBox *box = boxes.value(category);
+        const QSignalBlocker block(box);
+        box->setCurrentIndex(std::max(0, int(Levels.indexOf(level))));
+        current.insert(category, level);
+    }
+
+    // Sends the level chosen in the category's box; a refusal puts the box back to the level in force.
+    void setLevel(const QString &category)
+    {
+        QCborMap args;
+        args.insert(u"category"_s, category);
+        args.insert(u"level"_s, boxes.value(category)->currentData().toString());
+        q->client()->call(u"log.set_level"_s, args, q, [this, category](const AdminClient::Reply &reply) {
+            if (!reply.ok) {
+                showLevel(category, current.value(category));
+                Q_EMIT q->message(reply.text(), true);
+                return;
+            }
+            const QString now = reply.result.value(u"level"_s).toString();
+            showLevel(category, now);
+            Q_EMIT q->message(LoggingPage::tr("%1 now logs at level %2.").arg(category, levelName(now)), false);
+            Q_EMIT q->levelChanged(category, now);
+        });
     }
 
     void fetchEvents()

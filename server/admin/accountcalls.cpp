@@ -10,6 +10,7 @@
 #include <QCborArray>
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTimer>
 #include <QUrl>
 #include <QUrlQuery>
@@ -292,6 +293,8 @@ void AccountCalls::handleAdminCreate(const AdminRequestPtr &r)
 void AccountCalls::handleAdminDelete(const AdminRequestPtr &r)
 {
     const QString name = r->args.value("name"_L1).toString();
+    if (!protocol::isValidUserName(name))
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"an admin name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
     m_ctx.write(r, [name](Db &db) -> Result<QCborMap> {
         if (Status s = AdminStore(db).deleteAccount(name); !s)
             return s.error();
@@ -302,6 +305,8 @@ void AccountCalls::handleAdminDelete(const AdminRequestPtr &r)
 void AccountCalls::handleAdminSetPassword(const AdminRequestPtr &r)
 {
     const QString name = r->args.value("name"_L1).toString();
+    if (!protocol::isValidUserName(name))
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"an admin name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
     if (name == r->account.name)
         return m_ctx.fail(r, proto::errors::Forbidden, u"change your own password with password.change"_s);
     withHash(r, r->args.value("password"_L1).toString(), [name](Db &db, const QString &hash) -> Result<QCborMap> {
@@ -344,6 +349,9 @@ void AccountCalls::handleTotpSetup(const AdminRequestPtr &r)
 void AccountCalls::handleTotpEnable(const AdminRequestPtr &r)
 {
     const AdminAccount &a = r->account;
+    static const QRegularExpression SixDigits(u"^[0-9]{6}$"_s);
+    if (!SixDigits.match(r->args.value("code"_L1).toString()).hasMatch())
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"code: the 6 digits the authenticator app shows"_s);
     if (a.totpEnabled)
         return m_ctx.fail(r, proto::errors::Conflict, u"TOTP is already on"_s);
     if (a.totpSecret.isEmpty())
@@ -362,6 +370,8 @@ void AccountCalls::handleTotpEnable(const AdminRequestPtr &r)
 void AccountCalls::handleTotpDisable(const AdminRequestPtr &r)
 {
     const QString name = r->args.contains("name"_L1) ? r->args.value("name"_L1).toString() : r->account.name;
+    if (!protocol::isValidUserName(name))
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"an admin name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
     m_ctx.write(r, [name](Db &db) -> Result<QCborMap> {
         AdminStore admin(db);
         auto account = admin.account(name);

@@ -16,6 +16,7 @@ namespace proto = protocol::admin;
 namespace {
 
 constexpr int AuditListLimit = 1000;
+constexpr int MaxAuditListLimit = 100000;
 
 } // namespace
 
@@ -28,20 +29,29 @@ const QList<AdminCall<AuditCalls>> &AuditCalls::calls()
     return calls;
 }
 
-AuditFilter AuditCalls::auditFilter(const AdminRequestPtr &r)
+Result<AuditFilter> AuditCalls::auditFilter(const AdminRequestPtr &r)
 {
+    const QCborMap &args = r->args;
+    if (args.contains("since"_L1) && args.contains("until"_L1) && args.value("since"_L1).toInteger() > args.value("until"_L1).toInteger())
+        return makeError(ErrorCode::InvalidArgument, u"since: after until"_s);
+    const qint64 limit = args.contains("limit"_L1) ? args.value("limit"_L1).toInteger() : AuditListLimit;
+    if (limit < 1 || limit > MaxAuditListLimit)
+        return makeError(ErrorCode::InvalidArgument, u"limit: 1 to %1"_s.arg(MaxAuditListLimit));
     AuditFilter f;
     f.actor = r->args.value("actor"_L1).toString();
     f.action = r->args.value("action"_L1).toString();
     f.since = r->args.value("since"_L1).toInteger();
     f.until = r->args.value("until"_L1).toInteger();
-    f.limit = int(std::clamp<qint64>(r->args.contains("limit"_L1) ? r->args.value("limit"_L1).toInteger() : AuditListLimit, 1, 100000));
+    f.limit = int(limit);
     return f;
 }
 
 void AuditCalls::handleAuditShow(const AdminRequestPtr &r)
 {
-    auto records = AdminStore(m_ctx.store()->reader()).audit(auditFilter(r));
+    const auto filter = auditFilter(r);
+    if (!filter)
+        return m_ctx.reply(r, filter.error());
+    auto records = AdminStore(m_ctx.store()->reader()).audit(*filter);
     if (!records)
         return m_ctx.reply(r, records.error());
     QCborArray list;
@@ -62,16 +72,18 @@ void AuditCalls::handleAuditShow(const AdminRequestPtr &r)
 
 void AuditCalls::handleAuditExport(const AdminRequestPtr &r)
 {
-    AuditFilter f = auditFilter(r);
+    auto filter = auditFilter(r);
+    if (!filter)
+        return m_ctx.reply(r, filter.error());
+    AuditFilter f = *filter;
     f.limit = 1000000;
     auto records = AdminStore(m_ctx.store()->reader()).audit(f);
     if (!records)
         return m_ctx.reply(r, records.error());
-    QString csv = u"id,time,actor,action,target,outcome\n"_s;
+    QString csv = csv::record({u"id"_s, u"time"_s, u"actor"_s, u"action"_s, u"target"_s, u"outcome"_s});
     for (auto it = records->crbegin(); it != records->crend(); ++it) {
-        csv += u"%1,%2,%3,%4,%5,%6\n"_s.arg(it->id)
-                   .arg(QDateTime::fromMSecsSinceEpoch(it->at, Qt::UTC).toString(Qt::ISODateWithMs))
-                   .arg(csv::field(it->actor), csv::field(it->action), csv::field(it->target), csv::field(it->outcome));
+        csv += csv::record({QString::number(it->id), QDateTime::fromMSecsSinceEpoch(it->at, Qt::UTC).toString(Qt::ISODateWithMs),
+                            it->actor, it->action, it->target, it->outcome});
     }
     QCborMap m;
     m.insert("csv"_L1, csv);

@@ -17,7 +17,7 @@ private:
     void handleAuditShow(const AdminRequestPtr &r);
     void handleAuditExport(const AdminRequestPtr &r);
 
-    static AuditFilter auditFilter(const AdminRequestPtr &r);
+    static Result<AuditFilter> auditFilter(const AdminRequestPtr &r);
 
     AdminContext &m_ctx;
 };

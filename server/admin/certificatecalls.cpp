@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -165,11 +166,22 @@ void CertificateCalls::handleCertInstall(const AdminRequestPtr &r)
 
 void CertificateCalls::handleCertCsr(const AdminRequestPtr &r)
 {
+    const QString commonName = r->args.value("common_name"_L1).toString();
+    if (commonName.trimmed().isEmpty() || std::any_of(commonName.cbegin(), commonName.cend(), [](QChar c) {
+            return c.category() == QChar::Other_Control;
+        }))
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"common_name: a name, without control characters"_s);
+    // A DNS name: labels of letters, digits and hyphens, the first of them may be a wildcard.
+    static const QRegularExpression DnsName(u"^(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*"
+                                            "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"_s);
     QStringList dns;
     const QStringList parts = r->args.value("dns"_L1).toString().split(u',', Qt::SkipEmptyParts);
-    for (const QString &p : parts)
+    for (const QString &p : parts) {
         dns << p.trimmed();
-    auto generated = crypto::generateCertificateRequest(r->args.value("common_name"_L1).toString(), dns);
+        if (!DnsName.match(dns.last()).hasMatch())
+            return m_ctx.fail(r, proto::errors::InvalidArgument, u"dns: '%1' is not a DNS name"_s.arg(dns.last().left(64)));
+    }
+    auto generated = crypto::generateCertificateRequest(commonName, dns);
     if (!generated)
         return m_ctx.reply(r, generated.error());
     if (!QDir().mkpath(QFileInfo(pendingKeyFile()).absolutePath()))

@@ -4,6 +4,66 @@ using namespace Qt::StringLiterals;
 
 namespace parley::server::csv {
 
+namespace {
+
+Error malformed(qsizetype line, const QString &what)
+{
+    return makeError(ErrorCode::InvalidArgument, u"line %1: %2"_s.arg(line).arg(what));
+}
+
+// The parser's position: the text, the next character and the current line.
+struct Reader {
+    QStringView text;
+    qsizetype at = 0;
+    qsizetype line = 1;
+
+    bool atEnd() const { return at >= text.size(); }
+    QChar peek(qsizetype ahead = 0) const { return at + ahead < text.size() ? text.at(at + ahead) : QChar(); }
+    // A line break here: LF or CRLF; its length, 0 when none.
+    qsizetype lineBreak() const { return peek() == u'\n' ? 1 : (peek() == u'\r' && peek(1) == u'\n') ? 2 : 0; }
+};
+
+// A quoted field, from its opening quote to the character after its closing quote.
+Result<QString> quotedField(Reader &r)
+{
+    const qsizetype startLine = r.line;
+    QString value;
+    ++r.at;
+    while (!r.atEnd()) {
+        const QChar c = r.peek();
+        if (c == u'"') {
+            if (r.peek(1) != u'"') {
+                ++r.at;
+                return value;
+            }
+            value += u'"';
+            r.at += 2;
+            continue;
+        }
+        if (c == u'\n')
+            ++r.line;
+        value += c;
+        ++r.at;
+    }
+    return malformed(startLine, u"unterminated quoted field"_s);
+}
+
+// An unquoted field, up to the next comma, line break or the end.
+Result<QString> plainField(Reader &r)
+{
+    const qsizetype start = r.at;
+    while (!r.atEnd() && r.peek() != u',' && r.lineBreak() == 0) {
+        if (r.peek() == u'"')
+            return malformed(r.line, u"a quote inside an unquoted field (quote the field and double the quote)"_s);
+        if (r.peek() == u'\r')
+            return malformed(r.line, u"a carriage return not followed by a line feed"_s);
+        ++r.at;
+    }
+    return r.text.sliced(start, r.at - start).toString();
+}
+
+} // namespace
+
 QString field(const QString &value)
 {
     if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\n') && !value.contains(u'\r'))
@@ -13,33 +73,43 @@ QString field(const QString &value)
     return u"\""_s + quoted + u"\""_s;
 }
 
-QStringList fields(const QString &line)
+QString record(const QStringList &fields)
 {
-    QStringList fields;
-    QString current;
-    bool quoted = false;
-    for (qsizetype i = 0; i < line.size(); ++i) {
-        const QChar c = line.at(i);
-        if (quoted) {
-            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"') {
-                current += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                current += c;
+    QStringList out;
+    out.reserve(fields.size());
+    for (const QString &f : fields)
+        out << field(f);
+    return out.join(u',') + u'\n';
+}
+
+Result<QList<Record>> parse(QStringView text)
+{
+    Reader r{text};
+    if (r.peek() == QChar(0xfeff))
+        ++r.at;
+    QList<Record> records;
+    while (!r.atEnd()) {
+        Record rec{r.line, {}};
+        for (;;) {
+            auto value = r.peek() == u'"' ? quotedField(r) : plainField(r);
+            if (!value)
+                return value.error();
+            rec.fields << *value;
+            if (r.peek() == u',') {
+                ++r.at;
+                continue;
             }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            fields << current.trimmed();
-            current.clear();
-        } else {
-            current += c;
+            if (const qsizetype n = r.lineBreak()) {
+                r.at += n;
+                ++r.line;
+            } else if (!r.atEnd()) {
+                return malformed(r.line, u"text after a closing quote (a comma or a line break must follow it)"_s);
+            }
+            break;
         }
+        records << rec;
     }
-    fields << current.trimmed();
-    return fields;
+    return records;
 }
 
 } // namespace parley::server::csv

@@ -15,6 +15,8 @@ namespace proto = protocol::admin;
 
 namespace {
 
+constexpr int DefaultEventLimit = 200;
+constexpr int MaxEventLimit = 5000;
 const QStringList LogLevels = {u"debug"_s, u"info"_s, u"warning"_s, u"critical"_s, u"off"_s};
 
 // The filter rules for one category at one level.
@@ -28,17 +30,29 @@ QString rulesFor(const QString &category, const QString &level)
     return rules.join(u'\n');
 }
 
-bool isCategoryName(const QString &name)
+// Empty when `category` is a logging category of the daemon, or a pattern with * at its start, its end or both (as
+// QLoggingCategory's filter rules take them) that matches at least one; otherwise why it is refused.
+QString categoryProblem(const QString &category, const QStringList &known)
 {
-    if (name.isEmpty() || name.size() > 128)
-        return false;
-    for (const QChar c : name) {
-        const bool ok = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'.'
-                     || c == u'_' || c == u'-' || c == u'*';
-        if (!ok)
-            return false;
+    const QString valid = u"the categories are %1; * at the start or end of a name matches several"_s.arg(known.join(u", "_s));
+    if (category.isEmpty())
+        return u"category: empty; %1"_s.arg(valid);
+    QStringView core(category);
+    const bool anyPrefix = core.startsWith(u'*');
+    if (anyPrefix)
+        core = core.sliced(1);
+    const bool anySuffix = core.endsWith(u'*');
+    if (anySuffix)
+        core.chop(1);
+    if (core.contains(u'*'))
+        return u"category: * only at the start or end; %1"_s.arg(valid);
+    for (const QString &name : known) {
+        const bool matches = anyPrefix ? (anySuffix ? name.contains(core) : name.endsWith(core))
+                                       : (anySuffix ? name.startsWith(core) : name == core);
+        if (matches)
+            return {};
     }
-    return true;
+    return u"category: no logging category '%1'; %2"_s.arg(category, valid);
 }
 
 } // namespace
@@ -64,7 +78,8 @@ Status LogCalls::load(AdminStore &admin)
         for (const QString &line : lines) {
             const QString category = line.section(u'=', 0, 0);
             const QString level = line.section(u'=', 1);
-            if (isCategoryName(category) && LogLevels.contains(level))
+            // A stored name the daemon no longer has would do nothing (and could not be set again): dropped.
+            if (categoryProblem(category, m_ctx.config().logCategories).isEmpty() && LogLevels.contains(level))
                 m_levels.insert(category, level);
         }
     }
@@ -107,8 +122,8 @@ void LogCalls::handleLogSetLevel(const AdminRequestPtr &r)
 {
     const QString category = r->args.value("category"_L1).toString();
     const QString level = r->args.value("level"_L1).toString().toLower();
-    if (!isCategoryName(category))
-        return m_ctx.fail(r, proto::errors::InvalidArgument, u"category: letters, digits, . _ - and * only"_s);
+    if (const QString problem = categoryProblem(category, m_ctx.config().logCategories); !problem.isEmpty())
+        return m_ctx.fail(r, proto::errors::InvalidArgument, problem);
     if (!LogLevels.contains(level))
         return m_ctx.fail(r, proto::errors::InvalidArgument, u"level: expected debug, info, warning, critical or off"_s);
     m_levels.insert(category, level);
@@ -139,7 +154,10 @@ void LogCalls::handleLogShow(const AdminRequestPtr &r)
     filter.category = r->args.value("category"_L1).toString();
     filter.minLevel = r->args.value("level"_L1).toString().toLower();
     filter.since = r->args.value("since"_L1).toInteger();
-    filter.limit = int(std::clamp<qint64>(r->args.contains("limit"_L1) ? r->args.value("limit"_L1).toInteger() : 200, 1, 5000));
+    const qint64 limit = r->args.contains("limit"_L1) ? r->args.value("limit"_L1).toInteger() : DefaultEventLimit;
+    if (limit < 1 || limit > MaxEventLimit)
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"limit: 1 to %1"_s.arg(MaxEventLimit));
+    filter.limit = int(limit);
     if (!filter.minLevel.isEmpty() && (!LogLevels.contains(filter.minLevel) || filter.minLevel == u"off"_s))
         return m_ctx.fail(r, proto::errors::InvalidArgument, u"level: expected debug, info, warning or critical"_s);
     m_ctx.events()->flush();   // queued before this read on the same writer: the newest lines are included

@@ -18,6 +18,18 @@ namespace {
 
 constexpr int ProxyTestTimeoutMs = 10000;
 
+// A host name or address as a proxy or a test target takes it: not empty, no spaces or control characters.
+bool isHost(const QString &host)
+{
+    if (host.isEmpty())
+        return false;
+    for (const QChar c : host) {
+        if (c.isSpace() || c.category() == QChar::Other_Control)
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 const QList<AdminCall<ProxyCalls>> &ProxyCalls::calls()
@@ -74,7 +86,10 @@ void ProxyCalls::handleProxySet(const AdminRequestPtr &r)
     const QString password = r->args.value("password"_L1).toString();
     if (type != u"none"_s && type != u"http"_s && type != u"socks5"_s)
         return m_ctx.fail(r, proto::errors::InvalidArgument, u"type: expected none, http or socks5"_s);
-    if (type != u"none"_s && (host.isEmpty() || host.contains(u' ') || port < 1 || port > 65535))
+    if (type == u"none"_s && (r->args.contains("host"_L1) || r->args.contains("port"_L1) || r->args.contains("user"_L1)
+                              || r->args.contains("password"_L1)))
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"type none takes no host, port, user or password"_s);
+    if (type != u"none"_s && (!isHost(host) || port < 1 || port > 65535))
         return m_ctx.fail(r, proto::errors::InvalidArgument, u"an http or socks5 proxy needs host and port (1-65535)"_s);
     if (password.size() && user.isEmpty())
         return m_ctx.fail(r, proto::errors::InvalidArgument, u"a proxy password needs a user"_s);
@@ -122,7 +137,7 @@ void ProxyCalls::handleProxyTest(const AdminRequestPtr &r)
 {
     const QString host = r->args.value("host"_L1).toString();
     const qint64 port = r->args.value("port"_L1).toInteger();
-    if (host.isEmpty() || port < 1 || port > 65535)
+    if (!isHost(host) || port < 1 || port > 65535)
         return m_ctx.fail(r, proto::errors::InvalidArgument, u"host and port (1-65535) needed"_s);
     auto *socket = new QTcpSocket(m_ctx.owner());
     socket->setProxy(m_proxy.type() == QNetworkProxy::NoProxy ? QNetworkProxy(QNetworkProxy::NoProxy) : m_proxy);

@@ -118,6 +118,8 @@ QCborMap RoomCalls::roomMap(const StoredRoom &room)
 
 void RoomCalls::handleRoomsShow(const AdminRequestPtr &r)
 {
+    if (r->args.value("room"_L1).toString().isEmpty())
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"room: the name of a room"_s);
     auto room = roomstore::load(m_ctx.store()->reader(), r->args.value("room"_L1).toString());
     if (!room)
         return m_ctx.reply(r, room.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such room"_s) : room.error());
@@ -127,6 +129,8 @@ void RoomCalls::handleRoomsShow(const AdminRequestPtr &r)
 // The administrator's retention override: it can only tighten the chain's policy (docs/admin-api.md).
 void RoomCalls::handleRoomsPolicy(const AdminRequestPtr &r)
 {
+    if (r->args.value("room"_L1).toString().isEmpty())
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"room: the name of a room"_s);
     const QString room = r->args.value("room"_L1).toString();
     std::optional<quint64> expire;
     std::optional<bool> burn;
@@ -177,6 +181,8 @@ void RoomCalls::notifyRoomChanged(const StoredRoom &room)
 
 void RoomCalls::handleRoomsDelete(const AdminRequestPtr &r)
 {
+    if (r->args.value("room"_L1).toString().isEmpty())
+        return m_ctx.fail(r, proto::errors::InvalidArgument, u"room: the name of a room"_s);
     const QString room = r->args.value("room"_L1).toString();
     m_ctx.write(r, [room](Db &db) -> Result<QCborMap> {
         if (Status s = AdminStore(db).deleteRoom(room); !s)

@@ -1,6 +1,7 @@
 #include "admin/usercalls.h"
 
 #include "admin/csv.h"
+#include "admin/userimport.h"
 #include "protocol/frame.h"
 #include "relay/router.h"
 #include "store/adminstore.h"
@@ -22,6 +23,7 @@ namespace {
 constexpr int DefaultValidHours = 168;
 constexpr int MaxValidHours = 24 * 366;
 constexpr int MaxImportRows = 10000;
+const QString NameRule = u"a user name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s;
 
 } // namespace
 
@@ -73,11 +75,19 @@ int UserCalls::validHours(const AdminRequestPtr &r, bool *ok) const
     return int(hours);
 }
 
+bool UserCalls::checkName(const AdminRequestPtr &r)
+{
+    if (protocol::isValidUserName(r->args.value("name"_L1).toString()))
+        return true;
+    m_ctx.fail(r, proto::errors::InvalidArgument, NameRule);
+    return false;
+}
+
 void UserCalls::createCode(const AdminRequestPtr &r, bool newUser)
 {
     const QString name = r->args.value("name"_L1).toString();
-    if (!protocol::isValidUserName(name))
-        return m_ctx.fail(r, proto::errors::InvalidArgument, u"a user name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s);
+    if (!checkName(r))
+        return;
     bool ok = false;
     const int hours = validHours(r, &ok);
     if (!ok)
@@ -167,6 +177,8 @@ Result<QCborArray> UserCalls::deviceList(const QString &name)
 
 void UserCalls::handleUserShow(const AdminRequestPtr &r)
 {
+    if (!checkName(r))
+        return;
     const QString name = r->args.value("name"_L1).toString();
     auto users = AdminStore(m_ctx.store()->reader()).users(name);
     if (!users)
@@ -186,6 +198,8 @@ void UserCalls::handleUserShow(const AdminRequestPtr &r)
 
 void UserCalls::handleUserDevices(const AdminRequestPtr &r)
 {
+    if (!checkName(r))
+        return;
     auto devices = deviceList(r->args.value("name"_L1).toString());
     if (!devices)
         return m_ctx.reply(r, devices.error().code == ErrorCode::NotFound ? makeError(ErrorCode::NotFound, u"no such user"_s)
@@ -197,6 +211,8 @@ void UserCalls::handleUserDevices(const AdminRequestPtr &r)
 
 void UserCalls::handleRevokeDevice(const AdminRequestPtr &r)
 {
+    if (!checkName(r))
+        return;
     const QString name = r->args.value("name"_L1).toString();
     const qint64 deviceNo = r->args.value("device"_L1).toInteger();
     if (deviceNo < 1 || deviceNo > 0xffffffffLL)
@@ -213,6 +229,8 @@ void UserCalls::handleRevokeDevice(const AdminRequestPtr &r)
 
 void UserCalls::suspend(const AdminRequestPtr &r, bool suspended)
 {
+    if (!checkName(r))
+        return;
     const QString name = r->args.value("name"_L1).toString();
     auto devices = std::make_shared<QList<qint64>>();
     m_ctx.write(r, [name, suspended, devices](Db &db) -> Result<QCborMap> {
@@ -239,6 +257,8 @@ void UserCalls::handleResume(const AdminRequestPtr &r)
 
 void UserCalls::handleUserDelete(const AdminRequestPtr &r)
 {
+    if (!checkName(r))
+        return;
     const QString name = r->args.value("name"_L1).toString();
     auto devices = std::make_shared<QList<qint64>>();
     m_ctx.write(r, [name, devices](Db &db) -> Result<QCborMap> {
@@ -258,35 +278,27 @@ void UserCalls::handleUserImport(const AdminRequestPtr &r)
     const int hours = validHours(r, &ok);
     if (!ok)
         return m_ctx.fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
-    const QStringList lines = r->args.value("csv"_L1).toString().split(u'\n');
-    if (lines.size() > MaxImportRows)
-        return m_ctx.fail(r, proto::errors::InvalidArgument, u"at most %1 rows per import"_s.arg(MaxImportRows));
+    auto read = readImport(r->args.value("csv"_L1).toString(), MaxImportRows);
+    if (!read)
+        return m_ctx.fail(r, proto::errors::InvalidArgument, read.error().message);
     const qint64 validMs = qint64(hours) * 3600 * 1000;
-    m_ctx.write(r, [this, lines, validMs](Db &db) -> Result<QCborMap> {
-        QCborArray rows;
+    m_ctx.write(r, [this, rows = *read, validMs](Db &db) -> Result<QCborMap> {
+        QCborArray report;
         QSet<QString> seen;
         int created = 0;
         int failed = 0;
-        for (qsizetype i = 0; i < lines.size(); ++i) {
-            QString line = lines.at(i);
-            if (line.endsWith(u'\r'))
-                line.chop(1);
-            if (line.trimmed().isEmpty())
-                continue;
-            const QStringList fields = csv::fields(line);
-            const QString name = fields.value(0);
-            if (i == 0 && name.compare(u"name"_s, Qt::CaseInsensitive) == 0)
-                continue;   // header
+        for (const ImportRow &in : rows) {
+            const QString &name = in.name;
             QCborMap row;
-            row.insert("line"_L1, qint64(i + 1));
+            row.insert("line"_L1, qint64(in.line));
             row.insert("name"_L1, name.left(64));
             auto refuse = [&](QLatin1StringView code, const QString &message) {
                 row.insert("outcome"_L1, code);
                 row.insert("msg"_L1, message);
                 ++failed;
             };
-            if (fields.size() > 1) {
-                refuse(proto::errors::InvalidArgument, u"one column (name) expected"_s);
+            if (!in.problem.isEmpty()) {
+                refuse(proto::errors::InvalidArgument, in.problem);
             } else if (!protocol::isValidUserName(name)) {
                 refuse(proto::errors::InvalidArgument, u"not a valid user name"_s);
             } else if (seen.contains(name)) {
@@ -311,12 +323,13 @@ void UserCalls::handleUserImport(const AdminRequestPtr &r)
                     ++created;
                 }
             }
-            rows.append(row);
+            report.append(row);
         }
         QCborMap m;
-        m.insert("rows"_L1, rows);
+        m.insert("rows"_L1, report);
         m.insert("created"_L1, created);
         m.insert("failed"_L1, failed);
+        m.insert("ok"_L1, failed == 0);
         return m;
     });
 }
@@ -326,13 +339,12 @@ void UserCalls::handleUserExport(const AdminRequestPtr &r)
     auto users = AdminStore(m_ctx.store()->reader()).users({});
     if (!users)
         return m_ctx.reply(r, users.error());
-    QString csv = u"name,state,devices,created_at,last_seen,queued\n"_s;
+    auto time = [](qint64 ms) { return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate) : QString(); };
+    QString csv = csv::record(exportColumns());
     for (const UserSummary &u : *users) {
         const QCborMap m = userMap(u);
-        csv += u"%1,%2,%3,%4,%5,%6\n"_s.arg(csv::field(u.name), m.value("state"_L1).toString()).arg(u.devices)
-                   .arg(u.createdAt ? QDateTime::fromMSecsSinceEpoch(u.createdAt, Qt::UTC).toString(Qt::ISODate) : QString())
-                   .arg(u.lastSeen ? QDateTime::fromMSecsSinceEpoch(u.lastSeen, Qt::UTC).toString(Qt::ISODate) : QString())
-                   .arg(u.queued);
+        csv += csv::record({u.name, m.value("state"_L1).toString(), QString::number(u.devices), time(u.createdAt),
+                            time(u.lastSeen), QString::number(u.queued)});
     }
     QCborMap m;
     m.insert("csv"_L1, csv);

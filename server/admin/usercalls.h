@@ -28,6 +28,8 @@ private:
     void handleUserImport(const AdminRequestPtr &r);
     void handleUserExport(const AdminRequestPtr &r);
 
+    // False after refusing the request when its `name` is not a valid user name.
+    bool checkName(const AdminRequestPtr &r);
     void createCode(const AdminRequestPtr &r, bool newUser);
     void suspend(const AdminRequestPtr &r, bool suspended);
     static QCborMap userMap(const UserSummary &u);

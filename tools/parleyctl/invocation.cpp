@@ -86,7 +86,7 @@ void Invocation::call(const QString &name, const QCborMap &args, std::function<v
     m_client.call(name, args, &m_context, std::move(done));
 }
 
-bool Invocation::run(const QString &call, const QCborMap &args, Print print)
+bool Invocation::run(const QString &call, const QCborMap &args, Print print, ExitRule exitRule)
 {
     if (const QString bad = validate(call, args); !bad.isEmpty())
         return fail(ExitUsage, bad);
@@ -94,9 +94,9 @@ bool Invocation::run(const QString &call, const QCborMap &args, Print print)
     if (!loaded)
         return fail(ExitAuth, u"not logged in: parleyctl --server HOST:PORT --fingerprint HEX login NAME"_s);
     session = *loaded;
-    connect(session.server, session.fingerprint, [this, call, args, print = std::move(print)] {
+    connect(session.server, session.fingerprint, [this, call, args, print = std::move(print), exitRule = std::move(exitRule)] {
         m_client.setToken(session.token);
-        this->call(call, args, [this, print](const AdminReply &reply) { finishWith(reply, print); });
+        this->call(call, args, [this, print, exitRule](const AdminReply &reply) { finishWith(reply, print, exitRule); });
     });
     return true;
 }
@@ -109,7 +109,7 @@ QString Invocation::validate(const QString &call, const QCborMap &args)
     return protocol::admin::validateArgs(*spec, args);
 }
 
-void Invocation::finishWith(const AdminReply &reply, const Print &print)
+void Invocation::finishWith(const AdminReply &reply, const Print &print, const ExitRule &exitRule)
 {
     const bool json = parser.isSet(options.json);
     if (!reply.ok()) {
@@ -127,7 +127,7 @@ void Invocation::finishWith(const AdminReply &reply, const Print &print)
         print(reply.result());
     else
         printOut(human(reply.result()));
-    finish(ExitOk);
+    finish(exitRule ? exitRule(reply.result()) : ExitOk);   // print may have finished already, with a failure
 }
 
 std::optional<qint64> Invocation::number(const QString &text)
@@ -184,7 +184,10 @@ int Invocation::writeOutput(const QString &text)
 
 Invocation::Print Invocation::printKey(const QString &key)
 {
-    return [this, key](const QCborMap &r) { writeOutput(r.value(key).toString()); };
+    return [this, key](const QCborMap &r) {
+        if (const int code = writeOutput(r.value(key).toString()); code != ExitOk)
+            finish(code);
+    };
 }
 
 } // namespace parley::ctl

@@ -21,6 +21,8 @@ namespace parley::ctl {
 class Invocation {
 public:
     using Print = std::function<void(const QCborMap &)>;
+    // The exit code of a successful reply; without one, ExitOk.
+    using ExitRule = std::function<int(const QCborMap &)>;
 
     Invocation();
     ~Invocation();
@@ -35,15 +37,16 @@ public:
 
     // run(), fail() and usage() return true: a command group's handler returns it to say the arguments were its.
 
-    // Runs `call` with the stored session, prints the result (with `print`, or as text or JSON) and finishes.
-    bool run(const QString &call, const QCborMap &args, Print print = {});
+    // Runs `call` with the stored session, prints the result (with `print`, or as text or JSON) and finishes with
+    // the exit code `exitRule` gives the result (ExitOk without one).
+    bool run(const QString &call, const QCborMap &args, Print print = {}, ExitRule exitRule = {});
     // Connects to `server` pinned to `fingerprint` with the client certificate of the command line or the session,
     // then runs `then`; finishes with the right exit code when that fails.
     void connect(const QString &server, const QString &fingerprint, std::function<void()> then);
     // Sends `call` over the connection made by connect(); `done` gets the reply.
     void call(const QString &call, const QCborMap &args, std::function<void(const AdminReply &)> done);
     // Prints the reply (error or result) and finishes with its exit code.
-    void finishWith(const AdminReply &reply, const Print &print);
+    void finishWith(const AdminReply &reply, const Print &print, const ExitRule &exitRule = {});
 
     // Ends the run: leaves the event loop with `code` (once; later calls are ignored).
     void finish(int code);

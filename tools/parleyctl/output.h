@@ -16,6 +16,7 @@ constexpr int ExitUsage = 2;
 constexpr int ExitAuth = 3;
 constexpr int ExitNotFound = 4;
 constexpr int ExitConflict = 5;
+constexpr int ExitPartial = 6;     // the call ran, but some of its items failed (rows of `user import`)
 
 void printOut(const QString &text);
 // "parleyctl: MESSAGE" on standard error; returns `code`.

@@ -42,7 +42,7 @@ bool userCommands(Invocation &inv, const QStringList &a, QCborMap args)
         return inv.run(u"user.import"_s, args, [](const QCborMap &r) {
             printOut(table(r.value("rows"_L1).toArray()));
             printOut(u"created %1, failed %2"_s.arg(r.value("created"_L1).toInteger()).arg(r.value("failed"_L1).toInteger()));
-        });
+        }, [](const QCborMap &r) { return r.value("failed"_L1).toInteger() > 0 ? ExitPartial : ExitOk; });
     }
     if (verb == u"export"_s && a.size() <= 3) {
         if (a.size() == 3)
