@@ -35,7 +35,8 @@ Commands:
   register wss://HOST:PORT USER CODE (--fingerprint HEX | --ca FILE) [--device-name NAME]
                                  [--recovery-passphrase-file FILE]
       Enroll this profile's device with an enrollment code. A new user gets a root key and a recovery bundle;
-      for an existing user the root key is recovered with the passphrase of the user's first device.
+      for an existing user the root key is recovered with the passphrase of the user's first device. HEX: the
+      certificate's SHA-256 fingerprint as `parleyd fingerprint` prints it (colon-separated pairs work too).
   send USER [USER...] TEXT [--expire SECONDS] [--burn-on-read]
   send --room ROOM TEXT [--expire SECONDS] [--burn-on-read]
                                  Send TEXT ("-": read it from standard input); prints the message id. --expire
@@ -100,7 +101,10 @@ void addOptions(QCommandLineParser &p)
         {u"profile"_s, u"Profile directory."_s, u"DIR"_s},
         {u"passphrase-file"_s, u"Read the passphrase from the first line of FILE."_s, u"FILE"_s},
         {u"timeout"_s, u"Give up after SECONDS without progress (default 60)."_s, u"SECONDS"_s},
-        {u"fingerprint"_s, u"register: SHA-256 fingerprint of the server certificate."_s, u"HEX"_s},
+        {u"fingerprint"_s,
+         u"register: SHA-256 fingerprint of the server certificate: 64 hex digits as parleyd prints it, or "
+         u"colon-separated pairs."_s,
+         u"HEX"_s},
         {u"ca"_s, u"register: CA certificate(s) (PEM) to verify the server with."_s, u"FILE"_s},
         {u"device-name"_s, u"register: a name for this device."_s, u"NAME"_s},
         {u"recovery-passphrase-file"_s, u"register: passphrase of the recovery bundle, if it differs."_s, u"FILE"_s},
