@@ -1,6 +1,7 @@
 #include "adminclient.h"
 
 #include "admin/adminapiclient.h"
+#include "net/tlspin.h"
 #include "protocol/adminprotocol.h"
 
 #include <QLocale>
@@ -306,10 +307,7 @@ QString AdminClient::describeError(const QString &code, const QString &message)
 
 QString AdminClient::formatFingerprint(const QString &hex)
 {
-    QStringList parts;
-    for (qsizetype i = 0; i < hex.size(); i += 2)
-        parts << hex.mid(i, 2).toUpper();
-    return parts.join(u':');
+    return parley::formatFingerprint(parseFingerprint(hex));
 }
 
 } // namespace parley::admin

@@ -62,7 +62,7 @@ public:
 
     // Human sentence for an admin error code and the server's message.
     static QString describeError(const QString &code, const QString &message);
-    // "AB:CD:..." grouping of a hex fingerprint for display.
+    // A fingerprint in either spelling, shown as every Parley program prints it (parley::formatFingerprint()).
     static QString formatFingerprint(const QString &hex);
 
 Q_SIGNALS:

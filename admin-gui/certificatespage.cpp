@@ -69,7 +69,7 @@ struct CertificatesPage::Private {
         args.insert(u"private_key"_s, key);
         q->request(u"cert.install"_s, args, [this](const QCborMap &result) {
             Q_EMIT q->message(CertificatesPage::tr("Certificate installed; new fingerprint %1. Administrators must confirm it at their next login.")
-                                  .arg(result.value(u"fingerprint"_s).toString()), false);
+                                  .arg(AdminClient::formatFingerprint(result.value(u"fingerprint"_s).toString())), false);
             q->refresh();
         });
     }

@@ -1,5 +1,7 @@
 #include "dashboardpage.h"
 
+#include "durationtext.h"
+
 #include <QDateTime>
 #include <QFormLayout>
 #include <QLabel>
@@ -87,7 +89,7 @@ void DashboardPage::refresh()
         const QLocale locale;
         d->version->setText(m.value(u"version"_s).toString());
         const qint64 up = m.value(u"uptime_seconds"_s).toInteger();
-        d->uptime->setText(tr("%1 d %2 h %3 min %4 s").arg(up / 86400).arg((up / 3600) % 24).arg((up / 60) % 60).arg(up % 60));
+        d->uptime->setText(DurationText::elapsed(up));
         d->users->setText(locale.toString(m.value(u"users"_s).toInteger()));
         d->devices->setText(locale.toString(m.value(u"connected_devices"_s).toInteger()));
         d->queued->setText(locale.toString(m.value(u"queued_messages"_s).toInteger()));

@@ -1,10 +1,9 @@
 #include "recordmodel.h"
 
+#include "durationtext.h"
+
 #include <QDateTime>
 #include <QLocale>
-
-#include <algorithm>
-#include <climits>
 
 using namespace Qt::StringLiterals;
 
@@ -106,12 +105,12 @@ QString RecordModel::formatDuration(qint64 seconds, const QString &zero)
     constexpr qint64 Hour = 60 * Minute;
     constexpr qint64 Day = 24 * Hour;
     if (seconds % Day == 0)
-        return tr("%n day(s)", nullptr, int(std::min<qint64>(seconds / Day, INT_MAX)));
+        return DurationText::days(seconds / Day);
     if (seconds % Hour == 0)
-        return tr("%n hour(s)", nullptr, int(seconds / Hour));
+        return DurationText::hours(seconds / Hour);
     if (seconds % Minute == 0)
-        return tr("%n minute(s)", nullptr, int(seconds / Minute));
-    return tr("%n second(s)", nullptr, int(std::min<qint64>(seconds, INT_MAX)));
+        return DurationText::minutes(seconds / Minute);
+    return DurationText::seconds(seconds);
 }
 
 QVariant RecordModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -15,13 +15,16 @@ bool installTranslations(const QLocale &locale)
         QCoreApplication::installTranslator(qt);
     else
         delete qt;
+    // Without a translation for the language, the English one: its plural forms ("1 day", "2 days") are not in the
+    // source strings ("%n day(s)").
     auto *own = new QTranslator(QCoreApplication::instance());
-    if (!own->load(locale, u"parley"_s, u"_"_s, u":/i18n"_s)) {
+    const bool found = own->load(locale, u"parley"_s, u"_"_s, u":/i18n"_s);
+    if (!found && !own->load(u"parley_en"_s, u":/i18n"_s)) {
         delete own;
         return false;
     }
     QCoreApplication::installTranslator(own);
-    return true;
+    return found;
 }
 
 } // namespace parley::admin

@@ -9,9 +9,14 @@
 #   bench/ejabberd.sh register DIR PORT N      registers users b000000 ... (password bench-password)
 #   bench/ejabberd.sh pid DIR                  prints the pid of the node's beam.smp
 #   bench/ejabberd.sh stop DIR                 stops the node (and the epmd it started)
-set -euo pipefail
+set -eEuo pipefail
+step=${1:-}
+failed() { echo "ejabberd.sh $step: \"$2\" failed with status $1 (line $3)" >&2; }
+trap 'failed $? "$BASH_COMMAND" $LINENO' ERR
 
 NODE=parleybench@localhost
+# Debian's hook that keeps apt-get from starting services; BENCH_POLICY_RC_D names another file for the tests.
+POLICY_RC_D=${BENCH_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 # Run as the ejabberd user directly (setpriv, not su: su goes through PAM, which resets the descriptor limit).
 ctl() {
     local dir=$1; shift
@@ -24,12 +29,14 @@ case "${1:-}" in
 install)
     if ! command -v ejabberdctl >/dev/null; then
         # Debian starts the packaged service on install unless policy-rc.d says no: the bench runs its own node.
-        created=
-        if [ ! -e /usr/sbin/policy-rc.d ]; then
-            printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && created=1
+        # An existing policy-rc.d is left as it is; one written here goes again, also when apt-get fails.
+        if [ ! -e "$POLICY_RC_D" ]; then
+            trap 'rm -f "$POLICY_RC_D"' EXIT
+            printf '#!/bin/sh\nexit 101\n' > "$POLICY_RC_D"
+            chmod 755 "$POLICY_RC_D"
         fi
+        echo "ejabberd.sh: installing ejabberd (apt-get install ejabberd)" >&2
         DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ejabberd
-        [ -n "$created" ] && rm -f /usr/sbin/policy-rc.d
     fi
     ;;
 start)

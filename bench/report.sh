@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Turns bench/run.sh's raw.txt into results.csv, table.md (printed) and chart.png.
 #   bench/report.sh RAW_FILE OUT_DIR [MESSAGE_BYTES]
-set -euo pipefail
+set -eEuo pipefail
+failed() { echo "report.sh: \"$2\" failed with status $1 (line $3)" >&2; }
+trap 'failed $? "$BASH_COMMAND" $LINENO' ERR
 RAW=$1; OUT=$2; BYTES=${3:-?}
 
 # label metric value, one per line

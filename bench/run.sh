@@ -11,7 +11,10 @@
 #   --drain N     messages per offline-drain run (default 200000; the queue holds N * runs)
 #   --idle N      idle authenticated connections for the memory figure (default 5000)
 #   --out DIR     results folder (default bench/results/<UTC date and time>)
-set -euo pipefail
+set -eEuo pipefail
+# Every step that fails says so (set -e alone would end the run without a word).
+failed() { echo "run.sh: \"$2\" failed with status $1 (line $3); nothing more is measured" >&2; }
+trap 'failed $? "$BASH_COMMAND" $LINENO' ERR
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build-bench

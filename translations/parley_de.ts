@@ -2,6 +2,47 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>DurationText</name>
+    <message numerus="yes">
+        <location filename="../admin-gui/durationtext.cpp" line="19"/>
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/durationtext.cpp" line="24"/>
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n Stunde</numerusform>
+            <numerusform>%n Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/durationtext.cpp" line="29"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/durationtext.cpp" line="34"/>
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n Sekunde</numerusform>
+            <numerusform>%n Sekunden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/durationtext.cpp" line="45"/>
+        <source>%1 %2</source>
+        <extracomment>a duration in two units, e.g. &quot;3 days&quot; and &quot;4 hours&quot;</extracomment>
+        <translation>%1 %2</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <location filename="../admin-gui/main.cpp" line="26"/>
@@ -17,122 +58,127 @@
 <context>
     <name>parley::admin::AdminClient</name>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="194"/>
+        <location filename="../admin-gui/adminclient.cpp" line="126"/>
         <source>This server requires a client certificate. Choose your certificate and its key under &quot;Client certificate&quot; and connect again.</source>
         <translation>Dieser Server verlangt ein Client-Zertifikat. Wählen Sie Ihr Zertifikat und seinen Schlüssel unter „Client-Zertifikat“ und verbinden Sie sich erneut.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="196"/>
+        <location filename="../admin-gui/adminclient.cpp" line="128"/>
         <source>The server closed the connection before the login could start. If it requires a client certificate, choose yours under &quot;Client certificate&quot; and connect again.</source>
         <translation>Der Server hat die Verbindung geschlossen, bevor die Anmeldung beginnen konnte. Falls er ein Client-Zertifikat verlangt, wählen Sie Ihres unter „Client-Zertifikat“ und verbinden Sie sich erneut.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="200"/>
+        <location filename="../admin-gui/adminclient.cpp" line="132"/>
         <source>The server refused the client certificate: it has expired.</source>
         <translation>Der Server hat das Client-Zertifikat abgelehnt: Es ist abgelaufen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="202"/>
+        <location filename="../admin-gui/adminclient.cpp" line="134"/>
         <source>The server refused the client certificate: it has been revoked.</source>
         <translation>Der Server hat das Client-Zertifikat abgelehnt: Es wurde widerrufen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="203"/>
+        <location filename="../admin-gui/adminclient.cpp" line="135"/>
         <source>The server refused the client certificate. It must be issued by the certificate authority the server trusts for administrators (client_ca).</source>
         <translation>Der Server hat das Client-Zertifikat abgelehnt. Es muss von der Zertifizierungsstelle ausgestellt sein, der der Server für Administratoren vertraut (client_ca).</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="219"/>
+        <location filename="../admin-gui/adminclient.cpp" line="145"/>
         <source>The server&apos;s certificate was not accepted.</source>
         <translation>Das Zertifikat des Servers wurde nicht akzeptiert.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="279"/>
+        <location filename="../admin-gui/adminclient.cpp" line="192"/>
         <source>The server address must look like host:port, for example admin.example.com:8444.</source>
         <translation>Die Serveradresse muss die Form Host:Port haben, zum Beispiel admin.example.com:8444.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="316"/>
-        <source>disconnected</source>
-        <translation>getrennt</translation>
+        <location filename="../admin-gui/adminclient.cpp" line="68"/>
+        <source>The server&apos;s certificate expired on %1 (valid from %2). Install a new certificate on the server.</source>
+        <translation>Das Zertifikat des Servers ist am %1 abgelaufen (gültig ab %2). Installieren Sie ein neues Zertifikat auf dem Server.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="359"/>
-        <source>not connected</source>
-        <translation>nicht verbunden</translation>
+        <location filename="../admin-gui/adminclient.cpp" line="73"/>
+        <source>The server&apos;s certificate is valid only from %1 (until %2). Check the clocks of this computer and of the server.</source>
+        <translation>Das Zertifikat des Servers ist erst ab %1 gültig (bis %2). Prüfen Sie die Uhren dieses Computers und des Servers.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="381"/>
+        <location filename="../admin-gui/adminclient.cpp" line="78"/>
+        <source>The server&apos;s certificate was not accepted: %1</source>
+        <translation>Das Zertifikat des Servers wurde nicht akzeptiert: %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/adminclient.cpp" line="276"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server wurde unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="383"/>
+        <location filename="../admin-gui/adminclient.cpp" line="278"/>
         <source>The server did not answer in time. Please try again.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet. Bitte versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="385"/>
+        <location filename="../admin-gui/adminclient.cpp" line="280"/>
         <source>The server sent an answer this app does not understand.</source>
         <translation>Der Server hat eine Antwort gesendet, die diese App nicht versteht.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="387"/>
+        <location filename="../admin-gui/adminclient.cpp" line="282"/>
         <source>Wrong name or password, or your session has expired.</source>
         <translation>Falscher Name oder falsches Passwort, oder Ihre Sitzung ist abgelaufen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="389"/>
+        <location filename="../admin-gui/adminclient.cpp" line="284"/>
         <source>This account needs a one-time code from your authenticator app.</source>
         <translation>Dieses Konto benötigt einen Einmalcode aus Ihrer Authenticator-App.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="391"/>
+        <location filename="../admin-gui/adminclient.cpp" line="286"/>
         <source>Too many failed attempts; the account is locked for a while.</source>
         <translation>Zu viele Fehlversuche; das Konto ist vorübergehend gesperrt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="393"/>
+        <location filename="../admin-gui/adminclient.cpp" line="288"/>
         <source>You must choose a new password first.</source>
         <translation>Sie müssen zuerst ein neues Passwort wählen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="395"/>
+        <location filename="../admin-gui/adminclient.cpp" line="290"/>
         <source>You are not allowed to do this.</source>
         <translation>Dazu sind Sie nicht berechtigt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="397"/>
+        <location filename="../admin-gui/adminclient.cpp" line="292"/>
         <source>It does not exist (any more).</source>
         <translation>Das existiert nicht (mehr).</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="399"/>
+        <location filename="../admin-gui/adminclient.cpp" line="294"/>
         <source>It already exists or conflicts with the current state.</source>
         <translation>Das existiert bereits oder widerspricht dem aktuellen Zustand.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="401"/>
+        <location filename="../admin-gui/adminclient.cpp" line="296"/>
         <source>The server refused the input.</source>
         <translation>Der Server hat die Eingabe abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="403"/>
+        <location filename="../admin-gui/adminclient.cpp" line="298"/>
         <source>The server cannot do this right now.</source>
         <translation>Der Server kann das im Moment nicht ausführen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="405"/>
+        <location filename="../admin-gui/adminclient.cpp" line="300"/>
         <source>The server does not support this function.</source>
         <translation>Der Server unterstützt diese Funktion nicht.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="407"/>
+        <location filename="../admin-gui/adminclient.cpp" line="302"/>
         <source>The server reported an internal error.</source>
         <translation>Der Server hat einen internen Fehler gemeldet.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="409"/>
+        <location filename="../admin-gui/adminclient.cpp" line="304"/>
         <source>(Details: %1)</source>
         <translation>(Details: %1)</translation>
     </message>
@@ -944,77 +990,72 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::DashboardPage</name>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="46"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="48"/>
         <source>Server version</source>
         <translation>Serverversion</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="47"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="49"/>
         <source>Uptime</source>
         <translation>Laufzeit</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="48"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="50"/>
         <source>Enrolled users</source>
         <translation>Registrierte Benutzer</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="49"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="51"/>
         <source>Connected devices</source>
         <translation>Verbundene Geräte</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="50"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="52"/>
         <source>Queued messages</source>
         <translation>Wartende Nachrichten</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="51"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="53"/>
         <source>Database size</source>
         <translation>Größe der Datenbank</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="52"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="54"/>
         <source>Worker threads</source>
         <translation>Arbeits-Threads</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="53"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="55"/>
         <source>Certificate fingerprint</source>
         <translation>Fingerabdruck des Zertifikats</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="54"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="56"/>
         <source>Certificate expires</source>
         <translation>Zertifikat läuft ab</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="58"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="60"/>
         <source>&lt;h2&gt;Server status&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;Serverstatus&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="72"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="74"/>
         <source>Dashboard</source>
         <translation>Übersicht</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="83"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="85"/>
         <source>Could not refresh: %1</source>
         <translation>Aktualisierung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="90"/>
-        <source>%1 d %2 h %3 min %4 s</source>
-        <translation>%1 T %2 h %3 min %4 s</translation>
-    </message>
-    <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="101"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="103"/>
         <source>%1 (expired!)</source>
         <translation>%1 (abgelaufen!)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/dashboardpage.cpp" line="101"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="103"/>
         <source>%1 (in %n day(s))</source>
         <translation>
             <numerusform>%1 (in %n Tag)</numerusform>
@@ -1022,12 +1063,12 @@ Vorgelegt: %3</translation>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="104"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="106"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="106"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="108"/>
         <source>Updated %1</source>
         <translation>Aktualisiert %1</translation>
     </message>
@@ -2060,71 +2101,39 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::RecordModel</name>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="81"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="80"/>
         <source>never</source>
         <translation>nie</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="84"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="83"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="84"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="83"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="86"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="90"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="92"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="91"/>
         <source>suspended</source>
         <translation>gesperrt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="94"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="93"/>
         <source>waiting for enrollment</source>
         <translation>wartet auf Registrierung</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../admin-gui/recordmodel.cpp" line="109"/>
-        <source>%n day(s)</source>
-        <translation>
-            <numerusform>%n Tag</numerusform>
-            <numerusform>%n Tage</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../admin-gui/recordmodel.cpp" line="111"/>
-        <source>%n hour(s)</source>
-        <translation>
-            <numerusform>%n Stunde</numerusform>
-            <numerusform>%n Stunden</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../admin-gui/recordmodel.cpp" line="113"/>
-        <source>%n minute(s)</source>
-        <translation>
-            <numerusform>%n Minute</numerusform>
-            <numerusform>%n Minuten</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../admin-gui/recordmodel.cpp" line="114"/>
-        <source>%n second(s)</source>
-        <translation>
-            <numerusform>%n Sekunde</numerusform>
-            <numerusform>%n Sekunden</numerusform>
-        </translation>
     </message>
 </context>
 <context>

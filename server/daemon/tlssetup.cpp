@@ -3,6 +3,7 @@
 #include "daemon/config.h"
 #include "crypto/crypto.h"
 #include "daemon/logging.h"
+#include "net/tlspin.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -106,7 +107,7 @@ QStringList TlsSetup::allowedTls13Ciphers()
 
 QString TlsSetup::fingerprint(const QSslCertificate &certificate)
 {
-    return QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex());
+    return formatFingerprint(certificate.digest(QCryptographicHash::Sha256));
 }
 
 Status TlsSetup::ensureCertificate(const Config &config)

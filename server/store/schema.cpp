@@ -303,9 +303,11 @@ Result<int> currentVersion(const QSqlDatabase &db)
                               makeError(ErrorCode::Database, u"cannot read the schema version"_s));
 }
 
-Status applyStep(const QSqlDatabase &db, const MigrationStep &step)
+// A new database (version 0) runs every step too, but only an existing one is said to migrate.
+Status applyStep(const QSqlDatabase &db, const MigrationStep &step, bool created)
 {
-    qCInfo(lcStore) << "migrating the database schema to version" << step.version;
+    if (!created)
+        qCInfo(lcStore) << "migrating the database schema to version" << step.version;
     const QString failed = u"schema migration to version %1 failed"_s.arg(step.version);
     for (std::size_t i = 0; i < step.count; ++i) {
         if (Status s = sql::apply(db, QString::fromLatin1(step.statements[i]), {}, failed); !s)
@@ -338,9 +340,11 @@ Status migrate(const QSqlDatabase &db)
     for (const MigrationStep &step : Migrations) {
         if (step.version <= *version)
             continue;
-        if (Status s = applyStep(db, step); !s)
+        if (Status s = applyStep(db, step, *version == 0); !s)
             return s;
     }
+    if (*version == 0)
+        qCInfo(lcStore) << "created database schema version" << SchemaVersion;
     return {};
 }
 

@@ -18,9 +18,14 @@ QString isoDate(const QDateTime &t)
 
 } // namespace
 
-TlsPin TlsPin::fromString(QStringView fingerprint)
+QString formatFingerprint(const QByteArray &digest)
 {
-    QString hex = fingerprint.trimmed().toString();
+    return digest.size() == DigestSize ? QString::fromLatin1(digest.toHex()) : QString();
+}
+
+QByteArray parseFingerprint(QStringView text)
+{
+    QString hex = text.trimmed().toString();
     if (hex.contains(u':')) {
         const QStringList pairs = hex.split(u':');
         if (pairs.size() != DigestSize)
@@ -37,8 +42,13 @@ TlsPin TlsPin::fromString(QStringView fingerprint)
         if (!c.isDigit() && !(c >= u'a' && c <= u'f') && !(c >= u'A' && c <= u'F'))
             return {};
     }
+    return QByteArray::fromHex(hex.toLatin1());
+}
+
+TlsPin TlsPin::fromString(QStringView fingerprint)
+{
     TlsPin pin;
-    pin.m_digest = QByteArray::fromHex(hex.toLatin1());
+    pin.m_digest = parseFingerprint(fingerprint);
     return pin;
 }
 
@@ -52,7 +62,7 @@ TlsPin TlsPin::of(const QSslCertificate &certificate)
 
 QString TlsPin::toHex() const
 {
-    return QString::fromLatin1(m_digest.toHex());
+    return formatFingerprint(m_digest);
 }
 
 QString TlsPin::toColonHex() const

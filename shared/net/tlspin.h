@@ -17,6 +17,15 @@
 
 namespace parley {
 
+// The one spelling of a SHA-256 certificate fingerprint that every Parley program prints and shows: 64 lower-case hex
+// digits, as sha256sum prints a digest (one word to select and paste, nothing to quote). Empty for anything but a
+// 32-byte digest.
+PARLEY_EXPORT QString formatFingerprint(const QByteArray &digest);
+
+// A fingerprint as people and scripts type it: 64 hex digits, or 32 colon-separated pairs ("AB:CD:...", the spelling
+// of browsers and `openssl x509 -fingerprint`), in either case, blanks around it ignored. Empty for anything else.
+PARLEY_EXPORT QByteArray parseFingerprint(QStringView text);
+
 // Why a pinned server's certificate was refused.
 enum class TlsPinFailure {
     InvalidPin,       // the pin is not 64 hex digits (or 32 colon-separated pairs)
@@ -36,14 +45,14 @@ class PARLEY_EXPORT TlsPin {
 public:
     TlsPin() = default;   // null: pins nothing, matches nothing
 
-    // 64 hex digits, or 32 colon-separated pairs ("AB:CD:..."), in either case; a null pin for anything else.
+    // parseFingerprint()'s spellings; a null pin for anything else.
     static TlsPin fromString(QStringView fingerprint);
     static TlsPin of(const QSslCertificate &certificate);
 
     bool isNull() const { return m_digest.isEmpty(); }
     QByteArray digest() const { return m_digest; }
-    QString toHex() const;           // 64 lower-case hex digits, the spelling parleyd prints
-    QString toColonHex() const;      // "AB:CD:...", for people
+    QString toHex() const;           // formatFingerprint(): 64 lower-case hex digits
+    QString toColonHex() const;      // "AB:CD:...", the other spelling parseFingerprint() accepts
     bool matches(const QSslCertificate &certificate) const;
 
     // The verdict on a TLS handshake, given the peer's certificate chain (leaf first) and the errors the TLS stack

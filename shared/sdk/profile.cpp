@@ -1,5 +1,6 @@
 #include "sdk/profile.h"
 
+#include "net/tlspin.h"
 #include "protocol/frame.h"
 #include "sdk/sdklog.h"
 #include "sdk/securefile.h"
@@ -332,10 +333,7 @@ Result<QString> Profile::normaliseFingerprint(const QString &text)
 
 QString Profile::formatFingerprint(const QString &normalised)
 {
-    QStringList pairs;
-    for (qsizetype i = 0; i + 1 < normalised.size(); i += 2)
-        pairs.append(normalised.mid(i, 2));
-    return pairs.join(u':');
+    return parley::formatFingerprint(parseFingerprint(normalised));
 }
 
 QString Profile::directory() const { return d->directory; }

@@ -64,7 +64,7 @@ public:
     static Result<ProfileSettings> readSettings(const QString &directory);
     // Accepts 64 hex digits with or without ':' separators, any case; returns lower-case hex without separators.
     static Result<QString> normaliseFingerprint(const QString &text);
-    // Lower-case hex in pairs separated by ':'.
+    // The spelling every program prints (parley::formatFingerprint(): 64 lower-case hex digits).
     static QString formatFingerprint(const QString &normalised);
 
     ~Profile();

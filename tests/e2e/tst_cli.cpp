@@ -3,6 +3,7 @@
 
 #include "harness.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -222,6 +223,38 @@ private Q_SLOTS:
         QVERIFY(receiver.waitForFinished(WaitMs));
         QCOMPARE(receiver.exitCode(), 0);
         QVERIFY2(receiver.readAllStandardOutput().contains("\"live\""), "live message not received");
+    }
+
+    // --until-idle ends the wait once no message came for that long; --wait stays the upper bound.
+    void receiveUntilIdle()
+    {
+        QCOMPARE(runParley({u"--profile"_s, profile(u"alice"_s), u"send"_s, u"bob"_s, u"waiting"_s}).exitCode, 0);
+        QElapsedTimer clock;
+        clock.start();
+        const Run backlog = runParley({u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--json"_s, u"--wait"_s,
+                                       u"120"_s, u"--until-idle"_s, u"1"_s});
+        QCOMPARE(backlog.exitCode, 0);
+        QVERIFY2(clock.elapsed() < 60'000, "--until-idle waited for --wait");
+        QVERIFY(backlog.out.contains(u"\"waiting\""_s));
+
+        QProcess receiver;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"PARLEY_PASSPHRASE"_s, QString::fromUtf8(TestPassphrase));
+        receiver.setProcessEnvironment(env);
+        clock.restart();
+        receiver.start(QStringLiteral(PARLEY_BINARY), {u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--json"_s,
+                                                       u"--wait"_s, u"120"_s, u"--until-idle"_s, u"6"_s});
+        QVERIFY(receiver.waitForStarted());
+        QTest::qWait(1500);
+        QCOMPARE(runParley({u"--profile"_s, profile(u"alice"_s), u"send"_s, u"bob"_s, u"live"_s}).exitCode, 0);
+        QVERIFY(receiver.waitForFinished(WaitMs));
+        QCOMPARE(receiver.exitCode(), 0);
+        QVERIFY2(clock.elapsed() < 60'000, "--until-idle waited for --wait");
+        QVERIFY2(receiver.readAllStandardOutput().contains("\"live\""), "live message not received");
+
+        const Run bad = runParley({u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--until-idle"_s, u"soon"_s});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains(u"--until-idle takes a number of seconds"_s), qPrintable(bad.err));
     }
 
     void passphraseFile()

@@ -4,7 +4,9 @@
 #include "crypto/crypto.h"
 #include "net/tlspin.h"
 
+#include <QCryptographicHash>
 #include <QHostAddress>
+#include <QRegularExpression>
 #include <QSslCertificate>
 #include <QTest>
 
@@ -64,6 +66,27 @@ private Q_SLOTS:
             QVERIFY(pin.matches(m_server));
             QVERIFY(!pin.matches(m_other));
         }
+    }
+
+    // One printed spelling (64 lower-case hex digits), two accepted ones, and a round trip through each.
+    void fingerprintFormatRoundTrip()
+    {
+        const QByteArray digest = m_server.digest(QCryptographicHash::Sha256);
+        const QString printed = formatFingerprint(digest);
+        QVERIFY2(QRegularExpression(u"^[0-9a-f]{64}$"_s).match(printed).hasMatch(), qPrintable(printed));
+        QCOMPARE(parseFingerprint(printed), digest);
+        QCOMPARE(formatFingerprint(parseFingerprint(printed)), printed);
+        QCOMPARE(TlsPin::of(m_server).toHex(), printed);
+        const QString colons = TlsPin::of(m_server).toColonHex();
+        QCOMPARE(colons.size(), 95);
+        QCOMPARE(parseFingerprint(colons), digest);
+        QCOMPARE(formatFingerprint(parseFingerprint(colons)), printed);
+        QCOMPARE(formatFingerprint(parseFingerprint(u"  "_s + printed.toUpper() + u"\n"_s)), printed);
+        QCOMPARE(formatFingerprint(parseFingerprint(colons.toLower())), printed);
+        QVERIFY(parseFingerprint(printed.left(62)).isEmpty());
+        QVERIFY(parseFingerprint(u"not a fingerprint"_s).isEmpty());
+        QVERIFY(formatFingerprint(digest.left(20)).isEmpty());
+        QVERIFY(formatFingerprint({}).isEmpty());
     }
 
     void pinnedMatchIsAccepted()

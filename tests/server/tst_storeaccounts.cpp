@@ -8,6 +8,32 @@ using namespace parley;
 using namespace parley::server;
 using namespace parley::server::test;
 
+namespace {
+
+// The messages logged while it lives (and passed on to the test's own handler).
+class LogCapture {
+public:
+    LogCapture() { s_previous = qInstallMessageHandler(&LogCapture::handle); }
+    ~LogCapture()
+    {
+        qInstallMessageHandler(s_previous);
+        s_lines.clear();
+    }
+    QStringList matching(const QString &part) const { return s_lines.filter(part); }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        s_lines.append(message);
+        if (s_previous)
+            s_previous(type, context, message);
+    }
+    static inline QStringList s_lines;
+    static inline QtMessageHandler s_previous = nullptr;
+};
+
+} // namespace
+
 class tst_StoreAccounts : public StoreTest {
     Q_OBJECT
 
@@ -74,6 +100,26 @@ private Q_SLOTS:
         QVERIFY(store);
         QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 6);
         QVERIFY(store->reader().userByName(u"alice"_s));
+    }
+
+    // A new database says it was created, once; an older one names each migration it runs.
+    void openLogsCreationOrMigration()
+    {
+        {
+            const LogCapture log;
+            QVERIFY(openStore());
+            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 6"_s});
+        }
+        {
+            auto store = openStore();
+            QVERIFY(store);
+            QVERIFY(raw(*store, u"DROP INDEX messages_room"_s));
+            QVERIFY(raw(*store, u"ALTER TABLE messages DROP COLUMN room"_s));
+            QVERIFY(raw(*store, u"PRAGMA user_version = 5"_s));
+        }
+        const LogCapture log;
+        QVERIFY(openStore());
+        QCOMPARE(log.matching(u"database schema"_s), QStringList{u"migrating the database schema to version 6"_s});
     }
 
     // Version 6 gives messages a room column; messages stored under version 5 get theirs from their options.

@@ -35,7 +35,8 @@ Commands:
   register wss://HOST:PORT USER CODE (--fingerprint HEX | --ca FILE) [--device-name NAME]
                                  [--recovery-passphrase-file FILE]
       Enroll this profile's device with an enrollment code. A new user gets a root key and a recovery bundle;
-      for an existing user the root key is recovered with the passphrase of the user's first device.
+      for an existing user the root key is recovered with the passphrase of the user's first device. HEX: the
+      certificate's SHA-256 fingerprint as `parleyd fingerprint` prints it (colon-separated pairs work too).
   send USER [USER...] TEXT [--expire SECONDS] [--burn-on-read]
   send --room ROOM TEXT [--expire SECONDS] [--burn-on-read]
                                  Send TEXT ("-": read it from standard input); prints the message id. --expire
@@ -46,8 +47,9 @@ Commands:
                                  Manage rooms; every membership change is signed by this device. `show` verifies
                                  the room's membership records and prints its members (admins marked with *).
                                  `list` shows a retention rule the server's administrator enforces.
-  receive [--wait SECONDS] [--json]
-                                 Print the waiting messages, keep receiving SECONDS more (default 0).
+  receive [--wait SECONDS] [--until-idle SECONDS] [--json]
+                                 Print the waiting messages, then keep receiving: for --wait SECONDS (default 0),
+                                 or until --until-idle SECONDS pass without a message, whichever ends first.
   whoami                         Show user, device, server and pinned fingerprint of the profile.
   trust USER                     Forget the pinned root key of USER, so the next one seen is pinned.
   push register apns TOKEN [--topic TOPIC] | push register fcm TOKEN |
@@ -79,7 +81,7 @@ const QList<CommandEntry> &commandTable()
          make<RegisterCommand>},
         {u"send"_s, {u"room"_s, u"expire"_s, u"burn-on-read"_s}, make<SendCommand>},
         {u"room"_s, {u"title"_s, u"description"_s, u"expire"_s, u"burn-on-read"_s, u"json"_s}, make<RoomCommand>},
-        {u"receive"_s, {u"wait"_s, u"json"_s}, make<ReceiveCommand>},
+        {u"receive"_s, {u"wait"_s, u"until-idle"_s, u"json"_s}, make<ReceiveCommand>},
         {u"whoami"_s, {}, make<WhoamiCommand>},
         {u"trust"_s, {}, make<TrustCommand>},
         {u"push"_s, {u"topic"_s}, make<PushCommand>},
@@ -89,7 +91,7 @@ const QList<CommandEntry> &commandTable()
 
 // Options that belong to some commands only, in the order they are checked.
 const QStringList CommandOptions = {u"fingerprint"_s, u"ca"_s,    u"device-name"_s, u"recovery-passphrase-file"_s,
-                                    u"wait"_s,        u"json"_s,  u"topic"_s,       u"room"_s,
+                                    u"wait"_s,        u"until-idle"_s, u"json"_s, u"topic"_s, u"room"_s,
                                     u"expire"_s,      u"burn-on-read"_s, u"title"_s, u"description"_s};
 
 void addOptions(QCommandLineParser &p)
@@ -99,11 +101,18 @@ void addOptions(QCommandLineParser &p)
         {u"profile"_s, u"Profile directory."_s, u"DIR"_s},
         {u"passphrase-file"_s, u"Read the passphrase from the first line of FILE."_s, u"FILE"_s},
         {u"timeout"_s, u"Give up after SECONDS without progress (default 60)."_s, u"SECONDS"_s},
-        {u"fingerprint"_s, u"register: SHA-256 fingerprint of the server certificate."_s, u"HEX"_s},
+        {u"fingerprint"_s,
+         u"register: SHA-256 fingerprint of the server certificate: 64 hex digits as parleyd prints it, or "
+         u"colon-separated pairs."_s,
+         u"HEX"_s},
         {u"ca"_s, u"register: CA certificate(s) (PEM) to verify the server with."_s, u"FILE"_s},
         {u"device-name"_s, u"register: a name for this device."_s, u"NAME"_s},
         {u"recovery-passphrase-file"_s, u"register: passphrase of the recovery bundle, if it differs."_s, u"FILE"_s},
-        {u"wait"_s, u"receive: keep receiving SECONDS after the backlog."_s, u"SECONDS"_s},
+        {u"wait"_s, u"receive: keep receiving for SECONDS after the backlog (the whole time, unless --until-idle)."_s,
+         u"SECONDS"_s},
+        {u"until-idle"_s,
+         u"receive: stop SECONDS after the last message or the backlog; with --wait, at most that long."_s,
+         u"SECONDS"_s},
         {u"json"_s, u"receive: one JSON object per message and line."_s},
         {u"room"_s, u"send: send to this room."_s, u"ROOM"_s},
         {u"expire"_s, u"send, room create: message lifetime in seconds."_s, u"SECONDS"_s},

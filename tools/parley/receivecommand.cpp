@@ -15,11 +15,47 @@ class ReceiveCommand::Private {
 public:
     explicit Private(Session &s) : session(s) {}
 
+    // The number of seconds option NAME gives (0 when it is not set); nullopt after reporting a bad value.
+    std::optional<int> seconds(const QString &name) const;
+    void startWaiting();
+
     Session &session;
     bool json = false;
     int waitSeconds = 0;
+    int idleSeconds = 0;   // --until-idle: the wait ends this long after the last message
     bool synced = false;
+    QTimer idle;
 };
+
+std::optional<int> ReceiveCommand::Private::seconds(const QString &name) const
+{
+    if (!session.parser().isSet(name))
+        return 0;
+    bool ok = false;
+    const int value = session.parser().value(name).toInt(&ok);
+    if (!ok || value < 0 || value > 7 * 24 * 3600) {
+        session.fail(u"--%1 takes a number of seconds"_s.arg(name), ExitUsage);
+        return std::nullopt;
+    }
+    return value;
+}
+
+// After the backlog: the wait ends after --wait SECONDS, or --until-idle SECONDS after the last message (the end of
+// the backlog counts as one), whichever comes first.
+void ReceiveCommand::Private::startWaiting()
+{
+    if (waitSeconds == 0 && idleSeconds == 0)
+        return session.finish(ExitOk);
+    session.stopWatchdog();   // silence is normal from here on
+    if (waitSeconds > 0)
+        QTimer::singleShot(waitSeconds * 1000, &session, [this] { session.finish(ExitOk); });
+    if (idleSeconds > 0) {
+        idle.setSingleShot(true);
+        idle.setInterval(idleSeconds * 1000);
+        QObject::connect(&idle, &QTimer::timeout, &session, [this] { session.finish(ExitOk); });
+        idle.start();
+    }
+}
 
 ReceiveCommand::ReceiveCommand(Session &session) : d(std::make_unique<Private>(session)) {}
 
@@ -29,22 +65,26 @@ std::optional<int> ReceiveCommand::start(const QStringList &args)
 {
     Session &s = d->session;
     if (!args.isEmpty()) {
-        s.fail(u"usage: parley receive [--wait SECONDS] [--json]"_s, ExitUsage);
+        s.fail(u"usage: parley receive [--wait SECONDS] [--until-idle SECONDS] [--json]"_s, ExitUsage);
         return std::nullopt;
     }
     d->json = s.parser().isSet(u"json"_s);
-    if (s.parser().isSet(u"wait"_s)) {
-        bool ok = false;
-        d->waitSeconds = s.parser().value(u"wait"_s).toInt(&ok);
-        if (!ok || d->waitSeconds < 0 || d->waitSeconds > 7 * 24 * 3600) {
-            s.fail(u"--wait takes a number of seconds"_s, ExitUsage);
-            return std::nullopt;
-        }
-    }
+    const std::optional<int> wait = d->seconds(u"wait"_s);
+    if (!wait)
+        return std::nullopt;
+    const std::optional<int> idle = d->seconds(u"until-idle"_s);
+    if (!idle)
+        return std::nullopt;
+    d->waitSeconds = *wait;
+    d->idleSeconds = *idle;
     if (!s.openProfile())
         return std::nullopt;
     sdk::Client &client = s.makeClient();
-    QObject::connect(&client, &sdk::Client::messageReceived, &s, [this](const sdk::IncomingMessage &m) { print(m); });
+    QObject::connect(&client, &sdk::Client::messageReceived, &s, [this](const sdk::IncomingMessage &m) {
+        print(m);
+        if (d->idle.isActive())
+            d->idle.start();
+    });
     QObject::connect(&client, &sdk::Client::verificationFailed, &s,
                      [](const QString &from, quint32 device, const QString &reason) {
                          writeLine(stderr, u"parley: warning: a message from %1#%2 failed verification: %3"_s
@@ -58,10 +98,7 @@ std::optional<int> ReceiveCommand::start(const QStringList &args)
         if (d->synced)
             return;
         d->synced = true;
-        if (d->waitSeconds == 0)
-            return d->session.finish(ExitOk);
-        d->session.stopWatchdog();   // silence is normal from here on
-        QTimer::singleShot(d->waitSeconds * 1000, &d->session, [this] { d->session.finish(ExitOk); });
+        d->startWaiting();
     });
     client.connectToServer();
     return std::nullopt;

@@ -1,6 +1,7 @@
 #pragma once
 
-// parley receive [--wait SECONDS] [--json]: prints the waiting messages, then keeps receiving SECONDS more.
+// parley receive [--wait SECONDS] [--until-idle SECONDS] [--json]: prints the waiting messages, then keeps receiving
+// for --wait SECONDS, ending early --until-idle SECONDS after the last message.
 
 #include "command.h"
 

@@ -19,7 +19,7 @@ struct Options {
     }
 
     const QCommandLineOption server = option("server", "The admin API, HOST:PORT (remembered after login).", "HOST:PORT");
-    const QCommandLineOption fingerprint = option("fingerprint", "SHA-256 fingerprint of the admin API's certificate (login).", "HEX");
+    const QCommandLineOption fingerprint = option("fingerprint", "SHA-256 fingerprint of the admin API's certificate (login): 64 hex digits as parleyd prints it, or colon-separated pairs.", "HEX");
     const QCommandLineOption json = option("json", "Print the result as JSON.");
     const QCommandLineOption passwordFile = option("password-file", "Read the password from the first line of FILE.", "FILE");
     const QCommandLineOption newPasswordFile = option("new-password-file", "Read the new password from FILE (passwd, admin add/passwd).", "FILE");
