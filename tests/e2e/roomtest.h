@@ -67,7 +67,14 @@ inline QByteArray stillOnDisk(const Daemon &daemon, const QByteArray &payload)
         if (Daemon::readFile(file).contains(needle(payload)))
             files.append(QFileInfo(file).fileName());
     }
-    return (u"still in: "_s + files.join(u", "_s)).toUtf8();
+    QByteArray out = "still in: " + files.join(u", "_s).toUtf8();
+    // The daemon warns when checkpoints stay blocked (server/daemon/sweeper.cpp).
+    const QList<QByteArray> log = Daemon::readFile(daemon.stderrFile()).split('\n');
+    for (const QByteArray &line : log) {
+        if (line.contains("checkpoint"))
+            out += "; daemon: " + line;
+    }
+    return out;
 }
 
 // The daemon's database opened directly (the daemon may run: WAL allows a reader next to it).
