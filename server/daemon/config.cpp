@@ -78,11 +78,12 @@ Status parseListen(const QString &key, const QString &text, Config &config)
 using Parser = std::function<Status(const QString &key)>;
 using Parsers = QList<std::pair<QString, Parser>>;
 
-template<class T>
-Parser intInto(const QSettings &settings, T &target, qint64 min, qint64 max)
+// A parser that reads a key with `read` (returning a Result) and stores the value in `target`.
+template<class T, class Read>
+Parser into(T &target, Read read)
 {
-    return [&settings, &target, min, max](const QString &key) -> Status {
-        const auto v = integer(settings, key, min, max);
+    return [&target, read](const QString &key) -> Status {
+        const auto v = read(key);
         if (!v)
             return v.error();
         target = T(*v);
@@ -90,26 +91,20 @@ Parser intInto(const QSettings &settings, T &target, qint64 min, qint64 max)
     };
 }
 
+template<class T>
+Parser intInto(const QSettings &settings, T &target, qint64 min, qint64 max)
+{
+    return into(target, [&settings, min, max](const QString &key) { return integer(settings, key, min, max); });
+}
+
 Parser rateInto(const QSettings &settings, double &target)
 {
-    return [&settings, &target](const QString &key) -> Status {
-        const auto v = rate(settings, key);
-        if (!v)
-            return v.error();
-        target = *v;
-        return {};
-    };
+    return into(target, [&settings](const QString &key) { return rate(settings, key); });
 }
 
 Parser pathInto(const QSettings &settings, QString &target)
 {
-    return [&settings, &target](const QString &key) -> Status {
-        const auto v = path(settings, key);
-        if (!v)
-            return v.error();
-        target = *v;
-        return {};
-    };
+    return into(target, [&settings](const QString &key) { return path(settings, key); });
 }
 
 // [server], [tls] and [limits].
