@@ -126,6 +126,9 @@ Q_SIGNALS:
     void accepted(const QByteArray &mid, quint64 seq);
     void sendFailed(const QByteArray &mid, parley::sdk::SendError error, const QString &message);
     void messageReceived(const parley::sdk::IncomingMessage &message);
+    // `reason` is "CODE: explanation". CODE is identity_changed for a message that is still delivered (unverified);
+    // otherwise the message was dropped (and acked): unknown_device, or an envelope error (envelopeErrorName():
+    // bad_signature, commitment_mismatch, unwrap_failed, ...).
     void verificationFailed(const QString &from, quint32 device, const QString &reason);
     void identityChanged(const QString &user);
     void synced();

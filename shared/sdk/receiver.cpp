@@ -115,7 +115,7 @@ public:
         const quint32 dev = msg.dev;
         if (!sender) {
             rejected(msg);
-            Q_EMIT q->verificationFailed(from, dev, u"the sending device %1 is not a current device of %2"_s
+            Q_EMIT q->verificationFailed(from, dev, u"unknown_device: the sending device %1 is not a current device of %2"_s
                                                         .arg(deviceLabel(from, dev), from));
             return;
         }

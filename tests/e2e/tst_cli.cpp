@@ -153,6 +153,48 @@ private Q_SLOTS:
         QVERIFY2(human.out.contains(u"bob#1: hi alice"_s), qPrintable(human.out));
     }
 
+    // A message the recipient's SDK drops (here: a flipped core signature, which parleyd relays, since recipients
+    // check it) is a `rejected` record in --json, once: it is acked and does not come back.
+    void forgedMessageIsARejectedRecord()
+    {
+        QVERIFY(registerDevice(u"vera"_s, u"vera"_s));
+        Device mallory(daemon, u"mallory"_s);
+        QVERIFY(mallory.enroll());
+        QList<sdk::RecipientDevice> recipients;
+        bool resolved = false;
+        mallory.client().resolveRecipients({u"vera"_s}, this, [&](Result<QList<sdk::RecipientDevice>> r) {
+            QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+            recipients = r.value();
+            resolved = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(resolved, WaitMs);
+        auto identity = mallory.client().identity();
+        QVERIFY(identity.ok());
+        auto envelope = sdk::Envelope::build(*identity, {u"vera"_s}, recipients, u"forged"_s,
+                                             quint64(mallory.client().serverTimeMs()));
+        QVERIFY(envelope.ok());
+        envelope->signature[20] = char(envelope->signature.at(20) ^ 0x01);
+        QSignalSpy accepted(&mallory.client(), &sdk::Client::accepted);
+        mallory.client().sendEnvelope(*envelope);
+        QTRY_COMPARE_WITH_TIMEOUT(accepted.size(), 1, WaitMs);
+
+        const Run recv = runParley({u"--profile"_s, profile(u"vera"_s), u"receive"_s, u"--json"_s});
+        QVERIFY2(recv.exitCode == 0, qPrintable(recv.err));
+        const QList<QJsonObject> records = jsonLines(recv);
+        QCOMPARE(records.size(), 1);
+        const QJsonObject r = records.first();
+        QCOMPARE(r.value(u"rejected"_s).toBool(), true);
+        QCOMPARE(r.value(u"from"_s).toString(), u"mallory"_s);
+        QCOMPARE(r.value(u"device"_s).toInt(), int(mallory.number()));
+        QCOMPARE(r.value(u"reason"_s).toString(), u"bad_signature"_s);
+        QVERIFY(!r.contains(u"text"_s));
+        QVERIFY2(recv.err.contains(u"failed verification: bad_signature"_s), qPrintable(recv.err));
+
+        const Run again = runParley({u"--profile"_s, profile(u"vera"_s), u"receive"_s, u"--json"_s});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.lines().isEmpty(), qPrintable(again.out));
+    }
+
     void secondDevice()
     {
         QVERIFY(registerDevice(u"alice2"_s, u"alice"_s));

@@ -86,9 +86,10 @@ std::optional<int> ReceiveCommand::start(const QStringList &args)
             d->idle.start();
     });
     QObject::connect(&client, &sdk::Client::verificationFailed, &s,
-                     [](const QString &from, quint32 device, const QString &reason) {
+                     [this](const QString &from, quint32 device, const QString &reason) {
                          writeLine(stderr, u"parley: warning: a message from %1#%2 failed verification: %3"_s
                                                .arg(from).arg(device).arg(oneLine(reason)));
+                         printRejected(from, device, reason);
                      });
     QObject::connect(&client, &sdk::Client::identityChanged, &s, [](const QString &user) {
         writeLine(stderr, u"parley: warning: the root key of %1 differs from the one pinned for %1; check it "
@@ -102,6 +103,23 @@ std::optional<int> ReceiveCommand::start(const QStringList &args)
     });
     client.connectToServer();
     return std::nullopt;
+}
+
+// With --json, a dropped message is a record of its own: {"rejected": true, "from", "device", "reason": CODE,
+// "detail"}. A message from a changed identity is not dropped (it is printed unverified), so it gets none.
+void ReceiveCommand::printRejected(const QString &from, quint32 device, const QString &reason) const
+{
+    const qsizetype colon = reason.indexOf(u": "_s);
+    const QString code = colon > 0 ? reason.left(colon) : reason;
+    if (!d->json || code == u"identity_changed"_s)
+        return;
+    QJsonObject o;
+    o.insert(u"rejected"_s, true);
+    o.insert(u"from"_s, from);
+    o.insert(u"device"_s, qint64(device));
+    o.insert(u"reason"_s, code);
+    o.insert(u"detail"_s, colon > 0 ? reason.mid(colon + 2) : QString());
+    writeLine(stdout, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
 }
 
 void ReceiveCommand::print(const sdk::IncomingMessage &m) const

@@ -24,6 +24,7 @@ public:
 
 private:
     void print(const sdk::IncomingMessage &message) const;
+    void printRejected(const QString &from, quint32 device, const QString &reason) const;
 
     class Private;
     const std::unique_ptr<Private> d;
