@@ -78,17 +78,28 @@ inline QByteArray stillOnDisk(const Daemon &daemon, const QByteArray &payload)
     return out;
 }
 
-// Waits, by the clock rather than by counting poll steps, until no file the daemon wrote holds the payload.
+// Waits, by the clock rather than by counting poll steps, until no file the daemon wrote holds the payload. The
+// files are read one after another while the daemon may be checkpointing (pages move from the WAL to the database
+// file), so one read can miss bytes that are there: the payload counts as gone only when reads for 1.5 s (more than
+// a sweep interval of the test daemons) all miss it.
 inline bool leavesDisk(const Daemon &daemon, const QByteArray &payload, int timeoutMs = LeavesDiskMs)
 {
+    constexpr qint64 StableMs = 1500;
     QElapsedTimer timer;
     timer.start();
-    while (daemon.everythingWritten().contains(needle(payload))) {
-        if (timer.elapsed() > timeoutMs)
+    qint64 absentSince = -1;
+    for (;;) {
+        const qint64 now = timer.elapsed();
+        if (daemon.everythingWritten().contains(needle(payload)))
+            absentSince = -1;
+        else if (absentSince < 0)
+            absentSince = now;
+        if (absentSince >= 0 && now - absentSince >= StableMs)
+            return true;
+        if (now > timeoutMs)
             return false;
         QTest::qWait(100);
     }
-    return true;
 }
 
 // The daemon's database opened directly (the daemon may run: WAL allows a reader next to it).
