@@ -20,8 +20,11 @@ POLICY_RC_D=${BENCH_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 # Run as the ejabberd user directly (setpriv, not su: su goes through PAM, which resets the descriptor limit).
 ctl() {
     local dir=$1; shift
-    ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-    HOME=/var/lib/ejabberd setpriv --reuid ejabberd --regid ejabberd --init-groups ejabberdctl --config-dir "$dir" --config "$dir/ejabberd.yml" --ctl-config "$dir/ejabberdctl.cfg" \
+    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    # BENCH_SERVER_CPUS (a taskset CPU list) pins the Erlang VM, which then starts one scheduler per CPU it has.
+    local pin=()
+    [ -n "${BENCH_SERVER_CPUS:-}" ] && pin=(taskset -c "$BENCH_SERVER_CPUS")
+    HOME=/var/lib/ejabberd "${pin[@]}" setpriv --reuid ejabberd --regid ejabberd --init-groups ejabberdctl --config-dir "$dir" --config "$dir/ejabberd.yml" --ctl-config "$dir/ejabberdctl.cfg" \
         --spool "$dir/spool" --logs "$dir/logs" --node "$NODE" "$@"
 }
 
@@ -98,7 +101,7 @@ INET_DIST_INTERFACE=127.0.0.1
 ERL_EPMD_ADDRESS=127.0.0.1
 EJABBERD_PID_PATH=$dir/ejabberd.pid
 CONTRIB_MODULES_CONF_DIR=$dir/modules.d
-ulimit -n 20000
+ulimit -n 65536
 CFG
     mkdir -p "$dir/modules.d"
     if pgrep -x epmd >/dev/null; then : > "$dir/epmd-was-running"; fi

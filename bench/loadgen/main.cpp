@@ -73,6 +73,61 @@ ProcStat readProc(long pid)
     return s;
 }
 
+// The whole machine's CPU time from /proc/stat, in ticks: busy (user, nice, system, irq, softirq, steal) and total.
+struct MachineStat {
+    qint64 busy = 0;
+    qint64 total = 0;
+};
+
+MachineStat readMachine()
+{
+    MachineStat m;
+    QFile stat(u"/proc/stat"_s);
+    if (!stat.open(QIODevice::ReadOnly))
+        return m;
+    const QList<QByteArray> f = stat.readLine().simplified().split(' ');   // cpu user nice system idle iowait ...
+    for (qsizetype i = 1; i < f.size() && i <= 8; ++i) {
+        const qint64 v = f.at(i).toLongLong();
+        m.total += v;
+        if (i != 4 && i != 5)
+            m.busy += v;
+    }
+    return m;
+}
+
+QByteArray loadAverage()
+{
+    QFile file(u"/proc/loadavg"_s);
+    return file.open(QIODevice::ReadOnly) ? file.readAll().split(' ').value(0) : QByteArray("?");
+}
+
+// How busy the machine was while a figure was taken, and how much of that was neither the server nor the load
+// generator: a figure taken while something else ran is marked by the report.
+struct LoadWindow {
+    MachineStat machine;
+    qint64 ownTicks = 0;   // server + load generator workers
+
+    static qint64 ticksOf(long serverPid, const std::vector<pid_t> &workers)
+    {
+        qint64 t = readProc(serverPid).cpuTicks;
+        for (pid_t w : workers)
+            t += readProc(w).cpuTicks;
+        return t;
+    }
+    static LoadWindow now(long serverPid, const std::vector<pid_t> &workers)
+    {
+        return {readMachine(), ticksOf(serverPid, workers)};
+    }
+    static QByteArray describe(const LoadWindow &a, const LoadWindow &b)
+    {
+        const double total = double(std::max<qint64>(1, b.machine.total - a.machine.total));
+        const double busy = double(b.machine.busy - a.machine.busy);
+        const double others = std::max(0.0, busy - double(b.ownTicks - a.ownTicks));
+        return " machine_busy_pct=" + QByteArray::number(100.0 * busy / total, 'f', 0) + " others_pct="
+            + QByteArray::number(100.0 * others / total, 'f', 1) + " loadavg=" + loadAverage();
+    }
+};
+
 bool readLine(int fd, QByteArray *line)
 {
     line->clear();
@@ -256,8 +311,11 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
     }
 
     std::vector<int> controls;
-    for (const Child &c : children)
+    std::vector<pid_t> workerPids;
+    for (const Child &c : children) {
         controls.push_back(c.in);
+        workerPids.push_back(c.pid);
+    }
     QByteArray line;
     for (const Child &c : children) {
         if (!readLine(c.out, &line) || line != "R") {
@@ -279,6 +337,7 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
         tell(controls, 'Q');
     } else {
         const ProcStat before = readProc(serverPid);
+        const LoadWindow windowStart = LoadWindow::now(serverPid, workerPids);
         tell(controls, 'G');
         qint64 delivered = 0, sent = 0, errors = 0, start = 0, end = 0;
         std::vector<quint32> latencies;
@@ -302,6 +361,7 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
         }
         ::usleep(500 * 1000);   // acks and deletes still in the server's queue belong to the run
         const ProcStat after = readProc(serverPid);
+        const LoadWindow windowEnd = LoadWindow::now(serverPid, workerPids);
         tell(controls, 'Q');
         const double seconds = double(end - start) / 1e9;
         const double cpuUs = double(after.cpuTicks - before.cpuTicks) * 1e6 / double(sysconf(_SC_CLK_TCK));
@@ -314,7 +374,8 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
             + QByteArray::number(percentile(latencies, 0.5), 'f', 2) + " p99_ms="
             + QByteArray::number(percentile(latencies, 0.99), 'f', 2) + " p999_ms="
             + QByteArray::number(percentile(latencies, 0.999), 'f', 2) + " max_ms="
-            + QByteArray::number(latencies.empty() ? 0.0 : double(latencies.back()) / 1000.0, 'f', 2);
+            + QByteArray::number(latencies.empty() ? 0.0 : double(latencies.back()) / 1000.0, 'f', 2)
+            + LoadWindow::describe(windowStart, windowEnd);
     }
     for (const Child &c : children)
         ::waitpid(c.pid, nullptr, 0);

@@ -167,9 +167,16 @@ void Worker::start()
     connect(d->control.get(), &QSocketNotifier::activated, this, [this] { d->onControl(); });
     d->deadline.setSingleShot(true);
     connect(&d->deadline, &QTimer::timeout, this, [this] {
+        if (!d->running) {
+            // Set-up (connecting and logging in) never finished: say so, and let the parent see the worker go.
+            std::fprintf(stderr, "loadgen: set-up did not finish within %d s (%d of %zu connections logged in)\n",
+                         d->o.timeoutSeconds, d->loggedIn, d->conns.size());
+            _exit(2);
+        }
         d->fail(u"timed out"_s);
         d->report();
     });
+    d->deadline.start(d->o.timeoutSeconds * 1000);
 
     for (int i = 0; i < d->o.count; ++i) {
         auto c = std::make_unique<Conn>();

@@ -11,7 +11,10 @@
 // resolved) before the clock starts, and the time runs from handing the encoded frame to the socket until the
 // server's `accepted` and until the last member device received the `msg`.
 //
-//   bench_room_fanout [--members N] [--runs R]
+//   bench_room_fanout [--members N] [--runs R] [--server-cpus LIST]
+//
+// --server-cpus runs the daemon under `taskset -c LIST` (bench/run.sh gives the server and the clients their own
+// CPUs).
 
 #include "crypto/crypto.h"
 #include "protocol/frame.h"
@@ -226,6 +229,7 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addOption({u"members"_s, u"Room members besides the sender (default 999: 1,000 in all)."_s, u"N"_s, u"999"_s});
     parser.addOption({u"runs"_s, u"Messages to measure (default 3)."_s, u"R"_s, u"3"_s});
+    parser.addOption({u"server-cpus"_s, u"Pin the daemon to these CPUs (a taskset list)."_s, u"LIST"_s});
     parser.process(app);
     const int members = parser.value(u"members"_s).toInt();
     const int runs = parser.value(u"runs"_s).toInt();
@@ -280,7 +284,11 @@ int main(int argc, char **argv)
 
     QProcess daemon;
     daemon.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    daemon.start(QStringLiteral(PARLEYD_BINARY), {u"--config"_s, config});
+    const QString pin = parser.value(u"server-cpus"_s);
+    if (pin.isEmpty())
+        daemon.start(QStringLiteral(PARLEYD_BINARY), {u"--config"_s, config});
+    else
+        daemon.start(u"taskset"_s, {u"-c"_s, pin, QStringLiteral(PARLEYD_BINARY), u"--config"_s, config});
     runningDaemon = &daemon;
     QUrl url;
     QString fingerprint;
