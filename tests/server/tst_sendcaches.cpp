@@ -103,6 +103,7 @@ private Q_SLOTS:
 
         RoomSettings changed = *settings;
         changed.maxExpireSeconds = 600;
+        changed.defaultExpireSeconds = 60;
         QVERIFY(store->writeSync<bool>([&changed](Db &db) -> Result<bool> {
             if (Status s = db.setRoomSettings(changed); !s)
                 return s.error();
@@ -130,9 +131,9 @@ private Q_SLOTS:
             auto s = db.roomSettings();
             if (!s)
                 return s.error();
-            auto changed = roomstore::setRetention(db, u"hall"_s, 60, std::nullopt, *s);
-            if (!changed)
-                return changed.error();
+            auto retained = roomstore::setRetention(db, u"hall"_s, 60, std::nullopt, *s);
+            if (!retained)
+                return retained.error();
             return *s;
         }));
         room = cache.room(u"hall"_s);
@@ -209,7 +210,7 @@ private Q_SLOTS:
                 ++busy;
         }
         QVERIFY(!accepted.isEmpty());
-        QCOMPARE(accepted.size() + busy, Sends);
+        QCOMPARE(int(accepted.size()) + busy, Sends);
 
         // Everything taken is delivered, once; nothing refused was stored.
         QSet<QByteArray> delivered;
