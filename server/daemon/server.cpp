@@ -1,6 +1,7 @@
 #include "daemon/server.h"
 
 #include "relay/devicedirectory.h"
+#include "relay/roomcache.h"
 #include "daemon/logging.h"
 #include "push/pushservice.h"
 #include "relay/ratelimiter.h"
@@ -131,6 +132,7 @@ struct Server::Private {
     std::unique_ptr<Store> store;
     std::unique_ptr<Router> router;
     std::unique_ptr<DeviceDirectory> directory;
+    std::unique_ptr<RoomCache> rooms;
     std::unique_ptr<RateLimiter> sendLimiter;
     std::unique_ptr<RateLimiter> fetchLimiter;
     std::unique_ptr<PushService> push;
@@ -188,6 +190,7 @@ Result<std::unique_ptr<Store>> Server::openStore(const Config &config)
 {
     StoreOptions options;
     options.path = config.databaseFile();
+    options.maxQueued = config.limits.writeQueue;
     return Store::open(options);
 }
 
@@ -228,6 +231,9 @@ Result<Services> Server::startServices()
     const Limits &limits = d->config.limits;
     d->router = std::make_unique<Router>();
     d->directory = std::make_unique<DeviceDirectory>(*d->store);
+    d->rooms = std::make_unique<RoomCache>(*d->store);
+    if (auto settings = d->rooms->settings(); !settings)   // loaded once here, then kept current by the store
+        return settings.error();
     d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
     d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
     Router *router = d->router.get();
@@ -241,6 +247,7 @@ Result<Services> Server::startServices()
     services.store = d->store.get();
     services.router = d->router.get();
     services.directory = d->directory.get();
+    services.rooms = d->rooms.get();
     services.sendLimiter = d->sendLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
     services.limits = limits;

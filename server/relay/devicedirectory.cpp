@@ -2,8 +2,6 @@
 
 #include "store/store.h"
 
-#include <chrono>
-
 namespace parley::server {
 
 const DeviceRecord *DirectoryEntry::device(quint32 deviceNo) const
@@ -15,24 +13,21 @@ const DeviceRecord *DirectoryEntry::device(quint32 deviceNo) const
     return nullptr;
 }
 
-DeviceDirectory::DeviceDirectory(Store &store, qint64 lifetimeMs, qsizetype maxEntries)
-    : m_store(store), m_lifetimeMs(lifetimeMs), m_maxEntries(maxEntries)
+DeviceDirectory::DeviceDirectory(Store &store, qsizetype maxEntries) : m_store(store), m_entries(maxEntries)
 {
+    m_subscription = m_store.subscribe([this](const StoreChanges &changes) { apply(changes); });
+}
+
+DeviceDirectory::~DeviceDirectory()
+{
+    m_store.unsubscribe(m_subscription);
 }
 
 Result<std::shared_ptr<const DirectoryEntry>> DeviceDirectory::lookup(const QString &userName)
 {
-    const qint64 now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now().time_since_epoch())
-                           .count();
     quint64 generation = 0;
-    {
-        QMutexLocker lock(&m_mutex);
-        const auto it = m_entries.constFind(userName);
-        if (it != m_entries.cend() && now - it->loadedAtMs < m_lifetimeMs)
-            return it->entry;
-        generation = m_generation;
-    }
+    if (auto cached = m_entries.find(userName, &generation))
+        return cached;
 
     Db &db = m_store.reader();
     auto user = db.userByName(userName);
@@ -44,28 +39,29 @@ Result<std::shared_ptr<const DirectoryEntry>> DeviceDirectory::lookup(const QStr
     auto entry = std::make_shared<DirectoryEntry>();
     entry->user = std::move(*user);
     entry->devices = std::move(*devices);
-
-    QMutexLocker lock(&m_mutex);
-    if (generation == m_generation) {
-        if (m_entries.size() >= m_maxEntries)
-            m_entries.clear();
-        m_entries.insert(userName, Cached{entry, now});
-    }
-    return std::shared_ptr<const DirectoryEntry>(std::move(entry));
+    std::shared_ptr<const DirectoryEntry> loaded = std::move(entry);
+    m_entries.insert(userName, loaded, generation);
+    return loaded;
 }
 
 void DeviceDirectory::invalidate(const QString &userName)
 {
-    QMutexLocker lock(&m_mutex);
-    m_entries.remove(userName);
-    ++m_generation;
+    m_entries.invalidate(userName);
 }
 
 void DeviceDirectory::clear()
 {
-    QMutexLocker lock(&m_mutex);
     m_entries.clear();
-    ++m_generation;
+}
+
+void DeviceDirectory::apply(const StoreChanges &changes)
+{
+    if (changes.everything) {
+        m_entries.clear();
+        return;
+    }
+    for (const QString &user : changes.users)
+        m_entries.invalidate(user);
 }
 
 } // namespace parley::server

@@ -1,10 +1,9 @@
 #pragma once
 
 #include "core/result.h"
+#include "relay/lrucache.h"
 #include "store/records.h"
 
-#include <QHash>
-#include <QMutex>
 #include <QString>
 
 #include <memory>
@@ -12,6 +11,7 @@
 namespace parley::server {
 
 class Store;
+struct StoreChanges;
 
 // A user and their current (not revoked) devices.
 struct DirectoryEntry {
@@ -21,29 +21,28 @@ struct DirectoryEntry {
 };
 
 // A cache of users and their device lists in front of the store, shared by all workers. Misses are read through
-// the calling thread's store reader. Entries are dropped on enroll (invalidate()) and after a short lifetime, so
-// that changes made by another process show up too.
+// the calling thread's store reader. An entry stays until the store reports a change to that user or their devices
+// (Store::subscribe: enrollment, revocation, suspension, deletion, key changes, whatever path made them, reported
+// before the write's reply goes out) or until it is the least recently used of a full cache.
 class DeviceDirectory {
 public:
-    explicit DeviceDirectory(Store &store, qint64 lifetimeMs = 30000, qsizetype maxEntries = 100000);
+    explicit DeviceDirectory(Store &store, qsizetype maxEntries = 100000);
+    ~DeviceDirectory();
+    DeviceDirectory(const DeviceDirectory &) = delete;
+    DeviceDirectory &operator=(const DeviceDirectory &) = delete;
 
     // NotFound when the user does not exist.
     Result<std::shared_ptr<const DirectoryEntry>> lookup(const QString &userName);
     void invalidate(const QString &userName);
     void clear();
+    qsizetype size() { return m_entries.size(); }
 
 private:
-    struct Cached {
-        std::shared_ptr<const DirectoryEntry> entry;
-        qint64 loadedAtMs = 0;
-    };
+    void apply(const StoreChanges &changes);
 
     Store &m_store;
-    const qint64 m_lifetimeMs;
-    const qsizetype m_maxEntries;
-    QMutex m_mutex;
-    QHash<QString, Cached> m_entries;
-    quint64 m_generation = 0;        // bumped by invalidate(); a load that raced with it is not cached
+    LruCache<DirectoryEntry> m_entries;
+    int m_subscription = 0;
 };
 
 } // namespace parley::server

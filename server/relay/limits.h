@@ -18,6 +18,7 @@ struct Limits {
     int idleTimeoutSeconds = 120;
     int messageTtlDays = 30;
     int sweepSeconds = 30;            // expired messages leave the disk (and the WAL) within this many seconds
+    int writeQueue = 20000;           // writes waiting for the store's writer beyond which a `send` gets `busy`
 };
 
 } // namespace parley::server

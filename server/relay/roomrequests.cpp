@@ -8,6 +8,7 @@
 #include "relay/devicedirectory.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
+#include "relay/roomcache.h"
 #include "store/pushstore.h"
 #include "store/roomstore.h"
 
@@ -184,7 +185,7 @@ void handleRooms(SessionContext &session, const Frame &f)
 {
     Db &db = session.services.store->reader();
     auto rooms = roomstore::roomsOf(db, session.userName);
-    auto settings = db.roomSettings();
+    auto settings = session.services.rooms->settings();
     if (!rooms || !settings) {
         const Error &e = !rooms ? rooms.error() : settings.error();
         qCWarning(lcRelay) << "Reading the room list failed:" << e.message;

@@ -8,6 +8,7 @@
 #include "relay/devicedirectory.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
+#include "relay/roomcache.h"
 #include "store/pushstore.h"
 #include "store/roomstore.h"
 
@@ -42,7 +43,7 @@ bool targetLess(const Target &a, const QString &user, quint32 device)
 
 struct SendPlan {
     protocol::SendRequest request;
-    std::optional<StoredRoom> room;
+    std::shared_ptr<const StoredRoom> room;
     std::vector<Target> expected;      // sorted by (user, device)
     QStringList unknown;
     std::shared_ptr<NewMessage> message = std::make_shared<NewMessage>();
@@ -69,7 +70,7 @@ bool checkRoom(SessionContext &session, const Frame &f, SendPlan &plan)
     const protocol::MessageOptions &options = plan.request.opts;
     if (!options.room)
         return true;
-    auto state = roomstore::load(session.services.store->reader(), *options.room);
+    auto state = session.services.rooms->room(*options.room);
     if (!state) {
         if (state.error().code == ErrorCode::NotFound) {
             session.sendError(WireError::NotFound, u"no such room"_s, f.id);
@@ -79,11 +80,11 @@ bool checkRoom(SessionContext &session, const Frame &f, SendPlan &plan)
         }
         return false;
     }
-    if (!state->state.isMember(session.userName)) {
+    if (!(*state)->state.isMember(session.userName)) {
         session.sendError(WireError::Forbidden, u"you are not a member of this room"_s, f.id);
         return false;
     }
-    if (state->state.memberList() != plan.request.to) {
+    if ((*state)->state.memberList() != plan.request.to) {
         protocol::ErrorReply e = protocol::errorReply(WireError::DeviceMismatch, u"the room's members changed; fetch the room again"_s);
         e.missing.emplace();
         e.stale.emplace();
@@ -93,7 +94,7 @@ bool checkRoom(SessionContext &session, const Frame &f, SendPlan &plan)
     }
     // Burn-on-read (the chain's or the administrator's) is part of the signed options: a message without it is
     // refused rather than stored under a rule the recipients' clients would not know of.
-    if (state->retention.effectiveBurn() && !options.burn.value_or(false)) {
+    if ((*state)->retention.effectiveBurn() && !options.burn.value_or(false)) {
         session.sendError(WireError::Forbidden, u"this room is burn-on-read: messages must carry opts.burn"_s, f.id);
         return false;
     }
@@ -217,7 +218,7 @@ bool applyExpiry(SessionContext &session, const Frame &f, SendPlan &plan)
     clampExpiry(qint64(plan.request.opts.exp.value_or(0)));
     if (plan.room) {
         clampExpiry(qint64(plan.room->retention.effectiveExpireSeconds()));
-        auto settings = session.services.store->reader().roomSettings();
+        auto settings = session.services.rooms->settings();
         if (!settings) {
             qCWarning(lcRelay) << "Reading the room settings failed:" << settings.error().message;
             session.sendStoreError(settings.error(), f.id);
@@ -230,7 +231,8 @@ bool applyExpiry(SessionContext &session, const Frame &f, SendPlan &plan)
 }
 
 // Stores the message (and its push wake-ups) through the single writer. Completes on the router's thread, in commit
-// order (see Router): the router fans it out, and the reply goes back to this session's worker.
+// order (see Router): the router fans it out, and the reply goes back to this session's worker. While the writer's
+// queue is full (a slow or stalled disk) the message is not taken: `busy`, with a hint when to try again.
 void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<NewMessage> &message)
 {
     Router *router = session.services.router;
@@ -238,7 +240,7 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
     const QPointer<QObject> home(session.host.thread);
     const QPointer<QObject> alive(session.q);
     SessionContext *self = &session;
-    session.services.store->write<InsertedMessage>(
+    const bool queued = session.services.store->tryWrite<InsertedMessage>(
         router, std::function<Result<InsertedMessage>(Db &)>([message, push](Db &db) {
             auto inserted = db.insertMessage(*message);
             if (inserted && push)
@@ -260,6 +262,8 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
             if (r && push)
                 push->wake();
         }));
+    if (!queued)
+        session.sendBusy(BusyRetryMs, requestId);
 }
 
 } // namespace
@@ -276,6 +280,10 @@ void handleSend(SessionContext &session, const Frame &f)
         commit(session, f.id, plan.message);
 }
 
+// Acks are never refused for a full write queue (Store::write, not tryWrite): a refused ack would leave the
+// entries on disk and bring the messages back with the next connection, more work for the writer rather than less,
+// and a burn-on-read message would outlive its reading. Their number is bounded without that: a device acks only
+// what was delivered to it, at most the delivery window per session, and deleting is what frees the disk.
 void handleAck(SessionContext &session, const Frame &f)
 {
     const QList<quint64> seqs = protocol::Ack::from(f).seqs;

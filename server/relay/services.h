@@ -7,6 +7,7 @@ namespace parley::server {
 class DeviceDirectory;
 class PushService;
 class RateLimiter;
+class RoomCache;
 class Router;
 class Store;
 
@@ -15,6 +16,7 @@ struct Services {
     Store *store = nullptr;
     Router *router = nullptr;
     DeviceDirectory *directory = nullptr;
+    RoomCache *rooms = nullptr;              // rooms and room settings
     RateLimiter *sendLimiter = nullptr;      // per account
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
     PushService *push = nullptr;             // idle when no push provider is configured

@@ -55,6 +55,13 @@ void SessionContext::sendRateLimited(qint64 retryMs, quint64 requestId)
     sendEncoded(e.encode(requestId));
 }
 
+void SessionContext::sendBusy(qint64 retryMs, quint64 requestId)
+{
+    protocol::ErrorReply e = protocol::errorReply(WireError::Busy, u"the server is busy storing messages; retry later"_s);
+    e.retry = quint64(retryMs);
+    sendEncoded(e.encode(requestId));
+}
+
 void SessionContext::refuse(const protocol::ErrorReply &error, quint64 requestId)
 {
     sendEncoded(error.encode(requestId));

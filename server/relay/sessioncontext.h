@@ -31,6 +31,7 @@ using protocol::WireError;
 constexpr int MaxRefusedFrames = 5;
 constexpr int CloseGraceMs = 5000;
 constexpr qint64 MaxClockSkewMs = 5 * 60 * 1000;
+constexpr qint64 BusyRetryMs = 500;   // the `retry` hint of a `busy` reply
 
 qint64 wallMs();
 qint64 monotonicMs();
@@ -81,6 +82,8 @@ public:
     void sendError(WireError code, const QString &message, quint64 requestId);
     void sendStoreError(const Error &error, quint64 requestId);
     void sendRateLimited(qint64 retryMs, quint64 requestId);
+    // The store's write queue is full: nothing was taken; try again after `retryMs`.
+    void sendBusy(qint64 retryMs, quint64 requestId);
     // An error for a frame the server refused to process; the 5th closes the connection.
     void refuse(const protocol::ErrorReply &error, quint64 requestId);
     void refuse(WireError code, const QString &message, quint64 requestId);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "store/changes.h"
 #include "store/records.h"
 
 #include <QByteArray>
@@ -98,8 +99,13 @@ private:
     void endOperation(bool keep);        // RELEASE, or ROLLBACK TO + RELEASE
     bool transactionBroken() const;      // a savepoint could not be released or rolled back
     QString brokenReason() const;
+    // The change log (store/changequeries.cpp): installed once on the writer connection after the migration;
+    // takeChanges() returns and clears what the current transaction changed, just before its commit.
+    Status installChangeLog();
+    Result<StoreChanges> takeChanges();
 
     const std::unique_ptr<Connection> d;   // the connection, its statements and savepoints
+    qint64 m_dataVersion = 0;              // PRAGMA data_version as the writer last saw it
 };
 
 } // namespace parley::server

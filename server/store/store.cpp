@@ -149,8 +149,14 @@ struct Store::Private {
 
     std::shared_ptr<ReaderShared> readers = std::make_shared<ReaderShared>();
 
+    std::mutex listenerMutex;           // guards listeners; held while they are called
+    std::map<int, ChangeListener> listeners;
+    int nextListener = 1;
+
     void run(std::promise<Status> opened);
     void runBatch(Db &db, std::vector<Job> &batch);
+    StoreChanges takeChanges(Db &db);
+    void publish(const StoreChanges &changes);
 };
 
 void Store::Private::run(std::promise<Status> opened)
@@ -164,7 +170,10 @@ void Store::Private::run(std::promise<Status> opened)
         return;
     }
     std::unique_ptr<Db> db = std::move(*connection);
-    if (Status migrated = db->migrate(); !migrated) {
+    Status migrated = db->migrate();
+    if (migrated)
+        migrated = db->installChangeLog();
+    if (!migrated) {
         db.reset();
         writerId = std::thread::id();
         opened.set_value(migrated);
@@ -209,6 +218,7 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
         if (db.transactionBroken())
             break;   // the transaction is in an unknown state: none of the group may count as done
     }
+    const StoreChanges changes = db.transactionBroken() ? StoreChanges() : takeChanges(db);
     Status committed = db.transactionBroken()
                            ? Status(makeError(ErrorCode::Database,
                                               u"the write transaction was aborted: "_s + db.brokenReason()))
@@ -216,11 +226,33 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
     if (!committed) {
         db.rollbackBatch();
         qCWarning(lcStore) << "group commit of" << batch.size() << "operations failed:" << committed.error().message;
+        if (changes.everything)
+            publish(changes);   // what another process wrote stays written
         failAll(makeError(ErrorCode::Database, committed.error().message));
         return;
     }
+    if (!changes.isEmpty())
+        publish(changes);
     for (Job &job : batch)
         job(nullptr, nullptr, true);
+}
+
+StoreChanges Store::Private::takeChanges(Db &db)
+{
+    Result<StoreChanges> changes = db.takeChanges();
+    if (changes)
+        return std::move(*changes);
+    qCWarning(lcStore) << "cannot read the change log; dropping every cached row:" << changes.error().message;
+    StoreChanges everything;
+    everything.everything = true;
+    return everything;
+}
+
+void Store::Private::publish(const StoreChanges &changes)
+{
+    std::lock_guard lock(listenerMutex);
+    for (const auto &[id, listener] : listeners)
+        listener(changes);
 }
 
 Store::Store(const StoreOptions &options) : d(std::make_unique<Private>())
@@ -271,19 +303,42 @@ bool Store::isWriterThread() const
     return d->writerId.load() == std::this_thread::get_id();
 }
 
-void Store::enqueue(Job job)
+bool Store::enqueue(Job job, bool refusable)
 {
     {
         std::unique_lock lock(d->mutex);
         if (d->accepting) {
+            if (refusable && d->jobs.size() >= std::size_t(std::max(1, d->options.maxQueued)))
+                return false;
             d->jobs.push_back(std::move(job));
             lock.unlock();
             d->wake.notify_one();
-            return;
+            return true;
         }
     }
     const Error closed = makeError(ErrorCode::Unavailable, u"the store is closed"_s);
     job(nullptr, &closed, true);
+    return true;
+}
+
+std::size_t Store::queuedWrites() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->jobs.size();
+}
+
+int Store::subscribe(ChangeListener listener)
+{
+    std::lock_guard lock(d->listenerMutex);
+    const int id = d->nextListener++;
+    d->listeners.emplace(id, std::move(listener));
+    return id;
+}
+
+void Store::unsubscribe(int id)
+{
+    std::lock_guard lock(d->listenerMutex);
+    d->listeners.erase(id);
 }
 
 void Store::close()

@@ -16,6 +16,7 @@ struct StoreOptions {
     QString path;                 // SQLite database file
     int busyTimeoutMs = 5000;     // other processes (e.g. `parleyd enroll`) may write at the same time
     int maxBatch = 2000;          // operations per group commit
+    int maxQueued = 20000;        // writes waiting for the writer beyond which tryWrite() refuses ([limits] write_queue)
 };
 
 // The database: one writer thread that applies writes in group commits (one fsync for many operations), plus
@@ -36,6 +37,13 @@ public:
     void write(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done);
 
     // Blocks until `op` is committed: for start-up and one-shot command-line subcommands only. Never from an op.
+    // write() for load the writer may turn away: refused (false; nothing queued, `done` never called) while
+    // options.maxQueued writes wait for the writer, so that a stalled disk cannot grow the queue without bound.
+    // write() itself is never refused for being full: its callers are bounded otherwise or must not be refused.
+    template<typename T>
+    bool tryWrite(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done);
+
+    // Blocks until `op` is committed: for start-up and one-shot command-line subcommands only. Never from an op.
     template<typename T>
     Result<T> writeSync(std::function<Result<T>(Db &)> op);
 
@@ -49,6 +57,15 @@ public:
     void close();
 
     QString path() const;
+    // Writes waiting for the writer (not counting the batch it runs).
+    std::size_t queuedWrites() const;
+
+    // Called on the writer thread after every group commit that changed cached rows (store/changes.h), before any
+    // of the commit's `done` callbacks is queued: a reply to a write never overtakes the news of its change. Must be
+    // quick and thread-safe, and must not call into the store. unsubscribe() waits for a call in progress.
+    using ChangeListener = std::function<void(const StoreChanges &)>;
+    int subscribe(ChangeListener listener);
+    void unsubscribe(int id);
 
 private:
     explicit Store(const StoreOptions &options);
@@ -56,7 +73,11 @@ private:
     // with (nullptr, commitError, true) once the group is committed (commitError null) or failed. A job refused
     // because the store is closed only gets the second call, on the calling thread.
     using Job = std::function<void(Db *db, const Error *commitError, bool afterCommit)>;
-    void enqueue(Job job);
+    // Queues `job`, or refuses it (false) when `refusable` and the queue is full; a closed store hands it the
+    // Unavailable error instead (true).
+    bool enqueue(Job job, bool refusable = false);
+    template<typename T>
+    Job makeJob(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done);
     Status start();
     bool isWriterThread() const;
     template<typename T>

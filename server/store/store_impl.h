@@ -31,10 +31,10 @@ Result<T> Store::runOperation(Db &db, const std::function<Result<T>(Db &)> &op)
 }
 
 template<typename T>
-void Store::write(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done)
+Store::Job Store::makeJob(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done)
 {
     QPointer<QObject> guard(context);
-    enqueue([guard, op = std::move(op), done = std::move(done), result = std::optional<Result<T>>()](
+    return Job([guard, op = std::move(op), done = std::move(done), result = std::optional<Result<T>>()](
                 Db *db, const Error *commitError, bool afterCommit) mutable {
         if (!afterCommit) {
             result.emplace(op ? runOperation<T>(*db, op)
@@ -57,6 +57,18 @@ void Store::write(QObject *context, std::function<Result<T>(Db &)> op, std::func
             },
             Qt::QueuedConnection);
     });
+}
+
+template<typename T>
+void Store::write(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done)
+{
+    enqueue(makeJob<T>(context, std::move(op), std::move(done)));
+}
+
+template<typename T>
+bool Store::tryWrite(QObject *context, std::function<Result<T>(Db &)> op, std::function<void(Result<T>)> done)
+{
+    return enqueue(makeJob<T>(context, std::move(op), std::move(done)), true);
 }
 
 template<typename T>

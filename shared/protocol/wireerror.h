@@ -29,6 +29,7 @@ enum class WireError {
     Unavailable,
     Forbidden,
     Conflict,
+    Busy,                // the server cannot take the request now; `retry` says when to try again
     Internal,
 };
 

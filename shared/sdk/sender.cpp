@@ -390,7 +390,8 @@ public:
         const SendError error = errorOf(reply);
         const QString text = reply.type == protocol::ErrorReply::Type ? Connection::errorText(reply)
                                                                       : u"unexpected reply %1"_s.arg(reply.type);
-        if (error == SendError::RateLimited) {
+        // `busy` (the server's write queue is full; the message was not taken) is retried like `rate_limited`.
+        if (error == SendError::RateLimited || error == SendError::Busy) {
             if (++job->rateRetries > MaxRateLimitRetries)
                 return fail(job, error, text);
             QTimer::singleShot(qMax(retryDelayMs(protocol::ErrorReply::from(reply)), 1), q, [this, job] {

@@ -35,6 +35,7 @@ enum class SendError {
     Unavailable,
     Forbidden,
     Conflict,
+    Busy,                        // the server stayed too busy to store it after the retries
     Internal,
     // Found by the client.
     Disconnected,                // not connected, or the connection closed before the server answered

@@ -176,10 +176,24 @@ private Q_SLOTS:
         // Revoking a device drops it and keeps it out.
         Device carol(*m_daemon, u"carol"_s);
         QVERIFY(carol.enroll());
+        QVERIFY(!bob.sendAndWait({u"carol"_s}, u"before the revocation"_s).isEmpty());   // the server knows carol's devices
         QSignalSpy carolGone(&carol.client(), &sdk::Client::disconnected);
         r = m_api->call(u"user.revoke_device"_s, {{u"name"_s, u"carol"_s}, {u"device"_s, qint64(carol.number())}});
         QVERIFY2(r.ok, qPrintable(r.message));
         QVERIFY(carolGone.wait(WaitMs) || !carolGone.isEmpty());
+        // The very next send leaves the revoked device out, whatever its outcome: nothing is queued for it.
+        bob.sendAndWait({u"carol"_s}, u"after the revocation"_s);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"revoked"_s);
+            db.setDatabaseName(m_daemon->dataDir() + u"/parleyd.sqlite"_s);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM queue WHERE device_id IN (SELECT id FROM devices WHERE revoked = 1)"_s));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"revoked"_s);
         QVERIFY(carol.connectRefused(u"auth_failed"_s));
         QCOMPARE(m_api->call(u"user.revoke_device"_s, {{u"name"_s, u"carol"_s}, {u"device"_s, qint64(carol.number())}}).error,
                  QString(proto::errors::Conflict));
