@@ -29,6 +29,7 @@ enum class WireError {
     Unavailable,
     Forbidden,
     Conflict,
+    ResumeFailed,
     Internal,
 };
 

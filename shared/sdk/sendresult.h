@@ -35,6 +35,7 @@ enum class SendError {
     Unavailable,
     Forbidden,
     Conflict,
+    ResumeFailed,
     Internal,
     // Found by the client.
     Disconnected,                // not connected, or the connection closed before the server answered
