@@ -134,6 +134,7 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"limits/idle_timeout_seconds"_s, intInto(settings, l.idleTimeoutSeconds, 3, 86400)},
         {u"limits/message_ttl_days"_s, intInto(settings, l.messageTtlDays, 1, 3650)},
         {u"limits/sweep_seconds"_s, intInto(settings, l.sweepSeconds, 1, 3600)},
+        {u"limits/resume_lifetime_seconds"_s, intInto(settings, l.resumeLifetimeSeconds, 0, 86400 * 366)},
     };
 }
 

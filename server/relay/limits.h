@@ -18,6 +18,7 @@ struct Limits {
     int idleTimeoutSeconds = 120;
     int messageTtlDays = 30;
     int sweepSeconds = 30;            // expired messages leave the disk (and the WAL) within this many seconds
+    qint64 resumeLifetimeSeconds = 7 * 86400;   // how long a resumption credential is good for after a challenge login
 };
 
 } // namespace parley::server
