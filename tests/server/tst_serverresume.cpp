@@ -153,6 +153,29 @@ private Q_SLOTS:
         QVERIFY(writerChanges(*m_server) > before);
     }
 
+    // The last login the admin API shows is kept to the day: a resumed login records it only when it is a day old.
+    void resumedLoginRecordsAStaleLastLogin()
+    {
+        auto e = enrolledWithCredential(u"stale"_s);
+        QVERIFY(e);
+        const auto setLastSeen = m_server->store()->writeSync<bool>([](Db &db) -> Result<bool> {
+            QSqlQuery q(db.database());
+            return q.exec(u"UPDATE devices SET last_seen = 1 WHERE user_id = (SELECT id FROM users WHERE name = 'stale')"_s)
+                && q.numRowsAffected() == 1;
+        });
+        QVERIFY(setLastSeen.valueOr(false));
+        const qint64 before = writerChanges(*m_server);
+        auto client = connectTo(*m_server);
+        QVERIFY(client);
+        client->send(resumeFrame(2, e->device, e->credential));
+        QCOMPARE(errorCode(client->reply(2, WaitMs)), u"welcome"_s);
+        QCOMPARE(writerChanges(*m_server), before + 1);
+        Db &reader = m_server->store()->reader();
+        const auto device = reader.device(reader.userByName(u"stale"_s)->id, e->device.number);
+        QVERIFY(device);
+        QVERIFY(device->lastSeen > QDateTime::currentMSecsSinceEpoch() - 600000);
+    }
+
     void wrongCredentialIsRefused()
     {
         auto e = enrolledWithCredential(u"wrong"_s);
