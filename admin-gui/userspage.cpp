@@ -42,6 +42,7 @@ struct UsersPage::Private {
     QPushButton *suspend = nullptr;
     QPushButton *resume = nullptr;
     QPushButton *remove = nullptr;
+    QPushButton *signOut = nullptr;
     QPushButton *revoke = nullptr;
     QGroupBox *deviceBox = nullptr;
 
@@ -68,6 +69,7 @@ struct UsersPage::Private {
         suspend->setEnabled(!user.isEmpty() && state != u"suspended"_s);
         resume->setEnabled(!user.isEmpty() && state == u"suspended"_s);
         remove->setEnabled(!user.isEmpty());
+        signOut->setEnabled(!user.isEmpty() && state == u"active"_s);
         revoke->setEnabled(!user.isEmpty() && deviceTable->selectionModel()->hasSelection());
         deviceBox->setTitle(user.isEmpty() ? UsersPage::tr("Devices") : UsersPage::tr("Devices of %1").arg(user));
     }
@@ -125,6 +127,18 @@ struct UsersPage::Private {
         q->request(on ? u"user.suspend"_s : u"user.resume"_s, args, [this, user, on](const QCborMap &) {
             Q_EMIT q->message(on ? UsersPage::tr("%1 is suspended; their sessions were closed.").arg(user)
                                  : UsersPage::tr("%1 may connect again.").arg(user), false);
+            q->refresh();
+        });
+    }
+
+    void signOutEverywhere()
+    {
+        const QString user = selectedUser();
+        if (user.isEmpty())
+            return;
+        q->request(u"user.sign_out"_s, QCborMap{{u"name"_s, user}}, [this, user](const QCborMap &) {
+            Q_EMIT q->message(UsersPage::tr("%1 was signed out on every device; each must log in with its key again.")
+                                  .arg(user), false);
             q->refresh();
         });
     }
@@ -263,10 +277,13 @@ UsersPage::UsersPage(AdminClient *client, QWidget *parent) : Page(client, parent
     d->resume->setObjectName(u"resumeButton"_s);
     d->remove = new QPushButton(tr("&Delete…"), this);
     d->remove->setObjectName(u"deleteButton"_s);
+    d->signOut = new QPushButton(tr("Sign &out everywhere"), this);
+    d->signOut->setObjectName(u"signOutButton"_s);
     auto *actions = new QHBoxLayout;
     actions->addWidget(d->code);
     actions->addWidget(d->suspend);
     actions->addWidget(d->resume);
+    actions->addWidget(d->signOut);
     actions->addWidget(d->remove);
     actions->addStretch();
 
@@ -317,6 +334,7 @@ UsersPage::UsersPage(AdminClient *client, QWidget *parent) : Page(client, parent
         request(u"user.code"_s, args, [this](const QCborMap &result) { d->showEnrollment(result); });
     });
     connect(d->suspend, &QPushButton::clicked, this, [this] { d->setSuspended(true); });
+    connect(d->signOut, &QPushButton::clicked, this, [this] { d->signOutEverywhere(); });
     connect(d->resume, &QPushButton::clicked, this, [this] { d->setSuspended(false); });
     connect(d->remove, &QPushButton::clicked, this, [this] {
         const QString user = d->selectedUser();

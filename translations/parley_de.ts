@@ -2577,6 +2577,16 @@ Beschreibung: %2
         <translation>&amp;Entsperren</translation>
     </message>
     <message>
+        <location filename="../admin-gui/userspage.cpp" line="280"/>
+        <source>Sign &amp;out everywhere</source>
+        <translation>Überall &amp;abmelden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="140"/>
+        <source>%1 was signed out on every device; each must log in with its key again.</source>
+        <translation>%1 wurde auf allen Geräten abgemeldet; jedes muss sich wieder mit seinem Schlüssel anmelden.</translation>
+    </message>
+    <message>
         <location filename="../admin-gui/userspage.cpp" line="264"/>
         <source>&amp;Delete…</source>
         <translation>&amp;Löschen …</translation>

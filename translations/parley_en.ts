@@ -2570,6 +2570,16 @@ Description: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../admin-gui/userspage.cpp" line="280"/>
+        <source>Sign &amp;out everywhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/userspage.cpp" line="140"/>
+        <source>%1 was signed out on every device; each must log in with its key again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../admin-gui/userspage.cpp" line="264"/>
         <source>&amp;Delete…</source>
         <translation type="unfinished"></translation>

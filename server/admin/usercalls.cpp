@@ -39,6 +39,7 @@ const QList<AdminCall<UserCalls>> &UserCalls::calls()
         {"user.suspend"_L1, &UserCalls::handleSuspend},
         {"user.resume"_L1, &UserCalls::handleResume},
         {"user.delete"_L1, &UserCalls::handleUserDelete},
+        {"user.sign_out"_L1, &UserCalls::handleSignOut},
         {"user.import"_L1, &UserCalls::handleUserImport},
         {"user.export"_L1, &UserCalls::handleUserExport},
     };
@@ -270,6 +271,21 @@ void UserCalls::handleUserDelete(const AdminRequestPtr &r)
         m.insert("devices_removed"_L1, qint64(ids->size()));
         return m;
     }, [this, devices] { m_ctx.dropSessions(*devices, u"the user was deleted"_s); });
+}
+
+void UserCalls::handleSignOut(const AdminRequestPtr &r)
+{
+    if (!checkName(r))
+        return;
+    const QString name = r->args.value("name"_L1).toString();
+    auto devices = std::make_shared<QList<qint64>>();
+    m_ctx.write(r, [name, devices](Db &db) -> Result<QCborMap> {
+        auto ids = AdminStore(db).signOut(name);
+        if (!ids)
+            return ids.error();
+        *devices = *ids;
+        return QCborMap();
+    }, [this, devices] { m_ctx.dropSessions(*devices, u"the user was signed out"_s); });
 }
 
 void UserCalls::handleUserImport(const AdminRequestPtr &r)

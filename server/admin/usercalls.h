@@ -8,7 +8,8 @@ namespace parley::server {
 
 struct UserSummary;
 
-// user.*: enrollment codes and links, the user and device lists, suspension, deletion, CSV import and export.
+// user.*: enrollment codes and links, the user and device lists, suspension, deletion, signing out, CSV import and
+// export.
 class UserCalls {
 public:
     explicit UserCalls(AdminContext &ctx) : m_ctx(ctx) {}
@@ -25,6 +26,7 @@ private:
     void handleSuspend(const AdminRequestPtr &r);
     void handleResume(const AdminRequestPtr &r);
     void handleUserDelete(const AdminRequestPtr &r);
+    void handleSignOut(const AdminRequestPtr &r);
     void handleUserImport(const AdminRequestPtr &r);
     void handleUserExport(const AdminRequestPtr &r);
 

@@ -437,6 +437,10 @@ void Server::runMaintenance()
         if (!r)
             qCWarning(lcServer) << "Purging enrollment codes failed:" << r.error().message;
     });
+    d->store->write<int>(this, [now](Db &db) { return db.purgeResumeCredentials(now); }, [](Result<int> r) {
+        if (!r)
+            qCWarning(lcServer) << "Purging expired resumption credentials failed:" << r.error().message;
+    });
 }
 
 bool Server::isRunning() const

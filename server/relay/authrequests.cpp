@@ -133,6 +133,11 @@ static void failLogin(SessionContext &session, WireError code, const QString &me
 
 namespace {
 
+// A resumed login records the device's last login only when the recorded one is older than this (a coarse last
+// seen, as the admin API shows it), so that a resumed login writes nothing to the database as a rule.
+constexpr qint64 LastSeenGranularityMs = 24 * 3600 * 1000;
+constexpr int ResumeCredentialBytes = 32;
+
 // What a verified login found: the account, the device and its key, and what the welcome reports.
 struct LoginCheck {
     UserRecord account;
@@ -140,7 +145,25 @@ struct LoginCheck {
     crypto::EcKey key;
     qint64 prekeys = 0;
     qint64 queued = 0;
+    bool resumed = false;     // by a resumption credential, not by the challenge signature
 };
+
+// The device's queue and prekey counts for the welcome; sends the failure itself and returns false then.
+bool readDeviceState(SessionContext &session, quint64 requestId, LoginCheck &check)
+{
+    Db &db = session.services.store->reader();
+    auto prekeys = db.prekeyCount(check.device.id);
+    auto queued = db.queuedCount(check.device.id);
+    if (!prekeys || !queued) {
+        const Error &e = !prekeys ? prekeys.error() : queued.error();
+        qCWarning(lcRelay) << "Reading a device's state at login failed:" << e.message;
+        failLogin(session, wireErrorFor(e), messageFor(e), requestId);
+        return false;
+    }
+    check.prekeys = *prekeys;
+    check.queued = *queued;
+    return true;
+}
 
 // The device's signature over the spent challenge, its account and state. Sends the failure itself (the same
 // `auth_failed` for every unknown or wrong part, so that a login reveals nothing) and returns nothing then.
@@ -167,7 +190,8 @@ std::optional<LoginCheck> verifyLogin(SessionContext &session, quint64 requestId
     if (!device)
         return refuse(device.error());
     auto key = crypto::EcKey::fromPublicPoint(device->pub);
-    if (device->revoked || !key || !key->verify(protocol::loginStatement(spent, login.user, login.device), login.sig)) {
+    if (device->revoked || !key
+        || !key->verify(protocol::loginStatement(spent, login.user, login.device), login.sig.value_or(QByteArray()))) {
         failLogin(session, WireError::AuthFailed, authFailed, requestId);
         return std::nullopt;
     }
@@ -175,19 +199,107 @@ std::optional<LoginCheck> verifyLogin(SessionContext &session, quint64 requestId
         failLogin(session, WireError::Suspended, u"the user is suspended"_s, requestId);
         return std::nullopt;
     }
-    auto prekeys = db.prekeyCount(device->id);
-    auto queued = db.queuedCount(device->id);
-    if (!prekeys || !queued) {
-        const Error &e = !prekeys ? prekeys.error() : queued.error();
-        qCWarning(lcRelay) << "Reading a device's state at login failed:" << e.message;
+    LoginCheck check{std::move(*account), std::move(*device), std::move(*key), 0, 0, false};
+    if (!readDeviceState(session, requestId, check))
+        return std::nullopt;
+    return check;
+}
+
+// A resumption credential instead of the signature (docs/protocol.md "Resumed login"): reads only, no signature
+// check. Refuses with `resume_failed` and keeps the connection and its challenge, so that the device can log in
+// with the challenge next; returns nothing then.
+std::optional<LoginCheck> verifyResume(SessionContext &session, quint64 requestId, const protocol::Login &login)
+{
+    auto refuse = [&](const QString &why) {
+        session.sendError(WireError::ResumeFailed, why + u"; log in with the challenge"_s, requestId);
+        return std::nullopt;
+    };
+    const QString invalid = u"the resumption credential is not valid"_s;
+    if (session.services.limits.resumeLifetimeSeconds <= 0)
+        return refuse(u"this server does not resume logins"_s);
+    Db &db = session.services.store->reader();
+    auto storeFailed = [&](const Error &e) {
+        if (e.code == ErrorCode::NotFound)
+            return refuse(invalid);
+        qCWarning(lcRelay) << "Reading a resumption credential failed:" << e.message;
         failLogin(session, wireErrorFor(e), messageFor(e), requestId);
         return std::nullopt;
-    }
-    return LoginCheck{std::move(*account), std::move(*device), std::move(*key), qint64(*prekeys), qint64(*queued)};
+    };
+    auto account = db.userByName(login.user);
+    if (!account)
+        return storeFailed(account.error());
+    auto device = db.device(account->id, login.device);
+    if (!device)
+        return storeFailed(device.error());
+    auto stored = db.resumeCredential(device->id);
+    if (!stored)
+        return storeFailed(stored.error());
+    const QByteArray presented = login.resume.value_or(QByteArray());
+    if (device->revoked || !*stored || !crypto::constantTimeEquals((*stored)->hash, crypto::sha256(presented)))
+        return refuse(invalid);
+    if ((*stored)->expiresAt <= wallMs())
+        return refuse(u"the resumption credential has expired"_s);
+    if (account->suspended)
+        return refuse(u"the user is suspended"_s);
+    auto key = crypto::EcKey::fromPublicPoint(device->pub);
+    if (!key)
+        return refuse(invalid);
+    LoginCheck check{std::move(*account), std::move(*device), std::move(*key), 0, 0, false};
+    check.resumed = true;
+    if (!readDeviceState(session, requestId, check))
+        return std::nullopt;
+    return check;
+}
+
+// After a challenge login: a fresh resumption credential for the welcome (none when the server issues none), and
+// the write that stores its hash in place of the device's previous one.
+struct IssuedResume {
+    QByteArray credential;
+    QByteArray hash;
+    qint64 expiresAt = 0;
+};
+
+std::optional<IssuedResume> issueResume(const SessionContext &session, qint64 now)
+{
+    const qint64 lifetimeSeconds = session.services.limits.resumeLifetimeSeconds;
+    if (lifetimeSeconds <= 0)
+        return std::nullopt;
+    IssuedResume issued;
+    issued.credential = crypto::randomBytes(ResumeCredentialBytes);
+    issued.hash = crypto::sha256(issued.credential);
+    issued.expiresAt = now + lifetimeSeconds * 1000;
+    return issued;
+}
+
+// What a login writes: the device's last login, and after a challenge login the new credential's hash, in one
+// operation. A resumed login writes only when the recorded last login is a day old or more.
+void recordLogin(SessionContext &session, const LoginCheck &login, const std::optional<IssuedResume> &issued, qint64 now)
+{
+    if (login.resumed && now - login.device.lastSeen < LastSeenGranularityMs)
+        return;
+    const qint64 deviceId = login.device.id;
+    const qint64 userId = login.account.id;
+    std::optional<std::pair<QByteArray, qint64>> credential;
+    if (issued)
+        credential = std::pair(issued->hash, issued->expiresAt);
+    session.write<bool>([deviceId, userId, credential, now](Db &writer) -> Result<bool> {
+                    if (auto r = writer.touchDevice(deviceId, now); !r)
+                        return r.error();
+                    if (credential) {
+                        if (auto r = writer.putResumeCredential(deviceId, userId, credential->first, now, credential->second); !r)
+                            return r.error();
+                    }
+                    return true;
+                },
+                [](SessionContext *, Result<bool> r) {
+                    if (!r)
+                        qCWarning(lcRelay) << "Recording a device's login failed:" << r.error().message;
+                });
 }
 
 // The session is this device's from now on: registered with the router (replacing an older session of the same
-// device), welcomed, its last login recorded, and its queue streamed.
+// device), welcomed (with a fresh resumption credential after a challenge login), its login recorded, and its
+// queue streamed.
 void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
 {
     session.authenticated = true;
@@ -203,24 +315,19 @@ void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
     if (replaced)
         session.services.router->closeSession(replaced, QWebSocketProtocol::CloseCodeNormal, u"replaced"_s);
 
+    const qint64 now = wallMs();
+    const std::optional<IssuedResume> issued = login.resumed ? std::nullopt : issueResume(session, now);
     protocol::Welcome welcome;
     welcome.prekeys = quint64(login.prekeys);
     welcome.lr = login.device.lastResort.has_value();
     welcome.queued = quint64(login.queued);
+    if (issued) {
+        welcome.resume = issued->credential;
+        welcome.resumeExp = quint64(issued->expiresAt);
+    }
     session.sendEncoded(welcome.encode(requestId));
-    qCDebug(lcRelay) << "Device logged in";
-
-    const qint64 touchedDevice = session.deviceId;
-    const qint64 now = wallMs();
-    session.write<bool>([touchedDevice, now](Db &writer) -> Result<bool> {
-                    if (auto r = writer.touchDevice(touchedDevice, now); !r)
-                        return r.error();
-                    return true;
-                },
-                [](SessionContext *, Result<bool> r) {
-                    if (!r)
-                        qCWarning(lcRelay) << "Recording a device's last login failed:" << r.error().message;
-                });
+    qCDebug(lcRelay) << (login.resumed ? "Device logged in (resumed)" : "Device logged in");
+    recordLogin(session, login, issued, now);
 
     session.deliveries = std::make_unique<Deliveries>(*session.services.store, session.deviceId, session.socket, *session.host.scratch, [&session](const Error &) {
         session.sendError(WireError::Internal, u"the server could not read the message queue"_s, 0);
@@ -237,10 +344,27 @@ void handleLogin(SessionContext &session, const Frame &f)
         session.sendError(WireError::AlreadyAuthenticated, u"this connection is logged in"_s, f.id);
         return;
     }
+    const protocol::Login login = protocol::Login::from(f);
+    if (login.sig.has_value() == login.resume.has_value()) {
+        // A frame the schema cannot refuse on its own; refused like one, the challenge unspent.
+        session.refuse(WireError::BadField, login.sig ? u"resume: a login has either sig or resume"_s
+                                                      : u"sig: a login needs sig or resume"_s, f.id);
+        return;
+    }
+    if (login.resume) {
+        // One attempt per connection; a refused one leaves the challenge for a challenge login.
+        if (std::exchange(session.resumeTried, true)) {
+            failLogin(session, WireError::ResumeFailed, u"one resumption attempt per connection"_s, f.id);
+            return;
+        }
+        if (std::optional<LoginCheck> resumed = verifyResume(session, f.id, login))
+            startSession(session, f.id, std::move(*resumed));
+        return;
+    }
     // The challenge is single use: whatever happens next, it is spent.
     const QByteArray spent = std::exchange(session.challenge, QByteArray());
-    if (std::optional<LoginCheck> login = verifyLogin(session, f.id, protocol::Login::from(f), spent))
-        startSession(session, f.id, std::move(*login));
+    if (std::optional<LoginCheck> verified = verifyLogin(session, f.id, login, spent))
+        startSession(session, f.id, std::move(*verified));
 }
 
 } // namespace parley::server

@@ -56,6 +56,7 @@ public:
 
     QByteArray challenge;
     bool authenticated = false;
+    bool resumeTried = false;     // a login with a resumption credential was made on this connection
     bool closing = false;
     bool draining = false;
     bool finished = false;

@@ -334,9 +334,24 @@ Result<QList<qint64>> AdminStore::setSuspended(const QString &name, bool suspend
         return changed.error();
     if (*changed == 0)
         return makeError(ErrorCode::NotFound, u"no such user"_s);
+    if (suspended) {
+        if (const auto signedOut = signOut(name); !signedOut)
+            return signedOut.error();
+    }
     return sql::queryAll<qint64>(
         m_db.database(), u"SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.name = ? AND d.revoked = 0"_s,
         {name}, Failed, readInteger);
+}
+
+Result<QList<qint64>> AdminStore::signOut(const QString &name)
+{
+    const Result<UserRecord> user = m_db.userByName(name);
+    if (!user)
+        return user.error();
+    if (const Result<int> revoked = m_db.revokeResumeCredentials(user->id); !revoked)
+        return revoked.error();
+    return sql::queryAll<qint64>(m_db.database(), u"SELECT id FROM devices WHERE user_id = ? AND revoked = 0"_s,
+                                 {user->id}, Failed, readInteger);
 }
 
 Result<qint64> AdminStore::revokeDevice(const QString &name, quint32 deviceNo)
@@ -361,6 +376,8 @@ Result<qint64> AdminStore::revokeDevice(const QString &name, quint32 deviceNo)
         if (Status s = sql::apply(m_db.database(), statement, {id}, Failed); !s)
             return s.error();
     }
+    if (const Result<int> credential = m_db.revokeResumeCredential(id); !credential)
+        return credential.error();
     return id;
 }
 

@@ -109,9 +109,12 @@ public:
     Result<bool> userExists(const QString &name);
     // Whether an unused, unexpired enrollment code waits for this name.
     Result<bool> codePending(const QString &name, qint64 now);
-    // Row ids of the user's devices that are not revoked (to drop their sessions).
+    // Row ids of the user's devices that are not revoked (to drop their sessions). Suspending also signs the user out.
     Result<QList<qint64>> setSuspended(const QString &name, bool suspended);
-    // Revokes a device: no login any more, its queue and prekeys purged. Returns its row id.
+    // Signs the user out everywhere: deletes every resumption credential of the user, so that each device needs a
+    // challenge login again. Returns the row ids of the user's devices that are not revoked (to drop their sessions).
+    Result<QList<qint64>> signOut(const QString &name);
+    // Revokes a device: no login any more, its queue, prekeys and resumption credential purged. Returns its row id.
     Result<qint64> revokeDevice(const QString &name, quint32 deviceNo);
     // Deletes the user with devices, prekeys, queues, recovery bundle, enrollment codes, replay records and room
     // memberships. Returns the row ids of its devices. A name with only pending codes loses the codes.

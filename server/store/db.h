@@ -19,8 +19,8 @@ class Connection;
 
 // Typed queries over one database connection. One instance per thread: the writer's, or a thread's reader.
 // Every method returns a typed result; none logs and swallows an error. Defined by theme: db.cpp (the connection,
-// transactions, migration), devicequeries.cpp, enrollqueries.cpp, recoveryqueries.cpp, messagequeries.cpp and
-// roomqueries.cpp; the schema is in schema.cpp, the statements in statements.cpp.
+// transactions, migration), devicequeries.cpp, enrollqueries.cpp, recoveryqueries.cpp, messagequeries.cpp,
+// resumequeries.cpp and roomqueries.cpp; the schema is in schema.cpp, the statements in statements.cpp.
 class Db {
 public:
     explicit Db(const QString &connectionName);
@@ -75,6 +75,17 @@ public:
     Result<int> purgeExpired(qint64 nowMs);
     // Deletes enrollment codes that are used or expired at `nowMs`. Returns how many went.
     Result<int> purgeEnrollCodes(qint64 nowMs);
+
+    // --- resumption credentials (resumequeries.cpp) ---
+    // The device's stored credential (its SHA-256 and expiry), none when it has none. Any thread's reader.
+    Result<std::optional<StoredResume>> resumeCredential(qint64 deviceId);
+    // Writer only: replaces the device's credential (`hash` is the SHA-256 of the credential, 32 bytes).
+    Status putResumeCredential(qint64 deviceId, qint64 userId, const QByteArray &hash, qint64 issuedAt, qint64 expiresAt);
+    // Writer only: deletes every credential of the user / the device's one; returns how many went.
+    Result<int> revokeResumeCredentials(qint64 userId);
+    Result<int> revokeResumeCredential(qint64 deviceId);
+    // Writer only: deletes the credentials that expired at or before `nowMs`.
+    Result<int> purgeResumeCredentials(qint64 nowMs);
 
     // --- room settings ---
     // The managed room defaults and limits; setRoomSettings() validates (InvalidArgument) and replaces them.

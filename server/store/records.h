@@ -40,6 +40,12 @@ struct DeviceRecord {
     qint64 queued = 0;        // messages waiting in the device's queue
 };
 
+// A device's resumption credential as stored: its SHA-256, never the credential itself.
+struct StoredResume {
+    QByteArray hash;
+    qint64 expiresAt = 0;     // ms since epoch
+};
+
 struct EnrollCheck {
     bool newUser = true;
     QByteArray recovery;      // the user's recovery bundle, if any

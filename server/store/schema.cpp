@@ -270,6 +270,20 @@ Status backfillMessageRooms(const QSqlDatabase &db)
     return {};
 }
 
+// Version 7: resumption credentials (docs/protocol.md "Resumed login"). One per device, issued at a challenge login
+// and replaced by the next one; only its SHA-256 is stored. Revoking the device, suspending, deleting or signing out
+// the user deletes it; the device row's own deletion takes it along.
+const char *const SchemaV7Resume[] = {
+    R"(CREATE TABLE resume_credentials (
+        device_id   INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        hash        BLOB NOT NULL,
+        issued_at   INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+    ))",
+    "CREATE INDEX resume_credentials_user ON resume_credentials(user_id)",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -284,6 +298,7 @@ constexpr MigrationStep Migrations[] = {
     {4, SchemaV4Push, std::size(SchemaV4Push)},
     {5, SchemaV5RoomRetention, std::size(SchemaV5RoomRetention)},
     {6, SchemaV6MessageRoom, std::size(SchemaV6MessageRoom), backfillMessageRooms},
+    {7, SchemaV7Resume, std::size(SchemaV7Resume)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

@@ -74,6 +74,14 @@ QLatin1StringView sqlOf(Stmt id)
     case PurgeExpired:
         return "DELETE FROM queue WHERE message_id IN "
                "(SELECT id FROM messages WHERE expires_at > 0 AND expires_at <= ?)"_L1;
+    case ResumeOfDevice: return "SELECT hash, expires_at FROM resume_credentials WHERE device_id = ?"_L1;
+    case UpsertResume:
+        return "INSERT INTO resume_credentials (device_id, user_id, hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?) "
+               "ON CONFLICT (device_id) DO UPDATE SET user_id = excluded.user_id, hash = excluded.hash, "
+               "issued_at = excluded.issued_at, expires_at = excluded.expires_at"_L1;
+    case DeleteResumeOfUser: return "DELETE FROM resume_credentials WHERE user_id = ?"_L1;
+    case DeleteResumeOfDevice: return "DELETE FROM resume_credentials WHERE device_id = ?"_L1;
+    case PurgeResume: return "DELETE FROM resume_credentials WHERE expires_at <= ?"_L1;
     case RoomSettingsRow:
         return "SELECT max_members, max_expire_seconds, default_expire_seconds, default_burn "
                "FROM room_settings WHERE id = 1"_L1;

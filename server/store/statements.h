@@ -59,6 +59,12 @@ enum Stmt : int {
     QueuePage,
     CountExpired,
     PurgeExpired,
+    // resumption credentials
+    ResumeOfDevice,
+    UpsertResume,
+    DeleteResumeOfUser,
+    DeleteResumeOfDevice,
+    PurgeResume,
     // room settings
     RoomSettingsRow,
     UpsertRoomSettings,

@@ -44,6 +44,8 @@ QList<Call> buildCalls()
         {"user.suspend"_L1, Access::Full, {name}, "Suspend a user; live sessions are dropped at once"_L1},
         {"user.resume"_L1, Access::Full, {name}, "Lift a suspension"_L1},
         {"user.delete"_L1, Access::Full, {name}, "Delete a user: devices, keys, queues, recovery bundle, codes"_L1},
+        {"user.sign_out"_L1, Access::Full, {name},
+         "Sign a user out everywhere: every resumption credential revoked, live sessions dropped"_L1},
         {"user.import"_L1, Access::Full, {text("csv", true, MaxTextArgBytes), uintArg("valid_hours", false)},
          "Create users from CSV (name per row); per-row report"_L1},
         {"user.export"_L1, Access::Full, {}, "All users as CSV"_L1},

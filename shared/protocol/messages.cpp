@@ -73,7 +73,8 @@ PARLEY_FIELDS(EnrollInfo, def("user"_L1, &EnrollInfo::user), def("code"_L1, &Enr
 PARLEY_FIELDS(Enroll, def("user"_L1, &Enroll::user), def("code"_L1, &Enroll::code), def("root"_L1, &Enroll::root),
               def("dev"_L1, &Enroll::dev), def("dsig"_L1, &Enroll::dsig), def("name"_L1, &Enroll::name),
               def("recovery"_L1, &Enroll::recovery));
-PARLEY_FIELDS(Login, def("user"_L1, &Login::user), def("device"_L1, &Login::device), def("sig"_L1, &Login::sig));
+PARLEY_FIELDS(Login, def("user"_L1, &Login::user), def("device"_L1, &Login::device), def("sig"_L1, &Login::sig),
+              def("resume"_L1, &Login::resume));
 PARLEY_FIELDS(Prekeys, def("keys"_L1, &Prekeys::keys), def("lr"_L1, &Prekeys::lr));
 PARLEY_FIELDS(Devices, def("users"_L1, &Devices::users));
 PARLEY_FIELDS(Fetch, def("user"_L1, &Fetch::user), def("devices"_L1, &Fetch::devices));
@@ -98,7 +99,8 @@ PARLEY_FIELDS(Hello, def("v"_L1, &Hello::v), def("vs"_L1, &Hello::vs), def("ch"_
 PARLEY_FIELDS(EnrollInfoOk, def("new_user"_L1, &EnrollInfoOk::newUser), def("recovery"_L1, &EnrollInfoOk::recovery));
 PARLEY_FIELDS(Enrolled, def("device"_L1, &Enrolled::device));
 PARLEY_FIELDS(Welcome, def("prekeys"_L1, &Welcome::prekeys), def("lr"_L1, &Welcome::lr),
-              def("queued"_L1, &Welcome::queued));
+              def("queued"_L1, &Welcome::queued), def("resume"_L1, &Welcome::resume),
+              def("resume_exp"_L1, &Welcome::resumeExp));
 PARLEY_FIELDS(PrekeysOk, def("count"_L1, &PrekeysOk::count));
 PARLEY_FIELDS(DeviceList, def("users"_L1, &DeviceList::users), def("unknown"_L1, &DeviceList::unknown));
 PARLEY_FIELDS(Bundle, def("user"_L1, &Bundle::user), def("root"_L1, &Bundle::root),

@@ -152,11 +152,14 @@ struct PARLEY_EXPORT Enroll {
     bool operator==(const Enroll &) const = default;
 };
 
+// Exactly one of `sig` (a challenge login) and `resume` (a resumption credential) is present; the schema allows
+// either alone, the server refuses both or neither (bad_field).
 struct PARLEY_EXPORT Login {
     static constexpr QLatin1StringView Type{"login"};
     QString user;
     quint32 device = 0;
-    QByteArray sig;
+    std::optional<QByteArray> sig;
+    std::optional<QByteArray> resume;
 
     QByteArray encode(quint64 id = 0) const;
     static Login from(const Frame &frame);
@@ -327,6 +330,8 @@ struct PARLEY_EXPORT Welcome {
     quint64 prekeys = 0;
     bool lr = false;
     quint64 queued = 0;
+    std::optional<QByteArray> resume;     // a fresh resumption credential (after a challenge login only)
+    std::optional<quint64> resumeExp;     // its expiry, ms since the epoch
 
     QByteArray encode(quint64 id = 0) const;
     static Welcome from(const Frame &frame);

@@ -91,6 +91,7 @@ constexpr Spec EnrollCode = text(1, 64);
 constexpr Spec PublicKey = bytes(133, 133);                 // uncompressed P-521 point
 constexpr Spec Signature = bytes(1, 139);                   // DER ECDSA P-521
 constexpr Spec Challenge = bytes(32, 32);
+constexpr Spec ResumeCredential = bytes(32, 32);            // 256 random bits
 constexpr Spec MessageId = bytes(16, 16);
 constexpr Spec KeyCommitment = bytes(32, 32);
 constexpr Spec WrappedKey = bytes(48, 48);
@@ -177,7 +178,10 @@ constexpr Field EnrollFields[] = {
     {"dev"_L1, PublicKey},      {"dsig"_L1, Signature},          optional("name"_L1, DeviceName),
     optional("recovery"_L1, RecoveryBlob),
 };
-constexpr Field LoginFields[] = {{"user"_L1, UserName}, {"device"_L1, DeviceNo}, {"sig"_L1, Signature}};
+// login: exactly one of sig and resume; the server refuses both or neither (bad_field).
+constexpr Field LoginFields[] = {
+    {"user"_L1, UserName}, {"device"_L1, DeviceNo}, optional("sig"_L1, Signature), optional("resume"_L1, ResumeCredential),
+};
 constexpr Field PrekeysFields[] = {{"keys"_L1, Prekeys}, optional("lr"_L1, Prekey)};
 constexpr Field DevicesFields[] = {{"users"_L1, UserNames}};
 constexpr Field FetchFields[] = {{"user"_L1, UserName}, optional("devices"_L1, DeviceNos)};
@@ -206,7 +210,10 @@ constexpr Field HelloFields[] = {
 };
 constexpr Field EnrollInfoOkFields[] = {{"new_user"_L1, Flag}, optional("recovery"_L1, RecoveryBlob)};
 constexpr Field EnrolledFields[] = {{"device"_L1, DeviceNo}};
-constexpr Field WelcomeFields[] = {{"prekeys"_L1, Count}, {"lr"_L1, Flag}, {"queued"_L1, Count}};
+constexpr Field WelcomeFields[] = {
+    {"prekeys"_L1, Count}, {"lr"_L1, Flag}, {"queued"_L1, Count}, optional("resume"_L1, ResumeCredential),
+    optional("resume_exp"_L1, Count),
+};
 constexpr Field PrekeysOkFields[] = {{"count"_L1, Count}};
 constexpr Field DeviceListFields[] = {{"users"_L1, DirectoryUsers}, {"unknown"_L1, UnknownUsers}};
 constexpr Field BundleFields[] = {{"user"_L1, UserName}, {"root"_L1, PublicKey}, {"devices"_L1, BundleDevices}};

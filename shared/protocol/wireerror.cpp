@@ -14,7 +14,7 @@ constexpr QLatin1StringView Names[] = {
     "already_authenticated"_L1, "auth_failed"_L1, "enroll_failed"_L1, "suspended"_L1, "bad_signature"_L1,
     "device_mismatch"_L1, "replay"_L1,   "stale_time"_L1,     "not_found"_L1,  "rate_limited"_L1,
     "quota"_L1,       "unavailable"_L1,   "forbidden"_L1,      "conflict"_L1,   "busy"_L1,
-    "internal"_L1,
+    "resume_failed"_L1, "internal"_L1,
 };
 static_assert(std::size(Names) == std::size_t(WireError::Internal) + 1, "one name per WireError");
 

@@ -30,6 +30,7 @@ enum class WireError {
     Forbidden,
     Conflict,
     Busy,                // the server cannot take the request now; `retry` says when to try again
+    ResumeFailed,
     Internal,
 };
 

@@ -314,22 +314,61 @@ public:
             return;
         }
         self = SenderIdentity{s.user, s.device, s.rootPub, s.devicePub, deviceKey.value()};
-        Result<QByteArray> sig = deviceKey->sign(protocol::loginStatement(challenge, s.user, s.device));
+        setState(Client::State::LoggingIn);
+        const std::optional<ResumeCredential> &resume = profile.resumeCredential();
+        if (resume && resume->expiresAt > q->serverTimeMs())
+            resumeLogin(resume->credential);
+        else
+            challengeLogin(deviceKey.value());
+    }
+
+    // The resumption credential instead of the signature (docs/protocol.md "Resumed login"). When the server
+    // refuses it, the credential is forgotten and the device logs in with the challenge on the same connection.
+    void resumeLogin(const QByteArray &credential)
+    {
+        const ProfileSettings &s = profile.settings();
+        protocol::Login login{s.user, s.device, std::nullopt, credential};
+        q->request(login, [this](const protocol::Frame &reply) {
+            if (reply.type == protocol::ErrorReply::Type && errorCode(reply) == protocol::wireErrorName(protocol::WireError::ResumeFailed)) {
+                qCInfo(lcSdk).noquote() << u"the server refused the resumption credential (%1); logging in with the device key"_s
+                                               .arg(errorText(reply));
+                if (Status forgotten = profile.setResumeCredential(std::nullopt); !forgotten)
+                    qCWarning(lcSdk) << "could not forget the resumption credential:" << forgotten.error().message;
+                Result<crypto::EcKey> deviceKey = profile.keys().deviceKey();
+                if (!deviceKey)
+                    return abortWith(u"no_key"_s, deviceKey.error().message);
+                return challengeLogin(deviceKey.value());
+            }
+            welcomed(reply, true);
+        });
+    }
+
+    void challengeLogin(const crypto::EcKey &deviceKey)
+    {
+        const ProfileSettings &s = profile.settings();
+        Result<QByteArray> sig = deviceKey.sign(protocol::loginStatement(challenge, s.user, s.device));
         if (!sig) {
             abortWith(u"crypto"_s, sig.error().message);
             return;
         }
-        setState(Client::State::LoggingIn);
-        q->request(protocol::Login{s.user, s.device, sig.value()}, [this](const protocol::Frame &reply) {
-            if (reply.type == protocol::ErrorReply::Type) {
-                abortWith(errorCode(reply), u"login failed: %1"_s.arg(errorText(reply)));
-                return;
-            }
-            const protocol::Welcome welcome = protocol::Welcome::from(reply);
-            setState(Client::State::LoggedIn);
-            qCInfo(lcSdk) << "logged in;" << welcome.queued << "messages queued";
-            Q_EMIT q->loggedIn(int(qMin<quint64>(welcome.prekeys, 1u << 30)), welcome.lr);
-        });
+        q->request(protocol::Login{s.user, s.device, sig.value(), std::nullopt},
+                   [this](const protocol::Frame &reply) { welcomed(reply, false); });
+    }
+
+    void welcomed(const protocol::Frame &reply, bool resumed)
+    {
+        if (reply.type == protocol::ErrorReply::Type) {
+            abortWith(errorCode(reply), u"login failed: %1"_s.arg(errorText(reply)));
+            return;
+        }
+        const protocol::Welcome welcome = protocol::Welcome::from(reply);
+        if (welcome.resume && welcome.resumeExp) {
+            if (Status kept = profile.setResumeCredential(ResumeCredential{*welcome.resume, qint64(*welcome.resumeExp)}); !kept)
+                qCWarning(lcSdk) << "could not keep the resumption credential:" << kept.error().message;
+        }
+        setState(Client::State::LoggedIn);
+        qCInfo(lcSdk) << (resumed ? "logged in (resumed);" : "logged in;") << welcome.queued << "messages queued";
+        Q_EMIT q->loggedIn(int(qMin<quint64>(welcome.prekeys, 1u << 30)), welcome.lr);
     }
 };
 

@@ -26,6 +26,7 @@ const QString KeystoreFile = u"keystore.cbor"_s;
 const QString TrustFile = u"trust.cbor"_s;
 const QString PrekeyFile = u"prekeys.cbor"_s;
 const QString ReceivedFile = u"seen.cbor"_s;
+const QString ResumeFile = u"resume.cbor"_s;
 const QString CaFile = u"ca.pem"_s;
 const QString LockFile = u"lock"_s;
 
@@ -53,6 +54,7 @@ struct Profile::Private {
     TrustStore trust;
     PrekeyCache prekeys;
     DedupeLog received;
+    std::optional<ResumeCredential> resume;
 
     QString path(const QString &name) const { return QDir(directory).filePath(name); }
 
@@ -188,11 +190,35 @@ struct Profile::Private {
         Result<DedupeLog> log = DedupeLog::fromCbor(r.value());
         if (!log)
             return log.error();
+        Result<QCborValue> c = readState(ResumeFile);
+        if (!c)
+            return c.error();
         trust = std::move(trustStore.value());
         prekeys = std::move(cache.value());
         received = std::move(log.value());
+        resume = resumeFromCbor(c.value());
         return {};
     }
+
+    // {"cred": bytes 32, "exp": ms}; anything else (the empty state of a missing file) is no credential.
+    static std::optional<ResumeCredential> resumeFromCbor(const QCborValue &value)
+    {
+        const QCborMap m = value.toMap();
+        const QByteArray credential = m.value("cred"_L1).toByteArray();
+        const qint64 expiresAt = m.value("exp"_L1).toInteger();
+        if (credential.size() != 32 || expiresAt <= 0)
+            return std::nullopt;
+        return ResumeCredential{credential, expiresAt};
+    }
+
+    QCborValue resumeToCbor() const
+    {
+        if (!resume)
+            return QCborValue(QCborArray());
+        return QCborMap{{"cred"_L1, resume->credential}, {"exp"_L1, resume->expiresAt}};
+    }
+
+    Status saveResume() { return writeState(ResumeFile, resumeToCbor()); }
 
     Status writeSettings()
     {
@@ -384,6 +410,12 @@ Status Profile::savePrekeyCache()
 }
 DedupeLog &Profile::received() { return d->received; }
 Status Profile::saveReceived() { return d->writeState(ReceivedFile, d->received.toCbor()); }
+const std::optional<ResumeCredential> &Profile::resumeCredential() const { return d->resume; }
+Status Profile::setResumeCredential(const std::optional<ResumeCredential> &credential)
+{
+    d->resume = credential;
+    return d->saveResume();
+}
 
 const KdfParams &Profile::kdfParams() const { return d->kdf; }
 
@@ -405,12 +437,14 @@ Status Profile::changePassphrase(QByteArrayView newPassphrase, crypto::ScryptPar
     if (s)
         s = saveReceived();
     if (s)
+        s = d->saveResume();
+    if (s)
         s = d->writeKeystore();
     if (!s) {
         d->kdf = oldKdf;
         d->keystoreKey = oldKeystoreKey;
         d->stateKey = oldStateKey;
-        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived()}) {
+        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived(), d->saveResume()}) {
             if (!rollback)
                 qCWarning(lcSdk) << "could not restore a state file after a failed passphrase change:"
                                  << rollback.error().message;

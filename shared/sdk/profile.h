@@ -12,6 +12,7 @@
 //   trust.cbor     TOFU record of other users' root keys        } each a sealed box under
 //   prekeys.cbor   prekeys fetched for other devices (cache)     } HKDF(scrypt key, "parley-profile-state-v1"),
 //   seen.cbor      bounded record of received (from, dev, mid)  } so contacts are not readable at rest either
+//   resume.cbor    the server's resumption credential            }   (and the credential neither)
 //   ca.pem         the CA certificate(s) the server is checked against, when trust is by CA
 //   lock           QLockFile: one process per profile at a time
 //
@@ -33,6 +34,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 namespace parley::sdk {
 
@@ -47,6 +49,13 @@ struct PARLEY_EXPORT ProfileSettings {
     QByteArray devicePub;
 
     bool isEnrolled() const { return device != 0 && !user.isEmpty(); }
+};
+
+// The resumption credential the server issued at the device's last challenge login (docs/protocol.md "Resumed
+// login"): presented instead of the login signature until it expires or the server refuses it. A secret: never logged.
+struct PARLEY_EXPORT ResumeCredential {
+    QByteArray credential;       // 32 bytes
+    qint64 expiresAt = 0;        // ms since the epoch, server time
 };
 
 class PARLEY_EXPORT Profile {
@@ -91,6 +100,9 @@ public:
     Status savePrekeyCache();
     DedupeLog &received();
     Status saveReceived();
+    // The stored resumption credential, if any; setting one (or none) writes resume.cbor at once.
+    const std::optional<ResumeCredential> &resumeCredential() const;
+    Status setResumeCredential(const std::optional<ResumeCredential> &credential);
 
     const KdfParams &kdfParams() const;
     // Re-encrypts the keystore and the state files under a new passphrase (and new scrypt parameters).

@@ -36,6 +36,7 @@ enum class SendError {
     Forbidden,
     Conflict,
     Busy,                        // the server stayed too busy to store it after the retries
+    ResumeFailed,
     Internal,
     // Found by the client.
     Disconnected,                // not connected, or the connection closed before the server answered

@@ -302,6 +302,8 @@ private Q_SLOTS:
         m_secrets << QJsonDocument::fromJson(out).object().value("code"_L1).toString();
         QCOMPARE(ctl({u"user"_s, u"add"_s, u"hank"_s}), 5);
         QCOMPARE(ctl({u"user"_s, u"show"_s, u"nobody"_s}), 4);
+        QCOMPARE(ctl({u"user"_s, u"sign-out"_s, u"nobody"_s}), 4);
+        QCOMPARE(ctl({u"user"_s, u"sign-out"_s}), 2);
         QCOMPARE(ctl({u"user"_s, u"frobnicate"_s}), 2);
         QCOMPARE(ctl({u"user"_s, u"add"_s, u"Bad Name"_s}), 2);
         QCOMPARE(ctl({u"user"_s, u"list"_s}, &out), 0);

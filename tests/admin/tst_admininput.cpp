@@ -46,6 +46,8 @@ QList<Refusal> invalidValues()
         {u"user.suspend"_s, {{u"name"_s, u""_s}}, Invalid},
         {u"user.resume"_s, {{u"name"_s, u"Bad Name"_s}}, Invalid},
         {u"user.delete"_s, {{u"name"_s, u""_s}}, Invalid},
+        {u"user.sign_out"_s, {{u"name"_s, u""_s}}, Invalid},
+        {u"user.sign_out"_s, {{u"name"_s, u"Bad Name"_s}}, Invalid},
         {u"user.import"_s, {{u"csv"_s, u""_s}}, Invalid},
         {u"user.import"_s, {{u"csv"_s, u"name\r\n"_s}}, Invalid},
         {u"user.import"_s, {{u"csv"_s, u"name\n\"unterminated,\n"_s}}, Invalid},

@@ -12,6 +12,30 @@ using namespace parley::e2e;
 class TestAdminUsers : public AdminTest {
     Q_OBJECT
 
+private:
+    QList<QByteArray> m_credentials;   // resumption credentials handed out: never in the logs, the database only hashed
+
+    // The welcome frames a device got since `from`: how many, and the resumption credentials among them.
+    static QList<protocol::Frame> welcomes(const Device &d, qsizetype from = 0)
+    {
+        QList<protocol::Frame> found;
+        for (qsizetype i = from; i < d.frames.size(); ++i) {
+            if (d.frames.at(i).type == u"welcome"_s)
+                found.append(d.frames.at(i));
+        }
+        return found;
+    }
+
+    static bool refusedResumption(const Device &d, qsizetype from)
+    {
+        for (qsizetype i = from; i < d.frames.size(); ++i) {
+            const protocol::Frame &f = d.frames.at(i);
+            if (f.type == u"error"_s && f.text("code"_L1) == u"resume_failed"_s)
+                return true;
+        }
+        return false;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -303,6 +327,44 @@ private Q_SLOTS:
         QVERIFY(m_api->call(u"rooms.defaults"_s, {{u"max_members"_s, 1000}, {u"default_burn"_s, false}}).ok);
     }
 
+    // The SDK resumes with the credential kept in the profile (across a restart of the program), and after the
+    // administrator signed the user out it is refused, and the SDK logs in with the device key on its own.
+    void signOutEverywhere()
+    {
+        Device erin(*m_daemon, u"erin"_s);
+        QVERIFY(erin.enroll());
+        auto w = welcomes(erin);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w.first().bytes("resume"_L1).size(), 32);
+        m_credentials << w.first().bytes("resume"_L1);
+
+        erin.close();   // the profile is closed too: the credential comes back from disk
+        qsizetype mark = erin.frames.size();
+        QVERIFY(erin.connectNow());
+        w = welcomes(erin, mark);
+        QCOMPARE(w.size(), 1);
+        QVERIFY(!w.first().has("resume"_L1));   // resumed: no new credential
+        QVERIFY(!refusedResumption(erin, mark));
+
+        QSignalSpy gone(&erin.client(), &sdk::Client::disconnected);
+        auto r = m_api->call(u"user.sign_out"_s, {{u"name"_s, u"erin"_s}});
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QVERIFY(gone.wait(WaitMs) || !gone.isEmpty());
+        erin.errors.clear();   // the dropped session's close
+        mark = erin.frames.size();
+        QVERIFY(erin.connectNow());
+        QVERIFY(refusedResumption(erin, mark));
+        w = welcomes(erin, mark);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w.first().bytes("resume"_L1).size(), 32);   // a challenge login, with a fresh credential
+        QVERIFY(!m_credentials.contains(w.first().bytes("resume"_L1)));
+        m_credentials << w.first().bytes("resume"_L1);
+        QVERIFY2(erin.errors.isEmpty(), qPrintable(erin.errors.value(0).second));   // the user saw nothing
+
+        QCOMPARE(m_api->call(u"user.sign_out"_s, {{u"name"_s, u"nobody"_s}}).error, QString(proto::errors::NotFound));
+        erin.close();
+    }
+
     void bruteForceIsLockedOut()
     {
         QVERIFY(m_api->call(u"admin.create"_s, {{u"name"_s, u"victim"_s}, {u"password"_s, OpsPassword}}).ok);
@@ -349,6 +411,7 @@ private Q_SLOTS:
         }
         QVERIFY2(seen.contains(u"user.suspend bob ok"_s), qPrintable(seen.join(u'\n')));
         QVERIFY(seen.contains(u"user.delete dave ok"_s));
+        QVERIFY(seen.contains(u"user.sign_out erin ok"_s));
         QVERIFY(seen.contains(u"user.create alice conflict"_s));
         r = m_api->call(u"audit.show"_s, {{u"action"_s, u"login"_s}});
         bool lockout = false;
@@ -427,7 +490,13 @@ private Q_SLOTS:
 
     void logsHoldNoSecrets()
     {
+        for (const QByteArray &credential : std::as_const(m_credentials))
+            m_secrets << QString::fromLatin1(credential.toHex()) << QString::fromLatin1(credential.toBase64());
         checkLogsHoldNoSecrets();
+        const QByteArray all = m_daemon->everythingWritten();
+        QVERIFY(!m_credentials.isEmpty());
+        for (const QByteArray &credential : std::as_const(m_credentials))
+            QVERIFY(!all.contains(credential));
     }
 };
 

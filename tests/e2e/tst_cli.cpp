@@ -145,6 +145,10 @@ private Q_SLOTS:
         const Run again = runParley({u"--profile"_s, profile(u"bob"_s), u"receive"_s, u"--json"_s});
         QCOMPARE(again.exitCode, 0);
         QVERIFY(again.lines().isEmpty());
+        // Each run is a new process: it resumes with the credential the profile kept from an earlier login.
+        const Run resumed = runParley({u"--profile"_s, profile(u"bob"_s), u"--verbose"_s, u"receive"_s, u"--json"_s});
+        QCOMPARE(resumed.exitCode, 0);
+        QVERIFY2(resumed.err.contains(u"logged in (resumed)"_s), qPrintable(resumed.err));
 
         // Human-readable form.
         QCOMPARE(runParley({u"--profile"_s, profile(u"bob"_s), u"send"_s, u"alice"_s, u"hi alice"_s}).exitCode, 0);

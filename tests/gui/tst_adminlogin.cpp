@@ -216,6 +216,26 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(userState(users, u"bob"_s), u"active"_s, UiWaitMs);
     }
 
+    void signOutUser()
+    {
+        e2e::Device erin(*m_daemon, u"erin"_s);
+        QVERIFY(erin.enroll());
+        QVERIFY(erin.online());
+        MainWindow window;
+        QVERIFY(login(window));
+        auto *users = qobject_cast<UsersPage *>(window.page(u"usersPage"_s));
+        QSignalSpy loaded(users, &UsersPage::usersLoaded);
+        window.showPage(users);
+        QVERIFY(loaded.wait(UiWaitMs));
+        QVERIFY(users->selectUser(u"erin"_s));
+        auto *signOut = child<QPushButton>(users, u"signOutButton"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(signOut->isEnabled(), UiWaitMs);
+        signOut->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!erin.online(), UiWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains(u"erin"_s), UiWaitMs);
+        QCOMPARE(userState(users, u"erin"_s), u"active"_s);
+    }
+
     void changeLogVerbosity()
     {
         MainWindow window;

@@ -88,6 +88,8 @@ inline Frame example(Direction direction, const QString &type, bool full)
         } else if (type == "login"_L1) {
             f.id = 3;
             f.set("user"_L1, u"alice"_s).set("device"_L1, 1).set("sig"_L1, signature());
+            if (full)
+                f.set("resume"_L1, QByteArray(32, 'c'));
         } else if (type == "prekeys"_L1) {
             f.id = 4;
             f.set("keys"_L1, full ? QCborArray{prekey(1), prekey(2), prekey(0xffffffffu)} : QCborArray());
@@ -157,6 +159,8 @@ inline Frame example(Direction direction, const QString &type, bool full)
     } else if (type == "welcome"_L1) {
         f.id = 13;
         f.set("prekeys"_L1, 100).set("lr"_L1, true).set("queued"_L1, 0);
+        if (full)
+            f.set("resume"_L1, QByteArray(32, 'c')).set("resume_exp"_L1, qint64(1700000000000));
     } else if (type == "prekeys_ok"_L1) {
         f.id = 14;
         f.set("count"_L1, 100);

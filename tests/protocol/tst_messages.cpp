@@ -184,7 +184,13 @@ Enroll make(Gen &g)
     return e;
 }
 template<>
-Login make(Gen &g) { return Login{g.name(), g.device(), g.signature()}; }
+Login make(Gen &g)
+{
+    Login l{g.name(), g.device(), std::nullopt, std::nullopt};
+    l.sig = g.maybe<QByteArray>([&] { return g.signature(); });
+    l.resume = g.maybe<QByteArray>([&] { return g.bytes(32, 32); });
+    return l;
+}
 template<>
 Prekeys make(Gen &g)
 {
@@ -275,7 +281,13 @@ EnrollInfoOk make(Gen &g)
 template<>
 Enrolled make(Gen &g) { return Enrolled{g.device()}; }
 template<>
-Welcome make(Gen &g) { return Welcome{g.counter(), g.flag(), g.counter()}; }
+Welcome make(Gen &g)
+{
+    Welcome w{g.counter(), g.flag(), g.counter(), std::nullopt, std::nullopt};
+    w.resume = g.maybe<QByteArray>([&] { return g.bytes(32, 32); });
+    w.resumeExp = g.maybe<quint64>([&] { return g.counter(); });
+    return w;
+}
 template<>
 PrekeysOk make(Gen &g) { return PrekeysOk{g.counter()}; }
 template<>
@@ -533,7 +545,7 @@ private Q_SLOTS:
     void decodeAsPassesDecodeErrors()
     {
         // A frame decode() refuses is refused with decode()'s error, whatever type was asked for.
-        Login login{u"alice"_s, 0, QByteArray(1, 's')};   // device 0 is out of range
+        Login login{u"alice"_s, 0, QByteArray(1, 's'), std::nullopt};   // device 0 is out of range
         const auto r = decodeAs<Login>(login.encode(9), C2S);
         QVERIFY(std::holds_alternative<FrameError>(r));
         QCOMPARE(std::get<FrameError>(r).code, WireError::BadField);

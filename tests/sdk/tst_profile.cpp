@@ -9,6 +9,7 @@
 
 #include <QCborMap>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -340,6 +341,34 @@ private Q_SLOTS:
         QCOMPARE(p->trust().entry(u"bob"_s)->pinnedAt, 10);
         QVERIFY(p->trust().forget(u"bob"_s));
         QCOMPARE(p->trust().check(u"bob"_s, second), TrustStore::FirstUse);
+    }
+
+    // The resumption credential survives a restart and a passphrase change, sealed: its bytes are nowhere in the clear.
+    void resumeCredentialPersistence()
+    {
+        const QString dir = freshDir();
+        const QByteArray credential = crypto::randomBytes(32);
+        {
+            std::unique_ptr<Profile> p = created(dir, "old");
+            QVERIFY(!p->resumeCredential());
+            QVERIFY(p->setResumeCredential(ResumeCredential{credential, 1234567}));
+            QVERIFY(p->changePassphrase("new", FastKdf));
+        }
+        {
+            std::unique_ptr<Profile> p = reopened(dir, "new");
+            QVERIFY(p->resumeCredential());
+            QCOMPARE(p->resumeCredential()->credential, credential);
+            QCOMPARE(p->resumeCredential()->expiresAt, qint64(1234567));
+            QDirIterator files(dir, QDir::Files);
+            while (files.hasNext()) {
+                QFile f(files.next());
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QByteArray bytes = f.readAll();
+                QVERIFY(!bytes.contains(credential) && !bytes.contains(credential.toHex()) && !bytes.contains(credential.toBase64()));
+            }
+            QVERIFY(p->setResumeCredential(std::nullopt));
+        }
+        QVERIFY(!reopened(dir, "new")->resumeCredential());
     }
 
     void dedupePersistence()

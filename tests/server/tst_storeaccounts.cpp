@@ -75,9 +75,12 @@ private Q_SLOTS:
         {
             auto store = openStore();
             QVERIFY(store);
-            // The highest migration (6: the messages' room column) is the schema version, whatever order the steps were
+            // The highest migration (7: resumption credentials) is the schema version, whatever order the steps were
             // written in.
-            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 6);
+            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 7);
+            QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                                    "'resume_credentials'"_s),
+                     1);
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                                     "('users', 'devices', 'enroll_codes', 'prekeys', 'messages', 'queue', 'seen', "
                                     "'recovery')"_s),
@@ -98,7 +101,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 6);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 7);
         QVERIFY(store->reader().userByName(u"alice"_s));
     }
 
@@ -108,18 +111,20 @@ private Q_SLOTS:
         {
             const LogCapture log;
             QVERIFY(openStore());
-            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 6"_s});
+            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 7"_s});
         }
         {
             auto store = openStore();
             QVERIFY(store);
             QVERIFY(raw(*store, u"DROP INDEX messages_room"_s));
             QVERIFY(raw(*store, u"ALTER TABLE messages DROP COLUMN room"_s));
+            QVERIFY(raw(*store, u"DROP TABLE resume_credentials"_s));
             QVERIFY(raw(*store, u"PRAGMA user_version = 5"_s));
         }
         const LogCapture log;
         QVERIFY(openStore());
-        QCOMPARE(log.matching(u"database schema"_s), QStringList{u"migrating the database schema to version 6"_s});
+        QCOMPARE(log.matching(u"database schema"_s), (QStringList{u"migrating the database schema to version 6"_s,
+                                                                  u"migrating the database schema to version 7"_s}));
     }
 
     // Version 6 gives messages a room column; messages stored under version 5 get theirs from their options.
@@ -137,14 +142,15 @@ private Q_SLOTS:
             QVERIFY(insert(*store, inRoom));
             QVERIFY(insert(*store, message(*alice, u"alice"_s, {bob->deviceId})));
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
-            // Back to a version 5 database: no room column, and the messages as they were stored then.
+            // Back to a version 5 database: no room column (nor later tables), and the messages as they were stored then.
             QVERIFY(raw(*store, u"DROP INDEX messages_room"_s));
             QVERIFY(raw(*store, u"ALTER TABLE messages DROP COLUMN room"_s));
+            QVERIFY(raw(*store, u"DROP TABLE resume_credentials"_s));
             QVERIFY(raw(*store, u"PRAGMA user_version = 5"_s));
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 6);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 7);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room IS NULL"_s), 1);

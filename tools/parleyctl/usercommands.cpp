@@ -25,7 +25,7 @@ bool userCommands(Invocation &inv, const QStringList &a, QCborMap args)
     }
     const QMap<QString, QString> simple = {{u"show"_s, u"user.show"_s}, {u"devices"_s, u"user.devices"_s},
                                            {u"suspend"_s, u"user.suspend"_s}, {u"resume"_s, u"user.resume"_s},
-                                           {u"delete"_s, u"user.delete"_s}};
+                                           {u"delete"_s, u"user.delete"_s}, {u"sign-out"_s, u"user.sign_out"_s}};
     if (simple.contains(verb) && need(3))
         return inv.run(simple.value(verb), QCborMap{{u"name"_s, a.at(2)}});
     if (verb == u"revoke"_s && need(4)) {
