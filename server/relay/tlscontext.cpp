@@ -23,6 +23,7 @@ namespace {
 
 constexpr int TicketKeyNameBytes = 16;
 constexpr int TicketIvBytes = 16;           // AES-256-CBC
+constexpr long SessionLifetimeSeconds = 2 * 3600;
 
 QString openSslError()
 {
@@ -317,8 +318,8 @@ Status TlsContext::configure(const QSslConfiguration &configuration, const Optio
     // No 0-RTT: tickets never allow early data, and early data a client sends anyway ends the handshake.
     if (SSL_CTX_set_max_early_data(m_ctx, 0) != 1 || SSL_CTX_set_recv_max_early_data(m_ctx, 0) != 1)
         return tlsError(u"cannot turn early data off"_s);
-    // A session (and its ticket) lives as long as its ticket key may still decrypt it.
-    SSL_CTX_set_timeout(m_ctx, long(options.ticketKeySeconds) * 2);
+    // A session (and the lifetime its ticket announces) lasts two hours at most, however long its key lives.
+    SSL_CTX_set_timeout(m_ctx, SessionLifetimeSeconds);
     const QByteArray &sid = options.sessionIdContext;
     if (sid.isEmpty() || sid.size() > SSL_MAX_SID_CTX_LENGTH
         || SSL_CTX_set_session_id_context(m_ctx, reinterpret_cast<const unsigned char *>(sid.constData()), unsigned(sid.size())) != 1)

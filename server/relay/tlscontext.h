@@ -20,7 +20,8 @@ class TicketKeyRing;
 // TLS 1.3 session always runs a fresh (EC)DHE exchange (psk_dhe_ke only).
 //
 // Ticket keys (AES-256-CBC + HMAC-SHA256, as RFC 5077 suggests) rotate every `ticketKeySeconds`; the previous key
-// still decrypts, so a ticket is accepted for at most two periods after its key was made. A context built for a
+// still decrypts, so a ticket is accepted for at most two periods after its key was made (and at most two hours,
+// the session lifetime). A context built for a
 // certificate reload takes over the ticket keys of the one it replaces.
 //
 // Sockets hold the context through a shared_ptr: a reload gives new connections a new context while established
