@@ -196,8 +196,10 @@ void TlsServerSocket::handshake()
     switch (SSL_get_error(d->ssl, result)) {
     case SSL_ERROR_WANT_READ:
         d->watchWrite(false);
+        d->watchRead(true);
         return;
     case SSL_ERROR_WANT_WRITE:
+        d->watchRead(false);   // until the descriptor takes our part of the handshake
         d->watchWrite(true);
         return;
     default:
@@ -229,6 +231,7 @@ void TlsServerSocket::onWritable()
     }
     if (d->readWantsWrite) {
         d->readWantsWrite = false;
+        d->watchRead(!d->closing);
         QPointer<TlsServerSocket> guard(this);
         if (!readRecords() || !guard)
             return;
@@ -258,6 +261,7 @@ bool TlsServerSocket::readRecords()
         finalError = SSL_get_error(d->ssl, n);
         if (finalError == SSL_ERROR_WANT_WRITE) {
             d->readWantsWrite = true;
+            d->watchRead(false);   // until the descriptor takes what OpenSSL has to send first
             d->watchWrite(true);
         }
         break;
