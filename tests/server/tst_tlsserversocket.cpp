@@ -1,0 +1,198 @@
+// The server's TLS socket as a QTcpSocket: a TlsListener on loopback with a TlsContext from a generated
+// certificate, and Qt's own TLS client on the other end. Handshake and addresses, data both ways through full
+// socket buffers, close after the queued data, abort without it, the peer's close, and connections that never
+// finish their handshake.
+
+#include "crypto/crypto.h"
+#include "relay/tlscontext.h"
+#include "relay/tlslistener.h"
+#include "relay/tlsserversocket.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace parley;
+using namespace parley::server;
+
+namespace {
+
+constexpr int WaitMs = 30000;
+constexpr qsizetype BigBytes = 4 * 1024 * 1024;   // far more than both socket buffers hold
+
+QByteArray randomBytes(qsizetype size)
+{
+    QByteArray data(size, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(data.data()), size / 4);
+    return data;
+}
+
+// Reads from `socket` until `size` bytes have come or it is gone.
+QByteArray readAtLeast(QIODevice &socket, qsizetype size)
+{
+    QByteArray got;
+    QElapsedTimer timer;
+    timer.start();
+    while (got.size() < size && timer.elapsed() < WaitMs) {
+        got += socket.readAll();
+        if (got.size() < size)
+            QTest::qWait(5);
+    }
+    return got;
+}
+
+} // namespace
+
+class TestTlsServerSocket : public QObject {
+    Q_OBJECT
+
+private:
+    std::shared_ptr<TlsContext> m_context;
+    std::unique_ptr<TlsListener> m_listener;
+    QList<QPointer<TlsServerSocket>> m_accepted;
+
+    void listen(int handshakeTimeoutMs)
+    {
+        m_accepted.clear();
+        m_listener = std::make_unique<TlsListener>(m_context, handshakeTimeoutMs);
+        connect(m_listener.get(), &TlsListener::encrypted, this, [this](TlsServerSocket *s) { m_accepted.append(s); });
+        QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
+    }
+
+    // A connected client and the server's socket for it.
+    TlsServerSocket *connectClient(QSslSocket &client)
+    {
+        // Both ends live in this thread: wait in the event loop, never in a blocking waitFor*().
+        client.setPeerVerifyMode(QSslSocket::VerifyNone);
+        client.connectToHostEncrypted(u"127.0.0.1"_s, m_listener->serverPort());
+        QElapsedTimer timer;
+        timer.start();
+        while ((m_accepted.isEmpty() || !client.isEncrypted()) && timer.elapsed() < WaitMs)
+            QTest::qWait(5);
+        return m_accepted.isEmpty() ? nullptr : m_accepted.takeFirst().data();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto generated = crypto::generateSelfSignedCertificate(u"localhost"_s, {u"localhost"_s}, {}, 30);
+        QVERIFY(generated);
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+        tls.setLocalCertificate(QSslCertificate(generated->certificatePem));
+        tls.setPrivateKey(QSslKey(generated->privateKeyPem.view().toByteArray(), QSsl::Ec));
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        auto context = TlsContext::create(tls, TlsContext::Options{QByteArrayLiteral("test"), 3600});
+        QVERIFY2(context, context ? "" : qPrintable(context.error().message));
+        m_context = *context;
+    }
+
+    void handshakeAndAddresses()
+    {
+        listen(WaitMs);
+        QSslSocket client;
+        QPointer<TlsServerSocket> server = connectClient(client);
+        QVERIFY(server);
+        QVERIFY(server->isEncrypted());
+        QCOMPARE(server->state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(server->protocolName(), u"TLSv1.3"_s);
+        QCOMPARE(server->peerAddress(), QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(server->peerPort(), client.localPort());
+        QCOMPARE(server->localPort(), m_listener->serverPort());
+    }
+
+    void dataBothWaysThroughFullBuffers()
+    {
+        listen(WaitMs);
+        QSslSocket client;
+        QPointer<TlsServerSocket> server = connectClient(client);
+        QVERIFY(server);
+        connect(server, &QIODevice::readyRead, server, [s = server.data()] { s->write(s->readAll()); });   // echo
+        const QByteArray sent = randomBytes(BigBytes);
+        client.write(sent);
+        const QByteArray echoed = readAtLeast(client, sent.size());
+        QCOMPARE(echoed.size(), sent.size());
+        QVERIFY(echoed == sent);
+        QVERIFY(server);
+        QCOMPARE(server->bytesToWrite(), 0);
+    }
+
+    void closeSendsTheQueueFirst()
+    {
+        listen(WaitMs);
+        QSslSocket client;
+        QPointer<TlsServerSocket> server = connectClient(client);
+        QVERIFY(server);
+        QSignalSpy gone(&client, &QSslSocket::disconnected);
+        const QByteArray sent = randomBytes(BigBytes);
+        server->write(sent);
+        server->close();
+        QVERIFY(server->state() != QAbstractSocket::ConnectedState);
+        QTest::ignoreMessage(QtWarningMsg, "QIODevice::write (parley::server::TlsServerSocket): device not open");
+        QVERIFY(server->write("more") < 0);
+        const QByteArray got = readAtLeast(client, sent.size());
+        QVERIFY(got == sent);
+        QTRY_VERIFY_WITH_TIMEOUT(!gone.isEmpty(), WaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!server, WaitMs);   // deleted once disconnected
+    }
+
+    void abortDropsTheQueue()
+    {
+        listen(WaitMs);
+        QSslSocket client;
+        QPointer<TlsServerSocket> server = connectClient(client);
+        QVERIFY(server);
+        QSignalSpy serverGone(server.data(), &QAbstractSocket::disconnected);
+        QSignalSpy gone(&client, &QSslSocket::disconnected);
+        server->write(randomBytes(BigBytes));
+        server->abort();
+        QCOMPARE(serverGone.size(), 1);
+        QCOMPARE(server->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(server->bytesToWrite(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!gone.isEmpty(), WaitMs);
+        QVERIFY(client.readAll().size() < BigBytes);
+    }
+
+    void peerCloseEndsTheSocket()
+    {
+        listen(WaitMs);
+        QSslSocket client;
+        QPointer<TlsServerSocket> server = connectClient(client);
+        QVERIFY(server);
+        QSignalSpy finished(server.data(), &QIODevice::readChannelFinished);
+        QSignalSpy gone(server.data(), &QAbstractSocket::disconnected);
+        QSignalSpy read(server.data(), &QIODevice::readyRead);
+        client.write("last words");
+        QVERIFY(read.wait(WaitMs));
+        QCOMPARE(server->readAll(), QByteArray("last words"));
+        client.disconnectFromHost();
+        QTRY_VERIFY_WITH_TIMEOUT(!gone.isEmpty(), WaitMs);
+        QCOMPARE(finished.size(), 1);
+    }
+
+    // A client that connects and says nothing, and one that does not speak TLS: both closed, neither handed over.
+    void unfinishedHandshakesAreClosed()
+    {
+        listen(200);
+        QTcpSocket silent;
+        QTcpSocket plain;
+        QSignalSpy silentGone(&silent, &QTcpSocket::disconnected);
+        QSignalSpy plainGone(&plain, &QTcpSocket::disconnected);
+        silent.connectToHost(QHostAddress::LocalHost, m_listener->serverPort());
+        plain.connectToHost(QHostAddress::LocalHost, m_listener->serverPort());
+        plain.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(!silentGone.isEmpty(), WaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!plainGone.isEmpty(), WaitMs);
+        QVERIFY(m_accepted.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(m_listener->findChildren<TlsServerSocket *>().size(), 0, WaitMs);
+    }
+};
+
+QTEST_MAIN(TestTlsServerSocket)
+#include "tst_tlsserversocket.moc"
