@@ -406,8 +406,9 @@ void TlsServerSocket::flushOut()
 
 void TlsServerSocket::close()
 {
-    // QAbstractSocket::abort() (not virtual) drops the write channel and then calls close(): nothing queued is sent.
-    const bool aborting = writeChannelCount() == 0 || d->handshaking;
+    // QAbstractSocket::abort() (not virtual) drops the write channel of the open device and then calls close():
+    // nothing queued is sent. A close() (or abort()) while a close is already sending the queue ends it too.
+    const bool aborting = d->handshaking || d->closing || (isOpen() && writeChannelCount() == 0);
     QPointer<TlsServerSocket> guard(this);
     QIODevice::close();
     if (!guard)

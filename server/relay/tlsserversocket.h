@@ -15,7 +15,8 @@ class TlsContext;
 //
 // Reads are decrypted as the descriptor becomes readable and kept until read; writes are queued and encrypted from
 // the event loop (or when the descriptor is writable again), so one WebSocket frame's header and payload leave as
-// one record. close()/disconnectFromHost() finish the queued writes and send close_notify; abort() drops them.
+// one record. close()/disconnectFromHost() finish the queued writes (for at most 10 s) and send close_notify;
+// abort(), or a second close(), drops them.
 // The OpenSSL buffers are given back whenever the connection is idle (SSL_MODE_RELEASE_BUFFERS).
 class TlsServerSocket : public QTcpSocket {
     Q_OBJECT

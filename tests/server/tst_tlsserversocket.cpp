@@ -159,6 +159,23 @@ private Q_SLOTS:
         QVERIFY(client.readAll().size() < BigBytes);
     }
 
+    void abortCutsAClosingSocketShort()
+    {
+        listen(WaitMs);
+        QSslSocket client;
+        QPointer<TlsServerSocket> server = connectClient(client);
+        QVERIFY(server);
+        QSignalSpy serverGone(server.data(), &QAbstractSocket::disconnected);
+        server->write(randomBytes(4 * BigBytes));   // more than the kernel takes while the client does not read
+        server->close();
+        QCOMPARE(server->state(), QAbstractSocket::ClosingState);
+        QVERIFY(server->bytesToWrite() > 0);
+        server->abort();
+        QCOMPARE(serverGone.size(), 1);
+        QCOMPARE(server->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(server->bytesToWrite(), 0);
+    }
+
     void peerCloseEndsTheSocket()
     {
         listen(WaitMs);
