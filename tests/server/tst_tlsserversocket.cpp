@@ -1,7 +1,7 @@
 // The server's TLS socket as a QTcpSocket: a TlsListener on loopback with a TlsContext from a generated
 // certificate, and Qt's own TLS client on the other end. Handshake and addresses, data both ways through full
-// socket buffers, close after the queued data, abort without it, the peer's close, and connections that never
-// finish their handshake.
+// socket buffers, close after the queued data, abort without it, the peer's close, connections that never finish
+// their handshake, and the WebSocket upgrade through QWebSocketServer::handleConnection().
 
 #include "crypto/crypto.h"
 #include "relay/tlscontext.h"
@@ -16,6 +16,9 @@
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTest>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -191,6 +194,34 @@ private Q_SLOTS:
         client.disconnectFromHost();
         QTRY_VERIFY_WITH_TIMEOUT(!gone.isEmpty(), WaitMs);
         QCOMPARE(finished.size(), 1);
+    }
+
+    // The upgrade in non-secure mode over the TLS socket; QWebSocketServer then deletes the socket's handshake timer
+    // (by its name), so the deadline no longer applies.
+    void upgradeEndsTheDeadline()
+    {
+        listen(WaitMs);
+        QWebSocketServer ws(u"test"_s, QWebSocketServer::NonSecureMode);
+        connect(m_listener.get(), &TlsListener::encrypted, &ws, [&ws](TlsServerSocket *s) { ws.handleConnection(s); });
+        QWebSocket client;
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        client.setSslConfiguration(tls);
+        QSignalSpy received(&client, &QWebSocket::textMessageReceived);
+        client.open(QUrl(u"wss://127.0.0.1:%1/"_s.arg(m_listener->serverPort())));
+        QTRY_VERIFY_WITH_TIMEOUT(ws.hasPendingConnections(), WaitMs);
+        std::unique_ptr<QWebSocket> served(ws.nextPendingConnection());
+        QCOMPARE(served->peerPort(), client.localPort());
+        QCOMPARE(m_accepted.size(), 1);
+        QPointer<TlsServerSocket> socket = m_accepted.first();
+        QVERIFY(socket);
+        const QList<QTimer *> timers = socket->findChildren<QTimer *>();
+        for (const QTimer *timer : timers)
+            QVERIFY2(!timer->isActive(), qPrintable(timer->objectName()));
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::ConnectedState, WaitMs);
+        served->sendTextMessage(u"hello"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, WaitMs);
+        QCOMPARE(received.first().first().toString(), u"hello"_s);
     }
 
     // A client that connects and says nothing, and one that does not speak TLS: both closed, neither handed over.
