@@ -285,7 +285,10 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const QSslConfiguration &
     if (options.ticketKeySeconds < 1)
         return makeError(ErrorCode::InvalidArgument, u"the ticket key period must be at least one second"_s);
     std::shared_ptr<TlsContext> context(new TlsContext);
-    if (previous && previous->m_keys && previous->m_keys->periodSeconds() == options.ticketKeySeconds)
+    // A listener that checks client certificates starts over: its new CA list must not be bypassed by resuming a
+    // session that an old one admitted.
+    const bool checksClients = configuration.peerVerifyMode() == QSslSocket::VerifyPeer;
+    if (previous && previous->m_keys && previous->m_keys->periodSeconds() == options.ticketKeySeconds && !checksClients)
         context->m_keys = previous->m_keys;
     else
         context->m_keys = std::make_shared<TicketKeyRing>(options.ticketKeySeconds);

@@ -21,8 +21,8 @@ class TicketKeyRing;
 //
 // Ticket keys (AES-256-CBC + HMAC-SHA256, as RFC 5077 suggests) rotate every `ticketKeySeconds`; the previous key
 // still decrypts, so a ticket is accepted for at most two periods after its key was made (and at most two hours,
-// the session lifetime). A context built for a
-// certificate reload takes over the ticket keys of the one it replaces.
+// the session lifetime). A context built for a certificate reload takes over the ticket keys of the one it
+// replaces, unless it checks client certificates (then sessions admitted under the old CA list do not resume).
 //
 // Sockets hold the context through a shared_ptr: a reload gives new connections a new context while established
 // ones keep theirs until they close.

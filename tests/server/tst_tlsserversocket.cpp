@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -56,6 +57,7 @@ class TestTlsServerSocket : public QObject {
     Q_OBJECT
 
 private:
+    QSslConfiguration m_tls;
     std::shared_ptr<TlsContext> m_context;
     std::unique_ptr<TlsListener> m_listener;
     QList<QPointer<TlsServerSocket>> m_accepted;
@@ -72,13 +74,29 @@ private:
     TlsServerSocket *connectClient(QSslSocket &client)
     {
         // Both ends live in this thread: wait in the event loop, never in a blocking waitFor*().
-        client.setPeerVerifyMode(QSslSocket::VerifyNone);
+        if (client.peerVerifyMode() != QSslSocket::VerifyNone)
+            client.setPeerVerifyMode(QSslSocket::VerifyNone);
         client.connectToHostEncrypted(u"127.0.0.1"_s, m_listener->serverPort());
         QElapsedTimer timer;
         timer.start();
         while ((m_accepted.isEmpty() || !client.isEncrypted()) && timer.elapsed() < WaitMs)
             QTest::qWait(5);
         return m_accepted.isEmpty() ? nullptr : m_accepted.takeFirst().data();
+    }
+
+    // Connects with `configuration` and the session `ticket` (updated to the one the connection ends with);
+    // returns 1 when the server resumed a session, 0 for a full handshake, -1 when there was no connection.
+    int reused(QSslConfiguration configuration, QByteArray *ticket)
+    {
+        configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+        configuration.setSessionTicket(*ticket);
+        QSslSocket client;
+        client.setSslConfiguration(configuration);
+        TlsServerSocket *server = connectClient(client);
+        if (!server)
+            return -1;
+        *ticket = client.sslConfiguration().sessionTicket();
+        return server->isSessionReused() ? 1 : 0;
     }
 
 private Q_SLOTS:
@@ -91,6 +109,7 @@ private Q_SLOTS:
         tls.setLocalCertificate(QSslCertificate(generated->certificatePem));
         tls.setPrivateKey(QSslKey(generated->privateKeyPem.view().toByteArray(), QSsl::Ec));
         tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_tls = tls;
         auto context = TlsContext::create(tls, TlsContext::Options{QByteArrayLiteral("test"), 3600});
         QVERIFY2(context, context ? "" : qPrintable(context.error().message));
         m_context = *context;
@@ -222,6 +241,42 @@ private Q_SLOTS:
         served->sendTextMessage(u"hello"_s);
         QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, WaitMs);
         QCOMPARE(received.first().first().toString(), u"hello"_s);
+    }
+
+    // TLS 1.2 sessions of Qt's client (with its session ticket kept): resumed, also after a reload, which takes over
+    // the ticket keys; not after the reload of a context that checks client certificates.
+    void reloadKeepsTicketsUnlessClientsAreChecked()
+    {
+        auto ca = crypto::generateCertificateAuthority(u"test CA"_s, 30);
+        QVERIFY(ca);
+        auto issued = crypto::issueClientCertificate(ca->certificatePem, ca->privateKeyPem.view(), u"operator"_s, 30);
+        QVERIFY(issued);
+        QSslConfiguration checking = m_tls;
+        checking.setCaCertificates({QSslCertificate(ca->certificatePem)});
+        checking.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        QSslConfiguration client = QSslConfiguration::defaultConfiguration();
+        client.setProtocol(QSsl::TlsV1_2);
+        client.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
+        client.setLocalCertificate(QSslCertificate(issued->certificatePem));
+        client.setPrivateKey(QSslKey(issued->privateKeyPem.view().toByteArray(), QSsl::Ec));
+
+        const std::shared_ptr<TlsContext> plain = m_context;
+        auto restore = qScopeGuard([this, plain] { m_context = plain; });
+        for (const QSslConfiguration &server : {m_tls, checking}) {
+            const TlsContext::Options options{QByteArrayLiteral("test"), 3600};
+            auto first = TlsContext::create(server, options);
+            QVERIFY(first);
+            m_context = *first;
+            listen(WaitMs);
+            QByteArray ticket;
+            QCOMPARE(reused(client, &ticket), 0);
+            QVERIFY(!ticket.isEmpty());
+            QCOMPARE(reused(client, &ticket), 1);
+            auto reloaded = TlsContext::create(server, options, *first);
+            QVERIFY(reloaded);
+            m_listener->setContext(*reloaded);
+            QCOMPARE(reused(client, &ticket), server.peerVerifyMode() == QSslSocket::VerifyPeer ? 0 : 1);
+        }
     }
 
     // A client that connects and says nothing, and one that does not speak TLS: both closed, neither handed over.
