@@ -205,13 +205,14 @@ Status setSuites(SSL_CTX *ctx, const QList<QSslCipher> &ciphers)
         (c.name().startsWith("TLS_"_L1) ? tls13 : tls12).append(c.name());
     if (tls12.isEmpty() && tls13.isEmpty())
         return makeError(ErrorCode::Crypto, u"no TLS cipher suite is allowed"_s);
-    // An empty TLS 1.2 list is written as a list that matches nothing, so that no default creeps in.
-    const QByteArray list12 = tls12.isEmpty() ? QByteArrayLiteral("aNULL:!aNULL") : tls12.join(u':').toLatin1();
-    const QByteArray list13 = tls13.join(u':').toLatin1();
-    if (SSL_CTX_set_cipher_list(ctx, list12.constData()) != 1 && !tls12.isEmpty())
+    // Without suites of one version, that version is off (rather than left to OpenSSL's default suites).
+    if (tls12.isEmpty() && SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1)
+        return tlsError(u"cannot set the TLS versions"_s);
+    if (tls13.isEmpty() && SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1)
+        return tlsError(u"cannot set the TLS versions"_s);
+    if (!tls12.isEmpty() && SSL_CTX_set_cipher_list(ctx, tls12.join(u':').toLatin1().constData()) != 1)
         return tlsError(u"cannot set the TLS 1.2 cipher suites"_s);
-    ERR_clear_error();
-    if (SSL_CTX_set_ciphersuites(ctx, list13.constData()) != 1)
+    if (SSL_CTX_set_ciphersuites(ctx, tls13.join(u':').toLatin1().constData()) != 1)
         return tlsError(u"cannot set the TLS 1.3 cipher suites"_s);
     return {};
 }

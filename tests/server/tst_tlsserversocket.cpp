@@ -12,6 +12,7 @@
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QScopeGuard>
+#include <QSslCipher>
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -79,7 +80,8 @@ private:
         client.connectToHostEncrypted(u"127.0.0.1"_s, m_listener->serverPort());
         QElapsedTimer timer;
         timer.start();
-        while ((m_accepted.isEmpty() || !client.isEncrypted()) && timer.elapsed() < WaitMs)
+        while ((m_accepted.isEmpty() || !client.isEncrypted()) && client.state() != QAbstractSocket::UnconnectedState
+               && timer.elapsed() < WaitMs)
             QTest::qWait(5);
         return m_accepted.isEmpty() ? nullptr : m_accepted.takeFirst().data();
     }
@@ -277,6 +279,32 @@ private Q_SLOTS:
             m_listener->setContext(*reloaded);
             QCOMPARE(reused(client, &ticket), server.peerVerifyMode() == QSslSocket::VerifyPeer ? 0 : 1);
         }
+    }
+
+    // A configuration with TLS 1.3 suites only turns TLS 1.2 off (no default TLS 1.2 suites come back).
+    void noSuitesOfAVersionTurnItOff()
+    {
+        QSslConfiguration only13 = m_tls;
+        QList<QSslCipher> ciphers;
+        for (const QSslCipher &c : QSslConfiguration::supportedCiphers()) {
+            if (c.name().startsWith(u"TLS_"_s))
+                ciphers.append(c);
+        }
+        only13.setCiphers(ciphers);
+        auto context = TlsContext::create(only13, TlsContext::Options{QByteArrayLiteral("test"), 3600});
+        QVERIFY(context);
+        const std::shared_ptr<TlsContext> plain = m_context;
+        auto restore = qScopeGuard([this, plain] { m_context = plain; });
+        m_context = *context;
+        listen(WaitMs);
+        QSslSocket tls12;
+        QSslConfiguration client = QSslConfiguration::defaultConfiguration();
+        client.setProtocol(QSsl::TlsV1_2);
+        tls12.setSslConfiguration(client);
+        QVERIFY(!connectClient(tls12));
+        QVERIFY(!tls12.isEncrypted());
+        QSslSocket tls13;
+        QVERIFY(connectClient(tls13));
     }
 
     // A client that connects and says nothing, and one that does not speak TLS: both closed, neither handed over.
