@@ -13,6 +13,9 @@
 #include "admin/usercalls.h"
 #include "admin/adminauth.h"
 #include "protocol/frame.h"
+#include "relay/tlscontext.h"
+#include "relay/tlslistener.h"
+#include "relay/tlsserversocket.h"
 #include "store/adminstore.h"
 #include "store/store.h"
 
@@ -34,6 +37,15 @@ namespace {
 constexpr int MaxConnections = 32;
 constexpr int IdleTimeoutMs = 15 * 60 * 1000;
 constexpr int MaxBadFrames = 10;
+constexpr int HandshakeTimeoutMs = 10000;   // TLS handshake and WebSocket upgrade
+
+// The admin listener's TLS context; one made for a reload takes over the ticket keys of `previous`.
+Result<std::shared_ptr<TlsContext>> adminContext(const QSslConfiguration &tls, const std::shared_ptr<TlsContext> &previous = {})
+{
+    TlsContext::Options options;
+    options.sessionIdContext = QByteArrayLiteral("parleyd-admin");
+    return TlsContext::create(tls, options, previous);
+}
 
 } // namespace
 
@@ -56,10 +68,7 @@ struct AdminServer::Private {
           accounts(ctx),
           status(ctx),
           users(ctx),
-          certificates(ctx, [this](const QSslConfiguration &tls) {
-              if (listener)
-                  listener->setSslConfiguration(tls);
-          }),
+          certificates(ctx, [this](const QSslConfiguration &tls) { applyTls(tls); }),
           logs(ctx),
           proxies(ctx),
           push(ctx),
@@ -83,6 +92,8 @@ struct AdminServer::Private {
     PushCalls push;
     AuditCalls audit;
     RoomCalls rooms;
+    std::shared_ptr<TlsContext> tls;
+    std::unique_ptr<TlsListener> tlsListener;
     std::unique_ptr<QWebSocketServer> listener;
     QHash<QWebSocket *, Connection> connections;
     quint16 port = 0;
@@ -98,6 +109,20 @@ struct AdminServer::Private {
                               ((d.*handler).*handle)(r);
                           }});
         }
+    }
+
+    // A reloaded certificate: new connections use a new context, established ones keep theirs.
+    void applyTls(const QSslConfiguration &configuration)
+    {
+        if (!tlsListener)
+            return;
+        auto context = adminContext(configuration, tls);
+        if (!context) {
+            qCWarning(lcAdmin) << "The admin listener keeps its TLS set-up:" << context.error().message;
+            return;
+        }
+        tls = *context;
+        tlsListener->setContext(tls);
     }
 
     void onNewConnection()
@@ -257,16 +282,25 @@ Status AdminServer::start()
         return makeError(s.error().code, u"cannot read the managed settings: %1"_s.arg(s.error().message));
     if (Status s = d->certificates.loadAdminTls(); !s)
         return s;
-    d->listener = std::make_unique<QWebSocketServer>(u"parleyd-admin"_s, QWebSocketServer::SecureMode);
-    d->listener->setSslConfiguration(d->certificates.adminTls());
+    auto context = adminContext(d->certificates.adminTls());
+    if (!context)
+        return makeError(context.error().code, u"cannot set up TLS for the admin API: %1"_s.arg(context.error().message));
+    d->tls = *context;
+    // The TLS layer is the listener's own (TlsListener): the WebSocket server sees plaintext sockets.
+    d->listener = std::make_unique<QWebSocketServer>(u"parleyd-admin"_s, QWebSocketServer::NonSecureMode);
     d->listener->setMaxPendingConnections(MaxConnections);
     connect(d->listener.get(), &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
-    if (!d->listener->listen(d->ctx.config().admin.listenAddress, d->ctx.config().admin.listenPort)) {
-        const QString why = d->listener->errorString();
+    d->tlsListener = std::make_unique<TlsListener>(d->tls, HandshakeTimeoutMs);
+    connect(d->tlsListener.get(), &TlsListener::encrypted, this, [this](TlsServerSocket *socket) {
+        d->listener->handleConnection(socket);
+    });
+    if (!d->tlsListener->listen(d->ctx.config().admin.listenAddress, d->ctx.config().admin.listenPort)) {
+        const QString why = d->tlsListener->errorString();
+        d->tlsListener.reset();
         d->listener.reset();
         return makeError(ErrorCode::Network, u"cannot listen for the admin API on port %1: %2"_s.arg(d->ctx.config().admin.listenPort).arg(why));
     }
-    d->port = d->listener->serverPort();
+    d->port = d->tlsListener->serverPort();
     connect(&d->maintenance, &QTimer::timeout, this, [this] { d->runMaintenance(); });
     d->maintenance.start(3600 * 1000);
     d->runMaintenance();
@@ -277,6 +311,8 @@ Status AdminServer::start()
 void AdminServer::stop()
 {
     d->maintenance.stop();
+    if (d->tlsListener)
+        d->tlsListener->close();
     if (d->listener) {
         d->listener->close();
         const QList<QWebSocket *> sockets = d->connections.keys();
@@ -288,6 +324,7 @@ void AdminServer::stop()
         d->connections.clear();
         d->listener.reset();
     }
+    d->tlsListener.reset();
 }
 
 quint16 AdminServer::port() const

@@ -122,6 +122,7 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"server/workers"_s, intInto(settings, config.workers, 1, 256)},
         {u"tls/certificate"_s, pathInto(settings, config.certificatePath)},
         {u"tls/private_key"_s, pathInto(settings, config.privateKeyPath)},
+        {u"tls/ticket_key_seconds"_s, intInto(settings, config.ticketKeySeconds, 1, 86400)},
         {u"limits/max_devices_per_user"_s, intInto(settings, l.maxDevicesPerUser, 1, 1000)},
         {u"limits/max_queue_per_device"_s, intInto(settings, l.maxQueuePerDevice, 1, qint64(1) << 40)},
         {u"limits/send_rate"_s, rateInto(settings, l.sendRate)},

@@ -17,6 +17,7 @@ struct Config {
     int workers = 1;                  // load() defaults it to QThread::idealThreadCount()
     QString certificatePath;          // empty: DATA_DIR/tls/server.crt
     QString privateKeyPath;           // empty: DATA_DIR/tls/server.key
+    int ticketKeySeconds = 3600;      // session ticket key rotation period
     Limits limits;
     QString logRules;                 // QLoggingCategory filter rules
     AdminConfig admin;

@@ -6,6 +6,7 @@
 #include "push/pushservice.h"
 #include "relay/ratelimiter.h"
 #include "relay/router.h"
+#include "relay/tlscontext.h"
 #include "store/store.h"
 #include "daemon/sweeper.h"
 #include "daemon/tlssetup.h"
@@ -138,6 +139,7 @@ struct Server::Private {
     std::unique_ptr<PushService> push;
     std::unique_ptr<Sweeper> sweeper;
     std::vector<Slot> workers;
+    std::shared_ptr<TlsContext> tls;      // the one TLS context of the device listener (all workers)
     quint16 port = 0;
     QString fingerprint;
     QTimer maintenance;
@@ -256,7 +258,7 @@ Result<Services> Server::startServices()
 }
 
 // One worker thread per listening socket, each started before this returns.
-Status Server::startWorkers(const std::vector<int> &fds, const QSslConfiguration &tls, const Services &services)
+Status Server::startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services)
 {
     for (size_t i = 0; i < fds.size(); ++i) {
         auto *thread = new QThread;
@@ -309,6 +311,10 @@ Status Server::start()
     auto tls = TlsSetup::load(config);
     if (!tls)
         return tls.error();
+    auto context = TlsSetup::relayContext(config, tls->configuration);
+    if (!context)
+        return context.error();
+    d->tls = *context;
     d->fingerprint = tls->fingerprint;
 
     auto store = openStore(config);
@@ -326,7 +332,7 @@ Status Server::start()
         d->store->close();
         return fds.error();
     }
-    if (Status s = startWorkers(*fds, tls->configuration, *services); !s) {
+    if (Status s = startWorkers(*fds, d->tls, *services); !s) {
         d->stopWorkers();
         d->store->close();
         return s;
@@ -345,10 +351,14 @@ Result<QString> Server::reloadTls()
     auto tls = TlsSetup::load(d->config);
     if (!tls)
         return tls.error();
+    auto context = TlsSetup::relayContext(d->config, tls->configuration, d->tls);
+    if (!context)
+        return context.error();
+    d->tls = *context;
     for (Private::Slot &slot : d->workers) {
         Worker *w = slot.worker;
-        const QSslConfiguration configuration = tls->configuration;
-        QMetaObject::invokeMethod(w, [w, configuration] { w->setTlsConfiguration(configuration); }, Qt::BlockingQueuedConnection);
+        std::shared_ptr<TlsContext> shared = d->tls;
+        QMetaObject::invokeMethod(w, [w, shared] { w->setTlsContext(shared); }, Qt::BlockingQueuedConnection);
     }
     d->fingerprint = tls->fingerprint;
     qCInfo(lcServer) << "Reloaded the serving certificate";

@@ -10,14 +10,13 @@
 #include <memory>
 #include <vector>
 
-class QSslConfiguration;
-
 namespace parley::server {
 
 class DeviceDirectory;
 class PushService;
 class Router;
 class Store;
+class TlsContext;
 class Worker;
 
 // The daemon: data directory, TLS, store, the shared services and N workers, each with its own event loop and
@@ -54,8 +53,8 @@ public:
     // Opens the store of a configuration (also for the command-line subcommands).
     static Result<std::unique_ptr<Store>> openStore(const Config &config);
 
-    // Reads the certificate and key again and hands them to every worker: new connections use them, established
-    // ones are not touched. Returns the new fingerprint.
+    // Reads the certificate and key again and hands a new TLS context to every worker: new connections use it,
+    // established ones keep theirs. Session tickets stay valid. Returns the new fingerprint.
     Result<QString> reloadTls() override;
 
     // The hourly housekeeping: forgets replay records older than 30 days, removes expired messages and spent
@@ -67,7 +66,7 @@ Q_SIGNALS:
 
 private:
     Result<Services> startServices();
-    Status startWorkers(const std::vector<int> &fds, const QSslConfiguration &tls, const Services &services);
+    Status startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services);
     void startTimers();
     void closeSessions();
     void finishShutdown();

@@ -4,6 +4,7 @@
 #include "crypto/crypto.h"
 #include "daemon/logging.h"
 #include "net/tlspin.h"
+#include "relay/tlscontext.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -105,6 +106,18 @@ QStringList TlsSetup::allowedTls13Ciphers()
     return {u"TLS_AES_128_GCM_SHA256"_s, u"TLS_AES_256_GCM_SHA384"_s, u"TLS_CHACHA20_POLY1305_SHA256"_s};
 }
 
+Result<std::shared_ptr<TlsContext>> TlsSetup::relayContext(const Config &config, const QSslConfiguration &configuration,
+                                                           const std::shared_ptr<TlsContext> &previous)
+{
+    TlsContext::Options options;
+    options.sessionIdContext = QByteArrayLiteral("parleyd-relay");
+    options.ticketKeySeconds = config.ticketKeySeconds;
+    auto context = TlsContext::create(configuration, options, previous);
+    if (!context)
+        return makeError(context.error().code, u"cannot set up TLS: %1"_s.arg(context.error().message));
+    return context;
+}
+
 QString TlsSetup::fingerprint(const QSslCertificate &certificate)
 {
     return formatFingerprint(certificate.digest(QCryptographicHash::Sha256));
@@ -165,8 +178,7 @@ Result<TlsSetup::Loaded> TlsSetup::load(const Config &config)
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-    // Clients are not asked for certificates, so no CA list is needed; an explicit empty one also keeps Qt from
-    // attaching the system CA directories to the TLS context it builds for every accepted connection.
+    // Clients are not asked for certificates, so no CA list is needed (and none from the system is loaded).
     tls.setCaCertificates({});
     tls.setSslOption(QSsl::SslOptionDisableCompression, true);
     tls.setSslOption(QSsl::SslOptionDisableLegacyRenegotiation, true);

@@ -7,9 +7,12 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 namespace parley::server {
 
 struct Config;
+class TlsContext;
 
 // The serving certificate: generated on first need, loaded, and turned into the server's TLS configuration
 // (TLS 1.2 with ECDHE + AES-GCM only, or TLS 1.3).
@@ -26,6 +29,11 @@ public:
     static Status ensureCertificate(const Config &config);
     // ensureCertificate(), then reads both files and builds the server configuration.
     static Result<Loaded> load(const Config &config);
+
+    // The device listener's shared TLS context for `configuration` (from load()); one built for a reload takes
+    // over the session ticket keys of `previous`.
+    static Result<std::shared_ptr<TlsContext>> relayContext(const Config &config, const QSslConfiguration &configuration,
+                                                            const std::shared_ptr<TlsContext> &previous = {});
 
     static QString fingerprint(const QSslCertificate &certificate);
     // OpenSSL names of the allowed TLS 1.2 suites, and of the TLS 1.3 suites.

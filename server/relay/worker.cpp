@@ -2,6 +2,9 @@
 
 #include "relay/relaylog.h"
 #include "relay/session.h"
+#include "relay/tlscontext.h"
+#include "relay/tlslistener.h"
+#include "relay/tlsserversocket.h"
 
 #include <QHash>
 #include <QTimer>
@@ -19,13 +22,16 @@ namespace parley::server {
 namespace {
 // Session ids are unique across workers so that a route (worker, session id) never names a later session.
 std::atomic<quint64> nextSessionId{1};
+// The TLS handshake and the WebSocket upgrade together.
+constexpr int HandshakeTimeoutMs = 10000;
 } // namespace
 
 struct Worker::Private {
     int index = 0;
     qintptr listenFd = -1;
-    QSslConfiguration tls;
+    std::shared_ptr<TlsContext> tls;
     Services services;
+    std::unique_ptr<TlsListener> listener;
     std::unique_ptr<QWebSocketServer> server;
     QHash<quint64, Session *> sessions;
     QByteArray scratch;
@@ -34,12 +40,12 @@ struct Worker::Private {
     QTimer graceTimer;
 };
 
-Worker::Worker(int index, qintptr listenFd, const QSslConfiguration &tls, const Services &services)
+Worker::Worker(int index, qintptr listenFd, std::shared_ptr<TlsContext> tls, const Services &services)
     : d(std::make_unique<Private>())
 {
     d->index = index;
     d->listenFd = listenFd;
-    d->tls = tls;
+    d->tls = std::move(tls);
     d->services = services;
     d->graceTimer.setSingleShot(true);
     d->graceTimer.setParent(this);
@@ -58,7 +64,7 @@ Worker::Worker(int index, qintptr listenFd, const QSslConfiguration &tls, const 
 Worker::~Worker()
 {
     // Normally teardown() ran on the worker thread already; this only catches the fd of a worker never started.
-    if (!d->server && d->listenFd >= 0)
+    if (!d->listener && d->listenFd >= 0)
         ::close(int(d->listenFd));
 }
 
@@ -84,36 +90,37 @@ qsizetype Worker::sessionCount() const
 
 Status Worker::start()
 {
-    d->server = std::make_unique<QWebSocketServer>(u"parleyd"_s, QWebSocketServer::SecureMode);
-    d->server->setSslConfiguration(d->tls);
+    // The TLS layer is the worker's own (TlsListener): the WebSocket server sees plaintext sockets.
+    d->server = std::make_unique<QWebSocketServer>(u"parleyd"_s, QWebSocketServer::NonSecureMode);
     d->server->setMaxPendingConnections(1024);
-    d->server->setHandshakeTimeout(10000);
+    d->listener = std::make_unique<TlsListener>(d->tls, HandshakeTimeoutMs);
     const qintptr fd = std::exchange(d->listenFd, -1);
-    if (!d->server->setSocketDescriptor(fd)) {
+    if (!d->listener->setSocketDescriptor(fd)) {
         ::close(int(fd));
-        const QString why = d->server->errorString();
+        const QString why = d->listener->errorString();
+        d->listener.reset();
         d->server.reset();
         return makeError(ErrorCode::Network, u"worker %1 cannot take its listening socket: %2"_s.arg(d->index).arg(why));
     }
-    connect(d->server.get(), &QWebSocketServer::newConnection, this, &Worker::onNewConnection);
-    connect(d->server.get(), &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
+    connect(d->listener.get(), &TlsListener::encrypted, this, &Worker::onEncrypted);
+    connect(d->listener.get(), &QTcpServer::acceptError, this, [](QAbstractSocket::SocketError error) {
         qCWarning(lcRelay) << "Accepting a connection failed:" << error;
     });
+    connect(d->server.get(), &QWebSocketServer::newConnection, this, &Worker::onNewConnection);
     connect(d->server.get(), &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {
         qCDebug(lcRelay) << "A WebSocket handshake failed:" << code;
     });
-    connect(d->server.get(), &QWebSocketServer::peerVerifyError, this, [](const QSslError &error) {
-        qCDebug(lcRelay) << "Peer verification error:" << error.errorString();
-    });
-    connect(d->server.get(), &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
-        for (const QSslError &e : errors)
-            qCDebug(lcRelay) << "TLS error:" << e.errorString();
-    });
-    connect(d->server.get(), &QWebSocketServer::handshakeInterruptedOnError, this, [](const QSslError &error) {
-        qCDebug(lcRelay) << "TLS handshake interrupted:" << error.errorString();
-    });
     qCDebug(lcRelay) << "Worker" << d->index << "accepting";
     return {};
+}
+
+void Worker::onEncrypted(TlsServerSocket *socket)
+{
+    if (d->draining || !d->server) {
+        socket->abort();
+        return;
+    }
+    d->server->handleConnection(socket);
 }
 
 void Worker::onNewConnection()
@@ -154,11 +161,11 @@ void Worker::deliver(const QList<Delivery> &deliveries)
     }
 }
 
-void Worker::setTlsConfiguration(const QSslConfiguration &tls)
+void Worker::setTlsContext(std::shared_ptr<TlsContext> tls)
 {
     d->tls = tls;
-    if (d->server)
-        d->server->setSslConfiguration(tls);
+    if (d->listener)
+        d->listener->setContext(std::move(tls));
 }
 
 void Worker::refill(quint64 sessionId, int remaining)
@@ -181,8 +188,8 @@ void Worker::closeSession(quint64 sessionId, QWebSocketProtocol::CloseCode code,
 
 void Worker::stopAccepting()
 {
-    if (d->server)
-        d->server->close();
+    if (d->listener)
+        d->listener->close();
 }
 
 void Worker::drain()
@@ -216,6 +223,7 @@ void Worker::teardown()
         d->server->close();
         d->server.reset();
     }
+    d->listener.reset();
 }
 
 } // namespace parley::server

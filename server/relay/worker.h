@@ -5,7 +5,6 @@
 #include "relay/services.h"
 
 #include <QObject>
-#include <QSslConfiguration>
 #include <QWebSocketProtocol>
 
 #include <memory>
@@ -13,9 +12,12 @@
 namespace parley::server {
 
 class Session;
+class TlsContext;
+class TlsServerSocket;
 
-// One event loop thread's share of the daemon: its own QWebSocketServer on its own SO_REUSEPORT listening socket,
-// and the sessions of the connections the kernel gave it. A session's socket never leaves this thread; other
+// One event loop thread's share of the daemon: its own listener (TlsListener) on its own SO_REUSEPORT listening
+// socket, with a QWebSocketServer for the upgrade of the connections that finished their TLS handshake, and the
+// sessions of the connections the kernel gave it. All workers share one TlsContext. A session's socket never leaves this thread; other
 // threads reach a session only through queued invocations of the methods below.
 class Worker : public QObject {
     Q_OBJECT
@@ -25,8 +27,8 @@ public:
         QueuedMessage message;
     };
 
-    // `listenFd` is a bound, listening socket; the worker's server takes it over.
-    Worker(int index, qintptr listenFd, const QSslConfiguration &tls, const Services &services);
+    // `listenFd` is a bound, listening socket; the worker's listener takes it over.
+    Worker(int index, qintptr listenFd, std::shared_ptr<TlsContext> tls, const Services &services);
     ~Worker() override;
 
     int index() const;
@@ -38,8 +40,8 @@ public:
     Status start();
     void deliver(const QList<Delivery> &deliveries);
     void refill(quint64 sessionId, int remaining);
-    // New connections use this TLS configuration from now on; established ones keep theirs.
-    void setTlsConfiguration(const QSslConfiguration &tls);
+    // New connections use this TLS context from now on; established ones keep theirs.
+    void setTlsContext(std::shared_ptr<TlsContext> tls);
     void notice(quint64 sessionId, const QByteArray &frame);
     void closeSession(quint64 sessionId, QWebSocketProtocol::CloseCode code, const QString &reason);
     // Shutdown steps: stop taking connections; refuse frames; close every session (emits allClosed() once they
@@ -54,6 +56,7 @@ Q_SIGNALS:
     void allClosed();
 
 private:
+    void onEncrypted(TlsServerSocket *socket);
     void onNewConnection();
     void onSessionFinished(quint64 sessionId);
 
