@@ -223,6 +223,10 @@ for i in $(seq "$RUNS"); do
     log "parley: new TLS+login sessions, run $i"
     measure parley.sessions --mode parley --task sessions --url "$URL" --identities "$WORK/ids.txt" --connections $SESSIONS_CONC --seconds $SESSIONS_SECONDS --server-pid "$SERVER_PID" >/dev/null
 done
+for i in $(seq "$RUNS"); do
+    log "parley: resumed sessions (TLS ticket + resumption credential), run $i"
+    measure parley.resumed --mode parley --task resumed --url "$URL" --identities "$WORK/ids.txt" --connections $SESSIONS_CONC --seconds $SESSIONS_SECONDS --server-pid "$SERVER_PID" >/dev/null
+done
 scale parley "$URL" "$SERVER_PID" --identities "$WORK/ids.txt"
 restart_parleyd() { stop_server; start_parleyd "$WORK/parley" $PARLEY_PORT; MEASURE_PID=$SERVER_PID; sleep 1; }
 idle parley restart_parleyd "$URL" --identities "$WORK/ids.txt"

@@ -2,13 +2,15 @@
 //
 //   parley-loadgen frame-size --identities FILE       prints the size of one `send` frame
 //   parley-loadgen provision --db FILE --identities FILE --users N [--fill-queue N]
-//   parley-loadgen run --mode parley|floor|xmpp --task traffic|idle|sessions|drain --url wss://HOST:PORT/PATH
+//   parley-loadgen run --mode parley|floor|xmpp --task traffic|idle|sessions|resumed|drain --url wss://HOST:PORT/PATH
 //                      [--identities FILE] --connections N [--procs P] [--messages M] [--window W] [--rate R]
 //                      [--payload BYTES] [--seconds S] [--expected N] [--server-pid PID] [--timeout S]
 //
 // `run` forks P worker processes (each with its own event loop and a contiguous share of the connections), waits
 // until every worker is connected and logged in (set-up: envelopes are built before that), reads the server's CPU
-// time from /proc, starts the timed part in every worker at once, collects the figures and prints one line:
+// time from /proc, starts the timed part in every worker at once, collects the figures and prints one line
+// (`resumed`, parley only: set-up logs every connection in once with its device key and keeps the TLS session and
+// the resumption credential; the timed part then loops connect -> resumed TLS -> resumed login -> close):
 //   RESULT key=value ...
 
 #include "identities.h"
@@ -230,10 +232,12 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
         base.task = Task::Idle;
     else if (task == u"sessions"_s)
         base.task = Task::Sessions;
+    else if (task == u"resumed"_s && base.mode == Mode::Parley)
+        base.task = Task::Resumed;
     else if (task == u"drain"_s)
         base.task = Task::Drain;
     else
-        return usage("--task must be traffic, idle, sessions or drain");
+        return usage("--task must be traffic, idle, sessions, resumed (parley only) or drain");
     base.url = QUrl(args.value(u"url"_s));
     if (!base.url.isValid() || base.url.scheme() != u"wss"_s)
         return usage("--url must be a wss:// URL");

@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 #include "protocol/statements.h"
 #include "sdk/envelope.h"
 
@@ -12,6 +13,7 @@
 #include <QNetworkRequest>
 #include <QSocketNotifier>
 #include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
@@ -101,6 +103,8 @@ struct Conn {
     QList<quint64> acks;
     bool ackScheduled = false;
     int xmppStep = 0;
+    QByteArray resumeCredential;         // resumed: from the set-up's full login
+    QByteArray tlsSession;               // resumed: the TLS session ticket of the last connection
 };
 
 struct Worker::Private {
@@ -191,7 +195,7 @@ void Worker::start()
             _exit(2);
         }
     }
-    if (d->o.task == Task::Traffic || d->o.task == Task::Idle) {
+    if (d->o.task == Task::Traffic || d->o.task == Task::Idle || d->o.task == Task::Resumed) {
         for (auto &c : d->conns)
             d->toConnect.push_back(c.get());
         d->connectMore();
@@ -259,6 +263,13 @@ void Worker::Private::openConnection(Conn *c)
     c->socket = socket;
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);    // the bench's own throw-away certificates
+    if (o.task == Task::Resumed) {
+        // Keep the session ticket the server hands out, and offer the last one: TLS resumption.
+        tls.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
+        tls.setSslOption(QSsl::SslOptionDisableSessionTickets, false);
+        if (!c->tlsSession.isEmpty())
+            tls.setSessionTicket(c->tlsSession);
+    }
     socket->setSslConfiguration(tls);
     QObject::connect(socket, &QWebSocket::binaryMessageReceived, q, [this, c](const QByteArray &data) { onBinary(c, data); });
     QObject::connect(socket, &QWebSocket::textMessageReceived, q, [this, c](const QString &text) { onText(c, text); });
@@ -278,7 +289,7 @@ void Worker::Private::openConnection(Conn *c)
         if (!c->loggedIn) {
             --connecting;
             fail(u"connection %1 closed before login: %2 %3"_s.arg(c->index).arg(socket->closeReason(), socket->errorString()));
-            if (o.task == Task::Sessions && running && !finished)
+            if ((o.task == Task::Sessions || o.task == Task::Resumed) && running && !finished)
                 openConnection(c);
             else
                 connectMore();
@@ -295,23 +306,38 @@ void Worker::Private::openConnection(Conn *c)
 void Worker::Private::sendLogin(Conn *c, const QByteArray &challenge)
 {
     const Identity &id = o.identities.at(c->index);
-    auto sig = id.deviceKey.sign(protocol::loginStatement(challenge, id.user, id.device));
-    if (!sig) {
-        fail(u"signing the login failed"_s);
-        return;
+    protocol::Login login;
+    login.user = id.user;
+    login.device = id.device;
+    if (o.task == Task::Resumed && running && !c->resumeCredential.isEmpty()) {
+        login.resume = c->resumeCredential;
+    } else {
+        auto sig = id.deviceKey.sign(protocol::loginStatement(challenge, id.user, id.device));
+        if (!sig) {
+            fail(u"signing the login failed"_s);
+            return;
+        }
+        login.sig = *sig;
     }
-    protocol::Frame login(u"login"_s, 1);
-    login.set("user"_L1, id.user);
-    login.set("device"_L1, QCborValue(qint64(id.device)));
-    login.set("sig"_L1, *sig);
-    c->socket->sendBinaryMessage(protocol::encode(login));
+    c->socket->sendBinaryMessage(login.encode(1));
 }
 
 void Worker::Private::onLoggedIn(Conn *c)
 {
     c->loggedIn = true;
     --connecting;
-    if (o.task == Task::Sessions) {
+    if (o.task == Task::Resumed) {
+        // The ticket of this connection is the one the next offers (the server sends tickets after its handshake,
+        // before `welcome`).
+        // QWebSocket copies its socket's TLS configuration before the handshake; the QSslSocket it made (its
+        // child) has the ticket.
+        if (const auto *tls = c->socket->findChild<QSslSocket *>()) {
+            const QByteArray ticket = tls->sslConfiguration().sessionTicket();
+            if (!ticket.isEmpty())
+                c->tlsSession = ticket;
+        }
+    }
+    if (o.task == Task::Sessions || (o.task == Task::Resumed && running)) {
         if (running && !finished) {
             ++delivered;
             latencies.push_back(quint32((nowNs() - c->connectStart) / 1000));
@@ -328,6 +354,12 @@ void Worker::Private::onLoggedIn(Conn *c)
         return;
     }
     ++loggedIn;
+    if (o.task == Task::Resumed) {
+        QWebSocket *socket = std::exchange(c->socket, nullptr);
+        socket->disconnect(q);
+        socket->close();
+        socket->deleteLater();
+    }
     connectMore();
     if (loggedIn == int(conns.size()) && !ready) {
         ready = true;
@@ -370,6 +402,14 @@ void Worker::Private::onBinary(Conn *c, const QByteArray &data)
     } else if (type == "hello"_L1) {
         sendLogin(c, frame.value("ch"_L1).toByteArray());
     } else if (type == "welcome"_L1) {
+        if (o.task == Task::Resumed && !running) {
+            const auto welcome = protocol::Welcome::from(protocol::frameOf(data));
+            if (!welcome.resume) {
+                fail(u"the server issued no resumption credential"_s);
+                return;
+            }
+            c->resumeCredential = *welcome.resume;
+        }
         onLoggedIn(c);
     } else if (type == "error"_L1) {
         fail(u"error frame: %1 (%2)"_s.arg(frame.value("code"_L1).toString(), frame.value("msg"_L1).toString()));
@@ -532,6 +572,7 @@ void Worker::Private::onControl()
     case Task::Idle:
         break;
     case Task::Sessions:
+    case Task::Resumed:
         for (auto &c : conns)
             openConnection(c.get());
         QTimer::singleShot(o.seconds * 1000, q, [this] {

@@ -15,7 +15,7 @@
 namespace parley::bench {
 
 enum class Mode { Parley, Floor, Xmpp };
-enum class Task { Traffic, Idle, Sessions, Drain };
+enum class Task { Traffic, Idle, Sessions, Resumed, Drain };
 
 struct WorkerOptions {
     Mode mode = Mode::Parley;
@@ -28,7 +28,7 @@ struct WorkerOptions {
     int window = 0;               // traffic: messages in flight per sender (0: free pipelining)
     double rate = 0;              // traffic: messages per second for this worker (0: as fast as possible)
     int payloadBytes = 0;         // floor and xmpp: bytes per message
-    int seconds = 0;              // sessions: length of the timed part
+    int seconds = 0;              // sessions and resumed: length of the timed part
     int expected = 0;             // drain: messages waiting
     int timeoutSeconds = 120;
     int controlIn = -1;           // 'G': start, 'Q': quit

@@ -120,6 +120,8 @@ void Worker::onEncrypted(TlsServerSocket *socket)
         socket->abort();
         return;
     }
+    qCDebug(lcRelay) << "TLS" << socket->protocolName() << (socket->isSessionReused() ? "resumed" : "full handshake")
+                     << "from" << socket->peerAddress().toString();
     d->server->handleConnection(socket);
 }
 
