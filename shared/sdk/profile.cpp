@@ -26,6 +26,8 @@ const QString KeystoreFile = u"keystore.cbor"_s;
 const QString TrustFile = u"trust.cbor"_s;
 const QString PrekeyFile = u"prekeys.cbor"_s;
 const QString ReceivedFile = u"seen.cbor"_s;
+// Added after the first profiles: a profile without it has no room heads yet (RoomHeads::fromCbor).
+const QString RoomHeadsFile = u"rooms.cbor"_s;
 const QString CaFile = u"ca.pem"_s;
 const QString LockFile = u"lock"_s;
 
@@ -53,6 +55,7 @@ struct Profile::Private {
     TrustStore trust;
     PrekeyCache prekeys;
     DedupeLog received;
+    RoomHeads roomHeads;
 
     QString path(const QString &name) const { return QDir(directory).filePath(name); }
 
@@ -188,9 +191,16 @@ struct Profile::Private {
         Result<DedupeLog> log = DedupeLog::fromCbor(r.value());
         if (!log)
             return log.error();
+        Result<QCborValue> h = readState(RoomHeadsFile);
+        if (!h)
+            return h.error();
+        Result<RoomHeads> heads = RoomHeads::fromCbor(h.value());
+        if (!heads)
+            return heads.error();
         trust = std::move(trustStore.value());
         prekeys = std::move(cache.value());
         received = std::move(log.value());
+        roomHeads = std::move(heads.value());
         return {};
     }
 
@@ -384,6 +394,8 @@ Status Profile::savePrekeyCache()
 }
 DedupeLog &Profile::received() { return d->received; }
 Status Profile::saveReceived() { return d->writeState(ReceivedFile, d->received.toCbor()); }
+RoomHeads &Profile::roomHeads() { return d->roomHeads; }
+Status Profile::saveRoomHeads() { return d->writeState(RoomHeadsFile, d->roomHeads.toCbor()); }
 
 const KdfParams &Profile::kdfParams() const { return d->kdf; }
 
@@ -405,12 +417,14 @@ Status Profile::changePassphrase(QByteArrayView newPassphrase, crypto::ScryptPar
     if (s)
         s = saveReceived();
     if (s)
+        s = saveRoomHeads();
+    if (s)
         s = d->writeKeystore();
     if (!s) {
         d->kdf = oldKdf;
         d->keystoreKey = oldKeystoreKey;
         d->stateKey = oldStateKey;
-        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived()}) {
+        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived(), saveRoomHeads()}) {
             if (!rollback)
                 qCWarning(lcSdk) << "could not restore a state file after a failed passphrase change:"
                                  << rollback.error().message;
