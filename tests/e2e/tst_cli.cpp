@@ -1,6 +1,7 @@
 // The command-line contract, as a person or a script uses it: parleyd enroll/fingerprint, parley
 // register/send/receive against a real daemon.
 
+#include "clirun.h"
 #include "harness.h"
 
 #include <QElapsedTimer>
@@ -13,58 +14,6 @@ using namespace parley;
 using namespace parley::e2e;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QStringList lines() const { return out.split(u'\n', Qt::SkipEmptyParts); }
-};
-
-Run runProgram(const QString &program, const QStringList &args, const QByteArray &passphrase = TestPassphrase)
-{
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(u"PARLEY_PASSPHRASE"_s);
-    if (!passphrase.isNull())
-        env.insert(u"PARLEY_PASSPHRASE"_s, QString::fromUtf8(passphrase));
-    p.setProcessEnvironment(env);
-    p.setStandardInputFile(QProcess::nullDevice());
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(WaitMs * 2)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = u"timed out"_s;
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-Run runParley(const QStringList &args, const QByteArray &passphrase = TestPassphrase)
-{
-    return runProgram(QStringLiteral(PARLEY_BINARY), args, passphrase);
-}
-
-QList<QJsonObject> jsonLines(const Run &r)
-{
-    QList<QJsonObject> objects;
-    for (const QString &line : r.lines()) {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject())
-            return {};
-        objects.append(doc.object());
-    }
-    return objects;
-}
-
-} // namespace
-
 class TestCli : public QObject {
     Q_OBJECT
 
@@ -76,14 +25,7 @@ private:
 
     bool registerDevice(const QString &profileName, const QString &user)
     {
-        const QString code = daemon.enroll(user);
-        if (code.isEmpty())
-            return false;
-        const Run r = runParley({u"--profile"_s, profile(profileName), u"register"_s, daemon.url().toString(), user, code,
-                              u"--fingerprint"_s, daemon.fingerprint()});
-        if (r.exitCode != 0)
-            qWarning().noquote() << "register failed:" << r.err;
-        return r.exitCode == 0;
+        return registerProfile(daemon, profile(profileName), user);
     }
 
 private Q_SLOTS:
