@@ -266,7 +266,6 @@ private Q_SLOTS:
             chain.removeLast();   // carol's addition: gone (rollback) or replaced (fork)
         if (attack == u"fork"_s) {
             appendRecord(alice, room, protocol::RoomOp::Add, u"mallory"_s);   // validly signed, another history
-            appendRecord(alice, room, protocol::RoomOp::Add, u"carol"_s);
         } else if (attack == u"not_admin"_s) {
             appendRecord(bob, room, protocol::RoomOp::Add, u"dave"_s);        // bob is no admin
         }
