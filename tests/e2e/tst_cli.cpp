@@ -95,6 +95,30 @@ private Q_SLOTS:
         QVERIFY2(human.out.contains(u"bob#1: hi alice"_s), qPrintable(human.out));
     }
 
+    // Both sides print the same safety code; a user whose root key is not pinned yet is looked up and pinned.
+    void safetyCodesMatch()
+    {
+        static const QRegularExpression code(u"^(\\d{5} ){11}\\d{5}$"_s);
+        const Run a = runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"bob"_s});
+        const Run b = runParley({u"--profile"_s, profile(u"bob"_s), u"verify"_s, u"alice"_s});
+        QVERIFY2(a.exitCode == 0 && b.exitCode == 0, qPrintable(a.err + b.err));
+        QVERIFY2(code.match(a.lines().value(1)).hasMatch(), qPrintable(a.out));
+        QCOMPARE(a.lines().value(1), b.lines().value(1));
+
+        QVERIFY(registerDevice(u"walt"_s, u"walt"_s));
+        const Run first = runParley({u"--profile"_s, profile(u"walt"_s), u"verify"_s, u"alice"_s});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const Run other = runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"walt"_s});
+        QVERIFY2(other.exitCode == 0, qPrintable(other.err));
+        QCOMPARE(first.lines().value(1), other.lines().value(1));
+        QVERIFY(first.lines().value(1) != a.lines().value(1));
+
+        const Run nobody = runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"nobody"_s});
+        QVERIFY(nobody.exitCode != 0);
+        QVERIFY2(nobody.err.contains(u"nobody"_s), qPrintable(nobody.err));
+        QCOMPARE(runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"alice"_s}).exitCode, 2);   // usage
+    }
+
     // A message the recipient's SDK drops (here: a flipped core signature, which parleyd relays, since recipients
     // check it) is a `rejected` record in --json, once: it is acked and does not come back.
     void forgedMessageIsARejectedRecord()
