@@ -137,10 +137,14 @@ public:
             return false;
         refreshedRooms.insert(key);
         blocked = true;
-        rooms.fetch(*msg.opts.room, [this, key](Result<protocol::RoomState> result) {
+        rooms.fetch(*msg.opts.room, [this, key, room = *msg.opts.room](Result<protocol::RoomState> result) {
             blocked = false;
-            if (!result && result.error().code == ErrorCode::Unavailable) {
-                refreshedRooms.remove(key);   // the connection closed: the message comes again
+            if (!result && !isVerdict(result.error())) {
+                refreshedRooms.remove(key);
+                // Nothing is known about the message: it stays unacked and comes again on the next connection.
+                if (connection.state() == Client::State::LoggedIn)
+                    connection.abortWith(u"unavailable"_s, u"the membership chain of room %1 could not be fetched to "
+                                                           u"check a message: %2"_s.arg(room, result.error().message));
                 return;
             }
             if (!result)
@@ -148,6 +152,13 @@ public:
             process();
         });
         return true;
+    }
+
+    // A failed chain fetch that says something about the room (the chain does not verify, or the server does not
+    // show the room to this user), as opposed to a closed connection or a server fault.
+    static bool isVerdict(const Error &error)
+    {
+        return error.code == ErrorCode::Crypto || error.code == ErrorCode::Forbidden || error.code == ErrorCode::NotFound;
     }
 
     // The checks of an authentic message's signed details against this user and the room's verified chain: a
@@ -164,7 +175,9 @@ public:
             const ErrorCode code = roomFailure->code;
             if (code == ErrorCode::Forbidden || code == ErrorCode::NotFound)
                 return u"room_mismatch: the server does not show room %1 to %2 (%3)"_s.arg(room, me, roomFailure->message);
-            return roomFailure->message;   // bad_chain, chain_rollback, chain_fork, identity_changed, ...
+            if (roomFailure->message.startsWith(u"identity_changed"_s))
+                return u"bad_chain: the chain cannot be verified: "_s + roomFailure->message;
+            return roomFailure->message;   // bad_chain, chain_rollback, chain_fork
         }
         const std::optional<protocol::RoomState> state = rooms.verified(room);
         if (!state || !state->isMember(me))

@@ -148,6 +148,35 @@ private Q_SLOTS:
         QVERIFY(received.isEmpty());
     }
 
+    void unfetchableChainLeavesTheMessageQueued()
+    {
+        Party alice = enrolled(u"alice"_s);
+        Party bob = enrolled(u"bob"_s);
+        makeRoom(alice);
+        relay->intercept = [this](QWebSocket *ws, const protocol::Frame &f) {
+            if (f.type != u"room_get"_s)
+                return false;
+            relay->send(ws, MiniRelay::error(f.id, u"internal"_s, u"the store failed"_s));
+            return true;
+        };
+        QSignalSpy received(bob.client.get(), &Client::messageReceived);
+        QSignalSpy failures(bob.client.get(), &Client::verificationFailed);
+        QSignalSpy errors(bob.client.get(), &Client::errorOccurred);
+        alice.client->send({u"alice"_s, u"bob"_s}, u"later"_s, inRoom(room));
+        QTRY_COMPARE_WITH_TIMEOUT(bob.client->state(), Client::State::Disconnected, Timeout);
+        QVERIFY(!errors.isEmpty());
+        QCOMPARE(errors.first().at(0).toString(), u"unavailable"_s);
+        QVERIFY2(errors.first().at(1).toString().contains(u"could not be fetched"_s), qPrintable(errors.first().at(1).toString()));
+        QVERIFY(received.isEmpty());
+        QVERIFY(failures.isEmpty());
+        QVERIFY(relay->users[u"bob"_s].devices[1].queue.size() == 1);   // not acked
+        relay->intercept = nullptr;
+        QVERIFY(waitLoggedIn(*bob.client));
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Timeout);
+        QCOMPARE(received.first().at(0).value<IncomingMessage>().text, u"later"_s);
+        QVERIFY(failures.isEmpty());
+    }
+
     void roomMessageToANonMemberIsRefused()
     {
         Party alice = enrolled(u"alice"_s);
