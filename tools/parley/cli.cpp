@@ -46,7 +46,8 @@ Commands:
   room add ROOM USER | room remove ROOM USER | room promote ROOM USER | room demote ROOM USER
   room leave ROOM | room list [--json] | room show ROOM [--json]
                                  Manage rooms; every membership change is signed by this device. `show` verifies
-                                 the room's membership records and prints its members (admins marked with *).
+                                 the room's membership records and prints its members (admins marked with *) and
+                                 the verified head, which the profile keeps: a shorter or other chain is refused.
                                  `list` shows a retention rule the server's administrator enforces.
   receive [--wait SECONDS] [--until-idle SECONDS] [--json]
                                  Print the waiting messages, then keep receiving: for --wait SECONDS (default 0),
