@@ -6,6 +6,7 @@
 #include "sdk/prekeyupkeep.h"
 #include "sdk/profilesaver.h"
 #include "sdk/receiver.h"
+#include "sdk/roomchains.h"
 #include "sdk/sdklog.h"
 #include "sdk/sender.h"
 
@@ -26,6 +27,7 @@ public:
     PrekeyUpkeep prekeys;
     DeviceLists devices;
     Sender sender;
+    RoomChains rooms;
     Receiver receiver;
 
     Private(Client *client, Profile &p)
@@ -37,7 +39,8 @@ public:
         , prekeys(connection, p, saver)
         , devices(connection, p)
         , sender(connection, p, devices, saver)
-        , receiver(connection, p, devices, saver)
+        , rooms(connection, p)
+        , receiver(connection, p, devices, rooms, saver)
     {
     }
 
@@ -71,6 +74,7 @@ void Client::Private::wire()
     QObject::connect(&prekeys, &PrekeyUpkeep::prekeysReady, q, &Client::prekeysReady);
     QObject::connect(&prekeys, &PrekeyUpkeep::prekeysPurged, q, [this] { receiver.forgetPrekeys(); });
     QObject::connect(&devices, &DeviceLists::identityChanged, q, &Client::identityChanged);
+    QObject::connect(&rooms, &RoomChains::identityChanged, q, &Client::identityChanged);
     QObject::connect(&sender, &Sender::accepted, q, &Client::accepted);
     QObject::connect(&sender, &Sender::sendFailed, q, &Client::sendFailed);
     QObject::connect(&receiver, &Receiver::messageReceived, q, &Client::messageReceived);
@@ -182,6 +186,8 @@ Result<SenderIdentity> Client::identity() const
 }
 
 qint64 Client::serverTimeMs() const { return d->connection.serverTimeMs(); }
+
+RoomChains &Client::roomChains() const { return d->rooms; }
 
 quint64 Client::sendFrame(const protocol::Frame &frame) { return d->connection.sendRaw(frame); }
 

@@ -24,7 +24,8 @@
 // - Receiver (sdk/receiver.h): each `msg` is opened with Envelope::open() against the sender's device list, shown
 //   once (messageReceived, or verificationFailed with the reason), recorded in the profile's dedupe log and acked
 //   in batches after the signal was delivered. A message whose sender's root key differs from the pinned one is
-//   delivered with verified == false and a verificationFailed() explaining why.
+//   delivered with verified == false and a verificationFailed() explaining why. A room message counts only when
+//   its sender is a member of the room's verified chain (RoomChains, sdk/roomchains.h) and this user is one too.
 
 #include "core/result.h"
 #include "parley_export.h"
@@ -44,6 +45,8 @@
 #include <memory>
 
 namespace parley::sdk {
+
+class RoomChains;
 
 struct PARLEY_EXPORT IncomingMessage {
     QString from;
@@ -104,6 +107,8 @@ public:
     Result<SenderIdentity> identity() const;
     // Local time corrected by the offset measured at `hello`.
     qint64 serverTimeMs() const;
+    // The verified room chains this client knows (for Rooms, sdk/rooms.h).
+    RoomChains &roomChains() const;
 
     // Sends a raw frame (diagnostics and tests). A request without an id gets a fresh one; returns the id used.
     quint64 sendFrame(const protocol::Frame &frame);
@@ -127,8 +132,11 @@ Q_SIGNALS:
     void sendFailed(const QByteArray &mid, parley::sdk::SendError error, const QString &message);
     void messageReceived(const parley::sdk::IncomingMessage &message);
     // `reason` is "CODE: explanation". CODE is identity_changed for a message that is still delivered (unverified);
-    // otherwise the message was dropped (and acked): unknown_device, or an envelope error (envelopeErrorName():
-    // bad_signature, commitment_mismatch, unwrap_failed, ...).
+    // otherwise the message was dropped (and acked): unknown_device, an envelope error (envelopeErrorName():
+    // bad_signature, commitment_mismatch, unwrap_failed, ...), recipients_mismatch (the signed recipients do not
+    // name this user), or for a room message not_a_member (the sender is not a member of the verified chain),
+    // room_mismatch (this user is not a member of it) or the chain's own refusal (bad_chain, chain_rollback,
+    // chain_fork).
     void verificationFailed(const QString &from, quint32 device, const QString &reason);
     void identityChanged(const QString &user);
     void synced();

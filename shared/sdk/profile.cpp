@@ -27,6 +27,8 @@ const QString TrustFile = u"trust.cbor"_s;
 const QString PrekeyFile = u"prekeys.cbor"_s;
 const QString ReceivedFile = u"seen.cbor"_s;
 const QString ResumeFile = u"resume.cbor"_s;
+// Added after the first profiles: a profile without it has no room heads yet (RoomHeads::fromCbor).
+const QString RoomHeadsFile = u"rooms.cbor"_s;
 const QString CaFile = u"ca.pem"_s;
 const QString LockFile = u"lock"_s;
 
@@ -55,6 +57,7 @@ struct Profile::Private {
     PrekeyCache prekeys;
     DedupeLog received;
     std::optional<ResumeCredential> resume;
+    RoomHeads roomHeads;
 
     QString path(const QString &name) const { return QDir(directory).filePath(name); }
 
@@ -193,10 +196,17 @@ struct Profile::Private {
         Result<QCborValue> c = readState(ResumeFile);
         if (!c)
             return c.error();
+        Result<QCborValue> h = readState(RoomHeadsFile);
+        if (!h)
+            return h.error();
+        Result<RoomHeads> heads = RoomHeads::fromCbor(h.value());
+        if (!heads)
+            return heads.error();
         trust = std::move(trustStore.value());
         prekeys = std::move(cache.value());
         received = std::move(log.value());
         resume = resumeFromCbor(c.value());
+        roomHeads = std::move(heads.value());
         return {};
     }
 
@@ -417,6 +427,9 @@ Status Profile::setResumeCredential(const std::optional<ResumeCredential> &crede
     return d->saveResume();
 }
 
+RoomHeads &Profile::roomHeads() { return d->roomHeads; }
+Status Profile::saveRoomHeads() { return d->writeState(RoomHeadsFile, d->roomHeads.toCbor()); }
+
 const KdfParams &Profile::kdfParams() const { return d->kdf; }
 
 Status Profile::changePassphrase(QByteArrayView newPassphrase, crypto::ScryptParams kdf)
@@ -439,12 +452,14 @@ Status Profile::changePassphrase(QByteArrayView newPassphrase, crypto::ScryptPar
     if (s)
         s = d->saveResume();
     if (s)
+        s = saveRoomHeads();
+    if (s)
         s = d->writeKeystore();
     if (!s) {
         d->kdf = oldKdf;
         d->keystoreKey = oldKeystoreKey;
         d->stateKey = oldStateKey;
-        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived(), d->saveResume()}) {
+        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived(), d->saveResume(), saveRoomHeads()}) {
             if (!rollback)
                 qCWarning(lcSdk) << "could not restore a state file after a failed passphrase change:"
                                  << rollback.error().message;

@@ -12,6 +12,7 @@
 //   trust.cbor     TOFU record of other users' root keys        } each a sealed box under
 //   prekeys.cbor   prekeys fetched for other devices (cache)     } HKDF(scrypt key, "parley-profile-state-v1"),
 //   seen.cbor      bounded record of received (from, dev, mid)  } so contacts are not readable at rest either
+//   rooms.cbor     verified head of each room chain (RoomHeads) }
 //   resume.cbor    the server's resumption credential            }   (and the credential neither)
 //   ca.pem         the CA certificate(s) the server is checked against, when trust is by CA
 //   lock           QLockFile: one process per profile at a time
@@ -24,6 +25,7 @@
 #include "sdk/dedupelog.h"
 #include "sdk/keystore.h"
 #include "sdk/prekeycache.h"
+#include "sdk/roomheads.h"
 #include "sdk/sealedbox.h"
 #include "sdk/truststore.h"
 
@@ -103,6 +105,9 @@ public:
     // The stored resumption credential, if any; setting one (or none) writes resume.cbor at once.
     const std::optional<ResumeCredential> &resumeCredential() const;
     Status setResumeCredential(const std::optional<ResumeCredential> &credential);
+
+    RoomHeads &roomHeads();
+    Status saveRoomHeads();
 
     const KdfParams &kdfParams() const;
     // Re-encrypts the keystore and the state files under a new passphrase (and new scrypt parameters).

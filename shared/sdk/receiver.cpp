@@ -4,6 +4,7 @@
 #include "sdk/devicelists.h"
 #include "sdk/profile.h"
 #include "sdk/profilesaver.h"
+#include "sdk/roomchains.h"
 #include "sdk/sdklog.h"
 
 #include <QHash>
@@ -36,6 +37,13 @@ IncomingMessage incomingMessage(const OpenedMessage &opened)
     return message;
 }
 
+// What names one delivered message while its room's chain is fetched: room, sender device and message id.
+QByteArray messageKey(const protocol::Msg &msg)
+{
+    return msg.opts.room.value_or(QString()).toUtf8() + '\n' + msg.sender.toUtf8() + '#' + QByteArray::number(msg.dev)
+        + '\n' + msg.mid;
+}
+
 } // namespace
 
 class Receiver::Private {
@@ -44,18 +52,21 @@ public:
     Connection &connection;
     Profile &profile;
     DeviceLists &devices;
+    RoomChains &rooms;
     ProfileSaver &saver;
     // What the server pushed, in order: messages and the `synced` marker.
     QList<std::variant<protocol::Msg, protocol::Synced>> incoming;
     bool blocked = false;            // waiting for a sender's device list
     QSet<QString> refreshedSenders;
+    QSet<QByteArray> refreshedRooms;        // messages whose room chain was fetched (messageKey())
+    QHash<QByteArray, Error> roomFailures;  // ... and failed to verify
     QList<quint64> pendingAcks;
     QHash<quint32, crypto::EcKey> prekeyKeys;
     QTimer ackTimer;
     bool enabled = true;
 
-    Private(Receiver *receiver, Connection &c, Profile &p, DeviceLists &dl, ProfileSaver &s)
-        : q(receiver), connection(c), profile(p), devices(dl), saver(s)
+    Private(Receiver *receiver, Connection &c, Profile &p, DeviceLists &dl, RoomChains &rc, ProfileSaver &s)
+        : q(receiver), connection(c), profile(p), devices(dl), rooms(rc), saver(s)
     {
     }
 
@@ -103,16 +114,89 @@ public:
                 });
                 return;
             }
+            if (known && awaitRoom(msg))
+                return;
             incoming.removeFirst();
             open(msg, known ? sender : nullptr);
             queueAck(seq);
         }
     }
 
+    // A room message is judged against the room's chain as verified when it arrives (a message names no chain
+    // position): when that chain is not known yet, or does not list the sender and this user as members, it is
+    // fetched (and verified) once for the message first. Returns whether processing waits for it.
+    bool awaitRoom(const protocol::Msg &msg)
+    {
+        if (!msg.opts.room)
+            return false;
+        const QByteArray key = messageKey(msg);
+        if (refreshedRooms.contains(key))
+            return false;
+        const std::optional<protocol::RoomState> state = rooms.verified(*msg.opts.room);
+        if (state && state->isMember(msg.sender) && state->isMember(profile.settings().user))
+            return false;
+        refreshedRooms.insert(key);
+        blocked = true;
+        rooms.fetch(*msg.opts.room, [this, key, room = *msg.opts.room](Result<protocol::RoomState> result) {
+            blocked = false;
+            if (!result && !isVerdict(result.error())) {
+                refreshedRooms.remove(key);
+                // Nothing is known about the message: it stays unacked and comes again on the next connection.
+                if (connection.state() == Client::State::LoggedIn)
+                    connection.abortWith(u"unavailable"_s, u"the membership chain of room %1 could not be fetched to "
+                                                           u"check a message: %2"_s.arg(room, result.error().message));
+                return;
+            }
+            if (!result)
+                roomFailures.insert(key, result.error());
+            process();
+        });
+        return true;
+    }
+
+    // A failed chain fetch that says something about the room (the chain does not verify, or the server does not
+    // show the room to this user), as opposed to a closed connection or a server fault.
+    static bool isVerdict(const Error &error)
+    {
+        return error.code == ErrorCode::Crypto || error.code == ErrorCode::Forbidden || error.code == ErrorCode::NotFound;
+    }
+
+    // The checks of an authentic message's signed details against this user and the room's verified chain: a
+    // refusal "CODE: explanation", or nothing.
+    std::optional<QString> refusal(const OpenedMessage &opened, const std::optional<Error> &roomFailure) const
+    {
+        const QString &me = profile.settings().user;
+        if (opened.from != me && !opened.to.contains(me))
+            return u"recipients_mismatch: the message's signed recipients do not name %1"_s.arg(me);
+        if (!opened.options.room)
+            return std::nullopt;
+        const QString &room = *opened.options.room;
+        if (roomFailure) {
+            const ErrorCode code = roomFailure->code;
+            if (code == ErrorCode::Forbidden || code == ErrorCode::NotFound)
+                return u"room_mismatch: the server does not show room %1 to %2 (%3)"_s.arg(room, me, roomFailure->message);
+            if (roomFailure->message.startsWith(u"identity_changed"_s))
+                return u"bad_chain: the chain cannot be verified: "_s + roomFailure->message;
+            return roomFailure->message;   // bad_chain, chain_rollback, chain_fork
+        }
+        const std::optional<protocol::RoomState> state = rooms.verified(room);
+        if (!state || !state->isMember(me))
+            return u"room_mismatch: %1 is not a member of room %2"_s.arg(me, room);
+        if (!state->isMember(opened.from))
+            return u"not_a_member: %1 is not a member of room %2 (chain verified up to record %3)"_s
+                .arg(opened.from, room)
+                .arg(state->nextSeq - 1);
+        return std::nullopt;
+    }
+
     void open(const protocol::Msg &msg, const UserDevices *sender)
     {
         const QString &from = msg.sender;
         const quint32 dev = msg.dev;
+        const QByteArray key = messageKey(msg);
+        refreshedRooms.remove(key);
+        const std::optional<Error> roomFailure = roomFailures.contains(key) ? std::optional(roomFailures.take(key))
+                                                                            : std::nullopt;
         if (!sender) {
             rejected(msg);
             Q_EMIT q->verificationFailed(from, dev, u"unknown_device: the sending device %1 is not a current device of %2"_s
@@ -133,6 +217,12 @@ public:
         const OpenedMessage &opened = std::get<OpenedMessage>(result);
         if (profile.keys().markUsed(opened.kid, nowMs()))
             saver.keysChanged();
+        if (const std::optional<QString> refused = refusal(opened, roomFailure)) {
+            qCWarning(lcSdk).noquote() << "message refused:" << refused->section(u':', 0, 0);
+            rejected(msg);
+            Q_EMIT q->verificationFailed(from, dev, *refused);
+            return;
+        }
         // An expired message is never shown (the server should not have delivered it; clocks may differ).
         const qint64 exp = qint64(opened.options.exp.value_or(0));
         if (exp > 0 && qint64(opened.sentAt) + exp * 1000 <= connection.serverTimeMs()) {
@@ -183,9 +273,9 @@ public:
     }
 };
 
-Receiver::Receiver(Connection &connection, Profile &profile, DeviceLists &devices, ProfileSaver &saver,
-                   QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>(this, connection, profile, devices, saver))
+Receiver::Receiver(Connection &connection, Profile &profile, DeviceLists &devices, RoomChains &rooms,
+                   ProfileSaver &saver, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this, connection, profile, devices, rooms, saver))
 {
     d->ackTimer.setSingleShot(true);
     connect(&d->ackTimer, &QTimer::timeout, this, [this] { d->flushAcks(); });
@@ -220,6 +310,8 @@ void Receiver::reset()
     d->blocked = false;
     d->pendingAcks.clear();   // unacked messages come again on the next connection
     d->refreshedSenders.clear();
+    d->refreshedRooms.clear();
+    d->roomFailures.clear();
 }
 
 void Receiver::setEnabled(bool enabled) { d->enabled = enabled; }

@@ -5,6 +5,10 @@
 // verificationFailed() with the reason), recorded in the profile's dedupe log, and acked in batches after the
 // signal was delivered; the dedupe record is saved before the ack leaves. A message whose sender's root key
 // differs from the pinned one is delivered with verified == false; one whose own expiry passed is dropped.
+// An authentic message is then checked against this user and, for a room message, against the room's verified
+// chain (RoomChains, fetched when the sender or this user is not a member of the chain known so far): the signed
+// recipients must name this user (unless it comes from this user's own device), this user and the sender must be
+// members. A message that fails is dropped like a forged one (recorded, acked, verificationFailed()).
 
 #include "protocol/frame.h"
 #include "sdk/client.h"
@@ -19,11 +23,12 @@ class Connection;
 class DeviceLists;
 class Profile;
 class ProfileSaver;
+class RoomChains;
 
 class Receiver : public QObject {
     Q_OBJECT
 public:
-    Receiver(Connection &connection, Profile &profile, DeviceLists &devices, ProfileSaver &saver,
+    Receiver(Connection &connection, Profile &profile, DeviceLists &devices, RoomChains &rooms, ProfileSaver &saver,
              QObject *parent = nullptr);
     ~Receiver() override;
 

@@ -4,10 +4,14 @@
 //
 // Membership is a hash chain of records signed by room admins' device keys. Every operation here that depends on
 // the member list first fetches the chain and verifies it completely (decoding, links, rules, device certificates
-// under the actors' root keys, record signatures); a chain that fails is never trusted: the operation fails with
-// code "bad_chain" and chainRejected() reports why. Root keys of other users are pinned on first use as for direct
-// messages. A verified chain is remembered for the lifetime of this object; a later chain must extend it (a server
-// that rewrites or shortens history is reported the same way).
+// under the actors' root keys, record signatures) through the client's RoomChains (sdk/roomchains.h), which the
+// receive path shares: a chain that fails is never trusted, the operation fails with the code bad_chain,
+// chain_rollback or chain_fork, and chainRejected() reports why. Root keys of other users are pinned on first use
+// as for direct messages. The verified head of each room is kept in the profile; a later chain must extend it (a
+// server that rewrites or shortens history is refused), also in a later run.
+//
+// Incoming room messages need nothing from this class: the client's receive path drops one whose sender is not a
+// member (see Client::verificationFailed()).
 //
 // Sending to a room wraps the message key for every device of every member (and the sender's other devices) and
 // names the members in `to`; the server checks both against its state and answers device_mismatch when the room
@@ -34,7 +38,6 @@
 namespace parley::sdk {
 
 class Client;
-struct IncomingMessage;
 
 struct PARLEY_EXPORT RoomLimits {
     int maxMembers = 0;
@@ -93,8 +96,6 @@ public:
     // Sends to every member's devices; the result is the message id once the server accepted it.
     void send(const QString &room, const QString &text, const MessageOptions &options, QObject *context,
               Callback<QByteArray> done);
-    // Whether a received room message came from a member of the verified room (fetches the chain when needed).
-    void checkIncoming(const IncomingMessage &message, QObject *context, Callback<bool> done);
 
     // The last verified state of a room, if any.
     std::optional<protocol::RoomState> verified(const QString &room) const;

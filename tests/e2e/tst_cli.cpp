@@ -1,6 +1,7 @@
 // The command-line contract, as a person or a script uses it: parleyd enroll/fingerprint, parley
 // register/send/receive against a real daemon.
 
+#include "clirun.h"
 #include "harness.h"
 
 #include <QElapsedTimer>
@@ -13,58 +14,6 @@ using namespace parley;
 using namespace parley::e2e;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QStringList lines() const { return out.split(u'\n', Qt::SkipEmptyParts); }
-};
-
-Run runProgram(const QString &program, const QStringList &args, const QByteArray &passphrase = TestPassphrase)
-{
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(u"PARLEY_PASSPHRASE"_s);
-    if (!passphrase.isNull())
-        env.insert(u"PARLEY_PASSPHRASE"_s, QString::fromUtf8(passphrase));
-    p.setProcessEnvironment(env);
-    p.setStandardInputFile(QProcess::nullDevice());
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(WaitMs * 2)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = u"timed out"_s;
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-Run runParley(const QStringList &args, const QByteArray &passphrase = TestPassphrase)
-{
-    return runProgram(QStringLiteral(PARLEY_BINARY), args, passphrase);
-}
-
-QList<QJsonObject> jsonLines(const Run &r)
-{
-    QList<QJsonObject> objects;
-    for (const QString &line : r.lines()) {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject())
-            return {};
-        objects.append(doc.object());
-    }
-    return objects;
-}
-
-} // namespace
-
 class TestCli : public QObject {
     Q_OBJECT
 
@@ -76,14 +25,7 @@ private:
 
     bool registerDevice(const QString &profileName, const QString &user)
     {
-        const QString code = daemon.enroll(user);
-        if (code.isEmpty())
-            return false;
-        const Run r = runParley({u"--profile"_s, profile(profileName), u"register"_s, daemon.url().toString(), user, code,
-                              u"--fingerprint"_s, daemon.fingerprint()});
-        if (r.exitCode != 0)
-            qWarning().noquote() << "register failed:" << r.err;
-        return r.exitCode == 0;
+        return registerProfile(daemon, profile(profileName), user);
     }
 
 private Q_SLOTS:
@@ -155,6 +97,30 @@ private Q_SLOTS:
         const Run human = runParley({u"--profile"_s, profile(u"alice"_s), u"receive"_s});
         QCOMPARE(human.exitCode, 0);
         QVERIFY2(human.out.contains(u"bob#1: hi alice"_s), qPrintable(human.out));
+    }
+
+    // Both sides print the same safety code; a user whose root key is not pinned yet is looked up and pinned.
+    void safetyCodesMatch()
+    {
+        static const QRegularExpression code(u"^(\\d{5} ){11}\\d{5}$"_s);
+        const Run a = runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"bob"_s});
+        const Run b = runParley({u"--profile"_s, profile(u"bob"_s), u"verify"_s, u"alice"_s});
+        QVERIFY2(a.exitCode == 0 && b.exitCode == 0, qPrintable(a.err + b.err));
+        QVERIFY2(code.match(a.lines().value(1)).hasMatch(), qPrintable(a.out));
+        QCOMPARE(a.lines().value(1), b.lines().value(1));
+
+        QVERIFY(registerDevice(u"walt"_s, u"walt"_s));
+        const Run first = runParley({u"--profile"_s, profile(u"walt"_s), u"verify"_s, u"alice"_s});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const Run other = runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"walt"_s});
+        QVERIFY2(other.exitCode == 0, qPrintable(other.err));
+        QCOMPARE(first.lines().value(1), other.lines().value(1));
+        QVERIFY(first.lines().value(1) != a.lines().value(1));
+
+        const Run nobody = runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"nobody"_s});
+        QVERIFY(nobody.exitCode != 0);
+        QVERIFY2(nobody.err.contains(u"nobody"_s), qPrintable(nobody.err));
+        QCOMPARE(runParley({u"--profile"_s, profile(u"alice"_s), u"verify"_s, u"alice"_s}).exitCode, 2);   // usage
     }
 
     // A message the recipient's SDK drops (here: a flipped core signature, which parleyd relays, since recipients

@@ -122,6 +122,8 @@ void MiniRelay::handle(QWebSocket *ws, const protocol::Frame &f)
         return onSend(ws, c, f);
     if (t == u"ack"_s)
         return onAck(self, f);
+    if (t == u"room_get"_s)
+        return onRoomGet(ws, f);
     send(ws, error(f.id, u"unknown_type"_s));
 }
 
@@ -290,8 +292,21 @@ void MiniRelay::onAck(Device &self, const protocol::Frame &f)
     }
 }
 
+void MiniRelay::onRoomGet(QWebSocket *ws, const protocol::Frame &f)
+{
+    const protocol::RoomGet get = protocol::RoomGet::from(f);
+    if (!rooms.contains(get.room))
+        return send(ws, error(f.id, u"not_found"_s, u"no such room"_s));
+    protocol::Room page;
+    page.room = get.room;
+    page.chain = rooms.value(get.room).mid(qsizetype(get.fromSeq.value_or(0)));
+    send(ws, protocol::toFrame(page, f.id));
+}
+
 void MiniRelay::onSend(QWebSocket *ws, const Connection &c, const protocol::Frame &f)
 {
+    if (hostile)
+        return relay(ws, c, f);
     // The exact device set: every device of every recipient plus the sender's other devices.
     QSet<QString> expected;
     const QStringList to = f.textList("to"_L1);
@@ -337,6 +352,14 @@ void MiniRelay::onSend(QWebSocket *ws, const Connection &c, const protocol::Fram
     if (seen.contains(replayKey))
         return send(ws, error(f.id, u"replay"_s));
     seen.insert(replayKey);
+    relay(ws, c, f);
+}
+
+// Queues the message for every device the request has a key entry for.
+void MiniRelay::relay(QWebSocket *ws, const Connection &c, const protocol::Frame &f)
+{
+    const protocol::SendRequest request = protocol::SendRequest::from(f);
+    const QStringList to = f.textList("to"_L1);
     const quint64 firstSeq = nextSeq;
     for (const QCborValue &v : f.array("keys"_L1)) {
         const QCborMap m = v.toMap();
@@ -356,6 +379,8 @@ void MiniRelay::onSend(QWebSocket *ws, const Connection &c, const protocol::Fram
             .set("kid"_L1, m.value(u"kid"_s))
             .set("eph"_L1, m.value(u"eph"_s))
             .set("wk"_L1, m.value(u"wk"_s));
+        if (tamper)
+            tamper(msg);
         deliver(m.value(u"user"_s).toString(), quint32(m.value(u"device"_s).toInteger()), msg);
     }
     protocol::Frame ok(u"accepted"_s, f.id);

@@ -3,8 +3,13 @@
 // A miniature relay for the SDK client tests: in memory, one thread, enough of docs/protocol.md over real TLS for
 // the client's flows (enrollment, login, prekeys, device lists, bundles, send and ack). Every frame the client sends
 // is checked with the strict protocol decoder; what the decoder refused is in clientFrameErrors.
+//
+// It can also play a hostile server: `rooms` holds each room's membership chain as the test wrote it (served to
+// room_get as it is, without any check), `hostile` relays a send to every device it has a key entry for without
+// checking recipients, signature or replay, and `tamper` rewrites each msg frame before it is queued.
 
 #include "protocol/frame.h"
+#include "protocol/messages.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -67,6 +72,9 @@ public:
     quint64 nextSeq = 1;
     // Returns true when it answered the frame itself.
     std::function<bool(QWebSocket *, const protocol::Frame &)> intercept;
+    QHash<QString, QList<protocol::RoomEntry>> rooms;   // room_get serves these; a room not here is not_found
+    bool hostile = false;
+    std::function<void(protocol::Frame &msg)> tamper;
 
     MiniRelay(const QSslCertificate &cert, const QSslKey &key);
     ~MiniRelay() override;
@@ -94,6 +102,8 @@ private:
     void onFetch(QWebSocket *ws, const protocol::Frame &f);
     void onAck(Device &self, const protocol::Frame &f);
     void onSend(QWebSocket *ws, const Connection &c, const protocol::Frame &f);
+    void onRoomGet(QWebSocket *ws, const protocol::Frame &f);
+    void relay(QWebSocket *ws, const Connection &c, const protocol::Frame &f);
 };
 
 } // namespace parley::sdktest

@@ -7,6 +7,7 @@
 #include "sdk/recoverybundle.h"
 #include "sdk/securefile.h"
 
+#include <QCborArray>
 #include <QCborMap>
 #include <QDir>
 #include <QDirIterator>
@@ -389,6 +390,46 @@ private Q_SLOTS:
         QVERIFY(p->received().contains(u"bob"_s, 2, mid1));
         QVERIFY(!p->received().contains(u"carol"_s, 1, mid1));
         QVERIFY(!p->received().contains(u"bob"_s, 1, mid2));
+    }
+
+    void roomHeadsPersistence()
+    {
+        const QString dir = freshDir();
+        const RoomHeads::Head head{7, QByteArray(64, 'h')};
+        {
+            // A profile written before rooms.cbor existed opens with no heads (the file is added on first save).
+            std::unique_ptr<Profile> p = created(dir);
+            QVERIFY(!QFile::exists(p->filePath(u"rooms.cbor"_s)));
+        }
+        {
+            std::unique_ptr<Profile> p = reopened(dir);
+            QVERIFY(p->roomHeads().isEmpty());
+            QVERIFY(p->roomHeads().update(u"den"_s, head));
+            QVERIFY(!p->roomHeads().update(u"den"_s, head));
+            QVERIFY(p->saveRoomHeads());
+            QVERIFY(p->changePassphrase("new horse", FastKdf));
+        }
+        std::unique_ptr<Profile> p = reopened(dir, "new horse");
+        QCOMPARE(p->roomHeads().head(u"den"_s), head);
+        QCOMPARE(p->roomHeads().rooms(), QStringList{u"den"_s});
+        QVERIFY(!p->roomHeads().head(u"attic"_s));
+    }
+
+    void roomHeadsDamaged_data()
+    {
+        QTest::addColumn<QCborValue>("value");
+        QTest::newRow("not a map") << QCborValue(42);
+        QTest::newRow("unknown version") << QCborValue(QCborMap{{u"v"_s, 2}, {u"rooms"_s, QCborArray()}});
+        QTest::newRow("short hash") << QCborValue(QCborMap{{u"v"_s, 1}, {u"rooms"_s, QCborArray{QCborArray{u"den"_s, 1, QByteArray(8, 'h')}}}});
+        QTest::newRow("negative seq") << QCborValue(QCborMap{{u"v"_s, 1}, {u"rooms"_s, QCborArray{QCborArray{u"den"_s, -1, QByteArray(64, 'h')}}}});
+        QTest::newRow("bad room name") << QCborValue(QCborMap{{u"v"_s, 1}, {u"rooms"_s, QCborArray{QCborArray{u"Den!"_s, 1, QByteArray(64, 'h')}}}});
+    }
+
+    void roomHeadsDamaged()
+    {
+        QFETCH(QCborValue, value);
+        QVERIFY(!RoomHeads::fromCbor(value));
+        QVERIFY(RoomHeads::fromCbor(QCborArray()));   // the state of a missing file
     }
 
     void dedupeIsBounded()

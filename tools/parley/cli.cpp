@@ -9,6 +9,7 @@
 #include "sendcommand.h"
 #include "session.h"
 #include "trustcommand.h"
+#include "verifycommand.h"
 #include "whoamicommand.h"
 
 #include <QCommandLineParser>
@@ -45,13 +46,16 @@ Commands:
   room add ROOM USER | room remove ROOM USER | room promote ROOM USER | room demote ROOM USER
   room leave ROOM | room list [--json] | room show ROOM [--json]
                                  Manage rooms; every membership change is signed by this device. `show` verifies
-                                 the room's membership records and prints its members (admins marked with *).
+                                 the room's membership records and prints its members (admins marked with *) and
+                                 the verified head, which the profile keeps: a shorter or other chain is refused.
                                  `list` shows a retention rule the server's administrator enforces.
   receive [--wait SECONDS] [--until-idle SECONDS] [--json]
                                  Print the waiting messages, then keep receiving: for --wait SECONDS (default 0),
                                  or until --until-idle SECONDS pass without a message, whichever ends first.
   whoami                         Show user, device, server and pinned fingerprint of the profile.
   trust USER                     Forget the pinned root key of USER, so the next one seen is pinned.
+  verify USER                    Print the safety code of you and USER (from USER's pinned root key); read it
+                                 to each other: the same code on both sides means no root key was substituted.
   push register apns TOKEN [--topic TOPIC] | push register fcm TOKEN |
   push register webpush ENDPOINT P256DH AUTH
                                  Register (or replace) this device's push token; P256DH and AUTH in base64url.
@@ -84,6 +88,7 @@ const QList<CommandEntry> &commandTable()
         {u"receive"_s, {u"wait"_s, u"until-idle"_s, u"json"_s}, make<ReceiveCommand>},
         {u"whoami"_s, {}, make<WhoamiCommand>},
         {u"trust"_s, {}, make<TrustCommand>},
+        {u"verify"_s, {}, make<VerifyCommand>},
         {u"push"_s, {u"topic"_s}, make<PushCommand>},
     };
     return table;
@@ -124,7 +129,7 @@ void addOptions(QCommandLineParser &p)
         {{u"h"_s, u"help"_s}, u"Show this help."_s},
         {u"version"_s, u"Show the version."_s},
     });
-    p.addPositionalArgument(u"command"_s, u"register, send, receive, whoami or trust"_s);
+    p.addPositionalArgument(u"command"_s, u"register, send, receive, room, whoami, trust, verify or push"_s);
 }
 
 int usageError(const QString &message)

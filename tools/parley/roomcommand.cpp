@@ -124,6 +124,7 @@ void RoomCommand::printState(const Result<protocol::RoomState> &state)
         QJsonObject o;
         o.insert(u"room"_s, s.room);
         o.insert(u"seq"_s, qint64(s.nextSeq) - 1);
+        o.insert(u"head"_s, QString::fromLatin1(s.head.toHex()));
         o.insert(u"title"_s, s.policy.title);
         o.insert(u"description"_s, s.policy.description);
         o.insert(u"expire"_s, qint64(s.policy.expireSeconds));
@@ -138,6 +139,9 @@ void RoomCommand::printState(const Result<protocol::RoomState> &state)
         for (const QString &m : s.memberList())
             names.append(s.isAdmin(m) ? m + u'*' : m);
         writeLine(stdout, u"room %1 (%2 members): %3"_s.arg(s.room).arg(names.size()).arg(names.join(u' ')));
+        // The head this device verified (and keeps, so that a later chain must extend it).
+        writeLine(stdout, u"verified head: record %1, sha512 %2"_s.arg(qint64(s.nextSeq) - 1)
+                              .arg(QString::fromLatin1(s.head.toHex())));
     }
     d->session.finish(ExitOk);
 }
