@@ -101,7 +101,7 @@ INET_DIST_INTERFACE=127.0.0.1
 ERL_EPMD_ADDRESS=127.0.0.1
 EJABBERD_PID_PATH=$dir/ejabberd.pid
 CONTRIB_MODULES_CONF_DIR=$dir/modules.d
-ulimit -n 65536
+ulimit -n 65536 2>/dev/null || ulimit -n "\$(ulimit -Hn)"
 CFG
     mkdir -p "$dir/modules.d"
     if pgrep -x epmd >/dev/null; then : > "$dir/epmd-was-running"; fi
