@@ -103,18 +103,28 @@ protected:
         return login(server, device);
     }
 
-    std::unique_ptr<TestClient> login(Server &server, const TestDevice &device)
+    // A challenge login on a fresh connection, up to its `welcome` (handed out in `welcome` when asked for).
+    std::unique_ptr<TestClient> welcomed(Server &server, const TestDevice &device, Frame *welcome = nullptr)
     {
         auto client = connectTo(server);
         if (!client)
             return nullptr;
         client->send(device.loginFrame(2, client->hello().bytes("ch"_L1)));
-        const auto welcome = client->reply(2, WaitMs);
-        if (!welcome || welcome->type != u"welcome"_s) {
-            qWarning() << "login:" << errorCode(welcome);
+        const auto reply = client->reply(2, WaitMs);
+        if (!reply || reply->type != u"welcome"_s) {
+            qWarning() << "login:" << errorCode(reply);
             return nullptr;
         }
-        if (!client->next(u"synced"_s, WaitMs))
+        if (welcome)
+            *welcome = *reply;
+        return client;
+    }
+
+    // welcomed(), and the queue streamed (`synced`).
+    std::unique_ptr<TestClient> login(Server &server, const TestDevice &device)
+    {
+        auto client = welcomed(server, device);
+        if (!client || !client->next(u"synced"_s, WaitMs))
             return nullptr;
         return client;
     }

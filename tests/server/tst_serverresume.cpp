@@ -22,18 +22,13 @@ private:
     std::unique_ptr<TestClient> challengeLogin(Server &server, const TestDevice &device, QByteArray *credential,
                                                quint64 *expiresAt = nullptr)
     {
-        auto client = connectTo(server);
+        Frame welcome;
+        auto client = welcomed(server, device, &welcome);
         if (!client)
             return nullptr;
-        client->send(device.loginFrame(2, client->hello().bytes("ch"_L1)));
-        const auto welcome = client->reply(2, WaitMs);
-        if (!welcome || welcome->type != u"welcome"_s) {
-            qWarning() << "login:" << errorCode(welcome);
-            return nullptr;
-        }
-        *credential = welcome->bytes("resume"_L1);
+        *credential = welcome.bytes("resume"_L1);
         if (expiresAt)
-            *expiresAt = welcome->uint("resume_exp"_L1);
+            *expiresAt = welcome.uint("resume_exp"_L1);
         return client;
     }
 
