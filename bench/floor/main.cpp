@@ -7,6 +7,7 @@
 // Wire: a client's first binary message is "L" + its 4-byte number; the relay answers "W". Every later binary
 // message starts with the 4-byte number of the destination and is forwarded to it unchanged.
 
+#include "core/epolldispatcher.h"
 #include "crypto/crypto.h"
 
 #include <QCoreApplication>
@@ -32,6 +33,8 @@ using namespace Qt::StringLiterals;
 int main(int argc, char **argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
+    // The same event loop as parleyd's (epoll; PARLEY_EVENT_DISPATCHER=qt selects Qt's own for both).
+    parley::core::installEpollDispatcher();
     QCoreApplication app(argc, argv);
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {

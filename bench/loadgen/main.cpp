@@ -17,6 +17,7 @@
 #include "provision.h"
 #include "worker.h"
 
+#include "core/epolldispatcher.h"
 #include "protocol/frame.h"
 
 #include <QCoreApplication>
@@ -302,6 +303,8 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
             o.rate = rate * double(share) / double(connections);
             o.controlIn = toChild[0];
             o.controlOut = fromChild[1];
+            // The client side's loop on epoll too, so a worker's cost per message does not grow with its connections.
+            core::installEpollDispatcher();
             QCoreApplication app(argc, argv);
             Worker worker(o);
             worker.start();

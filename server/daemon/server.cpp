@@ -1,5 +1,6 @@
 #include "daemon/server.h"
 
+#include "core/epolldispatcher.h"
 #include "relay/devicedirectory.h"
 #include "relay/roomcache.h"
 #include "daemon/logging.h"
@@ -263,6 +264,9 @@ Status Server::startWorkers(const std::vector<int> &fds, const std::shared_ptr<T
     for (size_t i = 0; i < fds.size(); ++i) {
         auto *thread = new QThread;
         thread->setObjectName(u"parleyd-worker-%1"_s.arg(i));
+        // The workers hold the connections: their loops run on epoll (see core/epolldispatcher.h).
+        if (QAbstractEventDispatcher *dispatcher = core::createEventDispatcher())
+            thread->setEventDispatcher(dispatcher);
         auto *worker = new Worker(int(i), fds[i], tls, services);
         worker->moveToThread(thread);
         d->workers.push_back(Private::Slot{thread, worker});
