@@ -61,6 +61,7 @@ XMPP_MSGS=50            # 25,000 messages
 SESSIONS_CONC=64
 SESSIONS_SECONDS=5
 SCALE_TOTAL=10000       # messages per scale run
+PACED_P99_MS=100        # the latency bound of a sustained paced rate (the saturation search)
 
 # Pinning: the server under test and the load generator each get their own CPUs (taskset), and the load
 # generator runs one worker process per CPU it was given.
@@ -154,6 +155,35 @@ start_floor() {
     cat "$WORK/floor.log" >&2; return 1
 }
 
+# paced_peak SYSTEM URL PID UPPER [extra loadgen args]: the highest paced (open-loop) rate the system sustains with
+# this load generator, found by bisection between 0 and UPPER (the pipelined peak). A rate is sustained when, over a
+# 3 s run, the delivered rate is at least 97 % of the offered one and the p99 latency (from each message's due time)
+# is at most PACED_P99_MS: a server (or a load generator) that cannot keep up builds a queue and fails one or the
+# other. Throughput alone does not tell: at a high rate the pacer's batches let a saturated relay keep the rate
+# while its queue holds messages for hundreds of milliseconds. Paced messages cost both sides more than
+# pipelined ones (one TLS record and one write per message instead of batches), so half of the pipelined peak can
+# already saturate a system; half of this rate is where latency is measured. Every probe goes into raw.txt as
+# SYSTEM.search, the result as SYSTEM.pacedpeak.
+paced_peak() {
+    local sys=$1 url=$2 pid=$3 hi=$4 upper=$4; shift 4
+    local lo=0 r n line got err p99 i
+    r=$hi
+    for i in 1 2 3 4 5 6 7; do
+        n=$(( r * 3 / (PAIRS_CONN / 2) )); [ "$n" -lt 4 ] && n=4
+        log "$sys: paced saturation search, probe $i at $r msgs/s"
+        line=$(measure "$sys.search" --mode "$sys" --task traffic --url "$url" --connections $PAIRS_CONN --messages "$n" --rate "$r" --server-pid "$pid" "$@")
+        got=$(echo "$line" | field per_second); err=$(echo "$line" | field errors); p99=$(echo "$line" | field p99_ms)
+        if [ -n "$got" ] && [ "${err:-1}" = 0 ] && [ $(( got * 100 )) -ge $(( r * 97 )) ] \
+            && awk -v p="${p99:-1e9}" -v m="$PACED_P99_MS" 'BEGIN { exit !(p <= m) }'; then lo=$r; else hi=$r; fi
+        [ $(( (hi - lo) * 20 )) -le "$hi" ] && break
+        r=$(( (lo + hi) / 2 ))
+    done
+    [ "$lo" -gt 0 ] || lo=$r
+    echo "$sys.pacedpeak RESULT per_second=$lo pipelined_peak=$upper" >> "$RAW"
+    log "$sys: highest paced rate sustained: $lo msgs/s"
+    echo "$lo"
+}
+
 # traffic SYSTEM URL PID MSGS [extra loadgen args]: free pipelining, window 10, half-peak latency; RUNS each.
 traffic() {
     local sys=$1 url=$2 pid=$3 msgs=$4; shift 4
@@ -167,11 +197,12 @@ traffic() {
         measure "$sys.window10" --mode "$sys" --task traffic --url "$url" --connections $PAIRS_CONN --messages "$msgs" --window 10 --server-pid "$pid" "$@" >/dev/null
     done
     peak=$(grep "^$sys.free \|^$sys.window10 " "$RAW" | field per_second | sort -n | tail -1)
-    half=$(( ${peak:-2} / 2 ))
+    paced=$(paced_peak "$sys" "$url" "$pid" "${peak:-2}" "$@")
+    half=$(( paced / 2 ))
     n=$(( half * 4 / (PAIRS_CONN / 2) ))      # about 4 s per run
     [ "$n" -lt 4 ] && n=4
     for i in $(seq "$RUNS"); do
-        log "$sys: $half msgs/s (half of peak $peak), run $i"
+        log "$sys: $half msgs/s (half of the paced peak $paced; pipelined peak $peak), run $i"
         measure "$sys.halfpeak" --mode "$sys" --task traffic --url "$url" --connections $PAIRS_CONN --messages "$n" --rate "$half" --server-pid "$pid" "$@" >/dev/null
     done
 }
