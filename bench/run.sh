@@ -138,6 +138,8 @@ start_parleyd() {   # DATA_DIR PORT
 [server]
 listen=127.0.0.1:$2
 data_dir=$1
+[admin]
+listen=127.0.0.1:0
 CONF
     "${PIN_SERVER[@]}" "$PARLEYD" --config "$WORK/parleyd-$2.conf" > "$WORK/parleyd-$2.log" 2>&1 &
     SERVER_PID=$!

@@ -241,10 +241,7 @@ std::optional<LoginCheck> verifyResume(SessionContext &session, quint64 requestI
         return refuse(u"the resumption credential has expired"_s);
     if (account->suspended)
         return refuse(u"the user is suspended"_s);
-    auto key = crypto::EcKey::fromPublicPoint(device->pub);
-    if (!key)
-        return refuse(invalid);
-    LoginCheck check{std::move(*account), std::move(*device), std::move(*key), 0, 0, false};
+    LoginCheck check{std::move(*account), std::move(*device), crypto::EcKey(), 0, 0, false};
     check.resumed = true;
     if (!readDeviceState(session, requestId, check))
         return std::nullopt;
@@ -308,7 +305,8 @@ void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
     session.userId = login.account.id;
     session.deviceNo = login.device.deviceNo;
     session.deviceId = login.device.id;
-    session.deviceKey = std::move(login.key);
+    session.devicePub = login.device.pub;
+    session.deviceKey = std::move(login.key);    // null after a resumed login
 
     // Register before the backlog read: whatever commits after the read then reaches this session live.
     const Router::Route replaced = session.services.router->attach(session.deviceId, session.worker, session.id);

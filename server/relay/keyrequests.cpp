@@ -32,6 +32,16 @@ constexpr int MaxPrekeysHeld = 1000;
 
 void handlePrekeys(SessionContext &session, const Frame &f)
 {
+    if (session.deviceKey.isNull()) {
+        // A resumed login did not decode the device key; the point was checked when the device was enrolled.
+        auto key = crypto::EcKey::fromPublicPoint(session.devicePub);
+        if (!key) {
+            qCWarning(lcRelay) << "A device's stored public key does not decode:" << key.error().message;
+            session.sendError(WireError::Internal, u"the server could not read this device's key"_s, f.id);
+            return;
+        }
+        session.deviceKey = std::move(*key);
+    }
     // decode() has checked the sizes and the kid range; the point on the curve and the signature are ours to check.
     auto check = [&session, &f](const protocol::Prekey &k, const QString &field) -> std::optional<PrekeyRecord> {
         if (!crypto::EcKey::fromPublicPoint(k.pub)) {

@@ -67,6 +67,9 @@ public:
     qint64 userId = 0;
     quint32 deviceNo = 0;
     qint64 deviceId = 0;
+    // The device's public key: decoded at a challenge login (which verifies with it), otherwise when first needed
+    // (a prekey upload), so that a resumed login does not pay for decoding a P-521 point.
+    QByteArray devicePub;
     crypto::EcKey deviceKey;
 
     TokenBucket frames;

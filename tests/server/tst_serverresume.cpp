@@ -149,6 +149,25 @@ private Q_SLOTS:
     }
 
     // The last login the admin API shows is kept to the day: a resumed login records it only when it is a day old.
+    // A resumed login does not decode the device key (it verifies nothing with it); the first prekey upload does,
+    // and checks every prekey signature under it as after a challenge login.
+    void resumedSessionChecksPrekeySignatures()
+    {
+        auto e = enrolledWithCredential(u"uploader"_s);
+        QVERIFY(e);
+        auto client = connectTo(*m_server);
+        QVERIFY(client);
+        client->send(resumeFrame(2, e->device, e->credential));
+        QCOMPARE(errorCode(client->reply(2, WaitMs)), u"welcome"_s);
+        QVERIFY(client->next(u"synced"_s, WaitMs));
+        const TestDevice other = TestDevice::create(u"someone"_s);
+        Frame forged(u"prekeys"_s, 4);
+        forged.set("keys"_L1, QCborArray{other.prekey(7)});
+        client->send(forged);
+        QCOMPARE(errorCode(client->reply(4, WaitMs)), u"bad_signature"_s);
+        QVERIFY(uploadPrekeys(*client, e->device, 1, 5, false));
+    }
+
     void resumedLoginRecordsAStaleLastLogin()
     {
         auto e = enrolledWithCredential(u"stale"_s);
