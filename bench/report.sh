@@ -28,10 +28,11 @@ ratio() {  # a b -> a / b to two significant places, or —
     awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "—"; else { r = a / b; printf (r >= 10 ? "%.0f×\n" : "%.2f×\n"), r } }'
 }
 # The fan-out figures from bench_room_fanout's summary lines: median of the whole send, of the server's part.
-fanout_all="" fanout_server=""
+fanout_all="" fanout_server="" fanout_cpu=""
 if [ -f "$OUT/fanout.txt" ]; then
     fanout_all=$(sed -n 's/^time until the last member device received the message: min \(.*\) ms, median \(.*\) ms, max \(.*\) ms$/\2/p' "$OUT/fanout.txt")
     fanout_server=$(sed -n 's/^server part, .*: min \(.*\) ms, median \(.*\) ms, max \(.*\) ms$/\2/p' "$OUT/fanout.txt")
+    fanout_cpu=$(sed -n 's/^server CPU for the fan-out: min \(.*\) ms, median \(.*\) ms, max \(.*\) ms$/\2/p' "$OUT/fanout.txt")
 fi
 {
     echo "| figure | Parley (durable) | floor (bare Qt TLS relay) | ejabberd 23.01 | Parley ÷ floor | Parley ÷ ejabberd |"
@@ -64,6 +65,7 @@ fi
     row "offline drain, server CPU µs per msg" drain cpu_us_per_msg
     echo "| 1,000-member room fan-out, whole send (ms) | ${fanout_all:-not measured} | — | — | — | — |"
     echo "| 1,000-member room fan-out, server part (ms) | ${fanout_server:-not measured} | — | — | — | — |"
+    echo "| 1,000-member room fan-out, server CPU (ms) | ${fanout_cpu:-not measured} | — | — | — | — |"
     echo
     echo "Medians with (min–max) over the runs; messages of $BYTES bytes on the wire (one Parley \`send\` frame with a 256-byte plaintext; the floor and ejabberd send messages of the same size)."
     echo
@@ -109,7 +111,7 @@ fi
     target "≥ 3,000 resumed sessions/s" "${rs:-?}/s" "a >= 3000" "$rs"
     dr=$(med parley.drain per_second)
     target "offline drain ≥ 100,000 msgs/s" "${dr:-?}/s" "a >= 100000" "$dr"
-    target "1,000-device fan-out, server part ≤ 100 ms" "${fanout_server:-?} ms" "a <= 100" "$fanout_server"
+    target "1,000-device fan-out, server part ≤ 100 ms" "${fanout_server:-?} ms until the last member has it (server CPU ${fanout_cpu:-?} ms)" "a <= 100" "$fanout_server"
 } > "$OUT/table.md"
 cat "$OUT/table.md"
 

@@ -49,6 +49,8 @@
 #include <memory>
 #include <vector>
 
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 using namespace parley;
 
@@ -214,6 +216,21 @@ private:
     quint32 m_deviceNo = 0;
     bool m_closing = false;
 };
+
+// The CPU time (user + system, all threads) a process has used so far, in nanoseconds; -1 when unreadable.
+qint64 processCpuNs(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray line = stat.readAll();
+    // Fields after the command name (which is in parentheses and may hold spaces): utime is the 12th, stime the 13th.
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    const qint64 ticks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
+    return ticks * (1000000000 / sysconf(_SC_CLK_TCK));
+}
 
 QString ms(qint64 ns)
 {
@@ -427,7 +444,7 @@ int main(int argc, char **argv)
     const QStringList memberList = fetched->value().memberList();
     protocol::MessageOptions roomOptions;
     roomOptions.room = state.room;
-    QList<qint64> serverAcceptedNs, serverLastNs;
+    QList<qint64> serverAcceptedNs, serverLastNs, serverCpuNs;
     for (int run = 0; run < runs; ++run) {
         std::optional<Result<QList<sdk::RecipientDevice>>> resolved;
         client.resolveRecipients(memberList, &app, [&resolved](Result<QList<sdk::RecipientDevice>> r) {
@@ -453,6 +470,7 @@ int main(int argc, char **argv)
         });
         for (auto &m : devices)
             m->clock = &clock;
+        const qint64 cpuBefore = processCpuNs(daemon.processId());
         clock.start();
         client.sendEnvelope(*envelope);
         if (!waitFor([&] { return acceptedAt.has_value() || failure.has_value(); }))
@@ -472,15 +490,25 @@ int main(int argc, char **argv)
                 die(d->failure);
             last = std::max(last, d->arrivals.value(mid));
         }
+        // The daemon's own CPU for the run (it has nothing else to do meanwhile): what the fan-out costs the server,
+        // apart from how fast the members, all in this process on its CPUs, take their frames in.
+        const qint64 cpuAfter = processCpuNs(daemon.processId());
+        const qint64 cpu = cpuBefore >= 0 && cpuAfter >= 0 ? cpuAfter - cpuBefore : -1;
         serverAcceptedNs.append(*acceptedAt);
         serverLastNs.append(last);
-        say(u"server run %1 (envelope built beforehand): accepted after %2, last of %3 member devices received it after %4"_s
+        serverCpuNs.append(cpu);
+        say(u"server run %1 (envelope built beforehand): accepted after %2, last of %3 member devices received it after %4, "
+            "server CPU %5"_s
                 .arg(run + 1)
                 .arg(ms(*acceptedAt))
                 .arg(members)
-                .arg(ms(last)));
+                .arg(ms(last), cpu >= 0 ? ms(cpu) : u"unknown"_s));
     }
     std::sort(serverLastNs.begin(), serverLastNs.end());
+    std::sort(serverCpuNs.begin(), serverCpuNs.end());
+    if (serverCpuNs.first() >= 0)
+        say(u"server CPU for the fan-out: min %1, median %2, max %3"_s
+                .arg(ms(serverCpuNs.first()), ms(serverCpuNs.at(serverCpuNs.size() / 2)), ms(serverCpuNs.last())));
     say(u"server part, from sending the built envelope until the last member device received it: min %1, median %2, max %3"_s
             .arg(ms(serverLastNs.first()), ms(serverLastNs.at(serverLastNs.size() / 2)), ms(serverLastNs.last())));
     for (auto &d : devices)
