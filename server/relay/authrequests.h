@@ -1,6 +1,6 @@
 #pragma once
 
-// Enrollment and login: enroll_info, enroll, login (docs/protocol.md "Enrollment", "Login").
+// Enrollment and login: enroll_info, enroll, login (docs/protocol.md "Connection and authentication").
 
 #include "core/result.h"
 #include "protocol/frame.h"
