@@ -56,6 +56,7 @@ struct PARLEY_EXPORT IncomingMessage {
     QDateTime sentAt;            // UTC, as the sender stated it
     QString text;
     bool verified = false;       // false: shown although the sender's identity could not be confirmed
+    bool previousKey = false;    // verified under a previous root key of the sender, superseded after it was sent
     QStringList to;
     protocol::MessageOptions options;   // signed message options: room, exp (seconds), burn (docs/protocol.md "Rooms")
     QString room;                // the room the message was sent to; empty for a direct message

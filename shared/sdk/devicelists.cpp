@@ -50,6 +50,8 @@ public:
             }
             if (Status st = applyDevices(ud, listed.devices); !st)
                 return st.error();
+            if (ud.user != s.user && (ud.rootChanged || keepDevices(ud)))
+                trustChanged = true;
             devices.insert(ud.user, ud);
         }
         if (trustChanged) {
@@ -59,6 +61,18 @@ public:
         for (const QString &user : reply.unknown)
             devices.remove(user);
         return reply.unknown;
+    }
+
+    // Keeps the devices whose certificates verified under the pinned root key with it (the previous identity they
+    // become when the person accepts a new key). Returns whether the trust store changed.
+    bool keepDevices(const UserDevices &ud)
+    {
+        TrustStore::Devices known;
+        for (const DeviceInfo &info : ud.devices) {
+            if (info.certificateValid)
+                known.insert(info.device, TrustStore::KnownDevice{info.pub, info.sig});
+        }
+        return profile.trust().setDevices(ud.user, ud.root, known);
     }
 
     // Reads the devices of one user and checks each certificate under the user's root key.

@@ -2,8 +2,9 @@
 
 // The device lists of users as the server reports them (docs/protocol.md `devices`), each device's certificate
 // checked under its user's root key. The own account's root key must equal the profile's; other users' root keys
-// are pinned on first use (TrustStore), and a changed one is marked and reported with identityChanged(). The lists
-// live for one connection.
+// are pinned on first use (TrustStore), and a changed one is marked and reported with identityChanged(). The
+// devices of a list that verifies under the pinned key are kept with it in the trust store (the previous identity
+// they become when the person accepts a new key, see TrustStore::supersede()). The lists live for one connection.
 
 #include "core/result.h"
 

@@ -411,7 +411,11 @@ const KeyStore &Profile::keys() const { return d->keys; }
 Status Profile::saveKeys() { return d->writeKeystore(); }
 
 TrustStore &Profile::trust() { return d->trust; }
-Status Profile::saveTrust() { return d->writeState(TrustFile, d->trust.toCbor()); }
+Status Profile::saveTrust()
+{
+    d->trust.prune(QDateTime::currentMSecsSinceEpoch());
+    return d->writeState(TrustFile, d->trust.toCbor());
+}
 PrekeyCache &Profile::prekeyCache() { return d->prekeys; }
 Status Profile::savePrekeyCache()
 {

@@ -9,7 +9,8 @@
 //                  (root private key, device private key, prekey private keys) encrypted with AES-256-GCM under
 //                  HKDF(scrypt(passphrase, salt), "parley-profile-keystore-v1"). The scrypt parameters live in the
 //                  file, so changePassphrase() can raise them for an existing profile.
-//   trust.cbor     TOFU record of other users' root keys        } each a sealed box under
+//   trust.cbor     TOFU record of other users' root keys, with   } each a sealed box under
+//                  their devices and previous root keys          }
 //   prekeys.cbor   prekeys fetched for other devices (cache)     } HKDF(scrypt key, "parley-profile-state-v1"),
 //   seen.cbor      bounded record of received (from, dev, mid)  } so contacts are not readable at rest either
 //   rooms.cbor     verified head of each room chain (RoomHeads) }

@@ -114,10 +114,10 @@ public:
                 });
                 return;
             }
-            if (known && awaitRoom(msg))
+            if ((known || !fallbacks(msg, sender).isEmpty()) && awaitRoom(msg))
                 return;
             incoming.removeFirst();
-            open(msg, known ? sender : nullptr);
+            open(msg, sender);
             queueAck(seq);
         }
     }
@@ -189,6 +189,68 @@ public:
         return std::nullopt;
     }
 
+    OpenResult openWith(const protocol::Msg &msg, const QByteArray &root, const TrustStore::KnownDevice &device)
+    {
+        const ProfileSettings &s = profile.settings();
+        const RecipientIdentity me{s.user, s.device, s.rootPub, s.devicePub};
+        const SenderDevice sender{msg.sender, root, msg.dev, device.pub, device.sig};
+        return Envelope::open(msg, me, sender, [this](quint32 kid) { return lookupPrekey(kid); });
+    }
+
+    // A key kept in the trust store that a message may be opened with.
+    struct Fallback {
+        QByteArray root;
+        TrustStore::KnownDevice device;
+        bool previous = false;   // a previous identity (not the pinned key)
+    };
+
+    // The keys kept in the trust store for a message that the sender's current device list does not open: the
+    // pinned key's last device list while the server presents another root key, then the previous identities of
+    // the sender (the most recent first) superseded no earlier than the message was sent. Each must hold the
+    // sending device; the message's `at` must not be later than the moment the key was superseded (or a change
+    // was first seen).
+    QList<Fallback> fallbacks(const protocol::Msg &msg, const UserDevices *list) const
+    {
+        QList<Fallback> out;
+        const TrustStore &trust = profile.trust();
+        const std::optional<TrustStore::Entry> pinned = trust.entry(msg.sender);
+        if (list && list->rootChanged && pinned && pinned->devices.contains(msg.dev) && pinned->changeSeenAt > 0
+            && qint64(msg.at) <= pinned->changeSeenAt)
+            out.append(Fallback{pinned->root, pinned->devices.value(msg.dev), false});
+        for (const TrustStore::PreviousIdentity &p : trust.previous(msg.sender, nowMs())) {
+            if (p.devices.contains(msg.dev) && qint64(msg.at) <= p.supersededAt)
+                out.append(Fallback{p.root, p.devices.value(msg.dev), true});
+        }
+        return out;
+    }
+
+    struct Opening {
+        OpenResult result;
+        bool verified = false;
+        bool previousKey = false;
+    };
+
+    // Opens `msg` with the sending device of the current list, else with the keys of fallbacks(). The failure
+    // reported is the current device's, else the first fallback's; nullopt when the device is in neither.
+    std::optional<Opening> openMessage(const protocol::Msg &msg, const UserDevices *list)
+    {
+        std::optional<Opening> first;
+        if (list && list->devices.contains(msg.dev)) {
+            const DeviceInfo info = list->devices.value(msg.dev);
+            first = Opening{openWith(msg, list->root, {info.pub, info.sig}), !list->rootChanged, false};
+            if (std::holds_alternative<OpenedMessage>(first->result))
+                return first;
+        }
+        for (const Fallback &f : fallbacks(msg, list)) {
+            Opening o{openWith(msg, f.root, f.device), true, f.previous};
+            if (std::holds_alternative<OpenedMessage>(o.result))
+                return o;
+            if (!first)
+                first = o;
+        }
+        return first;
+    }
+
     void open(const protocol::Msg &msg, const UserDevices *sender)
     {
         const QString &from = msg.sender;
@@ -197,17 +259,14 @@ public:
         refreshedRooms.remove(key);
         const std::optional<Error> roomFailure = roomFailures.contains(key) ? std::optional(roomFailures.take(key))
                                                                             : std::nullopt;
-        if (!sender) {
+        const std::optional<Opening> opening = openMessage(msg, sender);
+        if (!opening) {
             rejected(msg);
             Q_EMIT q->verificationFailed(from, dev, u"unknown_device: the sending device %1 is not a current device of %2"_s
                                                         .arg(deviceLabel(from, dev), from));
             return;
         }
-        const DeviceInfo &info = sender->devices[dev];
-        const ProfileSettings &s = profile.settings();
-        const RecipientIdentity me{s.user, s.device, s.rootPub, s.devicePub};
-        const SenderDevice senderDevice{from, sender->root, dev, info.pub, info.sig};
-        const OpenResult result = Envelope::open(msg, me, senderDevice, [this](quint32 kid) { return lookupPrekey(kid); });
+        const OpenResult &result = opening->result;
         if (const auto *failure = std::get_if<EnvelopeFailure>(&result)) {
             qCWarning(lcSdk).noquote() << "message failed verification:" << envelopeErrorName(failure->code);
             rejected(msg);
@@ -232,7 +291,8 @@ public:
             return;
         }
         IncomingMessage message = incomingMessage(opened);
-        message.verified = !sender->rootChanged;
+        message.verified = opening->verified;
+        message.previousKey = opening->previousKey;
         if (!message.verified)
             Q_EMIT q->verificationFailed(from, dev, u"identity_changed: the root key of %1 differs from the one first "
                                                     u"seen; the message cannot be attributed to %1"_s.arg(from));

@@ -4,7 +4,10 @@
 // sender's device list (fetched once when the sending device is not known), shown once (messageReceived(), or
 // verificationFailed() with the reason), recorded in the profile's dedupe log, and acked in batches after the
 // signal was delivered; the dedupe record is saved before the ack leaves. A message whose sender's root key
-// differs from the pinned one is delivered with verified == false; one whose own expiry passed is dropped.
+// differs from the pinned one is delivered with verified == false; one whose own expiry passed is dropped. A
+// message the current device list does not open is tried with the keys the trust store kept: the pinned key's last
+// devices (while another root key is presented) and the sender's previous identities superseded no earlier than
+// the message's `at` (delivered verified, with previousKey set).
 // An authentic message is then checked against this user and, for a room message, against the room's verified
 // chain (RoomChains, fetched when the sender or this user is not a member of the chain known so far): the signed
 // recipients must name this user (unless it comes from this user's own device), this user and the sender must be

@@ -351,6 +351,64 @@ private Q_SLOTS:
         const QString reason = refusal(failures);
         QVERIFY2(reason.startsWith(u"bad_certificate"_s) || reason.startsWith(u"unknown_device"_s), qPrintable(reason));
     }
+
+    // An envelope from `from` to bob, dated `at`, for bob's devices as `from`'s client resolves them.
+    std::optional<Envelope> envelopeToBob(Party &from, const SenderIdentity &signer, const QString &text, qint64 at)
+    {
+        std::optional<Result<QList<RecipientDevice>>> resolved;
+        from.client->resolveRecipients({u"bob"_s}, this, [&](Result<QList<RecipientDevice>> r) { resolved.emplace(r); });
+        if (!QTest::qWaitFor([&resolved] { return resolved.has_value(); }, Timeout) || !*resolved)
+            return std::nullopt;
+        Result<Envelope> envelope = Envelope::build(signer, {u"bob"_s}, **resolved, text, quint64(at));
+        return envelope ? std::optional(envelope.value()) : std::nullopt;
+    }
+
+    // alice's account gets a new root key and a new device 1; bob accepts it (what `parley trust` does). A message
+    // from her old device is then shown, verified and marked, when dated before the old key was superseded; dated
+    // later (a server holding the old device key), it is refused like any message the current key did not sign.
+    void previousKeyOnlyBeforeItWasSuperseded()
+    {
+        Party alice = enrolled(u"alice"_s);
+        Party bob = enrolled(u"bob"_s);
+        relay->hostile = true;
+        {
+            QSignalSpy received(bob.client.get(), &Client::messageReceived);
+            alice.client->send({u"bob"_s}, u"first"_s);
+            QVERIFY(received.wait(Timeout));   // bob pins alice's key and keeps her device 1
+        }
+        const SenderIdentity old = alice.client->identity().value();
+        const qint64 before = alice.client->serverTimeMs();
+        const crypto::EcKey root = crypto::EcKey::generate().value();
+        const crypto::EcKey device = crypto::EcKey::generate().value();
+        MiniRelay::User &user = relay->users[u"alice"_s];
+        user.root = root.publicPoint();
+        user.devices[1].pub = device.publicPoint();
+        user.devices[1].sig = root.sign(protocol::deviceStatement(u"alice"_s, device.publicPoint())).value();
+        QVERIFY(bob.profile->trust().supersede(u"alice"_s, QDateTime::currentMSecsSinceEpoch()));
+        QVERIFY(bob.profile->saveTrust());
+        reopen(bob);
+        const qint64 superseded = bob.profile->trust().previous(u"alice"_s, before).first().supersededAt;
+
+        QSignalSpy received(bob.client.get(), &Client::messageReceived);
+        QSignalSpy failures(bob.client.get(), &Client::verificationFailed);
+        const std::optional<Envelope> early = envelopeToBob(alice, old, u"sent before"_s, before);
+        QVERIFY(early);
+        alice.client->sendEnvelope(*early);
+        QVERIFY(received.wait(Timeout));
+        const IncomingMessage shown = received.first().at(0).value<IncomingMessage>();
+        QCOMPARE(shown.text, u"sent before"_s);
+        QVERIFY(shown.verified);
+        QVERIFY(shown.previousKey);
+        QVERIFY(failures.isEmpty());
+        QCOMPARE(bob.profile->trust().check(u"alice"_s, root.publicPoint()), TrustStore::Match);   // the new key
+
+        const std::optional<Envelope> late = envelopeToBob(alice, old, u"sent after"_s, superseded + 60'000);
+        QVERIFY(late);
+        alice.client->sendEnvelope(*late);
+        const QString reason = refusal(failures);
+        QVERIFY2(reason.startsWith(u"bad_signature"_s), qPrintable(reason));
+        QCOMPARE(received.size(), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHostileServer)

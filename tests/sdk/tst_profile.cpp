@@ -344,6 +344,79 @@ private Q_SLOTS:
         QCOMPARE(p->trust().check(u"bob"_s, second), TrustStore::FirstUse);
     }
 
+    // `trust` keeps the superseded key with its last device list (at most four per user, each for 30 days), superseded
+    // when a different key was first presented; devices are kept only under the pinned key; all of it is saved.
+    void previousIdentities()
+    {
+        const QString dir = freshDir();
+        const qint64 day = 24 * 3600 * 1000;
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch();   // saveTrust() drops what lapsed by now
+        QList<QByteArray> roots;
+        for (int i = 0; i < 6; ++i)
+            roots.append(point());
+        const TrustStore::Devices devices{{1, {point(), QByteArray(132, 's')}}, {3, {point(), QByteArray(130, 't')}}};
+        {
+            std::unique_ptr<Profile> p = created(dir);
+            TrustStore &t = p->trust();
+            QCOMPARE(t.observe(u"bob"_s, roots[0], t0 + 10), TrustStore::FirstUse);
+            QVERIFY(!t.setDevices(u"bob"_s, roots[1], devices));   // not the pinned key
+            QVERIFY(t.setDevices(u"bob"_s, roots[0], devices));
+            QVERIFY(!t.setDevices(u"bob"_s, roots[0], devices));
+            QCOMPARE(t.observe(u"bob"_s, roots[1], t0 + 20), TrustStore::Changed);
+            QCOMPARE(t.observe(u"bob"_s, roots[1], t0 + 30), TrustStore::Changed);
+            QVERIFY(t.supersede(u"bob"_s, t0 + 40));
+            QVERIFY(!t.entry(u"bob"_s));
+            QVERIFY(!t.supersede(u"bob"_s, t0 + 41));
+            QVERIFY(!t.supersede(u"carol"_s, t0 + 41));
+            QVERIFY(p->saveTrust());
+        }
+        std::unique_ptr<Profile> p = reopened(dir);
+        TrustStore &t = p->trust();
+        QList<TrustStore::PreviousIdentity> previous = t.previous(u"bob"_s, t0 + 50);
+        QCOMPARE(previous.size(), 1);
+        QCOMPARE(previous.first().root, roots[0]);
+        QCOMPARE(previous.first().pinnedAt, t0 + 10);
+        QCOMPARE(previous.first().supersededAt, t0 + 20);   // the first sighting of the other key
+        QCOMPARE(previous.first().devices, devices);
+        QVERIFY(t.previous(u"alice"_s, t0 + 50).isEmpty());
+        // A change that was withdrawn does not count; without one, the key is superseded when trust runs.
+        QCOMPARE(t.observe(u"bob"_s, roots[1], t0 + 60), TrustStore::FirstUse);
+        QCOMPARE(t.observe(u"bob"_s, roots[2], t0 + 70), TrustStore::Changed);
+        QCOMPARE(t.observe(u"bob"_s, roots[1], t0 + 80), TrustStore::Match);
+        QVERIFY(t.supersede(u"bob"_s, t0 + 90));
+        QCOMPARE(t.previous(u"bob"_s, t0 + 100).first().supersededAt, t0 + 90);
+        for (int i = 2; i < 6; ++i) {
+            t.pin(u"bob"_s, roots[i], t0 + 100 + i);
+            QVERIFY(t.supersede(u"bob"_s, t0 + 100 + i));
+        }
+        previous = t.previous(u"bob"_s, t0 + 200);
+        QCOMPARE(previous.size(), TrustStore::MaxPrevious);
+        QCOMPARE(previous.first().root, roots[5]);
+        QCOMPARE(previous.last().root, roots[2]);
+        // Each lapses 30 days after it was superseded.
+        QCOMPARE(t.previous(u"bob"_s, t0 + 102 + TrustStore::PreviousLifetimeMs).size(), 3);
+        QVERIFY(TrustStore::PreviousLifetimeMs == 30 * day);
+        QVERIFY(!t.prune(t0 + 101 + TrustStore::PreviousLifetimeMs));
+        QVERIFY(t.prune(t0 + 106 + TrustStore::PreviousLifetimeMs));
+        QVERIFY(t.previous(u"bob"_s, t0 + 0).isEmpty());
+        QVERIFY(t.isEmpty());
+    }
+
+    // A trust store of the first format (pinned keys alone) is still read.
+    void trustStoreVersion1()
+    {
+        const QByteArray root = point();
+        Result<TrustStore> t = TrustStore::fromCbor(QCborArray{QCborArray{u"bob"_s, root, 7}});
+        QVERIFY(t);
+        QCOMPARE(t->check(u"bob"_s, root), TrustStore::Match);
+        QCOMPARE(t->entry(u"bob"_s)->pinnedAt, 7);
+        QVERIFY(!TrustStore::fromCbor(QCborArray{QCborArray{u"bob"_s, root}}));
+        QVERIFY(!TrustStore::fromCbor(QCborMap{{u"v"_s, 3}, {u"pinned"_s, QCborArray()}, {u"previous"_s, QCborArray()}}));
+        QCborMap bad = t->toCbor().toMap();
+        bad.insert(u"previous"_s, QCborArray{QCborArray{u"bob"_s, root, 1, 2, QCborArray{QCborArray{0, root, QByteArray("s")}}}});
+        QVERIFY(!TrustStore::fromCbor(bad));   // device number 0
+    }
+
     // The resumption credential survives a restart and a passphrase change, sealed: its bytes are nowhere in the clear.
     void resumeCredentialPersistence()
     {

@@ -53,7 +53,9 @@ Commands:
                                  Print the waiting messages, then keep receiving: for --wait SECONDS (default 0),
                                  or until --until-idle SECONDS pass without a message, whichever ends first.
   whoami                         Show user, device, server and pinned fingerprint of the profile.
-  trust USER                     Forget the pinned root key of USER, so the next one seen is pinned.
+  trust USER                     Forget the pinned root key of USER, so the next one seen is pinned. Messages
+                                 USER's old devices sent before the change stay readable for 30 days, marked
+                                 "from a previous key of USER"; nothing is sent to the old key.
   verify USER                    Print the safety code of you and USER (from USER's pinned root key); read it
                                  to each other: the same code on both sides means no root key was substituted.
   push register apns TOKEN [--topic TOPIC] | push register fcm TOKEN |

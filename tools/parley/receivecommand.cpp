@@ -133,6 +133,8 @@ void ReceiveCommand::print(const sdk::IncomingMessage &m) const
         o.insert(u"mid"_s, QString::fromLatin1(m.mid.toHex()));
         o.insert(u"seq"_s, qint64(m.seq));
         o.insert(u"verified"_s, m.verified);
+        if (m.previousKey)
+            o.insert(u"previous_key"_s, true);
         o.insert(u"to"_s, QJsonArray::fromStringList(m.to));
         if (!m.room.isEmpty())
             o.insert(u"room"_s, m.room);
@@ -143,8 +145,10 @@ void ReceiveCommand::print(const sdk::IncomingMessage &m) const
     }
     const QString when = m.sentAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
     const QString where = m.room.isEmpty() ? QString() : u" in %1"_s.arg(m.room);
-    writeLine(stdout, u"[%1] %2#%3%4%5: %6"_s.arg(when, m.from).arg(m.device)
-                          .arg(where, m.verified ? QString() : u" (unverified)"_s, m.text));
+    const QString mark = !m.verified ? u" (unverified)"_s
+        : m.previousKey              ? u" (from a previous key of %1)"_s.arg(m.from)
+                                     : QString();
+    writeLine(stdout, u"[%1] %2#%3%4%5: %6"_s.arg(when, m.from).arg(m.device).arg(where, mark, m.text));
 }
 
 } // namespace parley::cli
