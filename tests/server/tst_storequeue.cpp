@@ -150,8 +150,43 @@ private Q_SLOTS:
         QVERIFY(insert(*store, m));
     }
 
+    // A message's number (`accepted.seq`) is never used again, not after every message was acked and deleted, nor
+    // after the store is opened again.
+    void messageNumbersNeverRepeat()
+    {
+        qint64 last = 0;
+        {
+            auto store = openStore();
+            QVERIFY(store);
+            Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+            Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+            QVERIFY(alice && bob);
+            for (int i = 0; i < 3; ++i) {
+                Result<InsertedMessage> r = insert(*store, message(*alice, u"alice"_s, {bob->deviceId}));
+                QVERIFY(r);
+                QVERIFY(r->payloadId > last);
+                last = r->payloadId;
+                QCOMPARE(*ack(*store, bob->deviceId, r->seqs), 1);
+                QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 0);
+            }
+        }
+        auto store = openStore();
+        QVERIFY(store);
+        const Result<UserRecord> alice = store->reader().userByName(u"alice"_s);
+        QVERIFY(alice);
+        EnrollResult sender;
+        sender.deviceId = scalar(*store, u"SELECT id FROM devices WHERE device_no = 1 AND user_id = %1"_s.arg(alice->id));
+        sender.deviceNo = 1;
+        const qint64 bobDevice = scalar(*store, u"SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id "
+                                                "WHERE u.name = 'bob'"_s);
+        Result<InsertedMessage> r = insert(*store, message(sender, u"alice"_s, {bobDevice}));
+        QVERIFY(r);
+        QVERIFY(r->payloadId > last);
+    }
+
     void queueQuota()
     {
+
         auto store = openStore();
         QVERIFY(store);
         Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
