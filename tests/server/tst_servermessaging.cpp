@@ -350,6 +350,55 @@ private Q_SLOTS:
         }
         QVERIFY(back->next(u"synced"_s, WaitMs));
     }
+
+    // A message sent again under its id (the sender lost its connection before `accepted`) is answered with the
+    // first `accepted` and delivered once; another message under a used id is a replay.
+    void resentMessageIsAcceptedOnce()
+    {
+        TestDevice quin = TestDevice::create(u"quin"_s);
+        TestDevice rae = TestDevice::create(u"rae"_s);
+        auto q = enrollAndLogin(*m_server, quin);
+        QVERIFY(q);
+        auto r = enrollAndLogin(*m_server, rae);
+        QVERIFY(r);
+
+        // Cut off right after sending: whether or not the first copy was stored, the second is accepted.
+        const Frame lost = sendFrame(quin, 1, {u"rae"_s}, {{u"rae"_s, rae.number}}, crypto::randomBytes(16));
+        q->send(lost);
+        q->socket().abort();
+        auto again = login(*m_server, quin);
+        QVERIFY(again);
+        Frame resent = lost;
+        resent.id = 2;
+        again->send(resent);
+        const auto accepted = again->reply(2, WaitMs);
+        QCOMPARE(errorCode(accepted), u"accepted"_s);
+        QCOMPARE(accepted->bytes("mid"_L1), lost.bytes("mid"_L1));
+
+        // Sent a third time on the same connection: the same answer.
+        resent.id = 3;
+        again->send(resent);
+        const auto third = again->reply(3, WaitMs);
+        QCOMPARE(errorCode(third), u"accepted"_s);
+        QCOMPARE(third->uint("seq"_L1), accepted->uint("seq"_L1));
+
+        // Other content under the same id: refused.
+        Frame other = sendFrame(quin, 4, {u"rae"_s}, {{u"rae"_s, rae.number}}, lost.bytes("mid"_L1));
+        again->send(other);
+        QCOMPARE(errorCode(again->reply(4, WaitMs)), u"replay"_s);
+
+        // Delivered once: the next message rae gets after it is the marker sent afterwards.
+        const QByteArray marker = crypto::randomBytes(16);
+        again->send(sendFrame(quin, 5, {u"rae"_s}, {{u"rae"_s, rae.number}}, marker));
+        QCOMPARE(errorCode(again->reply(5, WaitMs)), u"accepted"_s);
+        const auto first = r->next(u"msg"_s, WaitMs);
+        QVERIFY(first);
+        QCOMPARE(first->bytes("mid"_L1), lost.bytes("mid"_L1));
+        const auto next = r->next(u"msg"_s, WaitMs);
+        QVERIFY(next);
+        QCOMPARE(next->bytes("mid"_L1), marker);
+        QVERIFY(!r->take([](const Frame &f) { return f.type == u"msg"_s; }, 0));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_ServerMessaging)

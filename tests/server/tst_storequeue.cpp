@@ -150,6 +150,42 @@ private Q_SLOTS:
         QVERIFY(insert(*store, m));
     }
 
+    // A message stored before under the same (sender device, mid) with the same digest gets its first outcome and
+    // nothing new is stored; another digest (or none) is a replay.
+    void resentMessageGetsFirstOutcome()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        QVERIFY(alice && bob);
+        NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
+        m.digest = crypto::randomBytes(64);
+        Result<InsertedMessage> first = insert(*store, m);
+        QVERIFY(first);
+        QVERIFY(!first->duplicate);
+        Result<InsertedMessage> again = insert(*store, m);
+        QVERIFY(again);
+        QVERIFY(again->duplicate);
+        QCOMPARE(again->payloadId, first->payloadId);
+        QVERIFY(again->seqs.isEmpty());
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 1);
+
+        // Still known once the recipient acked it and the message is gone.
+        QCOMPARE(*ack(*store, bob->deviceId, first->seqs), 1);
+        Result<InsertedMessage> late = insert(*store, m);
+        QVERIFY(late && late->duplicate);
+        QCOMPARE(late->payloadId, first->payloadId);
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), 0);
+
+        NewMessage other = m;
+        other.digest = crypto::randomBytes(64);
+        Result<InsertedMessage> replay = insert(*store, other);
+        QVERIFY(!replay);
+        QCOMPARE(replay.error().code, ErrorCode::Conflict);
+    }
+
     // A message's number (`accepted.seq`) is never used again, not after every message was acked and deleted, nor
     // after the store is opened again.
     void messageNumbersNeverRepeat()
@@ -186,7 +222,6 @@ private Q_SLOTS:
 
     void queueQuota()
     {
-
         auto store = openStore();
         QVERIFY(store);
         Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
