@@ -29,6 +29,9 @@ using protocol::FrameError;
 using protocol::WireError;
 
 constexpr int CloseGraceMs = 5000;
+// A device whose one-time prekey pool is below this gets `refill`: right after `welcome`, and after a fetch that
+// leaves it there (or hands out the last-resort key).
+constexpr int RefillThreshold = 20;
 constexpr qint64 MaxClockSkewMs = 5 * 60 * 1000;
 constexpr qint64 BusyRetryMs = 500;   // the `retry` hint of a `busy` reply
 
