@@ -129,6 +129,8 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"limits/send_burst"_s, intInto(settings, l.sendBurst, 1, 100000000)},
         {u"limits/frame_rate"_s, rateInto(settings, l.frameRate)},
         {u"limits/frame_burst"_s, intInto(settings, l.frameBurst, 1, 100000000)},
+        {u"limits/refused_frames"_s, intInto(settings, l.refusedFrames, 1, 1000)},
+        {u"limits/refused_window_seconds"_s, intInto(settings, l.refusedWindowSeconds, 1, 86400)},
         {u"limits/fetch_burst"_s, intInto(settings, l.fetchBurst, 1, 1000000)},
         {u"limits/fetch_refill_seconds"_s, intInto(settings, l.fetchRefillSeconds, 1, 86400 * 7)},
         {u"limits/auth_timeout_seconds"_s, intInto(settings, l.authTimeoutSeconds, 1, 3600)},

@@ -324,6 +324,8 @@ void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
         welcome.resumeExp = quint64(issued->expiresAt);
     }
     session.sendEncoded(welcome.encode(requestId));
+    if (login.prekeys < RefillThreshold)
+        session.sendEncoded(protocol::Refill{quint64(std::max<qint64>(0, login.prekeys))}.encode());
     qCDebug(lcRelay) << (login.resumed ? "Device logged in (resumed)" : "Device logged in");
     recordLogin(session, login, issued, now);
 

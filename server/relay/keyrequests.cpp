@@ -24,7 +24,6 @@ namespace parley::server {
 
 namespace {
 
-constexpr int RefillThreshold = 20;
 constexpr int MaxPrekeysHeld = 1000;
 
 } // namespace

@@ -12,6 +12,8 @@ struct Limits {
     int sendBurst = 10000;
     double frameRate = 2000;          // frames per second per connection, sustained
     int frameBurst = 10000;
+    int refusedFrames = 5;            // refused frames within the window that close the connection (1008)
+    int refusedWindowSeconds = 60;
     int fetchBurst = 5;               // prekey bundle fetches per (requester device, target device)
     int fetchRefillSeconds = 60;      // one fetch token comes back every this many seconds
     int authTimeoutSeconds = 30;

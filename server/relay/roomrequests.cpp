@@ -160,7 +160,7 @@ void handleRoomGet(SessionContext &session, const Frame &f)
             qCWarning(lcRelay) << "Reading a room failed:" << state.error().message;
             session.sendStoreError(state.error(), f.id);
         } else {
-            session.sendError(WireError::NotFound, u"no such room, or you are not a member"_s, f.id);
+            session.sendError(WireError::NotFound, roomstore::NotAMember.toString(), f.id);
         }
         return;
     }

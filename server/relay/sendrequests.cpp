@@ -5,6 +5,7 @@
 #include "push/pushservice.h"
 #include "protocol/cborwriter.h"
 #include "protocol/messages.h"
+#include "protocol/statements.h"
 #include "relay/devicedirectory.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
@@ -202,6 +203,9 @@ void fillEnvelope(SessionContext &session, SendPlan &plan)
     e.opts.cbor = r.opts.encode();
     if (plan.room)
         m.room = *r.opts.room;
+    // The same message sent again (a client that lost its connection before `accepted`) has the same core: the
+    // store answers it with the first outcome. Another message under a used id is a replay.
+    m.digest = protocol::MessageCore::of(r, session.userName, session.deviceNo).hash();
 }
 
 // Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's (the shorter of the
@@ -243,7 +247,7 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
     const bool queued = session.services.store->tryWrite<InsertedMessage>(
         router, std::function<Result<InsertedMessage>(Db &)>([message, push](Db &db) {
             auto inserted = db.insertMessage(*message);
-            if (inserted && push)
+            if (inserted && !inserted->duplicate && push)
                 push->enqueueFor(db, *message);   // wake-ups for offline devices, durable with the message
             return inserted;
         }),
@@ -257,9 +261,9 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
                     },
                     Qt::QueuedConnection);
             }
-            if (r)
+            if (r && !r->duplicate)
                 router->fanOut(*message, *r);
-            if (r && push)
+            if (r && !r->duplicate && push)
                 push->wake();
         }));
     if (!queued)

@@ -65,7 +65,12 @@ void SessionContext::sendBusy(qint64 retryMs, quint64 requestId)
 void SessionContext::refuse(const protocol::ErrorReply &error, quint64 requestId)
 {
     sendEncoded(error.encode(requestId));
-    if (++refused >= MaxRefusedFrames)
+    const qint64 now = monotonicMs();
+    const qint64 window = qint64(services.limits.refusedWindowSeconds) * 1000;
+    while (!refusedAt.isEmpty() && now - refusedAt.first() >= window)
+        refusedAt.removeFirst();
+    refusedAt.append(now);
+    if (refusedAt.size() >= services.limits.refusedFrames)
         closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"too many refused frames"_s);
 }
 

@@ -28,8 +28,10 @@ using protocol::Frame;
 using protocol::FrameError;
 using protocol::WireError;
 
-constexpr int MaxRefusedFrames = 5;
 constexpr int CloseGraceMs = 5000;
+// A device whose one-time prekey pool is below this gets `refill`: right after `welcome`, and after a fetch that
+// leaves it there (or hands out the last-resort key).
+constexpr int RefillThreshold = 20;
 constexpr qint64 MaxClockSkewMs = 5 * 60 * 1000;
 constexpr qint64 BusyRetryMs = 500;   // the `retry` hint of a `busy` reply
 
@@ -60,7 +62,7 @@ public:
     bool closing = false;
     bool draining = false;
     bool finished = false;
-    int refused = 0;
+    QList<qint64> refusedAt;      // monotonic ms of the refusals within the window, oldest first
     int enrollFailures = 0;
 
     QString userName;
@@ -88,7 +90,8 @@ public:
     void sendRateLimited(qint64 retryMs, quint64 requestId);
     // The store's write queue is full: nothing was taken; try again after `retryMs`.
     void sendBusy(qint64 retryMs, quint64 requestId);
-    // An error for a frame the server refused to process; the 5th closes the connection.
+    // An error for a frame the server refused to process; the `[limits] refused_frames`th within
+    // `refused_window_seconds` (5 within 60 s by default) closes the connection.
     void refuse(const protocol::ErrorReply &error, quint64 requestId);
     void refuse(WireError code, const QString &message, quint64 requestId);
 

@@ -58,7 +58,9 @@ public:
     struct Consumed { PrekeyRecord key; int remaining = 0; };
     Result<Consumed> consumePrekey(qint64 deviceId);
     Result<void> putRecovery(qint64 userId, const QByteArray &blob);
-    // Conflict when (senderDeviceId, mid) was seen before; QuotaExceeded when a recipient queue is full.
+    // Conflict when (senderDeviceId, mid) was seen before with other content (or before its outcome was kept); the
+    // first outcome (`duplicate`, the number it was stored under, no queue entries) when it was stored with the same
+    // digest. QuotaExceeded when a recipient queue is full.
     Result<InsertedMessage> insertMessage(const NewMessage &message);
     // Deletes the device's queue entries with these seqs (others' entries are untouched); shared messages go
     // when their last entry goes. Returns how many entries were deleted.

@@ -68,6 +68,55 @@ Result<InsertedMessage> storeMessage(Connection &c, const NewMessage &m)
     return inserted;
 }
 
+// The message, its queue entries and its replay record (with the number it is stored under and its digest), under
+// one savepoint. The replay record goes last so that it can carry the number; a conflict rolls everything back.
+Result<InsertedMessage> storeOnce(Connection &c, const NewMessage &m)
+{
+    Connection::Savepoint savepoint(c);
+    if (Status s = savepoint.begin(); !s)
+        return s.error();
+    InsertedMessage inserted;
+    if (!m.entries.isEmpty()) {
+        if (Status s = reserveQueueSlots(c, m); !s)
+            return s.error();
+        Result<InsertedMessage> stored = storeMessage(c, m);
+        if (!stored)
+            return stored.error();
+        inserted = std::move(*stored);
+    }
+    const QVariant seq = inserted.payloadId ? QVariant(inserted.payloadId) : QVariant(QMetaType::fromType<qint64>());
+    const QVariant digest = m.digest.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : sql::blob(m.digest);
+    if (Status s = c.run(InsertSeen, {m.senderDeviceId, sql::blob(m.envelope.mid), sql::nowMs(), seq, digest}); !s) {
+        if (s.error().code == ErrorCode::Conflict)
+            return makeError(ErrorCode::Conflict, u"the message id was seen before from this device"_s);
+        return s.error();
+    }
+    if (Status s = savepoint.release(); !s)
+        return s.error();
+    return inserted;
+}
+
+// The replay record of (sender device, mid): NotFound when there is none, Conflict when it was another message (its
+// digest differs) or kept no outcome (recorded before version 8, or never stored), else the first outcome.
+Result<InsertedMessage> earlierOutcome(Connection &c, const NewMessage &m)
+{
+    struct Seen {
+        qint64 seq = 0;
+        QByteArray digest;
+    };
+    const Result<Seen> seen = c.one<Seen>(SeenOutcome, {m.senderDeviceId, sql::blob(m.envelope.mid)}, u"replay record",
+                                          [](const sql::Rows &row) { return Seen{row.integer(0), row.bytes(1)}; },
+                                          makeError(ErrorCode::NotFound, u"no replay record"_s));
+    if (!seen)
+        return seen.error();
+    if (seen->seq <= 0 || m.digest.isEmpty() || seen->digest != m.digest)
+        return makeError(ErrorCode::Conflict, u"the message id was seen before from this device"_s);
+    InsertedMessage outcome;
+    outcome.payloadId = seen->seq;
+    outcome.duplicate = true;
+    return outcome;
+}
+
 } // namespace
 
 Result<QList<QueuedMessage>> Db::queuePage(qint64 deviceId, quint64 afterSeq, int limit)
@@ -90,26 +139,14 @@ Result<InsertedMessage> Db::insertMessage(const NewMessage &m)
 {
     if (Status s = checkMessage(m); !s)
         return s.error();
-    Connection::Savepoint savepoint(*d);
-    if (Status s = savepoint.begin(); !s)
-        return s.error();
-    if (Status s = d->run(InsertSeen, {m.senderDeviceId, sql::blob(m.envelope.mid), sql::nowMs()}); !s) {
-        if (s.error().code == ErrorCode::Conflict)
-            return makeError(ErrorCode::Conflict, u"the message id was seen before from this device"_s);
-        return s.error();
-    }
-    InsertedMessage inserted;
-    if (!m.entries.isEmpty()) {
-        if (Status s = reserveQueueSlots(*d, m); !s)
-            return s.error();
-        Result<InsertedMessage> stored = storeMessage(*d, m);
-        if (!stored)
-            return stored.error();
-        inserted = std::move(*stored);
-    }
-    if (Status s = savepoint.release(); !s)
-        return s.error();
-    return inserted;
+    Result<InsertedMessage> inserted = storeOnce(*d, m);
+    if (inserted || (inserted.error().code != ErrorCode::Conflict && inserted.error().code != ErrorCode::QuotaExceeded))
+        return inserted;
+    // Refused (and rolled back): a message stored before under this id is answered with its first outcome.
+    Result<InsertedMessage> earlier = earlierOutcome(*d, m);
+    if (!earlier && earlier.error().code == ErrorCode::NotFound)
+        return inserted;
+    return earlier;
 }
 
 Result<int> Db::deleteQueued(qint64 deviceId, const QList<quint64> &seqs)

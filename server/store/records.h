@@ -83,11 +83,13 @@ struct NewMessage {
     };
     QList<Entry> entries;
     qint64 maxQueuePerDevice = 2000000;
+    QByteArray digest;        // of the content (the message core), kept with the replay record
 };
 
 struct InsertedMessage {
     qint64 payloadId = 0;
     QList<quint64> seqs;      // parallel to NewMessage::entries
+    bool duplicate = false;   // stored before under this (sender device, mid) with the same digest: nothing new
 };
 
 // One queue entry joined with its shared message: the `msg` frame the device gets, as the store, the router and

@@ -78,9 +78,11 @@ Result<RoomRow> roomForAppend(const QSqlDatabase &db, const protocol::RoomRecord
         if (row.error().code != ErrorCode::NotFound)
             return row;
         if (!create)
-            return makeError(ErrorCode::NotFound, u"no such room"_s);
+            return makeError(ErrorCode::NotFound, roomstore::NotAMember.toString());
         row = RoomRow();
         row->state.room = record.room;
+    } else if (!row->state.isMember(record.actor)) {
+        return makeError(ErrorCode::NotFound, roomstore::NotAMember.toString());
     }
     if (Status st = row->state.check(record); !st)
         return st.error();

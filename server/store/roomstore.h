@@ -58,6 +58,10 @@ struct AppendedRoomRecord {
 
 namespace roomstore {
 
+// The answer to whoever is not a member of a room, the same whether the room exists or not (room_get, room_change,
+// a room message), so that a room's existence is for its members to know.
+inline constexpr QStringView NotAMember = u"no such room, or you are not a member";
+
 // The state of a room from the state tables (no signature checks: those ran when each record was appended).
 // NotFound when the room does not exist.
 Result<protocol::RoomState> state(Db &db, const QString &room);
@@ -74,9 +78,10 @@ struct RetentionChange {
 Result<RetentionChange> setRetention(Db &db, const QString &room, std::optional<quint64> expireSeconds,
                                      std::optional<bool> burn, const RoomSettings &settings);
 // Checks `record` against the room's state and the settings and appends it. `record` was decoded from
-// `signedRecord.bytes` and its signatures verified by the caller. Conflict: the room exists (create) or the record
-// does not follow the head; Forbidden: rules of docs/protocol.md; QuotaExceeded: member limit or expiry limit;
-// NotFound: no such room.
+// `signedRecord.bytes` and its signatures verified by the caller. NotFound (NotAMember): no such room, or the
+// record's actor is not a member of it (checked before the chain, so that an outsider learns nothing of it);
+// Conflict: the room exists (create) or the record does not follow the head; Forbidden: rules of docs/protocol.md;
+// QuotaExceeded: member limit or expiry limit.
 Result<AppendedRoomRecord> append(Db &db, const protocol::RoomRecord &record,
                                   const protocol::SignedRoomRecord &signedRecord, const RoomSettings &settings);
 // Records from `fromSeq` on, at most `limit`; `more` tells whether records follow.

@@ -284,6 +284,68 @@ const char *const SchemaV7Resume[] = {
     "CREATE INDEX resume_credentials_user ON resume_credentials(user_id)",
 };
 
+// Version 8: numbers that are never used twice, and the outcome of each stored message kept with its replay record.
+// `accepted.seq` (messages.id) was a plain rowid, so the number of a deleted message came back; with AUTOINCREMENT it
+// grows for the life of the database, as queue.seq (`msg.seq`) always did. SQLite cannot add AUTOINCREMENT to a
+// table, so messages is rebuilt: queue (which refers to it) is set aside in a temporary table and rebuilt too, and
+// both counters start above the highest number the queue ever issued (every stored message had at least one queue
+// entry, so no earlier message id was higher). The replay record gains the message's number and the digest of its
+// content (SendRequest's fields but the key entries), so that a client sending the same message again learns it
+// was stored.
+const char *const SchemaV8Sequences[] = {
+    R"(CREATE TABLE messages_v8 (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        sender_device_id INTEGER NOT NULL,
+        from_user        TEXT NOT NULL,
+        from_device      INTEGER NOT NULL,
+        mid              BLOB NOT NULL,
+        to_cbor          BLOB NOT NULL,
+        sent_at          INTEGER NOT NULL,
+        payload          BLOB NOT NULL,
+        kc               BLOB NOT NULL,
+        opts             BLOB NOT NULL,
+        sig              BLOB NOT NULL,
+        expires_at       INTEGER NOT NULL DEFAULT 0,
+        refs             INTEGER NOT NULL,
+        room             TEXT
+    ))",
+    "INSERT INTO messages_v8 (id, sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, kc, opts, "
+    "sig, expires_at, refs, room) SELECT id, sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, "
+    "kc, opts, sig, expires_at, refs, room FROM messages",
+    "CREATE TEMP TABLE queue_v8 AS SELECT seq, device_id, message_id, kid, eph, wk FROM queue",
+    "CREATE TEMP TABLE counter_v8 AS SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0), "
+    "COALESCE((SELECT MAX(seq) FROM queue), 0), COALESCE((SELECT MAX(id) FROM messages), 0)) AS next",
+    "DROP TABLE queue",   // its indexes and trigger go with it; dropping fires no trigger
+    "DROP TABLE messages",
+    "ALTER TABLE messages_v8 RENAME TO messages",
+    "CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0",
+    "CREATE INDEX messages_room ON messages(room) WHERE room IS NOT NULL",
+    R"(CREATE TABLE queue (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        message_id  INTEGER NOT NULL REFERENCES messages(id),
+        kid         INTEGER NOT NULL,
+        eph         BLOB NOT NULL,
+        wk          BLOB NOT NULL
+    ))",
+    "INSERT INTO queue (seq, device_id, message_id, kid, eph, wk) "
+    "SELECT seq, device_id, message_id, kid, eph, wk FROM temp.queue_v8",
+    "CREATE INDEX queue_device_seq ON queue(device_id, seq)",
+    "CREATE INDEX queue_message ON queue(message_id)",
+    R"(CREATE TRIGGER queue_entry_gone AFTER DELETE ON queue BEGIN
+        UPDATE devices SET queued = queued - 1 WHERE id = OLD.device_id;
+        UPDATE messages SET refs = refs - 1 WHERE id = OLD.message_id;
+        DELETE FROM messages WHERE id = OLD.message_id AND refs <= 0;
+    END)",
+    "DELETE FROM sqlite_sequence WHERE name IN ('queue', 'messages')",
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'queue', next FROM temp.counter_v8",
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'messages', next FROM temp.counter_v8",
+    "DROP TABLE temp.queue_v8",
+    "DROP TABLE temp.counter_v8",
+    "ALTER TABLE seen ADD COLUMN seq INTEGER",
+    "ALTER TABLE seen ADD COLUMN digest BLOB",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -299,6 +361,7 @@ constexpr MigrationStep Migrations[] = {
     {5, SchemaV5RoomRetention, std::size(SchemaV5RoomRetention)},
     {6, SchemaV6MessageRoom, std::size(SchemaV6MessageRoom), backfillMessageRooms},
     {7, SchemaV7Resume, std::size(SchemaV7Resume)},
+    {8, SchemaV8Sequences, std::size(SchemaV8Sequences)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).
@@ -342,7 +405,7 @@ int latestVersion()
     return SchemaVersion;
 }
 
-Status migrate(const QSqlDatabase &db)
+Status migrateTo(const QSqlDatabase &db, int target)
 {
     const Result<int> version = currentVersion(db);
     if (!version)
@@ -353,14 +416,19 @@ Status migrate(const QSqlDatabase &db)
                                                   .arg(SchemaVersion));
     }
     for (const MigrationStep &step : Migrations) {
-        if (step.version <= *version)
+        if (step.version <= *version || step.version > target)
             continue;
         if (Status s = applyStep(db, step, *version == 0); !s)
             return s;
     }
     if (*version == 0)
-        qCInfo(lcStore) << "created database schema version" << SchemaVersion;
+        qCInfo(lcStore) << "created database schema version" << std::min(target, SchemaVersion);
     return {};
+}
+
+Status migrate(const QSqlDatabase &db)
+{
+    return migrateTo(db, SchemaVersion);
 }
 
 } // namespace parley::server::schema

@@ -15,5 +15,7 @@ int latestVersion();
 // Brings the database from its version (PRAGMA user_version) to the latest, one step after the other, inside the
 // caller's transaction. Database error when the database is newer than this build or a step fails.
 Status migrate(const QSqlDatabase &db);
+// migrate(), stopping at `version` (an older layout, for the tests of the migrations).
+Status migrateTo(const QSqlDatabase &db, int version);
 
 } // namespace parley::server::schema

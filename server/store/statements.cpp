@@ -54,7 +54,9 @@ QLatin1StringView sqlOf(Stmt id)
         return "DELETE FROM prekeys WHERE device_id = ? "
                "AND kid = (SELECT MIN(kid) FROM prekeys WHERE device_id = ?) RETURNING kid, pub, sig"_L1;
     case LastResortOf: return "SELECT lr_kid, lr_pub, lr_sig FROM devices WHERE id = ?"_L1;
-    case InsertSeen: return "INSERT INTO seen (sender_device_id, mid, seen_at) VALUES (?, ?, ?)"_L1;
+    case InsertSeen:
+        return "INSERT INTO seen (sender_device_id, mid, seen_at, seq, digest) VALUES (?, ?, ?, ?, ?)"_L1;
+    case SeenOutcome: return "SELECT seq, digest FROM seen WHERE sender_device_id = ? AND mid = ?"_L1;
     case PurgeSeen: return "DELETE FROM seen WHERE seen_at < ?"_L1;
     case BumpQueued: return "UPDATE devices SET queued = queued + 1 WHERE id = ? AND queued < ?"_L1;
     case QueuedOf: return "SELECT queued FROM devices WHERE id = ?"_L1;

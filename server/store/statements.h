@@ -50,6 +50,7 @@ enum Stmt : int {
     LastResortOf,
     // messages, queues and replay records
     InsertSeen,
+    SeenOutcome,
     PurgeSeen,
     BumpQueued,
     QueuedOf,

@@ -39,6 +39,7 @@ struct SendJob {
     int mismatchRetries = 0;
     int rateRetries = 0;
     int passes = 0;
+    bool prekeysNotFound = false;    // a prekey fetch was answered not_found on the pass before
     protocol::SendRequest request;
 };
 using JobPtr = std::shared_ptr<SendJob>;
@@ -242,6 +243,7 @@ public:
         int outstanding = 0;
         int retryMs = 0;
         std::optional<Failure> failure;
+        std::optional<QString> notFound;   // the server's not_found to a fetch (no such user or device, no prekeys)
     };
 
     void fetchPrekeys(const JobPtr &job, const QHash<QString, QList<quint32>> &toFetch)
@@ -268,8 +270,10 @@ public:
             if (error == SendError::RateLimited) {
                 batch.retryMs = qMax(batch.retryMs, qMax(retryDelayMs(protocol::ErrorReply::from(reply)), 1));
             } else if (error == SendError::NotFound) {
-                // The user or device went away: fetch the lists again on the next pass.
+                // The user or device went away: fetch the lists again on the next pass. A second not_found with
+                // the lists just fetched means the devices have no prekeys (afterPrekeyFetches).
                 devices.clear();
+                batch.notFound = Connection::errorText(reply);
             } else if (!batch.failure) {
                 batch.failure = Failure{error, u"prekey fetch refused: %1"_s.arg(Connection::errorText(reply))};
             }
@@ -292,6 +296,9 @@ public:
         saver.savePrekeyCacheSoon();
         if (batch.failure)
             return fail(job, batch.failure->first, batch.failure->second);
+        if (batch.notFound && job->prekeysNotFound)
+            return fail(job, SendError::NotFound, u"prekey fetch refused: %1"_s.arg(*batch.notFound));
+        job->prekeysNotFound = batch.notFound.has_value();
         if (batch.retryMs > 0) {
             if (++job->rateRetries > MaxRateLimitRetries)
                 return fail(job, SendError::RateLimited, u"prekey fetches stay rate limited"_s);

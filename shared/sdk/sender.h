@@ -38,7 +38,9 @@ public:
     QByteArray send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
                     QObject *context,
                     SendCallback done);
-    // Sends a prebuilt envelope as it is (a device_mismatch is reported, not retried).
+    // Sends a prebuilt envelope as it is (a device_mismatch is reported, not retried). Sending the same envelope again
+    // after a failure with Disconnected is safe: if the server had stored it, the answer is its first `accepted` (the
+    // same seq) and the recipients get it once.
     void sendEnvelope(const Envelope &envelope, QObject *context, SendCallback done);
     // Resolves devices and prekeys for `users` as send() does, without sending.
     void resolveRecipients(const QStringList &users, QObject *context,

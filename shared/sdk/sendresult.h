@@ -27,7 +27,7 @@ enum class SendError {
     Suspended,
     BadSignature,
     DeviceMismatch,              // device lists kept changing (retried Client::MaxMismatchRetries times first)
-    Replay,
+    Replay,                      // another message was stored under this id (the same message sent again is accepted)
     StaleTime,
     NotFound,
     RateLimited,                 // still rate limited after the retries

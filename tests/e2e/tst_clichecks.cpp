@@ -1,7 +1,8 @@
 // What the `parley` CLI does with what a hostile server serves: a real parleyd whose database the test tampers with
 // while it is stopped (a member the chain never added, a membership chain rolled back). The receiving CLI drops
 // the room message with its reason (a warning, and a `rejected` record with --json), the chain's verified head is
-// kept in the profile between runs, and `parley room show` prints it and refuses the rolled-back chain.
+// kept in the profile between runs, and `parley room show` prints it and refuses the rolled-back chain. A recipient
+// whose device holds no prekeys makes `parley send` fail at once with the server's answer.
 
 #include "clirun.h"
 #include "harness.h"
@@ -132,6 +133,31 @@ private Q_SLOTS:
         const Run send = parley(u"alice"_s, {u"send"_s, u"--room"_s, u"den"_s, u"after the rollback"_s});
         QVERIFY(send.exitCode != 0);
         QVERIFY2(send.err.contains(u"chain_rollback"_s), qPrintable(send.err));
+    }
+
+    // Enrollment and the first prekey upload are two requests: a device cut off between them holds no prekeys, not
+    // even a last-resort key, and a fetch of its user's prekeys is answered not_found. `parley send` to that user
+    // reports it and exits non-zero, instead of fetching again until the connection goes quiet.
+    void sendToAUserWithoutPrekeysFailsAtOnce()
+    {
+        QVERIFY(registerProfile(daemon, profile(u"dan"_s), u"dan"_s));
+        QVERIFY(registerProfile(daemon, profile(u"eve"_s), u"eve"_s));
+        QVERIFY(daemon.terminate());
+        {
+            Sql sql(daemon.dataDir() + u"/parleyd.sqlite"_s);
+            QVERIFY(sql.ok);
+            const qint64 eve = sql.value(u"SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id "
+                                         "WHERE u.name = 'eve'"_s);
+            QVERIFY(eve > 0);
+            QVERIFY(sql.exec(u"DELETE FROM prekeys WHERE device_id = ?"_s, {eve}));
+            QVERIFY(sql.exec(u"UPDATE devices SET lr_kid = NULL, lr_pub = NULL, lr_sig = NULL WHERE id = ?"_s, {eve}));
+        }
+        QVERIFY(daemon.start());
+        const Run send = parley(u"dan"_s, {u"send"_s, u"eve"_s, u"hello"_s});
+        QVERIFY2(send.exitCode > 0, qPrintable(send.err));
+        QVERIFY2(send.err.contains(u"message not sent: prekey fetch refused: no prekeys are available for this "
+                                   "user's devices"_s),
+                 qPrintable(send.err));
     }
 };
 

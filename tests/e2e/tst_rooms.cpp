@@ -212,6 +212,11 @@ private Q_SLOTS:
         QTest::newRow("skipped seq") << u"skipped_seq"_s << u"conflict"_s;
         QTest::newRow("garbage") << u"garbage"_s << u"bad_field"_s;
         QTest::newRow("second create") << u"second_create"_s << u"conflict"_s;
+        // Whether a room exists is for its members to know: an outsider gets what room_get answers for a room that
+        // does not exist, whatever its record says.
+        QTest::newRow("outsider") << u"outsider"_s << u"not_found"_s;
+        QTest::newRow("outsider, broken chain") << u"outsider_broken_chain"_s << u"not_found"_s;
+        QTest::newRow("no such room") << u"missing_room"_s << u"not_found"_s;
     }
 
     void forgedChangesAreRefusedByTheServer()
@@ -228,7 +233,8 @@ private Q_SLOTS:
 
         auto fay = a->client().identity();
         auto gus = b->client().identity();
-        QVERIFY(fay && gus);
+        auto meg = m->client().identity();
+        QVERIFY(fay && gus && meg);
         protocol::RoomRecord r;
         r.room = room;
         r.seq = state->nextSeq;
@@ -263,17 +269,35 @@ private Q_SLOTS:
             r.op = protocol::RoomOp::Create;
             r.target = u"fay"_s;
             r.policy = protocol::RoomPolicy{};
+        } else if (forgery.startsWith(u"outsider"_s)) {
+            r.actor = u"meg"_s;
+            r.actorDevice = meg->device;
+            sender = m.get();
+            key = &meg->deviceKey;
+            if (forgery.endsWith(u"broken_chain"_s))
+                r.prev = crypto::sha512("not the previous record");
+        } else if (forgery == u"missing_room"_s) {
+            r.room = room + u"-none"_s;
         }
         if (bytes.isEmpty())
             bytes = r.encode();
         auto sig = key->sign(bytes);
         QVERIFY(sig);
         protocol::Frame f(u"room_change"_s);
-        f.set("room"_L1, room).set("rec"_L1, bytes).set("sig"_L1, *sig);
+        f.set("room"_L1, r.room).set("rec"_L1, bytes).set("sig"_L1, *sig);
         auto reply = request(*sender, f);
         QVERIFY(reply);
         QCOMPARE(reply->type, u"error"_s);
         QCOMPARE(reply->text("code"_L1), code);
+        if (code == u"not_found"_s) {
+            QCOMPARE(reply->text("msg"_L1), u"no such room, or you are not a member"_s);
+            protocol::Frame get(u"room_get"_s);
+            get.set("room"_L1, r.room);
+            auto hidden = request(*sender, get);
+            QVERIFY(hidden);
+            QCOMPARE(hidden->text("code"_L1), code);
+            QCOMPARE(hidden->text("msg"_L1), reply->text("msg"_L1));
+        }
 
         // The chain is unchanged and still verifies.
         sdk::Rooms fresh(a->client());

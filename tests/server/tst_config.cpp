@@ -55,6 +55,8 @@ private Q_SLOTS:
         QCOMPARE(config->limits.sendBurst, 10000);
         QCOMPARE(config->limits.frameRate, 2000.0);
         QCOMPARE(config->limits.frameBurst, 10000);
+        QCOMPARE(config->limits.refusedFrames, 5);
+        QCOMPARE(config->limits.refusedWindowSeconds, 60);
         QCOMPARE(config->limits.fetchBurst, 5);
         QCOMPARE(config->limits.fetchRefillSeconds, 60);
         QCOMPARE(config->limits.authTimeoutSeconds, 30);
@@ -80,6 +82,8 @@ private Q_SLOTS:
                                          "send_burst=100\n"
                                          "frame_rate=50\n"
                                          "frame_burst=200\n"
+                                         "refused_frames=3\n"
+                                         "refused_window_seconds=10\n"
                                          "fetch_burst=2\n"
                                          "fetch_refill_seconds=30\n"
                                          "auth_timeout_seconds=10\n"
@@ -104,6 +108,8 @@ private Q_SLOTS:
         QCOMPARE(config->limits.sendBurst, 100);
         QCOMPARE(config->limits.frameRate, 50.0);
         QCOMPARE(config->limits.frameBurst, 200);
+        QCOMPARE(config->limits.refusedFrames, 3);
+        QCOMPARE(config->limits.refusedWindowSeconds, 10);
         QCOMPARE(config->limits.fetchBurst, 2);
         QCOMPARE(config->limits.fetchRefillSeconds, 30);
         QCOMPARE(config->limits.authTimeoutSeconds, 10);
@@ -132,6 +138,9 @@ private Q_SLOTS:
         QTest::newRow("send_rate negative") << QByteArray("[limits]\nsend_rate=-5\n") << u"limits/send_rate"_s;
         QTest::newRow("send_rate text") << QByteArray("[limits]\nsend_rate=fast\n") << u"limits/send_rate"_s;
         QTest::newRow("frame_burst list") << QByteArray("[limits]\nframe_burst=1,2\n") << u"limits/frame_burst"_s;
+        QTest::newRow("refused_frames zero") << QByteArray("[limits]\nrefused_frames=0\n") << u"limits/refused_frames"_s;
+        QTest::newRow("refused_window_seconds text")
+            << QByteArray("[limits]\nrefused_window_seconds=soon\n") << u"limits/refused_window_seconds"_s;
         QTest::newRow("ttl zero") << QByteArray("[limits]\nmessage_ttl_days=0\n") << u"limits/message_ttl_days"_s;
         QTest::newRow("idle too short") << QByteArray("[limits]\nidle_timeout_seconds=1\n") << u"limits/idle_timeout_seconds"_s;
         QTest::newRow("devices huge") << QByteArray("[limits]\nmax_devices_per_user=99999999999\n") << u"limits/max_devices_per_user"_s;

@@ -184,7 +184,7 @@ private Q_SLOTS:
                 c->send(bob.loginFrame(70, c->hello().bytes("ch"_L1)));
                 auto w = c->reply(70, WaitMs);
                 return w && w->type == u"welcome"_s && w->uint("queued"_L1) == 0 && c->next(u"synced"_s, WaitMs).has_value()
-                    && c->pending() == 0;
+                    && c->next(u"refill"_s, WaitMs).has_value() && c->pending() == 0;
             }(),
             WaitMs);
         QVERIFY(a->invalidFrames().isEmpty());
@@ -324,6 +324,7 @@ private Q_SLOTS:
         auto welcome = back->reply(1, WaitMs);
         QCOMPARE(errorCode(welcome), u"welcome"_s);
         QCOMPARE(welcome->uint("queued"_L1), quint64(Backlog));
+        QCOMPARE(back->next(u"refill"_s, WaitMs)->uint("remaining"_L1), quint64(0));   // ola never uploaded prekeys
         QList<quint64> seqs;
         while (seqs.size() < 1000) {
             auto msg = back->next(u"msg"_s, WaitMs);
@@ -349,6 +350,87 @@ private Q_SLOTS:
             seqs.append(msg->uint("seq"_L1));
         }
         QVERIFY(back->next(u"synced"_s, WaitMs));
+    }
+
+    // A message sent again under its id (the sender lost its connection before `accepted`) is answered with the
+    // first `accepted` and delivered once; another message under a used id is a replay.
+    void resentMessageIsAcceptedOnce()
+    {
+        TestDevice quin = TestDevice::create(u"quin"_s);
+        TestDevice rae = TestDevice::create(u"rae"_s);
+        auto q = enrollAndLogin(*m_server, quin);
+        QVERIFY(q);
+        auto r = enrollAndLogin(*m_server, rae);
+        QVERIFY(r);
+
+        // Cut off right after sending: whether or not the first copy was stored, the second is accepted.
+        const Frame lost = sendFrame(quin, 1, {u"rae"_s}, {{u"rae"_s, rae.number}}, crypto::randomBytes(16));
+        q->send(lost);
+        q->socket().abort();
+        auto again = login(*m_server, quin);
+        QVERIFY(again);
+        Frame resent = lost;
+        resent.id = 2;
+        again->send(resent);
+        const auto accepted = again->reply(2, WaitMs);
+        QCOMPARE(errorCode(accepted), u"accepted"_s);
+        QCOMPARE(accepted->bytes("mid"_L1), lost.bytes("mid"_L1));
+
+        // Sent a third time on the same connection: the same answer.
+        resent.id = 3;
+        again->send(resent);
+        const auto third = again->reply(3, WaitMs);
+        QCOMPARE(errorCode(third), u"accepted"_s);
+        QCOMPARE(third->uint("seq"_L1), accepted->uint("seq"_L1));
+
+        // Other content under the same id: refused.
+        Frame other = sendFrame(quin, 4, {u"rae"_s}, {{u"rae"_s, rae.number}}, lost.bytes("mid"_L1));
+        again->send(other);
+        QCOMPARE(errorCode(again->reply(4, WaitMs)), u"replay"_s);
+
+        // Delivered once: the next message rae gets after it is the marker sent afterwards.
+        const QByteArray marker = crypto::randomBytes(16);
+        again->send(sendFrame(quin, 5, {u"rae"_s}, {{u"rae"_s, rae.number}}, marker));
+        QCOMPARE(errorCode(again->reply(5, WaitMs)), u"accepted"_s);
+        const auto first = r->next(u"msg"_s, WaitMs);
+        QVERIFY(first);
+        QCOMPARE(first->bytes("mid"_L1), lost.bytes("mid"_L1));
+        const auto next = r->next(u"msg"_s, WaitMs);
+        QVERIFY(next);
+        QCOMPARE(next->bytes("mid"_L1), marker);
+        QVERIFY(!r->take([](const Frame &f) { return f.type == u"msg"_s; }, 0));
+    }
+
+    // A device that logs in with fewer than 20 one-time prekeys gets `refill` right after `welcome`, with its count.
+    void refillAfterWelcomeWhenThePoolIsLow()
+    {
+        TestDevice pia = TestDevice::create(u"pia"_s);
+        auto first = connectTo(*m_server);
+        QVERIFY(first);
+        first->send(pia.enrollFrame(1, enrollCode(*m_server, pia.user)));
+        const auto enrolled = first->reply(1, WaitMs);
+        QCOMPARE(errorCode(enrolled), u"enrolled"_s);
+        pia.number = quint32(enrolled->uint("device"_L1));
+
+        auto empty = welcomed(*m_server, pia);
+        QVERIFY(empty);
+        const auto none = empty->next(u"refill"_s, WaitMs);
+        QVERIFY(none);
+        QCOMPARE(none->uint("remaining"_L1), quint64(0));
+        QVERIFY(uploadPrekeys(*empty, pia, 1, 19, true));
+
+        auto low = welcomed(*m_server, pia);
+        QVERIFY(low);
+        const auto nineteen = low->next(u"refill"_s, WaitMs);
+        QVERIFY(nineteen);
+        QCOMPARE(nineteen->uint("remaining"_L1), quint64(19));
+        QVERIFY(uploadPrekeys(*low, pia, 20, 1, false));
+
+        // 20 keys: none. `refill` would come before `synced`.
+        auto full = welcomed(*m_server, pia);
+        QVERIFY(full);
+        QVERIFY(full->next(u"synced"_s, WaitMs));
+        QVERIFY(!full->take([](const Frame &f) { return f.type == u"refill"_s; }, 0));
     }
 };
 

@@ -102,6 +102,41 @@ private Q_SLOTS:
         QVERIFY(!good->isClosed());
     }
 
+    // Refusals count within a rolling window: spaced beyond it they never close the connection, in a burst they do.
+    void refusalsCountWithinTheWindow()
+    {
+        Config config = baseConfig(u"refusalwindow"_s);
+        config.limits.refusedWindowSeconds = 1;
+        auto server = startServer(config);
+        QVERIFY(server);
+        auto client = connectTo(*server);
+        QVERIFY(client);
+        auto refuseFour = [&client] {
+            for (int i = 0; i < 4; ++i)
+                client->sendRaw(QByteArray("\x80garbage", 8));
+            for (int i = 0; i < 4; ++i) {
+                const auto error = client->next(u"error"_s, WaitMs);
+                if (!error || error->text("code"_L1) != u"bad_frame"_s)
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY(refuseFour());
+        QTest::qWait(1100);   // past the window: the four no longer count
+        QVERIFY(refuseFour());
+        client->send(Frame(u"enroll_info"_s, 5).set("user"_L1, u"nobody"_s).set("code"_L1, u"CCCCC"_s));
+        QCOMPARE(errorCode(client->reply(5, WaitMs)), u"enroll_failed"_s);
+        QVERIFY(!client->isClosed());
+        // A fifth within the window closes it.
+        client->sendRaw(QByteArray("\x80garbage", 8));
+        QVERIFY(client->waitClosed(WaitMs));
+        QCOMPARE(client->closeCode(), 1008);
+
+        QSignalSpy stopped(server.get(), &Server::stopped);
+        server->shutdown();
+        QVERIFY(stopped.wait(WaitMs));
+    }
+
     void textFrameCloses()
     {
         auto client = connectTo(*m_server);

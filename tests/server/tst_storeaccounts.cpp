@@ -3,6 +3,8 @@
 
 #include "storefixture.h"
 
+#include "store/schema.h"
+
 using namespace Qt::StringLiterals;
 using namespace parley;
 using namespace parley::server;
@@ -75,9 +77,9 @@ private Q_SLOTS:
         {
             auto store = openStore();
             QVERIFY(store);
-            // The highest migration (7: resumption credentials) is the schema version, whatever order the steps were
-            // written in.
-            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 7);
+            // The highest migration (8: numbers never used twice) is the schema version, whatever order the steps
+            // were written in.
+            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 8);
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
                                     "'resume_credentials'"_s),
                      1);
@@ -101,7 +103,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 7);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 8);
         QVERIFY(store->reader().userByName(u"alice"_s));
     }
 
@@ -111,7 +113,7 @@ private Q_SLOTS:
         {
             const LogCapture log;
             QVERIFY(openStore());
-            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 7"_s});
+            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 8"_s});
         }
         {
             auto store = openStore();
@@ -119,12 +121,15 @@ private Q_SLOTS:
             QVERIFY(raw(*store, u"DROP INDEX messages_room"_s));
             QVERIFY(raw(*store, u"ALTER TABLE messages DROP COLUMN room"_s));
             QVERIFY(raw(*store, u"DROP TABLE resume_credentials"_s));
+            QVERIFY(raw(*store, u"ALTER TABLE seen DROP COLUMN seq"_s));
+            QVERIFY(raw(*store, u"ALTER TABLE seen DROP COLUMN digest"_s));
             QVERIFY(raw(*store, u"PRAGMA user_version = 5"_s));
         }
         const LogCapture log;
         QVERIFY(openStore());
         QCOMPARE(log.matching(u"database schema"_s), (QStringList{u"migrating the database schema to version 6"_s,
-                                                                  u"migrating the database schema to version 7"_s}));
+                                                                  u"migrating the database schema to version 7"_s,
+                                                                  u"migrating the database schema to version 8"_s}));
     }
 
     // Version 6 gives messages a room column; messages stored under version 5 get theirs from their options.
@@ -146,15 +151,78 @@ private Q_SLOTS:
             QVERIFY(raw(*store, u"DROP INDEX messages_room"_s));
             QVERIFY(raw(*store, u"ALTER TABLE messages DROP COLUMN room"_s));
             QVERIFY(raw(*store, u"DROP TABLE resume_credentials"_s));
+            QVERIFY(raw(*store, u"ALTER TABLE seen DROP COLUMN seq"_s));
+            QVERIFY(raw(*store, u"ALTER TABLE seen DROP COLUMN digest"_s));
             QVERIFY(raw(*store, u"PRAGMA user_version = 5"_s));
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 7);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 8);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room IS NULL"_s), 1);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'messages_room'"_s), 1);
+    }
+
+    // Version 8 rebuilds messages and queue with AUTOINCREMENT: a version 7 database keeps its queue (numbers, order,
+    // the trigger that deletes acked messages), and new numbers start above every number issued before, also those
+    // of deleted messages and entries.
+    void migrationToVersion8KeepsQueueAndNumbers()
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v7"_s);
+            db.setDatabaseName(dbPath());
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(u"PRAGMA foreign_keys = ON"_s));
+            QVERIFY(schema::migrateTo(db, 7));
+            const QStringList rows{
+                u"INSERT INTO users (id, name, created_at) VALUES (1, 'alice', 0), (2, 'bob', 0)"_s,
+                u"INSERT INTO devices (id, user_id, device_no, pub, sig, created_at, queued) "
+                "VALUES (1, 1, 1, x'01', x'01', 0, 0), (2, 2, 1, x'02', x'02', 0, 3)"_s,
+                u"INSERT INTO messages (id, sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, "
+                "kc, opts, sig, refs) VALUES (1, 1, 'alice', 1, x'11', x'8163626f62', 1, x'aa', x'bb', x'a0', x'cc', 1), "
+                "(2, 1, 'alice', 1, x'12', x'8163626f62', 2, x'aa', x'bb', x'a0', x'cc', 1), "
+                "(3, 1, 'alice', 1, x'13', x'8163626f62', 3, x'aa', x'bb', x'a0', x'cc', 1)"_s,
+                u"INSERT INTO queue (device_id, message_id, kid, eph, wk) VALUES (2, 1, 7, x'ee', x'ff'), "
+                "(2, 2, 7, x'ee', x'ff'), (2, 3, 7, x'ee', x'ff')"_s,
+                u"DELETE FROM queue WHERE seq = 3"_s,   // acked: message 3 goes too
+                u"INSERT INTO seen (sender_device_id, mid, seen_at) VALUES (1, x'11', 0)"_s,
+            };
+            for (const QString &row : rows)
+                QVERIFY2(query.exec(row), qPrintable(query.lastError().text()));
+            QVERIFY(query.exec(u"SELECT COUNT(*) FROM messages"_s) && query.next());
+            QCOMPARE(query.value(0).toInt(), 2);
+        }
+        QSqlDatabase::removeDatabase(u"v7"_s);
+        QVERIFY(QFile::setPermissions(dbPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        auto store = openStore();
+        QVERIFY(store);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 8);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages' "
+                                "AND sql LIKE '%AUTOINCREMENT%'"_s),
+                 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE name IN ('queue_entry_gone', "
+                                "'queue_device_seq', 'queue_message', 'messages_expiry', 'messages_room')"_s),
+                 5);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM seen WHERE seq IS NULL AND digest IS NULL"_s), 1);
+        Result<QList<QueuedMessage>> page = store->reader().queuePage(2, 0, 10);
+        QVERIFY(page);
+        QCOMPARE(page->size(), 2);
+        QCOMPARE(page->at(0).seq, quint64(1));
+        QCOMPARE(page->at(1).seq, quint64(2));
+        QCOMPARE(page->at(1).mid, QByteArray::fromHex("12"));
+
+        EnrollResult alice;
+        alice.deviceId = 1;
+        alice.deviceNo = 1;
+        Result<InsertedMessage> fresh = insert(*store, message(alice, u"alice"_s, {2}));
+        QVERIFY(fresh);
+        QVERIFY2(fresh->payloadId > 3, qPrintable(QString::number(fresh->payloadId)));
+        QVERIFY(fresh->seqs.at(0) > 3);
+        QCOMPARE(*ack(*store, 2, {1, 2}), 2);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 1);
+        QCOMPARE(*store->reader().queuedCount(2), 1);
     }
 
     void openRefusesNewerSchema()

@@ -150,6 +150,76 @@ private Q_SLOTS:
         QVERIFY(insert(*store, m));
     }
 
+    // A message stored before under the same (sender device, mid) with the same digest gets its first outcome and
+    // nothing new is stored; another digest (or none) is a replay.
+    void resentMessageGetsFirstOutcome()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        QVERIFY(alice && bob);
+        NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
+        m.digest = crypto::randomBytes(64);
+        Result<InsertedMessage> first = insert(*store, m);
+        QVERIFY(first);
+        QVERIFY(!first->duplicate);
+        Result<InsertedMessage> again = insert(*store, m);
+        QVERIFY(again);
+        QVERIFY(again->duplicate);
+        QCOMPARE(again->payloadId, first->payloadId);
+        QVERIFY(again->seqs.isEmpty());
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), 1);
+        QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 1);
+
+        // Still known once the recipient acked it and the message is gone.
+        QCOMPARE(*ack(*store, bob->deviceId, first->seqs), 1);
+        Result<InsertedMessage> late = insert(*store, m);
+        QVERIFY(late && late->duplicate);
+        QCOMPARE(late->payloadId, first->payloadId);
+        QCOMPARE(*store->reader().queuedCount(bob->deviceId), 0);
+
+        NewMessage other = m;
+        other.digest = crypto::randomBytes(64);
+        Result<InsertedMessage> replay = insert(*store, other);
+        QVERIFY(!replay);
+        QCOMPARE(replay.error().code, ErrorCode::Conflict);
+    }
+
+    // A message's number (`accepted.seq`) is never used again, not after every message was acked and deleted, nor
+    // after the store is opened again.
+    void messageNumbersNeverRepeat()
+    {
+        qint64 last = 0;
+        {
+            auto store = openStore();
+            QVERIFY(store);
+            Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+            Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+            QVERIFY(alice && bob);
+            for (int i = 0; i < 3; ++i) {
+                Result<InsertedMessage> r = insert(*store, message(*alice, u"alice"_s, {bob->deviceId}));
+                QVERIFY(r);
+                QVERIFY(r->payloadId > last);
+                last = r->payloadId;
+                QCOMPARE(*ack(*store, bob->deviceId, r->seqs), 1);
+                QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 0);
+            }
+        }
+        auto store = openStore();
+        QVERIFY(store);
+        const Result<UserRecord> alice = store->reader().userByName(u"alice"_s);
+        QVERIFY(alice);
+        EnrollResult sender;
+        sender.deviceId = scalar(*store, u"SELECT id FROM devices WHERE device_no = 1 AND user_id = %1"_s.arg(alice->id));
+        sender.deviceNo = 1;
+        const qint64 bobDevice = scalar(*store, u"SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id "
+                                                "WHERE u.name = 'bob'"_s);
+        Result<InsertedMessage> r = insert(*store, message(sender, u"alice"_s, {bobDevice}));
+        QVERIFY(r);
+        QVERIFY(r->payloadId > last);
+    }
+
     void queueQuota()
     {
         auto store = openStore();
