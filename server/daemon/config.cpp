@@ -138,6 +138,7 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"limits/message_ttl_days"_s, intInto(settings, l.messageTtlDays, 1, 3650)},
         {u"limits/sweep_seconds"_s, intInto(settings, l.sweepSeconds, 1, 3600)},
         {u"limits/write_queue"_s, intInto(settings, l.writeQueue, 1, 10000000)},
+        {u"limits/commit_delay_us"_s, intInto(settings, l.commitDelayUs, 0, 100000)},
         {u"limits/resume_lifetime_seconds"_s, intInto(settings, l.resumeLifetimeSeconds, 0, 86400 * 366)},
     };
 }

@@ -194,6 +194,7 @@ Result<std::unique_ptr<Store>> Server::openStore(const Config &config)
     StoreOptions options;
     options.path = config.databaseFile();
     options.maxQueued = config.limits.writeQueue;
+    options.commitDelayUs = config.limits.commitDelayUs;
     return Store::open(options);
 }
 

@@ -21,6 +21,7 @@ struct Limits {
     int messageTtlDays = 30;
     int sweepSeconds = 30;            // expired messages leave the disk (and the WAL) within this many seconds
     int writeQueue = 20000;           // writes waiting for the store's writer beyond which a `send` gets `busy`
+    int commitDelayUs = 1000;         // how long a group commit may wait for more writes while they come in a stream
     qint64 resumeLifetimeSeconds = 7 * 86400;   // how long a resumption credential is good for after a challenge login
 };
 

@@ -17,6 +17,7 @@ struct StoreOptions {
     int busyTimeoutMs = 5000;     // other processes (e.g. `parleyd enroll`) may write at the same time
     int maxBatch = 2000;          // operations per group commit
     int maxQueued = 20000;        // writes waiting for the writer beyond which tryWrite() refuses ([limits] write_queue)
+    int commitDelayUs = 0;        // how long a commit may wait for more writes in a stream ([limits] commit_delay_us)
 };
 
 // The database: one writer thread that applies writes in group commits (one fsync for many operations), plus

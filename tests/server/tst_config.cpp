@@ -57,6 +57,7 @@ private Q_SLOTS:
         QCOMPARE(config->limits.frameBurst, 10000);
         QCOMPARE(config->limits.refusedFrames, 5);
         QCOMPARE(config->limits.refusedWindowSeconds, 60);
+        QCOMPARE(config->limits.commitDelayUs, 1000);
         QCOMPARE(config->limits.fetchBurst, 5);
         QCOMPARE(config->limits.fetchRefillSeconds, 60);
         QCOMPARE(config->limits.authTimeoutSeconds, 30);
@@ -84,6 +85,7 @@ private Q_SLOTS:
                                          "frame_burst=200\n"
                                          "refused_frames=3\n"
                                          "refused_window_seconds=10\n"
+                                         "commit_delay_us=0\n"
                                          "fetch_burst=2\n"
                                          "fetch_refill_seconds=30\n"
                                          "auth_timeout_seconds=10\n"
@@ -110,6 +112,7 @@ private Q_SLOTS:
         QCOMPARE(config->limits.frameBurst, 200);
         QCOMPARE(config->limits.refusedFrames, 3);
         QCOMPARE(config->limits.refusedWindowSeconds, 10);
+        QCOMPARE(config->limits.commitDelayUs, 0);
         QCOMPARE(config->limits.fetchBurst, 2);
         QCOMPARE(config->limits.fetchRefillSeconds, 30);
         QCOMPARE(config->limits.authTimeoutSeconds, 10);
@@ -141,6 +144,8 @@ private Q_SLOTS:
         QTest::newRow("refused_frames zero") << QByteArray("[limits]\nrefused_frames=0\n") << u"limits/refused_frames"_s;
         QTest::newRow("refused_window_seconds text")
             << QByteArray("[limits]\nrefused_window_seconds=soon\n") << u"limits/refused_window_seconds"_s;
+        QTest::newRow("commit_delay_us over 0.1 s")
+            << QByteArray("[limits]\ncommit_delay_us=200000\n") << u"limits/commit_delay_us"_s;
         QTest::newRow("ttl zero") << QByteArray("[limits]\nmessage_ttl_days=0\n") << u"limits/message_ttl_days"_s;
         QTest::newRow("idle too short") << QByteArray("[limits]\nidle_timeout_seconds=1\n") << u"limits/idle_timeout_seconds"_s;
         QTest::newRow("devices huge") << QByteArray("[limits]\nmax_devices_per_user=99999999999\n") << u"limits/max_devices_per_user"_s;

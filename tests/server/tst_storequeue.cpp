@@ -375,6 +375,37 @@ private Q_SLOTS:
         QCOMPARE(store->reader().deviceById(bob->deviceId)->lastSeen, 77);
     }
 
+    // A write that follows a commit closely waits (up to the configured delay) for more to share its commit, and
+    // goes as soon as enough are waiting; a write after a quiet spell commits at once. The delay here is far longer
+    // than any wait the test makes, so which of the three happened does not depend on the machine's speed.
+    void streamedWritesWaitToShareACommit()
+    {
+        constexpr int DelayUs = 30 * 1000 * 1000;
+        Result<EnrollResult> alice = makeError(ErrorCode::Internal, u"not made"_s);
+        {
+            auto plain = openStore();
+            QVERIFY(plain);
+            alice = newUser(*plain, u"alice"_s, 'a');
+            QVERIFY(alice);
+        }
+        auto store = openStore(2000, 5000, DelayUs);
+        QVERIFY(store);
+        QObject context;
+        // After a quiet spell (here: none yet) a write commits at once.
+        Outcome<void> first;
+        store->write<void>(&context, [&](Db &db) { return db.touchDevice(alice->deviceId, 1000); }, first.receiver());
+        QTRY_VERIFY_WITH_TIMEOUT(first.result && first.result->ok(), DelayUs / 3000);
+        std::vector<Outcome<void>> outcomes(64);
+        store->write<void>(&context, [&](Db &db) { return db.touchDevice(alice->deviceId, 1); }, outcomes[0].receiver());
+        QTest::qWait(500);
+        QVERIFY2(!outcomes[0].result, "a write in a stream committed without waiting for more");
+        for (int i = 1; i < 64; ++i)
+            store->write<void>(&context, [&, i](Db &db) { return db.touchDevice(alice->deviceId, 1 + i); }, outcomes[size_t(i)].receiver());
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(outcomes.cbegin(), outcomes.cend(), [](const auto &o) { return o.result && o.result->ok(); }),
+                                 DelayUs / 3000);
+        QCOMPARE(store->reader().deviceById(alice->deviceId)->lastSeen, 64);
+    }
+
     void commitFailureFailsTheWholeGroup()
     {
         auto store = openStore();
