@@ -173,7 +173,9 @@ paced_peak() {
     for i in 1 2 3 4 5 6 7; do
         n=$(( r * 3 / (PAIRS_CONN / 2) )); [ "$n" -lt 4 ] && n=4
         log "$sys: paced saturation search, probe $i at $r msgs/s"
-        line=$(measure "$sys.search" --mode "$sys" --task traffic --url "$url" --connections $PAIRS_CONN --messages "$n" --rate "$r" --server-pid "$pid" "$@")
+        # A probe far above the peak may never finish (Parley answers `busy` once its write queue is full, and the
+        # load generator does not send again): it fails after 30 s rather than the default 120.
+        line=$(measure "$sys.search" --mode "$sys" --task traffic --url "$url" --connections $PAIRS_CONN --messages "$n" --rate "$r" --timeout 30 --server-pid "$pid" "$@")
         got=$(echo "$line" | field per_second); err=$(echo "$line" | field errors); p99=$(echo "$line" | field p99_ms)
         if [ -n "$got" ] && [ "${err:-1}" = 0 ] && [ $(( got * 100 )) -ge $(( r * 97 )) ] \
             && awk -v p="${p99:-1e9}" -v m="$PACED_P99_MS" 'BEGIN { exit !(p <= m) }'; then lo=$r; else hi=$r; fi
