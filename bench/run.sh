@@ -61,7 +61,7 @@ XMPP_MSGS=50            # 25,000 messages
 SESSIONS_CONC=64
 SESSIONS_SECONDS=5
 SCALE_TOTAL=10000       # messages per scale run
-PACED_P99_MS=100        # the latency bound of a sustained paced rate (the saturation search)
+PACED_P99_MS=20         # the latency bound of a sustained paced rate (the saturation search; see docs/performance.md)
 
 # Pinning: the server under test and the load generator each get their own CPUs (taskset), and the load
 # generator runs one worker process per CPU it was given.
