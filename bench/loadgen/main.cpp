@@ -16,6 +16,7 @@
 #include "identities.h"
 #include "provision.h"
 #include "worker.h"
+#include "../procstat.h"
 
 #include "core/epolldispatcher.h"
 #include "protocol/frame.h"
@@ -58,14 +59,7 @@ ProcStat readProc(long pid)
     ProcStat s;
     if (pid <= 0)
         return s;
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
-    if (stat.open(QIODevice::ReadOnly)) {
-        const QByteArray line = stat.readAll();
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        const QList<QByteArray> f = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (f.size() > 13)
-            s.cpuTicks = f.at(11).toLongLong() + f.at(12).toLongLong();   // fields 14 and 15
-    }
+    s.cpuTicks = std::max<qint64>(0, processCpuTicks(pid));
     QFile status(u"/proc/%1/status"_s.arg(pid));
     if (status.open(QIODevice::ReadOnly)) {
         for (const QByteArray &l : status.readAll().split('\n')) {

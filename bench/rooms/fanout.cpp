@@ -25,6 +25,7 @@
 #include "sdk/profile.h"
 #include "sdk/rooms.h"
 #include "store/store.h"
+#include "../procstat.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -220,16 +221,8 @@ private:
 // The CPU time (user + system, all threads) a process has used so far, in nanoseconds; -1 when unreadable.
 qint64 processCpuNs(qint64 pid)
 {
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray line = stat.readAll();
-    // Fields after the command name (which is in parentheses and may hold spaces): utime is the 12th, stime the 13th.
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return -1;
-    const qint64 ticks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
-    return ticks * (1000000000 / sysconf(_SC_CLK_TCK));
+    const qint64 ticks = bench::processCpuTicks(pid);
+    return ticks < 0 ? -1 : ticks * (1000000000 / sysconf(_SC_CLK_TCK));
 }
 
 QString ms(qint64 ns)
