@@ -12,6 +12,7 @@
 
 #include "core/epolldispatcher.h"
 #include "daemon/config.h"
+#include "daemon/journal.h"
 #include "daemon/subcommands.h"
 #include "protocol/roomchain.h"
 
@@ -21,6 +22,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <optional>
+
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -121,6 +125,12 @@ int main(int argc, char **argv)
     // connections (PARLEY_EVENT_DISPATCHER=qt selects Qt's own).
     parley::core::installEpollDispatcher();
     QCoreApplication app(argc, argv);
+    // Started by systemd with stderr on the journal: records go to it natively, with priority and subsystem fields.
+    std::optional<Journal> journal;
+    if (Journal::streamIsJournal(qgetenv("JOURNAL_STREAM"), STDERR_FILENO)) {
+        journal.emplace();
+        journal->install();
+    }
     QCoreApplication::setApplicationName(u"parleyd"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(PARLEY_VERSION_STRING));
 
