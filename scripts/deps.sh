@@ -10,7 +10,7 @@ parley_packages_build=(
 )
 parley_packages_test=(
     "${parley_packages_build[@]}"
-    sqlite3 procps iproute2
+    sqlite3 procps iproute2 groff-base          # groff-base: tests/scripts/tst_manpages.sh
     nghttp2-proxy apparmor shellcheck systemd
     dbus-daemon gnome-keyring libsecret-1-0     # tests/gui: the keychain behind "remember the password"
     dante-server                                 # tests/push: a real SOCKS5 proxy for the managed messaging proxy
