@@ -32,7 +32,7 @@ systemd-analyze security --offline=true "$tmp/security/parleyd.service" 2>/dev/n
 check "AppArmor profile compiles (apparmor_parser -Q)" \
     apparmor_parser -Q -K -I /etc/apparmor.d "$installer/debian/apparmor/usr.sbin.parleyd"
 check "shellcheck: build and test scripts" shellcheck -S warning -x \
-    "$installer/build-packages.sh" "$installer/check-hardening.sh" "$installer"/tests/*.sh
+    "$installer/build-packages.sh" "$installer/check-hardening.sh" "$installer"/tests/*.sh "$installer"/tests/vm/*.sh
 check "shellcheck: maintainer scripts" shellcheck -S warning -s sh \
     "$installer/debian/parleyd.postinst" "$installer/debian/parleyd.postrm"
 echo "$passed passed, $failed failed"
