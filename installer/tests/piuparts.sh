@@ -2,8 +2,8 @@
 # Debian's package installation tester over Parley's packages: piuparts installs them with their dependencies into
 # a fresh Debian 12 chroot, purges them, and reports anything left behind, any maintainer-script failure and any
 # file owned by no package, and runs adequate over them. Run as root; about 2 minutes (mostly the chroot), plus the
-# package builds when none are
-# there. Uses the packages that package-lifecycle.sh and vm/vm-test.sh build (build-pkg/lifecycle/current).
+# package builds when none are there. Uses the packages that package-lifecycle.sh and vm/vm-test.sh build
+# (build-pkg/lifecycle/current).
 #
 # Usage: installer/tests/piuparts.sh [--packages DIR] [--worktree]
 #   --packages DIR   a build-packages.sh output directory (default: build-pkg/lifecycle/current; built if missing)
