@@ -120,6 +120,9 @@ QString readRoomDefaults(const QCommandLineParser &parser, const Options &o, Roo
 int main(int argc, char **argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
+    // No memory both writable and executable, however parleyd is started: Qt's regular-expression JIT would map
+    // some (the systemd unit forbids it with MemoryDenyWriteExecute; this holds without the unit too).
+    qputenv("QT_ENABLE_REGEXP_JIT", "0");
     qSetMessagePattern(u"%{time yyyy-MM-ddThh:mm:ss.zzz} %{category} %{type}: %{message}"_s);
     // epoll instead of Qt's poll() over every socket: an iteration of the loop costs the same with 20 or 20,000
     // connections (PARLEY_EVENT_DISPATCHER=qt selects Qt's own).
