@@ -9,7 +9,6 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -23,8 +22,13 @@ QtMessageHandler g_before = nullptr;
 
 } // namespace
 
-Journal::Journal(QString socketPath) : m_path(socketPath.toLocal8Bit())
+Journal::Journal(QString socketPath)
 {
+    const QByteArray path = socketPath.toLocal8Bit();
+    m_address.sun_family = AF_UNIX;
+    m_addressValid = size_t(path.size()) < sizeof m_address.sun_path;
+    if (m_addressValid)
+        std::memcpy(m_address.sun_path, path.constData(), size_t(path.size()));
     m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 }
 
@@ -102,18 +106,13 @@ QByteArray Journal::serialise(const Fields &fields)
 
 bool Journal::send(QtMsgType type, const char *category, const QString &message)
 {
-    if (m_fd < 0)
+    if (m_fd < 0 || !m_addressValid)
         return false;
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (size_t(m_path.size()) >= sizeof address.sun_path)
-        return false;
-    std::memcpy(address.sun_path, m_path.constData(), size_t(m_path.size()));
     const QByteArray datagram = serialise(recordFields(type, category, message));
     ssize_t sent;
     do {
         sent = ::sendto(m_fd, datagram.constData(), size_t(datagram.size()), MSG_NOSIGNAL,
-                        reinterpret_cast<const sockaddr *>(&address), socklen_t(sizeof address));
+                        reinterpret_cast<const sockaddr *>(&m_address), socklen_t(sizeof m_address));
     } while (sent < 0 && errno == EINTR);
     return sent == ssize_t(datagram.size());
 }

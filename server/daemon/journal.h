@@ -6,6 +6,8 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <sys/un.h>
+
 namespace parley::server {
 
 // Log records for systemd's journal in its native protocol (one datagram per record on
@@ -47,7 +49,8 @@ public:
 private:
     static void handler(QtMsgType type, const QMessageLogContext &context, const QString &message);
 
-    QByteArray m_path;
+    sockaddr_un m_address{};
+    bool m_addressValid = false;
     int m_fd = -1;
 };
 

@@ -327,8 +327,12 @@ bool Store::enqueue(Job job, bool refusable)
             if (refusable && d->jobs.size() >= std::size_t(std::max(1, d->options.maxQueued)))
                 return false;
             d->jobs.push_back(std::move(job));
+            // The writer waits either for a first job or, gathering a commit, for GatherBatch of them: a wake-up at
+            // any other size would only find its condition still false.
+            const std::size_t queued = d->jobs.size();
             lock.unlock();
-            d->wake.notify_one();
+            if (queued == 1 || queued == GatherBatch)
+                d->wake.notify_one();
             return true;
         }
     }
