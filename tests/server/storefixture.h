@@ -69,6 +69,69 @@ struct Gate {
     }
 };
 
+// Threads that each hold a context object living on them, so that store writes are made and answered there.
+class ContextThreads {
+public:
+    explicit ContextThreads(int count)
+    {
+        for (int t = 0; t < count; ++t) {
+            auto thread = std::make_unique<QThread>();
+            auto context = std::make_unique<QObject>();
+            context->moveToThread(thread.get());
+            thread->start();
+            m_threads.push_back(std::move(thread));
+            m_contexts.push_back(std::move(context));
+        }
+    }
+    ~ContextThreads() { stop(); }
+    QObject *context(int i) const { return m_contexts.at(std::size_t(i)).get(); }
+    QThread *thread(int i) const { return m_threads.at(std::size_t(i)).get(); }
+    // Stops every thread, then deletes the contexts; false when a thread did not stop within LongWaitMs.
+    bool stop()
+    {
+        bool stopped = true;
+        for (auto &thread : m_threads) {
+            thread->quit();
+            stopped = thread->wait(LongWaitMs) && stopped;
+        }
+        m_contexts.clear();
+        return stopped;
+    }
+
+private:
+    std::vector<std::unique_ptr<QThread>> m_threads;
+    std::vector<std::unique_ptr<QObject>> m_contexts;
+};
+
+// A second connection to the database that holds its write lock (BEGIN IMMEDIATE) from construction on, as another
+// process writing at the same time would, until end() commits or rolls back.
+class WriteLockHolder {
+public:
+    explicit WriteLockHolder(const QString &path)
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, Name);
+        db.setDatabaseName(path);
+        m_locked = db.open() && QSqlQuery(db).exec(u"BEGIN IMMEDIATE"_s);
+    }
+    ~WriteLockHolder()
+    {
+        if (m_locked)
+            end(u"ROLLBACK"_s);
+        QSqlDatabase::removeDatabase(Name);
+    }
+    bool locked() const { return m_locked; }
+    bool end(const QString &statement)
+    {
+        m_locked = false;
+        QSqlQuery query(QSqlDatabase::database(Name, false));
+        return query.exec(statement);
+    }
+
+private:
+    static constexpr QLatin1StringView Name{"blocker"};
+    bool m_locked = false;
+};
+
 template<typename T>
 struct Outcome {
     std::optional<Result<T>> result;

@@ -604,15 +604,10 @@ private Q_SLOTS:
         int wrongThread = 0;
         std::atomic<int> received{0};
 
-        std::vector<std::unique_ptr<QThread>> threads;
-        std::vector<std::unique_ptr<QObject>> contexts;
+        ContextThreads threads(Threads);
         for (int t = 0; t < Threads; ++t) {
-            auto thread = std::make_unique<QThread>();
-            auto context = std::make_unique<QObject>();
-            context->moveToThread(thread.get());
-            thread->start();
-            QObject *ctx = context.get();
-            QThread *expectedThread = thread.get();
+            QObject *ctx = threads.context(t);
+            QThread *expectedThread = threads.thread(t);
             QMetaObject::invokeMethod(ctx, [&, ctx, expectedThread] {
                 for (int i = 0; i < PerThread; ++i) {
                     store->write<Db::Consumed>(
@@ -631,15 +626,9 @@ private Q_SLOTS:
                         });
                 }
             }, Qt::QueuedConnection);
-            threads.push_back(std::move(thread));
-            contexts.push_back(std::move(context));
         }
         QTRY_COMPARE_WITH_TIMEOUT(received.load(), Threads * PerThread, LongWaitMs);
-        for (auto &thread : threads) {
-            thread->quit();
-            QVERIFY(thread->wait(LongWaitMs));
-        }
-        contexts.clear();
+        QVERIFY(threads.stop());
 
         QCOMPARE(failures, 0);
         QCOMPARE(wrongThread, 0);

@@ -171,14 +171,9 @@ private Q_SLOTS:
         constexpr int PerThread = 500;
         std::atomic<int> ok{0}, failed{0}, received{0};
 
-        std::vector<std::unique_ptr<QThread>> threads;
-        std::vector<std::unique_ptr<QObject>> contexts;
+        ContextThreads threads(Threads);
         for (int t = 0; t < Threads; ++t) {
-            auto thread = std::make_unique<QThread>();
-            auto context = std::make_unique<QObject>();
-            context->moveToThread(thread.get());
-            thread->start();
-            QObject *ctx = context.get();
+            QObject *ctx = threads.context(t);
             QMetaObject::invokeMethod(ctx, [&, ctx] {
                 for (int i = 0; i < PerThread; ++i) {
                     const NewMessage m = message(*alice, u"alice"_s, {bob->deviceId, carol->deviceId});
@@ -190,8 +185,6 @@ private Q_SLOTS:
                         });
                 }
             }, Qt::QueuedConnection);
-            threads.push_back(std::move(thread));
-            contexts.push_back(std::move(context));
         }
         // Meanwhile this thread reads.
         const QDeadlineTimer deadline(LongWaitMs);
@@ -200,11 +193,7 @@ private Q_SLOTS:
             QTest::qWait(5);
         }
         QCOMPARE(received.load(), Threads * PerThread);
-        for (auto &thread : threads) {
-            thread->quit();
-            QVERIFY(thread->wait(LongWaitMs));
-        }
-        contexts.clear();
+        QVERIFY(threads.stop());
         QCOMPARE(failed.load(), 0);
         QCOMPARE(ok.load(), Threads * PerThread);
         QCOMPARE(*store->reader().queuedCount(bob->deviceId), Threads * PerThread);
@@ -340,35 +329,24 @@ private Q_SLOTS:
     {
         auto store = openStore(2000, 20);
         QVERIFY(store);
-        const QString blockerName = u"blocker"_s;
-        {
-            QSqlDatabase blocker = QSqlDatabase::addDatabase(u"QSQLITE"_s, blockerName);
-            blocker.setDatabaseName(dbPath());
-            QVERIFY(blocker.open());
-            QSqlQuery lock(blocker);
-            QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
-            Outcome<QString> outcome;
-            QObject context;
-            store->write<QString>(&context, [](Db &db) { return db.createEnrollCode(u"alice"_s, 1000); },
-                                  outcome.receiver());
-            QTimer::singleShot(100, this, [&] { QVERIFY(lock.exec(u"COMMIT"_s)); });
-            QTRY_VERIFY_WITH_TIMEOUT(outcome.result, LongWaitMs);
-            QVERIFY2(outcome.result->ok(), qPrintable(outcome.result->ok() ? QString() : outcome.result->error().message));
-        }
-        QSqlDatabase::removeDatabase(blockerName);
+        WriteLockHolder blocker(dbPath());
+        QVERIFY(blocker.locked());
+        Outcome<QString> outcome;
+        QObject context;
+        store->write<QString>(&context, [](Db &db) { return db.createEnrollCode(u"alice"_s, 1000); },
+                              outcome.receiver());
+        QTimer::singleShot(100, this, [&] { QVERIFY(blocker.end(u"COMMIT"_s)); });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.result, LongWaitMs);
+        QVERIFY2(outcome.result->ok(), qPrintable(outcome.result->ok() ? QString() : outcome.result->error().message));
     }
 
     void busyDatabaseFailsAfterRetries()
     {
         auto store = openStore(2000, 10);
         QVERIFY(store);
-        const QString blockerName = u"blocker"_s;
         {
-            QSqlDatabase blocker = QSqlDatabase::addDatabase(u"QSQLITE"_s, blockerName);
-            blocker.setDatabaseName(dbPath());
-            QVERIFY(blocker.open());
-            QSqlQuery lock(blocker);
-            QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
+            WriteLockHolder blocker(dbPath());
+            QVERIFY(blocker.locked());
             QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"cannot start a write transaction"_s));
             Outcome<QString> outcome;
             QObject context;
@@ -377,9 +355,8 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(outcome.result, LongWaitMs);
             QVERIFY(!outcome.result->ok());
             QCOMPARE(outcome.result->error().code, ErrorCode::Database);
-            QVERIFY(lock.exec(u"ROLLBACK"_s));
+            QVERIFY(blocker.end(u"ROLLBACK"_s));
         }
-        QSqlDatabase::removeDatabase(blockerName);
         QVERIFY(newCode(*store, u"alice"_s));
     }
 };
