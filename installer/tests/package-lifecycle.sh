@@ -50,15 +50,12 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 passed=0
 
 current=$(sed -n 's/^project([a-z]* VERSION \([0-9][0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
-previous=0.0.9
 
 # --- 1. builds --------------------------------------------------------------------------------------------------
-if [ "$reuse" = no ] || [ ! -d "$work/current/repo" ] || [ ! -d "$work/previous/repo" ]; then
-    step "Building $previous and $current"
-    "$root/installer/build-packages.sh" --generate-test-key "$work/gnupg" --version "$previous" --out "$work/previous" \
-        "${build_args[@]}"
-    "$root/installer/build-packages.sh" --generate-test-key "$work/gnupg" --out "$work/current" "${build_args[@]}"
-fi
+# shellcheck source=installer/tests/test-packages.sh
+source "$root/installer/tests/test-packages.sh"
+test_packages "$work" "$reuse" "${build_args[@]}"
+previous=$parley_previous_version
 export GNUPGHOME="$work/gnupg"
 build_time=$((SECONDS - step_start))
 

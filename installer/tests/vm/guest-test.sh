@@ -32,7 +32,8 @@ use_repo() {
 main_pid() { systemctl show -p MainPID --value parleyd; }
 wait_active() { # wait_active SECONDS: parleyd active and its listener answering
     local i=0
-    until [ "$(systemctl is-active parleyd)" = active ] && ss -lntH | grep -q ':8443 ' && ss -lntH | grep -q ':8444 '; do
+    until [ "$(systemctl is-active parleyd)" = active ] && [ "$(ss -lntH '( sport = :8443 or sport = :8444 )' |
+        awk '{ n = split($4, a, ":"); print a[n] }' | sort -u | tr '\n' ' ')" = "8443 8444 " ]; do
         i=$((i + 1))
         [ $i -le $(($1 * 2)) ] || fail "parleyd not active with both listeners (8443, 8444) within $1 s"
         sleep 0.5

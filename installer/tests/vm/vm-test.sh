@@ -57,14 +57,9 @@ step() { echo; echo "=== $* (at ${SECONDS}s)"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # --- 1. packages ---------------------------------------------------------------------------------------------------
-current=$(sed -n 's/^project([a-z]* VERSION \([0-9][0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
-previous=0.0.9
-if [ "$reuse" = no ] || [ ! -d "$packages/current/repo" ] || [ ! -d "$packages/previous/repo" ]; then
-    step "Building $previous and $current"
-    "$root/installer/build-packages.sh" --generate-test-key "$packages/gnupg" --version "$previous" \
-        --out "$packages/previous" "${build_args[@]}"
-    "$root/installer/build-packages.sh" --generate-test-key "$packages/gnupg" --out "$packages/current" "${build_args[@]}"
-fi
+# shellcheck source=installer/tests/test-packages.sh
+source "$root/installer/tests/test-packages.sh"
+test_packages "$packages" "$reuse" "${build_args[@]}"
 
 # --- 2. the image --------------------------------------------------------------------------------------------------
 # What the image holds besides a minimal Debian: the init system, AppArmor, the kernel, and what the test uses.
