@@ -106,10 +106,19 @@ public:
             if (!known && !refreshedSenders.contains(label)) {
                 blocked = true;
                 refreshedSenders.insert(label);
-                devices.fetch({from}, [this](Result<QStringList> result) {
+                devices.fetch({from}, [this, label](Result<QStringList> result) {
+                    blocked = false;
+                    if (!result && result.error().code == ErrorCode::Unavailable) {
+                        // No answer (the connection closed, or a server fault): nothing is known about the sender's
+                        // devices, so the message stays unacked and comes again on the next connection.
+                        refreshedSenders.remove(label);
+                        if (connection.state() == Client::State::LoggedIn)
+                            connection.abortWith(u"unavailable"_s, u"the device list of %1 could not be fetched to check "
+                                                                   u"a message: %2"_s.arg(label, result.error().message));
+                        return;
+                    }
                     if (!result)
                         qCWarning(lcSdk).noquote() << "sender lookup failed:" << result.error().message;
-                    blocked = false;
                     process();
                 });
                 return;
