@@ -54,7 +54,7 @@ Result<crypto::EcKey> decodeSecret(const crypto::SecureBuffer &plain)
     }
     if (key.status != QCborStreamReader::EndOfString || name != u"root"_s || !reader.isByteArray())
         return bad();
-    crypto::SecureBuffer scalar(std::size_t(crypto::P521ScalarSize));
+    crypto::SecureBuffer scalar{std::size_t(crypto::P521ScalarSize)};
     qsizetype used = 0;
     for (;;) {
         const qsizetype room = crypto::P521ScalarSize - used;
