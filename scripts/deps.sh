@@ -14,6 +14,7 @@ parley_packages_test=(
     nghttp2-proxy apparmor shellcheck systemd
     dbus-daemon gnome-keyring libsecret-1-0     # tests/gui: the keychain behind "remember the password"
     dante-server                                 # tests/push: a real SOCKS5 proxy for the managed messaging proxy
+    tcpdump python3                              # tests/assurance: the capture of tst_datainflight, the privacy helpers
 )
 parley_packages_bench=("${parley_packages_build[@]}" gnuplot-nox curl util-linux)   # bench/run.sh (ejabberd: bench/ejabberd.sh)
 parley_packages_package=("${parley_packages_build[@]}" git debhelper dh-apparmor apparmor devscripts lintian blhc debsigs debsig-verify apt-utils gnupg fakeroot debootstrap)
