@@ -26,8 +26,9 @@ done
 [ "${#elfs[@]}" -ge 4 ] || { echo "FAIL: the shipped programs are not built in $build" >&2; exit 1; }
 
 # FPT_LIB_EXT.1: NEEDED entries against the documented list (the lines between the markers: "| `soname` | ...").
+# shellcheck disable=SC2016  # (the backquotes are Markdown, not shell)
 documented=$(sed -n '/<!-- libraries-begin -->/,/<!-- libraries-end -->/p' "$src/docs/security.md" |
-    sed -n -E 's/^\| `([^`]+)` \|.*/\1/p' | sort -u)   # shellcheck disable=SC2016
+    sed -n -E 's/^\| `([^`]+)` \|.*/\1/p' | sort -u)
 [ -n "$documented" ] || fail "docs/security.md lists no libraries between <!-- libraries-begin --> and <!-- libraries-end -->"
 needed=$(for f in "${elfs[@]}"; do readelf -dW "$f" | sed -n -E 's/.*\(NEEDED\).*\[(.*)\]/\1/p'; done | sort -u)
 undocumented=$(comm -23 <(echo "$needed") <(echo "$documented"))
