@@ -66,7 +66,10 @@ Result<QString> plainField(Reader &r)
 
 QString field(const QString &value)
 {
-    if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\n') && !value.contains(u'\r'))
+    // A byte order mark at the start of a document is skipped by parse(): a field starting with one is quoted, or
+    // it would lose that character when it comes first.
+    if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\n') && !value.contains(u'\r')
+        && !value.startsWith(QChar(0xfeff)))
         return value;
     QString quoted = value;
     quoted.replace(u"\""_s, u"\"\""_s);

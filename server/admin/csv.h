@@ -17,7 +17,7 @@ struct Record {
     QStringList fields;
 };
 
-// One field, quoted when it holds a comma, a quote or a line break.
+// One field, quoted when it holds a comma, a quote or a line break, or starts with a byte order mark.
 QString field(const QString &value);
 // One record: the fields as field() writes them, joined by commas, ended by a line feed.
 QString record(const QStringList &fields);
