@@ -120,8 +120,8 @@ void Worker::onEncrypted(TlsServerSocket *socket)
         socket->abort();
         return;
     }
-    qCDebug(lcRelay) << "TLS" << socket->protocolName() << (socket->isSessionReused() ? "resumed" : "full handshake")
-                     << "from" << socket->peerAddress().toString();
+    // Never the peer's address: logs carry no IP address at any verbosity (docs/security.md, promise 8).
+    qCDebug(lcRelay) << "TLS" << socket->protocolName() << (socket->isSessionReused() ? "resumed" : "full handshake");
     d->server->handleConnection(socket);
 }
 
