@@ -296,7 +296,8 @@ void handleAck(SessionContext &session, const Frame &f)
     const qint64 device = session.deviceId;
     session.write<int>([device, seqs](Db &db) { return db.deleteQueued(device, seqs); },
                [](SessionContext *, Result<int> r) {
-                   if (!r)
+                   // They come again on the next connection. A storage failure is the store's to log, once.
+                   if (!r && r.error().code != ErrorCode::Io)
                        qCWarning(lcRelay) << "Deleting acknowledged messages failed:" << r.error().message;
                });
 }
@@ -314,7 +315,8 @@ void sendCompleted(SessionContext &session, quint64 requestId, const QByteArray 
             session.sendError(WireError::Quota, u"a recipient's queue is full"_s, requestId);
             break;
         default:
-            qCWarning(lcRelay) << "Storing a message failed:" << result.error().message;
+            if (result.error().code != ErrorCode::Io)   // the store logs a storage failure once, not per message
+                qCWarning(lcRelay) << "Storing a message failed:" << result.error().message;
             session.sendStoreError(result.error(), requestId);
             break;
         }

@@ -20,15 +20,24 @@ qint64 monotonicMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// A store failure the client can do nothing about.
+// A store failure the client can do nothing about: the store is closed (shutting down), the storage under it fails
+// (Io: disk full, I/O errors, a read-only file system; nothing was stored, the request may be repeated later), or
+// anything else.
 WireError wireErrorFor(const Error &error)
 {
-    return error.code == ErrorCode::Unavailable ? WireError::Unavailable : WireError::Internal;
+    return error.code == ErrorCode::Unavailable || error.code == ErrorCode::Io ? WireError::Unavailable : WireError::Internal;
 }
 
 QString messageFor(const Error &error)
 {
-    return error.code == ErrorCode::Unavailable ? u"the server is shutting down"_s : u"the server could not complete the request"_s;
+    switch (error.code) {
+    case ErrorCode::Unavailable:
+        return u"the server is shutting down"_s;
+    case ErrorCode::Io:
+        return u"the server cannot store anything at the moment (its storage is failing); try again later"_s;
+    default:
+        return u"the server could not complete the request"_s;
+    }
 }
 
 void SessionContext::sendEncoded(const QByteArray &frame)

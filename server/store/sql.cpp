@@ -15,13 +15,25 @@ namespace {
 // SQLite primary result codes (the driver reports extended codes; the low byte is the primary one).
 constexpr int SqliteBusy = 5;
 constexpr int SqliteLocked = 6;
+constexpr int SqliteReadOnly = 8;
+constexpr int SqliteIoErr = 10;
+constexpr int SqliteFull = 13;
+constexpr int SqliteCantOpen = 14;
 constexpr int SqliteConstraint = 19;
 
-int primaryCode(const QSqlError &error)
+thread_local bool t_storageFailure = false;
+
+int nativeCode(const QSqlError &error)
 {
     bool ok = false;
     const int code = error.nativeErrorCode().toInt(&ok);
-    return ok ? (code & 0xff) : -1;
+    return ok ? code : -1;
+}
+
+int primaryCode(const QSqlError &error)
+{
+    const int code = nativeCode(error);
+    return code < 0 ? -1 : (code & 0xff);
 }
 
 QString errorText(const QSqlError &error)
@@ -39,8 +51,32 @@ QString errorText(const QSqlError &error)
 
 Error toError(const QSqlError &error, QStringView what)
 {
-    const ErrorCode code = primaryCode(error) == SqliteConstraint ? ErrorCode::Conflict : ErrorCode::Database;
+    ErrorCode code = ErrorCode::Database;
+    switch (primaryCode(error)) {
+    case SqliteConstraint:
+        code = ErrorCode::Conflict;
+        break;
+    case SqliteReadOnly:
+        // Plain SQLITE_READONLY is a write on a query_only connection (a reader): a fault of the caller. The
+        // extended codes are the file's (it cannot be locked, recovered or written).
+        if (nativeCode(error) == SqliteReadOnly)
+            break;
+        [[fallthrough]];
+    case SqliteIoErr:
+    case SqliteFull:
+    case SqliteCantOpen:
+        code = ErrorCode::Io;
+        t_storageFailure = true;
+        break;
+    default:
+        break;
+    }
     return makeError(code, what.toString() + u": "_s + errorText(error));
+}
+
+bool takeStorageFailure()
+{
+    return std::exchange(t_storageFailure, false);
 }
 
 bool isBusy(const QSqlError &error)

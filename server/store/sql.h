@@ -21,9 +21,15 @@ class QSqlError;
 
 namespace parley::server::sql {
 
+// A violated constraint is a Conflict; a failure of the storage under the database (disk full, an I/O error such as a
+// failed fsync, a read-only file system, a file that cannot be opened) is Io; anything else is Database.
 Error toError(const QSqlError &error, QStringView what);
 // SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
 bool isBusy(const QSqlError &error);
+// Whether a statement of the calling thread met a storage failure (Io) since the last call; clears the record. The
+// writer asks after a failed group commit: SQLite rolls the whole transaction back after such a failure, so the
+// error the batch ends with (a savepoint that no longer exists) need not name the cause.
+bool takeStorageFailure();
 
 // Bound blobs are never NULL: an empty value is stored as a zero-length blob.
 QVariant blob(const QByteArray &bytes);

@@ -1,6 +1,7 @@
 // The store: one writer thread applying group commits, and per-thread read connections.
 
 #include "store/store.h"
+#include "store/sql.h"
 #include "store/storelog.h"
 
 #include <QCoreApplication>
@@ -159,8 +160,12 @@ struct Store::Private {
     std::map<int, ChangeListener> listeners;
     int nextListener = 1;
 
+    // Group commits failed by the storage under the database since the last one that succeeded (writer thread).
+    int storageFailures = 0;
+
     void run(std::promise<Status> opened);
     void runBatch(Db &db, std::vector<Job> &batch);
+    void failBatch(std::vector<Job> &batch, const QString &what, const QString &message);
     StoreChanges takeChanges(Db &db);
     void publish(const StoreChanges &changes);
 };
@@ -219,14 +224,9 @@ void Store::Private::run(std::promise<Status> opened)
 
 void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
 {
-    auto failAll = [&batch](const Error &error) {
-        for (Job &job : batch)
-            job(nullptr, &error, true);
-    };
-
+    sql::takeStorageFailure();   // only this batch's statements count
     if (Status begun = db.beginBatch(); !begun) {
-        qCWarning(lcStore) << "cannot start a write transaction:" << begun.error().message;
-        failAll(makeError(ErrorCode::Database, begun.error().message));
+        failBatch(batch, u"cannot start a write transaction"_s, begun.error().message);
         return;
     }
     for (Job &job : batch) {
@@ -240,17 +240,39 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
                                               u"the write transaction was aborted: "_s + db.brokenReason()))
                            : db.commitBatch();
     if (!committed) {
+        // Nothing of a failed commit counts as done, whatever SQLite may have written before it failed (after a
+        // failed fsync the data is not known to be on the disk): it is rolled back and every job gets the error.
         db.rollbackBatch();
-        qCWarning(lcStore) << "group commit of" << batch.size() << "operations failed:" << committed.error().message;
         if (changes.everything)
             publish(changes);   // what another process wrote stays written
-        failAll(makeError(ErrorCode::Database, committed.error().message));
+        failBatch(batch, u"group commit of %1 operations failed"_s.arg(batch.size()), committed.error().message);
         return;
+    }
+    if (storageFailures > 0) {
+        qCWarning(lcStore).noquote() << u"Storage recovered: a group commit succeeded after %1 failed"_s.arg(storageFailures);
+        storageFailures = 0;
     }
     if (!changes.isEmpty())
         publish(changes);
     for (Job &job : batch)
         job(nullptr, nullptr, true);
+}
+
+// Every job of a failed group gets the error: Io when the storage failed under the database (disk full, an I/O error
+// such as a failed fsync, a read-only file system), which the relay answers with `unavailable`; Database otherwise.
+// A storage failure is logged when it starts and when a commit succeeds again, not for every write it refuses.
+void Store::Private::failBatch(std::vector<Job> &batch, const QString &what, const QString &message)
+{
+    const bool storage = sql::takeStorageFailure();
+    if (!storage)
+        qCWarning(lcStore).noquote() << what + u": "_s + message;
+    else if (storageFailures++ == 0)
+        qCWarning(lcStore).noquote() << u"Storage failure: %1: %2; writes fail until the storage takes them again"_s.arg(what, message);
+    else
+        qCDebug(lcStore).noquote() << u"storage still failing: %1: %2"_s.arg(what, message);
+    const Error error = makeError(storage ? ErrorCode::Io : ErrorCode::Database, message);
+    for (Job &job : batch)
+        job(nullptr, &error, true);
 }
 
 StoreChanges Store::Private::takeChanges(Db &db)

@@ -30,8 +30,9 @@ public:
 
     // Runs `op` on the writer thread inside the current group transaction, under its own SAVEPOINT so that a
     // failing op rolls back alone. `done` runs on `context`'s thread once the transaction is durably committed
-    // (or failed: then every op of the group gets the commit error). Dropped if `context` is gone by then (or
-    // null). `done` is never called from inside write(), not even when the store is closed (then: Unavailable).
+    // (or failed: then every op of the group gets the commit error, Io when the storage under the database failed:
+    // disk full, an I/O error such as a failed fsync, a read-only file system). Dropped if `context` is gone by then
+    // (or null). `done` is never called from inside write(), not even when the store is closed (then: Unavailable).
     // Each Db write method is atomic on its own too: an op that carries on after a failed call keeps none of it.
     // Ops must not call writeSync() (refused with Internal) or close(); they should use the Db they are given.
     template<typename T>
