@@ -4,7 +4,8 @@
 
 namespace parley::server {
 
-// status: version, uptime, load and the serving certificate's expiry.
+// status: version, uptime, load (connections, queued messages, the store's write queue) and the serving
+// certificate's expiry.
 class StatusCalls {
 public:
     explicit StatusCalls(AdminContext &ctx) : m_ctx(ctx) {}
