@@ -133,6 +133,8 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"limits/refused_window_seconds"_s, intInto(settings, l.refusedWindowSeconds, 1, 86400)},
         {u"limits/fetch_burst"_s, intInto(settings, l.fetchBurst, 1, 1000000)},
         {u"limits/fetch_refill_seconds"_s, intInto(settings, l.fetchRefillSeconds, 1, 86400 * 7)},
+        {u"limits/handshake_timeout_seconds"_s, intInto(settings, l.handshakeTimeoutSeconds, 1, 600)},
+        {u"limits/unauthenticated_per_address"_s, intInto(settings, l.unauthenticatedPerAddress, 1, 1000000)},
         {u"limits/auth_timeout_seconds"_s, intInto(settings, l.authTimeoutSeconds, 1, 3600)},
         {u"limits/idle_timeout_seconds"_s, intInto(settings, l.idleTimeoutSeconds, 3, 86400)},
         {u"limits/message_ttl_days"_s, intInto(settings, l.messageTtlDays, 1, 3650)},

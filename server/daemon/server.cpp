@@ -5,6 +5,7 @@
 #include "relay/roomcache.h"
 #include "daemon/logging.h"
 #include "push/pushservice.h"
+#include "relay/connectiongate.h"
 #include "relay/ratelimiter.h"
 #include "relay/router.h"
 #include "relay/tlscontext.h"
@@ -137,6 +138,7 @@ struct Server::Private {
     std::unique_ptr<RoomCache> rooms;
     std::unique_ptr<RateLimiter> sendLimiter;
     std::unique_ptr<RateLimiter> fetchLimiter;
+    std::unique_ptr<ConnectionGate> gate;     // outlives the workers (their sockets and sessions hold admissions)
     std::unique_ptr<PushService> push;
     std::unique_ptr<Sweeper> sweeper;
     std::vector<Slot> workers;
@@ -240,6 +242,7 @@ Result<Services> Server::startServices()
         return settings.error();
     d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
     d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
+    d->gate = std::make_unique<ConnectionGate>(limits.unauthenticatedPerAddress);
     Router *router = d->router.get();
     d->push = std::make_unique<PushService>(d->config.push, *d->store,
                                             [router](qint64 device) { return bool(router->route(device)); });
@@ -254,6 +257,7 @@ Result<Services> Server::startServices()
     services.rooms = d->rooms.get();
     services.sendLimiter = d->sendLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
+    services.gate = d->gate.get();
     services.limits = limits;
     services.push = d->push.get();
     return services;

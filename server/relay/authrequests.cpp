@@ -301,6 +301,7 @@ void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
 {
     session.authenticated = true;
     session.authTimer.stop();
+    session.admission.reset();
     session.userName = login.account.name;
     session.userId = login.account.id;
     session.deviceNo = login.device.deviceNo;

@@ -16,6 +16,8 @@ struct Limits {
     int refusedWindowSeconds = 60;
     int fetchBurst = 5;               // prekey bundle fetches per (requester device, target device)
     int fetchRefillSeconds = 60;      // one fetch token comes back every this many seconds
+    int handshakeTimeoutSeconds = 10; // the TLS handshake and the WebSocket upgrade together
+    int unauthenticatedPerAddress = 1024;  // connections of one address (IPv6: one /64) not logged in yet
     int authTimeoutSeconds = 30;
     int idleTimeoutSeconds = 120;
     int messageTtlDays = 30;

@@ -4,6 +4,7 @@
 
 namespace parley::server {
 
+class ConnectionGate;
 class DeviceDirectory;
 class PushService;
 class RateLimiter;
@@ -19,6 +20,7 @@ struct Services {
     RoomCache *rooms = nullptr;              // rooms and room settings
     RateLimiter *sendLimiter = nullptr;      // per account
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
+    ConnectionGate *gate = nullptr;          // connections not logged in, per address
     PushService *push = nullptr;             // idle when no push provider is configured
     Limits limits;
 };

@@ -98,6 +98,8 @@ Session::Session(const SessionHost &host, QWebSocket *socket, quint64 id)
     connect(socket, &QWebSocket::disconnected, this, [this] { d->onDisconnected(); });
 
     const Limits &limits = d->services.limits;
+    if (d->services.gate)
+        d->admission = d->services.gate->hold(socket->peerAddress());   // until the login
     d->activity.start();
     d->authTimer.setSingleShot(true);
     connect(&d->authTimer, &QTimer::timeout, this, [this] {

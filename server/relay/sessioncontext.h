@@ -4,6 +4,7 @@
 // (transport: socket, timers, frame intake, dispatch) owns it; the handlers in *requests.cpp work on it.
 
 #include "core/result.h"
+#include "relay/connectiongate.h"
 #include "crypto/crypto.h"
 #include "protocol/frame.h"
 #include "protocol/messages.h"
@@ -75,6 +76,7 @@ public:
     crypto::EcKey deviceKey;
 
     TokenBucket frames;
+    ConnectionGate::Admission admission;   // the connection's place among its address's not logged in, until login
     QElapsedTimer activity;
     QTimer authTimer;
     QTimer pingTimer;

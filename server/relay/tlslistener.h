@@ -1,23 +1,46 @@
 #pragma once
 
+#include "relay/connectiongate.h"
+
+#include <QElapsedTimer>
+#include <QObject>
 #include <QTcpServer>
+#include <QTimer>
 
 #include <memory>
+
+class QSocketNotifier;
 
 namespace parley::server {
 
 class TlsContext;
 class TlsServerSocket;
 
-// A listening socket whose connections become TlsServerSockets over the listener's current TlsContext. Each
-// socket runs its TLS handshake on its own; encrypted() hands over the ones that finished it (for
+// A listening socket whose connections become TlsServerSockets (its children) over the listener's current
+// TlsContext. Each socket runs its TLS handshake on its own; encrypted() hands over the ones that finished it (for
 // QWebSocketServer::handleConnection()). A socket deletes itself once disconnected; the ones still open go with
-// the listener.
-class TlsListener : public QTcpServer {
+// the listener. With a ConnectionGate, a connection from an address at its limit is closed at once, before any TLS
+// work, and an admitted one holds its place until the WebSocket upgrade is done.
+//
+// The listener accepts by itself (a QTcpServer only makes or takes the listening socket): QTcpServer, out of
+// descriptors (EMFILE), calls accept() again and again on a socket that stays readable and starves its thread's
+// event loop. Here a failed accept pauses accepting for a moment (the connections wait in the kernel's queue), so
+// that a flood that used up the descriptors neither spins the thread nor leaves the listener deaf once it has passed.
+class TlsListener : public QObject {
     Q_OBJECT
 public:
-    explicit TlsListener(std::shared_ptr<TlsContext> context, int handshakeTimeoutMs, QObject *parent = nullptr);
+    // `gate` (optional) must outlive the listener.
+    TlsListener(std::shared_ptr<TlsContext> context, int handshakeTimeoutMs, ConnectionGate *gate = nullptr,
+                QObject *parent = nullptr);
     ~TlsListener() override;
+
+    // Listens on a new socket, or takes over a bound, listening one; false with errorString() on failure.
+    bool listen(const QHostAddress &address, quint16 port);
+    bool setSocketDescriptor(qintptr descriptor);
+    quint16 serverPort() const;
+    QString errorString() const;
+    // Stops listening; established connections stay.
+    void close();
 
     // New connections use `context` from now on; established ones keep the one they started with.
     void setContext(std::shared_ptr<TlsContext> context);
@@ -25,12 +48,18 @@ public:
 Q_SIGNALS:
     void encrypted(parley::server::TlsServerSocket *socket);
 
-protected:
-    void incomingConnection(qintptr descriptor) override;
-
 private:
+    void startAccepting();
+    void acceptPending();
+    void incomingConnection(int descriptor);
+
     std::shared_ptr<TlsContext> m_context;
     int m_handshakeTimeoutMs;
+    ConnectionGate *m_gate;
+    QTcpServer m_server;                       // owns the listening socket; never accepts
+    QSocketNotifier *m_notifier = nullptr;
+    QTimer m_resume;
+    QElapsedTimer m_errorLogged;
 };
 
 } // namespace parley::server

@@ -60,6 +60,7 @@ struct TlsServerSocket::Private {
     QSocketNotifier *readNotifier = nullptr;
     QSocketNotifier *writeNotifier = nullptr;
     QPointer<QTimer> handshakeTimer;       // QWebSocketServer deletes it once the upgrade is done
+    ConnectionGate::Admission admission;   // until the upgrade is done (the session takes over) or the close
     QTimer *closeTimer = nullptr;
     QByteArray in;                         // decrypted, not yet read: in[inPos..]
     qsizetype inPos = 0;
@@ -87,10 +88,12 @@ struct TlsServerSocket::Private {
     }
 };
 
-TlsServerSocket::TlsServerSocket(qintptr descriptor, std::shared_ptr<TlsContext> context, int handshakeTimeoutMs, QObject *parent)
+TlsServerSocket::TlsServerSocket(qintptr descriptor, std::shared_ptr<TlsContext> context, int handshakeTimeoutMs,
+                                 ConnectionGate::Admission admission, QObject *parent)
     : QTcpSocket(parent), d(std::make_unique<Private>())
 {
     d->fd = int(descriptor);
+    d->admission = std::move(admission);
     d->context = std::move(context);
     sockaddr_storage storage{};
     socklen_t length = sizeof(storage);
@@ -127,8 +130,10 @@ TlsServerSocket::TlsServerSocket(qintptr descriptor, std::shared_ptr<TlsContext>
     });
     timer->start(handshakeTimeoutMs);
     d->handshakeTimer = timer;
-    // QWebSocketServer deletes the timer when the upgrade is done: its peek() at the request has left a 16 KB chunk
-    // in QIODevice's read buffer, which is given back then.
+    // QWebSocketServer deletes the timer when the upgrade is done (before it announces the new connection, whose
+    // session then holds the gate's place).
+    connect(timer, &QObject::destroyed, this, [this] { d->admission.reset(); });
+    // Its peek() at the request has left a 16 KB chunk in QIODevice's read buffer, which is given back then.
     connect(timer, &QObject::destroyed, this, [this] {
         d->dropPeekBuffer = true;
         dropPeekBuffer();
@@ -477,6 +482,7 @@ void TlsServerSocket::closeNow()
     d->out.clear();
     d->outPos = 0;
     d->context.reset();
+    d->admission.reset();
     if (state() == UnconnectedState)
         return;
     QPointer<TlsServerSocket> guard(this);

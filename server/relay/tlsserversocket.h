@@ -1,5 +1,7 @@
 #pragma once
 
+#include "relay/connectiongate.h"
+
 #include <QTcpSocket>
 
 #include <memory>
@@ -23,8 +25,10 @@ class TlsServerSocket : public QTcpSocket {
 public:
     // Takes over `descriptor` and starts the handshake; closes when it has not finished after `handshakeTimeoutMs`.
     // The timer carries the name "handshakeTimer", the name QWebSocketServer gives its own handshake timer and
-    // stops it by, so that the same deadline also covers the WebSocket upgrade.
-    TlsServerSocket(qintptr descriptor, std::shared_ptr<TlsContext> context, int handshakeTimeoutMs, QObject *parent = nullptr);
+    // stops it by, so that the same deadline also covers the WebSocket upgrade. `admission` (optional) is the
+    // connection's place in its listener's ConnectionGate, given back once the upgrade is done or the socket closes.
+    TlsServerSocket(qintptr descriptor, std::shared_ptr<TlsContext> context, int handshakeTimeoutMs,
+                    ConnectionGate::Admission admission = {}, QObject *parent = nullptr);
     ~TlsServerSocket() override;
 
     bool isEncrypted() const;

@@ -22,8 +22,6 @@ namespace parley::server {
 namespace {
 // Session ids are unique across workers so that a route (worker, session id) never names a later session.
 std::atomic<quint64> nextSessionId{1};
-// The TLS handshake and the WebSocket upgrade together.
-constexpr int HandshakeTimeoutMs = 10000;
 } // namespace
 
 struct Worker::Private {
@@ -93,7 +91,8 @@ Status Worker::start()
     // The TLS layer is the worker's own (TlsListener): the WebSocket server sees plaintext sockets.
     d->server = std::make_unique<QWebSocketServer>(u"parleyd"_s, QWebSocketServer::NonSecureMode);
     d->server->setMaxPendingConnections(1024);
-    d->listener = std::make_unique<TlsListener>(d->tls, HandshakeTimeoutMs);
+    // The TLS handshake and the WebSocket upgrade together.
+    d->listener = std::make_unique<TlsListener>(d->tls, d->services.limits.handshakeTimeoutSeconds * 1000, d->services.gate);
     const qintptr fd = std::exchange(d->listenFd, -1);
     if (!d->listener->setSocketDescriptor(fd)) {
         ::close(int(fd));
@@ -103,9 +102,6 @@ Status Worker::start()
         return makeError(ErrorCode::Network, u"worker %1 cannot take its listening socket: %2"_s.arg(d->index).arg(why));
     }
     connect(d->listener.get(), &TlsListener::encrypted, this, &Worker::onEncrypted);
-    connect(d->listener.get(), &QTcpServer::acceptError, this, [](QAbstractSocket::SocketError error) {
-        qCWarning(lcRelay) << "Accepting a connection failed:" << error;
-    });
     connect(d->server.get(), &QWebSocketServer::newConnection, this, &Worker::onNewConnection);
     connect(d->server.get(), &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {
         qCDebug(lcRelay) << "A WebSocket handshake failed:" << code;

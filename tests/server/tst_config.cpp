@@ -63,6 +63,8 @@ private Q_SLOTS:
         QCOMPARE(config->limits.authTimeoutSeconds, 30);
         QCOMPARE(config->limits.idleTimeoutSeconds, 120);
         QCOMPARE(config->limits.messageTtlDays, 30);
+        QCOMPARE(config->limits.handshakeTimeoutSeconds, 10);
+        QCOMPARE(config->limits.unauthenticatedPerAddress, 1024);
         QCOMPARE(config->listenUrl(8443), u"wss://127.0.0.1:8443/"_s);
     }
 
@@ -91,6 +93,8 @@ private Q_SLOTS:
                                          "auth_timeout_seconds=10\n"
                                          "idle_timeout_seconds=60\n"
                                          "message_ttl_days=7\n"
+                                         "handshake_timeout_seconds=3\n"
+                                         "unauthenticated_per_address=16\n"
                                          "[log]\n"
                                          "rules=\"parley.*.debug=true;parley.tls.info=false\"\n");
         auto config = Config::load(path);
@@ -118,6 +122,8 @@ private Q_SLOTS:
         QCOMPARE(config->limits.authTimeoutSeconds, 10);
         QCOMPARE(config->limits.idleTimeoutSeconds, 60);
         QCOMPARE(config->limits.messageTtlDays, 7);
+        QCOMPARE(config->limits.handshakeTimeoutSeconds, 3);
+        QCOMPARE(config->limits.unauthenticatedPerAddress, 16);
         QCOMPARE(config->logRules, u"parley.*.debug=true\nparley.tls.info=false"_s);
     }
 
@@ -138,6 +144,8 @@ private Q_SLOTS:
         QTest::newRow("workers zero") << QByteArray("[server]\nworkers=0\n") << u"server/workers"_s;
         QTest::newRow("data_dir relative") << QByteArray("[server]\ndata_dir=var/lib\n") << u"server/data_dir"_s;
         QTest::newRow("certificate empty") << QByteArray("[tls]\ncertificate=\n") << u"tls/certificate"_s;
+        QTest::newRow("handshake timeout zero") << QByteArray("[limits]\nhandshake_timeout_seconds=0\n") << u"limits/handshake_timeout_seconds"_s;
+        QTest::newRow("per-address limit zero") << QByteArray("[limits]\nunauthenticated_per_address=0\n") << u"limits/unauthenticated_per_address"_s;
         QTest::newRow("send_rate negative") << QByteArray("[limits]\nsend_rate=-5\n") << u"limits/send_rate"_s;
         QTest::newRow("send_rate text") << QByteArray("[limits]\nsend_rate=fast\n") << u"limits/send_rate"_s;
         QTest::newRow("frame_burst list") << QByteArray("[limits]\nframe_burst=1,2\n") << u"limits/frame_burst"_s;
