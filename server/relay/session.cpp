@@ -34,6 +34,9 @@ constexpr int ChallengeSize = 32;
 // Qt closes a connection whose message exceeds this by itself (1009); between the protocol limit and this, the
 // session answers `too_large` first.
 constexpr quint64 TransportMessageLimit = 2 * quint64(protocol::MaxClientFrameBytes);
+// WebSocket frames one message may come in. Clients fragment rarely (Qt's QWebSocket sends 512 KiB per frame); a
+// message in endless small fragments would cost a call per fragment and never reach the frame limits.
+constexpr int MaxFragmentsPerMessage = 64;
 
 } // namespace
 
@@ -51,6 +54,10 @@ struct Session::Private : SessionContext {
 
     void onBinaryMessage(const QByteArray &data);
     void onTextMessage();
+    void onFragment(qsizetype bytes, bool last);
+
+    int fragments = 0;              // of the message coming in
+    qint64 fragmentBytes = 0;
     void onPingTimer();
     void sendHello();
 };
@@ -92,6 +99,10 @@ Session::Session(const SessionHost &host, QWebSocket *socket, quint64 id)
     socket->setMaxAllowedIncomingMessageSize(TransportMessageLimit);
     socket->setMaxAllowedIncomingFrameSize(TransportMessageLimit);
 
+    // Each WebSocket frame is seen before the message it ends: oversize and endlessly fragmented messages are
+    // refused while they come in.
+    connect(socket, &QWebSocket::binaryFrameReceived, this, [this](const QByteArray &frame, bool last) { d->onFragment(frame.size(), last); });
+    connect(socket, &QWebSocket::textFrameReceived, this, [this](const QString &frame, bool last) { d->onFragment(frame.size(), last); });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) { d->onBinaryMessage(data); });
     connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &) { d->onTextMessage(); });
     connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &) { d->activity.restart(); });
@@ -192,6 +203,28 @@ void Session::Private::onTextMessage()
     activity.restart();
     sendError(WireError::BadFrame, u"text messages are not part of the protocol"_s, 0);
     closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"text message"_s);
+}
+
+void Session::Private::onFragment(qsizetype bytes, bool last)
+{
+    if (closing)
+        return;
+    ++fragments;
+    fragmentBytes += bytes;
+    if (fragmentBytes > protocol::MaxClientFrameBytes) {
+        sendError(WireError::TooLarge, u"frame larger than %1 bytes"_s.arg(protocol::MaxClientFrameBytes), 0);
+        closeWith(QWebSocketProtocol::CloseCodeTooMuchData, u"frame too large"_s);
+        return;
+    }
+    if (fragments > MaxFragmentsPerMessage) {
+        sendError(WireError::TooLarge, u"message in more than %1 WebSocket frames"_s.arg(MaxFragmentsPerMessage), 0);
+        closeWith(QWebSocketProtocol::CloseCodeTooMuchData, u"too many fragments"_s);
+        return;
+    }
+    if (last) {
+        fragments = 0;
+        fragmentBytes = 0;
+    }
 }
 
 void Session::Private::onPingTimer()
