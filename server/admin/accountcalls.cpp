@@ -119,10 +119,15 @@ void AccountCalls::loginFailed(const AdminRequestPtr &r, qint64 accountId)
     }
     const int maxFailures = m_ctx.config().admin.maxFailedLogins;
     const qint64 lockMs = qint64(m_ctx.config().admin.lockoutSeconds) * 1000;
+    const QString name = r->args.value("name"_L1).toString();
     m_ctx.store()->write<bool>(m_ctx.owner(), [accountId, maxFailures, lockMs](Db &db) {
         return AdminStore(db).recordFailure(accountId, maxFailures, lockMs, AdminContext::now());
-    }, [this, answer, delay](Result<bool> locked) {
+    }, [this, answer, delay, name, maxFailures](Result<bool> locked) {
         const bool nowLocked = locked && *locked;
+        if (nowLocked) {
+            qCWarning(lcAdmin).noquote() << u"Admin account %1 is locked for %2 s after %3 failed logins in a row"_s.arg(
+                name).arg(m_ctx.config().admin.lockoutSeconds).arg(maxFailures);
+        }
         QTimer::singleShot(delay, m_ctx.owner(), [this, answer, nowLocked] {
             if (nowLocked)
                 answer(proto::errors::LockedOut, u"wrong credentials; the account is locked for %1 seconds"_s.arg(m_ctx.config().admin.lockoutSeconds));

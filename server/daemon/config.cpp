@@ -135,6 +135,8 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"limits/fetch_refill_seconds"_s, intInto(settings, l.fetchRefillSeconds, 1, 86400 * 7)},
         {u"limits/handshake_timeout_seconds"_s, intInto(settings, l.handshakeTimeoutSeconds, 1, 600)},
         {u"limits/unauthenticated_per_address"_s, intInto(settings, l.unauthenticatedPerAddress, 1, 1000000)},
+        {u"limits/enroll_failures"_s, intInto(settings, l.enrollFailures, 1, 1000)},
+        {u"limits/enroll_lockout_seconds"_s, intInto(settings, l.enrollLockoutSeconds, 1, 86400)},
         {u"limits/auth_timeout_seconds"_s, intInto(settings, l.authTimeoutSeconds, 1, 3600)},
         {u"limits/idle_timeout_seconds"_s, intInto(settings, l.idleTimeoutSeconds, 3, 86400)},
         {u"limits/message_ttl_days"_s, intInto(settings, l.messageTtlDays, 1, 3650)},

@@ -6,6 +6,7 @@
 #include "daemon/logging.h"
 #include "push/pushservice.h"
 #include "relay/connectiongate.h"
+#include "relay/enrollguard.h"
 #include "relay/ratelimiter.h"
 #include "relay/router.h"
 #include "relay/tlscontext.h"
@@ -138,6 +139,7 @@ struct Server::Private {
     std::unique_ptr<RoomCache> rooms;
     std::unique_ptr<RateLimiter> sendLimiter;
     std::unique_ptr<RateLimiter> fetchLimiter;
+    std::unique_ptr<EnrollGuard> enrollGuard;
     std::unique_ptr<ConnectionGate> gate;     // outlives the workers (their sockets and sessions hold admissions)
     std::unique_ptr<PushService> push;
     std::unique_ptr<Sweeper> sweeper;
@@ -242,6 +244,7 @@ Result<Services> Server::startServices()
         return settings.error();
     d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
     d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
+    d->enrollGuard = std::make_unique<EnrollGuard>(limits.enrollFailures, limits.enrollLockoutSeconds);
     d->gate = std::make_unique<ConnectionGate>(limits.unauthenticatedPerAddress);
     Router *router = d->router.get();
     d->push = std::make_unique<PushService>(d->config.push, *d->store,
@@ -257,6 +260,7 @@ Result<Services> Server::startServices()
     services.rooms = d->rooms.get();
     services.sendLimiter = d->sendLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
+    services.enrollGuard = d->enrollGuard.get();
     services.gate = d->gate.get();
     services.limits = limits;
     services.push = d->push.get();
@@ -301,6 +305,7 @@ void Server::startTimers()
         const qint64 now = monotonicMs();
         d->sendLimiter->prune(now);
         d->fetchLimiter->prune(now);
+        d->enrollGuard->prune(now);
     });
     d->prune.start(PruneIntervalMs);
     d->sweeper = std::make_unique<Sweeper>(*d->store, d->config.limits.sweepSeconds * 1000);

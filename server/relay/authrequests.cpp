@@ -6,6 +6,7 @@
 #include "protocol/statements.h"
 #include "push/pushservice.h"
 #include "relay/devicedirectory.h"
+#include "relay/enrollguard.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
 #include "store/pushstore.h"
@@ -29,12 +30,49 @@ constexpr int MaxEnrollFailures = 10;
 } // namespace
 
 
+// A refused enrollment attempt on this connection: the 10th closes it.
+static void countEnrollFailure(SessionContext &session)
+{
+    if (++session.enrollFailures >= MaxEnrollFailures)
+        session.closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"too many enrollment attempts"_s);
+}
+
 static void enrollFailed(SessionContext &session, quint64 requestId)
 {
     session.sendError(WireError::EnrollFailed, u"the enrollment code is wrong, used or expired, or the root key does not match"_s,
               requestId);
-    if (++session.enrollFailures >= MaxEnrollFailures)
-        session.closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"too many enrollment attempts"_s);
+    countEnrollFailure(session);
+}
+
+// A wrong code for the user name, whichever connection it came on (EnrollGuard): a line in the event log for each,
+// and a warning for the lockout it may cause. Any thread (the session may be gone).
+static void recordEnrollFailure(EnrollGuard *guard, const QString &user)
+{
+    if (!guard)
+        return;
+    const int failures = guard->failed(user, monotonicMs());
+    if (failures >= guard->failuresToLock()) {
+        qCWarning(lcRelay).noquote() << u"Enrollment of user %1 is locked for %2 s after %3 wrong codes in a row"_s.arg(
+            user).arg(guard->lockoutSeconds()).arg(failures);
+    } else {
+        qCInfo(lcRelay).noquote() << u"A wrong enrollment code for user %1 (%2 in a row; %3 lock the enrollment)"_s.arg(
+            user).arg(failures).arg(guard->failuresToLock());
+    }
+}
+
+// Refuses an attempt while the user name is locked (`rate_limited`, with the time left); true when it did.
+static bool enrollLocked(SessionContext &session, const QString &user, quint64 requestId)
+{
+    EnrollGuard *guard = session.services.enrollGuard;
+    const qint64 wait = guard ? guard->lockedFor(user, monotonicMs()) : 0;
+    if (wait <= 0)
+        return false;
+    protocol::ErrorReply e = protocol::errorReply(WireError::RateLimited,
+                                                  u"too many wrong enrollment codes for this user; retry later"_s);
+    e.retry = quint64(wait);
+    session.sendEncoded(e.encode(requestId));
+    countEnrollFailure(session);
+    return true;
 }
 
 void handleEnrollInfo(SessionContext &session, const Frame &f)
@@ -44,9 +82,12 @@ void handleEnrollInfo(SessionContext &session, const Frame &f)
         return;
     }
     const protocol::EnrollInfo request = protocol::EnrollInfo::from(f);
+    if (enrollLocked(session, request.user, f.id))
+        return;
     auto check = session.services.store->reader().checkEnrollCode(request.user, request.code);
     if (!check) {
         if (check.error().code == ErrorCode::Unauthorized || check.error().code == ErrorCode::NotFound) {
+            recordEnrollFailure(session.services.enrollGuard, request.user);
             enrollFailed(session, f.id);
         } else {
             qCWarning(lcRelay) << "Checking an enrollment code failed:" << check.error().message;
@@ -54,6 +95,8 @@ void handleEnrollInfo(SessionContext &session, const Frame &f)
         }
         return;
     }
+    if (session.services.enrollGuard)
+        session.services.enrollGuard->succeeded(request.user);
     protocol::EnrollInfoOk reply;
     reply.newUser = check->newUser;
     if (!check->recovery.isEmpty())
@@ -68,6 +111,8 @@ void handleEnroll(SessionContext &session, const Frame &f)
         return;
     }
     protocol::Enroll enroll = protocol::Enroll::from(f);
+    if (enrollLocked(session, enroll.user, f.id))
+        return;
     EnrollRequest request;
     request.user = std::move(enroll.user);
     request.code = std::move(enroll.code);
@@ -96,10 +141,16 @@ void handleEnroll(SessionContext &session, const Frame &f)
     const quint64 requestId = f.id;
     const QString user = request.user;
     DeviceDirectory *directory = session.services.directory;
+    EnrollGuard *guard = session.services.enrollGuard;
     session.write<EnrollResult>([request = std::move(request)](Db &db) { return db.enrollDevice(request); },
-                        [requestId, user, directory](SessionContext *p, Result<EnrollResult> r) {
-                            if (r)
+                        [requestId, user, directory, guard](SessionContext *p, Result<EnrollResult> r) {
+                            if (r) {
                                 directory->invalidate(user);
+                                if (guard)
+                                    guard->succeeded(user);
+                            } else if (r.error().code == ErrorCode::Unauthorized) {
+                                recordEnrollFailure(guard, user);
+                            }
                             if (!p)
                                 return;
                             if (!r) {

@@ -18,6 +18,8 @@ struct Limits {
     int fetchRefillSeconds = 60;      // one fetch token comes back every this many seconds
     int handshakeTimeoutSeconds = 10; // the TLS handshake and the WebSocket upgrade together
     int unauthenticatedPerAddress = 1024;  // connections of one address (IPv6: one /64) not logged in yet
+    int enrollFailures = 5;           // wrong enrollment codes for one user name that lock its enrollment
+    int enrollLockoutSeconds = 300;
     int authTimeoutSeconds = 30;
     int idleTimeoutSeconds = 120;
     int messageTtlDays = 30;

@@ -6,6 +6,7 @@ namespace parley::server {
 
 class ConnectionGate;
 class DeviceDirectory;
+class EnrollGuard;
 class PushService;
 class RateLimiter;
 class RoomCache;
@@ -20,6 +21,7 @@ struct Services {
     RoomCache *rooms = nullptr;              // rooms and room settings
     RateLimiter *sendLimiter = nullptr;      // per account
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
+    EnrollGuard *enrollGuard = nullptr;      // wrong enrollment codes per user name
     ConnectionGate *gate = nullptr;          // connections not logged in, per address
     PushService *push = nullptr;             // idle when no push provider is configured
     Limits limits;

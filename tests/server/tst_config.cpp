@@ -65,6 +65,8 @@ private Q_SLOTS:
         QCOMPARE(config->limits.messageTtlDays, 30);
         QCOMPARE(config->limits.handshakeTimeoutSeconds, 10);
         QCOMPARE(config->limits.unauthenticatedPerAddress, 1024);
+        QCOMPARE(config->limits.enrollFailures, 5);
+        QCOMPARE(config->limits.enrollLockoutSeconds, 300);
         QCOMPARE(config->listenUrl(8443), u"wss://127.0.0.1:8443/"_s);
     }
 
@@ -95,6 +97,8 @@ private Q_SLOTS:
                                          "message_ttl_days=7\n"
                                          "handshake_timeout_seconds=3\n"
                                          "unauthenticated_per_address=16\n"
+                                         "enroll_failures=2\n"
+                                         "enroll_lockout_seconds=60\n"
                                          "[log]\n"
                                          "rules=\"parley.*.debug=true;parley.tls.info=false\"\n");
         auto config = Config::load(path);
@@ -124,6 +128,8 @@ private Q_SLOTS:
         QCOMPARE(config->limits.messageTtlDays, 7);
         QCOMPARE(config->limits.handshakeTimeoutSeconds, 3);
         QCOMPARE(config->limits.unauthenticatedPerAddress, 16);
+        QCOMPARE(config->limits.enrollFailures, 2);
+        QCOMPARE(config->limits.enrollLockoutSeconds, 60);
         QCOMPARE(config->logRules, u"parley.*.debug=true\nparley.tls.info=false"_s);
     }
 
