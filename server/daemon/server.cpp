@@ -7,6 +7,7 @@
 #include "push/pushservice.h"
 #include "relay/connectiongate.h"
 #include "relay/enrollguard.h"
+#include "relay/prekeyreserve.h"
 #include "relay/ratelimiter.h"
 #include "relay/router.h"
 #include "relay/tlscontext.h"
@@ -139,6 +140,8 @@ struct Server::Private {
     std::unique_ptr<RoomCache> rooms;
     std::unique_ptr<RateLimiter> sendLimiter;
     std::unique_ptr<RateLimiter> fetchLimiter;
+    std::unique_ptr<RateLimiter> roomLimiter;
+    std::unique_ptr<PrekeyReserve> prekeyReserve;
     std::unique_ptr<EnrollGuard> enrollGuard;
     std::unique_ptr<ConnectionGate> gate;     // outlives the workers (their sockets and sessions hold admissions)
     std::unique_ptr<PushService> push;
@@ -244,6 +247,8 @@ Result<Services> Server::startServices()
         return settings.error();
     d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
     d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
+    d->roomLimiter = std::make_unique<RateLimiter>(limits.roomChangeRate, limits.roomChangeBurst);
+    d->prekeyReserve = std::make_unique<PrekeyReserve>(limits.prekeyReserve, limits.reserveWindowSeconds);
     d->enrollGuard = std::make_unique<EnrollGuard>(limits.enrollFailures, limits.enrollLockoutSeconds);
     d->gate = std::make_unique<ConnectionGate>(limits.unauthenticatedPerAddress);
     Router *router = d->router.get();
@@ -260,6 +265,8 @@ Result<Services> Server::startServices()
     services.rooms = d->rooms.get();
     services.sendLimiter = d->sendLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
+    services.roomLimiter = d->roomLimiter.get();
+    services.prekeyReserve = d->prekeyReserve.get();
     services.enrollGuard = d->enrollGuard.get();
     services.gate = d->gate.get();
     services.limits = limits;
@@ -305,6 +312,8 @@ void Server::startTimers()
         const qint64 now = monotonicMs();
         d->sendLimiter->prune(now);
         d->fetchLimiter->prune(now);
+        d->roomLimiter->prune(now);
+        d->prekeyReserve->prune(now);
         d->enrollGuard->prune(now);
     });
     d->prune.start(PruneIntervalMs);

@@ -6,6 +6,7 @@
 #include "protocol/statements.h"
 #include "push/pushservice.h"
 #include "relay/devicedirectory.h"
+#include "relay/prekeyreserve.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
 #include "store/pushstore.h"
@@ -166,12 +167,21 @@ struct Fetched {
     std::optional<Db::Consumed> consumed;
 };
 
-// One prekey per target device, consumed on the single writer (so two fetches never get the same key).
-Result<QList<Fetched>> consumePrekeys(Db &db, const QList<qint64> &ids)
+// One prekey per target device, consumed on the single writer (so two fetches never get the same key). An offline
+// device's pool at its reserve is spared for requesters it has not served lately (PrekeyReserve).
+Result<QList<Fetched>> consumePrekeys(Db &db, const QList<qint64> &ids, qint64 requester, PrekeyReserve *reserve,
+                                      const Router *router)
 {
     QList<Fetched> out;
     for (const qint64 id : ids) {
-        auto c = db.consumePrekey(id);
+        bool keepOneTime = false;
+        if (reserve && reserve->reserve() > 0 && !router->route(id)) {
+            const Result<int> held = db.prekeyCount(id);
+            if (!held)
+                return held.error();
+            keepOneTime = *held <= reserve->reserve() && !reserve->claim(requester, id, monotonicMs());
+        }
+        auto c = db.consumePrekey(id, keepOneTime);
         if (!c) {
             if (c.error().code != ErrorCode::NotFound)
                 return c.error();
@@ -232,8 +242,10 @@ void handleFetch(SessionContext &session, const Frame &f)
 
     const quint64 requestId = f.id;
     Router *router = session.services.router;
+    PrekeyReserve *reserve = session.services.prekeyReserve;
+    const qint64 requester = session.deviceId;
     session.write<QList<Fetched>>(
-        [ids](Db &db) { return consumePrekeys(db, ids); },
+        [ids, requester, reserve, router](Db &db) { return consumePrekeys(db, ids, requester, reserve, router); },
         [requestId, router, entry, targets = *targets](SessionContext *p, Result<QList<Fetched>> r) {
             if (r) {
                 for (const Fetched &fetched : std::as_const(*r)) {

@@ -16,10 +16,14 @@ struct Limits {
     int refusedWindowSeconds = 60;
     int fetchBurst = 5;               // prekey bundle fetches per (requester device, target device)
     int fetchRefillSeconds = 60;      // one fetch token comes back every this many seconds
+    int prekeyReserve = 20;           // an offline device's last one-time prekeys, kept for requesters new to it
+    int reserveWindowSeconds = 86400; // a requester that fetched from a device is not new to it for this long
     int handshakeTimeoutSeconds = 10; // the TLS handshake and the WebSocket upgrade together
     int unauthenticatedPerAddress = 1024;  // connections of one address (IPv6: one /64) not logged in yet
     int enrollFailures = 5;           // wrong enrollment codes for one user name that lock its enrollment
     int enrollLockoutSeconds = 300;
+    double roomChangeRate = 1;        // room records per second per account, sustained
+    int roomChangeBurst = 2000;
     int authTimeoutSeconds = 30;
     int idleTimeoutSeconds = 120;
     int messageTtlDays = 30;

@@ -105,6 +105,13 @@ std::optional<std::pair<protocol::RoomRecord, protocol::SignedRoomRecord>> check
 
 void handleRoomChange(SessionContext &session, const Frame &f)
 {
+    // Every stored record stays in the chain and reaches every member's devices: a budget per account.
+    if (RateLimiter *limiter = session.services.roomLimiter) {
+        if (const qint64 wait = limiter->take(RateLimiter::Key{session.userId, 0}, monotonicMs())) {
+            session.sendRateLimited(wait, f.id);
+            return;
+        }
+    }
     const protocol::RoomChange change = protocol::RoomChange::from(f);
     auto checked = checkRoomRecord(session, f.id, change);
     if (!checked)

@@ -7,6 +7,7 @@ namespace parley::server {
 class ConnectionGate;
 class DeviceDirectory;
 class EnrollGuard;
+class PrekeyReserve;
 class PushService;
 class RateLimiter;
 class RoomCache;
@@ -21,6 +22,8 @@ struct Services {
     RoomCache *rooms = nullptr;              // rooms and room settings
     RateLimiter *sendLimiter = nullptr;      // per account
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
+    RateLimiter *roomLimiter = nullptr;      // room records, per account
+    PrekeyReserve *prekeyReserve = nullptr;  // which requesters a device's last one-time prekeys still go to
     EnrollGuard *enrollGuard = nullptr;      // wrong enrollment codes per user name
     ConnectionGate *gate = nullptr;          // connections not logged in, per address
     PushService *push = nullptr;             // idle when no push provider is configured

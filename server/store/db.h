@@ -54,9 +54,10 @@ public:
     Result<int> addPrekeys(qint64 deviceId, const QList<PrekeyRecord> &keys, const std::optional<PrekeyRecord> &lastResort,
                            int maxPool);
     // Removes and returns one one-time prekey (lowest kid), or the last-resort key (lastResort=true) when the
-    // pool is empty; NotFound when the device has neither. Returns the remaining pool size in `remaining`.
+    // pool is empty or `keepOneTime` asks to spare it (then only if the device has a last-resort key); NotFound
+    // when the device has neither. Returns the remaining pool size in `remaining`.
     struct Consumed { PrekeyRecord key; int remaining = 0; };
-    Result<Consumed> consumePrekey(qint64 deviceId);
+    Result<Consumed> consumePrekey(qint64 deviceId, bool keepOneTime = false);
     Result<void> putRecovery(qint64 userId, const QByteArray &blob);
     // Conflict when (senderDeviceId, mid) was seen before with other content (or before its outcome was kept); the
     // first outcome (`duplicate`, the number it was stored under, no queue entries) when it was stored with the same

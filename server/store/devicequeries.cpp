@@ -97,17 +97,36 @@ Result<int> Db::addPrekeys(qint64 deviceId, const QList<PrekeyRecord> &keys, con
     return int(*before + keys.size());
 }
 
-Result<Db::Consumed> Db::consumePrekey(qint64 deviceId)
+Result<Db::Consumed> Db::consumePrekey(qint64 deviceId, bool keepOneTime)
 {
     Connection::Savepoint savepoint(*d);
     if (Status s = savepoint.begin(); !s)
         return s.error();
+    const auto lastResortKey = [this, deviceId] {
+        return d->one<PrekeyRecord>(LastResortOf, {deviceId}, u"last-resort lookup",
+                                    [](const sql::Rows &row) { return readPrekey(row, true); }, noSuchDevice());
+    };
+    Consumed consumed;
+    if (keepOneTime) {
+        const Result<PrekeyRecord> lastResort = lastResortKey();
+        if (!lastResort)
+            return lastResort.error();
+        const Result<int> held = prekeyCount(deviceId);
+        if (!held)
+            return held.error();
+        if (!lastResort->pub.isEmpty()) {
+            consumed.key = *lastResort;
+            consumed.remaining = *held;
+            if (Status s = savepoint.release(); !s)
+                return s.error();
+            return consumed;
+        }
+    }
     const Result<std::optional<PrekeyRecord>> oneTime = d->one<std::optional<PrekeyRecord>>(
         ConsumePrekey, {deviceId, deviceId}, u"prekey consumption",
         [](const sql::Rows &row) { return std::optional(readPrekey(row, false)); }, std::optional<PrekeyRecord>());
     if (!oneTime)
         return oneTime.error();
-    Consumed consumed;
     if (*oneTime) {
         consumed.key = **oneTime;
         Result<int> remaining = prekeyCount(deviceId);
@@ -116,9 +135,7 @@ Result<Db::Consumed> Db::consumePrekey(qint64 deviceId)
         consumed.remaining = *remaining;
     } else {
         // The pool is empty: the last-resort key, which stays.
-        const Result<PrekeyRecord> lastResort = d->one<PrekeyRecord>(
-            LastResortOf, {deviceId}, u"last-resort lookup", [](const sql::Rows &row) { return readPrekey(row, true); },
-            noSuchDevice());
+        const Result<PrekeyRecord> lastResort = lastResortKey();
         if (!lastResort)
             return lastResort.error();
         if (lastResort->pub.isEmpty())

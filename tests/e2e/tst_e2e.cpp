@@ -18,8 +18,9 @@ class TestEndToEnd : public QObject {
     Q_OBJECT
 
 private:
-    // Fetch limits raised so that one requester can empty a pool; the rate limit has its own daemon below.
-    Daemon daemon{u"[limits]\nfetch_burst=1000\n"_s};
+    // Fetch limits raised and the reserve of offline devices off, so that one requester can empty a pool; the rate
+    // limit has its own daemon below, the reserve its test in tst_abuse.
+    Daemon daemon{u"[limits]\nfetch_burst=1000\nprekey_reserve=0\n"_s};
 
     std::unique_ptr<Device> device(const QString &user)
     {

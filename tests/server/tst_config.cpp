@@ -63,10 +63,14 @@ private Q_SLOTS:
         QCOMPARE(config->limits.authTimeoutSeconds, 30);
         QCOMPARE(config->limits.idleTimeoutSeconds, 120);
         QCOMPARE(config->limits.messageTtlDays, 30);
+        QCOMPARE(config->limits.prekeyReserve, 20);
+        QCOMPARE(config->limits.reserveWindowSeconds, 86400);
         QCOMPARE(config->limits.handshakeTimeoutSeconds, 10);
         QCOMPARE(config->limits.unauthenticatedPerAddress, 1024);
         QCOMPARE(config->limits.enrollFailures, 5);
         QCOMPARE(config->limits.enrollLockoutSeconds, 300);
+        QCOMPARE(config->limits.roomChangeRate, 1.0);
+        QCOMPARE(config->limits.roomChangeBurst, 2000);
         QCOMPARE(config->listenUrl(8443), u"wss://127.0.0.1:8443/"_s);
     }
 
@@ -95,10 +99,14 @@ private Q_SLOTS:
                                          "auth_timeout_seconds=10\n"
                                          "idle_timeout_seconds=60\n"
                                          "message_ttl_days=7\n"
+                                         "prekey_reserve=0\n"
+                                         "reserve_window_seconds=3600\n"
                                          "handshake_timeout_seconds=3\n"
                                          "unauthenticated_per_address=16\n"
                                          "enroll_failures=2\n"
                                          "enroll_lockout_seconds=60\n"
+                                         "room_change_rate=0.5\n"
+                                         "room_change_burst=50\n"
                                          "[log]\n"
                                          "rules=\"parley.*.debug=true;parley.tls.info=false\"\n");
         auto config = Config::load(path);
@@ -126,10 +134,14 @@ private Q_SLOTS:
         QCOMPARE(config->limits.authTimeoutSeconds, 10);
         QCOMPARE(config->limits.idleTimeoutSeconds, 60);
         QCOMPARE(config->limits.messageTtlDays, 7);
+        QCOMPARE(config->limits.prekeyReserve, 0);
+        QCOMPARE(config->limits.reserveWindowSeconds, 3600);
         QCOMPARE(config->limits.handshakeTimeoutSeconds, 3);
         QCOMPARE(config->limits.unauthenticatedPerAddress, 16);
         QCOMPARE(config->limits.enrollFailures, 2);
         QCOMPARE(config->limits.enrollLockoutSeconds, 60);
+        QCOMPARE(config->limits.roomChangeRate, 0.5);
+        QCOMPARE(config->limits.roomChangeBurst, 50);
         QCOMPARE(config->logRules, u"parley.*.debug=true\nparley.tls.info=false"_s);
     }
 
@@ -152,6 +164,7 @@ private Q_SLOTS:
         QTest::newRow("certificate empty") << QByteArray("[tls]\ncertificate=\n") << u"tls/certificate"_s;
         QTest::newRow("handshake timeout zero") << QByteArray("[limits]\nhandshake_timeout_seconds=0\n") << u"limits/handshake_timeout_seconds"_s;
         QTest::newRow("per-address limit zero") << QByteArray("[limits]\nunauthenticated_per_address=0\n") << u"limits/unauthenticated_per_address"_s;
+        QTest::newRow("room change rate zero") << QByteArray("[limits]\nroom_change_rate=0\n") << u"limits/room_change_rate"_s;
         QTest::newRow("send_rate negative") << QByteArray("[limits]\nsend_rate=-5\n") << u"limits/send_rate"_s;
         QTest::newRow("send_rate text") << QByteArray("[limits]\nsend_rate=fast\n") << u"limits/send_rate"_s;
         QTest::newRow("frame_burst list") << QByteArray("[limits]\nframe_burst=1,2\n") << u"limits/frame_burst"_s;
