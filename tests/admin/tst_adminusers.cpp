@@ -63,16 +63,23 @@ private Q_SLOTS:
         const QString limitedToken = api->token;
         m_secrets << limitedToken;
 
+        // Every call the server's dispatch table handles, so that a new call is covered without editing this test.
         int tried = 0;
-        for (const proto::Call &call : proto::calls()) {
-            if (call.access != proto::Access::Full)
+        const QStringList handled = server::AdminServer::handledCalls();
+        QVERIFY(handled.size() > 2);
+        for (const QString &name : handled) {
+            const proto::Call *call = proto::findCall(name);
+            QVERIFY2(call, qPrintable(name));
+            if (name == u"login"_s || name == u"password.change"_s) {
+                QCOMPARE_NE(int(call->access), int(proto::Access::Full));
                 continue;
-            const auto r = api->call(call.name);
+            }
+            const auto r = api->call(name);
             QVERIFY2(!r.ok && r.error == proto::errors::PasswordChangeRequired,
-                     qPrintable(u"%1 answered %2"_s.arg(call.name, r.ok ? u"ok"_s : r.error)));
+                     qPrintable(u"%1 answered %2"_s.arg(name, r.ok ? u"ok"_s : r.error)));
             ++tried;
         }
-        QCOMPARE(tried, proto::calls().size() - 2);   // all but login and password.change
+        QCOMPARE(tried, handled.size() - 2);   // all but login and password.change
 
         // Wrong current password, weak new password: refused.
         reply = api->call(u"password.change"_s, {{u"password"_s, u"not the password"_s}, {u"new_password"_s, AdminPassword}});
