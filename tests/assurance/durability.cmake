@@ -8,3 +8,21 @@ parley_add_test(tst_crashconsistency
 target_include_directories(tst_crashconsistency PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e)
 target_compile_definitions(tst_crashconsistency PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
 add_dependencies(tst_crashconsistency parleyd)
+
+# The fault injection library tst_storagefaults preloads into parleyd (faultshim.c says how it is driven).
+enable_language(C)
+add_library(parley_faultshim SHARED faultshim.c)
+set_target_properties(parley_faultshim PROPERTIES AUTOMOC OFF AUTOUIC OFF AUTORCC OFF)
+target_compile_options(parley_faultshim PRIVATE -Wall -Wextra $<$<BOOL:${PARLEY_WERROR}>:-Werror>)
+target_link_libraries(parley_faultshim PRIVATE ${CMAKE_DL_LIBS})
+
+parley_add_test(tst_storagefaults
+                SOURCES tst_storagefaults.cpp durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h
+                LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance TIMEOUT 180)
+target_include_directories(tst_storagefaults PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e)
+target_compile_definitions(tst_storagefaults PRIVATE
+    PARLEYD_BINARY="$<TARGET_FILE:parleyd>"
+    FAULTSHIM_LIBRARY="$<TARGET_FILE:parley_faultshim>")
+add_dependencies(tst_storagefaults parleyd parley_faultshim)
+# Without a mount namespace of its own (no user namespaces, no privilege) the test says so and counts as skipped.
+set_tests_properties(tst_storagefaults PROPERTIES SKIP_REGULAR_EXPRESSION "storage faults: skipped")

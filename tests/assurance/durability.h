@@ -34,6 +34,7 @@ struct SentMessage {
     QStringList recipients;    // labels of every device that must show it (recipients' devices, the sender's others)
     Outcome outcome = Outcome::Pending;
     QString failure;           // the error name when refused
+    QString failureText;       // and the server's sentence
 };
 
 // Everything the devices saw. Labels are "user#device".
@@ -118,6 +119,20 @@ public:
                     if (!sent.contains(m.key()))
                         out.append(u"%1 received %2, which was never sent"_s.arg(d.key(), QString::fromLatin1(m.key().toHex())));
                 }
+            }
+        }
+        return out;
+    }
+
+    // Messages some device was shown although the server (or the client before sending) refused them.
+    QStringList shownThoughRefused() const
+    {
+        QStringList out;
+        for (auto d = shown.cbegin(); d != shown.cend(); ++d) {
+            for (auto m = d->cbegin(); m != d->cend(); ++m) {
+                const auto s = sent.constFind(m.key());
+                if (s != sent.constEnd() && s->outcome == SentMessage::Outcome::Failed)
+                    out.append(u"\"%1\" shown on %2 although refused with %3"_s.arg(s->text, d.key(), s->failure));
             }
         }
         return out;
@@ -269,6 +284,7 @@ public:
             const auto &failure = std::get<sdk::SendFailure>(r);
             SentMessage &m = m_ledger.sent[failure.mid];
             m.failure = sdk::sendErrorName(failure.error);
+            m.failureText = failure.message;
             // A message whose connection closed before the answer may or may not be stored: its outcome stays open.
             if (failure.error != sdk::SendError::Disconnected) {
                 m.outcome = SentMessage::Outcome::Failed;

@@ -222,6 +222,8 @@ private Q_SLOTS:
         QVERIFY2(duplicates.isEmpty(), qPrintable(duplicates.mid(0, 10).join(u'\n')));
         const QStringList invented = ledger.invented();
         QVERIFY2(invented.isEmpty(), qPrintable(invented.mid(0, 10).join(u'\n')));
+        const QStringList refused = ledger.shownThoughRefused();
+        QVERIFY2(refused.isEmpty(), qPrintable(refused.mid(0, 10).join(u'\n')));
         const QStringList reused = ledger.reusedPrekeys();
         QVERIFY2(reused.isEmpty(), qPrintable(reused.mid(0, 10).join(u'\n')));
         QVERIFY2(ledger.problems.isEmpty(), qPrintable(ledger.problems.mid(0, 10).join(u'\n')));
