@@ -5,7 +5,8 @@
 // exactly once on each of its recipient devices (redeliveries before the client's dedupe are allowed and counted), no
 // device receives a message that was never sent, and no one-time prekey was handed out twice.
 //
-// PARLEY_CRASH_KILLS   number of kills (default 40, what fits the CI budget; the release check runs 100 or more)
+// PARLEY_CRASH_KILLS   number of kills (default 40, what fits the CI budget; the release check,
+//                      tests/assurance/crashconsistency-release.sh, runs 100; docs/durability.md has the results)
 // PARLEY_CRASH_SEED    the seed of the kill delays and of the traffic's choices (default: random). It is printed at
 //                      the start; a failure is replayed with the same seed and number of kills (the daemon's own
 //                      timing still varies from run to run).
@@ -121,7 +122,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QLoggingCategory::setFilterRules(u"parley.sdk.info=false"_s);
+        QLoggingCategory::setFilterRules(u"parley.sdk.debug=false\nparley.sdk.info=false"_s);
         kills = envInt("PARLEY_CRASH_KILLS", DefaultKills);
         seed = quint32(envInt("PARLEY_CRASH_SEED", int(QRandomGenerator::global()->bounded(1, 1 << 30))));
         rng.seed(seed);
@@ -187,6 +188,9 @@ private Q_SLOTS:
             const QString check = checkDatabase(databasePath());
             QVERIFY2(check == u"ok"_s, qPrintable(u"after kill %1 (seed %2, %3 ms after %4): %5"_s.arg(kill).arg(seed).arg(delayMs)
                                                       .arg(moment == 0 ? u"the start"_s : moment == 1 ? u"the first login"_s : u"the first accept"_s, check)));
+            if (kill % 10 == 0)
+                qInfo().noquote() << u"kill %1 of %2 after %3 s; %4"_s.arg(kill).arg(kills).arg(total.elapsed() / 1000.0, 0, 'f', 1)
+                                         .arg(ledger.summary());
         }
         qInfo().noquote() << u"%1 kills in %2 s; %3"_s.arg(kills).arg(total.elapsed() / 1000.0, 0, 'f', 1).arg(ledger.summary());
         QVERIFY(ledger.count(SentMessage::Outcome::Accepted) > 0);

@@ -242,7 +242,7 @@ private Q_SLOTS:
         if (!g_isolation.isEmpty())
             QSKIP(qPrintable(u"%1: no mount namespace of its own for a size-limited tmpfs (%2)"_s.arg(QLatin1StringView(SkipMarker),
                                                                                                        g_isolation)));
-        QLoggingCategory::setFilterRules(u"parley.sdk.info=false"_s);
+        QLoggingCategory::setFilterRules(u"parley.sdk.debug=false\nparley.sdk.info=false"_s);
         QVERIFY(QDir().mkpath(daemon.dataDir()));
         QVERIFY2(::mount("parley-storagefaults", QFile::encodeName(daemon.dataDir()).constData(), "tmpfs", MS_NOSUID | MS_NODEV,
                          "size=16m,mode=0700") == 0,
