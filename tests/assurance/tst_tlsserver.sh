@@ -134,12 +134,13 @@ mtls=$admin
 
 # s_client, one handshake; its stdin is empty, so it closes right after. Its output is kept in $out.
 out=
+work=$tmp   # where a check keeps its files (each group of checks below runs in a process of its own)
 handshake() { # handshake PORT ARGS...: 0 when the handshake completed (from the client's side)
     local port=$1 rc=0
     shift
-    timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost "$@" < /dev/null > "$tmp/out" 2>&1 ||
+    timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost "$@" < /dev/null > "$work/out" 2>&1 ||
         rc=$?
-    IFS= read -r -d '' out < "$tmp/out" || true
+    IFS= read -r -d '' out < "$work/out" || true
     return "$rc"
 }
 # A request after the handshake, for the checks where only an answer shows that the server accepted the handshake
@@ -150,8 +151,8 @@ request() { # request PORT ARGS...: 0 when an HTTP answer came
     shift
     printf 'GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 12\r\n\r\n' \
         dGhlIHNhbXBsZSBub25jZQ== |
-        timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost -ign_eof "$@" > "$tmp/out" 2>&1 || true
-    IFS= read -r -d '' out < "$tmp/out" || true
+        timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost -ign_eof "$@" > "$work/out" 2>&1 || true
+    IFS= read -r -d '' out < "$work/out" || true
     [[ $out == *"HTTP/1.1 400"* ]]   # (s_client may print its session report in the middle of the line)
 }
 negotiated() { [[ $out == *$'\n'"New, $1, Cipher is $2"$'\n'* ]]; }   # negotiated PROTOCOL SUITE
@@ -165,8 +166,8 @@ refused_by_server() {
 alert() { [[ $out =~ alert\ ([a-z ]*): ]] && echo "${BASH_REMATCH[1]}" || echo "no alert"; }   # the alert received
 lastlines() { tail -n 3 <<< "$out" | tr '\n' ' '; }
 
-for l in "${listeners[@]}"; do
-    IFS=: read -r name port auth <<< "$l"
+check_listener() { # check_listener NAME PORT ECDSA|RSA
+    local name=$1 port=$2 auth=$3
 
     # Allowed suites connect (each with a certificate of its kind).
     for suite in "${allowed12[@]}"; do
@@ -194,12 +195,12 @@ for l in "${listeners[@]}"; do
     else
         fail "$name: a hello with the other TLS 1.2 suites: no alert from the server: $(lastlines)"
     fi
-    "${probe[@]}" suites 127.0.0.1 "$port" "${others[@]}" > "$tmp/suites" 2>&1 || true
-    alone=$(grep -c '^refused ' "$tmp/suites" || true)
+    "${probe[@]}" suites 127.0.0.1 "$port" "${others[@]}" > "$work/suites" 2>&1 || true
+    alone=$(grep -c '^refused ' "$work/suites" || true)
     if [ "$alone" -eq "${#others[@]}" ]; then
         echo "ok: $name: each of the ${#others[@]} other TLS 1.2 suites alone is refused"
     else
-        grep -v '^refused ' "$tmp/suites" | sed "s/^/FAIL: $name: TLS 1.2 suite alone: /"
+        grep -v '^refused ' "$work/suites" | sed "s/^/FAIL: $name: TLS 1.2 suite alone: /"
         fail "$name: $alone of the ${#others[@]} other TLS 1.2 suites alone are refused"
     fi
     for suite in "${all13[@]}"; do
@@ -225,11 +226,11 @@ for l in "${listeners[@]}"; do
     done
 
     # Hand-made hellos; the TLS 1.2 one (the SSL 3.0 bytes but for the version) shows that the probe gets answers.
-    "${probe[@]}" hello 127.0.0.1 "$port" tls12 sslv3 sslv2 sslv2-tls12 > "$tmp/hellos" 2>&1 || true
-    grep -q '^ACCEPTED tls12: ServerHello' "$tmp/hellos" ||
-        fail "$name: the hand-made TLS 1.2 hello got no ServerHello: $(cat "$tmp/hellos")"
+    "${probe[@]}" hello 127.0.0.1 "$port" tls12 sslv3 sslv2 sslv2-tls12 > "$work/hellos" 2>&1 || true
+    grep -q '^ACCEPTED tls12: ServerHello' "$work/hellos" ||
+        fail "$name: the hand-made TLS 1.2 hello got no ServerHello: $(cat "$work/hellos")"
     for kind in sslv3 sslv2 sslv2-tls12; do
-        answer=$(grep "^[A-Za-z]* $kind:" "$tmp/hellos" || echo "UNCLEAR $kind: no result")
+        answer=$(grep "^[A-Za-z]* $kind:" "$work/hellos" || echo "UNCLEAR $kind: no result")
         if [[ $answer == refused* ]]; then
             echo "ok: $name: $kind hello refused: ${answer#*: }"
         else
@@ -239,33 +240,33 @@ for l in "${listeners[@]}"; do
 
     # Client-initiated renegotiation: s_client's R command on an established TLS 1.2 connection. (s_client reads
     # commands only while its stdin is open: a pipe held open until it has ended.)
-    mkfifo "$tmp/commands"
-    exec 3<> "$tmp/commands"
+    mkfifo "$work/commands"
+    exec 3<> "$work/commands"
     echo R >&3
-    timeout 20 openssl s_client -connect "127.0.0.1:$port" -tls1_2 -msg < "$tmp/commands" > "$tmp/out" 2>&1 || true
+    timeout 20 openssl s_client -connect "127.0.0.1:$port" -tls1_2 -msg < "$work/commands" > "$work/out" 2>&1 || true
     exec 3>&-
-    rm "$tmp/commands"
-    hellos=$(grep -c '], ClientHello$' "$tmp/out" || true)
-    answers=$(grep -c '], ServerHello$' "$tmp/out" || true)
-    if [ "$hellos" -eq 2 ] && [ "$answers" -eq 1 ] && grep -q '^<<< .*Alert.*no_renegotiation$' "$tmp/out"; then
+    rm "$work/commands"
+    hellos=$(grep -c '], ClientHello$' "$work/out" || true)
+    answers=$(grep -c '], ServerHello$' "$work/out" || true)
+    if [ "$hellos" -eq 2 ] && [ "$answers" -eq 1 ] && grep -q '^<<< .*Alert.*no_renegotiation$' "$work/out"; then
         echo "ok: $name: client-initiated renegotiation refused (no_renegotiation)"
     else
-        fail "$name: renegotiation: $hellos ClientHellos, $answers ServerHellos: $(grep -m1 -i -E 'error|alert' "$tmp/out" || true)"
+        fail "$name: renegotiation: $hellos ClientHellos, $answers ServerHellos: $(grep -m1 -i -E 'error|alert' "$work/out" || true)"
     fi
 
     # A changed Finished: the man in the middle relays a clean handshake (the control), then flips one byte; each
     # with a request after the handshake, which only an accepted handshake answers.
-    "${probe[@]}" mitm 127.0.0.1 "$port" relay flip relay flip > "$tmp/mitm" 2>&1 &
+    "${probe[@]}" mitm 127.0.0.1 "$port" relay flip relay flip > "$work/mitm" 2>&1 &
     mitm=$!
-    for _ in $(seq 100); do [ -s "$tmp/mitm" ] && break; sleep 0.05; done
-    through=$(head -n 1 "$tmp/mitm")
+    for _ in $(seq 100); do [ -s "$work/mitm" ] && break; sleep 0.05; done
+    through=$(head -n 1 "$work/mitm")
     n=1
     for version in 1.2 1.3; do
         for mode in relay flip; do
             request "$through" "-tls${version/./_}" && answered=1 || answered=0
             n=$((n + 1))
-            for _ in $(seq 100); do [ "$(wc -l < "$tmp/mitm")" -ge "$n" ] && break; sleep 0.05; done
-            summary=$(sed -n "${n}p" "$tmp/mitm")
+            for _ in $(seq 100); do [ "$(wc -l < "$work/mitm")" -ge "$n" ] && break; sleep 0.05; done
+            summary=$(sed -n "${n}p" "$work/mitm")
             after=$(sed -n -E 's/.*server_after=([^ ]*).*/\1/p' <<< "$summary")
             if [ "$mode" = relay ]; then
                 [ "$answered" -eq 1 ] || fail "$name: TLS $version through the relay gets no answer: $summary"
@@ -278,15 +279,14 @@ for l in "${listeners[@]}"; do
             fi
         done
     done
-    wait "$mitm" || fail "$name: the man in the middle failed: $(cat "$tmp/mitm")"
-done
+    wait "$mitm" || fail "$name: the man in the middle failed: $(cat "$work/mitm")"
+}
 
 # Groups, on the RSA parleyd's listeners (in TLS 1.2 the client's groups must include the curve of an ECDSA
 # certificate, which would hide the others): each allowed group alone connects and is the one used; a hello with
 # all the others (the server picks any group both sides have) is refused.
-for l in "${listeners[@]}"; do
-    IFS=: read -r name port auth <<< "$l"
-    [ "$auth" = RSA ] || continue
+check_groups() { # check_groups NAME PORT
+    local name=$1 port=$2
     for version in 1.2 1.3; do
         if [ "$version" = 1.2 ]; then
             allowed=("${allowedgroups12[@]}")
@@ -321,31 +321,61 @@ for l in "${listeners[@]}"; do
             fail "$name: TLS $version with the other groups: no alert from the server: $(lastlines)"
         fi
     done
-done
+}
 
 # Client certificates on the admin listener of the third parleyd.
-for version in 1.2 1.3; do
-    v=-tls${version/./_}
-    for client in none:"handshake failure|certificate required" foreign:"unknown ca" expired:"certificate expired"; do
-        cert=${client%%:*}
-        expected=${client#*:}
-        what=$(case $cert in none) echo "no certificate" ;; foreign) echo "a certificate from another CA" ;;
-                                  expired) echo "an expired certificate" ;; esac)
-        args=()
-        [ "$cert" = none ] || args=(-cert "$tmp/$cert.pem" -key "$tmp/client.key")
-        if request "$mtls" "$v" "${args[@]}"; then
-            fail "TLS $version admin listener answers a client with $what"
-        elif [[ $(alert) =~ ^($expected)$ ]]; then
-            echo "ok: TLS $version admin listener refuses $what ($(alert))"
+check_client_certificates() {
+    for version in 1.2 1.3; do
+        v=-tls${version/./_}
+        for client in none:"handshake failure|certificate required" foreign:"unknown ca" expired:"certificate expired"; do
+            cert=${client%%:*}
+            expected=${client#*:}
+            what=$(case $cert in none) echo "no certificate" ;; foreign) echo "a certificate from another CA" ;;
+                                      expired) echo "an expired certificate" ;; esac)
+            args=()
+            [ "$cert" = none ] || args=(-cert "$tmp/$cert.pem" -key "$tmp/client.key")
+            if request "$mtls" "$v" "${args[@]}"; then
+                fail "TLS $version admin listener answers a client with $what"
+            elif [[ $(alert) =~ ^($expected)$ ]]; then
+                echo "ok: TLS $version admin listener refuses $what ($(alert))"
+            else
+                fail "TLS $version admin listener, $what: $(alert) $(lastlines)"
+            fi
+        done
+        if request "$mtls" "$v" -cert "$tmp/issued.pem" -key "$tmp/client.key"; then
+            echo "ok: TLS $version admin listener accepts the certificate issued by client_ca"
         else
-            fail "TLS $version admin listener, $what: $(alert) $(lastlines)"
+            fail "TLS $version admin listener refuses the certificate issued by client_ca: $(alert) $(lastlines)"
         fi
     done
-    if request "$mtls" "$v" -cert "$tmp/issued.pem" -key "$tmp/client.key"; then
-        echo "ok: TLS $version admin listener accepts the certificate issued by client_ca"
-    else
-        fail "TLS $version admin listener refuses the certificate issued by client_ca: $(alert) $(lastlines)"
-    fi
+}
+
+
+# Each group of checks in a process of its own, all at once; their reports in order. A group that ends early
+# (without its last line) fails.
+jobs=()
+names=()
+for l in "${listeners[@]}"; do
+    IFS=: read -r name port auth <<< "$l"
+    mkdir "$tmp/$name"
+    (
+        work=$tmp/$name
+        check_listener "$name" "$port" "$auth"
+        [ "$auth" != RSA ] || check_groups "$name" "$port"
+        echo "done: $name"
+    ) > "$tmp/$name.log" 2>&1 &
+    jobs+=("$!")
+    names+=("$name")
+done
+mkdir "$tmp/client-certificates"
+(work=$tmp/client-certificates; check_client_certificates; echo "done: client-certificates") > "$tmp/client-certificates.log" 2>&1 &
+jobs+=("$!")
+names+=(client-certificates)
+for j in "${jobs[@]}"; do wait "$j" || true; done
+for name in "${names[@]}"; do
+    grep -v '^done: ' "$tmp/$name.log" || true
+    failures=$((failures + $(grep -c '^FAIL:' "$tmp/$name.log" || true)))
+    grep -q "^done: $name\$" "$tmp/$name.log" || fail "$name: the checks ended early"
 done
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
