@@ -4,7 +4,7 @@
 //   identities;
 // - the same records replayed through RoomState::check()/apply() without signatures (the rules alone);
 // - the server takes a `room_change` and checks its record against the room's state (here the states the chain of
-//   room-records.json leads to).
+//   room-records.json leads to); the input is also taken as such a record by itself.
 // Invariants: a record that decodes is exactly the deterministic encoding of what it decodes to; a chain that
 // verifies is a prefix of the chain of the vectors (only those records are signed) and leads to the same state as
 // its unsigned replay; after every applied record a room with members has an admin, and the sequence counts the
@@ -119,9 +119,11 @@ void checkPage(const Room &page)
     FUZZ_CHECK(sameState(*verified, fixture->states.at(chain.size())));
 }
 
-void checkChange(const RoomChange &change)
+// A record the server was asked to append (the `rec` of a room_change, or the input itself, so that the rules see
+// records changed without the frame's length prefixes in the way).
+void checkChange(const QByteArray &bytes)
 {
-    const std::optional<RoomRecord> record = decodeStrict(change.rec);
+    const std::optional<RoomRecord> record = decodeStrict(bytes);
     if (!record)
         return;
     const qsizetype at = qsizetype(qMin(record->seq, quint64(fixture->records.size())));
@@ -129,7 +131,7 @@ void checkChange(const RoomChange &change)
     if (!state.check(*record))
         return;
     FUZZ_CHECK(record->seq == quint64(at) && record->room == fixture->room);
-    state.apply(*record, change.rec);
+    state.apply(*record, bytes);
     checkState(state, quint64(at) + 1);
 }
 
@@ -150,6 +152,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         checkPage(*r);
     const auto change = decodeAs<RoomChange>(input, Direction::ClientToServer);
     if (const RoomChange *c = std::get_if<RoomChange>(&change))
-        checkChange(*c);
+        checkChange(c->rec);
+    checkChange(input.toByteArray());
     return 0;
 }

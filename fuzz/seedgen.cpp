@@ -172,12 +172,14 @@ void roomSeeds()
     }
     for (qsizetype i = 0; i < entries.size(); ++i) {
         seed(u"roomchain"_s, u"change-%1"_s.arg(i), RoomChange{room, entries.at(i).rec, entries.at(i).sig}.encode(50));
+        seed(u"roomchain"_s, u"record-%1"_s.arg(i), entries.at(i).rec);
         collectBytes(u"roomchain"_s, entries.at(i).rec);
     }
     const QJsonArray refused = file.value("refused"_L1).toArray();
     for (qsizetype i = 0; i < refused.size(); ++i) {
         const QByteArray rec = fuzz::unhex(refused.at(i).toObject().value("record"_L1));
         seed(u"roomchain"_s, u"refused-%1"_s.arg(i), RoomChange{room, rec, entries.first().sig}.encode(50));
+        seed(u"roomchain"_s, u"refused-record-%1"_s.arg(i), rec);
     }
     for (RoomOp op : {RoomOp::Create, RoomOp::Add, RoomOp::Remove, RoomOp::Promote, RoomOp::Demote, RoomOp::Leave,
                       RoomOp::Policy})
