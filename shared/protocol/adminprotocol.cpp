@@ -288,7 +288,11 @@ QByteArray encodeResponse(const Response &response)
         if (response.id)
             map.insert("id"_L1, qint64(response.id));
         map.insert("error"_L1, response.error);
-        map.insert("msg"_L1, response.message.left(1024));
+        // At most 1024 UTF-16 units, and not the first half of a surrogate pair (it would go out as U+FFFD).
+        QString msg = response.message.left(1024);
+        if (msg.size() < response.message.size() && msg.back().isHighSurrogate())
+            msg.chop(1);
+        map.insert("msg"_L1, msg);
     }
     return map.toCborValue().toCbor();
 }

@@ -118,6 +118,16 @@ private Q_SLOTS:
         const proto::Response error{8, u"not_found"_s, u"no such user"_s, {}};
         back = proto::decodeResponse(proto::encodeResponse(error));
         QCOMPARE(std::get<proto::Response>(back).error, u"not_found"_s);
+
+        // A long message is cut to 1024 UTF-16 units, but not inside a surrogate pair (fuzz_admin's round trip;
+        // fuzz/regressions/admin/).
+        const QString emoji = u"\U0001F600"_s;
+        const proto::Response longError{9, u"bad_request"_s, QString(1023, u'a') + emoji + u"tail"_s, {}};
+        back = proto::decodeResponse(proto::encodeResponse(longError));
+        QCOMPARE(std::get<proto::Response>(back).message, QString(1023, u'a'));
+        const proto::Response evenError{9, u"bad_request"_s, QString(1022, u'a') + emoji + u"tail"_s, {}};
+        back = proto::decodeResponse(proto::encodeResponse(evenError));
+        QCOMPARE(std::get<proto::Response>(back).message, QString(1022, u'a') + emoji);
     }
 
     void requestCodecRefuses_data()
