@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 #include <QStandardPaths>
 #include <QTimer>
@@ -586,6 +587,22 @@ void Controller::Private::conclude()
                  .arg(median(others), 0, 'f', 1)
                  .arg(others.empty() ? 0.0 : *std::max_element(others.begin(), others.end()), 0, 'f', 1);
     lines << u"errors: %1 from the clients, %2 status calls failed"_s.arg(workerErrors).arg(adminErrors);
+    // What the daemon itself complained about (not judged: its warnings name causes the checks above measure).
+    {
+        QFile logFile(daemon.logFile);
+        QStringList warnings;
+        if (logFile.open(QIODevice::ReadOnly)) {
+            static const QRegularExpression level(u"^\\S+ \\S+ (warning|critical): "_s);
+            for (const QByteArray &l : logFile.readAll().split('\n')) {
+                const QString text = QString::fromUtf8(l);
+                if (level.match(text).hasMatch())
+                    warnings << text;
+            }
+        }
+        lines << u"parleyd's log: %1 warning or critical lines"_s.arg(warnings.size());
+        for (qsizetype i = 0; i < std::min<qsizetype>(3, warnings.size()); ++i)
+            lines << u"  "_s + warnings.at(i);
+    }
     for (const Check &c : verdict.checks)
         lines << u"%1 %2: %3"_s.arg(c.pass ? u"PASS"_s : u"FAIL"_s, c.name, c.detail);
     lines << (verdict.pass() ? u"SOAK PASS"_s : u"SOAK FAIL"_s);

@@ -12,7 +12,7 @@
 //   --room-size M       devices per room, 2 to 64 (default 10; 0: no rooms)
 //   --reconnect-rate R  devices per second that leave and log in again (default N / 5000)
 //   --procs P           client processes (default 2)
-//   --out DIR           soak.csv, summary.txt and soak.png (default: the current directory)
+//   --out DIR           soak.csv, summary.txt, soak.png and parleyd.log (default: the current directory)
 //   --no-plot           no soak.png (gnuplot is needed for it)
 //   --drain-timeout S   how long the messages still on their way may take after the timed part (default 60)
 //   --server-cpus LIST, --load-cpus LIST   taskset CPU lists for parleyd and for the client processes
@@ -344,8 +344,14 @@ int main(int argc, char **argv)
     Controller controller(run, daemon, std::move(children));
     controller.start();
     const int status = app.exec();
-    std::fprintf(stderr, "parley-soak: work directory %s (parleyd's log: %s)\n", qPrintable(work), qPrintable(log));
+    // The daemon's log goes with the results; the rest of a passed run's work directory goes.
+    const QString keptLog = QDir(run.outDir).filePath(u"parleyd.log"_s);
+    QFile::remove(keptLog);
+    QFile::copy(log, keptLog);
     if (status == 0)
         QDir(work).removeRecursively();
+    else
+        std::fprintf(stderr, "parley-soak: the run's work directory is kept: %s\n", qPrintable(work));
+    std::fprintf(stderr, "parley-soak: parleyd's log: %s\n", qPrintable(keptLog));
     return status;
 }
