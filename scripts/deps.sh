@@ -15,6 +15,7 @@ parley_packages_test=(
     dbus-daemon gnome-keyring libsecret-1-0     # tests/gui: the keychain behind "remember the password"
     dante-server                                 # tests/push: a real SOCKS5 proxy for the managed messaging proxy
     tcpdump python3                              # tests/assurance: the capture of tst_datainflight, the privacy helpers
+    clang libclang-rt-14-dev llvm                # scripts/fuzz.sh: libFuzzer, the sanitizer runtimes, llvm-symbolizer
 )
 parley_packages_bench=("${parley_packages_build[@]}" gnuplot-nox curl util-linux)   # bench/run.sh (ejabberd: bench/ejabberd.sh)
 parley_packages_package=("${parley_packages_build[@]}" git debhelper dh-apparmor apparmor devscripts lintian blhc debsigs debsig-verify apt-utils gnupg fakeroot debootstrap)

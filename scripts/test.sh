@@ -12,3 +12,6 @@ bash installer/tests/static-checks.sh
 cmake --preset ci
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci "$@"
+# The fuzz targets (docs/fuzzing.md): a clean clang build and 10 s per target, two at a time; about five minutes on
+# two cores, mostly the build. The release check runs each for an hour.
+bash scripts/fuzz.sh --seconds "${PARLEY_FUZZ_SECONDS:-10}"
