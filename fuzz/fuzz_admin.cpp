@@ -19,14 +19,17 @@ namespace admin = parley::protocol::admin;
 
 namespace {
 
+// Maps compared by their encoding: a NaN argument is never equal to itself as a QCborValue.
+bool sameMap(const QCborMap &a, const QCborMap &b) { return a.toCborValue().toCbor() == b.toCborValue().toCbor(); }
+
 bool sameRequest(const admin::Request &a, const admin::Request &b)
 {
-    return a.id == b.id && a.call == b.call && a.token == b.token && a.args == b.args;
+    return a.id == b.id && a.call == b.call && a.token == b.token && sameMap(a.args, b.args);
 }
 
 bool sameResponse(const admin::Response &a, const admin::Response &b)
 {
-    return a.id == b.id && a.error == b.error && a.message == b.message && a.result == b.result;
+    return a.id == b.id && a.error == b.error && a.message == b.message && sameMap(a.result, b.result);
 }
 
 void checkArgs(const admin::Call &call, const QCborMap &args)

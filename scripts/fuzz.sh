@@ -68,18 +68,20 @@ run_target() {
     dirs=("$corpus" "$build/seeds/$t")
     [ -d "$root/fuzz/regressions/$t" ] && dirs+=("$root/fuzz/regressions/$t")
     set +e
-    ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
-    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
+    # The CPU time the target got (user + system): on a busy machine it falls short of the wall time.
+    local TIMEFORMAT='%U %S'
+    { time ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+        UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
         "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
         -dict="$root/fuzz/dict/$(dict_of "$t").dict" -artifact_prefix="$out/$t-" "${dirs[@]}" >"$log" 2>&1
-    echo $? >"$out/$t.rc"
+      echo $? >"$out/$t.rc"; } 2>"$out/$t.cpu"
     set -e
 }
 
 echo "fuzzing ${targets[*]} for ${seconds} s each, ${jobs} at a time; logs and findings in $out"
 running=0
 for t in "${targets[@]}"; do
-    rm -f "$out/$t.rc" "$out/$t.log"
+    rm -f "$out/$t.rc" "$out/$t.log" "$out/$t.cpu"
     run_target "$t" &
     running=$((running + 1))
     if [ "$running" -ge "$jobs" ]; then
@@ -90,7 +92,7 @@ done
 wait
 
 failed=0
-printf '%-14s %12s %9s %7s %7s %7s  %s\n' target execs exec/s cov ft corpus result
+printf '%-14s %12s %9s %7s %7s %7s %7s  %s\n' target execs exec/s cpu-s cov ft corpus result
 for t in "${targets[@]}"; do
     log="$out/$t.log"
     rc=$(cat "$out/$t.rc" 2>/dev/null || echo 1)
@@ -100,6 +102,7 @@ for t in "${targets[@]}"; do
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
     corp=$(find "$build/corpus/$t" -type f | wc -l)
+    cpu=$(awk '{printf "%d", $1 + $2}' "$out/$t.cpu" 2>/dev/null || true)
     if [ "$rc" = 0 ]; then
         result=ok
     else
@@ -107,7 +110,8 @@ for t in "${targets[@]}"; do
         artifacts=$(find "$out" -maxdepth 1 -type f -name "$t-*" -newer "$out/.started" | sort | tr '\n' ' ')
         result="FAILED (exit $rc): ${artifacts:-see $log}"
     fi
-    printf '%-14s %12s %9s %7s %7s %7s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" "$corp" "$result"
+    printf '%-14s %12s %9s %7s %7s %7s %7s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "${cpu:-?}" "${cov:-?}" "${ft:-?}" "$corp" \
+        "$result"
 done
 if [ "$failed" = 1 ]; then
     echo "fuzz.sh: a target failed; the log's end says why, the input is named above" >&2
