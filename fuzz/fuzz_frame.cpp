@@ -4,12 +4,16 @@
 // - encode() of it decodes to the same frame (frameOf() reads the same back);
 // - its typed struct (T::from) encodes to bytes that decode to an equal struct, and encoding that again gives the
 //   same bytes (the typed encoding is canonical);
-// - a `msg` read as the server's RelayedMsg encodes to a frame that reads back as the same Msg.
+// - a `msg` read as the server's RelayedMsg encodes to a frame that reads back as the same Msg;
+// - every text string in it is valid UTF-8 by Qt's decoder (an oracle apart from the frame decoder's own check).
 
 #include "fuzzsupport.h"
 
 #include "protocol/frame.h"
 #include "protocol/messages.h"
+
+#include <QCborStreamReader>
+#include <QStringDecoder>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +25,45 @@ using namespace parley::protocol;
 namespace {
 
 bool sameFrame(const Frame &a, const Frame &b) { return a.type == b.type && a.id == b.id && a.fields == b.fields; }
+
+bool validUtf8(const QByteArray &utf8)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = decoder(utf8);
+    return !decoder.hasError();
+}
+
+// Walks the items of the current container (or the top level); false at the first text that is not UTF-8 or at
+// malformed CBOR.
+bool textsAreUtf8(QCborStreamReader &r)
+{
+    while (r.hasNext()) {
+        if (r.isString() || r.isByteArray()) {
+            const bool text = r.isString();
+            QByteArray bytes;
+            for (;;) {
+                const qsizetype size = r.currentStringChunkSize();
+                if (size < 0)
+                    return false;
+                const qsizetype used = bytes.size();
+                bytes.resize(used + size);
+                const auto chunk = r.readStringChunk(bytes.data() + used, size);
+                if (chunk.status == QCborStreamReader::Error)
+                    return false;
+                if (chunk.status == QCborStreamReader::EndOfString)
+                    break;
+            }
+            if (text && !validUtf8(bytes))
+                return false;
+        } else if (r.isArray() || r.isMap()) {
+            if (!r.enterContainer() || !textsAreUtf8(r) || !r.leaveContainer())
+                return false;
+        } else if (!r.next()) {
+            return false;
+        }
+    }
+    return r.lastError() == QCborError::NoError;
+}
 
 template<class T>
 void typedRoundTrip(const Frame &frame, Direction direction)
@@ -65,6 +108,8 @@ void check(QByteArrayView data, Direction direction)
     FUZZ_CHECK(data.size() <= (direction == Direction::ClientToServer ? MaxClientFrameBytes : MaxServerFrameBytes));
     FUZZ_CHECK(frameTypes(direction).contains(frame->type));
     FUZZ_CHECK(frame->id <= MaxRequestId);
+    QCborStreamReader reader(data.toByteArray());
+    FUZZ_CHECK(textsAreUtf8(reader));
 
     const QByteArray encoded = encode(*frame);
     const DecodeResult again = decode(encoded, direction);
