@@ -78,6 +78,7 @@ void Client::Private::wire()
     QObject::connect(&sender, &Sender::accepted, q, &Client::accepted);
     QObject::connect(&sender, &Sender::sendFailed, q, &Client::sendFailed);
     QObject::connect(&receiver, &Receiver::messageReceived, q, &Client::messageReceived);
+    QObject::connect(&receiver, &Receiver::callSignalReceived, q, &Client::callSignalReceived);
     QObject::connect(&receiver, &Receiver::verificationFailed, q, &Client::verificationFailed);
     QObject::connect(&receiver, &Receiver::synced, q, &Client::synced);
 }
@@ -140,23 +141,29 @@ void Client::disconnectFromServer()
 
 QByteArray Client::send(const QStringList &users, const QString &text, QObject *context, SendCallback done)
 {
-    return d->sender.send(users, text, {}, context, std::move(done));
+    return d->sender.send(users, MessageContent{text, std::nullopt}, {}, context, std::move(done));
 }
 
 QByteArray Client::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options, QObject *context,
                         SendCallback done)
 {
-    return d->sender.send(users, text, options, context, std::move(done));
+    return d->sender.send(users, MessageContent{text, std::nullopt}, options, context, std::move(done));
+}
+
+QByteArray Client::send(const QStringList &users, const MessageContent &content, const protocol::MessageOptions &options,
+                        QObject *context, SendCallback done)
+{
+    return d->sender.send(users, content, options, context, std::move(done));
 }
 
 QByteArray Client::send(const QStringList &users, const QString &text)
 {
-    return d->sender.send(users, text, {}, nullptr, {});
+    return d->sender.send(users, MessageContent{text, std::nullopt}, {}, nullptr, {});
 }
 
 QByteArray Client::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options)
 {
-    return d->sender.send(users, text, options, nullptr, {});
+    return d->sender.send(users, MessageContent{text, std::nullopt}, options, nullptr, {});
 }
 
 void Client::sendEnvelope(const Envelope &envelope, QObject *context, SendCallback done)

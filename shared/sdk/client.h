@@ -61,6 +61,7 @@ struct PARLEY_EXPORT IncomingMessage {
     protocol::MessageOptions options;   // signed message options: room, exp (seconds), burn (docs/protocol.md "Rooms")
     QString room;                // the room the message was sent to; empty for a direct message
     bool burnOnRead = false;     // the sender asked that no copy be kept once it was shown
+    std::optional<CallSignal> call;   // set for a call signal (callSignalReceived(), never messageReceived())
 };
 
 class PARLEY_EXPORT Client : public QObject {
@@ -92,6 +93,9 @@ public:
     QByteArray send(const QStringList &users, const QString &text, QObject *context, SendCallback done);
     // The same with message options (an expiry in seconds, burn-on-read); they are signed with the message.
     QByteArray send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
+                    QObject *context, SendCallback done);
+    // The same with content beyond a text (a call signal: sdk/calls.h sends those).
+    QByteArray send(const QStringList &users, const MessageContent &content, const protocol::MessageOptions &options,
                     QObject *context, SendCallback done);
     // Without a callback: the outcome is only in accepted() or sendFailed().
     QByteArray send(const QStringList &users, const QString &text);
@@ -132,6 +136,9 @@ Q_SIGNALS:
     void accepted(const QByteArray &mid, quint64 seq);
     void sendFailed(const QByteArray &mid, parley::sdk::SendError error, const QString &message);
     void messageReceived(const parley::sdk::IncomingMessage &message);
+    // A verified call signal (sdk/calls.h handles them). Signals whose sender's identity is not confirmed are
+    // dropped with a verificationFailed(): a call is not set up with a peer whose key changed unconfirmed.
+    void callSignalReceived(const parley::sdk::IncomingMessage &signal);
     // `reason` is "CODE: explanation". CODE is identity_changed for a message that is still delivered (unverified);
     // otherwise the message was dropped (and acked): unknown_device, an envelope error (envelopeErrorName():
     // bad_signature, commitment_mismatch, unwrap_failed, ...), recipients_mismatch (the signed recipients do not

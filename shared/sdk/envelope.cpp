@@ -21,25 +21,6 @@ constexpr QByteArrayView CommitmentLabel = "parley-kc-v1";
 constexpr qsizetype ParallelWrapThreshold = 16;
 constexpr qsizetype MaxWrapThreads = 8;
 
-int byteStringHeaderSize(qsizetype n)
-{
-    if (n < 24)
-        return 1;
-    if (n < 256)
-        return 2;
-    if (n < 65536)
-        return 3;
-    return 5;
-}
-
-QByteArray encodePlainMap(const QString &text, qsizetype padSize)
-{
-    QCborMap map;
-    map.insert(u"body"_s, text);
-    map.insert(u"pad"_s, QByteArray(padSize, '\0'));
-    return map.toCborValue().toCbor();
-}
-
 EnvelopeFailure failure(EnvelopeError code, const QString &message) { return EnvelopeFailure{code, message}; }
 
 bool isPoint(const QByteArray &bytes) { return bytes.size() == crypto::P521PointSize; }
@@ -88,41 +69,25 @@ QByteArray Envelope::newMessageId() { return crypto::randomBytes(MessageIdSize);
 
 crypto::SecureBuffer Envelope::newMessageKey() { return crypto::randomSecret(crypto::AesKeySize); }
 
-Result<QByteArray> Envelope::encodePlaintext(const QString &text)
-{
-    const QByteArray bare = encodePlainMap(text, 0);
-    const qsizetype base = bare.size() - 1;   // without the empty byte string's one-byte header
-    qsizetype pad = 0;
-    while ((base + byteStringHeaderSize(pad) + pad) % PaddingBlock != 0)
-        ++pad;
-    if (base + byteStringHeaderSize(pad) + pad > MaxPaddedPlaintext)
-        return makeError(ErrorCode::InvalidArgument,
-                         u"the message is too long (%1 bytes encoded; at most %2 fit one message)"_s.arg(bare.size())
-                             .arg(MaxPaddedPlaintext - 16));
-    QByteArray padded = encodePlainMap(text, pad);
-    if (padded.size() % PaddingBlock != 0)
-        return makeError(ErrorCode::Internal, u"padding computation failed"_s);
-    return padded;
-}
+Result<QByteArray> Envelope::encodePlaintext(const QString &text) { return MessageContent{text, std::nullopt}.encode(); }
 
 Result<QString> Envelope::decodePlaintext(QByteArrayView plaintext)
 {
-    if (plaintext.isEmpty() || plaintext.size() % PaddingBlock != 0)
-        return makeError(ErrorCode::Protocol, u"the plaintext is not padded to a multiple of 64 bytes"_s);
-    Result<QCborValue> value = SecureFile::decodeCbor(plaintext);
-    if (!value || !value->isMap())
-        return makeError(ErrorCode::Protocol, u"the plaintext is not a CBOR map"_s);
-    const QCborMap map = value->toMap();
-    const QCborValue body = map.value(u"body"_s);
-    const QCborValue pad = map.value(u"pad"_s);
-    if (!body.isString() || !pad.isByteArray())
-        return makeError(ErrorCode::Protocol, u"the plaintext lacks a text body or its padding"_s);
-    return body.toString();
+    Result<MessageContent> content = MessageContent::decode(plaintext);
+    if (!content)
+        return content.error();
+    return content->text;
 }
 
 Result<QByteArray> Envelope::encryptPayload(const crypto::SecureBuffer &key, const QByteArray &mid, const QString &text)
 {
-    Result<QByteArray> plain = encodePlaintext(text);
+    return encryptPayload(key, mid, MessageContent{text, std::nullopt});
+}
+
+Result<QByteArray> Envelope::encryptPayload(const crypto::SecureBuffer &key, const QByteArray &mid,
+                                            const MessageContent &content)
+{
+    Result<QByteArray> plain = content.encode();
     if (!plain)
         return plain.error();
     const QByteArray nonce = crypto::randomBytes(crypto::GcmNonceSize);
@@ -249,6 +214,13 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
                                  const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
                                  const protocol::MessageOptions &options, const QByteArray &mid)
 {
+    return build(sender, to, devices, MessageContent{text, std::nullopt}, sentAtMs, options, mid);
+}
+
+Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList &to,
+                                 const QList<RecipientDevice> &devices, const MessageContent &content,
+                                 quint64 sentAtMs, const protocol::MessageOptions &options, const QByteArray &mid)
+{
     const QStringList recipients = protocol::normalisedRecipients(to);
     if (Status s = checkBuildInput(sender, recipients, devices, mid); !s)
         return s.error();
@@ -261,7 +233,7 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
     env.sentAt = sentAtMs;
     env.options = options;
     const crypto::SecureBuffer key = newMessageKey();
-    Result<QByteArray> payload = encryptPayload(key, env.mid, text);
+    Result<QByteArray> payload = encryptPayload(key, env.mid, content);
     if (!payload)
         return payload.error();
     env.payload = payload.value();
@@ -365,10 +337,11 @@ OpenResult Envelope::open(const protocol::Msg &msg, const RecipientIdentity &me,
                                                             pl.sliced(crypto::GcmNonceSize), out.mid);
     if (!plain)
         return failure(EnvelopeError::DecryptFailed, u"the payload does not decrypt"_s);
-    Result<QString> text = decodePlaintext(plain->view());
-    if (!text)
-        return failure(EnvelopeError::BadPlaintext, text.error().message);
-    out.text = text.value();
+    Result<MessageContent> content = MessageContent::decode(plain->view());
+    if (!content)
+        return failure(EnvelopeError::BadPlaintext, content.error().message);
+    out.text = content->text;
+    out.call = std::move(content->call);
     return out;
 }
 

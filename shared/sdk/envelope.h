@@ -19,6 +19,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages.h"
 #include "protocol/statements.h"
+#include "sdk/content.h"
 
 #include <QByteArray>
 #include <QCborMap>
@@ -99,6 +100,7 @@ struct PARLEY_EXPORT OpenedMessage {
     protocol::MessageOptions options;
     quint32 kid = 0;             // the prekey that was used
     QString text;
+    std::optional<CallSignal> call;   // a call signal (docs/calls.md), when the plaintext holds one
 };
 
 using OpenResult = std::variant<OpenedMessage, EnvelopeFailure>;
@@ -141,15 +143,23 @@ public:
     static Result<Envelope> build(const SenderIdentity &sender, const QStringList &to,
                                   const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
                                   const protocol::MessageOptions &options = {}, const QByteArray &mid = {});
+    // The same with a text and whatever else the plaintext carries (a call signal).
+    static Result<Envelope> build(const SenderIdentity &sender, const QStringList &to,
+                                  const QList<RecipientDevice> &devices, const MessageContent &content,
+                                  quint64 sentAtMs, const protocol::MessageOptions &options = {},
+                                  const QByteArray &mid = {});
 
     // --- the steps build() is made of ---
     static QByteArray newMessageId();
     static crypto::SecureBuffer newMessageKey();
-    // {"body": text, "pad": zero bytes} with the encoding padded to a multiple of PaddingBlock.
+    // {"body": text, "pad": zero bytes} with the encoding padded to a multiple of PaddingBlock
+    // (MessageContent::encode() for a plaintext with more than a text); decodePlaintext() returns the body only.
     static Result<QByteArray> encodePlaintext(const QString &text);
     static Result<QString> decodePlaintext(QByteArrayView plaintext);
     // N || AES-256-GCM(K, N, encodePlaintext(text), aad = mid)
     static Result<QByteArray> encryptPayload(const crypto::SecureBuffer &key, const QByteArray &mid, const QString &text);
+    static Result<QByteArray> encryptPayload(const crypto::SecureBuffer &key, const QByteArray &mid,
+                                             const MessageContent &content);
     // SHA-256("parley-kc-v1" || K)
     static QByteArray commitmentFor(const crypto::SecureBuffer &key);
     // Wraps K for one device; `coreHash` is sha512(core).

@@ -30,6 +30,7 @@ IncomingMessage incomingMessage(const OpenedMessage &opened)
     message.seq = opened.seq;
     message.sentAt = QDateTime::fromMSecsSinceEpoch(qint64(opened.sentAt), Qt::UTC);
     message.text = opened.text;
+    message.call = opened.call;
     message.to = opened.to;
     message.options = opened.options;
     message.room = opened.options.room.value_or(QString());
@@ -307,6 +308,11 @@ public:
                                                     u"seen; the message cannot be attributed to %1"_s.arg(from));
         profile.received().insert(from, dev, opened.mid, nowMs());
         saver.receivedChanged();
+        if (message.call) {
+            if (message.verified)
+                Q_EMIT q->callSignalReceived(message);
+            return;
+        }
         Q_EMIT q->messageReceived(message);
     }
 

@@ -49,6 +49,7 @@ public:
 
 Q_SIGNALS:
     void messageReceived(const parley::sdk::IncomingMessage &message);
+    void callSignalReceived(const parley::sdk::IncomingMessage &signal);
     void verificationFailed(const QString &from, quint32 device, const QString &reason);
     void synced();
 

@@ -233,11 +233,17 @@ void Rooms::list(QObject *context, Callback<RoomList> done)
 void Rooms::send(const QString &room, const QString &text, const MessageOptions &options, QObject *context,
                  Callback<QByteArray> done)
 {
+    send(room, MessageContent{text, std::nullopt}, options, context, std::move(done));
+}
+
+void Rooms::send(const QString &room, const MessageContent &content, const MessageOptions &options, QObject *context,
+                 Callback<QByteArray> done)
+{
     auto callback = guarded(context, std::move(done));
     auto retries = std::make_shared<int>(0);
     auto run = std::make_shared<std::function<void()>>();
-    *run = [this, room, text, options, callback, retries, run] {
-        d->fetch(room, [this, room, text, options, callback, retries, run](Result<protocol::RoomState> state) {
+    *run = [this, room, content, options, callback, retries, run] {
+        d->fetch(room, [this, room, content, options, callback, retries, run](Result<protocol::RoomState> state) {
             if (!state) {
                 *run = nullptr;   // break the cycle
                 return callback(state.error());
@@ -253,7 +259,7 @@ void Rooms::send(const QString &room, const QString &text, const MessageOptions 
                 opts.exp = options.expireSeconds;
             if (options.burnOnRead || state->policy.burnOnRead || d->chains().enforced(room).value_or(std::pair<quint64, bool>()).second)
                 opts.burn = true;
-            d->client.send(state->memberList(), text, opts, this, [callback, retries, run](const SendResult &result) {
+            d->client.send(state->memberList(), content, opts, this, [callback, retries, run](const SendResult &result) {
                 if (const auto *accepted = std::get_if<SendAccepted>(&result)) {
                     *run = nullptr;
                     return callback(accepted->mid);

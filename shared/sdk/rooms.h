@@ -24,6 +24,7 @@
 #include "core/result.h"
 #include "parley_export.h"
 #include "protocol/roomchain.h"
+#include "sdk/content.h"
 
 #include <QByteArray>
 #include <QList>
@@ -95,6 +96,9 @@ public:
     void list(QObject *context, Callback<RoomList> done);
     // Sends to every member's devices; the result is the message id once the server accepted it.
     void send(const QString &room, const QString &text, const MessageOptions &options, QObject *context,
+              Callback<QByteArray> done);
+    // The same with content beyond a text (a call signal).
+    void send(const QString &room, const MessageContent &content, const MessageOptions &options, QObject *context,
               Callback<QByteArray> done);
 
     // The last verified state of a room, if any.

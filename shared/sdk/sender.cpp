@@ -28,7 +28,7 @@ constexpr int MaxRetryMs = 120000;
 struct SendJob {
     QByteArray mid;
     QStringList to;
-    QString text;
+    MessageContent content;
     protocol::MessageOptions options;
     bool prebuilt = false;           // sendEnvelope(): no text, no rebuild
     bool resolveOnly = false;        // resolveRecipients()
@@ -368,7 +368,7 @@ public:
 
     void buildAndSend(JobPtr job, const QList<RecipientDevice> &targets)
     {
-        Result<Envelope> env = Envelope::build(*connection.self(), job->to, targets, job->text,
+        Result<Envelope> env = Envelope::build(*connection.self(), job->to, targets, job->content,
                                                quint64(connection.serverTimeMs()), job->options, job->mid);
         if (!env)
             return fail(job, SendError::BuildFailed, env.error().message);
@@ -461,13 +461,13 @@ Sender::Sender(Connection &connection, Profile &profile, DeviceLists &devices, P
 
 Sender::~Sender() = default;
 
-QByteArray Sender::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
+QByteArray Sender::send(const QStringList &users, const MessageContent &content, const protocol::MessageOptions &options,
                         QObject *context, SendCallback done)
 {
     auto job = std::make_shared<SendJob>();
     job->mid = Envelope::newMessageId();
     job->to = protocol::normalisedRecipients(users);
-    job->text = text;
+    job->content = content;
     job->options = options;
     job->context = context;
     job->sent = std::move(done);
@@ -481,7 +481,7 @@ QByteArray Sender::send(const QStringList &users, const QString &text, const pro
             return job->mid;
         }
     }
-    if (Result<QByteArray> plain = Envelope::encodePlaintext(text); !plain) {
+    if (Result<QByteArray> plain = content.encode(); !plain) {
         d->failSoon(job, SendError::TooLarge, plain.error().message);
         return job->mid;
     }

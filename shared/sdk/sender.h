@@ -35,7 +35,7 @@ public:
     ~Sender() override;
 
     // Queues a message; `done` (optional) runs with its outcome while `context` exists. Returns the message id.
-    QByteArray send(const QStringList &users, const QString &text, const protocol::MessageOptions &options,
+    QByteArray send(const QStringList &users, const MessageContent &content, const protocol::MessageOptions &options,
                     QObject *context,
                     SendCallback done);
     // Sends a prebuilt envelope as it is (a device_mismatch is reported, not retried). Sending the same envelope again

@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 
 namespace parley::e2e {
@@ -170,6 +171,8 @@ public:
     QStringList verificationFailures;
     int syncedCount = 0;
     QList<QPair<QString, QString>> errors;   // code, message
+    // Runs on every client this device makes, before it connects (to watch signals from the first frame on).
+    std::function<void(sdk::Client &)> clientHook;
 
     // Creates the profile and enrolls it with a fresh code from the daemon; waits until logged in with prekeys.
     bool enroll()
@@ -317,6 +320,8 @@ private:
         connect(m_client.get(), &sdk::Client::synced, this, [this] { ++syncedCount; });
         connect(m_client.get(), &sdk::Client::errorOccurred, this,
                 [this](const QString &code, const QString &message) { errors.append({code, message}); });
+        if (clientHook)
+            clientHook(*m_client);
     }
 
     Daemon &m_daemon;
