@@ -133,10 +133,8 @@ struct Calls::Private {
         Call *call = find(s.callId);
         switch (s.kind) {
         case Kind::Offer:
-            if (s.room.isEmpty())
-                return incomingOffer(m);
-            if (s.sdp.isEmpty())
-                return incomingRing(m);
+            if (s.room.isEmpty() || s.sdp.isEmpty())
+                return incoming(m);
             if (!call || !call->participants.contains(m.from) || call->room != s.room)
                 return drop(m, u"a description from outside the call"_s);
             Q_EMIT q->descriptionReceived(s.callId, m.from, true, s.sdp);
@@ -201,30 +199,12 @@ struct Calls::Private {
         }
     }
 
-    void incomingOffer(const IncomingMessage &m)
+    // An offer to this user, or a room's ring (no description, no key: those come once we join).
+    void incoming(const IncomingMessage &m)
     {
         const CallSignal &s = *m.call;
         if (calls.count(s.callId))
-            return;   // the same offer again (another device of ours sent nothing; a duplicate was dropped)
-        Call call;
-        call.id = s.callId;
-        call.peer = m.from;
-        call.owner = m.from;
-        call.video = s.video;
-        call.state = State::Ringing;
-        call.participants = protocol::normalisedRecipients({m.from, me()});
-        call.mediaKey = s.mediaKey;
-        call.epoch = s.epoch;
-        calls.emplace(call.id, call);
-        startRingTimer(call.id, u"missed"_s);
-        Q_EMIT q->incomingCall(call, s.sdp);
-    }
-
-    void incomingRing(const IncomingMessage &m)
-    {
-        const CallSignal &s = *m.call;
-        if (calls.count(s.callId))
-            return;
+            return;   // the same call again
         Call call;
         call.id = s.callId;
         call.room = s.room;
@@ -232,9 +212,14 @@ struct Calls::Private {
         call.owner = m.from;
         call.video = s.video;
         call.state = State::Ringing;
+        if (s.room.isEmpty()) {
+            call.participants = protocol::normalisedRecipients({m.from, me()});
+            call.mediaKey = s.mediaKey;
+            call.epoch = s.epoch;
+        }
         calls.emplace(call.id, call);
         startRingTimer(call.id, u"missed"_s);
-        Q_EMIT q->incomingCall(call, QString());
+        Q_EMIT q->incomingCall(call, s.sdp);
     }
 
     // What our own other devices did: the copies every message sends them.
