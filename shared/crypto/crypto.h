@@ -33,6 +33,8 @@ PARLEY_EXPORT QByteArray sha512(QByteArrayView data);
 PARLEY_EXPORT bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
 // HMAC (RFC 2104) with SHA-1, as RFC 6238 TOTP uses it.
 PARLEY_EXPORT Result<QByteArray> hmacSha1(QByteArrayView key, QByteArrayView data);
+// HMAC (RFC 2104) with SHA-256.
+PARLEY_EXPORT Result<QByteArray> hmacSha256(QByteArrayView key, QByteArrayView data);
 
 // HKDF-SHA-512 (RFC 5869). Fails for length > 255*64 or length == 0.
 PARLEY_EXPORT Result<SecureBuffer> hkdfSha512(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, int length);

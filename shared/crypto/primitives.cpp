@@ -321,17 +321,31 @@ bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
     return CRYPTO_memcmp(a.data(), b.data(), std::size_t(a.size())) == 0;
 }
 
-Result<QByteArray> hmacSha1(QByteArrayView key, QByteArrayView data)
+namespace {
+
+Result<QByteArray> hmac(const char *digest, const QString &name, QByteArrayView key, QByteArrayView data)
 {
     unsigned char out[EVP_MAX_MD_SIZE];
     size_t length = 0;
     static const unsigned char empty = 0;
     const auto *k = key.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(key.data());
     const auto *m = data.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(data.data());
-    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA1", nullptr, k, size_t(key.size()), m, size_t(data.size()), out,
+    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, digest, nullptr, k, size_t(key.size()), m, size_t(data.size()), out,
                    sizeof(out), &length))
-        return opensslError(u"HMAC-SHA-1 failed"_s);
+        return opensslError(name + u" failed"_s);
     return QByteArray(reinterpret_cast<const char *>(out), qsizetype(length));
+}
+
+} // namespace
+
+Result<QByteArray> hmacSha1(QByteArrayView key, QByteArrayView data)
+{
+    return hmac("SHA1", u"HMAC-SHA-1"_s, key, data);
+}
+
+Result<QByteArray> hmacSha256(QByteArrayView key, QByteArrayView data)
+{
+    return hmac("SHA256", u"HMAC-SHA-256"_s, key, data);
 }
 
 namespace {
