@@ -86,9 +86,11 @@ struct TypeList {
 };
 
 using ClientTypes = TypeList<EnrollInfo, Enroll, Login, Prekeys, Devices, Fetch, SendRequest, Ack, RecoveryPut,
-                             RecoveryGet, PushRegister, PushRemove, RoomChange, RoomGet, RoomsRequest>;
+                             RecoveryGet, PushRegister, PushRemove, RoomChange, RoomGet, RoomsRequest,
+                             TurnRequest>;
 using ServerTypes = TypeList<Hello, EnrollInfoOk, Enrolled, Welcome, PrekeysOk, DeviceList, Bundle, Accepted, Msg,
-                             Synced, Refill, Recovery, Ok, RoomOk, Room, RoomList, RoomChanged, ErrorReply>;
+                             Synced, Refill, Recovery, Ok, RoomOk, Room, RoomList, RoomChanged, TurnCreds,
+                             ErrorReply>;
 
 void relayedRoundTrip(const Frame &frame)
 {

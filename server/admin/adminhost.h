@@ -15,6 +15,7 @@ class DeviceDirectory;
 class PushService;
 class Router;
 class Store;
+class TurnSettings;
 
 // The boot settings the admin plane reads, filled in by the daemon from its configuration.
 struct AdminSettings {
@@ -45,6 +46,7 @@ public:
     virtual Router *router() const = 0;
     virtual DeviceDirectory *directory() const = 0;
     virtual PushService *push() const = 0;          // while running
+    virtual TurnSettings *turn() const = 0;         // the TURN settings the workers issue credentials from
     virtual QString url() const = 0;                // the device plane's wss://ADDR:PORT/
     virtual QString fingerprint() const = 0;        // SHA-256 of the serving certificate, lowercase hex
     virtual int workerCount() const = 0;

@@ -141,6 +141,8 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"limits/enroll_lockout_seconds"_s, intInto(settings, l.enrollLockoutSeconds, 1, 86400)},
         {u"limits/room_change_rate"_s, rateInto(settings, l.roomChangeRate)},
         {u"limits/room_change_burst"_s, intInto(settings, l.roomChangeBurst, 1, 100000000)},
+        {u"limits/turn_rate"_s, rateInto(settings, l.turnRate)},
+        {u"limits/turn_burst"_s, intInto(settings, l.turnBurst, 1, 1000000)},
         {u"limits/auth_timeout_seconds"_s, intInto(settings, l.authTimeoutSeconds, 1, 3600)},
         {u"limits/idle_timeout_seconds"_s, intInto(settings, l.idleTimeoutSeconds, 3, 86400)},
         {u"limits/message_ttl_days"_s, intInto(settings, l.messageTtlDays, 1, 3650)},

@@ -11,6 +11,7 @@
 #include "relay/ratelimiter.h"
 #include "relay/router.h"
 #include "relay/tlscontext.h"
+#include "relay/turnsettings.h"
 #include "store/store.h"
 #include "daemon/sweeper.h"
 #include "daemon/tlssetup.h"
@@ -141,6 +142,8 @@ struct Server::Private {
     std::unique_ptr<RateLimiter> sendLimiter;
     std::unique_ptr<RateLimiter> fetchLimiter;
     std::unique_ptr<RateLimiter> roomLimiter;
+    std::unique_ptr<RateLimiter> turnLimiter;
+    TurnSettings turn;                    // set by the admin plane, read by the workers
     std::unique_ptr<PrekeyReserve> prekeyReserve;
     std::unique_ptr<EnrollGuard> enrollGuard;
     std::unique_ptr<ConnectionGate> gate;     // outlives the workers (their sockets and sessions hold admissions)
@@ -248,6 +251,7 @@ Result<Services> Server::startServices()
     d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
     d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
     d->roomLimiter = std::make_unique<RateLimiter>(limits.roomChangeRate, limits.roomChangeBurst);
+    d->turnLimiter = std::make_unique<RateLimiter>(limits.turnRate, limits.turnBurst);
     d->prekeyReserve = std::make_unique<PrekeyReserve>(limits.prekeyReserve, limits.reserveWindowSeconds);
     d->enrollGuard = std::make_unique<EnrollGuard>(limits.enrollFailures, limits.enrollLockoutSeconds);
     d->gate = std::make_unique<ConnectionGate>(limits.unauthenticatedPerAddress);
@@ -266,6 +270,8 @@ Result<Services> Server::startServices()
     services.sendLimiter = d->sendLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
     services.roomLimiter = d->roomLimiter.get();
+    services.turnLimiter = d->turnLimiter.get();
+    services.turn = &d->turn;
     services.prekeyReserve = d->prekeyReserve.get();
     services.enrollGuard = d->enrollGuard.get();
     services.gate = d->gate.get();
@@ -313,6 +319,7 @@ void Server::startTimers()
         d->sendLimiter->prune(now);
         d->fetchLimiter->prune(now);
         d->roomLimiter->prune(now);
+        d->turnLimiter->prune(now);
         d->prekeyReserve->prune(now);
         d->enrollGuard->prune(now);
     });
@@ -554,6 +561,11 @@ Router *Server::router() const
 DeviceDirectory *Server::directory() const
 {
     return d->directory.get();
+}
+
+TurnSettings *Server::turn() const
+{
+    return &d->turn;
 }
 
 PushService *Server::push() const

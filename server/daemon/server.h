@@ -42,6 +42,7 @@ public:
     Store *store() const override;
     Router *router() const override;
     DeviceDirectory *directory() const override;
+    TurnSettings *turn() const override;
     PushService *push() const override;     // while running (idle when no push provider is configured)
 
     // AdminHost: what the admin plane reads of the configuration, and its listener's certificate.

@@ -24,6 +24,8 @@ struct Limits {
     int enrollLockoutSeconds = 300;
     double roomChangeRate = 1;        // room records per second per account, sustained
     int roomChangeBurst = 2000;
+    double turnRate = 1;              // TURN credentials per second per device, sustained
+    int turnBurst = 10;
     int authTimeoutSeconds = 30;
     int idleTimeoutSeconds = 120;
     int messageTtlDays = 30;

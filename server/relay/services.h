@@ -13,6 +13,7 @@ class RateLimiter;
 class RoomCache;
 class Router;
 class Store;
+class TurnSettings;
 
 // What every worker and session shares. All members are thread-safe (or, for the store, used per its rules).
 struct Services {
@@ -23,10 +24,12 @@ struct Services {
     RateLimiter *sendLimiter = nullptr;      // per account
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
     RateLimiter *roomLimiter = nullptr;      // room records, per account
+    RateLimiter *turnLimiter = nullptr;      // TURN credentials, per device
     PrekeyReserve *prekeyReserve = nullptr;  // which requesters a device's last one-time prekeys still go to
     EnrollGuard *enrollGuard = nullptr;      // wrong enrollment codes per user name
     ConnectionGate *gate = nullptr;          // connections not logged in, per address
     PushService *push = nullptr;             // idle when no push provider is configured
+    TurnSettings *turn = nullptr;            // TURN credentials for calls (none while not configured)
     Limits limits;
 };
 

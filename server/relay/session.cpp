@@ -6,6 +6,7 @@
 #include "relay/roomrequests.h"
 #include "relay/sendrequests.h"
 #include "relay/sessioncontext.h"
+#include "relay/turnrequests.h"
 
 #include "crypto/crypto.h"
 #include "relay/relaylog.h"
@@ -80,6 +81,7 @@ const QHash<QString, Session::Private::Route> &Session::Private::dispatchTable()
         {u"rooms"_s, {&handleRooms, true}},
         {u"push_register"_s, {&handlePushRegister, true}},
         {u"push_remove"_s, {&handlePushRemove, true}},
+        {u"turn"_s, {&handleTurn, true}},
     };
     return table;
 }

@@ -93,6 +93,7 @@ PARLEY_FIELDS(RoomChange, def("room"_L1, &RoomChange::room), def("rec"_L1, &Room
               def("sig"_L1, &RoomChange::sig));
 PARLEY_FIELDS(RoomGet, def("room"_L1, &RoomGet::room), def("from"_L1, &RoomGet::fromSeq));
 PARLEY_FIELDS(RoomsRequest);
+PARLEY_FIELDS(TurnRequest);
 
 PARLEY_FIELDS(Hello, def("v"_L1, &Hello::v), def("vs"_L1, &Hello::vs), def("ch"_L1, &Hello::ch),
               def("time"_L1, &Hello::time), def("max"_L1, &Hello::max));
@@ -124,6 +125,8 @@ PARLEY_FIELDS(Room, def("room"_L1, &Room::room), def("chain"_L1, &Room::chain), 
               def("enforced_expire"_L1, &Room::enforcedExpire), def("enforced_burn"_L1, &Room::enforcedBurn));
 PARLEY_FIELDS(RoomList, def("rooms"_L1, &RoomList::rooms), def("limits"_L1, &RoomList::limits));
 PARLEY_FIELDS(RoomChanged, def("room"_L1, &RoomChanged::room), def("seq"_L1, &RoomChanged::seq));
+PARLEY_FIELDS(TurnCreds, def("uris"_L1, &TurnCreds::uris), def("user"_L1, &TurnCreds::user),
+              def("pass"_L1, &TurnCreds::pass), def("ttl"_L1, &TurnCreds::ttl));
 PARLEY_FIELDS(ErrorReply, def("code"_L1, &ErrorReply::code), def("msg"_L1, &ErrorReply::msg),
               def("missing"_L1, &ErrorReply::missing), def("stale"_L1, &ErrorReply::stale),
               def("unknown"_L1, &ErrorReply::unknown), def("retry"_L1, &ErrorReply::retry));
@@ -132,9 +135,11 @@ PARLEY_FIELDS(ErrorReply, def("code"_L1, &ErrorReply::code), def("msg"_L1, &Erro
 
 // Every frame struct per direction, for the check against the schema table.
 using ClientFrames = std::tuple<EnrollInfo, Enroll, Login, Prekeys, Devices, Fetch, SendRequest, Ack, RecoveryPut,
-                                RecoveryGet, PushRegister, PushRemove, RoomChange, RoomGet, RoomsRequest>;
+                                RecoveryGet, PushRegister, PushRemove, RoomChange, RoomGet, RoomsRequest,
+                                TurnRequest>;
 using ServerFrames = std::tuple<Hello, EnrollInfoOk, Enrolled, Welcome, PrekeysOk, DeviceList, Bundle, Accepted, Msg,
-                                Synced, Refill, Recovery, Ok, RoomOk, Room, RoomList, RoomChanged, ErrorReply>;
+                                Synced, Refill, Recovery, Ok, RoomOk, Room, RoomList, RoomChanged, TurnCreds,
+                                ErrorReply>;
 
 template<class T>
 struct Optional : std::false_type {
@@ -455,6 +460,7 @@ PARLEY_MESSAGE(PushRemove)
 PARLEY_MESSAGE(RoomChange)
 PARLEY_MESSAGE(RoomGet)
 PARLEY_MESSAGE(RoomsRequest)
+PARLEY_MESSAGE(TurnRequest)
 PARLEY_MESSAGE(Hello)
 PARLEY_MESSAGE(EnrollInfoOk)
 PARLEY_MESSAGE(Enrolled)
@@ -471,6 +477,7 @@ PARLEY_MESSAGE(RoomOk)
 PARLEY_MESSAGE(Room)
 PARLEY_MESSAGE(RoomList)
 PARLEY_MESSAGE(RoomChanged)
+PARLEY_MESSAGE(TurnCreds)
 PARLEY_MESSAGE(ErrorReply)
 
 #undef PARLEY_MESSAGE

@@ -291,6 +291,15 @@ struct PARLEY_EXPORT RoomsRequest {
     bool operator==(const RoomsRequest &) const = default;
 };
 
+// `turn`: short-lived TURN credentials for calls (docs/calls.md).
+struct PARLEY_EXPORT TurnRequest {
+    static constexpr QLatin1StringView Type{"turn"};
+
+    QByteArray encode(quint64 id = 0) const;
+    static TurnRequest from(const Frame &frame);
+    bool operator==(const TurnRequest &) const = default;
+};
+
 // ---- server -> client ------------------------------------------------------------------------------------------
 
 struct PARLEY_EXPORT Hello {
@@ -509,6 +518,19 @@ struct PARLEY_EXPORT RoomChanged {
     QByteArray encode(quint64 id = 0) const;
     static RoomChanged from(const Frame &frame);
     bool operator==(const RoomChanged &) const = default;
+};
+
+// `turn_creds`: the coturn REST API scheme's credentials; `user` begins with their expiry (Unix seconds).
+struct PARLEY_EXPORT TurnCreds {
+    static constexpr QLatin1StringView Type{"turn_creds"};
+    QStringList uris;
+    QString user;
+    QString pass;
+    quint64 ttl = 0;   // seconds
+
+    QByteArray encode(quint64 id = 0) const;
+    static TurnCreds from(const Frame &frame);
+    bool operator==(const TurnCreds &) const = default;
 };
 
 // `error`. (Not `Error`: that is parley::Error, the library's result error.)

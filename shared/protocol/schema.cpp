@@ -232,6 +232,11 @@ constexpr Field RoomFields[] = {
 };
 constexpr Field RoomListFields[] = {{"rooms"_L1, RoomSummaries}, {"limits"_L1, RoomLimits}};
 constexpr Field RoomChangedFields[] = {{"room"_L1, RoomName}, {"seq"_L1, Count}};
+// turn_creds: TURN credentials (docs/calls.md).
+constexpr Spec TurnUri = text(1, 512);
+constexpr Field TurnCredsFields[] = {
+    {"uris"_L1, arrayOf(TurnUri, 1, 16)}, {"user"_L1, text(1, 128)}, {"pass"_L1, text(1, 128)}, {"ttl"_L1, Count},
+};
 constexpr Field RecoveryFields[] = {optional("blob"_L1, RecoveryBlob)};
 constexpr Field ErrorFields[] = {
     {"code"_L1, ErrorCode},
@@ -261,6 +266,7 @@ constexpr FrameSchema Frames[] = {
     {C2S, "room_change"_L1, IdRule::Required, RoomChangeFields},
     {C2S, "room_get"_L1, IdRule::Required, RoomGetFields},
     {C2S, "rooms"_L1, IdRule::Required, {}},
+    {C2S, "turn"_L1, IdRule::Required, {}},
 
     {S2C, "hello"_L1, IdRule::Absent, HelloFields},
     {S2C, "enroll_info_ok"_L1, IdRule::Required, EnrollInfoOkFields},
@@ -279,6 +285,7 @@ constexpr FrameSchema Frames[] = {
     {S2C, "room"_L1, IdRule::Required, RoomFields},
     {S2C, "room_list"_L1, IdRule::Required, RoomListFields},
     {S2C, "room_changed"_L1, IdRule::Absent, RoomChangedFields},
+    {S2C, "turn_creds"_L1, IdRule::Required, TurnCredsFields},
     {S2C, "error"_L1, IdRule::Optional, ErrorFields},
 };
 

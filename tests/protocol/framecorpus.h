@@ -141,6 +141,8 @@ inline Frame example(Direction direction, const QString &type, bool full)
                 f.set("from"_L1, 7);
         } else if (type == "rooms"_L1) {
             f.id = 52;
+        } else if (type == "turn"_L1) {
+            f.id = 60;
         }
         return f;
     }
@@ -234,6 +236,12 @@ inline Frame example(Direction direction, const QString &type, bool full)
         f.set("rooms"_L1, full ? QCborArray{room} : QCborArray()).set("limits"_L1, limits);
     } else if (type == "room_changed"_L1) {
         f.set("room"_L1, u"team"_s).set("seq"_L1, 5);
+    } else if (type == "turn_creds"_L1) {
+        f.id = 61;
+        f.set("uris"_L1, full ? texts({u"turn:turn.example:3478?transport=udp"_s, u"turns:turn.example:5349"_s})
+                              : texts({u"stun:turn.example"_s}));
+        f.set("user"_L1, u"1700003600:0123456789abcdef"_s).set("pass"_L1, u"c2VjcmV0IHBhc3N3b3JkIGZvciB0ZXN0cw=="_s);
+        f.set("ttl"_L1, 3600);
     } else if (type == "error"_L1) {
         if (!full)
             return errorFrame(WireError::BadFrame, u"not well-formed CBOR"_s);

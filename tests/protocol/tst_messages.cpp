@@ -255,6 +255,8 @@ RoomGet make(Gen &g)
 }
 template<>
 RoomsRequest make(Gen &) { return RoomsRequest{}; }
+template<>
+TurnRequest make(Gen &) { return TurnRequest{}; }
 
 template<>
 Hello make(Gen &g)
@@ -375,6 +377,18 @@ RoomList make(Gen &g)
 template<>
 RoomChanged make(Gen &g) { return RoomChanged{g.name(), g.counter()}; }
 template<>
+TurnCreds make(Gen &g)
+{
+    TurnCreds t;
+    const qsizetype n = g.count(1, 16);
+    for (qsizetype i = 0; i < n; ++i)
+        t.uris.append(g.text(1, 512));
+    t.user = g.text(1, 128);
+    t.pass = g.text(1, 128);
+    t.ttl = g.counter();
+    return t;
+}
+template<>
 ErrorReply make(Gen &g)
 {
     ErrorReply e;
@@ -485,6 +499,7 @@ private Q_SLOTS:
         addRows<RoomChange>(C2S);
         addRows<RoomGet>(C2S);
         addRows<RoomsRequest>(C2S);
+        addRows<TurnRequest>(C2S);
         addRows<Hello>(S2C);
         addRows<EnrollInfoOk>(S2C);
         addRows<Enrolled>(S2C);
@@ -502,6 +517,7 @@ private Q_SLOTS:
         addRows<Room>(S2C);
         addRows<RoomList>(S2C);
         addRows<RoomChanged>(S2C);
+        addRows<TurnCreds>(S2C);
         addRows<ErrorReply>(S2C);
     }
 
@@ -515,7 +531,7 @@ private Q_SLOTS:
     void everyFrameTypeHasRows()
     {
         // The rows above cover every type of the schema (structsMatchTheSchema() ties the structs to it).
-        QCOMPARE(frameTypes(C2S).size() + frameTypes(S2C).size(), 33);
+        QCOMPARE(frameTypes(C2S).size() + frameTypes(S2C).size(), 35);
     }
 
     void encodeLayout()
