@@ -50,6 +50,11 @@ void checkArgs(const admin::Call &call, const QCborMap &args)
         case admin::ArgKind::Bool:
             FUZZ_CHECK(v.isBool());
             break;
+        case admin::ArgKind::TextList:
+            FUZZ_CHECK(v.isArray() && !v.toArray().isEmpty() && v.toArray().size() <= spec.maxItems);
+            for (const QCborValue &item : v.toArray())
+                FUZZ_CHECK(item.isString() && item.toString().toUtf8().size() <= spec.maxBytes);
+            break;
         }
     }
     for (auto it = args.constBegin(); it != args.constEnd(); ++it) {

@@ -235,6 +235,9 @@ void adminSeeds()
             case admin::ArgKind::Bool:
                 request.args.insert(arg.key, true);
                 break;
+            case admin::ArgKind::TextList:
+                request.args.insert(arg.key, QCborArray{u"x"_s});
+                break;
             }
         }
         const QByteArray bytes = admin::encodeRequest(request);

@@ -8,6 +8,7 @@
 #include "admin/logcalls.h"
 #include "admin/proxycalls.h"
 #include "admin/pushcalls.h"
+#include "admin/turncalls.h"
 #include "admin/roomcalls.h"
 #include "admin/statuscalls.h"
 #include "admin/usercalls.h"
@@ -72,6 +73,7 @@ struct AdminServer::Private {
           logs(ctx),
           proxies(ctx),
           push(ctx),
+          turn(ctx),
           audit(ctx),
           rooms(ctx)
     {
@@ -90,6 +92,7 @@ struct AdminServer::Private {
     LogCalls logs;
     ProxyCalls proxies;
     PushCalls push;
+    TurnCalls turn;
     AuditCalls audit;
     RoomCalls rooms;
     std::shared_ptr<TlsContext> tls;
@@ -219,6 +222,8 @@ struct AdminServer::Private {
             return s;
         if (Status s = proxies.load(admin); !s)
             return s;
+        if (Status s = turn.load(admin); !s)
+            return s;
         return push.load(admin);
     }
 
@@ -240,6 +245,7 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
         addPart(t, &Private::logs, LogCalls::calls());
         addPart(t, &Private::proxies, ProxyCalls::calls());
         addPart(t, &Private::push, PushCalls::calls());
+        addPart(t, &Private::turn, TurnCalls::calls());
         addPart(t, &Private::accounts, AccountCalls::accountCalls());
         addPart(t, &Private::audit, AuditCalls::calls());
         addPart(t, &Private::rooms, RoomCalls::calls());

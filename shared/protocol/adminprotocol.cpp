@@ -1,5 +1,6 @@
 #include "protocol/adminprotocol.h"
 
+#include <QCborArray>
 #include <QCborStreamReader>
 #include <QCborValue>
 
@@ -16,11 +17,16 @@ constexpr qsizetype MaxTokenBytes = 128;
 
 Arg text(const char *key, bool required = true, qsizetype maxBytes = 256)
 {
-    return Arg{QLatin1StringView(key), ArgKind::Text, required, maxBytes};
+    return Arg{QLatin1StringView(key), ArgKind::Text, required, maxBytes, 0};
 }
 Arg uintArg(const char *key, bool required = true)
 {
-    return Arg{QLatin1StringView(key), ArgKind::Uint, required, 0};
+    return Arg{QLatin1StringView(key), ArgKind::Uint, required, 0, 0};
+}
+
+Arg textList(const char *key, bool required, qsizetype maxItems, qsizetype maxBytes)
+{
+    return Arg{QLatin1StringView(key), ArgKind::TextList, required, maxBytes, maxItems};
 }
 
 QList<Call> buildCalls()
@@ -84,6 +90,11 @@ QList<Call> buildCalls()
          "Set the VAPID subject and key (generated when none is given)"_L1},
         {"push.clear"_L1, Access::Full, {text("provider", true, 16)}, "Remove the push credentials set through the admin API"_L1},
 
+        {"turn.show"_L1, Access::Full, {}, "TURN relay for calls: URIs, credential lifetime, whether a secret is set (never the secret)"_L1},
+        {"turn.set"_L1, Access::Full, {textList("uris", true, 16, 512), uintArg("ttl", false), text("secret", false, 256)},
+         "Set the TURN/STUN URIs, the credential lifetime and the shared secret (kept when absent)"_L1},
+        {"turn.clear"_L1, Access::Full, {}, "Remove the TURN settings: devices get no TURN credentials"_L1},
+
         {"admin.list"_L1, Access::Full, {}, "List admin accounts"_L1},
         {"admin.create"_L1, Access::Full, {name, text("password", true, PasswordBytes)},
          "Create an admin account; it must change this password at first login"_L1},
@@ -101,12 +112,12 @@ QList<Call> buildCalls()
 
         {"rooms.defaults"_L1, Access::Full,
          {uintArg("max_members", false), uintArg("max_expire_seconds", false), uintArg("default_expire_seconds", false),
-          Arg{"default_burn"_L1, ArgKind::Bool, false, 0}},
+          Arg{"default_burn"_L1, ArgKind::Bool, false, 0, 0}},
          "Show or change the room defaults and limits"_L1},
         {"rooms.list"_L1, Access::Full, {text("search", false, 128)}, "List rooms with policy and member count"_L1},
         {"rooms.show"_L1, Access::Full, {text("room", true, 128)}, "One room: policy, members and admins"_L1},
         {"rooms.policy"_L1, Access::Full,
-         {text("room", true, 128), uintArg("expire_seconds", false), Arg{"burn_on_read"_L1, ArgKind::Bool, false, 0}},
+         {text("room", true, 128), uintArg("expire_seconds", false), Arg{"burn_on_read"_L1, ArgKind::Bool, false, 0, 0}},
          "Enforce a shorter message lifetime or burn-on-read on a room (0 / false lift the override)"_L1},
         {"rooms.delete"_L1, Access::Full, {text("room", true, 128)}, "Delete a room with its membership chain"_L1},
     };
@@ -118,6 +129,7 @@ QString kindName(ArgKind kind)
     case ArgKind::Text: return u"text"_s;
     case ArgKind::Uint: return u"an unsigned integer"_s;
     case ArgKind::Bool: return u"a boolean"_s;
+    case ArgKind::TextList: return u"an array of text"_s;
     }
     return {};
 }
@@ -192,6 +204,19 @@ QString validateArgs(const Call &call, const QCborMap &args)
         case ArgKind::Bool:
             fits = v.isBool();
             break;
+        case ArgKind::TextList: {
+            const QCborArray items = v.toArray();
+            fits = v.isArray() && !items.isEmpty() && items.size() <= spec->maxItems;
+            if (v.isArray() && !fits)
+                return u"%1: 1 to %2 entries"_s.arg(key).arg(spec->maxItems);
+            for (const QCborValue &item : items) {
+                if (!item.isString())
+                    return u"%1: expected %2"_s.arg(key, kindName(spec->kind));
+                if (item.toString().toUtf8().size() > spec->maxBytes)
+                    return u"%1: at most %2 bytes per entry"_s.arg(key).arg(spec->maxBytes);
+            }
+            break;
+        }
         }
         if (!fits)
             return u"%1: expected %2"_s.arg(key, kindName(spec->kind));

@@ -26,13 +26,15 @@ constexpr qsizetype MaxResponseBytes = 16 << 20;
 constexpr qsizetype MaxTextArgBytes = 1 << 20;
 constexpr quint64 MaxRequestId = (quint64(1) << 53);
 
-enum class ArgKind : quint8 { Text, Uint, Bool };
+// TextList: an array of texts (1 to maxItems, each at most maxBytes), e.g. the URIs of turn.set.
+enum class ArgKind : quint8 { Text, Uint, Bool, TextList };
 
 struct Arg {
     QLatin1StringView key;
     ArgKind kind = ArgKind::Text;
     bool required = true;
-    qsizetype maxBytes = 256;      // Text only
+    qsizetype maxBytes = 256;      // Text and TextList (per element)
+    qsizetype maxItems = 0;        // TextList only
 };
 
 // Who may make a call: without a token (login), with a token that still has to change its password (the password

@@ -20,6 +20,7 @@ struct Refusal {
 };
 
 const QLatin1StringView Invalid = proto::errors::InvalidArgument;
+const QString TurnSecret = u"a-turn-shared-secret-0123"_s;
 
 // Well-formed arguments with values no call may accept.
 QList<Refusal> invalidValues()
@@ -100,6 +101,18 @@ QList<Refusal> invalidValues()
         {u"push.clear"_s, {{u"provider"_s, u""_s}}, Invalid},
         {u"push.clear"_s, {{u"provider"_s, u"gcm"_s}}, Invalid},
 
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"http://turn.example"_s}}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:"_s}}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example:0"_s}}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"stun:turn.example?transport=udp"_s}}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example?transport=sctp"_s}}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example"_s, u"turn:a b"_s}}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example"_s}}, {u"ttl"_s, 9}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example"_s}}, {u"ttl"_s, 86401}, {u"secret"_s, TurnSecret}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example"_s}}, {u"secret"_s, u"short"_s}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example"_s}}, {u"secret"_s, u"has a space in it here"_s}}, Invalid},
+        {u"turn.set"_s, {{u"uris"_s, QCborArray{u"turn:turn.example"_s}}}, Invalid},   // no secret set yet
+
         {u"admin.create"_s, {{u"name"_s, u""_s}, {u"password"_s, strong}}, Invalid},
         {u"admin.create"_s, {{u"name"_s, u"ops2"_s}, {u"password"_s, u"weak"_s}}, Invalid},
         {u"admin.delete"_s, {{u"name"_s, u""_s}}, Invalid},
@@ -159,6 +172,17 @@ QList<Refusal> illFormed()
                 out << Refusal{name, {{key, 1}}, proto::errors::BadRequest};
                 out << Refusal{name, {{key, u"true"_s}}, proto::errors::BadRequest};
                 break;
+            case proto::ArgKind::TextList: {
+                out << Refusal{name, {{key, u"x"_s}}, proto::errors::BadRequest};
+                out << Refusal{name, {{key, QCborArray()}}, proto::errors::BadRequest};
+                out << Refusal{name, {{key, QCborArray{5}}}, proto::errors::BadRequest};
+                out << Refusal{name, {{key, QCborArray{QString(arg.maxBytes + 1, u'a')}}}, proto::errors::BadRequest};
+                QCborArray tooMany;
+                for (qsizetype i = 0; i <= arg.maxItems; ++i)
+                    tooMany.append(u"x"_s);
+                out << Refusal{name, {{key, tooMany}}, proto::errors::BadRequest};
+                break;
+            }
             }
         }
         if (required)

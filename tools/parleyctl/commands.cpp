@@ -16,6 +16,7 @@ const QList<CommandGroup> &commandGroups()
         {"log"_L1, logCommands},
         {"proxy"_L1, proxyCommands},
         {"push"_L1, pushCommands},
+        {"turn"_L1, turnCommands},
         {"admin"_L1, adminCommands},
         {"audit"_L1, auditCommands},
         {"rooms"_L1, roomCommands},

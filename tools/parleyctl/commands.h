@@ -33,6 +33,7 @@ bool certCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool logCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool proxyCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool pushCommands(Invocation &inv, const QStringList &a, QCborMap common);
+bool turnCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool adminCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool auditCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool roomCommands(Invocation &inv, const QStringList &a, QCborMap common);

@@ -9,6 +9,7 @@
 //   parleyctl push show | push apns --key FILE --key-id ID --team-id ID [--topic T] [--endpoint URL]
 //   parleyctl push fcm --service-account FILE [--endpoint URL] [--token-endpoint URL]
 //   parleyctl push webpush --subject URI [--key FILE | generate] | push clear PROVIDER
+//   parleyctl turn show | turn set --uri URI [--uri URI ...] [--ttl S] [--secret-file FILE|-] | turn clear
 //   parleyctl admin list|add|delete|passwd NAME | admin totp enable [--code C] | admin totp disable [NAME]
 //   parleyctl audit show [--actor A] [--action X] | audit export [FILE]
 //   parleyctl rooms list [SEARCH] | rooms show ROOM | rooms delete ROOM | rooms defaults [KEY=VALUE ...]
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
     inv.parser.addVersionOption();
     inv.parser.addOptions(inv.options.all());
     inv.parser.addPositionalArgument(u"command"_s,
-                                     u"login NAME | passwd | logout | status | user ... | cert ... | log ... | proxy ... | push ... | "
+                                     u"login NAME | passwd | logout | status | user ... | cert ... | log ... | proxy ... | push ... | turn ... | "
                                      u"admin ... | audit ... | rooms ..."_s);
     if (!inv.parser.parse(QCoreApplication::arguments()))
         return printError(ExitUsage, inv.parser.errorText());

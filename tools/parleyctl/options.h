@@ -43,6 +43,9 @@ struct Options {
     const QCommandLineOption tokenEndpoint = option("token-endpoint", "push fcm: the OAuth token endpoint.", "URL");
     const QCommandLineOption serviceAccount = option("service-account", "push fcm: the service account's JSON key file.", "FILE");
     const QCommandLineOption subject = option("subject", "push webpush: the VAPID contact (mailto: or https:).", "URI");
+    const QCommandLineOption turnUri = option("uri", "turn set: a TURN or STUN URI (turn:HOST[:PORT][?transport=udp|tcp], turns:, stun:, stuns:); repeat for more.", "URI");
+    const QCommandLineOption turnTtl = option("ttl", "turn set: seconds TURN credentials stay valid (10-86400, default 3600).", "S");
+    const QCommandLineOption secretFile = option("secret-file", "turn set: read the TURN shared secret from the first line of FILE (- for standard input).", "FILE");
     const QCommandLineOption dns = option("dns", "cert csr: DNS names, comma-separated.", "NAMES");
     const QCommandLineOption out = option("out", "Write CSV/CSR output to FILE.", "FILE");
     const QCommandLineOption clientCert = option("client-cert", "A client certificate (PEM) when the admin API requires one.", "FILE");
@@ -55,7 +58,7 @@ struct Options {
     {
         return {server, fingerprint, json, passwordFile, newPasswordFile, totp, code, validHours, grep,
                 category, level, limit, actor, action, since, proxyUser, proxyPasswordFile, pushKey, keyId,
-                teamId, topic, endpoint, tokenEndpoint, serviceAccount, subject, dns, out, clientCert,
+                teamId, topic, endpoint, tokenEndpoint, serviceAccount, subject, turnUri, turnTtl, secretFile, dns, out, clientCert,
                 clientKey, expire, burn, timeout};
     }
 };
