@@ -9,7 +9,9 @@
 #include "sdk/roomchains.h"
 #include "sdk/sdklog.h"
 #include "sdk/sender.h"
+#include "protocol/messages.h"
 
+#include <QPointer>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -177,6 +179,42 @@ void Client::resolveRecipients(const QStringList &users, QObject *context,
                                std::function<void(Result<QList<RecipientDevice>>)> done)
 {
     d->sender.resolveRecipients(users, context, std::move(done));
+}
+
+void Client::turnCredentials(QObject *context, std::function<void(Result<TurnCredentials>)> done)
+{
+    QPointer<QObject> guard(context);
+    auto finish = [guard, done = std::move(done)](Result<TurnCredentials> r) {
+        if (guard)
+            done(std::move(r));
+    };
+    if (state() != State::LoggedIn)
+        return finish(makeError(ErrorCode::Unavailable, u"not logged in"_s));
+    d->connection.request(protocol::TurnRequest{}, [finish](const protocol::Frame &reply) {
+        if (reply.type == protocol::TurnCreds::Type) {
+            const protocol::TurnCreds creds = protocol::TurnCreds::from(reply);
+            TurnCredentials c;
+            c.uris = creds.uris;
+            c.user = creds.user;
+            c.password = creds.pass;
+            c.ttlSeconds = creds.ttl;
+            bool ok = false;
+            const qint64 expiry = creds.user.section(u':', 0, 0).toLongLong(&ok);
+            if (ok)
+                c.expiresAt = QDateTime::fromSecsSinceEpoch(expiry, Qt::UTC);
+            return finish(c);
+        }
+        if (reply.type != protocol::ErrorReply::Type)
+            return finish(makeError(ErrorCode::Protocol, u"unexpected reply %1"_s.arg(reply.type)));
+        const QString code = Connection::errorCode(reply);
+        const QString text = code + u": "_s + Connection::errorText(reply);
+        if (code == u"rate_limited"_s)
+            return finish(makeError(ErrorCode::RateLimited,
+                                    text + u" (retry in %1 ms)"_s.arg(protocol::ErrorReply::from(reply).retry.value_or(0))));
+        if (code == u"unavailable"_s || code == u"disconnected"_s)
+            return finish(makeError(ErrorCode::Unavailable, text));
+        finish(makeError(ErrorCode::Protocol, text));
+    });
 }
 
 Result<SenderIdentity> Client::identity() const

@@ -64,6 +64,16 @@ struct PARLEY_EXPORT IncomingMessage {
     std::optional<CallSignal> call;   // set for a call signal (callSignalReceived(), never messageReceived())
 };
 
+// Short-lived credentials for a TURN relay (docs/calls.md), as the server issued them: for a WebRTC client's
+// iceServers or for turnutils_uclient. `user` begins with the expiry in Unix seconds.
+struct PARLEY_EXPORT TurnCredentials {
+    QStringList uris;
+    QString user;
+    QString password;
+    quint64 ttlSeconds = 0;
+    QDateTime expiresAt;         // UTC, read from `user`
+};
+
 class PARLEY_EXPORT Client : public QObject {
     Q_OBJECT
 public:
@@ -108,6 +118,10 @@ public:
     // of sending. Uses of the returned prekeys are the caller's to count (PrekeyCache::recordUse).
     void resolveRecipients(const QStringList &users, QObject *context,
                            std::function<void(Result<QList<RecipientDevice>>)> done);
+    // TURN credentials for a call (the `turn` request; needs a login). `done` runs only while `context` exists; the
+    // error is Unavailable when the server has no TURN relay configured (or the connection closed first), and
+    // RateLimited with the server's wait in the message when asked too often.
+    void turnCredentials(QObject *context, std::function<void(Result<TurnCredentials>)> done);
     // This device as a sender (needs the enrolled profile).
     Result<SenderIdentity> identity() const;
     // Local time corrected by the offset measured at `hello`.

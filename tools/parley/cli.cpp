@@ -9,6 +9,7 @@
 #include "sendcommand.h"
 #include "session.h"
 #include "trustcommand.h"
+#include "turncommand.h"
 #include "verifycommand.h"
 #include "whoamicommand.h"
 
@@ -62,6 +63,8 @@ Commands:
   push register webpush ENDPOINT P256DH AUTH
                                  Register (or replace) this device's push token; P256DH and AUTH in base64url.
   push remove                    Remove this device's push token.
+  turn [--json]                  Get TURN credentials for a call: the relay's URIs, a user name and password
+                                 (for a WebRTC client or turnutils_uclient -u USER -w PASSWORD), their expiry.
 
 Put -- before a TEXT that starts with '-'.
 The passphrase comes from --passphrase-file, else $PARLEY_PASSPHRASE, else a prompt on the terminal.
@@ -92,6 +95,7 @@ const QList<CommandEntry> &commandTable()
         {u"trust"_s, {}, make<TrustCommand>},
         {u"verify"_s, {}, make<VerifyCommand>},
         {u"push"_s, {u"topic"_s}, make<PushCommand>},
+        {u"turn"_s, {u"json"_s}, make<TurnCommand>},
     };
     return table;
 }
@@ -120,7 +124,7 @@ void addOptions(QCommandLineParser &p)
         {u"until-idle"_s,
          u"receive: stop SECONDS after the last message or the backlog; with --wait, at most that long."_s,
          u"SECONDS"_s},
-        {u"json"_s, u"receive: one JSON object per message and line."_s},
+        {u"json"_s, u"receive: one JSON object per message and line; room list/show, turn: JSON."_s},
         {u"room"_s, u"send: send to this room."_s, u"ROOM"_s},
         {u"expire"_s, u"send, room create: message lifetime in seconds."_s, u"SECONDS"_s},
         {u"burn-on-read"_s, u"send, room create: delete messages once every recipient device read them."_s},
@@ -131,7 +135,7 @@ void addOptions(QCommandLineParser &p)
         {{u"h"_s, u"help"_s}, u"Show this help."_s},
         {u"version"_s, u"Show the version."_s},
     });
-    p.addPositionalArgument(u"command"_s, u"register, send, receive, room, whoami, trust, verify or push"_s);
+    p.addPositionalArgument(u"command"_s, u"register, send, receive, room, whoami, trust, verify, push or turn"_s);
 }
 
 int usageError(const QString &message)
