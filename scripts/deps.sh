@@ -14,6 +14,7 @@ parley_packages_test=(
     nghttp2-proxy apparmor shellcheck systemd
     dbus-daemon gnome-keyring libsecret-1-0     # tests/gui: the keychain behind "remember the password"
     dante-server                                 # tests/push: a real SOCKS5 proxy for the managed messaging proxy
+    coturn                                       # tests/calls: a real TURN relay for the credentials parleyd issues
     tcpdump python3                              # tests/assurance: the capture of tst_datainflight, the privacy helpers
     clang libclang-rt-14-dev llvm                # scripts/fuzz.sh: libFuzzer, the sanitizer runtimes, llvm-symbolizer
 )
