@@ -10,6 +10,7 @@
 #include "loggingpage.h"
 #include "passwordchangedialog.h"
 #include "proxypage.h"
+#include "callspage.h"
 #include "pushpage.h"
 #include "roomspage.h"
 #include "userspage.h"
@@ -128,6 +129,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_uniqu
     d->addPage(new LoggingPage(d->client, d->stack));
     d->addPage(new PushPage(d->client, d->stack));
     d->addPage(new ProxyPage(d->client, d->stack));
+    d->addPage(new CallsPage(d->client, d->stack));
     d->addPage(new AdminsPage(d->client, d->stack));
     d->addPage(new AuditPage(d->client, d->stack));
     auto *splitter = new QSplitter(this);

@@ -440,6 +440,126 @@
     </message>
 </context>
 <context>
+    <name>parley::admin::CallsPage</name>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="40"/>
+        <source>TURN relay for audio and video calls</source>
+        <translation>TURN-Relay für Audio- und Videoanrufe</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="41"/>
+        <source>Devices get short-lived credentials for these TURN and STUN servers (coturn with use-auth-secret). The relay learns neither user names nor devices.</source>
+        <translation>Geräte erhalten kurzlebige Zugangsdaten für diese TURN- und STUN-Server (coturn mit use-auth-secret). Das Relay erfährt weder Benutzernamen noch Geräte.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="46"/>
+        <source>TURN and STUN URIs</source>
+        <translation>TURN- und STUN-URIs</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="47"/>
+        <source>turn:turn.example.com:3478?transport=udp
+turns:turn.example.com:5349</source>
+        <translation>turn:turn.example.com:3478?transport=udp
+turns:turn.example.com:5349</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="52"/>
+        <source>Credential lifetime in seconds</source>
+        <translation>Gültigkeit der Zugangsdaten in Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="55"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="59"/>
+        <source>Shared secret</source>
+        <translation>Gemeinsames Geheimnis</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="60"/>
+        <source>static-auth-secret of turnserver.conf</source>
+        <translation>static-auth-secret aus turnserver.conf</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="67"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="69"/>
+        <source>Turn &amp;off</source>
+        <translation>&amp;Ausschalten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="77"/>
+        <source>URIs (one per line):</source>
+        <translation>URIs (eine pro Zeile):</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="78"/>
+        <source>Credential lifetime:</source>
+        <translation>Gültigkeit der Zugangsdaten:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="79"/>
+        <source>Shared secret:</source>
+        <translation>Gemeinsames Geheimnis:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="95"/>
+        <source>Enter at least one TURN or STUN URI.</source>
+        <translation>Geben Sie mindestens eine TURN- oder STUN-URI ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="99"/>
+        <source>Enter the shared secret.</source>
+        <translation>Geben Sie das gemeinsame Geheimnis ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="109"/>
+        <source>TURN settings saved.</source>
+        <translation>TURN-Einstellungen gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="114"/>
+        <source>Turn TURN off? Devices then get no relay credentials for calls, and the secret is removed.</source>
+        <translation>TURN ausschalten? Geräte erhalten dann keine Relay-Zugangsdaten für Anrufe mehr, und das Geheimnis wird entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="116"/>
+        <source>TURN turned off.</source>
+        <translation>TURN ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="127"/>
+        <source>Calls</source>
+        <translation>Anrufe</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <source>Secret: set. Leave the field empty to keep it.</source>
+        <translation>Geheimnis: gesetzt. Lassen Sie das Feld leer, um es zu behalten.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <source>Secret: not set.</source>
+        <translation>Geheimnis: nicht gesetzt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="143"/>
+        <source>TURN is off: devices get no relay credentials.</source>
+        <translation>TURN ist aus: Geräte erhalten keine Relay-Zugangsdaten.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="145"/>
+        <source>TURN is on. Changed: %1</source>
+        <translation>TURN ist an. Geändert: %1</translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::CertificatesPage</name>
     <message>
         <location filename="../admin-gui/certificatespage.cpp" line="43"/>

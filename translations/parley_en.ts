@@ -440,6 +440,125 @@
     </message>
 </context>
 <context>
+    <name>parley::admin::CallsPage</name>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="40"/>
+        <source>TURN relay for audio and video calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="41"/>
+        <source>Devices get short-lived credentials for these TURN and STUN servers (coturn with use-auth-secret). The relay learns neither user names nor devices.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="46"/>
+        <source>TURN and STUN URIs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="47"/>
+        <source>turn:turn.example.com:3478?transport=udp
+turns:turn.example.com:5349</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="52"/>
+        <source>Credential lifetime in seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="55"/>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="59"/>
+        <source>Shared secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="60"/>
+        <source>static-auth-secret of turnserver.conf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="67"/>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="69"/>
+        <source>Turn &amp;off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="77"/>
+        <source>URIs (one per line):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="78"/>
+        <source>Credential lifetime:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="79"/>
+        <source>Shared secret:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="95"/>
+        <source>Enter at least one TURN or STUN URI.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="99"/>
+        <source>Enter the shared secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="109"/>
+        <source>TURN settings saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="114"/>
+        <source>Turn TURN off? Devices then get no relay credentials for calls, and the secret is removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="116"/>
+        <source>TURN turned off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="127"/>
+        <source>Calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <source>Secret: set. Leave the field empty to keep it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <source>Secret: not set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="143"/>
+        <source>TURN is off: devices get no relay credentials.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/callspage.cpp" line="145"/>
+        <source>TURN is on. Changed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::CertificatesPage</name>
     <message>
         <location filename="../admin-gui/certificatespage.cpp" line="43"/>

@@ -7,6 +7,7 @@
 #include "../e2e/harness.h"
 
 #include "adminclient.h"
+#include "callspage.h"
 #include "certificatespage.h"
 #include "connectdialog.h"
 #include "durationedit.h"
@@ -43,6 +44,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>

@@ -239,6 +239,14 @@ int main(int argc, char **argv)
         if (!call(client, u"push.set_webpush"_s, webpush))
             return fail("cannot set up sample push credentials");
     }
+    if (parley::protocol::admin::findCall(u"turn.set")) {
+        QCborMap turn;
+        turn.insert(u"uris"_s, QCborArray{u"turn:turn.example.com:3478?transport=udp"_s, u"turns:turn.example.com:5349"_s});
+        turn.insert(u"ttl"_s, 3600);
+        turn.insert(u"secret"_s, u"sample-shared-secret-for-screenshots"_s);
+        if (!call(client, u"turn.set"_s, turn))
+            return fail("cannot set up sample TURN settings");
+    }
     QCborMap levelArgs;
     levelArgs.insert(u"category"_s, u"parley.relay"_s);
     levelArgs.insert(u"level"_s, u"debug"_s);

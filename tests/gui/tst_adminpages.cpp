@@ -1,6 +1,6 @@
 // parley-admin's widgets driven against a real parleyd over TLS (QT_QPA_PLATFORM=offscreen), the pages of a logged-in
-// window: rooms and their policy, push credentials, client certificates and, last, certificate pinning. The first
-// login and the users' side run in tst_adminlogin.
+// window: rooms and their policy, push credentials, the TURN settings of calls, client certificates and, last,
+// certificate pinning. The first login and the users' side run in tst_adminlogin.
 
 #include "adminappfixture.h"
 
@@ -281,6 +281,66 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(UiWaitMs));
         QCOMPARE(push->provider(u"apns"_s).value(u"configured"_s).toBool(), false);
         QCOMPARE(push->provider(u"fcm"_s).value(u"configured"_s).toBool(), true);
+    }
+
+    // The Calls page: TURN URIs, lifetime and a write-only secret.
+    void turnSettings()
+    {
+        const QString secret = u"gui-turn-secret-0123456789"_s;
+        MainWindow window;
+        QVERIFY(login(window));
+        auto *calls = openPage<CallsPage>(window, u"callsPage"_s, &CallsPage::settingsLoaded);
+        QVERIFY(calls);
+        QCOMPARE(calls->settings().value(u"configured"_s).toBool(), false);
+        QVERIFY(child<QLabel>(calls, u"turnSecretState"_s)->text().contains(u"not set"_s));
+
+        // Without a secret nothing is sent.
+        child<QPlainTextEdit>(calls, u"turnUris"_s)->setPlainText(u"turn:turn.example.com:3478?transport=udp\n\nstun:turn.example.com\n"_s);
+        child<QPushButton>(calls, u"saveTurn"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains(u"shared secret"_s), UiWaitMs);
+        QCOMPARE(calls->settings().value(u"configured"_s).toBool(), false);
+
+        child<QSpinBox>(calls, u"turnTtl"_s)->setValue(600);
+        child<QLineEdit>(calls, u"turnSecret"_s)->setText(secret);
+        QSignalSpy loaded(calls, &CallsPage::settingsLoaded);
+        child<QPushButton>(calls, u"saveTurn"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        const QCborMap shown = calls->settings();
+        QCOMPARE(shown.value(u"configured"_s).toBool(), true);
+        QCOMPARE(shown.value(u"secret_set"_s).toBool(), true);
+        QCOMPARE(shown.value(u"ttl"_s).toInteger(), 600);
+        QCOMPARE(shown.value(u"uris"_s).toArray().size(), 2);
+        QVERIFY(!shown.toCborValue().toCbor().contains(secret.toUtf8()));
+        QVERIFY(child<QLineEdit>(calls, u"turnSecret"_s)->text().isEmpty());
+        QVERIFY(child<QLabel>(calls, u"turnSecretState"_s)->text().startsWith(u"Secret: set"_s));
+        QCOMPARE(child<QPlainTextEdit>(calls, u"turnUris"_s)->toPlainText(),
+                 u"turn:turn.example.com:3478?transport=udp\nstun:turn.example.com"_s);
+
+        // A later save keeps the secret; a bad URI is refused in words.
+        child<QSpinBox>(calls, u"turnTtl"_s)->setValue(1200);
+        loaded.clear();
+        child<QPushButton>(calls, u"saveTurn"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(calls->settings().value(u"ttl"_s).toInteger(), 1200);
+        QCOMPARE(calls->settings().value(u"secret_set"_s).toBool(), true);
+        child<QPlainTextEdit>(calls, u"turnUris"_s)->setPlainText(u"http://turn.example.com"_s);
+        child<QPushButton>(calls, u"saveTurn"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().startsWith(u"Error:"_s), UiWaitMs);
+
+        // No widget on the page shows the secret.
+        for (QLineEdit *edit : calls->findChildren<QLineEdit *>())
+            QVERIFY2(!edit->text().contains(secret), qPrintable(edit->objectName()));
+        for (QLabel *label : calls->findChildren<QLabel *>())
+            QVERIFY2(!label->text().contains(secret), qPrintable(label->objectName()));
+
+        // Turning it off asks first.
+        child<QPushButton>(calls, u"clearTurn"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(calls->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        loaded.clear();
+        calls->findChild<QMessageBox *>(u"confirmBox"_s)->button(QMessageBox::Yes)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(calls->settings().value(u"configured"_s).toBool(), false);
+        QVERIFY(child<QLabel>(calls, u"turnSecretState"_s)->text().contains(u"not set"_s));
     }
 
     // An admin listener with require_client_certificate=true and a certificate authority made here.
