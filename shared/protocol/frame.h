@@ -16,6 +16,8 @@
 namespace parley::protocol {
 
 constexpr int Version = 1;
+// Version 2 is version 1 with attachments (docs/protocol.md, "Attachments"); the server lists both in `hello`.
+constexpr int AttachmentsVersion = 2;
 constexpr qsizetype MaxClientFrameBytes = 1 << 20;        // client -> server
 constexpr qsizetype MaxServerFrameBytes = 4 << 20;        // server -> client
 constexpr qsizetype MaxPayloadBytes = 64 * 1024;
@@ -27,6 +29,8 @@ constexpr int MaxAcksPerFrame = 1000;
 constexpr int MaxNestingDepth = 8;                         // the top-level map is level 1
 constexpr qsizetype MaxErrorMessageBytes = 1024;          // `msg` of an `error` frame
 constexpr quint64 MaxRequestId = (quint64(1) << 53);
+constexpr qsizetype MaxBlobChunkBytes = 256 * 1024;      // `data` of blob_put and blob_data
+constexpr int MaxBlobsPerMessage = 16;                     // `blobs` of send
 
 enum class Direction { ClientToServer, ServerToClient };
 

@@ -81,7 +81,7 @@ PARLEY_FIELDS(Fetch, def("user"_L1, &Fetch::user), def("devices"_L1, &Fetch::dev
 PARLEY_FIELDS(SendRequest, def("mid"_L1, &SendRequest::mid), def("to"_L1, &SendRequest::to),
               def("at"_L1, &SendRequest::at), def("pl"_L1, &SendRequest::pl), def("kc"_L1, &SendRequest::kc),
               def("opts"_L1, &SendRequest::opts), def("sig"_L1, &SendRequest::sig),
-              def("keys"_L1, &SendRequest::keys));
+              def("keys"_L1, &SendRequest::keys), def("blobs"_L1, &SendRequest::blobs));
 PARLEY_FIELDS(Ack, def("seqs"_L1, &Ack::seqs));
 PARLEY_FIELDS(RecoveryPut, def("blob"_L1, &RecoveryPut::blob));
 PARLEY_FIELDS(RecoveryGet);
@@ -94,6 +94,10 @@ PARLEY_FIELDS(RoomChange, def("room"_L1, &RoomChange::room), def("rec"_L1, &Room
 PARLEY_FIELDS(RoomGet, def("room"_L1, &RoomGet::room), def("from"_L1, &RoomGet::fromSeq));
 PARLEY_FIELDS(RoomsRequest);
 PARLEY_FIELDS(TurnRequest);
+PARLEY_FIELDS(BlobStart, def("blob"_L1, &BlobStart::blob), def("size"_L1, &BlobStart::size));
+PARLEY_FIELDS(BlobPut, def("blob"_L1, &BlobPut::blob), def("offset"_L1, &BlobPut::offset),
+              def("data"_L1, &BlobPut::data));
+PARLEY_FIELDS(BlobGet, def("blob"_L1, &BlobGet::blob), def("offset"_L1, &BlobGet::offset));
 
 PARLEY_FIELDS(Hello, def("v"_L1, &Hello::v), def("vs"_L1, &Hello::vs), def("ch"_L1, &Hello::ch),
               def("time"_L1, &Hello::time), def("max"_L1, &Hello::max));
@@ -127,6 +131,12 @@ PARLEY_FIELDS(RoomList, def("rooms"_L1, &RoomList::rooms), def("limits"_L1, &Roo
 PARLEY_FIELDS(RoomChanged, def("room"_L1, &RoomChanged::room), def("seq"_L1, &RoomChanged::seq));
 PARLEY_FIELDS(TurnCreds, def("uris"_L1, &TurnCreds::uris), def("user"_L1, &TurnCreds::user),
               def("pass"_L1, &TurnCreds::pass), def("ttl"_L1, &TurnCreds::ttl));
+PARLEY_FIELDS(BlobStarted, def("blob"_L1, &BlobStarted::blob), def("offset"_L1, &BlobStarted::offset),
+              def("size"_L1, &BlobStarted::size), def("chunk"_L1, &BlobStarted::chunk));
+PARLEY_FIELDS(BlobAck, def("blob"_L1, &BlobAck::blob), def("offset"_L1, &BlobAck::offset),
+              def("done"_L1, &BlobAck::done));
+PARLEY_FIELDS(BlobData, def("blob"_L1, &BlobData::blob), def("offset"_L1, &BlobData::offset),
+              def("size"_L1, &BlobData::size), def("data"_L1, &BlobData::data));
 PARLEY_FIELDS(ErrorReply, def("code"_L1, &ErrorReply::code), def("msg"_L1, &ErrorReply::msg),
               def("missing"_L1, &ErrorReply::missing), def("stale"_L1, &ErrorReply::stale),
               def("unknown"_L1, &ErrorReply::unknown), def("retry"_L1, &ErrorReply::retry));
@@ -136,10 +146,10 @@ PARLEY_FIELDS(ErrorReply, def("code"_L1, &ErrorReply::code), def("msg"_L1, &Erro
 // Every frame struct per direction, for the check against the schema table.
 using ClientFrames = std::tuple<EnrollInfo, Enroll, Login, Prekeys, Devices, Fetch, SendRequest, Ack, RecoveryPut,
                                 RecoveryGet, PushRegister, PushRemove, RoomChange, RoomGet, RoomsRequest,
-                                TurnRequest>;
+                                TurnRequest, BlobStart, BlobPut, BlobGet>;
 using ServerFrames = std::tuple<Hello, EnrollInfoOk, Enrolled, Welcome, PrekeysOk, DeviceList, Bundle, Accepted, Msg,
                                 Synced, Refill, Recovery, Ok, RoomOk, Room, RoomList, RoomChanged, TurnCreds,
-                                ErrorReply>;
+                                BlobStarted, BlobAck, BlobData, ErrorReply>;
 
 template<class T>
 struct Optional : std::false_type {
@@ -461,6 +471,9 @@ PARLEY_MESSAGE(RoomChange)
 PARLEY_MESSAGE(RoomGet)
 PARLEY_MESSAGE(RoomsRequest)
 PARLEY_MESSAGE(TurnRequest)
+PARLEY_MESSAGE(BlobStart)
+PARLEY_MESSAGE(BlobPut)
+PARLEY_MESSAGE(BlobGet)
 PARLEY_MESSAGE(Hello)
 PARLEY_MESSAGE(EnrollInfoOk)
 PARLEY_MESSAGE(Enrolled)
@@ -478,6 +491,9 @@ PARLEY_MESSAGE(Room)
 PARLEY_MESSAGE(RoomList)
 PARLEY_MESSAGE(RoomChanged)
 PARLEY_MESSAGE(TurnCreds)
+PARLEY_MESSAGE(BlobStarted)
+PARLEY_MESSAGE(BlobAck)
+PARLEY_MESSAGE(BlobData)
 PARLEY_MESSAGE(ErrorReply)
 
 #undef PARLEY_MESSAGE

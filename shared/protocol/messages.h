@@ -206,6 +206,7 @@ struct PARLEY_EXPORT SendRequest {
     MessageOptions opts;
     QByteArray sig;
     QList<KeyEntry> keys;
+    std::optional<QList<QByteArray>> blobs;   // attachments the message references (version 2)
 
     QByteArray encode(quint64 id = 0) const;
     static SendRequest from(const Frame &frame);
@@ -298,6 +299,38 @@ struct PARLEY_EXPORT TurnRequest {
     QByteArray encode(quint64 id = 0) const;
     static TurnRequest from(const Frame &frame);
     bool operator==(const TurnRequest &) const = default;
+};
+
+// `blob_start` (version 2): a new upload of `size` bytes of ciphertext, or with `blob` the resumption of one.
+struct PARLEY_EXPORT BlobStart {
+    static constexpr QLatin1StringView Type{"blob_start"};
+    std::optional<QByteArray> blob;
+    quint64 size = 0;
+
+    QByteArray encode(quint64 id = 0) const;
+    static BlobStart from(const Frame &frame);
+    bool operator==(const BlobStart &) const = default;
+};
+
+struct PARLEY_EXPORT BlobPut {
+    static constexpr QLatin1StringView Type{"blob_put"};
+    QByteArray blob;
+    quint64 offset = 0;
+    QByteArray data;
+
+    QByteArray encode(quint64 id = 0) const;
+    static BlobPut from(const Frame &frame);
+    bool operator==(const BlobPut &) const = default;
+};
+
+struct PARLEY_EXPORT BlobGet {
+    static constexpr QLatin1StringView Type{"blob_get"};
+    QByteArray blob;
+    quint64 offset = 0;
+
+    QByteArray encode(quint64 id = 0) const;
+    static BlobGet from(const Frame &frame);
+    bool operator==(const BlobGet &) const = default;
 };
 
 // ---- server -> client ------------------------------------------------------------------------------------------
@@ -531,6 +564,41 @@ struct PARLEY_EXPORT TurnCreds {
     QByteArray encode(quint64 id = 0) const;
     static TurnCreds from(const Frame &frame);
     bool operator==(const TurnCreds &) const = default;
+};
+
+struct PARLEY_EXPORT BlobStarted {
+    static constexpr QLatin1StringView Type{"blob_started"};
+    QByteArray blob;
+    quint64 offset = 0;   // bytes durably stored: the next blob_put starts here
+    quint64 size = 0;
+    quint64 chunk = 0;    // the most bytes one blob_put may carry
+
+    QByteArray encode(quint64 id = 0) const;
+    static BlobStarted from(const Frame &frame);
+    bool operator==(const BlobStarted &) const = default;
+};
+
+struct PARLEY_EXPORT BlobAck {
+    static constexpr QLatin1StringView Type{"blob_ack"};
+    QByteArray blob;
+    quint64 offset = 0;   // bytes durably stored
+    bool done = false;    // offset reached size: the blob is complete
+
+    QByteArray encode(quint64 id = 0) const;
+    static BlobAck from(const Frame &frame);
+    bool operator==(const BlobAck &) const = default;
+};
+
+struct PARLEY_EXPORT BlobData {
+    static constexpr QLatin1StringView Type{"blob_data"};
+    QByteArray blob;
+    quint64 offset = 0;
+    quint64 size = 0;
+    QByteArray data;
+
+    QByteArray encode(quint64 id = 0) const;
+    static BlobData from(const Frame &frame);
+    bool operator==(const BlobData &) const = default;
 };
 
 // `error`. (Not `Error`: that is parley::Error, the library's result error.)

@@ -107,6 +107,12 @@ constexpr Spec DeviceNos = arrayOf(DeviceNo, 1, 1000);
 constexpr Spec Versions = arrayOf(Version, 1, 64, true);
 constexpr Spec Seqs = arrayOf(Count, 1, MaxAcksPerFrame);
 
+// Attachments (docs/protocol.md, "Attachments"): server-chosen blob ids, sizes and chunks of ciphertext.
+constexpr Spec BlobId = bytes(16, 16);
+constexpr Spec BlobIds = arrayOf(BlobId, 1, MaxBlobsPerMessage);
+constexpr Spec BlobSize = uintRange(1, MaxUint);
+constexpr Spec BlobChunk = bytes(1, quint64(MaxBlobChunkBytes));
+
 // Message options (docs/protocol.md, "Rooms"): the room a message goes to, its own expiry and burn-on-read.
 constexpr Spec RoomName = UserName;
 constexpr Spec ExpireSeconds = uintRange(1, quint64(1) << 32);
@@ -188,6 +194,7 @@ constexpr Field FetchFields[] = {{"user"_L1, UserName}, optional("devices"_L1, D
 constexpr Field SendFields[] = {
     {"mid"_L1, MessageId}, {"to"_L1, Recipients},  {"at"_L1, Count},   {"pl"_L1, Payload},
     {"kc"_L1, KeyCommitment}, {"opts"_L1, Options}, {"sig"_L1, Signature}, {"keys"_L1, KeyEntries},
+    optional("blobs"_L1, BlobIds),
 };
 constexpr Field AckFields[] = {{"seqs"_L1, Seqs}};
 constexpr Field RecoveryPutFields[] = {{"blob"_L1, RecoveryBlob}};
@@ -202,6 +209,10 @@ constexpr Field PushRegisterFields[] = {
 };
 constexpr Field RoomChangeFields[] = {{"room"_L1, RoomName}, {"rec"_L1, RoomRecordBytes}, {"sig"_L1, Signature}};
 constexpr Field RoomGetFields[] = {{"room"_L1, RoomName}, optional("from"_L1, Count)};
+// blob_start: without `blob` a new upload; with it, the resumption of this device's unfinished upload.
+constexpr Field BlobStartFields[] = {optional("blob"_L1, BlobId), {"size"_L1, BlobSize}};
+constexpr Field BlobPutFields[] = {{"blob"_L1, BlobId}, {"offset"_L1, Count}, {"data"_L1, BlobChunk}};
+constexpr Field BlobGetFields[] = {{"blob"_L1, BlobId}, {"offset"_L1, Count}};
 
 // ---- server -> client ------------------------------------------------------------------------------------------
 
@@ -238,6 +249,13 @@ constexpr Field TurnCredsFields[] = {
     {"uris"_L1, arrayOf(TurnUri, 1, 16)}, {"user"_L1, text(1, 128)}, {"pass"_L1, text(1, 128)}, {"ttl"_L1, Count},
 };
 constexpr Field RecoveryFields[] = {optional("blob"_L1, RecoveryBlob)};
+constexpr Field BlobStartedFields[] = {
+    {"blob"_L1, BlobId}, {"offset"_L1, Count}, {"size"_L1, BlobSize}, {"chunk"_L1, uintRange(1, quint64(MaxBlobChunkBytes))},
+};
+constexpr Field BlobAckFields[] = {{"blob"_L1, BlobId}, {"offset"_L1, Count}, {"done"_L1, Flag}};
+constexpr Field BlobDataFields[] = {
+    {"blob"_L1, BlobId}, {"offset"_L1, Count}, {"size"_L1, BlobSize}, {"data"_L1, bytes(0, quint64(MaxBlobChunkBytes))},
+};
 constexpr Field ErrorFields[] = {
     {"code"_L1, ErrorCode},
     {"msg"_L1, ErrorText},
@@ -267,6 +285,9 @@ constexpr FrameSchema Frames[] = {
     {C2S, "room_get"_L1, IdRule::Required, RoomGetFields},
     {C2S, "rooms"_L1, IdRule::Required, {}},
     {C2S, "turn"_L1, IdRule::Required, {}},
+    {C2S, "blob_start"_L1, IdRule::Required, BlobStartFields},
+    {C2S, "blob_put"_L1, IdRule::Required, BlobPutFields},
+    {C2S, "blob_get"_L1, IdRule::Required, BlobGetFields},
 
     {S2C, "hello"_L1, IdRule::Absent, HelloFields},
     {S2C, "enroll_info_ok"_L1, IdRule::Required, EnrollInfoOkFields},
@@ -286,6 +307,9 @@ constexpr FrameSchema Frames[] = {
     {S2C, "room_list"_L1, IdRule::Required, RoomListFields},
     {S2C, "room_changed"_L1, IdRule::Absent, RoomChangedFields},
     {S2C, "turn_creds"_L1, IdRule::Required, TurnCredsFields},
+    {S2C, "blob_started"_L1, IdRule::Required, BlobStartedFields},
+    {S2C, "blob_ack"_L1, IdRule::Required, BlobAckFields},
+    {S2C, "blob_data"_L1, IdRule::Required, BlobDataFields},
     {S2C, "error"_L1, IdRule::Optional, ErrorFields},
 };
 

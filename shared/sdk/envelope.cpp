@@ -51,7 +51,7 @@ QByteArray Envelope::core() const { return messageCore().encode(); }
 
 protocol::SendRequest Envelope::toRequest() const
 {
-    return protocol::SendRequest{mid, to, sentAt, payload, keyCommitment, options, signature, keys};
+    return protocol::SendRequest{mid, to, sentAt, payload, keyCommitment, options, signature, keys, std::nullopt};
 }
 
 protocol::Frame Envelope::toFrame(quint64 requestId) const { return protocol::toFrame(toRequest(), requestId); }

@@ -114,6 +114,8 @@ inline Frame example(Direction direction, const QString &type, bool full)
                 keys.append(keyEntry(u"bob"_s, 4, 10));
             }
             f.set("keys"_L1, keys);
+            if (full)
+                f.set("blobs"_L1, QCborArray{QByteArray(16, 'b'), QByteArray(16, 'c')});
         } else if (type == "ack"_L1) {
             f.id = full ? 8 : 0;
             f.set("seqs"_L1, full ? QCborArray{1, 2, qint64(MaxRequestId)} : QCborArray{5});
@@ -143,6 +145,18 @@ inline Frame example(Direction direction, const QString &type, bool full)
             f.id = 52;
         } else if (type == "turn"_L1) {
             f.id = 60;
+        } else if (type == "blob_start"_L1) {
+            f.id = 66;
+            f.set("size"_L1, qint64(100) << 20);
+            if (full)
+                f.set("blob"_L1, QByteArray(16, 'b'));
+        } else if (type == "blob_put"_L1) {
+            f.id = 61;
+            f.set("blob"_L1, QByteArray(16, 'b')).set("offset"_L1, full ? qint64(1) << 20 : 0);
+            f.set("data"_L1, QByteArray(full ? MaxBlobChunkBytes : 1, 'D'));
+        } else if (type == "blob_get"_L1) {
+            f.id = 62;
+            f.set("blob"_L1, QByteArray(16, 'b')).set("offset"_L1, full ? 262144 : 0);
         }
         return f;
     }
@@ -242,6 +256,17 @@ inline Frame example(Direction direction, const QString &type, bool full)
                               : texts({u"stun:turn.example"_s}));
         f.set("user"_L1, u"1700003600:0123456789abcdef"_s).set("pass"_L1, u"c2VjcmV0IHBhc3N3b3JkIGZvciB0ZXN0cw=="_s);
         f.set("ttl"_L1, 3600);
+    } else if (type == "blob_started"_L1) {
+        f.id = 63;
+        f.set("blob"_L1, QByteArray(16, 'b')).set("offset"_L1, full ? 262144 : 0).set("size"_L1, 1000000);
+        f.set("chunk"_L1, qint64(MaxBlobChunkBytes));
+    } else if (type == "blob_ack"_L1) {
+        f.id = 64;
+        f.set("blob"_L1, QByteArray(16, 'b')).set("offset"_L1, 1000000).set("done"_L1, full);
+    } else if (type == "blob_data"_L1) {
+        f.id = 65;
+        f.set("blob"_L1, QByteArray(16, 'b')).set("offset"_L1, 0).set("size"_L1, 1000000);
+        f.set("data"_L1, QByteArray(full ? MaxBlobChunkBytes : 0, 'D'));
     } else if (type == "error"_L1) {
         if (!full)
             return errorFrame(WireError::BadFrame, u"not well-formed CBOR"_s);

@@ -119,7 +119,7 @@ QJsonObject messageFile()
     core.keyCommitment = sdk::Envelope::commitmentFor(crypto::SecureBuffer(key));
     const QByteArray coreBytes = core.encode();
     const QByteArray sig = vectorSign(device, coreBytes);
-    protocol::SendRequest send{core.mid, core.to, core.sentAt, core.payload, core.keyCommitment, core.options, sig, {}};
+    protocol::SendRequest send{core.mid, core.to, core.sentAt, core.payload, core.keyCommitment, core.options, sig, {}, std::nullopt};
     QJsonArray wraps;
     for (const Party &p : Recipients) {
         protocol::KeyEntry entry;

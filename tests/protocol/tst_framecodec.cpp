@@ -18,12 +18,13 @@ private Q_SLOTS:
         QCOMPARE(frameTypes(C2S), (QStringList{u"enroll_info"_s, u"enroll"_s, u"login"_s, u"prekeys"_s, u"devices"_s,
                                                u"fetch"_s, u"send"_s, u"ack"_s, u"recovery_put"_s,
                                                u"recovery_get"_s, u"push_register"_s, u"push_remove"_s,
-                                               u"room_change"_s, u"room_get"_s, u"rooms"_s, u"turn"_s}));
+                                               u"room_change"_s, u"room_get"_s, u"rooms"_s, u"turn"_s,
+                                               u"blob_start"_s, u"blob_put"_s, u"blob_get"_s}));
         QCOMPARE(frameTypes(S2C),
                  (QStringList{u"hello"_s, u"enroll_info_ok"_s, u"enrolled"_s, u"welcome"_s, u"prekeys_ok"_s,
                               u"device_list"_s, u"bundle"_s, u"accepted"_s, u"msg"_s, u"synced"_s, u"refill"_s,
                               u"recovery"_s, u"ok"_s, u"room_ok"_s, u"room"_s, u"room_list"_s, u"room_changed"_s,
-                              u"turn_creds"_s, u"error"_s}));
+                              u"turn_creds"_s, u"blob_started"_s, u"blob_ack"_s, u"blob_data"_s, u"error"_s}));
     }
 
     void requiresIdPerType()
