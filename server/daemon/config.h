@@ -4,6 +4,7 @@
 #include "admin/adminconfig.h"
 #include "push/pushconfig.h"
 #include "relay/limits.h"
+#include "store/blobindex.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -19,6 +20,7 @@ struct Config {
     QString privateKeyPath;           // empty: DATA_DIR/tls/server.key
     int ticketKeySeconds = 3600;      // session ticket key rotation period
     Limits limits;
+    FileLimits files;                 // [files]: attachments
     QString logRules;                 // QLoggingCategory filter rules
     AdminConfig admin;
     PushConfig push;                  // [push] (docs/push.md)

@@ -14,6 +14,7 @@
 #include "relay/turnsettings.h"
 #include "store/store.h"
 #include "daemon/sweeper.h"
+#include "store/blobfiles.h"
 #include "daemon/tlssetup.h"
 #include "relay/worker.h"
 
@@ -148,6 +149,7 @@ struct Server::Private {
     std::unique_ptr<EnrollGuard> enrollGuard;
     std::unique_ptr<ConnectionGate> gate;     // outlives the workers (their sockets and sessions hold admissions)
     std::unique_ptr<PushService> push;
+    std::unique_ptr<BlobFiles> blobs;         // outlives the sweeper, which deletes files through it
     std::unique_ptr<Sweeper> sweeper;
     std::vector<Slot> workers;
     std::shared_ptr<TlsContext> tls;      // the one TLS context of the device listener (all workers)
@@ -173,6 +175,9 @@ struct Server::Private {
                 slot.thread->wait();
             }
         }
+        // No session is left to post blob I/O; the job in progress finishes before the workers it replies to go.
+        if (blobs)
+            blobs->stop();
         if (router)
             router->stop();
         for (Slot &slot : workers) {
@@ -262,7 +267,13 @@ Result<Services> Server::startServices()
         d->push.reset();
         return s.error();
     }
+    auto blobs = BlobFiles::open(d->config.dataDir + u"/blobs"_s);
+    if (!blobs)
+        return blobs.error();
+    d->blobs = std::move(*blobs);
     Services services;
+    services.blobs = d->blobs.get();
+    services.files = d->config.files;
     services.store = d->store.get();
     services.router = d->router.get();
     services.directory = d->directory.get();
@@ -324,7 +335,7 @@ void Server::startTimers()
         d->enrollGuard->prune(now);
     });
     d->prune.start(PruneIntervalMs);
-    d->sweeper = std::make_unique<Sweeper>(*d->store, d->config.limits.sweepSeconds * 1000);
+    d->sweeper = std::make_unique<Sweeper>(*d->store, d->config.limits.sweepSeconds * 1000, d->blobs.get(), d->config.files);
     d->sweeper->start();
 }
 

@@ -1,6 +1,7 @@
 #include "daemon/sweeper.h"
 
 #include "daemon/logging.h"
+#include "store/blobfiles.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -52,15 +53,18 @@ Status checkpoint(const QString &path)
 } // namespace
 
 struct Sweeper::Private {
-    Private(Store &s, int interval) : store(s), intervalMs(interval) {}
+    Private(Store &s, int interval, BlobFiles *b, const FileLimits &f) : store(s), intervalMs(interval), blobs(b), files(f) {}
     Store &store;
     int intervalMs;
+    BlobFiles *blobs;
+    FileLimits files;
     QThread thread;
     QTimer *timer = nullptr;      // lives in `thread`
     bool running = false;
 };
 
-Sweeper::Sweeper(Store &store, int intervalMs) : d(std::make_unique<Private>(store, intervalMs))
+Sweeper::Sweeper(Store &store, int intervalMs, BlobFiles *blobs, const FileLimits &files)
+    : d(std::make_unique<Private>(store, intervalMs, blobs, files))
 {
     d->thread.setObjectName(u"parleyd-sweeper"_s);
 }
@@ -77,14 +81,16 @@ void Sweeper::start()
     d->running = true;
     d->thread.start();
     Store *store = &d->store;
+    BlobFiles *blobs = d->blobs;
+    const FileLimits files = d->files;
     const int interval = d->intervalMs;
     auto *timer = new QTimer;
     timer->moveToThread(&d->thread);
     d->timer = timer;
     connect(&d->thread, &QThread::finished, timer, &QObject::deleteLater);
-    QMetaObject::invokeMethod(timer, [timer, store, interval] {
-        auto sweep = [store, blocked = 0]() mutable {
-            Result<int> r = sweepOnce(*store);
+    QMetaObject::invokeMethod(timer, [timer, store, blobs, files, interval] {
+        auto sweep = [store, blobs, files, blocked = 0]() mutable {
+            Result<int> r = sweepOnce(*store, blobs, files);
             if (!r && r.error().code == ErrorCode::Unavailable) {
                 // Readers or the writer kept the checkpoint from completing: deleted rows stay in the write-ahead
                 // log until one completes. Said once it has lasted BlockedSweepsWarning sweeps in a row.
@@ -116,12 +122,26 @@ void Sweeper::stop()
     d->thread.wait();
 }
 
-Result<int> Sweeper::sweepOnce(Store &store)
+Result<int> Sweeper::sweepOnce(Store &store, BlobFiles *blobs, const FileLimits &files)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     Result<int> removed = store.writeSync<int>([now](Db &db) { return db.purgeExpired(now); });
     if (!removed)
         return removed.error();
+    if (blobs) {
+        // After the messages: a blob whose last message expired in this sweep goes in this sweep too. The writer
+        // runs it, so that no message can reference a blob between the choice and the deletion.
+        const Result<int> gone = store.writeSync<int>([now, blobs, files](Db &db) {
+            return BlobIndex::sweep(db, now, files, [blobs](const QByteArray &bid) { return blobs->remove(bid); });
+        });
+        if (!gone)
+            return gone.error();
+        if (*gone > 0) {
+            if (Status s = blobs->syncDirectory(); !s)
+                return s.error();
+            qCDebug(lcServer) << "Removed" << *gone << "attachments";
+        }
+    }
     if (Status s = checkpoint(store.path()); !s)
         return s.error();
     return *removed;

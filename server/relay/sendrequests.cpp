@@ -206,6 +206,9 @@ void fillEnvelope(SessionContext &session, SendPlan &plan)
     // The same message sent again (a client that lost its connection before `accepted`) has the same core: the
     // store answers it with the first outcome. Another message under a used id is a replay.
     m.digest = protocol::MessageCore::of(r, session.userName, session.deviceNo).hash();
+    m.senderUserId = session.userId;
+    if (r.blobs)
+        m.blobs = *r.blobs;
 }
 
 // Effective expiry: the shortest of the server's queue lifetime, the message's own, the room's (the shorter of the
@@ -313,6 +316,9 @@ void sendCompleted(SessionContext &session, quint64 requestId, const QByteArray 
             break;
         case ErrorCode::QuotaExceeded:
             session.sendError(WireError::Quota, u"a recipient's queue is full"_s, requestId);
+            break;
+        case ErrorCode::NotFound:   // a referenced blob (docs/protocol.md, "Attachments")
+            session.sendError(WireError::NotFound, result.error().message, requestId);
             break;
         default:
             if (result.error().code != ErrorCode::Io)   // the store logs a storage failure once, not per message

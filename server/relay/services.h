@@ -1,9 +1,11 @@
 #pragma once
 
 #include "relay/limits.h"
+#include "store/blobindex.h"
 
 namespace parley::server {
 
+class BlobFiles;
 class ConnectionGate;
 class DeviceDirectory;
 class EnrollGuard;
@@ -30,6 +32,8 @@ struct Services {
     ConnectionGate *gate = nullptr;          // connections not logged in, per address
     PushService *push = nullptr;             // idle when no push provider is configured
     TurnSettings *turn = nullptr;            // TURN credentials for calls (none while not configured)
+    BlobFiles *blobs = nullptr;              // attachments' files; null: the server takes no attachments
+    FileLimits files;                        // their boot defaults (maxFile and userQuota: managed over these)
     Limits limits;
 };
 

@@ -1,6 +1,7 @@
 #include "relay/session.h"
 
 #include "relay/authrequests.h"
+#include "relay/blobrequests.h"
 #include "relay/keyrequests.h"
 #include "relay/pushrequests.h"
 #include "relay/roomrequests.h"
@@ -82,6 +83,9 @@ const QHash<QString, Session::Private::Route> &Session::Private::dispatchTable()
         {u"push_register"_s, {&handlePushRegister, true}},
         {u"push_remove"_s, {&handlePushRemove, true}},
         {u"turn"_s, {&handleTurn, true}},
+        {u"blob_start"_s, {&handleBlobStart, true}},
+        {u"blob_put"_s, {&handleBlobPut, true}},
+        {u"blob_get"_s, {&handleBlobGet, true}},
     };
     return table;
 }
@@ -191,7 +195,7 @@ void Session::Private::sendHello()
     challenge = crypto::randomBytes(ChallengeSize);
     protocol::Hello hello;
     hello.v = protocol::Version;
-    hello.vs = {protocol::Version};
+    hello.vs = {protocol::Version, protocol::AttachmentsVersion};
     hello.ch = challenge;
     hello.time = quint64(wallMs());
     hello.max = quint64(protocol::MaxClientFrameBytes);

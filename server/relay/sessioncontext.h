@@ -16,6 +16,7 @@
 #include "store/store.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QPointer>
 #include <QTimer>
 #include <QWebSocket>
@@ -74,6 +75,16 @@ public:
     // (a prekey upload), so that a resumed login does not pay for decoding a P-521 point.
     QByteArray devicePub;
     crypto::EcKey deviceKey;
+
+    // Uploads started or resumed on this connection (blob_start), by blob id: where the next chunk must start (the
+    // bytes stored plus those on their way to the disk), and the I/O posted and not yet done (a bound on memory).
+    struct Upload {
+        qint64 rowId = 0;
+        qint64 size = 0;
+        qint64 next = 0;
+    };
+    QHash<QByteArray, Upload> uploads;
+    int blobIoInFlight = 0;
 
     TokenBucket frames;
     ConnectionGate::Admission admission;   // the connection's place among its address's not logged in, until login

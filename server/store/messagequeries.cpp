@@ -2,6 +2,7 @@
 
 #include "store/db.h"
 
+#include "store/blobindex.h"
 #include "store/connection.h"
 
 #include <algorithm>
@@ -70,7 +71,7 @@ Result<InsertedMessage> storeMessage(Connection &c, const NewMessage &m)
 
 // The message, its queue entries and its replay record (with the number it is stored under and its digest), under
 // one savepoint. The replay record goes last so that it can carry the number; a conflict rolls everything back.
-Result<InsertedMessage> storeOnce(Connection &c, const NewMessage &m)
+Result<InsertedMessage> storeOnce(Db &db, Connection &c, const NewMessage &m)
 {
     Connection::Savepoint savepoint(c);
     if (Status s = savepoint.begin(); !s)
@@ -83,6 +84,14 @@ Result<InsertedMessage> storeOnce(Connection &c, const NewMessage &m)
         if (!stored)
             return stored.error();
         inserted = std::move(*stored);
+        if (!m.blobs.isEmpty()) {
+            QList<qint64> devices;
+            devices.reserve(m.entries.size());
+            for (const NewMessage::Entry &entry : m.entries)
+                devices.append(entry.deviceId);
+            if (Status s = BlobIndex::reference(db, m.senderUserId, m.blobs, inserted.payloadId, devices); !s)
+                return s.error();
+        }
     }
     const QVariant seq = inserted.payloadId ? QVariant(inserted.payloadId) : QVariant(QMetaType::fromType<qint64>());
     const QVariant digest = m.digest.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : sql::blob(m.digest);
@@ -139,7 +148,7 @@ Result<InsertedMessage> Db::insertMessage(const NewMessage &m)
 {
     if (Status s = checkMessage(m); !s)
         return s.error();
-    Result<InsertedMessage> inserted = storeOnce(*d, m);
+    Result<InsertedMessage> inserted = storeOnce(*this, *d, m);
     if (inserted || (inserted.error().code != ErrorCode::Conflict && inserted.error().code != ErrorCode::QuotaExceeded))
         return inserted;
     // Refused (and rolled back): a message stored before under this id is answered with its first outcome.

@@ -84,6 +84,8 @@ struct NewMessage {
     QList<Entry> entries;
     qint64 maxQueuePerDevice = 2000000;
     QByteArray digest;        // of the content (the message core), kept with the replay record
+    qint64 senderUserId = 0;  // the owner the referenced blobs must have
+    QList<QByteArray> blobs;  // ids of completed blobs the message references (docs/protocol.md, "Attachments")
 };
 
 struct InsertedMessage {

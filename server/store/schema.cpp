@@ -346,6 +346,36 @@ const char *const SchemaV8Sequences[] = {
     "ALTER TABLE seen ADD COLUMN digest BLOB",
 };
 
+// Version 9: attachments (docs/protocol.md, "Attachments"). A blob's ciphertext is a file of its own under
+// data_dir/blobs/ (server/store/blobfiles.cpp); its row counts the bytes durably stored. blob_refs names, for every
+// message that references a blob, each device the message was queued for: those devices may download it while the
+// message exists, and the row goes with the message (ON DELETE CASCADE, whichever way the message goes: acked by
+// all, burned, expired). A blob once referenced whose rows are all gone is swept with its file. IF NOT EXISTS keeps
+// the step harmless should it ever run twice.
+const char *const SchemaV9Blobs[] = {
+    R"(CREATE TABLE IF NOT EXISTS blobs (
+        id            INTEGER PRIMARY KEY,
+        bid           BLOB NOT NULL UNIQUE,
+        user_id       INTEGER NOT NULL,
+        device_id     INTEGER NOT NULL,
+        size          INTEGER NOT NULL,
+        received      INTEGER NOT NULL DEFAULT 0,
+        complete      INTEGER NOT NULL DEFAULT 0,
+        referenced    INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        completed_at  INTEGER NOT NULL DEFAULT 0
+    ))",
+    "CREATE INDEX IF NOT EXISTS blobs_user ON blobs(user_id)",
+    "CREATE INDEX IF NOT EXISTS blobs_device ON blobs(device_id)",
+    R"(CREATE TABLE IF NOT EXISTS blob_refs (
+        blob_id     INTEGER NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+        device_id   INTEGER NOT NULL,
+        message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        PRIMARY KEY (blob_id, device_id, message_id)
+    ) WITHOUT ROWID)",
+    "CREATE INDEX IF NOT EXISTS blob_refs_message ON blob_refs(message_id)",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -362,6 +392,7 @@ constexpr MigrationStep Migrations[] = {
     {6, SchemaV6MessageRoom, std::size(SchemaV6MessageRoom), backfillMessageRooms},
     {7, SchemaV7Resume, std::size(SchemaV7Resume)},
     {8, SchemaV8Sequences, std::size(SchemaV8Sequences)},
+    {9, SchemaV9Blobs, std::size(SchemaV9Blobs)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).
