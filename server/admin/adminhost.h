@@ -3,6 +3,7 @@
 #include "admin/adminconfig.h"
 #include "core/result.h"
 #include "push/pushconfig.h"
+#include "store/blobindex.h"
 
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -27,6 +28,7 @@ struct AdminSettings {
     QString logRules;                 // [logging] rules of the boot configuration
     QStringList logCategories;        // every logging category the daemon has
     PushConfig push;                  // [push]
+    FileLimits files;                 // [files]: attachments (max_file and user_quota are managed over these)
 };
 
 // What the admin plane needs from the daemon that runs it. The daemon (server/daemon) implements it, so that

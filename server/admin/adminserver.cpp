@@ -8,6 +8,7 @@
 #include "admin/logcalls.h"
 #include "admin/proxycalls.h"
 #include "admin/pushcalls.h"
+#include "admin/filecalls.h"
 #include "admin/turncalls.h"
 #include "admin/roomcalls.h"
 #include "admin/statuscalls.h"
@@ -75,7 +76,8 @@ struct AdminServer::Private {
           push(ctx),
           turn(ctx),
           audit(ctx),
-          rooms(ctx)
+          rooms(ctx),
+          files(ctx)
     {
         ctx.setLoginFailureCounter([this](QWebSocket *socket) {
             auto conn = connections.find(socket);
@@ -95,6 +97,7 @@ struct AdminServer::Private {
     TurnCalls turn;
     AuditCalls audit;
     RoomCalls rooms;
+    FileCalls files;
     std::shared_ptr<TlsContext> tls;
     std::unique_ptr<TlsListener> tlsListener;
     std::unique_ptr<QWebSocketServer> listener;
@@ -249,6 +252,7 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
         addPart(t, &Private::accounts, AccountCalls::accountCalls());
         addPart(t, &Private::audit, AuditCalls::calls());
         addPart(t, &Private::rooms, RoomCalls::calls());
+        addPart(t, &Private::files, FileCalls::calls());
         return t;
     }();
     return entries;

@@ -505,6 +505,7 @@ AdminSettings Server::adminSettings() const
     AdminSettings settings;
     settings.admin = config.admin;
     settings.dataDir = config.dataDir;
+    settings.files = config.files;
     settings.certificateFile = config.certificateFile();
     settings.privateKeyFile = config.privateKeyFile();
     settings.databaseFile = config.databaseFile();

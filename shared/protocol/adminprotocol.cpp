@@ -120,6 +120,11 @@ QList<Call> buildCalls()
          {text("room", true, 128), uintArg("expire_seconds", false), Arg{"burn_on_read"_L1, ArgKind::Bool, false, 0, 0}},
          "Enforce a shorter message lifetime or burn-on-read on a room (0 / false lift the override)"_L1},
         {"rooms.delete"_L1, Access::Full, {text("room", true, 128)}, "Delete a room with its membership chain"_L1},
+
+        {"files.show"_L1, Access::Full, {}, "Attachment limits and the storage they take in total"_L1},
+        {"files.set"_L1, Access::Full, {uintArg("max_file", false), uintArg("user_quota", false)},
+         "Change the per-file limit or the per-user quota of attachments (bytes)"_L1},
+        {"files.usage"_L1, Access::Full, {text("user", false, NameBytes)}, "Attachment storage per user, largest first"_L1},
     };
 }
 
