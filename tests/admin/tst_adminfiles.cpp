@@ -3,11 +3,15 @@
 
 #include "../e2e/harness.h"
 #include "../server/testclient.h"
+#include "parleyctlrunner.h"
 #include "syncadminclient.h"
 
 #include "protocol/adminprotocol.h"
 
 #include <QCborArray>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -29,6 +33,7 @@ class TestAdminFiles : public QObject {
     Daemon m_daemon;
     std::unique_ptr<SyncAdminClient> m_admin;
     QString m_token;
+    QString m_address;
     quint64 m_id = 10;
 
     SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {})
@@ -53,7 +58,8 @@ private Q_SLOTS:
         const auto m = QRegularExpression(u"admin wss://(127\\.0\\.0\\.1:\\d+)/"_s)
                            .match(QString::fromUtf8(Daemon::readFile(m_daemon.stdoutFile())));
         QVERIFY(m.hasMatch());
-        m_admin = std::make_unique<SyncAdminClient>(m.captured(1), m_daemon.fingerprint());
+        m_address = m.captured(1);
+        m_admin = std::make_unique<SyncAdminClient>(m_address, m_daemon.fingerprint());
         QVERIFY(m_admin->connectToServer(WaitMs));
         const QString initial = QString::fromUtf8(
             Daemon::readFile(QDir(m_daemon.dataDir()).filePath(u"initial-admin-password"_s))).trimmed();
@@ -117,6 +123,35 @@ private Q_SLOTS:
         QCOMPARE(records.size(), 2);
         QCOMPARE(records.at(0).toMap().value("outcome"_L1).toString(), u"ok"_s);
         QCOMPARE(records.at(0).toMap().value("actor"_L1).toString(), u"admin"_s);
+    }
+
+    // parleyctl files show | set | usage.
+    void parleyctlFiles()
+    {
+        const ParleyctlRunner home;
+        QVERIFY(home.isValid());
+        const QString pwFile = home.passwordFile(AdminPassword);
+        auto ctl = [&home](const QStringList &args, QByteArray *out = nullptr) { return home.run(args, out); };
+        QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon.fingerprint(), u"login"_s, u"admin"_s,
+                      u"--password-file"_s, pwFile}),
+                 0);
+        QByteArray out;
+        QCOMPARE(ctl({u"files"_s, u"set"_s, u"max_file=2048"_s, u"user_quota=4096"_s, u"--json"_s}, &out), 0);
+        QJsonObject o = QJsonDocument::fromJson(out).object();
+        QCOMPARE(o.value("max_file"_L1).toInteger(), 2048);
+        QCOMPARE(o.value("user_quota"_L1).toInteger(), 4096);
+        QCOMPARE(ctl({u"files"_s, u"show"_s, u"--json"_s}, &out), 0);
+        o = QJsonDocument::fromJson(out).object();
+        QCOMPARE(o.value("max_file"_L1).toInteger(), 2048);
+        QCOMPARE(o.value("total_bytes"_L1).toInteger(), 1500);
+        QCOMPARE(ctl({u"files"_s, u"usage"_s, u"fay"_s, u"--json"_s}, &out), 0);
+        const QJsonArray users = QJsonDocument::fromJson(out).object().value("users"_L1).toArray();
+        QCOMPARE(users.size(), 1);
+        QCOMPARE(users.at(0).toObject().value("bytes"_L1).toInteger(), 1500);
+        QCOMPARE(ctl({u"files"_s, u"set"_s, u"max_file=0"_s}), 2);        // invalid_argument
+        QCOMPARE(ctl({u"files"_s, u"set"_s, u"max_file=lots"_s}), 2);     // usage
+        QCOMPARE(ctl({u"files"_s, u"set"_s, u"speed=1"_s}), 2);
+        QCOMPARE(ctl({u"files"_s, u"usage"_s, u"Bad Name"_s}), 2);
     }
 };
 

@@ -20,6 +20,7 @@ const QList<CommandGroup> &commandGroups()
         {"admin"_L1, adminCommands},
         {"audit"_L1, auditCommands},
         {"rooms"_L1, roomCommands},
+        {"files"_L1, fileCommands},
     };
     return groups;
 }

@@ -37,5 +37,6 @@ bool turnCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool adminCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool auditCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool roomCommands(Invocation &inv, const QStringList &a, QCborMap common);
+bool fileCommands(Invocation &inv, const QStringList &a, QCborMap common);
 
 } // namespace parley::ctl
