@@ -221,6 +221,7 @@ SendRequest make(Gen &g)
     s.sig = g.signature();
     // The schema allows 10,000 entries, the 1 MiB client frame about 3,200 of them next to 1,000 long names.
     s.keys = g.list<KeyEntry>(1, 3000, [&] { return makeKeyEntry(g); });
+    s.blobs = g.maybe<QList<QByteArray>>([&] { return g.list<QByteArray>(1, MaxBlobsPerMessage, [&] { return g.bytes(16, 16); }); });
     return s;
 }
 template<>
@@ -257,6 +258,18 @@ template<>
 RoomsRequest make(Gen &) { return RoomsRequest{}; }
 template<>
 TurnRequest make(Gen &) { return TurnRequest{}; }
+template<>
+BlobStart make(Gen &g)
+{
+    BlobStart b;
+    b.blob = g.maybe<QByteArray>([&] { return g.bytes(16, 16); });
+    b.size = g.uint(1, MaxRequestId);
+    return b;
+}
+template<>
+BlobPut make(Gen &g) { return BlobPut{g.bytes(16, 16), g.counter(), g.bytes(1, MaxBlobChunkBytes)}; }
+template<>
+BlobGet make(Gen &g) { return BlobGet{g.bytes(16, 16), g.counter()}; }
 
 template<>
 Hello make(Gen &g)
@@ -389,6 +402,12 @@ TurnCreds make(Gen &g)
     return t;
 }
 template<>
+BlobStarted make(Gen &g) { return BlobStarted{g.bytes(16, 16), g.counter(), g.uint(1, MaxRequestId), g.uint(1, MaxBlobChunkBytes)}; }
+template<>
+BlobAck make(Gen &g) { return BlobAck{g.bytes(16, 16), g.counter(), g.flag()}; }
+template<>
+BlobData make(Gen &g) { return BlobData{g.bytes(16, 16), g.counter(), g.uint(1, MaxRequestId), g.bytes(0, MaxBlobChunkBytes)}; }
+template<>
 ErrorReply make(Gen &g)
 {
     ErrorReply e;
@@ -500,6 +519,9 @@ private Q_SLOTS:
         addRows<RoomGet>(C2S);
         addRows<RoomsRequest>(C2S);
         addRows<TurnRequest>(C2S);
+        addRows<BlobStart>(C2S);
+        addRows<BlobPut>(C2S);
+        addRows<BlobGet>(C2S);
         addRows<Hello>(S2C);
         addRows<EnrollInfoOk>(S2C);
         addRows<Enrolled>(S2C);
@@ -518,6 +540,9 @@ private Q_SLOTS:
         addRows<RoomList>(S2C);
         addRows<RoomChanged>(S2C);
         addRows<TurnCreds>(S2C);
+        addRows<BlobStarted>(S2C);
+        addRows<BlobAck>(S2C);
+        addRows<BlobData>(S2C);
         addRows<ErrorReply>(S2C);
     }
 
@@ -531,7 +556,7 @@ private Q_SLOTS:
     void everyFrameTypeHasRows()
     {
         // The rows above cover every type of the schema (structsMatchTheSchema() ties the structs to it).
-        QCOMPARE(frameTypes(C2S).size() + frameTypes(S2C).size(), 35);
+        QCOMPARE(frameTypes(C2S).size() + frameTypes(S2C).size(), 41);
     }
 
     void encodeLayout()

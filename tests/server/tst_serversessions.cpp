@@ -28,7 +28,7 @@ private Q_SLOTS:
         QVERIFY(b);
         const Frame &hello = a->hello();
         QCOMPARE(hello.uint("v"_L1), quint64(protocol::Version));
-        QCOMPARE(hello.array("vs"_L1), QCborArray{qint64(1)});
+        QCOMPARE(hello.array("vs"_L1), (QCborArray{qint64(1), qint64(2)}));   // version 2: attachments
         QCOMPARE(hello.bytes("ch"_L1).size(), 32);
         QCOMPARE(hello.uint("max"_L1), quint64(protocol::MaxClientFrameBytes));
         QVERIFY(qAbs(qint64(hello.uint("time"_L1)) - QDateTime::currentMSecsSinceEpoch()) < 60000);
