@@ -87,10 +87,10 @@ struct TypeList {
 
 using ClientTypes = TypeList<EnrollInfo, Enroll, Login, Prekeys, Devices, Fetch, SendRequest, Ack, RecoveryPut,
                              RecoveryGet, PushRegister, PushRemove, RoomChange, RoomGet, RoomsRequest,
-                             TurnRequest>;
+                             TurnRequest, BlobStart, BlobPut, BlobGet>;
 using ServerTypes = TypeList<Hello, EnrollInfoOk, Enrolled, Welcome, PrekeysOk, DeviceList, Bundle, Accepted, Msg,
                              Synced, Refill, Recovery, Ok, RoomOk, Room, RoomList, RoomChanged, TurnCreds,
-                             ErrorReply>;
+                             BlobStarted, BlobAck, BlobData, ErrorReply>;
 
 void relayedRoundTrip(const Frame &frame)
 {
