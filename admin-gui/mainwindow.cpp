@@ -7,6 +7,7 @@
 #include "certificatespage.h"
 #include "connectdialog.h"
 #include "dashboardpage.h"
+#include "filespage.h"
 #include "loggingpage.h"
 #include "passwordchangedialog.h"
 #include "proxypage.h"
@@ -130,6 +131,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_uniqu
     d->addPage(new PushPage(d->client, d->stack));
     d->addPage(new ProxyPage(d->client, d->stack));
     d->addPage(new CallsPage(d->client, d->stack));
+    d->addPage(new FilesPage(d->client, d->stack));
     d->addPage(new AdminsPage(d->client, d->stack));
     d->addPage(new AuditPage(d->client, d->stack));
     auto *splitter = new QSplitter(this);

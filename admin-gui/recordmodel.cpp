@@ -70,6 +70,8 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
         return value.toVariant();
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
+    if (column.kind == Kind::Bytes && role == Qt::ToolTipRole && value.isInteger())
+        return tr("%1 bytes").arg(QLocale().toString(value.toInteger()));
     switch (column.kind) {
     case Kind::Text:
         return value.toString();
@@ -83,6 +85,8 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
         return value.toBool() ? tr("yes") : tr("no");
     case Kind::Duration:
         return formatDuration(value.toInteger(), tr("none"));
+    case Kind::Bytes:
+        return value.isInteger() ? QLocale().formattedDataSize(value.toInteger()) : value.toString();
     case Kind::State: {
         const QString state = value.toString();
         if (state == u"active"_s)

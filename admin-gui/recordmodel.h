@@ -9,11 +9,12 @@
 namespace parley::admin {
 
 // A read-only table over a list of CBOR maps as the admin API returns them (users, devices, events, audit records).
-// Columns name the map key and how to show it; the sort role (Qt::UserRole) holds the raw value.
+// Columns name the map key and how to show it; the sort role (Qt::UserRole) holds the raw value. A Bytes column shows
+// the size in binary units (1.46 MiB), its tooltip the exact number of bytes.
 class RecordModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum class Kind { Text, Number, Time, Bool, State, Duration };
+    enum class Kind { Text, Number, Time, Bool, State, Duration, Bytes };
     struct Column {
         QString key;
         QString header;

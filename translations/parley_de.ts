@@ -442,119 +442,119 @@
 <context>
     <name>parley::admin::CallsPage</name>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="40"/>
+        <location filename="../admin-gui/callspage.cpp" line="41"/>
         <source>TURN relay for audio and video calls</source>
         <translation>TURN-Relay für Audio- und Videoanrufe</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="41"/>
+        <location filename="../admin-gui/callspage.cpp" line="42"/>
         <source>Devices get short-lived credentials for these TURN and STUN servers (coturn with use-auth-secret). The relay learns neither user names nor devices.</source>
         <translation>Geräte erhalten kurzlebige Zugangsdaten für diese TURN- und STUN-Server (coturn mit use-auth-secret). Das Relay erfährt weder Benutzernamen noch Geräte.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="46"/>
+        <location filename="../admin-gui/callspage.cpp" line="47"/>
         <source>TURN and STUN URIs</source>
         <translation>TURN- und STUN-URIs</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="47"/>
+        <location filename="../admin-gui/callspage.cpp" line="48"/>
         <source>turn:turn.example.com:3478?transport=udp
 turns:turn.example.com:5349</source>
         <translation>turn:turn.example.com:3478?transport=udp
 turns:turn.example.com:5349</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="52"/>
+        <location filename="../admin-gui/callspage.cpp" line="53"/>
         <source>Credential lifetime in seconds</source>
         <translation>Gültigkeit der Zugangsdaten in Sekunden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="55"/>
+        <location filename="../admin-gui/callspage.cpp" line="56"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="59"/>
+        <location filename="../admin-gui/callspage.cpp" line="60"/>
         <source>Shared secret</source>
         <translation>Gemeinsames Geheimnis</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="60"/>
+        <location filename="../admin-gui/callspage.cpp" line="61"/>
         <source>static-auth-secret of turnserver.conf</source>
         <translation>static-auth-secret aus turnserver.conf</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="67"/>
+        <location filename="../admin-gui/callspage.cpp" line="68"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="69"/>
+        <location filename="../admin-gui/callspage.cpp" line="70"/>
         <source>Turn &amp;off</source>
         <translation>&amp;Ausschalten</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="77"/>
+        <location filename="../admin-gui/callspage.cpp" line="78"/>
         <source>URIs (one per line):</source>
         <translation>URIs (eine pro Zeile):</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="78"/>
+        <location filename="../admin-gui/callspage.cpp" line="79"/>
         <source>Credential lifetime:</source>
         <translation>Gültigkeit der Zugangsdaten:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="79"/>
+        <location filename="../admin-gui/callspage.cpp" line="80"/>
         <source>Shared secret:</source>
         <translation>Gemeinsames Geheimnis:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="95"/>
+        <location filename="../admin-gui/callspage.cpp" line="96"/>
         <source>Enter at least one TURN or STUN URI.</source>
         <translation>Geben Sie mindestens eine TURN- oder STUN-URI ein.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="99"/>
+        <location filename="../admin-gui/callspage.cpp" line="100"/>
         <source>Enter the shared secret.</source>
         <translation>Geben Sie das gemeinsame Geheimnis ein.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="109"/>
+        <location filename="../admin-gui/callspage.cpp" line="110"/>
         <source>TURN settings saved.</source>
         <translation>TURN-Einstellungen gespeichert.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="114"/>
+        <location filename="../admin-gui/callspage.cpp" line="115"/>
         <source>Turn TURN off? Devices then get no relay credentials for calls, and the secret is removed.</source>
         <translation>TURN ausschalten? Geräte erhalten dann keine Relay-Zugangsdaten für Anrufe mehr, und das Geheimnis wird entfernt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="116"/>
+        <location filename="../admin-gui/callspage.cpp" line="117"/>
         <source>TURN turned off.</source>
         <translation>TURN ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="127"/>
+        <location filename="../admin-gui/callspage.cpp" line="128"/>
         <source>Calls</source>
         <translation>Anrufe</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <location filename="../admin-gui/callspage.cpp" line="142"/>
         <source>Secret: set. Leave the field empty to keep it.</source>
         <translation>Geheimnis: gesetzt. Lassen Sie das Feld leer, um es zu behalten.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <location filename="../admin-gui/callspage.cpp" line="142"/>
         <source>Secret: not set.</source>
         <translation>Geheimnis: nicht gesetzt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="143"/>
+        <location filename="../admin-gui/callspage.cpp" line="145"/>
         <source>TURN is off: devices get no relay credentials.</source>
         <translation>TURN ist aus: Geräte erhalten keine Relay-Zugangsdaten.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="145"/>
+        <location filename="../admin-gui/callspage.cpp" line="147"/>
         <source>TURN is on. Changed: %1</source>
         <translation>TURN ist an. Geändert: %1</translation>
     </message>
@@ -1295,141 +1295,259 @@ Vorgelegt: %3</translation>
     </message>
 </context>
 <context>
+    <name>parley::admin::FilesPage</name>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="48"/>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1 (%2 Byte)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="60"/>
+        <source>(deleted user)</source>
+        <translation>(gelöschter Benutzer)</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="80"/>
+        <source>The largest file must be from 1 byte to 1024 TiB.</source>
+        <translation>Die größte Datei muss zwischen 1 Byte und 1024 TiB liegen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="83"/>
+        <source>The quota per user must be from 1 byte to 1024 TiB.</source>
+        <translation>Das Kontingent pro Benutzer muss zwischen 1 Byte und 1024 TiB liegen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="90"/>
+        <source>Attachment limits saved; they apply to the next upload.</source>
+        <translation>Grenzen für Anhänge gespeichert; sie gelten ab dem nächsten Hochladen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="102"/>
+        <source>Limits of attachments</source>
+        <translation>Grenzen für Anhänge</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="103"/>
+        <source>Devices upload attachments end-to-end encrypted: the server learns their size, never their content. A new limit applies to the next upload; uploads under way and stored attachments are kept.</source>
+        <translation>Geräte laden Anhänge Ende-zu-Ende-verschlüsselt hoch: Der Server erfährt ihre Größe, nie ihren Inhalt. Eine neue Grenze gilt ab dem nächsten Hochladen; laufende und gespeicherte Anhänge bleiben erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="110"/>
+        <source>Largest file</source>
+        <translation>Größte Datei</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="113"/>
+        <source>Quota per user</source>
+        <translation>Kontingent pro Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="114"/>
+        <source>All of a user&apos;s attachments together, unfinished uploads included.</source>
+        <translation>Alle Anhänge eines Benutzers zusammen, unfertig hochgeladene eingeschlossen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="116"/>
+        <source>&amp;Apply limits</source>
+        <translation>Grenzen &amp;übernehmen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="118"/>
+        <source>Largest &amp;file:</source>
+        <translation>Größte &amp;Datei:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="120"/>
+        <source>&amp;Quota per user:</source>
+        <translation>&amp;Kontingent pro Benutzer:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="133"/>
+        <source>Storage taken by attachments</source>
+        <translation>Speicherplatz der Anhänge</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="140"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="143"/>
+        <source>In all:</source>
+        <translation>Insgesamt:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="144"/>
+        <source>Attachments:</source>
+        <translation>Anhänge:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="148"/>
+        <source>Declared sizes, unfinished uploads included. &quot;(deleted user)&quot;: attachments of users who were deleted, kept while messages still refer to them.</source>
+        <translation>Angegebene Größen, unfertig hochgeladene Anhänge eingeschlossen. „(gelöschter Benutzer)“: Anhänge gelöschter Benutzer, die bleiben, solange Nachrichten auf sie verweisen.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="152"/>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="153"/>
+        <source>Storage</source>
+        <translation>Speicherplatz</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="154"/>
+        <source>Attachments</source>
+        <translation>Anhänge</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="162"/>
+        <source>Storage per user</source>
+        <translation>Speicherplatz pro Benutzer</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="194"/>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::LoggingPage</name>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="48"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="49"/>
         <source>debug (everything)</source>
         <translation>Debug (alles)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="50"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="51"/>
         <source>info</source>
         <translation>Info</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="52"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="53"/>
         <source>warnings and errors</source>
         <translation>Warnungen und Fehler</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="54"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="55"/>
         <source>critical errors only</source>
         <translation>nur kritische Fehler</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="55"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="56"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="67"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="68"/>
         <source>Verbosity of %1</source>
         <translation>Ausführlichkeit von %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="79"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="101"/>
         <source>%1 now logs at level %2.</source>
         <translation>%1 protokolliert jetzt auf Stufe %2.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="114"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="131"/>
         <source>Verbosity per subsystem</source>
         <translation>Ausführlichkeit je Subsystem</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="117"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="134"/>
         <source>Retention</source>
         <translation>Aufbewahrung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="121"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="138"/>
         <source> days</source>
         <translation> Tage</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="122"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="139"/>
         <source>Keep events for days</source>
         <translation>Ereignisse so viele Tage aufbewahren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="123"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="140"/>
         <source>&amp;Apply</source>
         <translation>&amp;Übernehmen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="126"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="143"/>
         <source>Keep events for</source>
         <translation>Ereignisse aufbewahren für</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="131"/>
-        <location filename="../admin-gui/loggingpage.cpp" line="160"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="148"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="177"/>
         <source>Events</source>
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="132"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="149"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="133"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="150"/>
         <source>Level</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="134"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="151"/>
         <source>Subsystem</source>
         <translation>Subsystem</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="135"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="152"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="144"/>
-        <location filename="../admin-gui/loggingpage.cpp" line="145"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="161"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="162"/>
         <source>Filter events</source>
         <translation>Ereignisse filtern</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="149"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="166"/>
         <source>Minimum level</source>
         <translation>Mindeststufe</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="150"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="167"/>
         <source>all levels</source>
         <translation>alle Stufen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="151"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="168"/>
         <source>info and above</source>
         <translation>Info und höher</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="152"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="169"/>
         <source>warnings and above</source>
         <translation>Warnungen und höher</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="153"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="170"/>
         <source>critical only</source>
         <translation>nur kritisch</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="154"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="171"/>
         <source>&amp;Live</source>
         <translation>&amp;Live</translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="157"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="174"/>
         <source>Refresh the events live</source>
         <translation>Ereignisse laufend aktualisieren</translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/loggingpage.cpp" line="199"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="216"/>
         <source>Events are now kept for %n day(s).</source>
         <translation>
             <numerusform>Ereignisse werden jetzt %n Tag aufbewahrt.</numerusform>
@@ -1437,7 +1555,7 @@ Vorgelegt: %3</translation>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="208"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="225"/>
         <source>Event logging</source>
         <translation>Ereignisprotokoll</translation>
     </message>
@@ -1445,62 +1563,62 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::MainWindow</name>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="50"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="52"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="80"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="82"/>
         <source>%1 on %2</source>
         <translation>%1 auf %2</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="81"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="83"/>
         <source>Parley administration – %1</source>
         <translation>Parley-Verwaltung – %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="104"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="106"/>
         <source>Your password was changed.</source>
         <translation>Ihr Passwort wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="113"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="115"/>
         <source>Parley administration</source>
         <translation>Parley-Verwaltung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="121"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="123"/>
         <source>Functions</source>
         <translation>Funktionen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="145"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="149"/>
         <source>&amp;Server</source>
         <translation>&amp;Server</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="146"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="150"/>
         <source>Change my &amp;password…</source>
         <translation>Mein &amp;Passwort ändern …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="148"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="154"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="158"/>
         <source>&amp;Log out</source>
         <translation>&amp;Abmelden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="157"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="161"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="175"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="179"/>
         <source>The connection to the server was lost: %1</source>
         <translation>Die Verbindung zum Server wurde unterbrochen: %1</translation>
     </message>
@@ -2221,37 +2339,42 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::RecordModel</name>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="80"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="74"/>
+        <source>%1 bytes</source>
+        <translation>%1 Byte</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="82"/>
         <source>never</source>
         <translation>nie</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="83"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="83"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="93"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="91"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="95"/>
         <source>suspended</source>
         <translation>gesperrt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="93"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="97"/>
         <source>waiting for enrollment</source>
         <translation>wartet auf Registrierung</translation>
     </message>
@@ -2492,207 +2615,240 @@ Beschreibung: %2
     </message>
 </context>
 <context>
+    <name>parley::admin::SizeEdit</name>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="51"/>
+        <source>bytes</source>
+        <translation>Byte</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="52"/>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="53"/>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="54"/>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="55"/>
+        <source>TiB</source>
+        <translation>TiB</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="100"/>
+        <source>%1: unit</source>
+        <translation>%1: Einheit</translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::UsersPage</name>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="72"/>
-        <location filename="../admin-gui/userspage.cpp" line="190"/>
-        <location filename="../admin-gui/userspage.cpp" line="273"/>
+        <location filename="../admin-gui/userspage.cpp" line="74"/>
+        <location filename="../admin-gui/userspage.cpp" line="204"/>
+        <location filename="../admin-gui/userspage.cpp" line="290"/>
         <source>Devices</source>
         <translation>Geräte</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="72"/>
+        <location filename="../admin-gui/userspage.cpp" line="74"/>
         <source>Devices of %1</source>
         <translation>Geräte von %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="104"/>
+        <location filename="../admin-gui/userspage.cpp" line="106"/>
         <source>Enter the new user&apos;s name first.</source>
         <translation>Geben Sie zuerst den Namen des neuen Benutzers ein.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="112"/>
+        <location filename="../admin-gui/userspage.cpp" line="114"/>
         <source>User %1 created.</source>
         <translation>Benutzer %1 wurde angelegt.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="126"/>
+        <location filename="../admin-gui/userspage.cpp" line="128"/>
         <source>%1 is suspended; their sessions were closed.</source>
         <translation>%1 ist gesperrt; die Sitzungen wurden beendet.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="127"/>
+        <location filename="../admin-gui/userspage.cpp" line="129"/>
         <source>%1 may connect again.</source>
         <translation>%1 darf sich wieder verbinden.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="137"/>
+        <location filename="../admin-gui/userspage.cpp" line="151"/>
         <source>CSV import</source>
         <translation>CSV-Import</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="138"/>
+        <location filename="../admin-gui/userspage.cpp" line="152"/>
         <source>Line</source>
         <translation>Zeile</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="139"/>
-        <location filename="../admin-gui/userspage.cpp" line="188"/>
+        <location filename="../admin-gui/userspage.cpp" line="153"/>
         <location filename="../admin-gui/userspage.cpp" line="202"/>
+        <location filename="../admin-gui/userspage.cpp" line="216"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="140"/>
+        <location filename="../admin-gui/userspage.cpp" line="154"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="141"/>
+        <location filename="../admin-gui/userspage.cpp" line="155"/>
         <source>Enrollment code</source>
         <translation>Registrierungscode</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="142"/>
+        <location filename="../admin-gui/userspage.cpp" line="156"/>
         <source>Problem</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="147"/>
+        <location filename="../admin-gui/userspage.cpp" line="161"/>
         <source>Import results per row</source>
         <translation>Importergebnisse je Zeile</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="149"/>
+        <location filename="../admin-gui/userspage.cpp" line="163"/>
         <source>%1 created, %2 failed.</source>
         <translation>%1 angelegt, %2 fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="166"/>
+        <location filename="../admin-gui/userspage.cpp" line="180"/>
         <source>Could not read %1: %2</source>
         <translation>%1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="170"/>
+        <location filename="../admin-gui/userspage.cpp" line="184"/>
         <source>%1 is larger than 1 MiB; split it into smaller files.</source>
         <translation>%1 ist größer als 1 MiB; teilen Sie die Datei in kleinere auf.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="176"/>
+        <location filename="../admin-gui/userspage.cpp" line="190"/>
         <source>Importing users …</source>
         <translation>Benutzer werden importiert …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="189"/>
+        <location filename="../admin-gui/userspage.cpp" line="203"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="191"/>
-        <location filename="../admin-gui/userspage.cpp" line="204"/>
+        <location filename="../admin-gui/userspage.cpp" line="205"/>
+        <location filename="../admin-gui/userspage.cpp" line="218"/>
         <source>Queued</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="192"/>
+        <location filename="../admin-gui/userspage.cpp" line="206"/>
         <source>Created</source>
         <translation>Angelegt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="193"/>
-        <location filename="../admin-gui/userspage.cpp" line="206"/>
+        <location filename="../admin-gui/userspage.cpp" line="207"/>
+        <location filename="../admin-gui/userspage.cpp" line="220"/>
         <source>Last seen</source>
         <translation>Zuletzt gesehen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="201"/>
+        <location filename="../admin-gui/userspage.cpp" line="215"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="203"/>
+        <location filename="../admin-gui/userspage.cpp" line="217"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="205"/>
+        <location filename="../admin-gui/userspage.cpp" line="219"/>
         <source>Enrolled</source>
         <translation>Registriert</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="211"/>
-        <location filename="../admin-gui/userspage.cpp" line="212"/>
+        <location filename="../admin-gui/userspage.cpp" line="225"/>
+        <location filename="../admin-gui/userspage.cpp" line="226"/>
         <source>Search users</source>
         <translation>Benutzer suchen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="214"/>
+        <location filename="../admin-gui/userspage.cpp" line="228"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="215"/>
+        <location filename="../admin-gui/userspage.cpp" line="229"/>
         <source>&amp;Import CSV…</source>
         <translation>CSV &amp;importieren …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="217"/>
+        <location filename="../admin-gui/userspage.cpp" line="231"/>
         <source>E&amp;xport CSV…</source>
         <translation>Als CSV e&amp;xportieren …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="227"/>
+        <location filename="../admin-gui/userspage.cpp" line="241"/>
         <source>new user name</source>
         <translation>Name des neuen Benutzers</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="228"/>
+        <location filename="../admin-gui/userspage.cpp" line="242"/>
         <source>New user name</source>
         <translation>Name des neuen Benutzers</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="233"/>
+        <location filename="../admin-gui/userspage.cpp" line="247"/>
         <source> h</source>
         <translation> h</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="234"/>
+        <location filename="../admin-gui/userspage.cpp" line="248"/>
         <source>Enrollment code valid for hours</source>
         <translation>Gültigkeit des Registrierungscodes in Stunden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="235"/>
+        <location filename="../admin-gui/userspage.cpp" line="249"/>
         <source>&amp;Create user</source>
         <translation>Benutzer &amp;anlegen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="238"/>
+        <location filename="../admin-gui/userspage.cpp" line="252"/>
         <source>New user:</source>
         <translation>Neuer Benutzer:</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="240"/>
+        <location filename="../admin-gui/userspage.cpp" line="254"/>
         <source>code valid for</source>
         <translation>Code gültig für</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="246"/>
-        <location filename="../admin-gui/userspage.cpp" line="368"/>
+        <location filename="../admin-gui/userspage.cpp" line="260"/>
+        <location filename="../admin-gui/userspage.cpp" line="386"/>
         <source>Users</source>
         <translation>Benutzer</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="258"/>
+        <location filename="../admin-gui/userspage.cpp" line="272"/>
         <source>New enrollment &amp;code</source>
         <translation>Neuer Registrierungs&amp;code</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="260"/>
+        <location filename="../admin-gui/userspage.cpp" line="274"/>
         <source>&amp;Suspend</source>
         <translation>&amp;Sperren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="262"/>
+        <location filename="../admin-gui/userspage.cpp" line="276"/>
         <source>Res&amp;ume</source>
         <translation>&amp;Entsperren</translation>
     </message>
@@ -2707,57 +2863,57 @@ Beschreibung: %2
         <translation>%1 wurde auf allen Geräten abgemeldet; jedes muss sich wieder mit seinem Schlüssel anmelden.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="264"/>
+        <location filename="../admin-gui/userspage.cpp" line="278"/>
         <source>&amp;Delete…</source>
         <translation>&amp;Löschen …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="276"/>
+        <location filename="../admin-gui/userspage.cpp" line="293"/>
         <source>Devices of the selected user</source>
         <translation>Geräte des ausgewählten Benutzers</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="285"/>
+        <location filename="../admin-gui/userspage.cpp" line="302"/>
         <source>Re&amp;voke device…</source>
         <translation>Gerät &amp;widerrufen …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="325"/>
+        <location filename="../admin-gui/userspage.cpp" line="343"/>
         <source>Delete %1 with all devices, keys and queued messages? This cannot be undone.</source>
         <translation>%1 mit allen Geräten, Schlüsseln und wartenden Nachrichten löschen? Das kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="329"/>
+        <location filename="../admin-gui/userspage.cpp" line="347"/>
         <source>%1 was deleted.</source>
         <translation>%1 wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="340"/>
+        <location filename="../admin-gui/userspage.cpp" line="358"/>
         <source>Revoke device %1 of %2? It is disconnected and must enroll again.</source>
         <translation>Gerät %1 von %2 widerrufen? Es wird getrennt und muss sich neu registrieren.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="345"/>
+        <location filename="../admin-gui/userspage.cpp" line="363"/>
         <source>Device %1 of %2 was revoked.</source>
         <translation>Gerät %1 von %2 wurde widerrufen.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <location filename="../admin-gui/userspage.cpp" line="369"/>
         <source>Import users from CSV</source>
         <translation>Benutzer aus CSV importieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <location filename="../admin-gui/userspage.cpp" line="369"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <location filename="../admin-gui/userspage.cpp" line="375"/>
         <source>Export users as CSV</source>
         <translation>Benutzer als CSV exportieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <location filename="../admin-gui/userspage.cpp" line="375"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>

@@ -442,118 +442,118 @@
 <context>
     <name>parley::admin::CallsPage</name>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="40"/>
+        <location filename="../admin-gui/callspage.cpp" line="41"/>
         <source>TURN relay for audio and video calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="41"/>
+        <location filename="../admin-gui/callspage.cpp" line="42"/>
         <source>Devices get short-lived credentials for these TURN and STUN servers (coturn with use-auth-secret). The relay learns neither user names nor devices.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="46"/>
+        <location filename="../admin-gui/callspage.cpp" line="47"/>
         <source>TURN and STUN URIs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="47"/>
+        <location filename="../admin-gui/callspage.cpp" line="48"/>
         <source>turn:turn.example.com:3478?transport=udp
 turns:turn.example.com:5349</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="52"/>
+        <location filename="../admin-gui/callspage.cpp" line="53"/>
         <source>Credential lifetime in seconds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="55"/>
+        <location filename="../admin-gui/callspage.cpp" line="56"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="59"/>
+        <location filename="../admin-gui/callspage.cpp" line="60"/>
         <source>Shared secret</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="60"/>
+        <location filename="../admin-gui/callspage.cpp" line="61"/>
         <source>static-auth-secret of turnserver.conf</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="67"/>
+        <location filename="../admin-gui/callspage.cpp" line="68"/>
         <source>&amp;Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="69"/>
+        <location filename="../admin-gui/callspage.cpp" line="70"/>
         <source>Turn &amp;off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="77"/>
+        <location filename="../admin-gui/callspage.cpp" line="78"/>
         <source>URIs (one per line):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="78"/>
+        <location filename="../admin-gui/callspage.cpp" line="79"/>
         <source>Credential lifetime:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="79"/>
+        <location filename="../admin-gui/callspage.cpp" line="80"/>
         <source>Shared secret:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="95"/>
+        <location filename="../admin-gui/callspage.cpp" line="96"/>
         <source>Enter at least one TURN or STUN URI.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="99"/>
+        <location filename="../admin-gui/callspage.cpp" line="100"/>
         <source>Enter the shared secret.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="109"/>
+        <location filename="../admin-gui/callspage.cpp" line="110"/>
         <source>TURN settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="114"/>
+        <location filename="../admin-gui/callspage.cpp" line="115"/>
         <source>Turn TURN off? Devices then get no relay credentials for calls, and the secret is removed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="116"/>
+        <location filename="../admin-gui/callspage.cpp" line="117"/>
         <source>TURN turned off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="127"/>
+        <location filename="../admin-gui/callspage.cpp" line="128"/>
         <source>Calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <location filename="../admin-gui/callspage.cpp" line="142"/>
         <source>Secret: set. Leave the field empty to keep it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="140"/>
+        <location filename="../admin-gui/callspage.cpp" line="142"/>
         <source>Secret: not set.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="143"/>
+        <location filename="../admin-gui/callspage.cpp" line="145"/>
         <source>TURN is off: devices get no relay credentials.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/callspage.cpp" line="145"/>
+        <location filename="../admin-gui/callspage.cpp" line="147"/>
         <source>TURN is on. Changed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1289,141 +1289,259 @@ Presented: %3</source>
     </message>
 </context>
 <context>
+    <name>parley::admin::FilesPage</name>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="48"/>
+        <source>%1 (%2 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="60"/>
+        <source>(deleted user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="80"/>
+        <source>The largest file must be from 1 byte to 1024 TiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="83"/>
+        <source>The quota per user must be from 1 byte to 1024 TiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="90"/>
+        <source>Attachment limits saved; they apply to the next upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="102"/>
+        <source>Limits of attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="103"/>
+        <source>Devices upload attachments end-to-end encrypted: the server learns their size, never their content. A new limit applies to the next upload; uploads under way and stored attachments are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="110"/>
+        <source>Largest file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="113"/>
+        <source>Quota per user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="114"/>
+        <source>All of a user&apos;s attachments together, unfinished uploads included.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="116"/>
+        <source>&amp;Apply limits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="118"/>
+        <source>Largest &amp;file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="120"/>
+        <source>&amp;Quota per user:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="133"/>
+        <source>Storage taken by attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="140"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="143"/>
+        <source>In all:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="144"/>
+        <source>Attachments:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="148"/>
+        <source>Declared sizes, unfinished uploads included. &quot;(deleted user)&quot;: attachments of users who were deleted, kept while messages still refer to them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="152"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="153"/>
+        <source>Storage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="154"/>
+        <source>Attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="162"/>
+        <source>Storage per user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/filespage.cpp" line="194"/>
+        <source>Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::LoggingPage</name>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="48"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="49"/>
         <source>debug (everything)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="50"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="51"/>
         <source>info</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="52"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="53"/>
         <source>warnings and errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="54"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="55"/>
         <source>critical errors only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="55"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="56"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="67"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="68"/>
         <source>Verbosity of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="79"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="101"/>
         <source>%1 now logs at level %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="114"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="131"/>
         <source>Verbosity per subsystem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="117"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="134"/>
         <source>Retention</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="121"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="138"/>
         <source> days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="122"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="139"/>
         <source>Keep events for days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="123"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="140"/>
         <source>&amp;Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="126"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="143"/>
         <source>Keep events for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="131"/>
-        <location filename="../admin-gui/loggingpage.cpp" line="160"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="148"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="177"/>
         <source>Events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="132"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="149"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="133"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="150"/>
         <source>Level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="134"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="151"/>
         <source>Subsystem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="135"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="152"/>
         <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="144"/>
-        <location filename="../admin-gui/loggingpage.cpp" line="145"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="161"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="162"/>
         <source>Filter events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="149"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="166"/>
         <source>Minimum level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="150"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="167"/>
         <source>all levels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="151"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="168"/>
         <source>info and above</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="152"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="169"/>
         <source>warnings and above</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="153"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="170"/>
         <source>critical only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="154"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="171"/>
         <source>&amp;Live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="157"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="174"/>
         <source>Refresh the events live</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/loggingpage.cpp" line="199"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="216"/>
         <source>Events are now kept for %n day(s).</source>
         <translation>
             <numerusform>Events are now kept for %n day.</numerusform>
@@ -1431,7 +1549,7 @@ Presented: %3</source>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="208"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="225"/>
         <source>Event logging</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1439,62 +1557,62 @@ Presented: %3</source>
 <context>
     <name>parley::admin::MainWindow</name>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="50"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="52"/>
         <source>Error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="80"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="82"/>
         <source>%1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="81"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="83"/>
         <source>Parley administration – %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="104"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="106"/>
         <source>Your password was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="113"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="115"/>
         <source>Parley administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="121"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="123"/>
         <source>Functions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="145"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="149"/>
         <source>&amp;Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="146"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="150"/>
         <source>Change my &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="148"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="154"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="158"/>
         <source>&amp;Log out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="157"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="161"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="175"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="179"/>
         <source>The connection to the server was lost: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2215,37 +2333,42 @@ Presented: %3</source>
 <context>
     <name>parley::admin::RecordModel</name>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="80"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="74"/>
+        <source>%1 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="82"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="83"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
         <source>yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="83"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="93"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="91"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="95"/>
         <source>suspended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="93"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="97"/>
         <source>waiting for enrollment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2484,207 +2607,240 @@ Description: %2
     </message>
 </context>
 <context>
+    <name>parley::admin::SizeEdit</name>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="51"/>
+        <source>bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="52"/>
+        <source>KiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="53"/>
+        <source>MiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="54"/>
+        <source>GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="55"/>
+        <source>TiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/sizeedit.cpp" line="100"/>
+        <source>%1: unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::UsersPage</name>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="72"/>
-        <location filename="../admin-gui/userspage.cpp" line="190"/>
-        <location filename="../admin-gui/userspage.cpp" line="273"/>
+        <location filename="../admin-gui/userspage.cpp" line="74"/>
+        <location filename="../admin-gui/userspage.cpp" line="204"/>
+        <location filename="../admin-gui/userspage.cpp" line="290"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="72"/>
+        <location filename="../admin-gui/userspage.cpp" line="74"/>
         <source>Devices of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="104"/>
+        <location filename="../admin-gui/userspage.cpp" line="106"/>
         <source>Enter the new user&apos;s name first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="112"/>
+        <location filename="../admin-gui/userspage.cpp" line="114"/>
         <source>User %1 created.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="126"/>
+        <location filename="../admin-gui/userspage.cpp" line="128"/>
         <source>%1 is suspended; their sessions were closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="127"/>
+        <location filename="../admin-gui/userspage.cpp" line="129"/>
         <source>%1 may connect again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="137"/>
+        <location filename="../admin-gui/userspage.cpp" line="151"/>
         <source>CSV import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="138"/>
+        <location filename="../admin-gui/userspage.cpp" line="152"/>
         <source>Line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="139"/>
-        <location filename="../admin-gui/userspage.cpp" line="188"/>
+        <location filename="../admin-gui/userspage.cpp" line="153"/>
         <location filename="../admin-gui/userspage.cpp" line="202"/>
+        <location filename="../admin-gui/userspage.cpp" line="216"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="140"/>
+        <location filename="../admin-gui/userspage.cpp" line="154"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="141"/>
+        <location filename="../admin-gui/userspage.cpp" line="155"/>
         <source>Enrollment code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="142"/>
+        <location filename="../admin-gui/userspage.cpp" line="156"/>
         <source>Problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="147"/>
+        <location filename="../admin-gui/userspage.cpp" line="161"/>
         <source>Import results per row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="149"/>
+        <location filename="../admin-gui/userspage.cpp" line="163"/>
         <source>%1 created, %2 failed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="166"/>
+        <location filename="../admin-gui/userspage.cpp" line="180"/>
         <source>Could not read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="170"/>
+        <location filename="../admin-gui/userspage.cpp" line="184"/>
         <source>%1 is larger than 1 MiB; split it into smaller files.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="176"/>
+        <location filename="../admin-gui/userspage.cpp" line="190"/>
         <source>Importing users …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="189"/>
+        <location filename="../admin-gui/userspage.cpp" line="203"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="191"/>
-        <location filename="../admin-gui/userspage.cpp" line="204"/>
+        <location filename="../admin-gui/userspage.cpp" line="205"/>
+        <location filename="../admin-gui/userspage.cpp" line="218"/>
         <source>Queued</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="192"/>
+        <location filename="../admin-gui/userspage.cpp" line="206"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="193"/>
-        <location filename="../admin-gui/userspage.cpp" line="206"/>
+        <location filename="../admin-gui/userspage.cpp" line="207"/>
+        <location filename="../admin-gui/userspage.cpp" line="220"/>
         <source>Last seen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="201"/>
+        <location filename="../admin-gui/userspage.cpp" line="215"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="203"/>
+        <location filename="../admin-gui/userspage.cpp" line="217"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="205"/>
+        <location filename="../admin-gui/userspage.cpp" line="219"/>
         <source>Enrolled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="211"/>
-        <location filename="../admin-gui/userspage.cpp" line="212"/>
+        <location filename="../admin-gui/userspage.cpp" line="225"/>
+        <location filename="../admin-gui/userspage.cpp" line="226"/>
         <source>Search users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="214"/>
+        <location filename="../admin-gui/userspage.cpp" line="228"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="215"/>
+        <location filename="../admin-gui/userspage.cpp" line="229"/>
         <source>&amp;Import CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="217"/>
+        <location filename="../admin-gui/userspage.cpp" line="231"/>
         <source>E&amp;xport CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="227"/>
+        <location filename="../admin-gui/userspage.cpp" line="241"/>
         <source>new user name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="228"/>
+        <location filename="../admin-gui/userspage.cpp" line="242"/>
         <source>New user name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="233"/>
+        <location filename="../admin-gui/userspage.cpp" line="247"/>
         <source> h</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="234"/>
+        <location filename="../admin-gui/userspage.cpp" line="248"/>
         <source>Enrollment code valid for hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="235"/>
+        <location filename="../admin-gui/userspage.cpp" line="249"/>
         <source>&amp;Create user</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="238"/>
+        <location filename="../admin-gui/userspage.cpp" line="252"/>
         <source>New user:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="240"/>
+        <location filename="../admin-gui/userspage.cpp" line="254"/>
         <source>code valid for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="246"/>
-        <location filename="../admin-gui/userspage.cpp" line="368"/>
+        <location filename="../admin-gui/userspage.cpp" line="260"/>
+        <location filename="../admin-gui/userspage.cpp" line="386"/>
         <source>Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="258"/>
+        <location filename="../admin-gui/userspage.cpp" line="272"/>
         <source>New enrollment &amp;code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="260"/>
+        <location filename="../admin-gui/userspage.cpp" line="274"/>
         <source>&amp;Suspend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="262"/>
+        <location filename="../admin-gui/userspage.cpp" line="276"/>
         <source>Res&amp;ume</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2699,57 +2855,57 @@ Description: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="264"/>
+        <location filename="../admin-gui/userspage.cpp" line="278"/>
         <source>&amp;Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="276"/>
+        <location filename="../admin-gui/userspage.cpp" line="293"/>
         <source>Devices of the selected user</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="285"/>
+        <location filename="../admin-gui/userspage.cpp" line="302"/>
         <source>Re&amp;voke device…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="325"/>
+        <location filename="../admin-gui/userspage.cpp" line="343"/>
         <source>Delete %1 with all devices, keys and queued messages? This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="329"/>
+        <location filename="../admin-gui/userspage.cpp" line="347"/>
         <source>%1 was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="340"/>
+        <location filename="../admin-gui/userspage.cpp" line="358"/>
         <source>Revoke device %1 of %2? It is disconnected and must enroll again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="345"/>
+        <location filename="../admin-gui/userspage.cpp" line="363"/>
         <source>Device %1 of %2 was revoked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <location filename="../admin-gui/userspage.cpp" line="369"/>
         <source>Import users from CSV</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="351"/>
+        <location filename="../admin-gui/userspage.cpp" line="369"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <location filename="../admin-gui/userspage.cpp" line="375"/>
         <source>Export users as CSV</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="357"/>
+        <location filename="../admin-gui/userspage.cpp" line="375"/>
         <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
