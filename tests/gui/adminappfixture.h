@@ -12,12 +12,14 @@
 #include "connectdialog.h"
 #include "durationedit.h"
 #include "enrollmentdialog.h"
+#include "filespage.h"
 #include "loggingpage.h"
 #include "mainwindow.h"
 #include "passwordchangedialog.h"
 #include "pushpage.h"
 #include "recordmodel.h"
 #include "roomspage.h"
+#include "sizeedit.h"
 #include "translations.h"
 #include "userspage.h"
 
@@ -32,6 +34,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QJsonDocument>

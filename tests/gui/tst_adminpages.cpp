@@ -1,6 +1,6 @@
 // parley-admin's widgets driven against a real parleyd over TLS (QT_QPA_PLATFORM=offscreen), the pages of a logged-in
-// window: rooms and their policy, push credentials, the TURN settings of calls, client certificates and, last,
-// certificate pinning. The first login and the users' side run in tst_adminlogin.
+// window: rooms and their policy, push credentials, the TURN settings of calls, the limits and storage of attachments,
+// client certificates and, last, certificate pinning. The first login and the users' side run in tst_adminlogin.
 
 #include "adminappfixture.h"
 
@@ -11,6 +11,34 @@ using namespace parley::admin::test;
 
 class TestAdminPages : public AdminAppTest {
     Q_OBJECT
+
+    // Starts an upload of `size` bytes from `device` (blob_start); the reply's type or error code.
+    static QString startUpload(e2e::Device &device, qint64 size)
+    {
+        const quint64 id = device.client().sendFrame(protocol::Frame(u"blob_start"_s).set("size"_L1, size));
+        QElapsedTimer timer;
+        timer.start();
+        while (!device.replyTo(id) && timer.elapsed() < UiWaitMs)
+            QTest::qWait(10);
+        const auto reply = device.replyTo(id);
+        if (!reply)
+            return u"<nothing>"_s;
+        return reply->type == u"error"_s ? reply->text("code"_L1) : reply->type;
+    }
+
+    // One admin call through the window's connection; true when the server did it.
+    static bool adminCall(MainWindow &window, const QString &name, const QCborMap &args)
+    {
+        std::optional<AdminClient::Reply> reply;
+        window.client()->call(name, args, &window, [&reply](const AdminClient::Reply &r) { reply = r; });
+        QElapsedTimer timer;
+        timer.start();
+        while (!reply && timer.elapsed() < UiWaitMs)
+            QTest::qWait(10);
+        if (reply && !reply->ok)
+            qWarning() << name << reply->text();
+        return reply && reply->ok;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -341,6 +369,105 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(UiWaitMs));
         QCOMPARE(calls->settings().value(u"configured"_s).toBool(), false);
         QVERIFY(child<QLabel>(calls, u"turnSecretState"_s)->text().contains(u"not set"_s));
+    }
+
+    // The Files page: the attachment limits (shown, changed, refused out of range) and the storage per user.
+    void fileLimitsAndUsage()
+    {
+        constexpr qint64 MiB = qint64(1) << 20;
+        constexpr qint64 GiB = qint64(1) << 30;
+        // Three users with unfinished uploads (which count in full): ivan's is the largest, jo's stays after jo is
+        // deleted, hana's is the smallest.
+        e2e::Device hana(*m_daemon, u"hana"_s);
+        QVERIFY(hana.enroll());
+        e2e::Device ivan(*m_daemon, u"ivan"_s);
+        QVERIFY(ivan.enroll());
+        e2e::Device jo(*m_daemon, u"jo"_s);
+        QVERIFY(jo.enroll());
+        QCOMPARE(startUpload(hana, 1000), u"blob_started"_s);
+        QCOMPARE(startUpload(ivan, 3 * MiB), u"blob_started"_s);
+        QCOMPARE(startUpload(ivan, 1 * MiB), u"blob_started"_s);
+        QCOMPARE(startUpload(jo, 2 * MiB), u"blob_started"_s);
+        jo.close();
+
+        MainWindow window;
+        QVERIFY(login(window));
+        QVERIFY(adminCall(window, u"user.delete"_s, {{u"name"_s, u"jo"_s}}));
+        auto *files = openPage<FilesPage>(window, u"filesPage"_s, &FilesPage::usageLoaded);
+        QVERIFY(files);
+
+        // The limits in force, in units people read, and the totals.
+        QTRY_COMPARE_WITH_TIMEOUT(files->limits().value(u"max_file"_s).toInteger(), 100 * MiB, UiWaitMs);
+        auto *maxFile = child<SizeEdit>(files, u"maxFile"_s);
+        auto *userQuota = child<SizeEdit>(files, u"userQuota"_s);
+        QCOMPARE(maxFile->bytes(), 100 * MiB);
+        QCOMPARE(child<QDoubleSpinBox>(maxFile, u"number"_s)->text(), u"100"_s);
+        QCOMPARE(child<QComboBox>(maxFile, u"unit"_s)->currentText(), u"MiB"_s);
+        QCOMPARE(userQuota->bytes(), GiB);
+        QCOMPARE(child<QDoubleSpinBox>(userQuota, u"number"_s)->text(), u"1"_s);
+        QCOMPARE(child<QComboBox>(userQuota, u"unit"_s)->currentText(), u"GiB"_s);
+        const qint64 total = 6 * MiB + 1000;
+        QCOMPARE(files->limits().value(u"total_bytes"_s).toInteger(), total);
+        QCOMPARE(child<QLabel>(files, u"totalBytes"_s)->text(),
+                 u"%1 (%2 bytes)"_s.arg(QLocale().formattedDataSize(total), QLocale().toString(total)));
+        QCOMPARE(child<QLabel>(files, u"blobCount"_s)->text(), u"4"_s);
+
+        // Storage per user, largest first; the deleted user's upload is shown as such.
+        auto *table = child<QTableView>(files, u"usageTable"_s);
+        QAbstractItemModel *rows = table->model();
+        QCOMPARE(rows->rowCount(), 3);
+        const QLocale locale;
+        const QStringList expected[] = {{u"ivan"_s, locale.formattedDataSize(4 * MiB), u"2"_s},
+                                        {u"(deleted user)"_s, locale.formattedDataSize(2 * MiB), u"1"_s},
+                                        {u"hana"_s, locale.formattedDataSize(1000), u"1"_s}};
+        for (int row = 0; row < 3; ++row) {
+            for (int column = 0; column < 3; ++column)
+                QCOMPARE(rows->index(row, column).data().toString(), expected[row].at(column));
+        }
+        QCOMPARE(rows->index(0, 1).data(Qt::ToolTipRole).toString(), u"%1 bytes"_s.arg(locale.toString(4 * MiB)));
+
+        // New limits, entered in units: applied by the server to the next upload.
+        child<QComboBox>(maxFile, u"unit"_s)->setCurrentIndex(2);           // MiB
+        child<QDoubleSpinBox>(maxFile, u"number"_s)->setValue(2.5);
+        child<QComboBox>(userQuota, u"unit"_s)->setCurrentIndex(3);         // GiB
+        child<QDoubleSpinBox>(userQuota, u"number"_s)->setValue(10);
+        QSignalSpy loaded(files, &FilesPage::limitsLoaded);
+        child<QPushButton>(files, u"applyLimits"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(files->limits().value(u"max_file"_s).toInteger(), 2 * MiB + MiB / 2);
+        QCOMPARE(files->limits().value(u"user_quota"_s).toInteger(), 10 * GiB);
+        QVERIFY(window.statusBar()->currentMessage().contains(u"saved"_s));
+        QCOMPARE(maxFile->bytes(), 2 * MiB + MiB / 2);
+        QCOMPARE(child<QComboBox>(maxFile, u"unit"_s)->currentText(), u"KiB"_s);      // 2560 KiB
+        QCOMPARE(startUpload(hana, 3 * MiB), u"quota"_s);
+        QCOMPARE(startUpload(hana, 2 * MiB), u"blob_started"_s);
+
+        // Out of range (0, and more than 2^50 bytes): refused in words, nothing sent.
+        child<QDoubleSpinBox>(maxFile, u"number"_s)->setValue(0);
+        child<QPushButton>(files, u"applyLimits"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.statusBar()->currentMessage(),
+                                  u"Error: The largest file must be from 1 byte to 1024 TiB."_s, UiWaitMs);
+        maxFile->setBytes(MiB);
+        child<QComboBox>(userQuota, u"unit"_s)->setCurrentIndex(4);         // TiB
+        child<QDoubleSpinBox>(userQuota, u"number"_s)->setValue(1024.01);
+        child<QPushButton>(files, u"applyLimits"_s)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.statusBar()->currentMessage(),
+                                  u"Error: The quota per user must be from 1 byte to 1024 TiB."_s, UiWaitMs);
+        child<QDoubleSpinBox>(userQuota, u"number"_s)->setValue(1024);       // 2^50 bytes, the most there is
+        loaded.clear();
+        child<QPushButton>(files, u"applyLimits"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(files->limits().value(u"max_file"_s).toInteger(), MiB);
+        QCOMPARE(files->limits().value(u"user_quota"_s).toInteger(), qint64(1) << 50);
+
+        // Refresh: the new upload is counted.
+        QSignalSpy usage(files, &FilesPage::usageLoaded);
+        child<QPushButton>(files, u"refreshFiles"_s)->click();
+        QVERIFY(usage.wait(UiWaitMs));
+        QCOMPARE(rows->index(0, 0).data().toString(), u"ivan"_s);
+        QCOMPARE(rows->index(1, 0).data().toString(), u"hana"_s);
+        QCOMPARE(rows->index(1, 2).data().toString(), u"2"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(files, u"blobCount"_s)->text(), u"5"_s, UiWaitMs);
     }
 
     // An admin listener with require_client_certificate=true and a certificate authority made here.
