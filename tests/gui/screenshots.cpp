@@ -153,6 +153,21 @@ bool makeRoom(SampleDevice &owner, const QString &room, const QString &title, co
     return true;
 }
 
+// Starts an upload of `size` bytes from `device` (blob_start); the upload counts in full from there on.
+bool startUpload(SampleDevice &device, qint64 size)
+{
+    std::optional<bool> started;
+    quint64 id = 0;
+    QObject context;
+    QObject::connect(device.client.get(), &parley::sdk::Client::frameReceived, &context,
+                     [&](const parley::protocol::Frame &frame) {
+                         if (id != 0 && frame.id == id)
+                             started = frame.type == u"blob_started"_s;
+                     });
+    id = device.client->sendFrame(parley::protocol::Frame(u"blob_start"_s).set("size"_L1, size));
+    return waitFor([&] { return started.has_value(); }) && *started;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -246,6 +261,21 @@ int main(int argc, char **argv)
         turn.insert(u"secret"_s, u"sample-shared-secret-for-screenshots"_s);
         if (!call(client, u"turn.set"_s, turn))
             return fail("cannot set up sample TURN settings");
+    }
+    if (parley::protocol::admin::findCall(u"files.usage")) {
+        // Attachments of three users and of one who was deleted since.
+        constexpr qint64 MiB = qint64(1) << 20;
+        auto gus = enrollDevice(client, deviceUrl, fingerprint, u"gus"_s);
+        if (!gus || !startUpload(*devices[0], 48 * MiB) || !startUpload(*devices[0], 3 * MiB + 300 * 1024)
+            || !startUpload(*devices[1], 12 * MiB + MiB / 2) || !startUpload(*devices[2], 700 * 1024)
+            || !startUpload(*gus, 5 * MiB))
+            return fail("cannot upload sample attachments");
+        gus->client->disconnectFromServer();
+        gus.reset();
+        QCborMap deleted;
+        deleted.insert(u"name"_s, u"gus"_s);
+        if (!call(client, u"user.delete"_s, deleted))
+            return fail("cannot delete the sample user");
     }
     QCborMap levelArgs;
     levelArgs.insert(u"category"_s, u"parley.relay"_s);
