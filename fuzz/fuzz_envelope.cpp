@@ -149,6 +149,14 @@ void openFrame(QByteArrayView bytes, const Recipient &r, bool signAgain)
 
 void decodePlaintext(QByteArrayView plaintext)
 {
+    // The whole content (text, call signal, attachments' file entries) survives a round trip.
+    if (Result<MessageContent> content = MessageContent::decode(plaintext); content) {
+        if (Result<QByteArray> encoded = content->encode(); encoded) {
+            Result<MessageContent> again = MessageContent::decode(*encoded);
+            FUZZ_CHECK(again && again->text == content->text && again->call == content->call
+                       && again->files == content->files);
+        }
+    }
     Result<QString> text = Envelope::decodePlaintext(plaintext);
     if (!text)
         return;

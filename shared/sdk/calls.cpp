@@ -50,7 +50,7 @@ struct Calls::Private {
             return;
         protocol::MessageOptions opts;
         opts.exp = lifetime;
-        client.send(to, MessageContent{text, signal}, opts, q, [this, callId, signal](const SendResult &result) {
+        client.send(to, MessageContent{text, signal, {}}, opts, q, [this, callId, signal](const SendResult &result) {
             if (const auto *failure = std::get_if<SendFailure>(&result))
                 Q_EMIT q->signalFailed(callId, u"%1 not sent: %2: %3"_s.arg(callSignalKindName(signal.kind),
                                                                             sendErrorName(failure->error),
@@ -313,7 +313,7 @@ QByteArray Calls::ringRoom(const QString &room, bool video)
     Q_EMIT mediaKeyChanged(id, 0, call.mediaKey, call.participants);
     MessageOptions opts;
     opts.expireSeconds = d->lifetime;
-    d->rooms.send(room, MessageContent{u"Call in room %1"_s.arg(room), s}, opts, this,
+    d->rooms.send(room, MessageContent{u"Call in room %1"_s.arg(room), s, {}}, opts, this,
                   [this, id](Result<QByteArray> sent) {
                       if (!sent) {
                           Q_EMIT signalFailed(id, u"ring not sent: "_s + sent.error().message);

@@ -143,13 +143,13 @@ void Client::disconnectFromServer()
 
 QByteArray Client::send(const QStringList &users, const QString &text, QObject *context, SendCallback done)
 {
-    return d->sender.send(users, MessageContent{text, std::nullopt}, {}, context, std::move(done));
+    return d->sender.send(users, MessageContent{text, std::nullopt, {}}, {}, context, std::move(done));
 }
 
 QByteArray Client::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options, QObject *context,
                         SendCallback done)
 {
-    return d->sender.send(users, MessageContent{text, std::nullopt}, options, context, std::move(done));
+    return d->sender.send(users, MessageContent{text, std::nullopt, {}}, options, context, std::move(done));
 }
 
 QByteArray Client::send(const QStringList &users, const MessageContent &content, const protocol::MessageOptions &options,
@@ -160,12 +160,12 @@ QByteArray Client::send(const QStringList &users, const MessageContent &content,
 
 QByteArray Client::send(const QStringList &users, const QString &text)
 {
-    return d->sender.send(users, MessageContent{text, std::nullopt}, {}, nullptr, {});
+    return d->sender.send(users, MessageContent{text, std::nullopt, {}}, {}, nullptr, {});
 }
 
 QByteArray Client::send(const QStringList &users, const QString &text, const protocol::MessageOptions &options)
 {
-    return d->sender.send(users, MessageContent{text, std::nullopt}, options, nullptr, {});
+    return d->sender.send(users, MessageContent{text, std::nullopt, {}}, options, nullptr, {});
 }
 
 void Client::sendEnvelope(const Envelope &envelope, QObject *context, SendCallback done)
@@ -237,6 +237,23 @@ RoomChains &Client::roomChains() const { return d->rooms; }
 quint64 Client::sendFrame(const protocol::Frame &frame) { return d->connection.sendRaw(frame); }
 
 void Client::flushAcks() { d->receiver.flushAcks(); }
+
+Upload *Client::upload(const QString &path, const UploadOptions &options, QObject *parent)
+{
+    auto *u = new Upload(d->connection, path, options, parent);
+    QTimer::singleShot(0, u, &Upload::start);
+    return u;
+}
+
+Download *Client::download(const FileRef &file, const QString &directory, QObject *parent)
+{
+    auto *dl = new Download(d->connection, file, directory, parent);
+    QTimer::singleShot(0, dl, &Download::start);
+    return dl;
+}
+
+bool Client::holdAck(const IncomingMessage &message) { return d->receiver.hold(message); }
+void Client::releaseAck(const IncomingMessage &message) { d->receiver.release(message); }
 
 bool Client::prekeyUploadPending() const { return d->prekeys.uploadPending(); }
 

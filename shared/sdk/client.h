@@ -34,6 +34,7 @@
 #include "sdk/profile.h"
 #include "sdk/recoverybundle.h"
 #include "sdk/sendresult.h"
+#include "sdk/transfers.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -62,6 +63,7 @@ struct PARLEY_EXPORT IncomingMessage {
     QString room;                // the room the message was sent to; empty for a direct message
     bool burnOnRead = false;     // the sender asked that no copy be kept once it was shown
     std::optional<CallSignal> call;   // set for a call signal (callSignalReceived(), never messageReceived())
+    QList<FileRef> files;             // attachments: Client::download() fetches each
 };
 
 // Short-lived credentials for a TURN relay (docs/calls.md), as the server issued them: for a WebRTC client's
@@ -122,6 +124,20 @@ public:
     // error is Unavailable when the server has no TURN relay configured (or the connection closed first), and
     // RateLimited with the server's wait in the message when asked too often.
     void turnCredentials(QObject *context, std::function<void(Result<TurnCredentials>)> done);
+    // Attachments (sdk/transfers.h; the server must speak protocol version 2). upload() encrypts and uploads a file;
+    // send its file() in MessageContent::files once it finished(). download() fetches, checks and decrypts an
+    // attachment into `directory`. Both start on the next turn of the event loop, so connect their signals first;
+    // both belong to `parent` (the caller deletes them when done) and resume by themselves after the client logs in
+    // again.
+    Upload *upload(const QString &path, const UploadOptions &options = {}, QObject *parent = nullptr);
+    Download *download(const FileRef &file, const QString &directory, QObject *parent = nullptr);
+    // Called from a messageReceived() handler: keeps that message unacknowledged, and out of the dedupe log, until
+    // releaseAck(). For work that must be done before the server may forget the message, such as downloading its
+    // attachments: the server deletes an attachment once every message referencing it was acknowledged. A held
+    // message comes again (and is shown again) on the next connection if it was not released on this one.
+    // Returns false when called for another message than the one being shown.
+    bool holdAck(const IncomingMessage &message);
+    void releaseAck(const IncomingMessage &message);
     // This device as a sender (needs the enrolled profile).
     Result<SenderIdentity> identity() const;
     // Local time corrected by the offset measured at `hello`.

@@ -47,6 +47,7 @@ public:
     QByteArray challenge;
     qint64 clockOffsetMs = 0;
     qsizetype serverMaxFrame = 0;    // from `hello`
+    QList<quint64> serverVersions;   // from `hello`: v and vs
     quint64 nextId = 1;
     QHash<quint64, ReplyHandler> pending;
     QSet<quint64> rawRequests;       // ids of sendRaw() requests: their replies go to frameReceived() only
@@ -296,6 +297,8 @@ public:
         challenge = hello.ch;
         serverMaxFrame = qsizetype(qMin<quint64>(hello.max, quint64(protocol::MaxClientFrameBytes)));
         clockOffsetMs = qint64(hello.time) - nowMs();
+        serverVersions = hello.vs;
+        serverVersions.append(hello.v);
         setState(Client::State::Connected);
         pingTimer.start(PingIntervalMs);
         Q_EMIT q->connected();
@@ -402,6 +405,7 @@ void Connection::setState(Client::State state) { d->setState(state); }
 const std::optional<SenderIdentity> &Connection::self() const { return d->self; }
 qint64 Connection::serverTimeMs() const { return nowMs() + d->clockOffsetMs; }
 qsizetype Connection::serverMaxFrame() const { return d->serverMaxFrame; }
+bool Connection::serverSpeaks(quint64 version) const { return d->serverVersions.contains(version); }
 
 void Connection::open() { d->open(); }
 

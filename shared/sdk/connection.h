@@ -46,6 +46,8 @@ public:
     qint64 serverTimeMs() const;
     // The largest frame the server accepts (0 before `hello`).
     qsizetype serverMaxFrame() const;
+    // Whether the server's `hello` listed protocol version `version` (`v` or `vs`).
+    bool serverSpeaks(quint64 version) const;
 
     // Opens the socket (reports "busy" unless disconnected); connected() follows `hello`.
     void open();

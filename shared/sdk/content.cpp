@@ -41,6 +41,12 @@ QByteArray encodePlainMap(const MessageContent &content, qsizetype padSize)
     map.insert(u"body"_s, content.text);
     if (content.call)
         map.insert(u"call"_s, content.call->toCbor());
+    if (!content.files.isEmpty()) {
+        QCborArray files;
+        for (const FileRef &f : content.files)
+            files.append(f.toCbor());
+        map.insert(u"files"_s, files);
+    }
     map.insert(u"pad"_s, QByteArray(padSize, '\0'));
     return map.toCborValue().toCbor();
 }
@@ -195,8 +201,87 @@ Result<CallSignal> CallSignal::fromCbor(const QCborValue &value)
     return s;
 }
 
+FileCipher FileRef::cipher() const { return FileCipher(key, prefix, qint64(length), qint64(chunk)); }
+
+QCborMap FileRef::toCbor() const
+{
+    QCborMap map;
+    map.insert(u"blob"_s, blob);
+    map.insert(u"size"_s, qint64(size));
+    map.insert(u"len"_s, qint64(length));
+    map.insert(u"name"_s, name);
+    if (!type.isEmpty())
+        map.insert(u"type"_s, type);
+    map.insert(u"key"_s, key);
+    map.insert(u"iv"_s, prefix);
+    map.insert(u"chunk"_s, qint64(chunk));
+    map.insert(u"sha256"_s, sha256);
+    return map;
+}
+
+Result<FileRef> FileRef::fromCbor(const QCborValue &value)
+{
+    const auto badFile = [](const QString &message) {
+        return makeError(ErrorCode::Protocol, u"file entry: "_s + message);
+    };
+    if (!value.isMap())
+        return badFile(u"not a map"_s);
+    const QCborMap map = value.toMap();
+    static const QStringList Known = {u"blob"_s, u"size"_s, u"len"_s, u"name"_s, u"type"_s,
+                                      u"key"_s,  u"iv"_s,   u"chunk"_s, u"sha256"_s};
+    for (auto it = map.constBegin(); it != map.constEnd(); ++it) {
+        if (!it.key().isString() || !Known.contains(it.key().toString()))
+            return badFile(u"unknown key"_s);
+    }
+    const auto bytes = [&map](const QString &key, qsizetype size) -> std::optional<QByteArray> {
+        const QCborValue v = map.value(key);
+        if (!v.isByteArray() || v.toByteArray().size() != size)
+            return std::nullopt;
+        return v.toByteArray();
+    };
+    const auto count = [&map](const QString &key, qint64 max) -> std::optional<quint64> {
+        const QCborValue v = map.value(key);
+        if (!v.isInteger() || v.toInteger() < 0 || v.toInteger() > max)
+            return std::nullopt;
+        return quint64(v.toInteger());
+    };
+    FileRef f;
+    const std::optional<QByteArray> blob = bytes(u"blob"_s, BlobIdSize);
+    const std::optional<QByteArray> key = bytes(u"key"_s, FileCipher::KeySize);
+    const std::optional<QByteArray> prefix = bytes(u"iv"_s, FileCipher::PrefixSize);
+    const std::optional<QByteArray> digest = bytes(u"sha256"_s, DigestSize);
+    if (!blob || !key || !prefix || !digest)
+        return badFile(u"blob, key, iv or sha256 missing or of the wrong size"_s);
+    const std::optional<quint64> length = count(u"len"_s, FileCipher::MaxLength);
+    const std::optional<quint64> chunk = count(u"chunk"_s, FileCipher::MaxChunk);
+    const std::optional<quint64> size = count(u"size"_s, FileCipher::MaxLength * 2);
+    if (!length || !chunk || !size || !FileCipher::isValidChunk(qint64(*chunk)))
+        return badFile(u"len, chunk or size missing or out of range"_s);
+    if (qint64(*size) != FileCipher::ciphertextSize(qint64(*length), qint64(*chunk)))
+        return badFile(u"size does not match len and chunk"_s);
+    const QCborValue name = map.value(u"name"_s);
+    if (!name.isString() || name.toString().isEmpty() || name.toString().toUtf8().size() > MaxNameBytes)
+        return badFile(u"name missing, empty or longer than %1 bytes"_s.arg(MaxNameBytes));
+    const QCborValue type = map.value(u"type"_s);
+    if (!type.isUndefined()
+        && (!type.isString() || type.toString().isEmpty() || type.toString().toUtf8().size() > MaxTypeBytes))
+        return badFile(u"type empty or longer than %1 bytes"_s.arg(MaxTypeBytes));
+    f.blob = *blob;
+    f.size = *size;
+    f.length = *length;
+    f.name = name.toString();
+    f.type = type.isUndefined() ? QString() : type.toString();
+    f.key = *key;
+    f.prefix = *prefix;
+    f.chunk = *chunk;
+    f.sha256 = *digest;
+    return f;
+}
+
 Result<QByteArray> MessageContent::encode() const
 {
+    if (files.size() > FileRef::MaxFiles)
+        return makeError(ErrorCode::InvalidArgument, u"a message carries at most %1 attachments"_s.arg(FileRef::MaxFiles));
     const QByteArray bare = encodePlainMap(*this, 0);
     const qsizetype base = bare.size() - 1;   // without the empty byte string's one-byte header
     qsizetype pad = 0;
@@ -226,6 +311,19 @@ Result<MessageContent> MessageContent::decode(QByteArrayView plaintext)
         return makeError(ErrorCode::Protocol, u"the plaintext lacks a text body or its padding"_s);
     MessageContent content;
     content.text = body.toString();
+    const QCborValue files = map.value(u"files"_s);
+    if (!files.isUndefined()) {
+        const QCborArray list = files.toArray();
+        if (!files.isArray() || list.isEmpty() || list.size() > FileRef::MaxFiles)
+            return makeError(ErrorCode::Protocol, u"the plaintext's files are not a list of 1 … %1 entries"_s
+                                                      .arg(FileRef::MaxFiles));
+        for (const QCborValue &entry : list) {
+            Result<FileRef> ref = FileRef::fromCbor(entry);
+            if (!ref)
+                return ref.error();
+            content.files.append(std::move(ref.value()));
+        }
+    }
     const QCborValue call = map.value(u"call"_s);
     if (!call.isUndefined()) {
         Result<CallSignal> signal = CallSignal::fromCbor(call);

@@ -4,12 +4,16 @@
 // signal (`call`, docs/calls.md "Signalling"). The plaintext is the CBOR map {"body", ["call",] "pad"}, padded to a
 // multiple of 64 bytes; a receiver ignores keys it does not know, so a client without calls shows the body of a
 // call signal (the SDK writes a short sentence there for an offer, nothing for the others) and nothing breaks.
+// Attachments travel as `files` (docs/protocol.md "The file entry"): what a recipient needs to fetch, check and
+// decrypt each one.
 
 #include "core/result.h"
+#include "sdk/filecipher.h"
 #include "parley_export.h"
 
 #include <QByteArray>
 #include <QCborMap>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -56,14 +60,41 @@ struct PARLEY_EXPORT CallSignal {
 
 PARLEY_EXPORT QString callSignalKindName(CallSignal::Kind kind);   // "offer", "answer", ...
 
+// One attachment: the blob on the server and the key and digest of its ciphertext (sdk/filecipher.h).
+struct PARLEY_EXPORT FileRef {
+    static constexpr int BlobIdSize = 16;
+    static constexpr int DigestSize = 32;
+    static constexpr int MaxFiles = 16;        // per message, as the server's `send.blobs`
+    static constexpr int MaxNameBytes = 255;
+    static constexpr int MaxTypeBytes = 127;
+
+    QByteArray blob;            // the server's id of the ciphertext
+    quint64 size = 0;           // ciphertext bytes: FileCipher::ciphertextSize(length, chunk)
+    quint64 length = 0;         // plaintext bytes
+    QString name;               // the file's name as the sender gave it (a receiver sanitises it before use)
+    QString type;               // a media type, or empty
+    QByteArray key;             // FileCipher::KeySize bytes
+    QByteArray prefix;          // FileCipher::PrefixSize bytes
+    quint64 chunk = FileCipher::DefaultChunk;
+    QByteArray sha256;          // of the ciphertext
+
+    FileCipher cipher() const;
+    QCborMap toCbor() const;
+    // Strict: every field present with its type and range (`type` optional), no other key, and `size` matching
+    // `length` and `chunk`.
+    static Result<FileRef> fromCbor(const QCborValue &value);
+    bool operator==(const FileRef &) const = default;
+};
+
 struct PARLEY_EXPORT MessageContent {
     QString text;
     std::optional<CallSignal> call;
+    QList<FileRef> files;       // 0 … FileRef::MaxFiles attachments
 
     // The padded plaintext; fails when it exceeds the payload limit.
     Result<QByteArray> encode() const;
     // Requires a padded map with a text body and a byte-string pad; a `call` that is present must be a valid
-    // signal (else the message is refused as bad_plaintext: a broken signal is not shown as an empty text).
+    // signal, and `files` an array of 1 … 16 valid file entries (else the message is refused as bad_plaintext: a broken signal is not shown as an empty text).
     static Result<MessageContent> decode(QByteArrayView plaintext);
 };
 

@@ -69,7 +69,7 @@ QByteArray Envelope::newMessageId() { return crypto::randomBytes(MessageIdSize);
 
 crypto::SecureBuffer Envelope::newMessageKey() { return crypto::randomSecret(crypto::AesKeySize); }
 
-Result<QByteArray> Envelope::encodePlaintext(const QString &text) { return MessageContent{text, std::nullopt}.encode(); }
+Result<QByteArray> Envelope::encodePlaintext(const QString &text) { return MessageContent{text, std::nullopt, {}}.encode(); }
 
 Result<QString> Envelope::decodePlaintext(QByteArrayView plaintext)
 {
@@ -81,7 +81,7 @@ Result<QString> Envelope::decodePlaintext(QByteArrayView plaintext)
 
 Result<QByteArray> Envelope::encryptPayload(const crypto::SecureBuffer &key, const QByteArray &mid, const QString &text)
 {
-    return encryptPayload(key, mid, MessageContent{text, std::nullopt});
+    return encryptPayload(key, mid, MessageContent{text, std::nullopt, {}});
 }
 
 Result<QByteArray> Envelope::encryptPayload(const crypto::SecureBuffer &key, const QByteArray &mid,
@@ -214,7 +214,7 @@ Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList
                                  const QList<RecipientDevice> &devices, const QString &text, quint64 sentAtMs,
                                  const protocol::MessageOptions &options, const QByteArray &mid)
 {
-    return build(sender, to, devices, MessageContent{text, std::nullopt}, sentAtMs, options, mid);
+    return build(sender, to, devices, MessageContent{text, std::nullopt, {}}, sentAtMs, options, mid);
 }
 
 Result<Envelope> Envelope::build(const SenderIdentity &sender, const QStringList &to,
@@ -342,6 +342,7 @@ OpenResult Envelope::open(const protocol::Msg &msg, const RecipientIdentity &me,
         return failure(EnvelopeError::BadPlaintext, content.error().message);
     out.text = content->text;
     out.call = std::move(content->call);
+    out.files = std::move(content->files);
     return out;
 }
 

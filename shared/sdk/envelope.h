@@ -101,6 +101,7 @@ struct PARLEY_EXPORT OpenedMessage {
     quint32 kid = 0;             // the prekey that was used
     QString text;
     std::optional<CallSignal> call;   // a call signal (docs/calls.md), when the plaintext holds one
+    QList<FileRef> files;             // attachments (docs/protocol.md "The file entry")
 };
 
 using OpenResult = std::variant<OpenedMessage, EnvelopeFailure>;

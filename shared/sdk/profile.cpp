@@ -29,6 +29,8 @@ const QString ReceivedFile = u"seen.cbor"_s;
 const QString ResumeFile = u"resume.cbor"_s;
 // Added after the first profiles: a profile without it has no room heads yet (RoomHeads::fromCbor).
 const QString RoomHeadsFile = u"rooms.cbor"_s;
+// Added with attachments: unfinished uploads (sdk/transfers.h Upload::resumeState()), by the file's absolute path.
+const QString UploadsFile = u"uploads.cbor"_s;
 const QString CaFile = u"ca.pem"_s;
 const QString LockFile = u"lock"_s;
 
@@ -58,6 +60,7 @@ struct Profile::Private {
     DedupeLog received;
     std::optional<ResumeCredential> resume;
     RoomHeads roomHeads;
+    QCborMap uploads;
 
     QString path(const QString &name) const { return QDir(directory).filePath(name); }
 
@@ -202,6 +205,10 @@ struct Profile::Private {
         Result<RoomHeads> heads = RoomHeads::fromCbor(h.value());
         if (!heads)
             return heads.error();
+        Result<QCborValue> u = readState(UploadsFile);
+        if (!u)
+            return u.error();
+        uploads = u->toMap();   // a missing file, or anything but a map: no unfinished uploads
         trust = std::move(trustStore.value());
         prekeys = std::move(cache.value());
         received = std::move(log.value());
@@ -433,6 +440,8 @@ Status Profile::setResumeCredential(const std::optional<ResumeCredential> &crede
 
 RoomHeads &Profile::roomHeads() { return d->roomHeads; }
 Status Profile::saveRoomHeads() { return d->writeState(RoomHeadsFile, d->roomHeads.toCbor()); }
+QCborMap &Profile::pendingUploads() { return d->uploads; }
+Status Profile::savePendingUploads() { return d->writeState(UploadsFile, d->uploads); }
 
 const KdfParams &Profile::kdfParams() const { return d->kdf; }
 
@@ -458,12 +467,15 @@ Status Profile::changePassphrase(QByteArrayView newPassphrase, crypto::ScryptPar
     if (s)
         s = saveRoomHeads();
     if (s)
+        s = savePendingUploads();
+    if (s)
         s = d->writeKeystore();
     if (!s) {
         d->kdf = oldKdf;
         d->keystoreKey = oldKeystoreKey;
         d->stateKey = oldStateKey;
-        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived(), d->saveResume(), saveRoomHeads()}) {
+        for (Status rollback : {saveTrust(), savePrekeyCache(), saveReceived(), d->saveResume(), saveRoomHeads(),
+                                  savePendingUploads()}) {
             if (!rollback)
                 qCWarning(lcSdk) << "could not restore a state file after a failed passphrase change:"
                                  << rollback.error().message;

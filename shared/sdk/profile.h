@@ -33,6 +33,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QSslCertificate>
+#include <QCborMap>
 #include <QString>
 #include <QUrl>
 
@@ -109,6 +110,10 @@ public:
 
     RoomHeads &roomHeads();
     Status saveRoomHeads();
+    // Unfinished uploads, for resuming them in a later run: absolute file path -> Upload::resumeState() (bytes).
+    // They hold the files' keys, so they are kept encrypted like the other state files.
+    QCborMap &pendingUploads();
+    Status savePendingUploads();
 
     const KdfParams &kdfParams() const;
     // Re-encrypts the keystore and the state files under a new passphrase (and new scrypt parameters).

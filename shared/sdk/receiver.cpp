@@ -31,6 +31,7 @@ IncomingMessage incomingMessage(const OpenedMessage &opened)
     message.sentAt = QDateTime::fromMSecsSinceEpoch(qint64(opened.sentAt), Qt::UTC);
     message.text = opened.text;
     message.call = opened.call;
+    message.files = opened.files;
     message.to = opened.to;
     message.options = opened.options;
     message.room = opened.options.room.value_or(QString());
@@ -62,6 +63,9 @@ public:
     QSet<QByteArray> refreshedRooms;        // messages whose room chain was fetched (messageKey())
     QHash<QByteArray, Error> roomFailures;  // ... and failed to verify
     QList<quint64> pendingAcks;
+    std::optional<quint64> showing;  // the seq of the message being shown by messageReceived()
+    bool heldNow = false;            // ... and whether its handler held it
+    QSet<quint64> held;              // held messages of this connection, not yet released
     QHash<quint32, crypto::EcKey> prekeyKeys;
     QTimer ackTimer;
     bool enabled = true;
@@ -127,8 +131,10 @@ public:
             if ((known || !fallbacks(msg, sender).isEmpty()) && awaitRoom(msg))
                 return;
             incoming.removeFirst();
+            heldNow = false;
             open(msg, sender);
-            queueAck(seq);
+            if (!heldNow)
+                queueAck(seq);
         }
     }
 
@@ -306,14 +312,24 @@ public:
         if (!message.verified)
             Q_EMIT q->verificationFailed(from, dev, u"identity_changed: the root key of %1 differs from the one first "
                                                     u"seen; the message cannot be attributed to %1"_s.arg(from));
-        profile.received().insert(from, dev, opened.mid, nowMs());
-        saver.receivedChanged();
         if (message.call) {
+            profile.received().insert(from, dev, opened.mid, nowMs());
+            saver.receivedChanged();
             if (message.verified)
                 Q_EMIT q->callSignalReceived(message);
             return;
         }
+        // The handler may hold the message (hold()): then it is neither recorded nor acked until release().
+        showing = message.seq;
+        heldNow = false;
         Q_EMIT q->messageReceived(message);
+        showing.reset();
+        if (heldNow) {
+            held.insert(message.seq);
+            return;
+        }
+        profile.received().insert(from, dev, opened.mid, nowMs());
+        saver.receivedChanged();
     }
 
     // A message that is not shown is still recorded in the dedupe log (it is acked like any other): should the
@@ -376,6 +392,23 @@ void Receiver::onFrame(const protocol::Frame &frame)
 
 void Receiver::flushAcks() { d->flushAcks(); }
 
+bool Receiver::hold(const IncomingMessage &message)
+{
+    if (!d->showing || *d->showing != message.seq)
+        return false;
+    d->heldNow = true;
+    return true;
+}
+
+void Receiver::release(const IncomingMessage &message)
+{
+    if (!d->held.remove(message.seq))
+        return;
+    d->profile.received().insert(message.from, message.device, message.mid, nowMs());
+    d->saver.receivedChanged();
+    d->queueAck(message.seq);
+}
+
 void Receiver::forgetPrekeys() { d->prekeyKeys.clear(); }
 
 void Receiver::reset()
@@ -384,6 +417,7 @@ void Receiver::reset()
     d->incoming.clear();
     d->blocked = false;
     d->pendingAcks.clear();   // unacked messages come again on the next connection
+    d->held.clear();          // ... and so do held ones, shown again as they were never recorded
     d->refreshedSenders.clear();
     d->refreshedRooms.clear();
     d->roomFailures.clear();

@@ -39,6 +39,9 @@ public:
     void onFrame(const protocol::Frame &frame);
     // Saves the dedupe log and sends the pending acks now.
     void flushAcks();
+    // Client::holdAck() and releaseAck().
+    bool hold(const IncomingMessage &message);
+    void release(const IncomingMessage &message);
     // The keystore deleted expired prekeys: forget the ones held in memory.
     void forgetPrekeys();
     // The connection closed: what was not acked comes again on the next connection.

@@ -233,7 +233,7 @@ void Rooms::list(QObject *context, Callback<RoomList> done)
 void Rooms::send(const QString &room, const QString &text, const MessageOptions &options, QObject *context,
                  Callback<QByteArray> done)
 {
-    send(room, MessageContent{text, std::nullopt}, options, context, std::move(done));
+    send(room, MessageContent{text, std::nullopt, {}}, options, context, std::move(done));
 }
 
 void Rooms::send(const QString &room, const MessageContent &content, const MessageOptions &options, QObject *context,

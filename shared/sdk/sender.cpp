@@ -377,6 +377,13 @@ public:
         saver.prekeyCacheChanged();
         saver.savePrekeyCacheSoon();
         job->request = env->toRequest();
+        if (!job->content.files.isEmpty()) {
+            // Tells the server which devices may download the attachments (docs/protocol.md "send with blobs").
+            QList<QByteArray> blobs;
+            for (const FileRef &f : job->content.files)
+                blobs.append(f.blob);
+            job->request.blobs = blobs;
+        }
         const qsizetype maxFrame = connection.serverMaxFrame();
         if (maxFrame > 0 && job->request.encode().size() > maxFrame)
             return fail(job, SendError::TooLarge,

@@ -305,7 +305,7 @@ private Q_SLOTS:
         join.room = room;
         QVERIFY(!e.calls.call(id));
         QSignalSpy eveSent(&eve->client(), &sdk::Client::accepted);
-        eve->client().send({u"gina"_s}, sdk::MessageContent{QString(), join}, {}, nullptr, {});
+        eve->client().send({u"gina"_s}, sdk::MessageContent{QString(), join, {}}, {}, nullptr, {});
         QVERIFY(eveSent.wait(WaitMs) || !eveSent.isEmpty());
         sdk::CallSignal forged;
         forged.kind = sdk::CallSignal::Kind::Key;
@@ -315,7 +315,7 @@ private Q_SLOTS:
         forged.epoch = 99;
         forged.participants = {u"hank"_s, u"ivy"_s};
         QSignalSpy ivySent(&ivy->client(), &sdk::Client::accepted);
-        ivy->client().send({u"hank"_s}, sdk::MessageContent{QString(), forged}, {}, nullptr, {});
+        ivy->client().send({u"hank"_s}, sdk::MessageContent{QString(), forged, {}}, {}, nullptr, {});
         QVERIFY(ivySent.wait(WaitMs) || !ivySent.isEmpty());
         QTest::qWait(1500);
         QCOMPARE(g.keys.size(), ginaKeys);

@@ -84,7 +84,7 @@ private Q_SLOTS:
     void roundTrip()
     {
         QFETCH(CallSignal, signal);
-        const Result<QByteArray> plain = MessageContent{u"Incoming call"_s, signal}.encode();
+        const Result<QByteArray> plain = MessageContent{u"Incoming call"_s, signal, {}}.encode();
         QVERIFY2(plain, qPrintable(plain ? QString() : plain.error().message));
         QCOMPARE(plain->size() % Envelope::PaddingBlock, 0);
         const Result<MessageContent> back = MessageContent::decode(*plain);
