@@ -107,6 +107,9 @@ Next steps
   3. Send and receive (receive ends 2 seconds after the last message, after 10 at most):
        $parley --profile ~/.parley/alice send bob "hello"
        $parley --profile ~/.parley/bob receive --wait 10 --until-idle 2
+     A file goes encrypted with --file; receive saves it (here to the current directory):
+       $parley --profile ~/.parley/alice send bob --file /etc/os-release "our release"
+       $parley --profile ~/.parley/bob receive --save-dir .
 TXT
 if grep -qx 'account admin created' <<<"$admin" || [ -n "$password_file" ]; then
     cat <<TXT

@@ -40,9 +40,12 @@ Commands:
       for an existing user the root key is recovered with the passphrase of the user's first device. HEX: the
       certificate's SHA-256 fingerprint as `parleyd fingerprint` prints it (colon-separated pairs work too).
   send USER [USER...] TEXT [--expire SECONDS] [--burn-on-read]
-  send --room ROOM TEXT [--expire SECONDS] [--burn-on-read]
+  send USER [USER...] --file PATH [--file PATH...] [TEXT] [--expire SECONDS] [--burn-on-read]
+  send --room ROOM [--file PATH...] TEXT [--expire SECONDS] [--burn-on-read]
                                  Send TEXT ("-": read it from standard input); prints the message id. --expire
                                  sets the message's lifetime; --burn-on-read deletes it once every device read it.
+                                 --file attaches a file (up to 16), encrypted before it leaves; an upload cut off
+                                 resumes where it stopped when the same command runs again.
   room create NAME [--title T] [--description D] [--expire SECONDS] [--burn-on-read]
   room add ROOM USER | room remove ROOM USER | room promote ROOM USER | room demote ROOM USER
   room leave ROOM | room list [--json] | room show ROOM [--json]
@@ -50,9 +53,11 @@ Commands:
                                  the room's membership records and prints its members (admins marked with *) and
                                  the verified head, which the profile keeps: a shorter or other chain is refused.
                                  `list` shows a retention rule the server's administrator enforces.
-  receive [--wait SECONDS] [--until-idle SECONDS] [--json]
+  receive [--wait SECONDS] [--until-idle SECONDS] [--json] [--save-dir DIR]
                                  Print the waiting messages, then keep receiving: for --wait SECONDS (default 0),
                                  or until --until-idle SECONDS pass without a message, whichever ends first.
+                                 Attachments are saved to DIR (default: the profile's attachments directory),
+                                 checked and decrypted; a message is acknowledged only after its files are saved.
   whoami                         Show user, device, server and pinned fingerprint of the profile.
   trust USER                     Forget the pinned root key of USER, so the next one seen is pinned. Messages
                                  USER's old devices sent before the change stay readable for 30 days, marked
@@ -88,9 +93,9 @@ const QList<CommandEntry> &commandTable()
     static const QList<CommandEntry> table = {
         {u"register"_s, {u"fingerprint"_s, u"ca"_s, u"device-name"_s, u"recovery-passphrase-file"_s},
          make<RegisterCommand>},
-        {u"send"_s, {u"room"_s, u"expire"_s, u"burn-on-read"_s}, make<SendCommand>},
+        {u"send"_s, {u"room"_s, u"expire"_s, u"burn-on-read"_s, u"file"_s}, make<SendCommand>},
         {u"room"_s, {u"title"_s, u"description"_s, u"expire"_s, u"burn-on-read"_s, u"json"_s}, make<RoomCommand>},
-        {u"receive"_s, {u"wait"_s, u"until-idle"_s, u"json"_s}, make<ReceiveCommand>},
+        {u"receive"_s, {u"wait"_s, u"until-idle"_s, u"json"_s, u"save-dir"_s}, make<ReceiveCommand>},
         {u"whoami"_s, {}, make<WhoamiCommand>},
         {u"trust"_s, {}, make<TrustCommand>},
         {u"verify"_s, {}, make<VerifyCommand>},
@@ -103,7 +108,8 @@ const QList<CommandEntry> &commandTable()
 // Options that belong to some commands only, in the order they are checked.
 const QStringList CommandOptions = {u"fingerprint"_s, u"ca"_s,    u"device-name"_s, u"recovery-passphrase-file"_s,
                                     u"wait"_s,        u"until-idle"_s, u"json"_s, u"topic"_s, u"room"_s,
-                                    u"expire"_s,      u"burn-on-read"_s, u"title"_s, u"description"_s};
+                                    u"expire"_s,      u"burn-on-read"_s, u"title"_s, u"description"_s,
+                                    u"file"_s,        u"save-dir"_s};
 
 void addOptions(QCommandLineParser &p)
 {
@@ -126,6 +132,8 @@ void addOptions(QCommandLineParser &p)
          u"SECONDS"_s},
         {u"json"_s, u"receive: one JSON object per message and line; room list/show, turn: JSON."_s},
         {u"room"_s, u"send: send to this room."_s, u"ROOM"_s},
+        {u"file"_s, u"send: attach this file (repeat for more)."_s, u"PATH"_s},
+        {u"save-dir"_s, u"receive: save attachments in DIR."_s, u"DIR"_s},
         {u"expire"_s, u"send, room create: message lifetime in seconds."_s, u"SECONDS"_s},
         {u"burn-on-read"_s, u"send, room create: delete messages once every recipient device read them."_s},
         {u"title"_s, u"room create: the room's title."_s, u"T"_s},

@@ -1,7 +1,9 @@
 #pragma once
 
-// parley send USER [USER...] TEXT | parley send --room ROOM TEXT  [--expire SECONDS] [--burn-on-read]
-// Prints the message id once the server accepted the message.
+// parley send USER [USER...] TEXT | parley send USER [USER...] --file PATH [--file PATH...] [TEXT] |
+// parley send --room ROOM [--file PATH...] TEXT   [--expire SECONDS] [--burn-on-read]
+// Uploads the files (encrypted; progress on standard error; resumable in a later run), then prints the message id
+// once the server accepted the message.
 
 #include "command.h"
 
@@ -23,6 +25,8 @@ public:
 private:
     // TEXT, or standard input for "-"; nothing (after fail()) when it cannot be read.
     std::optional<QString> readText(const QString &arg);
+    void uploadNext();
+    void sendMessage();
     void onSent(const QByteArray &mid);
     void maybeFinish();
 
