@@ -21,6 +21,11 @@ constexpr qsizetype BlobIdBytes = 16;
 // Chunks a connection may have on their way to or from the disk at once: with the chunk size, the bound on the memory
 // one connection's attachments hold.
 constexpr int MaxBlobIoInFlight = 4;
+// Bytes sent on the connection and not yet taken by the kernel beyond which a blob_get is refused: a client that asks
+// for chunks without reading them makes the server hold at most this plus the chunks on their way from the disk, not
+// every reply it asked for. QWebSocket writes each frame straight through to the socket it runs on and keeps nothing
+// itself; its bytesToWrite() is that socket's, TlsServerSocket's queue of plaintext not yet encrypted and written.
+constexpr qint64 MaxUnsentBlobBytes = 1 << 20;
 
 // Runs `job` on the blob I/O thread, then `done` with its result on the session's worker thread (dropped when the
 // session has gone meanwhile).
@@ -53,6 +58,19 @@ bool refuseWhenBusy(SessionContext &session, quint64 requestId)
         return false;
     protocol::ErrorReply e = protocol::errorReply(
         WireError::Busy, u"%1 chunks are on their way to or from the disk; wait for their replies"_s.arg(MaxBlobIoInFlight));
+    e.retry = quint64(BusyRetryMs);
+    session.sendEncoded(e.encode(requestId));
+    return true;
+}
+
+// The replies already sent wait for the client to read them: a download asks again after `retry`.
+bool refuseWhenUnread(SessionContext &session, quint64 requestId)
+{
+    if (session.socket->bytesToWrite() <= MaxUnsentBlobBytes)
+        return false;
+    protocol::ErrorReply e = protocol::errorReply(
+        WireError::Busy, u"more than %1 MiB of replies wait to be read by this connection; read them first"_s
+                             .arg(MaxUnsentBlobBytes >> 20));
     e.retry = quint64(BusyRetryMs);
     session.sendEncoded(e.encode(requestId));
     return true;
@@ -253,7 +271,7 @@ void handleBlobGet(SessionContext &session, const Frame &f)
         session.sendError(WireError::BadField, u"offset: beyond the blob's size of %1 bytes"_s.arg(record->size), f.id);
         return;
     }
-    if (refuseWhenBusy(session, f.id))
+    if (refuseWhenBusy(session, f.id) || refuseWhenUnread(session, f.id))
         return;
     const qint64 offset = qint64(request.offset);
     const qint64 length = std::min<qint64>(protocol::MaxBlobChunkBytes, record->size - offset);

@@ -1,5 +1,6 @@
-// Attachments against the parleyd executable: a SIGKILL during an upload loses no acknowledged byte, and a 100 MB
-// upload leaves the daemon's memory bounded (docs/protocol.md, "Attachments").
+// Attachments against the parleyd executable: a SIGKILL during an upload loses no acknowledged byte, a 100 MB
+// upload leaves the daemon's memory bounded, and so do downloads a client asks for without reading the replies
+// (docs/protocol.md, "Attachments").
 
 #include "testclient.h"
 
@@ -12,6 +13,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <deque>
 #include <memory>
@@ -236,6 +238,85 @@ private Q_SLOTS:
         qInfo() << "parleyd VmRSS" << before << "kB before a 100 MB upload, at most" << peak << "kB during it";
         QVERIFY2(peak - before < 40 * 1024, qPrintable(u"resident memory grew by %1 kB"_s.arg(peak - before)));
         QCOMPARE(QFileInfo(dataDir() + u"/blobs/"_s + QString::fromLatin1(blob.toHex())).size(), size);
+    }
+
+    // A client that sends 200 blob_get for a 4 MiB blob, four at a time, and reads none of the 50 MiB of replies: once
+    // about 1 MiB waits to be sent to it, the daemon answers `busy` instead of reading the disk, so its resident memory
+    // stays far below what the replies would take. Read afterwards, every reply is a correct chunk or `busy` with
+    // `retry`, and the same connection then downloads the whole blob as a client that reads does, without a refusal.
+    void unreadDownloadsAreRefused()
+    {
+        TestDevice fay = TestDevice::create(u"fay"_s);
+        QVERIFY(enroll(fay));
+        auto c = loggedIn(fay);
+        QVERIFY(c);
+        const qint64 size = 16 * Chunk;
+        const quint64 id = ++m_id;
+        c->send(Frame(u"blob_start"_s, id).set("size"_L1, size));
+        const auto started = c->reply(id, WaitMs);
+        QVERIFY(started && started->type == u"blob_started"_s);
+        const QByteArray blob = started->bytes("blob"_L1);
+        QCOMPARE(pump(*c, blob, 0, size), size);
+
+        const qint64 pid = m_daemon->processId();
+        const qint64 before = statusKb(pid, "VmRSS");
+        QVERIFY(before > 0);
+        qint64 peak = before;
+        constexpr int Gets = 200;
+        const quint64 first = m_id + 1;
+        // The requests are pushed to the kernel at once and the test thread then sleeps: no event loop, so nothing
+        // the daemon sends is read.
+        for (int i = 0; i < Gets; ++i) {
+            const Frame get = Frame(u"blob_get"_s, ++m_id).set("blob"_L1, blob).set("offset"_L1, (i % 16) * Chunk);
+            c->socket().sendBinaryMessage(parley::protocol::encode(get));
+            QVERIFY(c->socket().flush());
+            if (i % 4 == 3) {
+                QThread::msleep(20);
+                peak = std::max(peak, statusKb(pid, "VmRSS"));
+            }
+        }
+        for (int i = 0; i < 10; ++i) {
+            QThread::msleep(100);
+            peak = std::max(peak, statusKb(pid, "VmRSS"));
+        }
+
+        int chunks = 0;
+        int busy = 0;
+        for (quint64 get = first; get <= m_id; ++get) {
+            const auto reply = c->reply(get, WaitMs);
+            QVERIFY(reply);
+            if (reply->type == u"blob_data"_s) {
+                const qint64 offset = qint64(reply->uint("offset"_L1));
+                QVERIFY(reply->bytes("data"_L1) == streamBytes(offset, Chunk));
+                ++chunks;
+                continue;
+            }
+            QCOMPARE(reply->text("code"_L1), u"busy"_s);
+            QVERIFY(reply->uint("retry"_L1) > 0);
+            ++busy;
+        }
+        qInfo() << "parleyd VmRSS" << before << "kB before" << Gets << "unread blob_get, at most" << peak
+                << "kB while they were unread;" << chunks << "chunks sent," << busy << "busy";
+        QVERIFY2(peak - before < 16 * 1024, qPrintable(u"resident memory grew by %1 kB"_s.arg(peak - before)));
+        QCOMPARE(chunks + busy, Gets);
+        QVERIFY(busy > 0);
+
+        // Read as the SDK reads, two requests on their way: no refusal.
+        qint64 read = 0;
+        std::deque<quint64> inFlight;
+        qint64 next = 0;
+        while (read < size) {
+            while (inFlight.size() < 2 && next < size) {
+                inFlight.push_back(++m_id);
+                c->send(Frame(u"blob_get"_s, m_id).set("blob"_L1, blob).set("offset"_L1, next));
+                next += Chunk;
+            }
+            const auto data = c->reply(inFlight.front(), WaitMs);
+            inFlight.pop_front();
+            QVERIFY2(data && data->type == u"blob_data"_s, qPrintable(data ? data->text("code"_L1) : u"none"_s));
+            QVERIFY(data->bytes("data"_L1) == streamBytes(read, Chunk));
+            read += Chunk;
+        }
     }
 };
 
