@@ -271,6 +271,9 @@ Result<Services> Server::startServices()
     if (!blobs)
         return blobs.error();
     d->blobs = std::move(*blobs);
+    // Before any connection. A failure leaves the files as they are (until the next start) and costs no service.
+    if (auto scan = Sweeper::scanBlobs(*d->store, *d->blobs); !scan)
+        qCWarning(lcServer) << "The scan of the attachment files at start failed:" << scan.error().message;
     Services services;
     services.blobs = d->blobs.get();
     services.files = d->config.files;

@@ -147,4 +147,34 @@ Result<int> Sweeper::sweepOnce(Store &store, BlobFiles *blobs, const FileLimits 
     return *removed;
 }
 
+Result<BlobScan> Sweeper::scanBlobs(Store &store, BlobFiles &blobs)
+{
+    const Result<BlobFiles::Listing> listing = blobs.list();
+    if (!listing)
+        return listing.error();
+    const QList<QByteArray> onDisk = listing->bids;
+    BlobFiles *files = &blobs;
+    const Result<BlobScan> scan = store.writeSync<BlobScan>([onDisk, files](Db &db) {
+        return BlobIndex::reconcile(db, onDisk, [files](const QByteArray &bid) { return files->remove(bid); });
+    });
+    if (!scan)
+        return scan.error();
+    if (scan->strayFiles > 0) {
+        if (Status s = blobs.syncDirectory(); !s)
+            return s.error();
+        qCInfo(lcServer) << "Attachment files without a record in the database, deleted:" << scan->strayFiles;
+    }
+    if (listing->others > 0)
+        qCWarning(lcServer).noquote() << "Entries in" << blobs.directory() << "that are not attachment files, left alone:"
+                                      << listing->others;
+    if (scan->uploadsRestarted > 0)
+        qCWarning(lcServer) << "Unfinished uploads whose file was gone, to start again from the first byte:"
+                            << scan->uploadsRestarted;
+    if (scan->finishedWithoutFile > 0)
+        qCWarning(lcServer).noquote() << "Finished attachments without a file in" << blobs.directory()
+                                      << "(downloads answer not_found until the files are restored):"
+                                      << scan->finishedWithoutFile;
+    return scan;
+}
+
 } // namespace parley::server

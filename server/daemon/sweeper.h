@@ -32,6 +32,11 @@ public:
     // number of messages removed.
     static Result<int> sweepOnce(Store &store, BlobFiles *blobs = nullptr, const FileLimits &files = {});
 
+    // At start, before any connection: the files in the blob directory and the blob rows brought together
+    // (BlobIndex::reconcile: a file without a row is deleted, and the deletions synced), each finding logged once
+    // with its count. Entries that are not named like a blob file are left alone and only counted.
+    static Result<BlobScan> scanBlobs(Store &store, BlobFiles &blobs);
+
 private:
     struct Private;
     const std::unique_ptr<Private> d;

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +40,17 @@ public:
 private:
     int m_fd;
 };
+
+// A blob file's name: the 16-byte id in lower-case hex, as pathOf() writes it.
+bool isBlobName(const char *name)
+{
+    int n = 0;
+    for (; name[n] != '\0'; ++n) {
+        if (n == 32 || !((name[n] >= '0' && name[n] <= '9') || (name[n] >= 'a' && name[n] <= 'f')))
+            return false;
+    }
+    return n == 32;
+}
 
 Status syncPath(const QByteArray &path, int flags)
 {
@@ -177,6 +189,37 @@ Status BlobFiles::remove(const QByteArray &bid)
 Status BlobFiles::syncDirectory()
 {
     return syncPath(QFile::encodeName(d->directory), O_RDONLY | O_DIRECTORY);
+}
+
+Result<BlobFiles::Listing> BlobFiles::list() const
+{
+    const QByteArray path = QFile::encodeName(d->directory);
+    DIR *dir = ::opendir(path.constData());
+    if (!dir)
+        return ioError(u"cannot read the blob directory"_s, errno);
+    Listing out;
+    int error = 0;
+    for (;;) {
+        errno = 0;
+        const dirent *entry = ::readdir(dir);
+        if (!entry) {
+            error = errno;
+            break;
+        }
+        const char *name = entry->d_name;
+        if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0)
+            continue;
+        // Not followed: a link named like a blob is not one of the server's files.
+        struct stat st {};
+        if (isBlobName(name) && ::fstatat(::dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            out.bids.append(QByteArray::fromHex(QByteArray(name)));
+        else
+            ++out.others;
+    }
+    ::closedir(dir);
+    if (error != 0)
+        return ioError(u"cannot read the blob directory"_s, error);
+    return out;
 }
 
 } // namespace parley::server

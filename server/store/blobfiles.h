@@ -3,6 +3,7 @@
 #include "core/result.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 #include <functional>
@@ -42,6 +43,14 @@ public:
     Status remove(const QByteArray &bid);
     // Syncs the directory, so that deletions are durable.
     Status syncDirectory();
+
+    // What the directory holds: the ids of the regular files named like a blob (32 lower-case hex digits), and how
+    // many other entries there are (anything else: other names, directories, links), which are never touched.
+    struct Listing {
+        QList<QByteArray> bids;
+        int others = 0;
+    };
+    Result<Listing> list() const;
 
 private:
     explicit BlobFiles(const QString &directory);

@@ -4,6 +4,8 @@
 #include "store/db.h"
 #include "store/sql.h"
 
+#include <QSet>
+
 using namespace Qt::StringLiterals;
 
 namespace parley::server {
@@ -197,6 +199,40 @@ Result<int> BlobIndex::sweep(Db &db, qint64 nowMs, const FileLimits &limits,
         ++removed;
     }
     return removed;
+}
+
+Result<BlobScan> BlobIndex::reconcile(Db &db, const QList<QByteArray> &onDisk,
+                                      const std::function<Status(const QByteArray &bid)> &removeFile)
+{
+    const Result<QList<BlobRecord>> rows =
+        sql::queryAll<BlobRecord>(db.database(), u"SELECT " PARLEY_BLOB_COLUMNS "FROM blobs"_s, {}, Failed, readBlob);
+    if (!rows)
+        return rows.error();
+    QSet<QByteArray> known;
+    known.reserve(rows->size());
+    for (const BlobRecord &b : *rows)
+        known.insert(b.bid);
+    const QSet<QByteArray> files(onDisk.cbegin(), onDisk.cend());
+    BlobScan scan;
+    for (const QByteArray &bid : files) {
+        if (known.contains(bid))
+            continue;
+        if (Status s = removeFile(bid); !s)
+            return s.error();
+        ++scan.strayFiles;
+    }
+    for (const BlobRecord &b : *rows) {
+        if (files.contains(b.bid))
+            continue;
+        if (b.complete) {
+            ++scan.finishedWithoutFile;
+        } else if (b.received > 0) {
+            if (Status s = sql::apply(db.database(), u"UPDATE blobs SET received = 0 WHERE id = ?"_s, {b.id}, Failed); !s)
+                return s.error();
+            ++scan.uploadsRestarted;
+        }
+    }
+    return scan;
 }
 
 Result<BlobUsage> BlobIndex::total(Db &db)

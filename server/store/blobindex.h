@@ -43,6 +43,13 @@ struct BlobUsage {
     qint64 blobs = 0;
 };
 
+// What reconcile() found and did.
+struct BlobScan {
+    int strayFiles = 0;            // files without a row: deleted
+    int uploadsRestarted = 0;      // unfinished uploads whose file was gone: they count no bytes any more
+    int finishedWithoutFile = 0;   // complete blobs whose file is gone: kept
+};
+
 // The blob tables (blobs, blob_refs; schema version 9) over a Db's connection. Writes run on the writer thread inside
 // Store::write, reads on any thread's reader. The files themselves are BlobFiles'.
 class BlobIndex {
@@ -74,6 +81,15 @@ public:
     // each blob's file off the disk before its rows go. Returns how many blobs went.
     static Result<int> sweep(Db &db, qint64 nowMs, const FileLimits &limits,
                              const std::function<Status(const QByteArray &bid)> &removeFile);
+
+    // Brings the rows together with the files in the blob directory (`onDisk`: their ids), at start before any
+    // connection (writer). A file without a row (a deletion whose unlink was not yet durable when the machine went
+    // down, a database restored from an older backup) goes with `removeFile`. An unfinished upload whose file is gone
+    // counts no bytes any more, so that its resumption starts at 0 on a new file, not at the old offset on a file of
+    // zeros. A complete blob whose file is gone keeps its row: its messages still name it, blob_get answers
+    // not_found, and the file put back (from a backup) serves it again.
+    static Result<BlobScan> reconcile(Db &db, const QList<QByteArray> &onDisk,
+                                      const std::function<Status(const QByteArray &bid)> &removeFile);
 
     // Totals (any thread's reader).
     static Result<BlobUsage> total(Db &db);

@@ -1,6 +1,7 @@
 // Attachments against a real parleyd-core instance in this process (real TLS, raw frames): chunked upload and download
-// by a recipient device, resumption after a lost connection, refusals (offset, size, quota), who may download, and
-// the blob's file leaving the disk with its messages or as an orphan (docs/protocol.md, "Attachments").
+// by a recipient device, resumption after a lost connection, refusals (offset, size, quota), who may download, the
+// blob's file leaving the disk with its messages or as an orphan (docs/protocol.md, "Attachments"), and the blob
+// directory brought together with the database at start (docs/durability.md).
 
 #include "serverfixture.h"
 
@@ -103,10 +104,11 @@ class tst_ServerBlobs : public ServerTest {
                                                           : "refused: " + std::get<QString>(result).toUtf8();
     }
 
-    static QString blobFile(Server &server, const QByteArray &blob)
+    static QString blobFile(const Config &config, const QByteArray &blob)
     {
-        return server.config().dataDir + u"/blobs/"_s + QString::fromLatin1(blob.toHex());
+        return config.dataDir + u"/blobs/"_s + QString::fromLatin1(blob.toHex());
     }
+    static QString blobFile(Server &server, const QByteArray &blob) { return blobFile(server.config(), blob); }
 
     // A message from `from` to `to` (one device each) that references `blobs`; opts as given.
     Frame messageWith(const TestDevice &from, const TestDevice &to, const QList<QByteArray> &blobs, const QCborMap &opts = {})
@@ -283,6 +285,85 @@ private Q_SLOTS:
             for (const QByteArray &content : {acked, expiring, orphan})
                 QVERIFY2(!bytes.contains(content.left(512)), qPrintable(file.fileName()));
         }
+    }
+
+    // At start, before it listens, the server deletes the files in its blob directory that have no row (here one the
+    // test puts there while it is stopped), and leaves alone what is not named like a blob file. A blob a message
+    // references survives with its file; one whose file went missing keeps its row and is served again once the file
+    // is put back; an unfinished upload whose file vanished resumes from its first byte on a new file instead of at
+    // its old offset on a file of zeros.
+    void scanAtStart()
+    {
+        const Config config = blobConfig(u"blobs5"_s);
+        auto server = startServer(config);
+        QVERIFY(server);
+        TestDevice alice = TestDevice::create(u"alice"_s);
+        TestDevice bob = TestDevice::create(u"bob"_s);
+        auto a = enrollAndLogin(*server, alice);
+        auto b = enrollAndLogin(*server, bob);
+        QVERIFY(a && b);
+        const QByteArray content = pattern(2 * Chunk + 5, 's');
+        const QByteArray kept = start(*a, content.size());
+        QVERIFY(upload(*a, kept, content));
+        const QByteArray restored = start(*a, 1000);
+        QVERIFY(upload(*a, restored, content.left(1000)));
+        Frame send = messageWith(alice, bob, {kept, restored});
+        a->send(send);
+        QCOMPARE(errorCode(a->reply(send.id, WaitMs)), u"accepted"_s);
+        QVERIFY(b->next(u"msg"_s, WaitMs));
+        const QByteArray partial = start(*a, 2 * Chunk);
+        QCOMPARE(errorCode(put(*a, partial, 0, content.left(Chunk))), u"blob_ack"_s);
+        a.reset();
+        b.reset();
+        QSignalSpy stopped(server.get(), &Server::stopped);
+        server->shutdown();
+        QVERIFY(stopped.wait(WaitMs));
+        server.reset();
+
+        const QString directory = config.dataDir + u"/blobs/"_s;
+        const QString stray = directory + QString::fromLatin1(crypto::randomBytes(16).toHex());
+        const QStringList others = {directory + u"notes.txt"_s,
+                                    directory + QString::fromLatin1(crypto::randomBytes(16).toHex()).toUpper(),
+                                    directory + QString::fromLatin1(crypto::randomBytes(15).toHex())};
+        const QStringList written = others + QStringList{stray};
+        for (const QString &path : written) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("not a blob of this server");
+        }
+        const QString otherDirectory = directory + QString::fromLatin1(crypto::randomBytes(16).toHex());
+        QVERIFY(QDir().mkdir(otherDirectory));
+        const QString link = directory + QString::fromLatin1(crypto::randomBytes(16).toHex());
+        QVERIFY(QFile::link(others.first(), link));
+        QVERIFY(QFile::remove(blobFile(config, partial)));
+        const QString backup = config.dataDir + u"/backup"_s;
+        QVERIFY(QFile::rename(blobFile(config, restored), backup));
+
+        server = startServer(config);
+        QVERIFY(server);
+        QVERIFY(!QFileInfo::exists(stray));
+        for (const QString &path : others)
+            QVERIFY2(QFileInfo::exists(path), qPrintable(path));
+        QVERIFY(QFileInfo(otherDirectory).isDir());
+        QVERIFY(QFileInfo(link).isSymLink());
+        QCOMPARE(QFileInfo(blobFile(config, kept)).size(), content.size());
+
+        b = login(*server, bob);
+        QVERIFY(b);
+        QCOMPARE(bytesOf(download(*b, kept)), content);
+        QCOMPARE(refusal(download(*b, restored)), u"not_found"_s);
+        QVERIFY(QFile::rename(backup, blobFile(config, restored)));
+        QCOMPARE(bytesOf(download(*b, restored)), content.left(1000));
+        a = login(*server, alice);
+        QVERIFY(a);
+        const quint64 id = ++m_id;
+        a->send(Frame(u"blob_start"_s, id).set("blob"_L1, partial).set("size"_L1, 2 * Chunk));
+        const auto resumed = a->reply(id, WaitMs);
+        QCOMPARE(errorCode(resumed), u"blob_started"_s);
+        QCOMPARE(resumed->uint("offset"_L1), quint64(0));
+        QCOMPARE(QFileInfo(blobFile(config, partial)).size(), 0);
+        QVERIFY(upload(*a, partial, content.left(2 * Chunk)));
+        QCOMPARE(bytesOf(download(*a, partial)), content.left(2 * Chunk));
     }
 };
 
