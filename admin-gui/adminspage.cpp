@@ -52,13 +52,8 @@ AdminsPage::AdminsPage(AdminClient *client, QWidget *parent) : Page(client, pare
     d->table->setObjectName(u"adminsTable"_s);
     d->table->setAccessibleName(tr("Admin accounts"));
     d->table->setModel(d->admins);
-    d->table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRecordTable(d->table);
     d->table->setSelectionMode(QAbstractItemView::SingleSelection);
-    d->table->horizontalHeader()->setStretchLastSection(true);
-    d->table->verticalHeader()->hide();
-    d->table->setWordWrap(false);
-    d->table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    d->table->horizontalHeader()->setStretchLastSection(true);
 
     auto *accountBox = new QGroupBox(tr("Accounts"), this);
     d->newName = new QLineEdit(accountBox);

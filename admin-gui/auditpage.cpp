@@ -54,12 +54,7 @@ AuditPage::AuditPage(AdminClient *client, QWidget *parent) : Page(client, parent
     view->setModel(proxy);
     view->setSortingEnabled(true);
     view->sortByColumn(0, Qt::DescendingOrder);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->verticalHeader()->hide();
-    view->setWordWrap(false);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    view->horizontalHeader()->setStretchLastSection(true);
+    setUpRecordTable(view);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(view, 1);

@@ -90,12 +90,7 @@ CertificatesPage::CertificatesPage(AdminClient *client, QWidget *parent) : Page(
     view->setObjectName(u"chainTable"_s);
     view->setAccessibleName(tr("Certificate chain"));
     view->setModel(d->chain);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->verticalHeader()->hide();
-    view->setWordWrap(false);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRecordTable(view);
     d->fingerprint = new QLabel(chainBox);
     d->fingerprint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->fingerprint->setWordWrap(true);

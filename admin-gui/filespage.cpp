@@ -163,12 +163,8 @@ FilesPage::FilesPage(AdminClient *client, QWidget *parent) : Page(client, parent
     d->table->setModel(d->proxy);
     d->table->setSortingEnabled(true);
     d->table->sortByColumn(1, Qt::DescendingOrder);
-    d->table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRecordTable(d->table);
     d->table->setSelectionMode(QAbstractItemView::SingleSelection);
-    d->table->verticalHeader()->hide();
-    d->table->setWordWrap(false);
-    d->table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    d->table->horizontalHeader()->setStretchLastSection(true);
     auto *usageLayout = new QVBoxLayout(usageBox);
     usageLayout->addLayout(top);
     usageLayout->addWidget(d->table, 1);

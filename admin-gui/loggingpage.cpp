@@ -178,12 +178,7 @@ LoggingPage::LoggingPage(AdminClient *client, QWidget *parent) : Page(client, pa
     view->setModel(d->proxy);
     view->setSortingEnabled(true);
     view->sortByColumn(0, Qt::DescendingOrder);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->verticalHeader()->hide();
-    view->setWordWrap(false);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    view->horizontalHeader()->setStretchLastSection(true);
+    setUpRecordTable(view);
     auto *filterRow = new QHBoxLayout;
     filterRow->addWidget(d->filter, 1);
     filterRow->addWidget(d->minLevel);

@@ -1,10 +1,21 @@
 #include "page.h"
 
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QTableView>
 
 namespace parley::admin {
+
+void setUpRecordTable(QTableView *view)
+{
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->verticalHeader()->hide();
+    view->setWordWrap(false);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setStretchLastSection(true);
+}
 
 Page::Page(AdminClient *client, QWidget *parent) : QWidget(parent), m_client(client)
 {

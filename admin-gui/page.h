@@ -7,8 +7,13 @@
 #include <functional>
 
 class QAbstractItemView;
+class QTableView;
 
 namespace parley::admin {
+
+// The look of every record table: whole rows selected, no row numbers, one line per row, columns as wide as their
+// contents and the last one taking the rest. Selection mode and sorting stay the caller's.
+void setUpRecordTable(QTableView *view);
 
 // One function of the main window (Dashboard, Users, ...). refresh() loads its data from the server; pages poll
 // only while visible.

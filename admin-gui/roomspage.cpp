@@ -304,12 +304,8 @@ RoomsPage::RoomsPage(AdminClient *client, QWidget *parent) : Page(client, parent
     d->table->setModel(d->proxy);
     d->table->setSortingEnabled(true);
     d->table->sortByColumn(0, Qt::AscendingOrder);
-    d->table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRecordTable(d->table);
     d->table->setSelectionMode(QAbstractItemView::SingleSelection);
-    d->table->verticalHeader()->hide();
-    d->table->setWordWrap(false);
-    d->table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    d->table->horizontalHeader()->setStretchLastSection(true);
     d->remove = new QPushButton(tr("&Delete room…"), this);
     d->remove->setObjectName(u"deleteRoom"_s);
 

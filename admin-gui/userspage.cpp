@@ -261,13 +261,8 @@ UsersPage::UsersPage(AdminClient *client, QWidget *parent) : Page(client, parent
     d->table->setModel(d->proxy);
     d->table->setSortingEnabled(true);
     d->table->sortByColumn(0, Qt::AscendingOrder);
-    d->table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRecordTable(d->table);
     d->table->setSelectionMode(QAbstractItemView::SingleSelection);
-    d->table->horizontalHeader()->setStretchLastSection(true);
-    d->table->verticalHeader()->hide();
-    d->table->setWordWrap(false);
-    d->table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    d->table->horizontalHeader()->setStretchLastSection(true);
 
     d->code = new QPushButton(tr("New enrollment &code"), this);
     d->code->setObjectName(u"codeButton"_s);
@@ -292,13 +287,8 @@ UsersPage::UsersPage(AdminClient *client, QWidget *parent) : Page(client, parent
     d->deviceTable->setObjectName(u"devicesTable"_s);
     d->deviceTable->setAccessibleName(tr("Devices of the selected user"));
     d->deviceTable->setModel(d->devices);
-    d->deviceTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRecordTable(d->deviceTable);
     d->deviceTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    d->deviceTable->horizontalHeader()->setStretchLastSection(true);
-    d->deviceTable->verticalHeader()->hide();
-    d->deviceTable->setWordWrap(false);
-    d->deviceTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    d->deviceTable->horizontalHeader()->setStretchLastSection(true);
     d->revoke = new QPushButton(tr("Re&voke device…"), d->deviceBox);
     d->revoke->setObjectName(u"revokeButton"_s);
     auto *deviceLayout = new QVBoxLayout(d->deviceBox);
