@@ -376,6 +376,23 @@ const char *const SchemaV9Blobs[] = {
     "CREATE INDEX IF NOT EXISTS blob_refs_message ON blob_refs(message_id)",
 };
 
+// Version 10: directory sync (docs/operations.md "Directory"). One row per Parley user name that a directory (LDAP,
+// Active Directory) entry maps to: the entry's DN and display name, whether the sync suspended the user (only such a
+// suspension is lifted when the entry is enabled again), and since when the entry is missing (0 while present; the
+// user is deleted once the grace period has passed). Users without a row are never touched by a sync. IF NOT EXISTS
+// keeps the step harmless should it ever run twice.
+const char *const SchemaV10Directory[] = {
+    R"(CREATE TABLE IF NOT EXISTS directory_users (
+        name               TEXT PRIMARY KEY,
+        dn                 TEXT NOT NULL,
+        display_name       TEXT NOT NULL DEFAULT '',
+        suspended_by_sync  INTEGER NOT NULL DEFAULT 0,
+        missing_since      INTEGER NOT NULL DEFAULT 0,
+        linked_at          INTEGER NOT NULL,
+        synced_at          INTEGER NOT NULL
+    ) WITHOUT ROWID)",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -393,6 +410,7 @@ constexpr MigrationStep Migrations[] = {
     {7, SchemaV7Resume, std::size(SchemaV7Resume)},
     {8, SchemaV8Sequences, std::size(SchemaV8Sequences)},
     {9, SchemaV9Blobs, std::size(SchemaV9Blobs)},
+    {10, SchemaV10Directory, std::size(SchemaV10Directory)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

@@ -77,9 +77,9 @@ private Q_SLOTS:
         {
             auto store = openStore();
             QVERIFY(store);
-            // The highest migration (9: attachments) is the schema version, whatever order the steps
+            // The highest migration (10: directory sync) is the schema version, whatever order the steps
             // were written in.
-            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 9);
+            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 10);
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
                                     "'resume_credentials'"_s),
                      1);
@@ -93,6 +93,9 @@ private Q_SLOTS:
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                                     "('blobs', 'blob_refs')"_s),
                      2);
+            QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                                    "'directory_users'"_s),
+                     1);
             QSqlQuery mode(store->reader().database());
             QVERIFY(mode.exec(u"PRAGMA journal_mode"_s) && mode.next());
             QCOMPARE(mode.value(0).toString(), u"wal"_s);
@@ -106,7 +109,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 9);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 10);
         QVERIFY(store->reader().userByName(u"alice"_s));
     }
 
@@ -116,7 +119,7 @@ private Q_SLOTS:
         {
             const LogCapture log;
             QVERIFY(openStore());
-            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 9"_s});
+            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 10"_s});
         }
         {
             auto store = openStore();
@@ -133,7 +136,8 @@ private Q_SLOTS:
         QCOMPARE(log.matching(u"database schema"_s), (QStringList{u"migrating the database schema to version 6"_s,
                                                                   u"migrating the database schema to version 7"_s,
                                                                   u"migrating the database schema to version 8"_s,
-                                                                  u"migrating the database schema to version 9"_s}));
+                                                                  u"migrating the database schema to version 9"_s,
+                                                                  u"migrating the database schema to version 10"_s}));
     }
 
     // Version 6 gives messages a room column; messages stored under version 5 get theirs from their options.
@@ -161,7 +165,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 9);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 10);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room IS NULL"_s), 1);
@@ -202,7 +206,7 @@ private Q_SLOTS:
         QVERIFY(QFile::setPermissions(dbPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner));
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 9);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 10);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages' "
                                 "AND sql LIKE '%AUTOINCREMENT%'"_s),
                  1);
