@@ -6,7 +6,7 @@ set -euo pipefail
 parley_packages_build=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qtkeychain-qt6-dev libqrencode-dev libgl-dev libssl-dev libargon2-dev openssl iproute2
+    qtkeychain-qt6-dev libqrencode-dev libgl-dev libssl-dev libargon2-dev libldap-dev openssl iproute2
 )
 parley_packages_test=(
     "${parley_packages_build[@]}"
