@@ -6,6 +6,8 @@
 
 #include <QDateTime>
 #include <QSaveFile>
+#include <QUrl>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -136,6 +138,29 @@ void AdminContext::saveSettings(const AdminRequestPtr &r, const QList<std::pair<
         }
         return result;
     });
+}
+
+QString AdminContext::enrollServer() const
+{
+    if (!m_config.admin.enrollServer.isEmpty())
+        return m_config.admin.enrollServer;
+    const QUrl url(m_host->url());
+    return url.host(QUrl::FullyEncoded).contains(u':') ? u"[%1]:%2"_s.arg(url.host()).arg(url.port())
+                                                       : u"%1:%2"_s.arg(url.host()).arg(url.port());
+}
+
+QString AdminContext::enrollLink(const QString &user, const QString &code) const
+{
+    QUrlQuery query;
+    query.addQueryItem(u"server"_s, enrollServer());
+    query.addQueryItem(u"user"_s, user);
+    query.addQueryItem(u"code"_s, code);
+    query.addQueryItem(u"fp"_s, m_host->fingerprint());
+    QUrl url;
+    url.setScheme(u"parley"_s);
+    url.setHost(u"enroll"_s);
+    url.setQuery(query);
+    return url.toString(QUrl::FullyEncoded);
 }
 
 void AdminContext::dropSessions(const QList<qint64> &deviceIds, const QString &reason)

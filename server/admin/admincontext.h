@@ -90,6 +90,11 @@ public:
 
     void dropSessions(const QList<qint64> &deviceIds, const QString &reason);
 
+    // HOST:PORT put into enrollment links ([admin] enroll_server, else the device listener's address), and the
+    // parley://enroll link of a code.
+    QString enrollServer() const;
+    QString enrollLink(const QString &user, const QString &code) const;
+
     // The listener counts failed logins per connection: returns the connection's count after this one, 0 when the
     // connection is gone.
     void setLoginFailureCounter(std::function<int(QWebSocket *)> counter) { m_loginFailures = std::move(counter); }

@@ -5,6 +5,7 @@
 #include "admin/adminlog.h"
 #include "admin/auditcalls.h"
 #include "admin/certificatecalls.h"
+#include "admin/directorycalls.h"
 #include "admin/logcalls.h"
 #include "admin/proxycalls.h"
 #include "admin/pushcalls.h"
@@ -77,7 +78,8 @@ struct AdminServer::Private {
           turn(ctx),
           audit(ctx),
           rooms(ctx),
-          files(ctx)
+          files(ctx),
+          directory(ctx)
     {
         ctx.setLoginFailureCounter([this](QWebSocket *socket) {
             auto conn = connections.find(socket);
@@ -98,6 +100,7 @@ struct AdminServer::Private {
     AuditCalls audit;
     RoomCalls rooms;
     FileCalls files;
+    DirectoryCalls directory;
     std::shared_ptr<TlsContext> tls;
     std::unique_ptr<TlsListener> tlsListener;
     std::unique_ptr<QWebSocketServer> listener;
@@ -227,6 +230,8 @@ struct AdminServer::Private {
             return s;
         if (Status s = turn.load(admin); !s)
             return s;
+        if (Status s = directory.load(admin); !s)
+            return s;
         return push.load(admin);
     }
 
@@ -253,6 +258,7 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
         addPart(t, &Private::audit, AuditCalls::calls());
         addPart(t, &Private::rooms, RoomCalls::calls());
         addPart(t, &Private::files, FileCalls::calls());
+        addPart(t, &Private::directory, DirectoryCalls::calls());
         return t;
     }();
     return entries;
@@ -321,6 +327,7 @@ Status AdminServer::start()
 void AdminServer::stop()
 {
     d->maintenance.stop();
+    d->directory.stop();
     if (d->tlsListener)
         d->tlsListener->close();
     if (d->listener) {

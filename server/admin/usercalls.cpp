@@ -46,29 +46,6 @@ const QList<AdminCall<UserCalls>> &UserCalls::calls()
     return calls;
 }
 
-QString UserCalls::enrollServer() const
-{
-    if (!m_ctx.config().admin.enrollServer.isEmpty())
-        return m_ctx.config().admin.enrollServer;
-    const QUrl url(m_ctx.host()->url());
-    return url.host(QUrl::FullyEncoded).contains(u':') ? u"[%1]:%2"_s.arg(url.host()).arg(url.port())
-                                                       : u"%1:%2"_s.arg(url.host()).arg(url.port());
-}
-
-QString UserCalls::enrollLink(const QString &user, const QString &code) const
-{
-    QUrlQuery query;
-    query.addQueryItem(u"server"_s, enrollServer());
-    query.addQueryItem(u"user"_s, user);
-    query.addQueryItem(u"code"_s, code);
-    query.addQueryItem(u"fp"_s, m_ctx.host()->fingerprint());
-    QUrl url;
-    url.setScheme(u"parley"_s);
-    url.setHost(u"enroll"_s);
-    url.setQuery(query);
-    return url.toString(QUrl::FullyEncoded);
-}
-
 int UserCalls::validHours(const AdminRequestPtr &r, bool *ok) const
 {
     const qint64 hours = r->args.contains("valid_hours"_L1) ? r->args.value("valid_hours"_L1).toInteger() : DefaultValidHours;
@@ -112,7 +89,7 @@ void UserCalls::createCode(const AdminRequestPtr &r, bool newUser)
         QCborMap m;
         m.insert("name"_L1, name);
         m.insert("code"_L1, *code);
-        m.insert("link"_L1, enrollLink(name, *code));
+        m.insert("link"_L1, m_ctx.enrollLink(name, *code));
         m.insert("expires_at"_L1, AdminContext::now() + validMs);
         return m;
     });
@@ -335,7 +312,7 @@ void UserCalls::handleUserImport(const AdminRequestPtr &r)
                         return code.error();
                     row.insert("outcome"_L1, u"created"_s);
                     row.insert("code"_L1, *code);
-                    row.insert("link"_L1, enrollLink(name, *code));
+                    row.insert("link"_L1, m_ctx.enrollLink(name, *code));
                     ++created;
                 }
             }

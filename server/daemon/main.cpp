@@ -123,6 +123,9 @@ int main(int argc, char **argv)
     // No memory both writable and executable, however parleyd is started: Qt's regular-expression JIT would map
     // some (the systemd unit forbids it with MemoryDenyWriteExecute; this holds without the unit too).
     qputenv("QT_ENABLE_REGEXP_JIT", "0");
+    // The directory sync sets every libldap option it relies on itself: no ldap.conf of the host and no ldaprc of the
+    // home or working directory is read (set here, before any thread starts).
+    qputenv("LDAPNOINIT", "1");
     qSetMessagePattern(u"%{time yyyy-MM-ddThh:mm:ss.zzz} %{category} %{type}: %{message}"_s);
     // epoll instead of Qt's poll() over every socket: an iteration of the loop costs the same with 20 or 20,000
     // connections (PARLEY_EVENT_DISPATCHER=qt selects Qt's own).

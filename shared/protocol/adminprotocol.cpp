@@ -24,6 +24,11 @@ Arg uintArg(const char *key, bool required = true)
     return Arg{QLatin1StringView(key), ArgKind::Uint, required, 0, 0};
 }
 
+Arg boolArg(const char *key, bool required)
+{
+    return Arg{QLatin1StringView(key), ArgKind::Bool, required, 0, 0};
+}
+
 Arg textList(const char *key, bool required, qsizetype maxItems, qsizetype maxBytes)
 {
     return Arg{QLatin1StringView(key), ArgKind::TextList, required, maxBytes, maxItems};
@@ -125,6 +130,24 @@ QList<Call> buildCalls()
         {"files.set"_L1, Access::Full, {uintArg("max_file", false), uintArg("user_quota", false)},
          "Change the per-file limit or the per-user quota of attachments (bytes)"_L1},
         {"files.usage"_L1, Access::Full, {text("user", false, NameBytes)}, "Attachment storage per user, largest first"_L1},
+
+        {"directory.show"_L1, Access::Full, {},
+         "The directory (LDAP, Active Directory) the users are synced from, and the last sync (never the password)"_L1},
+        {"directory.set"_L1, Access::Full,
+         {text("url", true, 512), boolArg("starttls", false), text("ca_certificate", true, 64 * 1024),
+          text("bind_dn", false, 1024), text("password", false, PasswordBytes), text("password_file", false, 4096),
+          text("base_dn", true, 1024), text("user_filter", false, 4096), text("group_filter", false, 4096),
+          text("name_attribute", false, 128), text("display_name_attribute", false, 128),
+          text("disabled_attribute", false, 128), text("disabled_value", false, 256), uintArg("disabled_bit", false),
+          text("group_name_attribute", false, 128), text("member_attribute", false, 128),
+          textList("rooms", false, 64, 1200), uintArg("interval_seconds", false), uintArg("grace_seconds", false),
+          uintArg("page_size", false), uintArg("valid_hours", false)},
+         "Set the directory to sync users from: URL (ldaps://, or ldap:// with StartTLS), CA, bind DN and password, "
+         "base DN, filters, attribute mapping, group-to-room mapping, interval and grace period"_L1},
+        {"directory.clear"_L1, Access::Full, {}, "Remove the directory settings and the stored password; users stay"_L1},
+        {"directory.sync"_L1, Access::Full, {boolArg("dry_run", false)},
+         "Sync the users from the directory now (dry_run: only report what would change)"_L1},
+        {"directory.users"_L1, Access::Full, {}, "The users linked to directory entries, with their sync state"_L1},
     };
 }
 

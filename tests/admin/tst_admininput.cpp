@@ -21,6 +21,28 @@ struct Refusal {
 
 const QLatin1StringView Invalid = proto::errors::InvalidArgument;
 const QString TurnSecret = u"a-turn-shared-secret-0123"_s;
+// A CA certificate for directory.set (self-signed, P-256, valid until 2126).
+const QString DirectoryCa = u"-----BEGIN CERTIFICATE-----\n"
+                            "MIIBhzCCAS2gAwIBAgIUfZfcGAgOIl0dr1aEqOdo021OJvwwCgYIKoZIzj0EAwIw\n"
+                            "GDEWMBQGA1UEAwwNSW5wdXQgdGVzdCBDQTAgFw0yNjEyMDQyMzU1MjJaGA8yMTI2\n"
+                            "MTExMDIzNTUyMlowGDEWMBQGA1UEAwwNSW5wdXQgdGVzdCBDQTBZMBMGByqGSM49\n"
+                            "AgEGCCqGSM49AwEHA0IABIv8HgQr4AKOn5ulYZLNR8T83EiSGWNl5I0Rhct4EjMc\n"
+                            "VB/Io4kEnkqJjj5tTMO8Nw8wA9DZooxERO0aiE0JxvGjUzBRMB0GA1UdDgQWBBTx\n"
+                            "UxUPeoqQpUFiClyT8vdAX4d7+jAfBgNVHSMEGDAWgBTxUxUPeoqQpUFiClyT8vdA\n"
+                            "X4d7+jAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQC9tLloUjv7\n"
+                            "VWdKM1Mu7ow4HsBYYnlaK1rUHsivO5Y2OwIgPtjMQuGz2y13PKlymQkBiczoQvuL\n"
+                            "GMXuOmFyE1twrhU=\n"
+                            "-----END CERTIFICATE-----\n"_s;
+
+// directory.set's required arguments (a usable directory) with `more`.
+QCborMap directory(const QCborMap &more)
+{
+    QCborMap m{{u"url"_s, u"ldaps://ldap.example.org"_s}, {u"ca_certificate"_s, DirectoryCa},
+               {u"base_dn"_s, u"dc=example,dc=org"_s}};
+    for (auto it = more.constBegin(); it != more.constEnd(); ++it)
+        m.insert(it.key(), it.value());
+    return m;
+}
 
 // Well-formed arguments with values no call may accept.
 QList<Refusal> invalidValues()
@@ -140,12 +162,46 @@ QList<Refusal> invalidValues()
         {u"rooms.policy"_s, {{u"room"_s, u"lobby"_s}}, Invalid},
         {u"rooms.policy"_s, {{u"room"_s, u"lobby"_s}, {u"expire_seconds"_s, (qint64(1) << 32) + 1}}, Invalid},
         {u"rooms.delete"_s, {{u"room"_s, u""_s}}, Invalid},
+
+        {u"directory.set"_s, directory({{u"url"_s, u"ldap://ldap.example.org"_s}}), Invalid},   // no StartTLS
+        {u"directory.set"_s, directory({{u"url"_s, u"ldaps://ldap.example.org"_s}, {u"starttls"_s, true}}), Invalid},
+        {u"directory.set"_s, directory({{u"url"_s, u"https://ldap.example.org"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"url"_s, u"ldaps://ldap.example.org/dc=example?uid"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"url"_s, u"ldaps://"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"ca_certificate"_s, u"not pem"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"ca_certificate"_s, DirectoryCa + u"-----BEGIN PRIVATE KEY-----\n"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"base_dn"_s, u"not a dn"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"bind_dn"_s, u"cn=sync,dc=example,dc=org"_s}}), Invalid},   // no password
+        {u"directory.set"_s, directory({{u"password"_s, u"a password"_s}}), Invalid},                    // no bind_dn
+        {u"directory.set"_s, directory({{u"bind_dn"_s, u"cn=sync,dc=example,dc=org"_s}, {u"password"_s, u""_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"bind_dn"_s, u"cn=sync,dc=example,dc=org"_s}, {u"password"_s, u"a password"_s},
+                                        {u"password_file"_s, u"/etc/parleyd/ldap-password"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"bind_dn"_s, u"cn=sync,dc=example,dc=org"_s}, {u"password_file"_s, u"relative"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"bind_dn"_s, u"cn=sync,dc=example,dc=org"_s},
+                                        {u"password_file"_s, u"/nonexistent/ldap-password"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"user_filter"_s, u"objectClass=person"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"user_filter"_s, u"(objectClass=person))("_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"group_filter"_s, u"(cn=x"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"name_attribute"_s, u"not an attribute"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"disabled_value"_s, u"disabled"_s}}), Invalid},   // no disabled_attribute
+        {u"directory.set"_s, directory({{u"disabled_attribute"_s, u"userAccountControl"_s}, {u"disabled_value"_s, u"x"_s},
+                                        {u"disabled_bit"_s, 2}}), Invalid},
+        {u"directory.set"_s, directory({{u"disabled_attribute"_s, u"userAccountControl"_s}, {u"disabled_bit"_s, qint64(1) << 32}}), Invalid},
+        {u"directory.set"_s, directory({{u"rooms"_s, QCborArray{u"staff"_s}}, {u"group_filter"_s, u"(objectClass=groupOfNames)"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"rooms"_s, QCborArray{u"staff=Bad Room"_s}}, {u"group_filter"_s, u"(cn=*)"_s}}), Invalid},
+        {u"directory.set"_s, directory({{u"rooms"_s, QCborArray{u"staff=staffroom"_s}}}), Invalid},   // no group_filter
+        {u"directory.set"_s, directory({{u"interval_seconds"_s, 9}}), Invalid},
+        {u"directory.set"_s, directory({{u"interval_seconds"_s, 7 * 24 * 3600 + 1}}), Invalid},
+        {u"directory.set"_s, directory({{u"grace_seconds"_s, 366 * 24 * 3600 + 1}}), Invalid},
+        {u"directory.set"_s, directory({{u"page_size"_s, 0}}), Invalid},
+        {u"directory.set"_s, directory({{u"page_size"_s, 1001}}), Invalid},
+        {u"directory.set"_s, directory({{u"valid_hours"_s, 0}}), Invalid},
     };
 }
 
-// Calls whose every argument is a free filter (any substring matches or none does): nothing to refuse but what the
-// call table already refuses.
-const QStringList FreeFilterCalls = {u"user.list"_s, u"rooms.list"_s};
+// Calls whose every argument is a free filter (any substring matches or none does) or a flag (directory.sync's
+// dry_run): nothing to refuse but what the call table already refuses.
+const QStringList FreeFilterCalls = {u"user.list"_s, u"rooms.list"_s, u"directory.sync"_s};
 
 // Arguments that do not fit the call table: a wrong type, too long a text, a negative number, an unknown key, a
 // required key missing. Made for every call from the table itself.
