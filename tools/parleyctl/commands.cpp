@@ -21,6 +21,7 @@ const QList<CommandGroup> &commandGroups()
         {"audit"_L1, auditCommands},
         {"rooms"_L1, roomCommands},
         {"files"_L1, fileCommands},
+        {"directory"_L1, directoryCommands},
     };
     return groups;
 }

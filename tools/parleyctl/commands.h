@@ -38,5 +38,6 @@ bool adminCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool auditCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool roomCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool fileCommands(Invocation &inv, const QStringList &a, QCborMap common);
+bool directoryCommands(Invocation &inv, const QStringList &a, QCborMap common);
 
 } // namespace parley::ctl

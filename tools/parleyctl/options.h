@@ -45,7 +45,8 @@ struct Options {
     const QCommandLineOption subject = option("subject", "push webpush: the VAPID contact (mailto: or https:).", "URI");
     const QCommandLineOption turnUri = option("uri", "turn set: a TURN or STUN URI (turn:HOST[:PORT][?transport=udp|tcp], turns:, stun:, stuns:); repeat for more.", "URI");
     const QCommandLineOption turnTtl = option("ttl", "turn set: seconds TURN credentials stay valid (10-86400, default 3600).", "S");
-    const QCommandLineOption secretFile = option("secret-file", "turn set: read the TURN shared secret from the first line of FILE (- for standard input).", "FILE");
+    const QCommandLineOption secretFile = option("secret-file", "turn set, directory set: read the TURN shared secret or the directory's bind password from the first line of FILE (- for standard input).", "FILE");
+    const QCommandLineOption dryRun = option("dry-run", "directory sync: only report what would change.");
     const QCommandLineOption dns = option("dns", "cert csr: DNS names, comma-separated.", "NAMES");
     const QCommandLineOption out = option("out", "Write CSV/CSR output to FILE.", "FILE");
     const QCommandLineOption clientCert = option("client-cert", "A client certificate (PEM) when the admin API requires one.", "FILE");
@@ -58,7 +59,7 @@ struct Options {
     {
         return {server, fingerprint, json, passwordFile, newPasswordFile, totp, code, validHours, grep,
                 category, level, limit, actor, action, since, proxyUser, proxyPasswordFile, pushKey, keyId,
-                teamId, topic, endpoint, tokenEndpoint, serviceAccount, subject, turnUri, turnTtl, secretFile, dns, out, clientCert,
+                teamId, topic, endpoint, tokenEndpoint, serviceAccount, subject, turnUri, turnTtl, secretFile, dryRun, dns, out, clientCert,
                 clientKey, expire, burn, timeout};
     }
 };

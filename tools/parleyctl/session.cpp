@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
+#include <cstdio>
+
 using namespace Qt::StringLiterals;
 
 namespace parley::ctl {
@@ -37,6 +39,19 @@ std::optional<QString> readLine(const QString &path)
     if (data.endsWith('\r'))
         data.chop(1);
     return QString::fromUtf8(data);
+}
+
+std::optional<QString> readSecretLine(const QString &path)
+{
+    if (path != u"-"_s)
+        return readLine(path);
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return std::nullopt;
+    QByteArray line = in.readLine(4096);
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    return QString::fromUtf8(line);
 }
 
 std::optional<Session> loadSession(const QString &server)

@@ -24,6 +24,8 @@ QString configDir();
 QString tokenFile(const QString &server);
 // The first line of a file (without the line break).
 std::optional<QString> readLine(const QString &path);
+// The first line of FILE, or of standard input for "-": secrets never go on the command line.
+std::optional<QString> readSecretLine(const QString &path);
 // The session for `server`, or for the current server when `server` is empty.
 std::optional<Session> loadSession(const QString &server);
 Status saveSession(const Session &s);

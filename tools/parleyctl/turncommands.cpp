@@ -3,31 +3,10 @@
 #include "commands.h"
 
 #include <QCborArray>
-#include <QFile>
-
-#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
 namespace parley::ctl {
-
-namespace {
-
-// The first line of FILE, or of standard input for "-": the secret never goes on the command line.
-std::optional<QString> readSecret(const QString &path)
-{
-    if (path != u"-"_s)
-        return readLine(path);
-    QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly))
-        return std::nullopt;
-    QByteArray line = in.readLine(4096);
-    while (line.endsWith('\n') || line.endsWith('\r'))
-        line.chop(1);
-    return QString::fromUtf8(line);
-}
-
-} // namespace
 
 bool turnCommands(Invocation &inv, const QStringList &a, QCborMap /*common*/)
 {
@@ -52,7 +31,7 @@ bool turnCommands(Invocation &inv, const QStringList &a, QCborMap /*common*/)
         args.insert(u"ttl"_s, *ttl);
     }
     if (inv.isSet(o.secretFile)) {
-        auto secret = readSecret(inv.value(o.secretFile));
+        auto secret = readSecretLine(inv.value(o.secretFile));
         if (!secret)
             return inv.fail(ExitUsage, u"cannot read %1"_s.arg(inv.value(o.secretFile)));
         args.insert(u"secret"_s, *secret);
