@@ -15,6 +15,7 @@ parley_packages_test=(
     dbus-daemon gnome-keyring libsecret-1-0     # tests/gui: the keychain behind "remember the password"
     dante-server                                 # tests/push: a real SOCKS5 proxy for the managed messaging proxy
     coturn                                       # tests/calls: a real TURN relay for the credentials parleyd issues
+    slapd ldap-utils                             # tests/directory: a real OpenLDAP server, and ldapadd to fill it
     tcpdump python3                              # tests/assurance: the capture of tst_datainflight, the privacy helpers
     clang libclang-rt-14-dev llvm                # scripts/fuzz.sh: libFuzzer, the sanitizer runtimes, llvm-symbolizer
 )

@@ -174,12 +174,13 @@ public:
     // Runs on every client this device makes, before it connects (to watch signals from the first frame on).
     std::function<void(sdk::Client &)> clientHook;
 
-    // Creates the profile and enrolls it with a fresh code from the daemon; waits until logged in with prekeys.
-    bool enroll()
+    // Creates the profile and enrolls it with `given` or else a fresh code from the daemon; waits until logged in
+    // with prekeys.
+    bool enroll(const QString &given = {})
     {
         if (!m_dir.isValid())
             return false;
-        const QString code = m_daemon.enroll(m_user);
+        const QString code = given.isEmpty() ? m_daemon.enroll(m_user) : given;
         if (code.isEmpty())
             return false;
         auto created = sdk::Profile::create(m_dir.path(), TestPassphrase, FastKdf);
