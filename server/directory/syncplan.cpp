@@ -164,7 +164,8 @@ Result<SyncPlan> planSync(Db &db, const DirectorySnapshot &snapshot, const Direc
             }
         } else if (!isPending) {
             change(Action::Create, name, entry.dn, entry.displayName,
-                   linked ? u"in the directory, no longer in Parley: a new enrollment code"_s : u"new in the directory"_s);
+                   linked ? u"linked, but neither a user nor a pending code in Parley (deleted, or the code expired unused)"_s
+                          : u"new in the directory"_s);
             next.suspendedBySync = false;
         }
         plan.put.append(next);
