@@ -3,8 +3,9 @@
 // suspending its user and re-enabling it lifting only the sync's own suspension; a removed entry suspending its
 // user and deleting it after the grace period; a connection cut in the middle of the paged search changing nothing;
 // a certificate of another CA refused with a clear error (ldaps:// and StartTLS); ldap:// without StartTLS refused
-// when configured; a scheduled sync; groups mapped to rooms reported; and the bind password in no reply, no log, no
-// audit record and not in the database.
+// when configured; a scheduled sync; groups mapped to rooms reported; a disabled flag that is a bit of a number (as
+// Active Directory's userAccountControl); and the bind password in no reply, no log, no audit record and not in the
+// database.
 
 #include "../admin/adminfixture.h"
 #include "ldapfixture.h"
@@ -386,6 +387,21 @@ private Q_SLOTS:
             QVERIFY2(!c.toMap().contains("code"_L1), "the codes of a scheduled run are nowhere: user.code issues one");
         QVERIFY(configure(ldapsUrl()).ok);
         QCOMPARE(call(u"directory.show"_s).result.value("next_sync_at"_L1).toInteger(), 0);
+    }
+
+    // Active Directory's way: a bit of a number (userAccountControl's ACCOUNTDISABLE, 2); here in employeeNumber.
+    void disabledBitOfANumber()
+    {
+        QVERIFY(configure(ldapsUrl(), {{u"disabled_attribute"_s, u"employeeNumber"_s}, {u"disabled_value"_s, u""_s},
+                                       {u"disabled_bit"_s, 2}}).ok);
+        QCOMPARE(call(u"directory.show"_s).result.value("disabled_bit"_L1).toInteger(), 2);
+        QVERIFY(m_ldap.modify(u"dn: %1\nchangetype: modify\nreplace: employeeNumber\nemployeeNumber: 512\n\n"_s
+                                  .arg(Slapd::userDn(u"bob"_s))));
+        QCOMPARE(changeLines(sync(true)), QStringList());
+        QVERIFY(m_ldap.modify(u"dn: %1\nchangetype: modify\nreplace: employeeNumber\nemployeeNumber: 514\n\n"_s
+                                  .arg(Slapd::userDn(u"bob"_s))));
+        QCOMPARE(changeLines(sync(true)), QStringList{u"suspend bob"_s});
+        QCOMPARE(userStates().value(u"bob"_s), u"active"_s);
     }
 
     void passwordIsNowhere()
