@@ -3,6 +3,8 @@
 #include "crypto/rsakey.h"
 #include "crypto/openssl_p.h"
 
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
 using namespace Qt::StringLiterals;
@@ -15,6 +17,25 @@ namespace {
 
 constexpr int MinBits = 2048;
 constexpr int MaxBits = 8192;
+
+// Unsigned big-endian bytes without leading zeros.
+QByteArray bignumBytes(const BIGNUM *bn)
+{
+    QByteArray out(BN_num_bytes(bn), Qt::Uninitialized);
+    BN_bn2bin(bn, reinterpret_cast<unsigned char *>(out.data()));
+    return out;
+}
+
+QByteArray keyComponent(const EVP_PKEY *key, const char *name)
+{
+    BIGNUM *raw = nullptr;
+    if (EVP_PKEY_get_bn_param(key, name, &raw) != 1) {
+        clearErrors();
+        return {};
+    }
+    const BignumPtr bn(raw);
+    return bignumBytes(bn.get());
+}
 
 } // namespace
 
@@ -65,9 +86,59 @@ Result<RsaKey> RsaKey::fromPrivatePem(QByteArrayView pem)
     return Private::wrap(std::move(pkey.value()));
 }
 
+Result<RsaKey> RsaKey::fromPublicComponents(QByteArrayView modulus, QByteArrayView exponent)
+{
+    if (modulus.isEmpty() || exponent.isEmpty() || modulus.size() > MaxBits / 8 + 1 || exponent.size() > 8)
+        return makeError(ErrorCode::Crypto, u"an RSA public key needs a modulus of 2048 to 8192 bits and an exponent"_s);
+    BignumPtr n(BN_bin2bn(bytes(modulus), int(modulus.size()), nullptr));
+    BignumPtr e(BN_bin2bn(bytes(exponent), int(exponent.size()), nullptr));
+    if (!n || !e)
+        return opensslError(u"reading an RSA public key failed"_s);
+    // The exponent: odd, from 3 to 2^32 - 1 (what every RSA implementation issues; 1 would make no signature at all).
+    if (!BN_is_odd(e.get()) || BN_num_bits(e.get()) > 32 || BN_cmp(e.get(), BN_value_one()) <= 0)
+        return makeError(ErrorCode::Crypto, u"the RSA public exponent must be odd, from 3 to 2^32 - 1"_s);
+    if (!BN_is_odd(n.get()))
+        return makeError(ErrorCode::Crypto, u"the RSA modulus must be odd"_s);
+    OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
+    if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1
+        || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1)
+        return opensslError(u"building RSA key parameters failed"_s);
+    OsslParamPtr params(OSSL_PARAM_BLD_to_param(builder.get()));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1)
+        return opensslError(u"RSA key import setup failed"_s);
+    EVP_PKEY *raw = nullptr;
+    if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+        return failure(ErrorCode::Crypto, u"not a valid RSA public key"_s);
+    return Private::wrap(EvpPkeyPtr(raw));
+}
+
 bool RsaKey::isNull() const
 {
     return !d;
+}
+
+bool RsaKey::hasPrivateKey() const
+{
+    if (!d)
+        return false;
+    BIGNUM *raw = nullptr;
+    if (EVP_PKEY_get_bn_param(d->pkey.get(), OSSL_PKEY_PARAM_RSA_D, &raw) != 1) {
+        clearErrors();   // a public key: the expected answer
+        return false;
+    }
+    BN_clear_free(raw);
+    return true;
+}
+
+QByteArray RsaKey::modulus() const
+{
+    return d ? keyComponent(d->pkey.get(), OSSL_PKEY_PARAM_RSA_N) : QByteArray();
+}
+
+QByteArray RsaKey::publicExponent() const
+{
+    return d ? keyComponent(d->pkey.get(), OSSL_PKEY_PARAM_RSA_E) : QByteArray();
 }
 
 int RsaKey::bits() const

@@ -27,9 +27,16 @@ public:
     static Result<RsaKey> generate(int bits);
     // A PEM private key: PKCS#8 ("PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY"), unencrypted, at least 2048 bits.
     static Result<RsaKey> fromPrivatePem(QByteArrayView pem);
+    // A public key from its modulus and public exponent, unsigned big-endian (a JWK's "n" and "e", RFC 7518 6.3.1):
+    // 2048 to 8192 bits, an odd exponent from 3 to 2^32 - 1. The key only verifies.
+    static Result<RsaKey> fromPublicComponents(QByteArrayView modulus, QByteArrayView exponent);
 
     bool isNull() const;
+    bool hasPrivateKey() const;
     int bits() const;
+    // The modulus and public exponent, unsigned big-endian without leading zeros.
+    QByteArray modulus() const;
+    QByteArray publicExponent() const;
     Result<SecureBuffer> privatePem() const;        // PKCS#8 PEM
 
     Result<QByteArray> signRs256(QByteArrayView message) const;
