@@ -158,7 +158,7 @@ Parsers relayParsers(const QSettings &settings, Config &config)
     };
 }
 
-// [admin] and [log].
+// [admin], [sso] listen and [log].
 Parsers adminParsers(const QSettings &settings, Config &config)
 {
     AdminConfig &a = config.admin;
@@ -173,6 +173,18 @@ Parsers adminParsers(const QSettings &settings, Config &config)
              a.listenAddress = parsed.listenAddress;
              a.listenPort = parsed.listenPort;
              a.listenConfigured = true;
+             return {};
+         }},
+        {u"sso/listen"_s, [&settings, &config](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             Config parsed;
+             if (Status st = parseListen(key, *text, parsed); !st)
+                 return st;
+             config.sso.listenAddress = parsed.listenAddress;
+             config.sso.listenPort = parsed.listenPort;
+             config.sso.anyKeySet = true;
              return {};
          }},
         {u"admin/certificate"_s, pathInto(settings, a.certificatePath)},
@@ -218,6 +230,8 @@ Status checkCombinations(Config &config)
 {
     if (const Status s = config.push.validate(); !s)
         return s;
+    if (const Status s = config.sso.validate(); !s)
+        return s;
     if (config.admin.requireClientCertificate && config.admin.clientCaPath.isEmpty())
         return configError(u"admin/client_ca"_s, u"required with admin/require_client_certificate=true"_s);
     if (config.admin.certificatePath.isEmpty() != config.admin.privateKeyPath.isEmpty())
@@ -254,6 +268,11 @@ Result<Config> Config::load(const QString &file)
     for (const QString &key : keys) {
         if (key.startsWith(u"push/"_s)) {
             if (const Status s = PushConfig::parseKey(settings, key, config.push); !s)
+                return s.error();
+            continue;
+        }
+        if (key.startsWith(u"sso/"_s) && key != u"sso/listen"_s) {
+            if (const Status s = SsoConfig::parseKey(settings, key, config.sso); !s)
                 return s.error();
             continue;
         }

@@ -4,6 +4,7 @@
 #include "admin/adminconfig.h"
 #include "push/pushconfig.h"
 #include "relay/limits.h"
+#include "sso/ssoconfig.h"
 #include "store/blobindex.h"
 
 #include <QHostAddress>
@@ -24,6 +25,7 @@ struct Config {
     QString logRules;                 // QLoggingCategory filter rules
     AdminConfig admin;
     PushConfig push;                  // [push] (docs/push.md)
+    SsoConfig sso;                    // [sso] (docs/operations.md "Single sign-on")
 
     // Reads and validates an INI file. Unknown keys and malformed values are errors naming the key.
     static Result<Config> load(const QString &path);

@@ -17,11 +17,13 @@
 #include "store/blobfiles.h"
 #include "daemon/tlssetup.h"
 #include "relay/worker.h"
+#include "sso/ssoserver.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QThread>
 #include <QTimer>
+#include <QUrl>
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -151,6 +153,7 @@ struct Server::Private {
     std::unique_ptr<PushService> push;
     std::unique_ptr<BlobFiles> blobs;         // outlives the sweeper, which deletes files through it
     std::unique_ptr<Sweeper> sweeper;
+    std::unique_ptr<SsoServer> sso;           // while [sso] is configured
     std::vector<Slot> workers;
     std::shared_ptr<TlsContext> tls;      // the one TLS context of the device listener (all workers)
     quint16 port = 0;
@@ -294,6 +297,23 @@ Result<Services> Server::startServices()
     return services;
 }
 
+// The single sign-on listener, when [sso] is configured: with the device plane's certificate.
+Status Server::startSso(const QSslConfiguration &tls)
+{
+    if (!d->config.sso.enabled())
+        return {};
+    SsoHost host;
+    host.store = d->store.get();
+    host.deviceServer = [this] { return enrollServer(); };
+    host.fingerprint = [this] { return d->fingerprint; };
+    d->sso = std::make_unique<SsoServer>(d->config.sso, host);
+    if (Status s = d->sso->start(tls); !s) {
+        d->sso.reset();
+        return s;
+    }
+    return {};
+}
+
 // One worker thread per listening socket, each started before this returns.
 Status Server::startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services)
 {
@@ -371,6 +391,10 @@ Status Server::start()
         d->store->close();
         return services.error();
     }
+    if (Status s = startSso(tls->configuration); !s) {
+        d->store->close();
+        return s;
+    }
     auto fds = openListeners(config, &d->port);
     if (!fds) {
         d->store->close();
@@ -404,6 +428,8 @@ Result<QString> Server::reloadTls()
         std::shared_ptr<TlsContext> shared = d->tls;
         QMetaObject::invokeMethod(w, [w, shared] { w->setTlsContext(shared); }, Qt::BlockingQueuedConnection);
     }
+    if (d->sso)
+        d->sso->setTls(tls->configuration);
     d->fingerprint = tls->fingerprint;
     qCInfo(lcServer) << "Reloaded the serving certificate";
     return tls->fingerprint;
@@ -419,6 +445,8 @@ void Server::shutdown()
     d->prune.stop();
     if (d->sweeper)
         d->sweeper->stop();
+    if (d->sso)
+        d->sso->stop();
     for (Private::Slot &slot : d->workers) {
         Worker *w = slot.worker;
         QMetaObject::invokeMethod(w, [w] {
@@ -533,10 +561,10 @@ Result<AdminHost::TlsIdentity> Server::loadAdminTls() const
 
 QStringList Server::logCategories()
 {
-    // One per subsystem: server/daemon, server/relay, server/store, server/push, server/admin, server/directory, and
-    // libparley's.
+    // One per subsystem: server/daemon, server/relay, server/store, server/push, server/admin, server/directory,
+    // server/sso, and libparley's.
     return {u"parley.server"_s, u"parley.relay"_s, u"parley.store"_s, u"parley.push"_s, u"parley.admin"_s,
-            u"parley.directory"_s, u"parley.crypto"_s};
+            u"parley.directory"_s, u"parley.sso"_s, u"parley.crypto"_s};
 }
 
 const Config &Server::config() const
@@ -557,6 +585,20 @@ QString Server::url() const
 QString Server::fingerprint() const
 {
     return d->fingerprint;
+}
+
+QString Server::ssoUrl() const
+{
+    return d->sso ? d->sso->url() : QString();
+}
+
+QString Server::enrollServer() const
+{
+    if (!d->config.admin.enrollServer.isEmpty())
+        return d->config.admin.enrollServer;
+    const QUrl device(url());
+    return device.host(QUrl::FullyEncoded).contains(u':') ? u"[%1]:%2"_s.arg(device.host()).arg(device.port())
+                                                          : u"%1:%2"_s.arg(device.host()).arg(device.port());
 }
 
 int Server::workerCount() const

@@ -38,6 +38,10 @@ public:
     quint16 port() const;             // the bound port (useful with port 0)
     QString url() const override;     // wss://ADDR:PORT/
     QString fingerprint() const override;   // SHA-256 of the serving certificate, lowercase hex
+    // The single sign-on listener, https://ADDR:PORT/ (empty unless [sso] is configured).
+    QString ssoUrl() const;
+    // HOST:PORT devices connect to, as enrollment links and the single sign-on page name it.
+    QString enrollServer() const;
     int workerCount() const override;
     Store *store() const override;
     Router *router() const override;
@@ -67,6 +71,7 @@ Q_SIGNALS:
 
 private:
     Result<Services> startServices();
+    Status startSso(const QSslConfiguration &tls);
     Status startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services);
     void startTimers();
     void closeSessions();

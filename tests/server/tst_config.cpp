@@ -37,6 +37,54 @@ private Q_SLOTS:
         QCOMPARE(config->listenPort, quint16(8443));
     }
 
+    // Every key of the example's [sso] section, which ships commented out (single sign-on is off by default), loads
+    // once uncommented, with the value the example gives it.
+    void shippedSsoKeysLoad()
+    {
+        QFile example(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
+        QVERIFY(example.open(QIODevice::ReadOnly));
+        QByteArray sso = "[sso]\n";
+        bool inSection = false;
+        int keys = 0;
+        for (const QByteArray &line : example.readAll().split('\n')) {
+            if (line.startsWith('['))
+                inSection = line == "[sso]";
+            else if (inSection && line.startsWith(';') && line.contains('=') && !line.contains(' ')) {
+                sso += line.mid(1) + '\n';
+                ++keys;
+            }
+        }
+        QCOMPARE(keys, 9);
+        auto config = Config::load(writeConfig(u"sso.conf"_s, sso));
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        const SsoConfig &c = config->sso;
+        QVERIFY(c.enabled());
+        QCOMPARE(c.listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(c.listenPort, quint16(8445));
+        QCOMPARE(c.publicUrl, QUrl(u"https://chat.example.org:8445"_s));
+        QCOMPARE(c.issuer, u"https://login.example.org/realms/staff"_s);
+        QCOMPARE(c.clientId, u"parley"_s);
+        QCOMPARE(c.clientSecretFile, u"/etc/parleyd/sso-client-secret"_s);
+        QCOMPARE(c.usernameClaim, u"preferred_username"_s);
+        QCOMPARE(c.scopes(), u"openid profile"_s);
+        QCOMPARE(c.createUsers, false);
+        QCOMPARE(c.caFile, u"/etc/parleyd/sso-ca.pem"_s);
+        QCOMPARE(c.codeValidSeconds, 3600);
+    }
+
+    void ssoIssuerKeptAsWritten()
+    {
+        auto config = Config::load(writeConfig(u"sso-slash.conf"_s,
+                                               "[sso]\nissuer=https://tenant.example.com/\nclient_id=c\n"
+                                               "client_secret_file=/etc/s\nusername_claim=email\n"));
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        QCOMPARE(config->sso.issuer, u"https://tenant.example.com/"_s);
+        QCOMPARE(config->sso.scopes(), u"openid email"_s);
+        auto off = Config::load(writeConfig(u"sso-off.conf"_s, QByteArray()));
+        QVERIFY(off);
+        QVERIFY(!off->sso.enabled());
+    }
+
     void defaults()
     {
         const QString path = writeConfig(u"empty.conf"_s, QByteArray());
@@ -175,6 +223,24 @@ private Q_SLOTS:
             << QByteArray("[limits]\ncommit_delay_us=200000\n") << u"limits/commit_delay_us"_s;
         QTest::newRow("ttl zero") << QByteArray("[limits]\nmessage_ttl_days=0\n") << u"limits/message_ttl_days"_s;
         QTest::newRow("idle too short") << QByteArray("[limits]\nidle_timeout_seconds=1\n") << u"limits/idle_timeout_seconds"_s;
+        QTest::newRow("sso key without issuer") << QByteArray("[sso]\nclient_id=parley\n") << u"sso/issuer"_s;
+        QTest::newRow("sso listen without issuer") << QByteArray("[sso]\nlisten=127.0.0.1:8445\n") << u"sso/issuer"_s;
+        QTest::newRow("sso issuer http")
+            << QByteArray("[sso]\nissuer=http://login.example.org\nclient_id=c\nclient_secret_file=/s\n") << u"sso/issuer"_s;
+        QTest::newRow("sso issuer with query")
+            << QByteArray("[sso]\nissuer=https://login.example.org/?x=1\nclient_id=c\nclient_secret_file=/s\n") << u"sso/issuer"_s;
+        QTest::newRow("sso without client_id")
+            << QByteArray("[sso]\nissuer=https://login.example.org\nclient_secret_file=/s\n") << u"sso/client_id"_s;
+        QTest::newRow("sso without secret")
+            << QByteArray("[sso]\nissuer=https://login.example.org\nclient_id=c\n") << u"sso/client_secret_file"_s;
+        QTest::newRow("sso client_id with space") << QByteArray("[sso]\nclient_id=\"a b\"\n") << u"sso/client_id"_s;
+        QTest::newRow("sso secret relative") << QByteArray("[sso]\nclient_secret_file=secret\n") << u"sso/client_secret_file"_s;
+        QTest::newRow("sso public_url with path") << QByteArray("[sso]\npublic_url=https://a.example/x\n") << u"sso/public_url"_s;
+        QTest::newRow("sso claim") << QByteArray("[sso]\nusername_claim=a/b\n") << u"sso/username_claim"_s;
+        QTest::newRow("sso create_users") << QByteArray("[sso]\ncreate_users=yes\n") << u"sso/create_users"_s;
+        QTest::newRow("sso code validity short") << QByteArray("[sso]\ncode_valid_seconds=5\n") << u"sso/code_valid_seconds"_s;
+        QTest::newRow("sso unknown key") << QByteArray("[sso]\nscope=openid\n") << u"sso/scope"_s;
+        QTest::newRow("sso listen bad") << QByteArray("[sso]\nlisten=localhost:8445\n") << u"sso/listen"_s;
         QTest::newRow("devices huge") << QByteArray("[limits]\nmax_devices_per_user=99999999999\n") << u"limits/max_devices_per_user"_s;
     }
 

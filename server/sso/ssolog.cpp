@@ -1,0 +1,7 @@
+#include "sso/ssolog.h"
+
+namespace parley::server {
+
+Q_LOGGING_CATEGORY(lcSso, "parley.sso")
+
+} // namespace parley::server
