@@ -18,6 +18,7 @@ parley_packages_test=(
     slapd ldap-utils                             # tests/directory: a real OpenLDAP server, and ldapadd to fill it
     tcpdump python3                              # tests/assurance: the capture of tst_datainflight, the privacy helpers
     clang libclang-rt-14-dev llvm                # scripts/fuzz.sh: libFuzzer, the sanitizer runtimes, llvm-symbolizer
+    nodejs                                       # tests/sso: a real OpenID provider (oidc-provider, installed by npm ci)
 )
 parley_packages_bench=("${parley_packages_build[@]}" gnuplot-nox curl util-linux)   # bench/run.sh (ejabberd: bench/ejabberd.sh)
 parley_packages_package=("${parley_packages_build[@]}" git debhelper dh-apparmor apparmor devscripts lintian blhc debsigs debsig-verify apt-utils gnupg fakeroot debootstrap)
@@ -28,6 +29,10 @@ parley_install_deps() {
     for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
+    # npm: Debian ships it as a package of its own, other builds of nodejs bring it along; installed only when missing.
+    if [ "$kind" = test ] && ! command -v npm > /dev/null; then
+        missing+=(npm)
+    fi
     if [ ${#missing[@]} -eq 0 ]; then
         return 0
     fi

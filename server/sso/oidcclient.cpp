@@ -21,7 +21,8 @@ constexpr int RequestTimeoutMs = 10000;
 constexpr qint64 MaxAnswerBytes = 256 * 1024;
 constexpr qint64 MetadataLifetimeMs = 3600 * 1000;
 constexpr qint64 KeysLifetimeMs = 3600 * 1000;
-constexpr qint64 KeysRefetchIntervalMs = 60 * 1000;
+constexpr qint64 KeyIdRefetchIntervalMs = 60 * 1000;
+constexpr qint64 KeysRefetchIntervalMs = 1000;
 
 std::optional<QJsonObject> jsonObject(const QByteArray &bytes)
 {
@@ -206,11 +207,19 @@ void OidcClient::metadata(std::function<void(Result<ProviderMetadata>)> done)
     });
 }
 
-void OidcClient::keys(bool refresh, std::function<void(Result<KeySet>)> done)
+void OidcClient::keys(std::optional<QString> missingKid, std::function<void(Result<KeySet>)> done)
 {
     const bool fresh = m_keys.value && m_keys.fetched.elapsed() < KeysLifetimeMs;
-    const bool recent = m_keys.value && m_keys.fetched.elapsed() < KeysRefetchIntervalMs;
-    if (fresh && (!refresh || recent))
+    bool refetch = false;
+    if (fresh && missingKid && m_keys.fetched.elapsed() >= KeysRefetchIntervalMs) {
+        for (auto it = m_refetchedFor.begin(); it != m_refetchedFor.end();)
+            it = it->elapsed() >= KeyIdRefetchIntervalMs ? m_refetchedFor.erase(it) : std::next(it);
+        if (!m_refetchedFor.contains(*missingKid) && m_refetchedFor.size() < 100) {
+            m_refetchedFor[*missingKid].start();
+            refetch = true;
+        }
+    }
+    if (fresh && !refetch)
         return done(*m_keys.value);
     m_keys.waiting.append(std::move(done));
     if (m_keys.waiting.size() > 1)

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -32,8 +33,8 @@ struct ProviderMetadata {
 };
 
 // The client side of the single sign-on: the provider's metadata (fetched on first need, kept for an hour), its
-// signature keys (kept until a token names a key the set lacks: then fetched again, at most once a minute, so that a
-// rotation at the provider is followed at once), and the authorization code exchange with client_secret_basic.
+// signature keys (kept for an hour, and fetched again at once when a token names a key the set lacks, so that a
+// rotation at the provider is followed: once per key id a minute, and at most once a second), and the authorization code exchange with client_secret_basic.
 // Every request goes straight to the provider (no proxy), over TLS with the system's CAs and [sso] ca_file, with no
 // redirects followed, a 10-second timeout and answers of at most 256 KiB. Lives in the main thread.
 class OidcClient : public QObject {
@@ -46,8 +47,9 @@ public:
     Status loadCa();
 
     void metadata(std::function<void(Result<ProviderMetadata>)> done);
-    // The key set; with `refresh`, fetched again unless it was fetched within the last minute.
-    void keys(bool refresh, std::function<void(Result<KeySet>)> done);
+    // The key set. With `missingKid` (a token's key id the set lacks; "" for a token without one), fetched again
+    // unless it was fetched for that key id within the last minute, or for any within the last second.
+    void keys(std::optional<QString> missingKid, std::function<void(Result<KeySet>)> done);
     // The ID token of the token response for `code` (RFC 6749 4.1.3, RFC 7636 4.5).
     void exchangeCode(const ProviderMetadata &metadata, const QString &code, const QString &verifier,
                       const QUrl &redirectUri, std::function<void(Result<QByteArray>)> done);
@@ -73,6 +75,7 @@ private:
     QNetworkAccessManager m_network;
     Cached<ProviderMetadata> m_metadata;
     Cached<KeySet> m_keys;
+    QHash<QString, QElapsedTimer> m_refetchedFor;   // key ids the set was fetched again for
 };
 
 } // namespace parley::server

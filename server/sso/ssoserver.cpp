@@ -299,7 +299,7 @@ struct SsoServer::Private {
             return refuse(socket, 403, u"The identity provider's answer was not accepted. Start again at /sso/start."_s,
                           token.error().message);
         // The cached key set first; a key it lacks makes it fetch the set again, once (a rotation at the provider).
-        client->keys(false, [this, socket, login, token = *token](Result<KeySet> keys) {
+        client->keys(std::nullopt, [this, socket, login, token = *token](Result<KeySet> keys) {
             if (!socket)
                 return;
             if (keys) {
@@ -307,7 +307,7 @@ struct SsoServer::Private {
                 if (verified || verified.error().code != ErrorCode::NotFound)
                     return validate(socket, login, token, *keys);
             }
-            client->keys(true, [this, socket, login, token](Result<KeySet> fresh) {
+            client->keys(token.keyId(), [this, socket, login, token](Result<KeySet> fresh) {
                 if (!socket)
                     return;
                 if (!fresh)

@@ -1,0 +1,399 @@
+// Single sign-on end to end (docs/operations.md "Single sign-on"): a real parleyd with [sso], a real OpenID provider
+// (oidc-provider under node, tests/sso/idp/provider.mjs) on loopback over HTTPS, a browser driven with HTTP requests
+// (cookies, redirects, the provider's login form), and the real `parley register` with the code the page shows. The
+// provider is a real one; only what no provider would issue (a token for another audience, expired, with another
+// nonce or changed after signing) is made by its test hook, on the way out of its token endpoint.
+
+#include "../e2e/clirun.h"
+#include "../e2e/harness.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkCookieJar>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSslCertificate>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+using namespace parley;
+using namespace parley::e2e;
+
+namespace {
+
+const QString ClientId = u"parley"_s;
+const QString ClientSecret = u"a client secret for the tests"_s;
+
+struct Page {
+    int status = 0;
+    QUrl url;
+    QByteArray body;
+    QList<QNetworkReply::RawHeaderPair> headers;
+
+    QByteArray header(const QByteArray &name) const
+    {
+        for (const auto &[n, v] : headers) {
+            if (n.compare(name, Qt::CaseInsensitive) == 0)
+                return v;
+        }
+        return {};
+    }
+};
+
+// A browser: cookies, TLS that trusts the provider's certificate and parleyd's pinned one, redirects by hand.
+class Browser {
+public:
+    Browser(const QList<QSslCertificate> &trusted, QString pinned) : m_pinned(std::move(pinned))
+    {
+        m_tls = QSslConfiguration::defaultConfiguration();
+        m_tls.addCaCertificates(trusted);
+        m_network.setCookieJar(new QNetworkCookieJar(&m_network));
+        m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    }
+
+    Page request(const QUrl &url, const QByteArray &form = {})
+    {
+        QNetworkRequest r(url);
+        r.setSslConfiguration(m_tls);
+        QNetworkReply *reply = form.isNull() ? m_network.get(r)
+                                             : (r.setHeader(QNetworkRequest::ContentTypeHeader,
+                                                            u"application/x-www-form-urlencoded"_s),
+                                                m_network.post(r, form));
+        QObject::connect(reply, &QNetworkReply::sslErrors, reply, [this, reply](const QList<QSslError> &) {
+            // parleyd's self-signed certificate, by its fingerprint, as `parley register --fingerprint` takes it.
+            const QByteArray digest = reply->sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256);
+            if (QString::fromLatin1(digest.toHex()) == m_pinned)
+                reply->ignoreSslErrors();
+        });
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        if (!reply->isFinished())
+            done.wait(WaitMs);
+        Page p;
+        p.url = url;
+        p.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        p.body = reply->readAll();
+        p.headers = reply->rawHeaderPairs();
+        if (p.status == 0)
+            qWarning() << "request to" << url << "failed:" << reply->errorString();
+        reply->deleteLater();
+        return p;
+    }
+
+    // Follows redirects from `url` until a page that is no redirect, or one to `stopAt`'s host and port (not
+    // requested); fills the provider's login form with `login` on the way.
+    Page follow(QUrl url, const QString &login, const QUrl &stopAt, QUrl *stoppedAt)
+    {
+        QByteArray form;
+        for (int hop = 0; hop < 20; ++hop) {
+            if (stoppedAt && url.host() == stopAt.host() && url.port() == stopAt.port() && hop > 0) {
+                *stoppedAt = url;
+                return {};
+            }
+            Page p = request(url, form);
+            form = QByteArray();
+            if (p.status >= 300 && p.status < 400) {
+                url = url.resolved(QUrl::fromEncoded(p.header("Location")));
+                continue;
+            }
+            if (p.status == 200 && url.path().startsWith(u"/interaction/"_s) && p.body.contains("name=\"login\"")) {
+                form = "prompt=login&login=" + QUrl::toPercentEncoding(login) + "&password=anything";
+                continue;   // the form posts to the same URL
+            }
+            return p;
+        }
+        return {};
+    }
+
+private:
+    QNetworkAccessManager m_network;
+    QSslConfiguration m_tls;
+    QString m_pinned;
+};
+
+// oidc-provider under node, from the directory CMake installed it into (PARLEY_TEST_IDP_DIR).
+class Provider {
+public:
+    ~Provider() { stop(); }
+
+    bool start(const QString &cert, const QString &key, const QUrl &redirectUri, const QString &keyType, quint16 port)
+    {
+        const QString node = QStandardPaths::findExecutable(u"node"_s);
+        if (node.isEmpty()) {
+            qWarning() << "node not found (scripts/deps.sh test)";
+            return false;
+        }
+        m_proc.setProcessChannelMode(QProcess::MergedChannels);
+        m_proc.setWorkingDirectory(QStringLiteral(PARLEY_TEST_IDP_DIR));
+        m_proc.start(node, {QStringLiteral(PARLEY_TEST_IDP_DIR "/provider.mjs"), QString::number(port), cert, key,
+                            redirectUri.toString(), ClientId, ClientSecret, keyType});
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < WaitMs) {
+            m_out += m_proc.readAll();
+            const QRegularExpressionMatch m = QRegularExpression(u"listening (https://127\\.0\\.0\\.1:\\d+)"_s)
+                                                  .match(QString::fromUtf8(m_out));
+            if (m.hasMatch()) {
+                m_issuer = m.captured(1);
+                return true;
+            }
+            if (m_proc.state() == QProcess::NotRunning && !m_proc.waitForStarted(0))
+                break;
+            m_proc.waitForReadyRead(100);
+        }
+        qWarning().noquote() << "the provider did not start:" << m_out << m_proc.readAll();
+        return false;
+    }
+
+    void stop()
+    {
+        if (m_proc.state() != QProcess::NotRunning) {
+            m_proc.terminate();
+            if (!m_proc.waitForFinished(10000)) {
+                m_proc.kill();
+                m_proc.waitForFinished(10000);
+            }
+        }
+        m_out.clear();
+    }
+
+    QString issuer() const { return m_issuer; }
+    quint16 port() const { return quint16(QUrl(m_issuer).port()); }
+
+private:
+    QProcess m_proc;
+    QByteArray m_out;
+    QString m_issuer;
+};
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class tst_Sso : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    Provider m_provider;
+    std::unique_ptr<Daemon> m_daemon;
+    std::unique_ptr<Browser> m_browser;
+    QUrl m_sso;
+    QList<QSslCertificate> m_providerCa;
+
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    // One sign-in from /sso/start to the page the callback answers with, in a new browser (so a new session at the
+    // provider); `callback` gets the callback URL, `other` makes the callback's request instead of that browser.
+    Page signIn(const QString &login, QUrl *callback = nullptr, Browser *other = nullptr)
+    {
+        m_browser = std::make_unique<Browser>(m_providerCa, m_daemon->fingerprint());
+        QUrl stoppedAt;
+        const Page stopped = m_browser->follow(m_sso.resolved(QUrl(u"/sso/start"_s)), login, m_sso, &stoppedAt);
+        if (stoppedAt.isEmpty()) {
+            qWarning().noquote() << "the sign-in did not reach the callback:" << stopped.status << stopped.url
+                                 << stopped.body.left(2000);
+            return stopped;
+        }
+        if (callback)
+            *callback = stoppedAt;
+        return (other ? other : m_browser.get())->request(stoppedAt);
+    }
+
+    bool setMode(const QString &mode)
+    {
+        const Page p = m_browser->request(QUrl(m_provider.issuer() + u"/test/mode"_s), mode.toUtf8());
+        return p.status == 204;
+    }
+
+    static QString codeOn(const Page &page)
+    {
+        return QRegularExpression(u"<code id=\"code\">([0-9A-Z-]+)</code>"_s).match(QString::fromUtf8(page.body)).captured(1);
+    }
+
+    // The audit records of single sign-on: "target outcome" each, oldest first.
+    QStringList audit()
+    {
+        QStringList rows;
+        {
+            auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"audit"_s);
+            db.setDatabaseName(m_daemon->dataDir() + u"/parleyd.sqlite"_s);
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+            if (db.open()) {
+                QSqlQuery q(db);
+                q.exec(u"SELECT actor, action, target, outcome FROM audit_log WHERE action LIKE 'sso%' ORDER BY id"_s);
+                while (q.next())
+                    rows << u"%1 %2 %3 %4"_s.arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                                                  q.value(3).toString());
+            }
+        }
+        QSqlDatabase::removeDatabase(u"audit"_s);
+        return rows;
+    }
+
+    void refusedWith(const Page &page, int status, const char *text)
+    {
+        QCOMPARE(page.status, status);
+        QVERIFY2(page.body.contains(text), page.body.constData());
+        QVERIFY(codeOn(page).isEmpty());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // The provider's certificate: self-signed for 127.0.0.1, given to parleyd as [sso] ca_file.
+        QProcess openssl;
+        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:P-256"_s,
+                                     u"-nodes"_s, u"-keyout"_s, path(u"idp.key"_s), u"-out"_s, path(u"idp.crt"_s),
+                                     u"-days"_s, u"2"_s, u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s,
+                                     u"subjectAltName=IP:127.0.0.1"_s});
+        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+        m_providerCa = QSslCertificate::fromPath(path(u"idp.crt"_s));
+        QCOMPARE(m_providerCa.size(), 1);
+
+        // The single sign-on port first: the provider registers its callback as the client's redirect URI.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 ssoPort = probe.serverPort();
+        probe.close();
+        m_sso = QUrl(u"https://127.0.0.1:%1/"_s.arg(ssoPort));
+        const QUrl redirect = m_sso.resolved(QUrl(u"/sso/callback"_s));
+        QVERIFY(m_provider.start(path(u"idp.crt"_s), path(u"idp.key"_s), redirect, u"rsa"_s, 0));
+
+        QFile secret(path(u"client-secret"_s));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        QVERIFY(secret.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        secret.write(ClientSecret.toUtf8() + '\n');
+        secret.close();
+        m_daemon = std::make_unique<Daemon>(u"[sso]\nlisten=127.0.0.1:%1\nissuer=%2\nclient_id=%3\n"
+                                            "client_secret_file=%4\nca_file=%5\n"_s
+                                                .arg(ssoPort)
+                                                .arg(m_provider.issuer(), ClientId, path(u"client-secret"_s),
+                                                     path(u"idp.crt"_s)));
+        QVERIFY(m_daemon->start());
+        QVERIFY(readAll(m_daemon->stdoutFile()).contains("sso " + m_sso.toEncoded() + '\n'));
+        m_browser = std::make_unique<Browser>(m_providerCa, m_daemon->fingerprint());
+    }
+
+    // The whole way: a sign-in at the provider gives alice (a user an administrator created) a code on a plain page,
+    // and `parley register` enrolls a device with it.
+    void signInGivesACodeThatRegisters()
+    {
+        QVERIFY(!m_daemon->enroll(u"alice"_s).isEmpty());   // alice exists as a pending user
+        const Page page = signIn(u"alice"_s);
+        QCOMPARE(page.status, 200);
+        const QString code = codeOn(page);
+        QVERIFY2(!code.isEmpty(), page.body.constData());
+        QVERIFY(page.body.contains("<strong id=\"user\">alice</strong>"));
+        QVERIFY(page.body.contains("--fingerprint " + m_daemon->fingerprint().toUtf8()));
+        QCOMPARE(page.header("Cache-Control"), QByteArray("no-store"));
+        QVERIFY(page.header("Content-Security-Policy").startsWith("default-src 'none'; style-src 'sha256-"));
+        QCOMPARE(page.header("Referrer-Policy"), QByteArray("no-referrer"));
+        QVERIFY(!page.body.contains("<script") && !page.body.contains("src="));
+
+        const Run r = runParley({u"--profile"_s, path(u"alice-profile"_s), u"register"_s, m_daemon->url().toString(),
+                                 u"alice"_s, code, u"--fingerprint"_s, m_daemon->fingerprint()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(audit().last(), u"sso sso.enroll alice ok"_s);
+
+        // Nothing of the person or the code in the daemon's log: who got a code is the audit log's.
+        const QByteArray log = readAll(m_daemon->stderrFile()) + readAll(m_daemon->stdoutFile());
+        QVERIFY(log.contains("An enrollment code was issued after a sign-in"));
+        QVERIFY(!log.contains(code.toUtf8()));
+        QVERIFY(!log.contains("alice"));
+        QVERIFY(!log.contains("subject-"));
+    }
+
+    // The callback's state is used once: the same answer of the provider a second time gives no second code.
+    void replayedCallbackRefused()
+    {
+        QUrl callback;
+        const Page first = signIn(u"alice"_s, &callback);
+        QCOMPARE(first.status, 200);
+        const QStringList before = audit();
+        refusedWith(m_browser->request(callback), 400, "expired or was already used");
+        QCOMPARE(audit(), before);
+    }
+
+    // The answer comes back in another browser than the one that started the sign-in: refused.
+    void callbackInAnotherBrowserRefused()
+    {
+        Browser other(m_providerCa, m_daemon->fingerprint());
+        refusedWith(signIn(u"alice"_s, nullptr, &other), 400, "started in another browser");
+    }
+
+    void wrongAudienceRefused()
+    {
+        QVERIFY(setMode(u"audience"_s));
+        const Page page = signIn(u"alice"_s);
+        QVERIFY(setMode(u"normal"_s));
+        refusedWith(page, 403, "was not accepted");
+        QVERIFY(readAll(m_daemon->stderrFile()).contains("audience is not this client alone"));
+    }
+
+    void expiredTokenRefused()
+    {
+        QVERIFY(setMode(u"expired"_s));
+        const Page page = signIn(u"alice"_s);
+        QVERIFY(setMode(u"normal"_s));
+        refusedWith(page, 403, "was not accepted");
+        QVERIFY(readAll(m_daemon->stderrFile()).contains("the ID token has expired"));
+    }
+
+    void otherNonceRefused()
+    {
+        QVERIFY(setMode(u"nonce"_s));
+        const Page page = signIn(u"alice"_s);
+        QVERIFY(setMode(u"normal"_s));
+        refusedWith(page, 403, "was not accepted");
+        QVERIFY(readAll(m_daemon->stderrFile()).contains("nonce is not the one this sign-in sent"));
+    }
+
+    void tamperedTokenRefused()
+    {
+        QVERIFY(setMode(u"tampered"_s));
+        const Page page = signIn(u"alice"_s);
+        QVERIFY(setMode(u"normal"_s));
+        refusedWith(page, 403, "was not accepted");
+        QVERIFY(readAll(m_daemon->stderrFile()).contains("signature does not verify"));
+    }
+
+    // Without create_users, a person the provider knows but Parley does not gets no code; the refusal is audited.
+    void unknownUserRefused()
+    {
+        refusedWith(signIn(u"nobody"_s), 403, "There is no Parley user for your account");
+        QCOMPARE(audit().last(), u"sso sso.enroll nobody not_found"_s);
+    }
+
+    // The provider starts again with a new key (an EC key, so ES256 tokens under a new kid): the cached key set lacks
+    // it, parleyd fetches the set again, and the sign-in works.
+    void rotatedKeyIsFetched()
+    {
+        const quint16 port = m_provider.port();
+        m_provider.stop();
+        QVERIFY(m_provider.start(path(u"idp.crt"_s), path(u"idp.key"_s), m_sso.resolved(QUrl(u"/sso/callback"_s)),
+                                 u"ec"_s, port));
+        const int fetchesBefore = int(readAll(m_daemon->stderrFile()).count("Fetched the provider's key set"));
+        const Page page = signIn(u"alice"_s);
+        QCOMPARE(page.status, 200);
+        QVERIFY(!codeOn(page).isEmpty());
+        QCOMPARE(int(readAll(m_daemon->stderrFile()).count("Fetched the provider's key set")), fetchesBefore + 1);
+    }
+
+    void cleanupTestCase()
+    {
+        m_browser.reset();
+        m_daemon.reset();
+        m_provider.stop();
+    }
+};
+
+QTEST_MAIN(tst_Sso)
+#include "tst_sso.moc"
