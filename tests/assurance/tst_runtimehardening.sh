@@ -3,8 +3,8 @@
 #  FPT_AEX_EXT.1  no mapping both writable and executable in /proc/PID/maps; the program, heap and stack at
 #                 different addresses in the two starts (PIE and ASLR); every ELF file built for shipping is PIE,
 #                 full RELRO (BIND_NOW) and without an executable stack;
-#  FDP_NET_EXT.1  the sockets the process listens on are exactly the two configured listeners (devices, admin API),
-#                 read from /proc/net/tcp{,6} and the process's descriptors; no UDP socket.
+#  FDP_NET_EXT.1  the sockets the process listens on are exactly the configured listeners (devices, admin API,
+#                 single sign-on), read from /proc/net/tcp{,6} and the process's descriptors; no UDP socket.
 # Usage: tst_runtimehardening.sh BUILD_DIR
 set -euo pipefail
 build=$1
@@ -19,11 +19,16 @@ unset QT_ENABLE_REGEXP_JIT
 
 start() { # start N: a parleyd with its own data directory and ephemeral ports; sets pid
     mkdir -p "$tmp/$1"
-    printf '[server]\nlisten=127.0.0.1:0\ndata_dir=%s\n[admin]\nlisten=127.0.0.1:0\n' "$tmp/$1/data" > "$tmp/$1/parleyd.conf"
+    printf 'a client secret\n' > "$tmp/$1/sso-secret"
+    chmod 600 "$tmp/$1/sso-secret"
+    # Single sign-on with a provider that is never reached: its listener is there all the same.
+    printf '[server]\nlisten=127.0.0.1:0\ndata_dir=%s\n[admin]\nlisten=127.0.0.1:0\n[sso]\nlisten=127.0.0.1:0\n%s\n%s\n%s\n' \
+        "$tmp/$1/data" 'issuer=https://127.0.0.1:9' 'client_id=parley' "client_secret_file=$tmp/$1/sso-secret" \
+        > "$tmp/$1/parleyd.conf"
     "$parleyd" --config "$tmp/$1/parleyd.conf" > "$tmp/$1/log" 2>&1 &
     pid=$!
     pids+=("$pid")
-    for _ in $(seq 300); do grep -q '^admin wss://' "$tmp/$1/log" && return 0; sleep 0.1; done
+    for _ in $(seq 300); do grep -q '^sso https://' "$tmp/$1/log" && return 0; sleep 0.1; done
     cat "$tmp/$1/log" >&2
     echo "FAIL: parleyd did not start" >&2
     exit 1
@@ -57,8 +62,8 @@ listening=$(awk 'FNR > 1 && $4 == "0A" { print $10, $2 }' /proc/net/tcp /proc/ne
     while read -r inode local; do
         if grep -qx "$inode" <<< "$inodes"; then printf '%d\n' "0x${local##*:}"; fi
     done | sort -nu | tr '\n' ' ')      # (each port once, however many sockets share it)
-expected=$(sed -n -E 's#^(listen|admin) wss://[^/]*:([0-9]+)/$#\2#p' "$tmp/one/log" | sort -nu | tr '\n' ' ')
-[ -n "$expected" ] && [ "$listening" = "$expected" ] ||
+expected=$(sed -n -E 's#^(listen|admin|sso) (wss|https)://[^/]*:([0-9]+)/$#\3#p' "$tmp/one/log" | sort -nu | tr '\n' ' ')
+[ "$(wc -w <<< "$expected")" -eq 3 ] && [ "$listening" = "$expected" ] ||
     fail "parleyd listens on TCP ports '$listening', configured: '$expected'"
 udp=$(awk 'FNR > 1 { print $10 }' /proc/net/udp /proc/net/udp6 | grep -xF -f <(echo "$inodes") || true)
 [ -z "$udp" ] || fail "parleyd holds UDP sockets: $udp"
