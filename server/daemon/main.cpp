@@ -7,6 +7,7 @@
 //   parleyd [--config FILE] rooms-defaults [--max-members N] [--max-expire-seconds S] [--default-expire-seconds S]
 //           [--default-burn yes|no]                          show or change the managed room defaults and limits
 //   parleyd [--config FILE] admin reset-password NAME       a new one-time admin password (must be changed)
+//   parleyd [--config FILE] sso unlink NAME                 forget the single sign-on account NAME is linked to
 //   parleyd [--config FILE] admin init                      the first admin account, unless one exists; prints
 //                                                            the admin listener, its fingerprint and the account
 
@@ -54,8 +55,8 @@ struct Options {
                                             &defaultBurn})
             parser.addOption(*o);
         parser.addPositionalArgument(u"command"_s,
-                                     u"fingerprint, enroll USER, rooms-defaults, admin reset-password NAME or admin "
-                                     u"init; without a command the daemon runs."_s,
+                                     u"fingerprint, enroll USER, rooms-defaults, admin reset-password NAME, admin "
+                                     u"init or sso unlink NAME; without a command the daemon runs."_s,
                                      u"[command [USER]]"_s);
     }
 };
@@ -65,8 +66,10 @@ QString checkCommand(const QCommandLineParser &parser, const Options &o, const Q
 {
     const QString command = args.value(0);
     if (!command.isEmpty() && command != u"fingerprint"_s && command != u"enroll"_s && command != u"rooms-defaults"_s
-        && command != u"admin"_s)
-        return u"unknown command '%1' (expected fingerprint, enroll, rooms-defaults or admin)"_s.arg(command);
+        && command != u"admin"_s && command != u"sso"_s)
+        return u"unknown command '%1' (expected fingerprint, enroll, rooms-defaults, admin or sso)"_s.arg(command);
+    if (command == u"sso"_s && !(args.size() == 3 && args.at(1) == u"unlink"_s))
+        return u"usage: parleyd [--config FILE] sso unlink NAME"_s;
     if (command == u"admin"_s && !(args.size() == 3 && args.at(1) == u"reset-password"_s)
         && !(args.size() == 2 && args.at(1) == u"init"_s))
         return u"usage: parleyd [--config FILE] admin reset-password NAME | admin init"_s;
@@ -180,6 +183,8 @@ int main(int argc, char **argv)
         return runEnroll(*config, args.at(1), hours);
     if (command == u"rooms-defaults"_s)
         return runRoomsDefaults(*config, roomDefaults);
+    if (command == u"sso"_s)
+        return runSsoUnlink(*config, args.at(2));
     if (command == u"admin"_s && args.at(1) == u"init"_s)
         return runAdminInit(*config);
     if (command == u"admin"_s)

@@ -9,6 +9,7 @@
 #include "protocol/roomchain.h"
 #include "daemon/server.h"
 #include "daemon/signalwatcher.h"
+#include "store/ssostore.h"
 #include "store/store.h"
 #include "daemon/tlssetup.h"
 #include <QCoreApplication>
@@ -131,6 +132,34 @@ int runAdminReset(const Config &config, const QString &name)
         return fail(password.error().message);
     printLine(u"One-time password for admin account '%1' (it must be changed at the next login):"_s.arg(name));
     printLine(*password);
+    return 0;
+}
+
+int runSsoUnlink(const Config &config, const QString &name)
+{
+    if (!protocol::isValidUserName(name))
+        return fail(u"'%1' is not a valid user name (1 to 64 of a-z 0-9 . _ -, starting with a letter or digit)"_s.arg(name));
+    if (Status s = config.prepareDataDir(); !s)
+        return fail(s.error().message);
+    auto store = Server::openStore(config);
+    if (!store)
+        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+    auto removed = (*store)->writeSync<bool>([&name](Db &db) -> Result<bool> {
+        auto r = SsoStore::removeLink(db, name);
+        if (!r)
+            return r.error();
+        const AuditRecord audit{0, QDateTime::currentMSecsSinceEpoch(), u"host"_s, u"sso.unlink"_s, name,
+                                *r ? u"ok"_s : u"not_found"_s};
+        if (Status s = AdminStore(db).appendAudit(audit); !s)
+            return s.error();
+        return *r;
+    });
+    (*store)->close();
+    if (!removed)
+        return fail(u"cannot unlink %1: %2"_s.arg(name, removed.error().message));
+    if (!*removed)
+        return fail(u"%1 is not linked to an account at the single sign-on provider"_s.arg(name));
+    printLine(u"unlinked %1"_s.arg(name));
     return 0;
 }
 

@@ -36,6 +36,9 @@ int runEnroll(const Config &config, const QString &user, int validHours);
 int runRoomsDefaults(const Config &config, const RoomDefaultsOptions &options);
 // A new one-time password for an admin account (created when absent).
 int runAdminReset(const Config &config, const QString &name);
+// `parleyd sso unlink NAME`: removes the link of a user name to an account at the single sign-on provider, so that
+// the next sign-in for the name links it anew (a person's account at the provider was replaced). Audited.
+int runSsoUnlink(const Config &config, const QString &name);
 // The first admin account, unless one exists.
 int runAdminInit(const Config &config);
 // The daemon itself: relay, admin API and event log until SIGTERM/SIGINT.

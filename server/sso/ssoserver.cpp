@@ -12,6 +12,7 @@
 #include "sso/ssolog.h"
 #include "sso/ssopages.h"
 #include "store/adminstore.h"
+#include "store/ssostore.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -101,7 +102,7 @@ Result<QString> userNameFrom(const QJsonObject &claims, const QString &claim)
 
 // What the store made of a sign-in.
 struct Issued {
-    enum class Outcome { Code, UnknownUser, Suspended } outcome = Outcome::Code;
+    enum class Outcome { Code, UnknownUser, Suspended, OtherAccount } outcome = Outcome::Code;
     QString code;
     qint64 expiresAt = 0;
 };
@@ -341,15 +342,18 @@ struct SsoServer::Private {
             return refuse(socket, 403, u"Your account at the identity provider does not name a Parley user. Ask your "
                                        u"administrator."_s,
                           name.error().message);
-        issue(socket, *name);
+        issue(socket, *name, claims->value("sub"_L1).toString());
     }
 
-    // The enrollment code, through the existing code path, with its audit record in the same transaction.
-    void issue(QPointer<TlsServerSocket> socket, const QString &user)
+    // The enrollment code, through the existing code path, with its audit record in the same transaction. The user
+    // name is linked to the provider's account (issuer and subject) by its first code; a later sign-in for the name
+    // from another account, or from this account for another name, gets none.
+    void issue(QPointer<TlsServerSocket> socket, const QString &user, const QString &subject)
     {
         const qint64 validMs = qint64(config.codeValidSeconds) * 1000;
         const bool create = config.createUsers;
-        host.store->write<Issued>(q, [user, validMs, create](Db &db) -> Result<Issued> {
+        const QString issuer = config.issuer;
+        host.store->write<Issued>(q, [user, subject, issuer, validMs, create](Db &db) -> Result<Issued> {
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             AdminStore admin(db);
             Issued issued;
@@ -359,6 +363,14 @@ struct SsoServer::Private {
             auto pending = admin.codePending(user, now);
             if (!pending)
                 return pending.error();
+            auto byName = SsoStore::linkOfName(db, user);
+            if (!byName)
+                return byName.error();
+            auto bySubject = SsoStore::linkOfSubject(db, issuer, subject);
+            if (!bySubject)
+                return bySubject.error();
+            const bool otherAccount = (*byName && ((*byName)->issuer != issuer || (*byName)->subject != subject))
+                || (*bySubject && (*bySubject)->name != user);
             QString outcome = u"ok"_s;
             if (!record && !*pending && !create) {
                 issued.outcome = Issued::Outcome::UnknownUser;
@@ -366,7 +378,14 @@ struct SsoServer::Private {
             } else if (record && record->suspended) {
                 issued.outcome = Issued::Outcome::Suspended;
                 outcome = u"forbidden"_s;
+            } else if (otherAccount) {
+                issued.outcome = Issued::Outcome::OtherAccount;
+                outcome = u"conflict"_s;
             } else {
+                if (!*byName) {
+                    if (Status s = SsoStore::putLink(db, SsoLink{user, issuer, subject, now}); !s)
+                        return s.error();
+                }
                 auto code = db.createEnrollCode(user, validMs);
                 if (!code)
                     return code.error();
@@ -386,6 +405,10 @@ struct SsoServer::Private {
                 return refuse(socket, 403, u"There is no Parley user for your account. Ask your administrator to "
                                            u"create it."_s,
                               u"no such user (audited)"_s);
+            if (issued->outcome == Issued::Outcome::OtherAccount)
+                return refuse(socket, 403, u"Your Parley user is linked to another account at the identity provider. "
+                                           u"Ask your administrator."_s,
+                              u"the user is linked to another account at the provider (audited)"_s);
             if (issued->outcome == Issued::Outcome::Suspended)
                 return refuse(socket, 403, u"Your Parley user is suspended. Ask your administrator."_s,
                               u"the user is suspended (audited)"_s);

@@ -397,6 +397,9 @@ Result<QList<qint64>> AdminStore::deleteUser(const QString &name)
     const Result<int> codes = sql::change(db, u"DELETE FROM enroll_codes WHERE user = ?"_s, {name}, Failed);
     if (!codes)
         return codes.error();
+    // A link to an account at the single sign-on provider (schema version 11): a new user of the name starts unlinked.
+    if (Status s = sql::apply(db, u"DELETE FROM sso_links WHERE name = ?"_s, {name}, Failed); !s)
+        return s.error();
     if (!*user) {
         if (*codes == 0)
             return makeError(ErrorCode::NotFound, u"no such user"_s);

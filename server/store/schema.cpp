@@ -393,6 +393,19 @@ const char *const SchemaV10Directory[] = {
     ) WITHOUT ROWID)",
 };
 
+// Version 11: single sign-on (docs/operations.md "Single sign-on"). One row per Parley user name a sign-in at an
+// OpenID provider got a code for: the provider's issuer and the account's subject. A later sign-in for the name must
+// come from the same account, and an account names one user. The row goes with user.delete and `parleyd sso unlink`.
+const char *const SchemaV11SsoLinks[] = {
+    R"(CREATE TABLE IF NOT EXISTS sso_links (
+        name       TEXT PRIMARY KEY,
+        issuer     TEXT NOT NULL,
+        subject    TEXT NOT NULL,
+        linked_at  INTEGER NOT NULL,
+        UNIQUE (issuer, subject)
+    ) WITHOUT ROWID)",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -411,6 +424,7 @@ constexpr MigrationStep Migrations[] = {
     {8, SchemaV8Sequences, std::size(SchemaV8Sequences)},
     {9, SchemaV9Blobs, std::size(SchemaV9Blobs)},
     {10, SchemaV10Directory, std::size(SchemaV10Directory)},
+    {11, SchemaV11SsoLinks, std::size(SchemaV11SsoLinks)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

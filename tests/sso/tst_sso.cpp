@@ -387,6 +387,24 @@ private Q_SLOTS:
         QCOMPARE(int(readAll(m_daemon->stderrFile()).count("Fetched the provider's key set")), fetchesBefore + 1);
     }
 
+    // A name is linked to the account at the provider its first code went to (issuer and subject): a sign-in with the
+    // name from another account (a name the provider gave anew) gets no code until `parleyd sso unlink` on the host;
+    // then the next sign-in links the name to its account.
+    void anotherAccountRefusedUntilUnlinked()
+    {
+        QVERIFY(setMode(u"subject"_s));
+        refusedWith(signIn(u"alice"_s), 403, "linked to another account");
+        QCOMPARE(audit().last(), u"sso sso.enroll alice conflict"_s);
+        QCOMPARE(m_daemon->run({u"sso"_s, u"unlink"_s, u"alice"_s}), QStringList{u"unlinked alice"_s});
+        QCOMPARE(audit().last(), u"host sso.unlink alice ok"_s);
+        const Page relinked = signIn(u"alice"_s);
+        QVERIFY(setMode(u"normal"_s));
+        QCOMPARE(relinked.status, 200);
+        QVERIFY(!codeOn(relinked).isEmpty());
+        refusedWith(signIn(u"alice"_s), 403, "linked to another account");   // the first account, now
+        QVERIFY(m_daemon->run({u"sso"_s, u"unlink"_s, u"nobody"_s}).isEmpty());
+    }
+
     void cleanupTestCase()
     {
         m_browser.reset();

@@ -11,6 +11,7 @@
 //   expired     re-signed as issued two hours ago and expired one hour ago
 //   tampered    a claim changed after signing (the signature no longer verifies)
 //   nonce       re-signed with another nonce
+//   subject     re-signed for another account with the same name (another "sub": a name the provider gave anew)
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -84,6 +85,7 @@ function rewrite(idToken) {
     case 'audience': return sign(header, { ...payload, aud: 'another-client' });
     case 'expired': return sign(header, { ...payload, iat: now - 7200, exp: now - 3600 });
     case 'nonce': return sign(header, { ...payload, nonce: 'another-nonce' });
+    case 'subject': return sign(header, { ...payload, sub: 'another-subject' });
     case 'tampered': return `${h}.${b64(JSON.stringify({ ...payload, preferred_username: 'mallory' }))}.${s}`;
     default: return idToken;
   }
