@@ -281,7 +281,8 @@ Result<QList<UserSummary>> AdminStore::users(const QString &search)
         u"SELECT u.name, u.suspended, u.created_at, "
         "(SELECT COUNT(*) FROM devices d WHERE d.user_id = u.id AND d.revoked = 0), "
         "(SELECT COALESCE(MAX(d.last_seen), 0) FROM devices d WHERE d.user_id = u.id), "
-        "(SELECT COALESCE(SUM(d.queued), 0) FROM devices d WHERE d.user_id = u.id) "
+        "(SELECT COALESCE(SUM(d.queued), 0) FROM devices d WHERE d.user_id = u.id), "
+        "EXISTS (SELECT 1 FROM bots b WHERE b.name = u.name) "
         "FROM users u WHERE u.name LIKE ? ESCAPE '\\' ORDER BY u.name"_s,
         {pattern}, Failed, [](const sql::Rows &q) {
             UserSummary s;
@@ -291,19 +292,22 @@ Result<QList<UserSummary>> AdminStore::users(const QString &search)
             s.devices = int(q.integer(3));
             s.lastSeen = q.integer(4);
             s.queued = q.integer(5);
+            s.bot = q.integer(6) != 0;
             return s;
         });
     if (!enrolled)
         return enrolled;
     const Result<QList<UserSummary>> pending = sql::queryAll<UserSummary>(
         m_db.database(),
-        u"SELECT user, MIN(created_at) FROM enroll_codes WHERE used_at IS NULL AND user LIKE ? ESCAPE '\\' "
-        "AND user NOT IN (SELECT name FROM users) GROUP BY user ORDER BY user"_s,
+        u"SELECT user, MIN(created_at), EXISTS (SELECT 1 FROM bots b WHERE b.name = user) FROM enroll_codes "
+        "WHERE used_at IS NULL AND user LIKE ? ESCAPE '\\' AND user NOT IN (SELECT name FROM users) "
+        "GROUP BY user ORDER BY user"_s,
         {pattern}, Failed, [](const sql::Rows &q) {
             UserSummary s;
             s.name = q.text(0);
             s.enrolled = false;
             s.createdAt = q.integer(1);
+            s.bot = q.integer(2) != 0;
             return s;
         });
     if (!pending)
@@ -400,8 +404,12 @@ Result<QList<qint64>> AdminStore::deleteUser(const QString &name)
     // A link to an account at the single sign-on provider (schema version 11): a new user of the name starts unlinked.
     if (Status s = sql::apply(db, u"DELETE FROM sso_links WHERE name = ?"_s, {name}, Failed); !s)
         return s.error();
+    // A bot goes with its user (its scope with it, ON DELETE CASCADE); the name is free for a new bot afterwards.
+    const Result<int> bots = sql::change(db, u"DELETE FROM bots WHERE name = ?"_s, {name}, Failed);
+    if (!bots)
+        return bots.error();
     if (!*user) {
-        if (*codes == 0)
+        if (*codes == 0 && *bots == 0)
             return makeError(ErrorCode::NotFound, u"no such user"_s);
         return devices;
     }

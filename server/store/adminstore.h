@@ -61,6 +61,7 @@ struct UserSummary {
     QString name;
     bool suspended = false;
     bool enrolled = true;     // false: only an enrollment code is pending
+    bool bot = false;         // a bot (store/botstore.h)
     int devices = 0;
     qint64 createdAt = 0;
     qint64 lastSeen = 0;
@@ -116,8 +117,9 @@ public:
     Result<QList<qint64>> signOut(const QString &name);
     // Revokes a device: no login any more, its queue, prekeys and resumption credential purged. Returns its row id.
     Result<qint64> revokeDevice(const QString &name, quint32 deviceNo);
-    // Deletes the user with devices, prekeys, queues, recovery bundle, enrollment codes, replay records and room
-    // memberships. Returns the row ids of its devices. A name with only pending codes loses the codes.
+    // Deletes the user with devices, prekeys, queues, recovery bundle, enrollment codes, replay records, room
+    // memberships and, for a bot, the bot. Returns the row ids of its devices. A name with only pending codes (or a
+    // bot that never enrolled) loses the codes (and the bot).
     Result<QList<qint64>> deleteUser(const QString &name);
     Result<qint64> queuedTotal();
 

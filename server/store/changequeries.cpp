@@ -1,5 +1,5 @@
 // Db: the writer's change log. Temporary triggers (they live on the writer connection alone and are no part of the
-// schema) note every user, device, room and room-settings row a write changes in a temporary table; the writer takes
+// schema) note every user, device, bot, room and room-settings row a write changes in a temporary table; the writer takes
 // the notes inside each group transaction, just before the commit, and hands them to the store's listeners once the
 // commit is durable (Store::subscribe). A savepoint rolled back takes its notes with it, so nothing that did not
 // happen is reported; a path added later that writes these tables is covered without being named here.
@@ -36,6 +36,17 @@ const char *const ChangeLogSchema[] = {
     "BEGIN INSERT INTO change_log SELECT 1, name FROM main.users WHERE id IN (OLD.user_id, NEW.user_id); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS log_device_delete AFTER DELETE ON main.devices "
     "BEGIN INSERT INTO change_log SELECT 1, name FROM main.users WHERE id = OLD.user_id; END",
+    // A bot is noted as its user: the device directory holds the bot with the user (relay/devicedirectory.h).
+    "CREATE TEMP TRIGGER IF NOT EXISTS log_bot_insert AFTER INSERT ON main.bots "
+    "BEGIN INSERT INTO change_log VALUES (1, NEW.name); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS log_bot_update AFTER UPDATE ON main.bots "
+    "BEGIN INSERT INTO change_log VALUES (1, OLD.name), (1, NEW.name); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS log_bot_delete AFTER DELETE ON main.bots "
+    "BEGIN INSERT INTO change_log VALUES (1, OLD.name); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS log_bot_scope_insert AFTER INSERT ON main.bot_scope "
+    "BEGIN INSERT INTO change_log VALUES (1, NEW.bot); END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS log_bot_scope_delete AFTER DELETE ON main.bot_scope "
+    "BEGIN INSERT INTO change_log VALUES (1, OLD.bot); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS log_room_insert AFTER INSERT ON main.rooms "
     "BEGIN INSERT INTO change_log VALUES (2, NEW.name); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS log_room_update AFTER UPDATE ON main.rooms "

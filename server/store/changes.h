@@ -9,7 +9,7 @@ namespace parley::server {
 // relay/roomcache.h). Collected on the writer connection by temporary triggers (store/changequeries.cpp), so that
 // every write path is covered, including ones added later; a savepoint rolled back takes its entries with it.
 struct StoreChanges {
-    QSet<QString> users;          // users whose row or devices changed (enroll, revocation, suspension, deletion, keys)
+    QSet<QString> users;          // users whose row, devices or bot changed (enroll, revocation, suspension, deletion, keys)
     QSet<QString> rooms;          // rooms whose row or members changed (records, policy override, deletion)
     bool roomSettings = false;    // the server-wide room defaults and limits
     bool everything = false;      // another process wrote to the database: whatever is cached may be stale

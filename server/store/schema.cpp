@@ -406,6 +406,31 @@ const char *const SchemaV11SsoLinks[] = {
     ) WITHOUT ROWID)",
 };
 
+// Version 12: bots (docs/admin-api.md "Bots"). A bot is a user whose name has a row here, made by an administrator
+// before the bot's device enrolls (the users row comes with that enrollment, as for every user, so the row is keyed by
+// the name). bot_scope lists the users and rooms it may send to (scope_any: anyone); expires_at and revoked_at end
+// its logins; rate and burst are its own send limit. IF NOT EXISTS keeps the step harmless should it ever run twice.
+const char *const SchemaV12Bots[] = {
+    R"(CREATE TABLE IF NOT EXISTS bots (
+        name         TEXT PRIMARY KEY,
+        description  TEXT NOT NULL DEFAULT '',
+        scope_any    INTEGER NOT NULL DEFAULT 0,
+        expires_at   INTEGER NOT NULL,
+        rate         INTEGER NOT NULL,
+        burst        INTEGER NOT NULL,
+        created_at   INTEGER NOT NULL,
+        created_by   TEXT NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        revoked_at   INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID)",
+    R"(CREATE TABLE IF NOT EXISTS bot_scope (
+        bot     TEXT NOT NULL REFERENCES bots(name) ON DELETE CASCADE,
+        kind    TEXT NOT NULL CHECK (kind IN ('user', 'room')),
+        target  TEXT NOT NULL,
+        PRIMARY KEY (bot, kind, target)
+    ) WITHOUT ROWID)",
+};
+
 struct MigrationStep {
     int version;
     const char *const *statements;
@@ -425,6 +450,7 @@ constexpr MigrationStep Migrations[] = {
     {9, SchemaV9Blobs, std::size(SchemaV9Blobs)},
     {10, SchemaV10Directory, std::size(SchemaV10Directory)},
     {11, SchemaV11SsoLinks, std::size(SchemaV11SsoLinks)},
+    {12, SchemaV12Bots, std::size(SchemaV12Bots)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

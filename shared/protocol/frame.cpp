@@ -76,4 +76,9 @@ bool isValidUserName(QStringView name)
     return schema::isUserNameUtf8(QByteArrayView(ascii.constData(), ascii.size()));
 }
 
+bool isBotName(QStringView name)
+{
+    return name.size() > 4 && name.endsWith(u".bot") && isValidUserName(name);
+}
+
 } // namespace parley::protocol

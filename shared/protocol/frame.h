@@ -84,5 +84,8 @@ PARLEY_EXPORT bool requiresId(const QString &type);
 
 // User names: 1..64 bytes of [a-z0-9._-], first character a letter or digit.
 PARLEY_EXPORT bool isValidUserName(QStringView name);
+// Names ending in ".bot" are reserved for bots (service accounts, docs/admin-api.md "Bots"): the server lets only an
+// administrator's bot enroll under one, so that a client can tell a bot by its name alone.
+PARLEY_EXPORT bool isBotName(QStringView name);
 
 } // namespace parley::protocol

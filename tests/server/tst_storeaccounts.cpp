@@ -77,9 +77,8 @@ private Q_SLOTS:
         {
             auto store = openStore();
             QVERIFY(store);
-            // The highest migration (10: directory sync) is the schema version, whatever order the steps
-            // were written in.
-            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 11);
+            // The highest migration (12: bots) is the schema version, whatever order the steps were written in.
+            QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 12);
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
                                     "'resume_credentials'"_s),
                      1);
@@ -96,6 +95,9 @@ private Q_SLOTS:
             QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
                                     "'directory_users'"_s),
                      1);
+            QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                                    "('bots', 'bot_scope')"_s),
+                     2);
             QSqlQuery mode(store->reader().database());
             QVERIFY(mode.exec(u"PRAGMA journal_mode"_s) && mode.next());
             QCOMPARE(mode.value(0).toString(), u"wal"_s);
@@ -109,7 +111,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 11);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 12);
         QVERIFY(store->reader().userByName(u"alice"_s));
     }
 
@@ -119,7 +121,7 @@ private Q_SLOTS:
         {
             const LogCapture log;
             QVERIFY(openStore());
-            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 11"_s});
+            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 12"_s});
         }
         {
             auto store = openStore();
@@ -138,7 +140,8 @@ private Q_SLOTS:
                                                                   u"migrating the database schema to version 8"_s,
                                                                   u"migrating the database schema to version 9"_s,
                                                                   u"migrating the database schema to version 10"_s,
-                                                                  u"migrating the database schema to version 11"_s}));
+                                                                  u"migrating the database schema to version 11"_s,
+                                                                  u"migrating the database schema to version 12"_s}));
     }
 
     // Version 6 gives messages a room column; messages stored under version 5 get theirs from their options.
@@ -166,7 +169,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 11);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 12);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room IS NULL"_s), 1);
@@ -207,7 +210,7 @@ private Q_SLOTS:
         QVERIFY(QFile::setPermissions(dbPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner));
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 11);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 12);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages' "
                                 "AND sql LIKE '%AUTOINCREMENT%'"_s),
                  1);
