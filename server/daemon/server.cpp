@@ -143,6 +143,7 @@ struct Server::Private {
     std::unique_ptr<DeviceDirectory> directory;
     std::unique_ptr<RoomCache> rooms;
     std::unique_ptr<RateLimiter> sendLimiter;
+    std::unique_ptr<RateLimiter> botLimiter;
     std::unique_ptr<RateLimiter> fetchLimiter;
     std::unique_ptr<RateLimiter> roomLimiter;
     std::unique_ptr<RateLimiter> turnLimiter;
@@ -257,6 +258,7 @@ Result<Services> Server::startServices()
     if (auto settings = d->rooms->settings(); !settings)   // loaded once here, then kept current by the store
         return settings.error();
     d->sendLimiter = std::make_unique<RateLimiter>(limits.sendRate, limits.sendBurst);
+    d->botLimiter = std::make_unique<RateLimiter>(1, 1);   // every bot's bucket has the bot's own limits
     d->fetchLimiter = std::make_unique<RateLimiter>(1.0 / limits.fetchRefillSeconds, limits.fetchBurst);
     d->roomLimiter = std::make_unique<RateLimiter>(limits.roomChangeRate, limits.roomChangeBurst);
     d->turnLimiter = std::make_unique<RateLimiter>(limits.turnRate, limits.turnBurst);
@@ -285,6 +287,7 @@ Result<Services> Server::startServices()
     services.directory = d->directory.get();
     services.rooms = d->rooms.get();
     services.sendLimiter = d->sendLimiter.get();
+    services.botLimiter = d->botLimiter.get();
     services.fetchLimiter = d->fetchLimiter.get();
     services.roomLimiter = d->roomLimiter.get();
     services.turnLimiter = d->turnLimiter.get();
@@ -351,6 +354,7 @@ void Server::startTimers()
     connect(&d->prune, &QTimer::timeout, this, [this] {
         const qint64 now = monotonicMs();
         d->sendLimiter->prune(now);
+        d->botLimiter->prune(now);
         d->fetchLimiter->prune(now);
         d->roomLimiter->prune(now);
         d->turnLimiter->prune(now);

@@ -3,6 +3,7 @@
 #include "admin/adminauth.h"
 #include "admin/adminserver.h"
 #include "store/adminstore.h"
+#include "store/botstore.h"
 #include "admin/eventlog.h"
 #include "daemon/logging.h"
 #include "protocol/frame.h"
@@ -72,7 +73,12 @@ int runEnroll(const Config &config, const QString &user, int validHours)
     if (!store)
         return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
     const qint64 validMs = qint64(validHours) * 3600 * 1000;
-    auto code = (*store)->writeSync<QString>([&user, validMs](Db &db) { return db.createEnrollCode(user, validMs); });
+    auto code = (*store)->writeSync<QString>([&user, validMs](Db &db) -> Result<QString> {
+        // A name reserved for bots gets a code only for its bot (a further device), never for a person.
+        if (Status gate = botstore::enrollGate(db, user, QDateTime::currentMSecsSinceEpoch()); !gate)
+            return gate.error();
+        return db.createEnrollCode(user, validMs);
+    });
     (*store)->close();
     if (!code)
         return fail(u"cannot create an enrollment code: %1"_s.arg(code.error().message));

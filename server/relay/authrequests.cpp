@@ -9,6 +9,7 @@
 #include "relay/enrollguard.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
+#include "store/botstore.h"
 #include "store/pushstore.h"
 #include "store/roomstore.h"
 
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -142,7 +144,13 @@ void handleEnroll(SessionContext &session, const Frame &f)
     const QString user = request.user;
     DeviceDirectory *directory = session.services.directory;
     EnrollGuard *guard = session.services.enrollGuard;
-    session.write<EnrollResult>([request = std::move(request)](Db &db) { return db.enrollDevice(request); },
+    // A bot's device enrolls only while the bot is neither revoked nor expired, and nobody enrolls under a name
+    // reserved for bots without being one (store/botstore.h); checked in the enrollment's own write.
+    session.write<EnrollResult>([request = std::move(request)](Db &db) -> Result<EnrollResult> {
+                            if (Status gate = botstore::enrollGate(db, request.user, wallMs()); !gate)
+                                return gate.error();
+                            return db.enrollDevice(request);
+                        },
                         [requestId, user, directory, guard](SessionContext *p, Result<EnrollResult> r) {
                             if (r) {
                                 directory->invalidate(user);
@@ -161,8 +169,8 @@ void handleEnroll(SessionContext &session, const Frame &f)
                                 case ErrorCode::QuotaExceeded:
                                     p->sendError(WireError::Quota, u"the user has the maximum number of devices"_s, requestId);
                                     break;
-                                case ErrorCode::Forbidden:
-                                    p->sendError(WireError::Suspended, u"the user is suspended"_s, requestId);
+                                case ErrorCode::Forbidden:   // a suspended user, a revoked or expired bot
+                                    p->sendError(WireError::Suspended, r.error().message, requestId);
                                     break;
                                 default:
                                     qCWarning(lcRelay) << "Enrollment failed:" << r.error().message;
@@ -197,7 +205,32 @@ struct LoginCheck {
     qint64 prekeys = 0;
     qint64 queued = 0;
     bool resumed = false;     // by a resumption credential, not by the challenge signature
+    std::optional<BotRecord> bot;
 };
+
+// The bot behind a login, when the user is one (only a name reserved for bots can be, store/botstore.h).
+Result<std::optional<BotRecord>> botOf(Db &db, const QString &user)
+{
+    if (!protocol::isBotName(user))
+        return std::optional<BotRecord>();
+    Result<BotRecord> bot = botstore::find(db, user);
+    if (bot)
+        return std::optional<BotRecord>(std::move(*bot));
+    if (bot.error().code == ErrorCode::NotFound)
+        return std::optional<BotRecord>();
+    return bot.error();
+}
+
+// Why a bot may not log in now (docs/admin-api.md "Bots"), or nothing.
+std::optional<QString> botRefusal(const std::optional<BotRecord> &bot, qint64 now)
+{
+    if (!bot || !bot->blocked(now))
+        return std::nullopt;
+    if (bot->revoked())
+        return u"the bot was revoked"_s;
+    return u"the bot's credential expired at %1"_s.arg(
+        QDateTime::fromMSecsSinceEpoch(bot->expiresAt, Qt::UTC).toString(Qt::ISODate));
+}
 
 // The device's queue and prekey counts for the welcome; sends the failure itself and returns false then.
 bool readDeviceState(SessionContext &session, quint64 requestId, LoginCheck &check)
@@ -250,7 +283,15 @@ std::optional<LoginCheck> verifyLogin(SessionContext &session, quint64 requestId
         failLogin(session, WireError::Suspended, u"the user is suspended"_s, requestId);
         return std::nullopt;
     }
-    LoginCheck check{std::move(*account), std::move(*device), std::move(*key), 0, 0, false};
+    // A revoked or expired bot is refused like a suspended user: `suspended`, saying which.
+    auto bot = botOf(db, login.user);
+    if (!bot)
+        return refuse(bot.error());
+    if (const std::optional<QString> why = botRefusal(*bot, wallMs())) {
+        failLogin(session, WireError::Suspended, *why, requestId);
+        return std::nullopt;
+    }
+    LoginCheck check{std::move(*account), std::move(*device), std::move(*key), 0, 0, false, std::move(*bot)};
     if (!readDeviceState(session, requestId, check))
         return std::nullopt;
     return check;
@@ -292,7 +333,12 @@ std::optional<LoginCheck> verifyResume(SessionContext &session, quint64 requestI
         return refuse(u"the resumption credential has expired"_s);
     if (account->suspended)
         return refuse(u"the user is suspended"_s);
-    LoginCheck check{std::move(*account), std::move(*device), crypto::EcKey(), 0, 0, false};
+    auto bot = botOf(db, login.user);
+    if (!bot)
+        return storeFailed(bot.error());
+    if (const std::optional<QString> why = botRefusal(*bot, wallMs()))
+        return refuse(*why);
+    LoginCheck check{std::move(*account), std::move(*device), crypto::EcKey(), 0, 0, false, std::move(*bot)};
     check.resumed = true;
     if (!readDeviceState(session, requestId, check))
         return std::nullopt;
@@ -345,6 +391,36 @@ void recordLogin(SessionContext &session, const LoginCheck &login, const std::op
                 });
 }
 
+// A bot's session ends at the bot's expiry (docs/admin-api.md "Bots"). When the timer fires the bot is looked up
+// again: an expiry moved later keeps the session (the timer is set anew), a past one or a revoked bot closes it. An
+// expiry moved earlier has the admin plane drop the session at once; the next login sets the timer for it.
+void armBotExpiry(SessionContext &session, qint64 expiresAt)
+{
+    const qint64 left = std::max<qint64>(0, expiresAt - wallMs());
+    session.botTimer.start(int(std::min<qint64>(left, std::numeric_limits<int>::max())));
+}
+
+void onBotExpiry(SessionContext &session)
+{
+    if (session.closing)
+        return;
+    auto entry = session.services.directory->lookup(session.userName);
+    if (!entry && entry.error().code != ErrorCode::NotFound) {
+        qCWarning(lcRelay) << "Reading a bot failed:" << entry.error().message;
+        session.botTimer.start(60 * 1000);   // the store fails for now: look again in a minute
+        return;
+    }
+    const std::optional<BotRecord> bot = entry ? (*entry)->bot : std::optional<BotRecord>();
+    if (!bot || bot->blocked(wallMs())) {
+        qCInfo(lcRelay) << "Closing the session of a bot that expired or is gone";
+        session.closeWith(QWebSocketProtocol::CloseCodePolicyViolated,
+                          !bot ? u"the bot was deleted"_s
+                               : bot->revoked() ? u"the bot was revoked"_s : u"the bot's credential expired"_s);
+        return;
+    }
+    armBotExpiry(session, bot->expiresAt);
+}
+
 // The session is this device's from now on: registered with the router (replacing an older session of the same
 // device), welcomed (with a fresh resumption credential after a challenge login), its login recorded, and its
 // queue streamed.
@@ -359,6 +435,13 @@ void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
     session.deviceId = login.device.id;
     session.devicePub = login.device.pub;
     session.deviceKey = std::move(login.key);    // null after a resumed login
+    if (login.bot) {
+        session.bot = true;
+        session.botTimer.setSingleShot(true);
+        session.botTimer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&session.botTimer, &QTimer::timeout, session.q, [&session] { onBotExpiry(session); });
+        armBotExpiry(session, login.bot->expiresAt);
+    }
 
     // Register before the backlog read: whatever commits after the read then reaches this session live.
     const Router::Route replaced = session.services.router->attach(session.deviceId, session.worker, session.id);

@@ -1,5 +1,6 @@
 #include "relay/devicedirectory.h"
 
+#include "protocol/frame.h"
 #include "store/store.h"
 
 namespace parley::server {
@@ -37,6 +38,14 @@ Result<std::shared_ptr<const DirectoryEntry>> DeviceDirectory::lookup(const QStr
     if (!devices)
         return devices.error();
     auto entry = std::make_shared<DirectoryEntry>();
+    // Only a name reserved for bots can be a bot's (store/botstore.h): other names cost no look-up.
+    if (protocol::isBotName(userName)) {
+        auto bot = botstore::find(db, userName);
+        if (bot)
+            entry->bot = std::move(*bot);
+        else if (bot.error().code != ErrorCode::NotFound)
+            return bot.error();
+    }
     entry->user = std::move(*user);
     entry->devices = std::move(*devices);
     std::shared_ptr<const DirectoryEntry> loaded = std::move(entry);

@@ -18,6 +18,17 @@ qint64 RateLimiter::take(Key key, qint64 nowMs, double n)
     return bucket(key, nowMs).take(nowMs, n);
 }
 
+qint64 RateLimiter::takeWithLimits(Key key, qint64 nowMs, double ratePerSecond, double burst)
+{
+    QMutexLocker lock(&m_mutex);
+    auto it = m_buckets.find(key);
+    if (it == m_buckets.end())
+        it = m_buckets.insert(key, TokenBucket(ratePerSecond, burst, nowMs));
+    else if (it->rate() != ratePerSecond || it->burst() != burst)
+        it->setLimits(ratePerSecond, burst, nowMs);
+    return it->take(nowMs);
+}
+
 qint64 RateLimiter::takeAll(const QList<Key> &keys, qint64 nowMs)
 {
     QMutexLocker lock(&m_mutex);

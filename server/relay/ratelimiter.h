@@ -9,7 +9,8 @@
 namespace parley::server {
 
 // Token buckets keyed by a pair of ids (an account, or a requester and a target device), shared by all workers.
-// The lock is held only for the hash look-up and the arithmetic.
+// The lock is held only for the hash look-up and the arithmetic. Every bucket has the limiter's rate and burst,
+// unless a take() names the key's own (a bot's limit, set per bot).
 class RateLimiter {
 public:
     struct Key {
@@ -23,6 +24,8 @@ public:
 
     // Takes one token of every key, or none: returns 0 on success, else the milliseconds to wait.
     qint64 take(Key key, qint64 nowMs, double n = 1);
+    // The same for a key with limits of its own; a bucket whose limits changed keeps what was taken from it.
+    qint64 takeWithLimits(Key key, qint64 nowMs, double ratePerSecond, double burst);
     qint64 takeAll(const QList<Key> &keys, qint64 nowMs);
 
     // Forgets buckets that are full again (they behave exactly like new ones).

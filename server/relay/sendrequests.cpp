@@ -50,14 +50,57 @@ struct SendPlan {
     std::shared_ptr<NewMessage> message = std::make_shared<NewMessage>();
 };
 
-// sent_at within the allowed skew, and the account's send rate. (decode() has already refused recipients that are
-// not user names in strictly increasing UTF-8 order, and every field of the wrong type or size.)
+// A bot's message (docs/admin-api.md "Bots"): the bot is neither revoked nor expired, every recipient (for a room
+// message: the room) is in its scope, and it is within its own send rate. The bot comes from the device directory,
+// so what an administrator changes applies from the next message on.
+bool checkBot(SessionContext &session, const Frame &f, const SendPlan &plan)
+{
+    if (!session.bot)
+        return true;
+    auto entry = session.services.directory->lookup(session.userName);
+    if (!entry && entry.error().code != ErrorCode::NotFound) {
+        qCWarning(lcRelay) << "Reading a bot failed:" << entry.error().message;
+        session.sendStoreError(entry.error(), f.id);
+        return false;
+    }
+    const BotRecord *bot = entry && (*entry)->bot ? &*(*entry)->bot : nullptr;
+    if (!bot || bot->blocked(wallMs())) {
+        session.sendError(WireError::Forbidden, u"this bot may send no more: it expired, or was revoked or deleted"_s, f.id);
+        session.closeWith(QWebSocketProtocol::CloseCodePolicyViolated, u"the bot's credential ended"_s);
+        return false;
+    }
+    if (const std::optional<QString> &room = plan.request.opts.room) {
+        if (!bot->scope.allowsRoom(*room)) {
+            session.sendError(WireError::Forbidden, u"room %1 is outside this bot's scope"_s.arg(*room), f.id);
+            return false;
+        }
+    } else {
+        for (const QString &user : plan.request.to) {
+            if (user != session.userName && !bot->scope.allowsUser(user)) {
+                session.sendError(WireError::Forbidden, u"user %1 is outside this bot's scope"_s.arg(user), f.id);
+                return false;
+            }
+        }
+    }
+    if (const qint64 wait = session.services.botLimiter->takeWithLimits(RateLimiter::Key{session.userId, 0}, monotonicMs(),
+                                                                        bot->rate, bot->burst)) {
+        session.sendRateLimited(wait, f.id);
+        return false;
+    }
+    return true;
+}
+
+// sent_at within the allowed skew, a bot's scope and rate, and the account's send rate. (decode() has already
+// refused recipients that are not user names in strictly increasing UTF-8 order, and every field of the wrong type
+// or size.)
 bool checkRequest(SessionContext &session, const Frame &f, SendPlan &plan)
 {
     if (std::abs(qint64(plan.request.at) - wallMs()) > MaxClockSkewMs) {
         session.sendError(WireError::StaleTime, u"sent_at is more than 5 minutes away from the server time"_s, f.id);
         return false;
     }
+    if (!checkBot(session, f, plan))
+        return false;
     if (const qint64 wait = session.services.sendLimiter->take(RateLimiter::Key{session.userId, 0}, monotonicMs())) {
         session.sendRateLimited(wait, f.id);
         return false;

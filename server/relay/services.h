@@ -24,6 +24,7 @@ struct Services {
     DeviceDirectory *directory = nullptr;
     RoomCache *rooms = nullptr;              // rooms and room settings
     RateLimiter *sendLimiter = nullptr;      // per account
+    RateLimiter *botLimiter = nullptr;       // per bot, with each bot's own rate and burst (on top of sendLimiter)
     RateLimiter *fetchLimiter = nullptr;     // per (requester device, target device)
     RateLimiter *roomLimiter = nullptr;      // room records, per account
     RateLimiter *turnLimiter = nullptr;      // TURN credentials, per device

@@ -75,6 +75,9 @@ public:
     // (a prekey upload), so that a resumed login does not pay for decoding a P-521 point.
     QByteArray devicePub;
     crypto::EcKey deviceKey;
+    // Logged in as a bot (docs/admin-api.md "Bots"): its sends are held to its scope and its own rate, and the session
+    // ends at its expiry (botTimer).
+    bool bot = false;
 
     // Uploads started or resumed on this connection (blob_start), by blob id: where the next chunk must start (the
     // bytes stored plus those on their way to the disk), and the I/O posted and not yet done (a bound on memory).
@@ -92,6 +95,7 @@ public:
     QTimer authTimer;
     QTimer pingTimer;
     QTimer closeTimer;
+    QTimer botTimer;
     std::unique_ptr<Deliveries> deliveries;
     std::function<void(quint64)> onFinished;   // the Session emits finished()
 

@@ -31,6 +31,18 @@ public:
         return m_tokens >= n ? 0 : std::max<qint64>(1, qint64(std::ceil((n - m_tokens) * 1000.0 / m_rate)));
     }
 
+    // New limits from now on (a bot's, changed by its administrator): what was taken stays taken, and no more than
+    // the new burst is kept.
+    void setLimits(double rate, double burst, qint64 nowMs)
+    {
+        refill(nowMs);
+        m_rate = rate;
+        m_burst = burst;
+        m_tokens = std::min(m_tokens, m_burst);
+    }
+    double rate() const { return m_rate; }
+    double burst() const { return m_burst; }
+
     bool isFull(qint64 nowMs)
     {
         refill(nowMs);
