@@ -57,6 +57,13 @@ qint64 AdminContext::now()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+int AdminContext::validHours(const AdminRequestPtr &r, bool *ok)
+{
+    const qint64 hours = r->args.contains("valid_hours"_L1) ? r->args.value("valid_hours"_L1).toInteger() : DefaultValidHours;
+    *ok = hours >= 1 && hours <= MaxValidHours;
+    return int(hours);
+}
+
 Status AdminContext::writePrivateFile(const QString &path, const QByteArray &data, QFileDevice::Permissions permissions)
 {
     QSaveFile file(path);

@@ -57,7 +57,12 @@ public:
     Store *store() const { return m_store; }
     const AdminSettings &config() const { return m_config; }
 
+    static constexpr int DefaultValidHours = 168;   // of an enrollment code
+    static constexpr int MaxValidHours = 24 * 366;
+
     static qint64 now();
+    // `valid_hours` of the request, or the default; *ok is false outside 1 ... MaxValidHours.
+    static int validHours(const AdminRequestPtr &r, bool *ok);
     // Writes `data` to `path` through a temporary file that gets `permissions` before any byte is written.
     static Status writePrivateFile(const QString &path, const QByteArray &data, QFileDevice::Permissions permissions);
 

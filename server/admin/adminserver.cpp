@@ -4,6 +4,7 @@
 #include "admin/admincontext.h"
 #include "admin/adminlog.h"
 #include "admin/auditcalls.h"
+#include "admin/botcalls.h"
 #include "admin/certificatecalls.h"
 #include "admin/directorycalls.h"
 #include "admin/logcalls.h"
@@ -71,6 +72,7 @@ struct AdminServer::Private {
           accounts(ctx),
           status(ctx),
           users(ctx),
+          bots(ctx),
           certificates(ctx, [this](const QSslConfiguration &tls) { applyTls(tls); }),
           logs(ctx),
           proxies(ctx),
@@ -92,6 +94,7 @@ struct AdminServer::Private {
     AccountCalls accounts;
     StatusCalls status;
     UserCalls users;
+    BotCalls bots;
     CertificateCalls certificates;
     LogCalls logs;
     ProxyCalls proxies;
@@ -249,6 +252,7 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
         addPart(t, &Private::accounts, AccountCalls::sessionCalls());
         addPart(t, &Private::status, StatusCalls::calls());
         addPart(t, &Private::users, UserCalls::calls());
+        addPart(t, &Private::bots, BotCalls::calls());
         addPart(t, &Private::certificates, CertificateCalls::calls());
         addPart(t, &Private::logs, LogCalls::calls());
         addPart(t, &Private::proxies, ProxyCalls::calls());

@@ -9,8 +9,6 @@
 
 #include <QDateTime>
 #include <QSet>
-#include <QUrl>
-#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -20,10 +18,9 @@ namespace proto = protocol::admin;
 
 namespace {
 
-constexpr int DefaultValidHours = 168;
-constexpr int MaxValidHours = 24 * 366;
 constexpr int MaxImportRows = 10000;
 const QString NameRule = u"a user name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"_s;
+const QString BotNameRule = u"names ending in .bot are reserved for bots (bots.create makes one)"_s;
 
 } // namespace
 
@@ -46,13 +43,6 @@ const QList<AdminCall<UserCalls>> &UserCalls::calls()
     return calls;
 }
 
-int UserCalls::validHours(const AdminRequestPtr &r, bool *ok) const
-{
-    const qint64 hours = r->args.contains("valid_hours"_L1) ? r->args.value("valid_hours"_L1).toInteger() : DefaultValidHours;
-    *ok = hours >= 1 && hours <= MaxValidHours;
-    return int(hours);
-}
-
 bool UserCalls::checkName(const AdminRequestPtr &r)
 {
     if (protocol::isValidUserName(r->args.value("name"_L1).toString()))
@@ -66,10 +56,13 @@ void UserCalls::createCode(const AdminRequestPtr &r, bool newUser)
     const QString name = r->args.value("name"_L1).toString();
     if (!checkName(r))
         return;
+    if (newUser && protocol::isBotName(name))
+        return m_ctx.fail(r, proto::errors::InvalidArgument, BotNameRule);
     bool ok = false;
-    const int hours = validHours(r, &ok);
+    const int hours = m_ctx.validHours(r, &ok);
     if (!ok)
-        return m_ctx.fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
+        return m_ctx.fail(r, proto::errors::InvalidArgument,
+                          u"valid_hours must be 1 to %1"_s.arg(AdminContext::MaxValidHours));
     const qint64 validMs = qint64(hours) * 3600 * 1000;
     m_ctx.write(r, [this, name, validMs, newUser](Db &db) -> Result<QCborMap> {
         auto exists = AdminStore(db).userExists(name);
@@ -110,6 +103,7 @@ QCborMap UserCalls::userMap(const UserSummary &u)
     QCborMap m;
     m.insert("name"_L1, u.name);
     m.insert("state"_L1, !u.enrolled ? u"pending"_s : u.suspended ? u"suspended"_s : u"active"_s);
+    m.insert("kind"_L1, u.bot ? u"bot"_s : u"person"_s);
     m.insert("devices"_L1, u.devices);
     m.insert("created_at"_L1, u.createdAt);
     m.insert("last_seen"_L1, u.lastSeen);
@@ -268,9 +262,10 @@ void UserCalls::handleSignOut(const AdminRequestPtr &r)
 void UserCalls::handleUserImport(const AdminRequestPtr &r)
 {
     bool ok = false;
-    const int hours = validHours(r, &ok);
+    const int hours = m_ctx.validHours(r, &ok);
     if (!ok)
-        return m_ctx.fail(r, proto::errors::InvalidArgument, u"valid_hours must be 1 to %1"_s.arg(MaxValidHours));
+        return m_ctx.fail(r, proto::errors::InvalidArgument,
+                          u"valid_hours must be 1 to %1"_s.arg(AdminContext::MaxValidHours));
     auto read = readImport(r->args.value("csv"_L1).toString(), MaxImportRows);
     if (!read)
         return m_ctx.fail(r, proto::errors::InvalidArgument, read.error().message);
@@ -294,6 +289,8 @@ void UserCalls::handleUserImport(const AdminRequestPtr &r)
                 refuse(proto::errors::InvalidArgument, in.problem);
             } else if (!protocol::isValidUserName(name)) {
                 refuse(proto::errors::InvalidArgument, u"not a valid user name"_s);
+            } else if (protocol::isBotName(name)) {
+                refuse(proto::errors::InvalidArgument, BotNameRule);
             } else if (seen.contains(name)) {
                 refuse(proto::errors::Conflict, u"listed twice"_s);
             } else {

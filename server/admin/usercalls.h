@@ -36,7 +36,6 @@ private:
     void suspend(const AdminRequestPtr &r, bool suspended);
     static QCborMap userMap(const UserSummary &u);
     Result<QCborArray> deviceList(const QString &name);
-    int validHours(const AdminRequestPtr &r, bool *ok) const;
 
     AdminContext &m_ctx;
 };

@@ -14,6 +14,9 @@ constexpr qsizetype NameBytes = 64;
 constexpr qsizetype PasswordBytes = 1024;
 constexpr qsizetype PemBytes = 256 * 1024;
 constexpr qsizetype MaxTokenBytes = 128;
+constexpr qsizetype DescriptionBytes = 1024;
+constexpr qsizetype MaxScopeEntries = 1000;     // a bot's scope: "any", "user:NAME", "room:NAME"
+constexpr qsizetype ScopeEntryBytes = 5 + NameBytes;
 
 Arg text(const char *key, bool required = true, qsizetype maxBytes = 256)
 {
@@ -60,6 +63,18 @@ QList<Call> buildCalls()
         {"user.import"_L1, Access::Full, {text("csv", true, MaxTextArgBytes), uintArg("valid_hours", false)},
          "Create users from CSV (name per row); per-row report"_L1},
         {"user.export"_L1, Access::Full, {}, "All users as CSV"_L1},
+
+        {"bots.create"_L1, Access::Full,
+         {name, text("description", false, DescriptionBytes), textList("scope", true, MaxScopeEntries, ScopeEntryBytes),
+          uintArg("expires_at", false), uintArg("rate", false), uintArg("burst", false), uintArg("valid_hours", false)},
+         "Create a bot: its scope, expiry and send limit, and a one-time enrollment code for its device"_L1},
+        {"bots.list"_L1, Access::Full, {text("search", false, NameBytes)},
+         "List bots with their scope, expiry, send limit and state"_L1},
+        {"bots.update"_L1, Access::Full,
+         {name, text("description", false, DescriptionBytes), textList("scope", false, MaxScopeEntries, ScopeEntryBytes),
+          uintArg("expires_at", false), uintArg("rate", false), uintArg("burst", false)},
+         "Change a bot's description, scope, expiry or send limit"_L1},
+        {"bots.revoke"_L1, Access::Full, {name}, "Revoke a bot: its devices, sessions and pending codes end at once"_L1},
 
         {"cert.show"_L1, Access::Full, {}, "The serving certificate chain and its expiry"_L1},
         {"cert.reload"_L1, Access::Full, {}, "Reload certificate and key from disk; new connections use them"_L1},
