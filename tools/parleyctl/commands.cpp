@@ -12,6 +12,7 @@ const QList<CommandGroup> &commandGroups()
         {"logout"_L1, logoutCommand},
         {"status"_L1, statusCommand},
         {"user"_L1, userCommands},
+        {"bot"_L1, botCommands},
         {"cert"_L1, certCommands},
         {"log"_L1, logCommands},
         {"proxy"_L1, proxyCommands},

@@ -29,6 +29,7 @@ bool passwdCommand(Invocation &inv, const QStringList &a, QCborMap common);
 bool logoutCommand(Invocation &inv, const QStringList &a, QCborMap common);
 bool statusCommand(Invocation &inv, const QStringList &a, QCborMap common);
 bool userCommands(Invocation &inv, const QStringList &a, QCborMap common);
+bool botCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool certCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool logCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool proxyCommands(Invocation &inv, const QStringList &a, QCborMap common);

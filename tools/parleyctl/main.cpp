@@ -3,6 +3,8 @@
 //   parleyctl --server HOST:PORT --fingerprint HEX login NAME [--password-file F] [--totp CODE]
 //   parleyctl passwd | logout | status
 //   parleyctl user add|code|list|show|devices|revoke|suspend|resume|delete|sign-out|import|export ...
+//   parleyctl bot create NAME --scope any|user:NAME|room:NAME ... [--description T] [--expires TIME] [--rate N]
+//                 [--burst N] [--valid-hours N] | bot list [SEARCH] | bot update NAME [...] | bot revoke NAME
 //   parleyctl cert show|install|csr|reload ...
 //   parleyctl log level CAT LEVEL | log levels | log show [--grep X] | log retention [DAYS]
 //   parleyctl proxy set TYPE [HOST PORT] [--user U] | proxy show | proxy test HOST PORT
@@ -62,7 +64,7 @@ int main(int argc, char **argv)
     inv.parser.addVersionOption();
     inv.parser.addOptions(inv.options.all());
     inv.parser.addPositionalArgument(u"command"_s,
-                                     u"login NAME | passwd | logout | status | user ... | cert ... | log ... | proxy ... | push ... | turn ... | "
+                                     u"login NAME | passwd | logout | status | user ... | bot ... | cert ... | log ... | proxy ... | push ... | turn ... | "
                                      u"admin ... | audit ... | rooms ... | files ... | directory ..."_s);
     if (!inv.parser.parse(QCoreApplication::arguments()))
         return printError(ExitUsage, inv.parser.errorText());

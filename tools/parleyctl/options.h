@@ -53,6 +53,11 @@ struct Options {
     const QCommandLineOption clientKey = option("client-key", "The client certificate's private key (PEM).", "FILE");
     const QCommandLineOption expire = option("expire", "rooms policy: enforce at most S seconds of message lifetime (0: lift).", "S");
     const QCommandLineOption burn = option("burn", "rooms policy: enforce burn-on-read (on) or lift it (off).", "on|off");
+    const QCommandLineOption scope = option("scope", "bot create/update: whom the bot may send to: any, user:NAME or room:NAME; repeat for more.", "SCOPE");
+    const QCommandLineOption description = option("description", "bot create/update: what the bot is for.", "TEXT");
+    const QCommandLineOption expires = option("expires", "bot create/update: when the bot expires: an ISO 8601 time, or a time from now such as 90d or 12h.", "TIME");
+    const QCommandLineOption rate = option("rate", "bot create/update: messages per second the bot may send, sustained.", "N");
+    const QCommandLineOption burst = option("burst", "bot create/update: messages the bot may send in a burst.", "N");
     const QCommandLineOption timeout = option("timeout", "Seconds to wait for a reply (default 30).", "S", "30");
 
     QList<QCommandLineOption> all() const
@@ -60,7 +65,7 @@ struct Options {
         return {server, fingerprint, json, passwordFile, newPasswordFile, totp, code, validHours, grep,
                 category, level, limit, actor, action, since, proxyUser, proxyPasswordFile, pushKey, keyId,
                 teamId, topic, endpoint, tokenEndpoint, serviceAccount, subject, turnUri, turnTtl, secretFile, dryRun, dns, out, clientCert,
-                clientKey, expire, burn, timeout};
+                clientKey, expire, burn, scope, description, expires, rate, burst, timeout};
     }
 };
 
