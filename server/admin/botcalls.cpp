@@ -187,11 +187,8 @@ void BotCalls::handleCreate(const AdminRequestPtr &r)
             return pending.error();
         if (*exists || *pending)
             return makeError(ErrorCode::Conflict, u"a user of that name exists or has an enrollment code pending"_s);
-        if (Status s = botstore::insert(db, bot); !s) {
-            if (s.error().code == ErrorCode::Conflict)
-                return makeError(ErrorCode::Conflict, u"a bot of that name exists (a revoked one too, until user.delete)"_s);
+        if (Status s = botstore::insert(db, bot); !s)
             return s.error();
-        }
         const Result<QString> code = db.createEnrollCode(bot.name, codeValidMs);
         if (!code)
             return code.error();

@@ -101,6 +101,12 @@ Status writeScope(Db &db, const BotRecord &bot)
     return add(u"room"_s, bot.scope.rooms);
 }
 
+// A text column that is NOT NULL: an unset QString binds as NULL.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? u""_s : text;
+}
+
 QString formatTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
@@ -204,12 +210,12 @@ Status insert(Db &db, const BotRecord &bot)
     if (!exists)
         return exists.error();
     if (*exists)
-        return makeError(ErrorCode::Conflict, u"a bot of that name exists"_s);
+        return makeError(ErrorCode::Conflict, u"a bot of that name exists (a revoked one too, until user.delete)"_s);
     if (Status s = sql::apply(db.database(),
                               u"INSERT INTO bots (name, description, scope_any, expires_at, rate, burst, created_at, "
                               u"created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-                              {bot.name, bot.description, bot.scope.anyone ? 1 : 0, bot.expiresAt, bot.rate, bot.burst,
-                               bot.createdAt, bot.createdBy, bot.createdAt},
+                              {bot.name, notNull(bot.description), bot.scope.anyone ? 1 : 0, bot.expiresAt, bot.rate,
+                               bot.burst, bot.createdAt, notNull(bot.createdBy), bot.createdAt},
                               Failed);
         !s)
         return s;
@@ -227,7 +233,8 @@ Status update(Db &db, const BotRecord &bot)
         db.database(),
         u"UPDATE bots SET description = ?, scope_any = ?, expires_at = ?, rate = ?, burst = ?, updated_at = ? "
         u"WHERE name = ?"_s,
-        {bot.description, bot.scope.anyone ? 1 : 0, bot.expiresAt, bot.rate, bot.burst, bot.updatedAt, bot.name}, Failed);
+        {notNull(bot.description), bot.scope.anyone ? 1 : 0, bot.expiresAt, bot.rate, bot.burst, bot.updatedAt, bot.name},
+        Failed);
     if (!changed)
         return changed.error();
     if (*changed == 0)
