@@ -48,6 +48,7 @@ QCborMap directory(const QCborMap &more)
 QList<Refusal> invalidValues()
 {
     const QString strong = u"Another sturdy passphrase 5"_s;
+    const qint64 tenYearsOn = QDateTime::currentMSecsSinceEpoch() + 3700LL * 24 * 3600 * 1000;   // a bot lives ten at most
     return {
         {u"login"_s, {{u"name"_s, u""_s}, {u"password"_s, u"x"_s}}, proto::errors::Unauthorized},   // as unknown names
         {u"password.change"_s, {{u"password"_s, AdminPassword}, {u"new_password"_s, AdminPassword}}, Invalid},
@@ -76,6 +77,29 @@ QList<Refusal> invalidValues()
         {u"user.import"_s, {{u"csv"_s, u"name\n\"unterminated,\n"_s}}, Invalid},
         {u"user.import"_s, {{u"csv"_s, u"name,display_name\nokname,Ok\n"_s}}, Invalid},
         {u"user.import"_s, {{u"csv"_s, u"okname\n"_s}, {u"valid_hours"_s, 0}}, Invalid},
+        {u"user.create"_s, {{u"name"_s, u"people.bot"_s}}, Invalid},   // names ending in .bot are bots'
+
+        {u"bots.create"_s, {{u"name"_s, u""_s}, {u"scope"_s, QCborArray{u"any"_s}}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"okname"_s}, {u"scope"_s, QCborArray{u"any"_s}}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"Bad Name.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"everyone"_s}}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s, u"user:alice"_s}}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"user:Bad Name"_s}}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"room:"_s}}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}, {u"expires_at"_s, 1}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}, {u"expires_at"_s, tenYearsOn}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}, {u"rate"_s, 0}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}, {u"rate"_s, 10001}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}, {u"burst"_s, 0}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}, {u"burst"_s, 100001}}, Invalid},
+        {u"bots.create"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}}, {u"valid_hours"_s, 0}}, Invalid},
+        {u"bots.update"_s, {{u"name"_s, u""_s}, {u"rate"_s, 2}}, Invalid},
+        {u"bots.update"_s, {{u"name"_s, u"ok.bot"_s}}, Invalid},
+        {u"bots.update"_s, {{u"name"_s, u"ok.bot"_s}, {u"rate"_s, 0}}, Invalid},
+        {u"bots.update"_s, {{u"name"_s, u"ok.bot"_s}, {u"scope"_s, QCborArray{u"nope"_s}}}, Invalid},
+        {u"bots.update"_s, {{u"name"_s, u"ok.bot"_s}, {u"expires_at"_s, 1}}, Invalid},
+        {u"bots.revoke"_s, {{u"name"_s, u""_s}}, Invalid},
+        {u"bots.revoke"_s, {{u"name"_s, u"Bad Name"_s}}, Invalid},
 
         {u"cert.install"_s, {{u"certificate"_s, u""_s}, {u"private_key"_s, u""_s}}, Invalid},
         {u"cert.install"_s, {{u"certificate"_s, u"not pem"_s}, {u"private_key"_s, u"not pem"_s}}, Invalid},
@@ -201,7 +225,7 @@ QList<Refusal> invalidValues()
 
 // Calls whose every argument is a free filter (any substring matches or none does) or a flag (directory.sync's
 // dry_run): nothing to refuse but what the call table already refuses.
-const QStringList FreeFilterCalls = {u"user.list"_s, u"rooms.list"_s, u"directory.sync"_s};
+const QStringList FreeFilterCalls = {u"user.list"_s, u"rooms.list"_s, u"directory.sync"_s, u"bots.list"_s};
 
 // Arguments that do not fit the call table: a wrong type, too long a text, a negative number, an unknown key, a
 // required key missing. Made for every call from the table itself.
