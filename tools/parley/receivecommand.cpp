@@ -240,6 +240,8 @@ void ReceiveCommand::print(const sdk::IncomingMessage &m, const QList<Saved> &fi
         o.insert(u"mid"_s, QString::fromLatin1(m.mid.toHex()));
         o.insert(u"seq"_s, qint64(m.seq));
         o.insert(u"verified"_s, m.verified);
+        if (protocol::isBotName(m.from))   // only a bot has such a name (docs/protocol.md "Bots")
+            o.insert(u"bot"_s, true);
         if (m.previousKey)
             o.insert(u"previous_key"_s, true);
         o.insert(u"to"_s, QJsonArray::fromStringList(m.to));
@@ -268,9 +270,10 @@ void ReceiveCommand::print(const sdk::IncomingMessage &m, const QList<Saved> &fi
     }
     const QString when = m.sentAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
     const QString where = m.room.isEmpty() ? QString() : u" in %1"_s.arg(m.room);
-    const QString mark = !m.verified ? u" (unverified)"_s
-        : m.previousKey              ? u" (from a previous key of %1)"_s.arg(m.from)
-                                     : QString();
+    const QString mark = (protocol::isBotName(m.from) ? u" (bot)"_s : QString())
+        + (!m.verified ? u" (unverified)"_s
+           : m.previousKey ? u" (from a previous key of %1)"_s.arg(m.from)
+                           : QString());
     writeLine(stdout, u"[%1] %2#%3%4%5: %6"_s.arg(when, m.from).arg(m.device).arg(where, mark, m.text));
     for (const Saved &f : files) {
         const QString what = u"%1 (%2)"_s.arg(sdk::Download::safeFileName(f.file.name), formatBytes(qint64(f.file.length)));
