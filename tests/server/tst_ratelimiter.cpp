@@ -42,6 +42,29 @@ private Q_SLOTS:
         limiter.prune(10 * 60000);
         QCOMPARE(limiter.size(), 0);
     }
+
+    // Each bot's bucket has the bot's own limits (the limiter's are unused); new limits keep what was taken and no
+    // more than the new burst.
+    void perKeyLimits()
+    {
+        RateLimiter limiter(1000, 1000);
+        const RateLimiter::Key slow{7, 0};
+        const RateLimiter::Key fast{8, 0};
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(limiter.takeWithLimits(slow, 0, 1, 3), 0);
+        QCOMPARE(limiter.takeWithLimits(slow, 0, 1, 3), 1000);          // 1 per second after a burst of 3
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(limiter.takeWithLimits(fast, 0, 5, 10), 0);
+        QCOMPARE(limiter.takeWithLimits(fast, 0, 5, 10), 200);
+        QCOMPARE(limiter.takeWithLimits(slow, 1000, 1, 3), 0);          // one came back
+        QCOMPARE(limiter.takeWithLimits(slow, 1000, 2, 3), 500);        // raised rate: nothing given back at once
+        QCOMPARE(limiter.takeWithLimits(slow, 1500, 2, 3), 0);
+        QCOMPARE(limiter.takeWithLimits(fast, 60000, 5, 2), 0);        // lowered burst: 2 left of the 10
+        QCOMPARE(limiter.takeWithLimits(fast, 60000, 5, 2), 0);
+        QVERIFY(limiter.takeWithLimits(fast, 60000, 5, 2) > 0);
+        limiter.prune(10 * 60000);
+        QCOMPARE(limiter.size(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_RateLimiter)
