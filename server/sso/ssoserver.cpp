@@ -76,7 +76,7 @@ QUrl authorizationUrl(const QUrl &endpoint, const SsoConfig &config, const QUrl 
 }
 
 // The Parley user name a claim of the ID token names: the claim's text (for "email", the local part of a verified
-// address), in lower case, under the user-name rules.
+// address), in lower case, under the user-name rules, and not a name reserved for bots.
 Result<QString> userNameFrom(const QJsonObject &claims, const QString &claim)
 {
     const QJsonValue value = claims.value(claim);
@@ -97,6 +97,9 @@ Result<QString> userNameFrom(const QJsonObject &claims, const QString &claim)
         lower.append(c.unicode() >= u'A' && c.unicode() <= u'Z' ? QChar(c.unicode() + 32) : c);
     if (!protocol::isValidUserName(lower))
         return makeError(ErrorCode::InvalidArgument, u"the %1 claim is not a valid Parley user name"_s.arg(claim));
+    // A person's sign-in never gets a code for a bot, not even a bot whose device has not enrolled yet.
+    if (protocol::isBotName(lower))
+        return makeError(ErrorCode::Forbidden, u"the %1 claim names a bot (names ending in .bot are bots')"_s.arg(claim));
     return lower;
 }
 

@@ -12,6 +12,7 @@
 #include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QSslCertificate>
 #include <QStandardPaths>
@@ -370,6 +371,28 @@ private Q_SLOTS:
     {
         refusedWith(signIn(u"nobody"_s), 403, "There is no Parley user for your account");
         QCOMPARE(audit().last(), u"sso sso.enroll nobody not_found"_s);
+    }
+
+    // A name reserved for bots gets no code from a sign-in, not even for a bot whose device has not enrolled yet
+    // (whose first code would otherwise make the person the bot).
+    void botNameRefused()
+    {
+        {
+            auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"bot"_s);
+            db.setDatabaseName(m_daemon->dataDir() + u"/parleyd.sqlite"_s);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"PRAGMA busy_timeout = 10000"_s));
+            QVERIFY2(q.exec(u"INSERT INTO bots (name, expires_at, rate, burst, created_at, created_by, updated_at) "
+                            "VALUES ('deploy.bot', 4102444800000, 1, 20, 0, 'admin', 0)"_s),
+                     qPrintable(q.lastError().text()));
+        }
+        QSqlDatabase::removeDatabase(u"bot"_s);
+        QVERIFY(!m_daemon->enroll(u"deploy.bot"_s).isEmpty());   // its code is pending
+        const QStringList before = audit();
+        refusedWith(signIn(u"deploy.bot"_s), 403, "does not name a Parley user");
+        QCOMPARE(audit(), before);
+        QVERIFY(readAll(m_daemon->stderrFile()).contains("names a bot"));
     }
 
     // The provider starts again with a new key (an EC key, so ES256 tokens under a new kid): the cached key set lacks
