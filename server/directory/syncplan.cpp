@@ -105,6 +105,10 @@ Result<SyncPlan> planSync(Db &db, const DirectorySnapshot &snapshot, const Direc
                                                 "or digit; upper case is read as lower case)"_s});
             continue;
         }
+        if (protocol::isBotName(name)) {
+            plan.skipped.append({entry.dn, raw, u"a name ending in .bot is a bot's (bots.create), never a person's"_s});
+            continue;
+        }
         if (ambiguous.contains(name) || byName.contains(name)) {
             if (const DirectoryEntry *first = byName.take(name))
                 plan.skipped.append({first->dn, firstRaw.value(name), u"another entry has the same user name"_s});

@@ -142,7 +142,8 @@ private Q_SLOTS:
         QVERIFY(m_ldap.add(baseLdif()));
         QVERIFY(m_ldap.add(Slapd::userLdif(u"alice"_s, u"Alice Anders"_s) + Slapd::userLdif(u"bob"_s, u"Bob Berg"_s)
                            + Slapd::userLdif(u"carol"_s, u"Carol Chu"_s) + Slapd::userLdif(u"Erin"_s, u"Erin Eck"_s)
-                           + Slapd::userLdif(u"dave smith"_s, u"Dave Smith"_s) + staffLdif({u"alice"_s, u"bob"_s})));
+                           + Slapd::userLdif(u"dave smith"_s, u"Dave Smith"_s) + Slapd::userLdif(u"deploy.bot"_s, u"Deploy"_s)
+                           + staffLdif({u"alice"_s, u"bob"_s})));
         startDaemon();
         if (QTest::currentTestFailed())
             return;
@@ -210,17 +211,19 @@ private Q_SLOTS:
     {
         const QCborMap report = sync(true);
         QCOMPARE(report.value("dry_run"_L1).toBool(), true);
-        QCOMPARE(report.value("entries"_L1).toInteger(), 5);
+        QCOMPARE(report.value("entries"_L1).toInteger(), 6);
         QCOMPARE(changeLines(report), (QStringList{u"create alice"_s, u"create bob"_s, u"create carol"_s, u"create erin"_s}));
         QCOMPARE(report.value("created"_L1).toInteger(), 4);
         QVERIFY2(report.value("pages"_L1).toInteger() >= 3, "page_size 2: the search ran over several pages");
         for (const QCborValue &c : report.value("changes"_L1).toArray())
             QVERIFY(!c.toMap().contains("code"_L1));
-        // A name that does not fit Parley's rules is reported, not made into one.
-        const QCborArray skipped = report.value("skipped"_L1).toArray();
-        QCOMPARE(skipped.size(), 1);
-        QCOMPARE(skipped.first().toMap().value("value"_L1).toString(), u"dave smith"_s);
-        QCOMPARE(skipped.first().toMap().value("dn"_L1).toString(), Slapd::userDn(u"dave smith"_s));
+        // A name that does not fit Parley's rules is reported, not made into one; so is a name reserved for bots.
+        QMap<QString, QCborMap> skipped;
+        for (const QCborValue &v : report.value("skipped"_L1).toArray())
+            skipped.insert(v.toMap().value("value"_L1).toString(), v.toMap());
+        QCOMPARE(skipped.keys(), (QStringList{u"dave smith"_s, u"deploy.bot"_s}));
+        QCOMPARE(skipped.value(u"dave smith"_s).value("dn"_L1).toString(), Slapd::userDn(u"dave smith"_s));
+        QVERIFY(skipped.value(u"deploy.bot"_s).value("reason"_L1).toString().contains(u"bot"_s));
         // The group's members against the room: reported for room admins, the room does not exist yet.
         const QCborArray rooms = report.value("rooms"_L1).toArray();
         QCOMPARE(rooms.size(), 1);
