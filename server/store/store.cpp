@@ -160,8 +160,10 @@ struct Store::Private {
     std::map<int, ChangeListener> listeners;
     int nextListener = 1;
 
-    // Group commits failed by the storage under the database since the last one that succeeded (writer thread).
+    // Group commits failed by the storage under the database since the last one that succeeded (writer thread), and
+    // whether there are any (any thread).
     int storageFailures = 0;
+    std::atomic<bool> storageFailing{false};
 
     void run(std::promise<Status> opened);
     void runBatch(Db &db, std::vector<Job> &batch);
@@ -224,6 +226,7 @@ void Store::Private::run(std::promise<Status> opened)
 
 void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
 {
+    const auto started = std::chrono::steady_clock::now();
     sql::takeStorageFailure();   // only this batch's statements count
     if (Status begun = db.beginBatch(); !begun) {
         failBatch(batch, u"cannot start a write transaction"_s, begun.error().message);
@@ -248,9 +251,12 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
         failBatch(batch, u"group commit of %1 operations failed"_s.arg(batch.size()), committed.error().message);
         return;
     }
+    if (options.metrics)
+        options.metrics->commitDuration.observe(std::chrono::steady_clock::now() - started);
     if (storageFailures > 0) {
         qCWarning(lcStore).noquote() << u"Storage recovered: a group commit succeeded after %1 failed"_s.arg(storageFailures);
         storageFailures = 0;
+        storageFailing = false;
     }
     if (!changes.isEmpty())
         publish(changes);
@@ -264,6 +270,10 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
 void Store::Private::failBatch(std::vector<Job> &batch, const QString &what, const QString &message)
 {
     const bool storage = sql::takeStorageFailure();
+    if (options.metrics)
+        options.metrics->commitFailures.add();
+    if (storage)
+        storageFailing = true;
     if (!storage)
         qCWarning(lcStore).noquote() << what + u": "_s + message;
     else if (storageFailures++ == 0)
@@ -367,6 +377,11 @@ std::size_t Store::queuedWrites() const
 {
     std::lock_guard lock(d->mutex);
     return d->jobs.size();
+}
+
+bool Store::storageFailing() const
+{
+    return d->storageFailing.load();
 }
 
 int Store::subscribe(ChangeListener listener)

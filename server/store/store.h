@@ -3,6 +3,7 @@
 #include "core/result.h"
 #include "store/db.h"
 #include "store/records.h"
+#include "metrics/servermetrics.h"
 
 #include <QObject>
 #include <QString>
@@ -18,6 +19,7 @@ struct StoreOptions {
     int maxBatch = 2000;          // operations per group commit
     int maxQueued = 20000;        // writes waiting for the writer beyond which tryWrite() refuses ([limits] write_queue)
     int commitDelayUs = 0;        // how long a commit may wait for more writes in a stream ([limits] commit_delay_us)
+    StoreMetrics *metrics = nullptr;   // the writer's commit durations and failures; null: not counted
 };
 
 // The database: one writer thread that applies writes in group commits (one fsync for many operations), plus
@@ -61,6 +63,9 @@ public:
     QString path() const;
     // Writes waiting for the writer (not counting the batch it runs).
     std::size_t queuedWrites() const;
+    // Any thread: whether the last group commit failed because the storage under the database failed (disk full, an
+    // I/O error, a read-only file system; docs/durability.md). Writes are refused until a commit succeeds again.
+    bool storageFailing() const;
 
     // Called on the writer thread after every group commit that changed cached rows (store/changes.h), before any
     // of the commit's `done` callbacks is queued: a reply to a write never overtakes the news of its change. Must be

@@ -152,13 +152,15 @@ protected:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString dbPath() const { return m_dir->filePath(u"parley.db"_s); }
 
-    std::unique_ptr<Store> openStore(int maxBatch = 2000, int busyTimeoutMs = 5000, int commitDelayUs = 0)
+    std::unique_ptr<Store> openStore(int maxBatch = 2000, int busyTimeoutMs = 5000, int commitDelayUs = 0,
+                                     StoreMetrics *metrics = nullptr)
     {
         StoreOptions options;
         options.path = dbPath();
         options.maxBatch = maxBatch;
         options.busyTimeoutMs = busyTimeoutMs;
         options.commitDelayUs = commitDelayUs;
+        options.metrics = metrics;
         Result<std::unique_ptr<Store>> store = Store::open(options);
         if (!store) {
             qWarning("open failed: %s", qPrintable(store.error().message));

@@ -1,6 +1,6 @@
 // Tests of the store's writer: group commits (a failing operation alone rolled back, a failed commit failing the
 // whole group, writes in a stream gathered into one commit), results on the caller's thread, many writers at once,
-// closing and reopening, the per-thread readers and a database kept busy by another process.
+// closing and reopening, the per-thread readers, a database kept busy by another process, and the commits counted.
 
 #include "storefixture.h"
 
@@ -112,6 +112,39 @@ private Q_SLOTS:
         // The writer carries on.
         QVERIFY(store->writeSync<void>([&](Db &db) { return db.putRecovery(alice->userId, QByteArray("second")); }));
         QCOMPARE(*store->reader().recovery(alice->userId), "second");
+    }
+
+    // Each group commit is counted once: its duration when it succeeded, a failure otherwise. A failure that is not
+    // the storage's does not mark the storage failing.
+    void commitsAreCounted()
+    {
+        StoreMetrics metrics;
+        auto store = openStore(2000, 5000, 0, &metrics);
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        QVERIFY(alice);
+        const quint64 before = metrics.commitDuration.snapshot().count;
+        QVERIFY(before >= 1);
+        // writeSync waits for its commit: three commits.
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(store->writeSync<void>([&, i](Db &db) { return db.touchDevice(alice->deviceId, i); }));
+        const metrics::Histogram::Snapshot after = metrics.commitDuration.snapshot();
+        QCOMPARE(after.count, before + 3);
+        QVERIFY(after.sum > 0);
+        QCOMPARE(metrics.commitFailures.value(), quint64(0));
+
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"group commit of .* failed"_s));
+        const Status failed = store->writeSync<void>([](Db &db) -> Status {
+            QSqlQuery query(db.database());
+            if (!query.exec(u"PRAGMA defer_foreign_keys = ON"_s)
+                || !query.exec(u"INSERT INTO prekeys (device_id, kid, pub, sig) VALUES (987654, 1, x'01', x'02')"_s))
+                return makeError(ErrorCode::Database, query.lastError().text());
+            return {};
+        });
+        QVERIFY(!failed);
+        QCOMPARE(metrics.commitFailures.value(), quint64(1));
+        QCOMPARE(metrics.commitDuration.snapshot().count, before + 3);
+        QVERIFY(!store->storageFailing());
     }
 
     void resultsArriveOnTheContextThread()
