@@ -42,6 +42,7 @@ struct PushService::Private {
     PushConfig current;         // the providers' credentials and endpoints (main thread)
     Store &store;
     const OnlineCheck isOnline;
+    PushMetrics *const metrics;   // null: not counted
     QNetworkAccessManager network;
     std::unique_ptr<ApnsProvider> apns;
     std::unique_ptr<FcmProvider> fcm;
@@ -59,8 +60,8 @@ struct PushService::Private {
     Counts total;
     Counts period;
 
-    Private(PushService *service, const PushConfig &c, Store &s, OnlineCheck online)
-        : q(service), config(c), current(c), store(s), isOnline(std::move(online))
+    Private(PushService *service, const PushConfig &c, Store &s, OnlineCheck online, PushMetrics *m)
+        : q(service), config(c), current(c), store(s), isOnline(std::move(online)), metrics(m)
     {
     }
 
@@ -92,6 +93,16 @@ struct PushService::Private {
         case PushKind::WebPush: return webPush.get();
         }
         return nullptr;
+    }
+
+    static PushMetrics::Provider metricsProvider(PushKind kind)
+    {
+        switch (kind) {
+        case PushKind::Apns: return PushMetrics::Provider::Apns;
+        case PushKind::Fcm: return PushMetrics::Provider::Fcm;
+        case PushKind::WebPush: return PushMetrics::Provider::WebPush;
+        }
+        return PushMetrics::Provider::Apns;
     }
 
     qint64 expiresAt(const PushJob &job) const { return job.createdAt + qint64(config.deadAfterSeconds) * 1000; }
@@ -160,7 +171,8 @@ struct PushService::Private {
             return finish(job, PushOutcome::rejected(u"expired before it could be sent"_s));
         if (isOnline(job.deviceId)) {
             // Connected now: the device fetches its queue itself.
-            return record(job, [id = job.id](Db &db) { return PushStore::drop(db, id); }, [this] { ++period.skippedOnline; });
+            return record(job, PushMetrics::Outcome::SkippedOnline, [id = job.id](Db &db) { return PushStore::drop(db, id); },
+                          [this] { ++period.skippedOnline; });
         }
         PushProvider *provider = providerFor(job.token.kind);
         if (!provider)
@@ -172,10 +184,13 @@ struct PushService::Private {
         });
     }
 
-    // Applies `op` on the writer; `counted` runs once it is committed; then the job leaves the in-flight set.
-    void record(const PushJob &job, std::function<Status(Db &)> op, std::function<void()> counted)
+    // Applies `op` on the writer; once it is committed the outcome is counted (`counted`, and the metrics); then the
+    // job leaves the in-flight set.
+    void record(const PushJob &job, PushMetrics::Outcome outcome, std::function<Status(Db &)> op,
+                std::function<void()> counted)
     {
         const qint64 id = job.id;
+        const PushMetrics::Provider provider = metricsProvider(job.token.kind);
         store.write<bool>(
             q,
             [op = std::move(op)](Db &db) -> Result<bool> {
@@ -183,12 +198,14 @@ struct PushService::Private {
                     return s.error();
                 return true;
             },
-            [this, id, counted = std::move(counted)](Result<bool> r) {
+            [this, id, provider, outcome, counted = std::move(counted)](Result<bool> r) {
                 inFlight.remove(id);
                 if (!r) {
                     qCWarning(lcPush) << "Recording a push outcome failed:" << r.error().message;
                 } else {
                     counted();
+                    if (metrics)
+                        metrics->outcome(provider, outcome);
                 }
                 if (running)
                     pump();
@@ -204,24 +221,25 @@ struct PushService::Private {
         switch (outcome.kind) {
         case PushOutcome::Kind::Delivered:
             qCDebug(lcPush).noquote() << kind << "wake-up sent";
-            return record(job, [job, now](Db &db) { return PushStore::delivered(db, job, now); }, [this] { ++period.sent; });
+            return record(job, PushMetrics::Outcome::Sent, [job, now](Db &db) { return PushStore::delivered(db, job, now); },
+                          [this] { ++period.sent; });
         case PushOutcome::Kind::Retry: {
             const int attempts = job.attempts + 1;
             const qint64 next = now + backoffMs(attempts, outcome.retryAfterMs);
             if (next >= expiresAt(job)) {
                 qCInfo(lcPush).noquote() << kind << "wake-up dead-lettered after" << attempts << "attempts:" << outcome.reason;
-                return record(job, [id = job.id, attempts, why = outcome.reason](Db &db) {
+                return record(job, PushMetrics::Outcome::DeadLettered, [id = job.id, attempts, why = outcome.reason](Db &db) {
                     return PushStore::deadLetter(db, id, attempts, why);
                 }, [this] { ++period.deadLettered; });
             }
             qCDebug(lcPush).noquote() << kind << "wake-up retried in" << (next - now) << "ms:" << outcome.reason;
-            return record(job, [id = job.id, attempts, next, why = outcome.reason](Db &db) {
+            return record(job, PushMetrics::Outcome::Retried, [id = job.id, attempts, next, why = outcome.reason](Db &db) {
                 return PushStore::reschedule(db, id, attempts, next, why);
             }, [this] { ++period.retried; });
         }
         case PushOutcome::Kind::Unregistered:
             qCInfo(lcPush).noquote() << kind << "token no longer valid, removed:" << outcome.reason;
-            return record(job, [job](Db &db) -> Status {
+            return record(job, PushMetrics::Outcome::TokenRemoved, [job](Db &db) -> Status {
                 auto removed = PushStore::removeTokenIfUnchanged(db, job.deviceId, job.token);
                 if (!removed)
                     return removed.error();
@@ -229,7 +247,8 @@ struct PushService::Private {
             }, [this] { ++period.tokensRemoved; });
         case PushOutcome::Kind::Rejected:
             qCWarning(lcPush).noquote() << kind << "wake-up refused, dead-lettered:" << outcome.reason;
-            return record(job, [id = job.id, attempts = job.attempts + 1, why = outcome.reason](Db &db) {
+            return record(job, PushMetrics::Outcome::DeadLettered,
+                          [id = job.id, attempts = job.attempts + 1, why = outcome.reason](Db &db) {
                 return PushStore::deadLetter(db, id, attempts, why);
             }, [this] { ++period.deadLettered; });
         }
@@ -253,8 +272,9 @@ struct PushService::Private {
     }
 };
 
-PushService::PushService(const PushConfig &config, Store &store, OnlineCheck isOnline, QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>(this, config, store, std::move(isOnline)))
+PushService::PushService(const PushConfig &config, Store &store, OnlineCheck isOnline, PushMetrics *metrics,
+                         QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this, config, store, std::move(isOnline), metrics))
 {
     d->timer.setSingleShot(true);
     connect(&d->timer, &QTimer::timeout, this, [this] { d->pump(); });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "metrics/servermetrics.h"
 #include "push/pushconfig.h"
 
 #include <QObject>
@@ -33,7 +34,9 @@ public:
     // Whether a device has a live session somewhere (it then needs no wake-up). Called from the main thread.
     using OnlineCheck = std::function<bool(qint64 deviceId)>;
 
-    PushService(const PushConfig &config, Store &store, OnlineCheck isOnline, QObject *parent = nullptr);
+    // `metrics` (optional, must outlive the service): each outcome, by provider.
+    PushService(const PushConfig &config, Store &store, OnlineCheck isOnline, PushMetrics *metrics = nullptr,
+                QObject *parent = nullptr);
     ~PushService() override;
 
     // Loads the provider credentials (refusing files others can read) and starts sending what is pending. With no

@@ -471,6 +471,12 @@ void startSession(SessionContext &session, quint64 requestId, LoginCheck login)
     session.deliveries->start();
 }
 
+void countLogin(const SessionContext &session, RelayMetrics::Login result)
+{
+    if (session.services.metrics)
+        session.services.metrics->login(result);
+}
+
 } // namespace
 
 void handleLogin(SessionContext &session, const Frame &f)
@@ -489,16 +495,21 @@ void handleLogin(SessionContext &session, const Frame &f)
     if (login.resume) {
         // One attempt per connection; a refused one leaves the challenge for a challenge login.
         if (std::exchange(session.resumeTried, true)) {
+            countLogin(session, RelayMetrics::Login::Failed);
             failLogin(session, WireError::ResumeFailed, u"one resumption attempt per connection"_s, f.id);
             return;
         }
-        if (std::optional<LoginCheck> resumed = verifyResume(session, f.id, login))
+        std::optional<LoginCheck> resumed = verifyResume(session, f.id, login);
+        countLogin(session, resumed ? RelayMetrics::Login::Resumed : RelayMetrics::Login::Failed);
+        if (resumed)
             startSession(session, f.id, std::move(*resumed));
         return;
     }
     // The challenge is single use: whatever happens next, it is spent.
     const QByteArray spent = std::exchange(session.challenge, QByteArray());
-    if (std::optional<LoginCheck> verified = verifyLogin(session, f.id, login, spent))
+    std::optional<LoginCheck> verified = verifyLogin(session, f.id, login, spent);
+    countLogin(session, verified ? RelayMetrics::Login::Ok : RelayMetrics::Login::Failed);
+    if (verified)
         startSession(session, f.id, std::move(*verified));
 }
 

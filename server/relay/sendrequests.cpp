@@ -287,6 +287,7 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
 {
     Router *router = session.services.router;
     PushService *push = session.services.push;
+    RelayMetrics *metrics = session.services.metrics;
     const QPointer<QObject> home(session.host.thread);
     const QPointer<QObject> alive(session.q);
     SessionContext *self = &session;
@@ -297,7 +298,9 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
                 push->enqueueFor(db, *message);   // wake-ups for offline devices, durable with the message
             return inserted;
         }),
-        std::function<void(Result<InsertedMessage>)>([router, push, home, alive, self, requestId, message](Result<InsertedMessage> r) {
+        std::function<void(Result<InsertedMessage>)>([router, push, metrics, home, alive, self, requestId, message](Result<InsertedMessage> r) {
+            if (r && !r->duplicate && metrics)
+                metrics->messagesAccepted.add();
             if (home) {
                 QMetaObject::invokeMethod(
                     home.data(),
@@ -340,8 +343,12 @@ void handleAck(SessionContext &session, const Frame &f)
     if (session.deliveries)
         session.deliveries->acked(seqs);
     const qint64 device = session.deviceId;
+    RelayMetrics *metrics = session.services.metrics;
     session.write<int>([device, seqs](Db &db) { return db.deleteQueued(device, seqs); },
-               [](SessionContext *, Result<int> r) {
+               [metrics](SessionContext *, Result<int> r) {
+                   // Delivered: the entries the ack took off the queue (none twice: a repeated ack deletes nothing).
+                   if (r && metrics)
+                       metrics->messagesDelivered.add(quint64(std::max(0, *r)));
                    // They come again on the next connection. A storage failure is the store's to log, once.
                    if (!r && r.error().code != ErrorCode::Io)
                        qCWarning(lcRelay) << "Deleting acknowledged messages failed:" << r.error().message;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/servermetrics.h"
 #include "relay/limits.h"
 #include "store/blobindex.h"
 
@@ -35,6 +36,7 @@ struct Services {
     TurnSettings *turn = nullptr;            // TURN credentials for calls (none while not configured)
     BlobFiles *blobs = nullptr;              // attachments' files; null: the server takes no attachments
     FileLimits files;                        // their boot defaults (maxFile and userQuota: managed over these)
+    RelayMetrics *metrics = nullptr;         // connections, handshakes, logins, messages; null: not counted
     Limits limits;
 };
 

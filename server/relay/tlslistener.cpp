@@ -32,8 +32,10 @@ QHostAddress peerOf(int descriptor)
 
 } // namespace
 
-TlsListener::TlsListener(std::shared_ptr<TlsContext> context, int handshakeTimeoutMs, ConnectionGate *gate, QObject *parent)
-    : QObject(parent), m_context(std::move(context)), m_handshakeTimeoutMs(handshakeTimeoutMs), m_gate(gate)
+TlsListener::TlsListener(std::shared_ptr<TlsContext> context, int handshakeTimeoutMs, ConnectionGate *gate,
+                         RelayMetrics *metrics, QObject *parent)
+    : QObject(parent), m_context(std::move(context)), m_handshakeTimeoutMs(handshakeTimeoutMs), m_gate(gate),
+      m_metrics(metrics)
 {
     m_resume.setSingleShot(true);
     m_resume.setInterval(ResumeAcceptingMs);
@@ -132,17 +134,42 @@ void TlsListener::incomingConnection(int descriptor)
         std::optional<ConnectionGate::Admission> admitted = m_gate->admit(peerOf(descriptor));
         if (!admitted) {
             ::close(descriptor);
+            if (m_metrics)
+                m_metrics->connectionsRefused.add();
             return;
         }
         admission = std::move(*admitted);
     }
     auto *socket = new TlsServerSocket(descriptor, m_context, m_handshakeTimeoutMs, std::move(admission), this);
+    if (m_metrics) {
+        m_metrics->connectionsAccepted.add();
+        m_metrics->connections.add(1);
+        // However it goes (closed, aborted, deleted with the listener), once; no context object, so that the call
+        // is made even while the listener itself is going.
+        connect(socket, &QObject::destroyed, [metrics = m_metrics] { metrics->connections.add(-1); });
+    }
     if (socket->state() == QAbstractSocket::UnconnectedState) {
+        if (m_metrics)
+            m_metrics->handshake(RelayMetrics::Handshake::Failed);
         socket->deleteLater();
         return;
     }
     connect(socket, &TlsServerSocket::disconnected, socket, &QObject::deleteLater);
-    connect(socket, &TlsServerSocket::encrypted, this, [this, socket] { Q_EMIT encrypted(socket); });
+    connect(socket, &TlsServerSocket::encrypted, this, [this, socket] {
+        if (m_metrics)
+            m_metrics->handshake(socket->isSessionReused() ? RelayMetrics::Handshake::Resumed : RelayMetrics::Handshake::Full);
+        Q_EMIT encrypted(socket);
+    });
+    if (m_metrics) {
+        // An error before the handshake finished is its failure: the deadline, or anything else (a bad or no
+        // ClientHello, a protocol or suite refused, the peer gone).
+        connect(socket, &TlsServerSocket::errorOccurred, this, [metrics = m_metrics, socket](QAbstractSocket::SocketError error) {
+            if (socket->isEncrypted())
+                return;
+            metrics->handshake(error == QAbstractSocket::SocketTimeoutError ? RelayMetrics::Handshake::Timeout
+                                                                            : RelayMetrics::Handshake::Failed);
+        });
+    }
 }
 
 } // namespace parley::server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/servermetrics.h"
 #include "relay/connectiongate.h"
 
 #include <QElapsedTimer>
@@ -20,7 +21,8 @@ class TlsServerSocket;
 // TlsContext. Each socket runs its TLS handshake on its own; encrypted() hands over the ones that finished it (for
 // QWebSocketServer::handleConnection()). A socket deletes itself once disconnected; the ones still open go with
 // the listener. With a ConnectionGate, a connection from an address at its limit is closed at once, before any TLS
-// work, and an admitted one holds its place until the WebSocket upgrade is done.
+// work, and an admitted one holds its place until the WebSocket upgrade is done. With RelayMetrics, the connections
+// (open, accepted, refused by the gate) and the outcome of each TLS handshake are counted there.
 //
 // The listener accepts by itself (a QTcpServer only makes or takes the listening socket): QTcpServer, out of
 // descriptors (EMFILE), calls accept() again and again on a socket that stays readable and starves its thread's
@@ -29,9 +31,9 @@ class TlsServerSocket;
 class TlsListener : public QObject {
     Q_OBJECT
 public:
-    // `gate` (optional) must outlive the listener.
+    // `gate` and `metrics` (optional) must outlive the listener.
     TlsListener(std::shared_ptr<TlsContext> context, int handshakeTimeoutMs, ConnectionGate *gate = nullptr,
-                QObject *parent = nullptr);
+                RelayMetrics *metrics = nullptr, QObject *parent = nullptr);
     ~TlsListener() override;
 
     // Listens on a new socket, or takes over a bound, listening one; false with errorString() on failure.
@@ -56,6 +58,7 @@ private:
     std::shared_ptr<TlsContext> m_context;
     int m_handshakeTimeoutMs;
     ConnectionGate *m_gate;
+    RelayMetrics *m_metrics;
     QTcpServer m_server;                       // owns the listening socket; never accepts
     QSocketNotifier *m_notifier = nullptr;
     QTimer m_resume;

@@ -92,7 +92,8 @@ Status Worker::start()
     d->server = std::make_unique<QWebSocketServer>(u"parleyd"_s, QWebSocketServer::NonSecureMode);
     d->server->setMaxPendingConnections(1024);
     // The TLS handshake and the WebSocket upgrade together.
-    d->listener = std::make_unique<TlsListener>(d->tls, d->services.limits.handshakeTimeoutSeconds * 1000, d->services.gate);
+    d->listener = std::make_unique<TlsListener>(d->tls, d->services.limits.handshakeTimeoutSeconds * 1000, d->services.gate,
+                                                d->services.metrics);
     const qintptr fd = std::exchange(d->listenFd, -1);
     if (!d->listener->setSocketDescriptor(fd)) {
         ::close(int(fd));
