@@ -158,7 +158,7 @@ Parsers relayParsers(const QSettings &settings, Config &config)
     };
 }
 
-// [admin], [sso] listen and [log].
+// [admin], [sso] listen, [metrics] and [log].
 Parsers adminParsers(const QSettings &settings, Config &config)
 {
     AdminConfig &a = config.admin;
@@ -214,6 +214,23 @@ Parsers adminParsers(const QSettings &settings, Config &config)
         {u"admin/token_lifetime_seconds"_s, intInto(settings, a.tokenLifetimeSeconds, 1, 30 * 86400)},
         {u"admin/max_failed_logins"_s, intInto(settings, a.maxFailedLogins, 1, 1000)},
         {u"admin/lockout_seconds"_s, intInto(settings, a.lockoutSeconds, 1, 86400)},
+        {u"metrics/listen"_s, [&settings, &config](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             // Empty: off, as when the key is absent.
+             if (text->isEmpty()) {
+                 config.metrics = MetricsConfig();
+                 return {};
+             }
+             Config parsed;
+             if (Status st = parseListen(key, *text, parsed); !st)
+                 return st;
+             config.metrics.enabled = true;
+             config.metrics.listenAddress = parsed.listenAddress;
+             config.metrics.listenPort = parsed.listenPort;
+             return {};
+         }},
         {u"log/rules"_s, [&settings, &config](const QString &key) -> Status {
              // Rules may be separated by ';' or ',' on one line (QSettings splits the latter into a list).
              QStringList rules = settings.value(key).toStringList();

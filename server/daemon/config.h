@@ -12,6 +12,14 @@
 
 namespace parley::server {
 
+// [metrics]: the monitoring listener (plain HTTP: /metrics, /healthz, /readyz; docs/operations.md). Off unless
+// `listen` names an address.
+struct MetricsConfig {
+    bool enabled = false;
+    QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 listenPort = 9464;
+};
+
 struct Config {
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 listenPort = 8443;
@@ -26,6 +34,7 @@ struct Config {
     AdminConfig admin;
     PushConfig push;                  // [push] (docs/push.md)
     SsoConfig sso;                    // [sso] (docs/operations.md "Single sign-on")
+    MetricsConfig metrics;            // [metrics]
 
     // Reads and validates an INI file. Unknown keys and malformed values are errors naming the key.
     static Result<Config> load(const QString &path);

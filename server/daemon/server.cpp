@@ -4,6 +4,7 @@
 #include "relay/devicedirectory.h"
 #include "relay/roomcache.h"
 #include "daemon/logging.h"
+#include "daemon/monitoring.h"
 #include "push/pushservice.h"
 #include "relay/connectiongate.h"
 #include "relay/enrollguard.h"
@@ -32,6 +33,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -136,7 +138,9 @@ struct Server::Private {
         QThread *thread = nullptr;
         Worker *worker = nullptr;
     };
+    enum class Phase { Idle, Running, Draining, Stopped };
 
+    ServerMetrics metrics;                // first: outlives everything that counts into it
     Config config;
     std::unique_ptr<Store> store;
     std::unique_ptr<Router> router;
@@ -157,6 +161,8 @@ struct Server::Private {
     std::unique_ptr<SsoServer> sso;           // while [sso] is configured
     std::vector<Slot> workers;
     std::shared_ptr<TlsContext> tls;      // the one TLS context of the device listener (all workers)
+    std::unique_ptr<Monitoring> monitoring;   // [metrics] listen; stopped before the store closes
+    std::atomic<Phase> phase{Phase::Idle};    // read by the monitoring thread
     quint16 port = 0;
     QString fingerprint;
     QTimer maintenance;
@@ -199,6 +205,8 @@ Server::Server(Config config, QObject *parent) : QObject(parent), d(std::make_un
 
 Server::~Server()
 {
+    if (d->monitoring)
+        d->monitoring->stop();
     if (d->running) {
         if (d->sweeper)
             d->sweeper->stop();
@@ -208,12 +216,13 @@ Server::~Server()
     }
 }
 
-Result<std::unique_ptr<Store>> Server::openStore(const Config &config)
+Result<std::unique_ptr<Store>> Server::openStore(const Config &config, StoreMetrics *metrics)
 {
     StoreOptions options;
     options.path = config.databaseFile();
     options.maxQueued = config.limits.writeQueue;
     options.commitDelayUs = config.limits.commitDelayUs;
+    options.metrics = metrics;
     return Store::open(options);
 }
 
@@ -267,7 +276,8 @@ Result<Services> Server::startServices()
     d->gate = std::make_unique<ConnectionGate>(limits.unauthenticatedPerAddress);
     Router *router = d->router.get();
     d->push = std::make_unique<PushService>(d->config.push, *d->store,
-                                            [router](qint64 device) { return bool(router->route(device)); });
+                                            [router](qint64 device) { return bool(router->route(device)); },
+                                            &d->metrics.push);
     if (Status s = d->push->start(); !s) {
         d->push.reset();
         return s.error();
@@ -297,6 +307,7 @@ Result<Services> Server::startServices()
     services.gate = d->gate.get();
     services.limits = limits;
     services.push = d->push.get();
+    services.metrics = &d->metrics.relay;
     return services;
 }
 
@@ -385,7 +396,7 @@ Status Server::start()
     d->tls = *context;
     d->fingerprint = tls->fingerprint;
 
-    auto store = openStore(config);
+    auto store = openStore(config, &d->metrics.store);
     if (!store)
         return makeError(store.error().code, u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
     d->store = std::move(*store);
@@ -399,12 +410,19 @@ Status Server::start()
         d->store->close();
         return s;
     }
+    // Up before the device listeners, /readyz saying "starting" until they are.
+    if (Status s = startMonitoring(); !s) {
+        d->store->close();
+        return s;
+    }
     auto fds = openListeners(config, &d->port);
     if (!fds) {
+        d->monitoring.reset();
         d->store->close();
         return fds.error();
     }
     if (Status s = startWorkers(*fds, d->tls, *services); !s) {
+        d->monitoring.reset();
         d->stopWorkers();
         d->store->close();
         return s;
@@ -412,7 +430,33 @@ Status Server::start()
     startTimers();
 
     d->running = true;
+    d->phase = Private::Phase::Running;
     qCInfo(lcServer) << "Listening with" << config.workers << "workers on port" << d->port;
+    return {};
+}
+
+// The monitoring listener, when [metrics] listen is set (plain HTTP: a warning when it is not on loopback).
+Status Server::startMonitoring()
+{
+    const MetricsConfig &m = d->config.metrics;
+    if (!m.enabled)
+        return {};
+    Monitoring::Sources sources;
+    sources.metrics = &d->metrics;
+    sources.store = d->store.get();
+    sources.router = d->router.get();
+    sources.writeQueueLimit = d->config.limits.writeQueue;
+    sources.notReady = [this] { return notReadyReason(); };
+    d->monitoring = std::make_unique<Monitoring>(std::move(sources));
+    if (Status s = d->monitoring->start(m.listenAddress, m.listenPort); !s) {
+        d->monitoring.reset();
+        return s;
+    }
+    if (!m.listenAddress.isLoopback()) {
+        qCWarning(lcServer).noquote() << u"The metrics listener on %1 is plain HTTP without authentication: keep it "
+                                         u"behind a firewall or a TLS proxy (docs/operations.md)"_s.arg(metricsUrl());
+    }
+    qCInfo(lcServer).noquote() << "Metrics at" << metricsUrl();
     return {};
 }
 
@@ -444,6 +488,7 @@ void Server::shutdown()
     if (!d->running || d->stopping)
         return;
     d->stopping = true;
+    d->phase = Private::Phase::Draining;
     qCInfo(lcServer) << "Shutting down";
     d->maintenance.stop();
     d->prune.stop();
@@ -492,6 +537,10 @@ void Server::finishShutdown()
     d->shutdownTimer.stop();
     if (d->push)
         d->push->stop();
+    // Its scrapes read the store.
+    if (d->monitoring)
+        d->monitoring->stop();
+    d->phase = Private::Phase::Stopped;
     // Writes still queued (acks, last logins) are committed while the workers can still take their results.
     d->store->close();
     d->stopWorkers();
@@ -584,6 +633,41 @@ quint16 Server::port() const
 QString Server::url() const
 {
     return d->config.listenUrl(d->port);
+}
+
+QString Server::metricsUrl() const
+{
+    if (!d->monitoring)
+        return {};
+    const QHostAddress &address = d->config.metrics.listenAddress;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(address.toString())
+                                                                              : address.toString();
+    return u"http://%1:%2/"_s.arg(host).arg(d->monitoring->port());
+}
+
+QString Server::notReadyReason() const
+{
+    switch (d->phase.load()) {
+    case Private::Phase::Idle:
+        return u"starting"_s;
+    case Private::Phase::Draining:
+        return u"draining: the server is shutting down"_s;
+    case Private::Phase::Stopped:
+        return u"stopped"_s;
+    case Private::Phase::Running:
+        break;
+    }
+    if (d->store->storageFailing())
+        return u"storage failing: writes are refused until the database takes them again (see the log)"_s;
+    const std::size_t queued = d->store->queuedWrites();
+    if (queued >= std::size_t(d->config.limits.writeQueue))
+        return u"write queue full: %1 writes wait for the database; sends are answered busy"_s.arg(queued);
+    return {};
+}
+
+const ServerMetrics &Server::metrics() const
+{
+    return d->metrics;
 }
 
 QString Server::fingerprint() const

@@ -3,6 +3,7 @@
 #include "admin/adminhost.h"
 #include "daemon/config.h"
 #include "core/result.h"
+#include "metrics/servermetrics.h"
 #include "relay/services.h"
 
 #include <QObject>
@@ -37,6 +38,13 @@ public:
     const Config &config() const;
     quint16 port() const;             // the bound port (useful with port 0)
     QString url() const override;     // wss://ADDR:PORT/
+    // http://ADDR:PORT/ of the monitoring listener ([metrics] listen), or empty when it is off.
+    QString metricsUrl() const;
+    // Any thread: why the server should not be sent traffic now (starting, draining, storage failing, the writer's
+    // queue full), in one line; empty when it is ready. What /readyz answers.
+    QString notReadyReason() const;
+    // What the server counts (docs/operations.md); lives as long as the server.
+    const ServerMetrics &metrics() const;
     QString fingerprint() const override;   // SHA-256 of the serving certificate, lowercase hex
     // The single sign-on listener, https://ADDR:PORT/ (empty unless [sso] is configured).
     QString ssoUrl() const;
@@ -55,8 +63,8 @@ public:
     // Every logging category of the daemon and libparley (the admin API's log levels list them).
     static QStringList logCategories();
 
-    // Opens the store of a configuration (also for the command-line subcommands).
-    static Result<std::unique_ptr<Store>> openStore(const Config &config);
+    // Opens the store of a configuration (also for the command-line subcommands), counting its commits in `metrics`.
+    static Result<std::unique_ptr<Store>> openStore(const Config &config, StoreMetrics *metrics = nullptr);
 
     // Reads the certificate and key again and hands a new TLS context to every worker: new connections use it,
     // established ones keep theirs. Session tickets stay valid. Returns the new fingerprint.
@@ -73,6 +81,7 @@ private:
     Result<Services> startServices();
     Status startSso(const QSslConfiguration &tls);
     Status startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services);
+    Status startMonitoring();
     void startTimers();
     void closeSessions();
     void finishShutdown();

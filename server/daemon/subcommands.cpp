@@ -274,6 +274,8 @@ int runDaemon(QCoreApplication &app, const Config &config)
     printLine(u"admin %1"_s.arg(admin.url()));
     if (!server.ssoUrl().isEmpty())
         printLine(u"sso %1"_s.arg(server.ssoUrl()));
+    if (!server.metricsUrl().isEmpty())
+        printLine(u"metrics %1"_s.arg(server.metricsUrl()));
     if (!admin.initialPasswordFile().isEmpty())
         printLine(u"first start: admin account 'admin' created; its one-time password is in %1 (readable by the service "
                   u"user only); log in with parleyctl and choose a new password"_s.arg(admin.initialPasswordFile()));

@@ -135,10 +135,10 @@ void Exposition::sample(std::string_view name, std::initializer_list<Label> labe
     appendSample(name, labels, {}, {}, value);
 }
 
-void Exposition::counter(std::string_view name, std::string_view help, quint64 value)
+void Exposition::counter(std::string_view name, std::string_view help, double value)
 {
     family(name, "counter", help);
-    sample(name, {}, double(value));
+    sample(name, {}, value);
 }
 
 void Exposition::gauge(std::string_view name, std::string_view help, double value)

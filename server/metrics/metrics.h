@@ -72,7 +72,7 @@ struct Label {
 class Exposition {
 public:
     // A family of one sample without labels.
-    void counter(std::string_view name, std::string_view help, quint64 value);
+    void counter(std::string_view name, std::string_view help, double value);
     void gauge(std::string_view name, std::string_view help, double value);
     void histogram(std::string_view name, std::string_view help, const Histogram::Snapshot &snapshot);
 

@@ -17,11 +17,11 @@ void ServerMetrics::writeTo(metrics::Exposition &out) const
     out.gauge("parleyd_connections",
               "Device connections open now, from the TCP accept to the close (TLS handshake and WebSocket upgrade included).",
               double(relay.connections.value()));
-    out.counter("parleyd_connections_accepted_total", "Device connections accepted.", relay.connectionsAccepted.value());
+    out.counter("parleyd_connections_accepted_total", "Device connections accepted.", double(relay.connectionsAccepted.value()));
     out.counter("parleyd_connections_refused_total",
                 "Device connections closed at once: their address had [limits] unauthenticated_per_address connections "
                 "not logged in.",
-                relay.connectionsRefused.value());
+                double(relay.connectionsRefused.value()));
 
     out.family("parleyd_tls_handshakes_total", "counter",
                "TLS handshakes on the device listener, by result: full, resumed (session ticket), failed, timeout.");
@@ -35,10 +35,10 @@ void ServerMetrics::writeTo(metrics::Exposition &out) const
 
     out.counter("parleyd_messages_accepted_total",
                 "Messages stored and answered accepted (a message sent again after a lost reply counts once).",
-                relay.messagesAccepted.value());
+                double(relay.messagesAccepted.value()));
     out.counter("parleyd_messages_delivered_total",
                 "Messages acknowledged by a recipient device and taken off its queue (one per message and device).",
-                relay.messagesDelivered.value());
+                double(relay.messagesDelivered.value()));
 
     out.histogram("parleyd_store_commit_duration_seconds",
                   "Group commits of the database writer, from the transaction's start to COMMIT returning (its "
@@ -46,7 +46,7 @@ void ServerMetrics::writeTo(metrics::Exposition &out) const
                   store.commitDuration.snapshot());
     out.counter("parleyd_store_commit_failures_total",
                 "Group commits that failed; none of their writes was stored (storage failures included).",
-                store.commitFailures.value());
+                double(store.commitFailures.value()));
 
     out.family("parleyd_push_wakeups_total", "counter",
                "Push wake-ups by provider and result: sent, retried, token_removed, dead_lettered, skipped_online "

@@ -35,6 +35,14 @@ private Q_SLOTS:
         auto config = parley::server::Config::load(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
         QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
         QCOMPARE(config->listenPort, quint16(8443));
+        QVERIFY(!config->metrics.enabled);   // the monitoring listener is opt-in
+        // Each section the daemon reads is documented in it (a section it does not know would not load).
+        QFile example(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
+        QVERIFY(example.open(QIODevice::ReadOnly));
+        const QByteArray text = example.readAll();
+        for (const char *section : {"[server]", "[tls]", "[limits]", "[files]", "[push]", "[admin]", "[sso]", "[metrics]", "[log]"})
+            QVERIFY2(text.contains(section), section);
+        QVERIFY(text.contains(";listen=127.0.0.1:9464"));
     }
 
     // Every key of the example's [sso] section, which ships commented out (single sign-on is off by default), loads
@@ -120,6 +128,7 @@ private Q_SLOTS:
         QCOMPARE(config->limits.roomChangeRate, 1.0);
         QCOMPARE(config->limits.roomChangeBurst, 2000);
         QCOMPARE(config->listenUrl(8443), u"wss://127.0.0.1:8443/"_s);
+        QVERIFY(!config->metrics.enabled);
     }
 
     void everyKey()
@@ -155,6 +164,8 @@ private Q_SLOTS:
                                          "enroll_lockout_seconds=60\n"
                                          "room_change_rate=0.5\n"
                                          "room_change_burst=50\n"
+                                         "[metrics]\n"
+                                         "listen=[::1]:9100\n"
                                          "[log]\n"
                                          "rules=\"parley.*.debug=true;parley.tls.info=false\"\n");
         auto config = Config::load(path);
@@ -190,7 +201,23 @@ private Q_SLOTS:
         QCOMPARE(config->limits.enrollLockoutSeconds, 60);
         QCOMPARE(config->limits.roomChangeRate, 0.5);
         QCOMPARE(config->limits.roomChangeBurst, 50);
+        QVERIFY(config->metrics.enabled);
+        QCOMPARE(config->metrics.listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+        QCOMPARE(config->metrics.listenPort, quint16(9100));
         QCOMPARE(config->logRules, u"parley.*.debug=true\nparley.tls.info=false"_s);
+    }
+
+    // [metrics] listen: off when absent or empty, on at the address given otherwise.
+    void metricsListener()
+    {
+        auto off = Config::load(writeConfig(u"metrics-empty.conf"_s, "[metrics]\nlisten=\n"));
+        QVERIFY2(off, qPrintable(off ? QString() : off.error().message));
+        QVERIFY(!off->metrics.enabled);
+        auto on = Config::load(writeConfig(u"metrics-on.conf"_s, "[metrics]\nlisten=0.0.0.0:0\n"));
+        QVERIFY2(on, qPrintable(on ? QString() : on.error().message));
+        QVERIFY(on->metrics.enabled);
+        QCOMPARE(on->metrics.listenAddress, QHostAddress(QHostAddress::AnyIPv4));
+        QCOMPARE(on->metrics.listenPort, quint16(0));
     }
 
     void errors_data()
@@ -241,6 +268,9 @@ private Q_SLOTS:
         QTest::newRow("sso code validity short") << QByteArray("[sso]\ncode_valid_seconds=5\n") << u"sso/code_valid_seconds"_s;
         QTest::newRow("sso unknown key") << QByteArray("[sso]\nscope=openid\n") << u"sso/scope"_s;
         QTest::newRow("sso listen bad") << QByteArray("[sso]\nlisten=localhost:8445\n") << u"sso/listen"_s;
+        QTest::newRow("metrics listen host name") << QByteArray("[metrics]\nlisten=metrics.example.org:9464\n") << u"metrics/listen"_s;
+        QTest::newRow("metrics listen without port") << QByteArray("[metrics]\nlisten=127.0.0.1\n") << u"metrics/listen"_s;
+        QTest::newRow("metrics unknown key") << QByteArray("[metrics]\npath=/metrics\n") << u"metrics/path"_s;
         QTest::newRow("devices huge") << QByteArray("[limits]\nmax_devices_per_user=99999999999\n") << u"limits/max_devices_per_user"_s;
     }
 
