@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace parley::server::metrics {
@@ -35,6 +36,39 @@ public:
 
 private:
     std::atomic<qint64> m_value{0};
+};
+
+// One unit of a gauge, held from construction until reset() or destruction (an open connection, say). Movable.
+class GaugeHold {
+public:
+    GaugeHold() = default;
+    explicit GaugeHold(Gauge *gauge) noexcept : m_gauge(gauge)
+    {
+        if (m_gauge)
+            m_gauge->add(1);
+    }
+    GaugeHold(GaugeHold &&other) noexcept : m_gauge(std::exchange(other.m_gauge, nullptr)) {}
+    GaugeHold &operator=(GaugeHold &&other) noexcept
+    {
+        if (this != &other) {
+            reset();
+            m_gauge = std::exchange(other.m_gauge, nullptr);
+        }
+        return *this;
+    }
+    GaugeHold(const GaugeHold &) = delete;
+    GaugeHold &operator=(const GaugeHold &) = delete;
+    ~GaugeHold() { reset(); }
+
+    void reset() noexcept
+    {
+        if (m_gauge)
+            m_gauge->add(-1);
+        m_gauge = nullptr;
+    }
+
+private:
+    Gauge *m_gauge = nullptr;
 };
 
 // Observations counted into fixed buckets (a Prometheus histogram). observe() is a few relaxed atomic operations,

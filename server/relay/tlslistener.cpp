@@ -143,10 +143,7 @@ void TlsListener::incomingConnection(int descriptor)
     auto *socket = new TlsServerSocket(descriptor, m_context, m_handshakeTimeoutMs, std::move(admission), this);
     if (m_metrics) {
         m_metrics->connectionsAccepted.add();
-        m_metrics->connections.add(1);
-        // However it goes (closed, aborted, deleted with the listener), once; no context object, so that the call
-        // is made even while the listener itself is going.
-        connect(socket, &QObject::destroyed, [metrics = m_metrics] { metrics->connections.add(-1); });
+        socket->holdWhileOpen(metrics::GaugeHold(&m_metrics->connections));
     }
     if (socket->state() == QAbstractSocket::UnconnectedState) {
         if (m_metrics)
@@ -161,10 +158,10 @@ void TlsListener::incomingConnection(int descriptor)
         Q_EMIT encrypted(socket);
     });
     if (m_metrics) {
-        // An error before the handshake finished is its failure: the deadline, or anything else (a bad or no
-        // ClientHello, a protocol or suite refused, the peer gone).
+        // An error while the socket is still connecting (its handshake running) is the handshake's failure: the
+        // deadline, or anything else (a bad or no ClientHello, a protocol or suite refused, the peer gone).
         connect(socket, &TlsServerSocket::errorOccurred, this, [metrics = m_metrics, socket](QAbstractSocket::SocketError error) {
-            if (socket->isEncrypted())
+            if (socket->state() != QAbstractSocket::ConnectingState)
                 return;
             metrics->handshake(error == QAbstractSocket::SocketTimeoutError ? RelayMetrics::Handshake::Timeout
                                                                             : RelayMetrics::Handshake::Failed);

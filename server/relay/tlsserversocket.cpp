@@ -61,6 +61,7 @@ struct TlsServerSocket::Private {
     QSocketNotifier *writeNotifier = nullptr;
     QPointer<QTimer> handshakeTimer;       // QWebSocketServer deletes it once the upgrade is done
     ConnectionGate::Admission admission;   // until the upgrade is done (the session takes over) or the close
+    metrics::GaugeHold open;               // until the close
     QTimer *closeTimer = nullptr;
     QByteArray in;                         // decrypted, not yet read: in[inPos..]
     qsizetype inPos = 0;
@@ -158,6 +159,13 @@ TlsServerSocket::~TlsServerSocket()
     SSL_free(d->ssl);
     if (d->fd >= 0)
         ::close(d->fd);
+}
+
+void TlsServerSocket::holdWhileOpen(metrics::GaugeHold open)
+{
+    d->open = std::move(open);
+    if (d->fd < 0)
+        d->open.reset();
 }
 
 bool TlsServerSocket::isEncrypted() const
@@ -483,6 +491,7 @@ void TlsServerSocket::closeNow()
     d->outPos = 0;
     d->context.reset();
     d->admission.reset();
+    d->open.reset();
     if (state() == UnconnectedState)
         return;
     QPointer<TlsServerSocket> guard(this);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/metrics.h"
 #include "relay/connectiongate.h"
 
 #include <QTcpSocket>
@@ -30,6 +31,11 @@ public:
     TlsServerSocket(qintptr descriptor, std::shared_ptr<TlsContext> context, int handshakeTimeoutMs,
                     ConnectionGate::Admission admission = {}, QObject *parent = nullptr);
     ~TlsServerSocket() override;
+
+    // Holds `open` until the connection closes (its descriptor closed) or the socket goes, whichever is first: the
+    // count of open connections. (Held here rather than released from a connection to the socket's destroyed():
+    // for a socket a QWebSocket had taken over, that connection was never called.)
+    void holdWhileOpen(metrics::GaugeHold open);
 
     bool isEncrypted() const;
     // After the handshake: whether it resumed a session, and the negotiated version ("TLSv1.3") and suite.

@@ -46,6 +46,30 @@ private Q_SLOTS:
         QCOMPARE(gauge.value(), qint64(-7));
     }
 
+    // A hold counts one while it lives, once, whichever copy of it is moved where.
+    void gaugeHold()
+    {
+        metrics::Gauge open;
+        {
+            metrics::GaugeHold a(&open);
+            QCOMPARE(open.value(), qint64(1));
+            metrics::GaugeHold b(std::move(a));
+            QCOMPARE(open.value(), qint64(1));
+            metrics::GaugeHold c(&open);
+            QCOMPARE(open.value(), qint64(2));
+            c = std::move(b);
+            QCOMPARE(open.value(), qint64(1));
+            a.reset();
+            QCOMPARE(open.value(), qint64(1));
+            c.reset();
+            QCOMPARE(open.value(), qint64(0));
+            metrics::GaugeHold d(&open);
+        }
+        QCOMPARE(open.value(), qint64(0));
+        metrics::GaugeHold none;
+        none.reset();
+    }
+
     // A value equal to a bound is counted in that bound's bucket ("less than or equal"); buckets are cumulative and
     // the count is the +Inf bucket.
     void histogramBuckets()
