@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QSqlQuery>
 #include <QThreadStorage>
 
 #include <algorithm>
@@ -110,6 +111,15 @@ void sweepThisThread(bool fromAnchor)
     QThreadStorage<ReaderRegistry *> *storage = g_readers();
     if (storage && storage->hasLocalData())
         storage->localData()->sweep(fromAnchor);
+}
+
+// Rows the connection has inserted, updated or deleted since it opened (SQLite's total_changes()); -1 when unknown.
+qint64 totalChanges(Db &db)
+{
+    QSqlQuery query(db.database());
+    if (!query.exec(u"SELECT total_changes()"_s) || !query.next())
+        return -1;
+    return query.value(0).toLongLong();
 }
 
 Status ensureDatabaseFile(const QString &path)
@@ -227,6 +237,9 @@ void Store::Private::run(std::promise<Status> opened)
 void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
 {
     const auto started = std::chrono::steady_clock::now();
+    // While the storage fails: what this batch changes, to tell a commit that stored something from one that had
+    // nothing to write (and so synced nothing).
+    const qint64 changesBefore = storageFailures > 0 ? totalChanges(db) : 0;
     sql::takeStorageFailure();   // only this batch's statements count
     if (Status begun = db.beginBatch(); !begun) {
         failBatch(batch, u"cannot start a write transaction"_s, begun.error().message);
@@ -253,7 +266,10 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
     }
     if (options.metrics)
         options.metrics->commitDuration.observe(std::chrono::steady_clock::now() - started);
-    if (storageFailures > 0) {
+    // Only a commit that wrote something shows that the storage takes writes again: one that changed nothing (a
+    // sweep that found nothing to delete) wrote and synced nothing.
+    const qint64 changesAfter = storageFailures > 0 ? totalChanges(db) : 0;
+    if (storageFailures > 0 && (changesBefore < 0 || changesAfter < 0 || changesAfter > changesBefore)) {
         qCWarning(lcStore).noquote() << u"Storage recovered: a group commit succeeded after %1 failed"_s.arg(storageFailures);
         storageFailures = 0;
         storageFailing = false;

@@ -63,8 +63,8 @@ public:
     QString path() const;
     // Writes waiting for the writer (not counting the batch it runs).
     std::size_t queuedWrites() const;
-    // Any thread: whether the last group commit failed because the storage under the database failed (disk full, an
-    // I/O error, a read-only file system; docs/durability.md). Writes are refused until a commit succeeds again.
+    // Any thread: whether the storage under the database is failing (disk full, an I/O error, a read-only file
+    // system; docs/durability.md): from a group commit that failed for it until one that stored something succeeds.
     bool storageFailing() const;
 
     // Called on the writer thread after every group commit that changed cached rows (store/changes.h), before any
