@@ -14,7 +14,9 @@
 # The session, with the real programs: a wrong admin password, the admin's first login and password change, debug
 # logging for every parley.* category set through the admin API, Web Push credentials generated, two users enrolled
 # (one code from the admin API, one from `parleyd enroll`), 1:1 messages both ways, a room with a message, a
-# burn-on-read and an expiring message, a second login of a device (resumed), the admin's logout.
+# burn-on-read and an expiring message, a second login of a device (resumed), the admin's logout, and a scrape of
+# the monitoring listener's /metrics (docs/operations.md), which must hold no user name, device name or room name
+# either.
 #
 # What must not appear, in any spelling secretscan.py knows (raw, UTF-16, hex, base64/base64url, percent-encoded):
 # the client address 127.0.0.1 as text (parleyd listens on 127.0.0.2; see privacysession.sh), every message text,
@@ -31,8 +33,9 @@ build=$1
 # shellcheck source=privacysession.sh
 source "$(dirname "$0")/privacysession.sh"
 
-# The most verbose the configuration allows: debug for every category, Parley's and Qt's own.
-session_start_daemon $'[log]\nrules=*.debug=true\n'
+# The most verbose the configuration allows: debug for every category, Parley's and Qt's own. The monitoring listener
+# on, so that its scrape is searched too.
+session_start_daemon $'[log]\nrules=*.debug=true\n\n[metrics]\nlisten=127.0.0.2:0\n'
 session_admin_login
 ctl log level 'parley.*' debug > "$work/ctl.out" 2>&1 || die "parleyctl log level failed: $(cat "$work/ctl.out")"
 ctl push webpush --subject mailto:ops@example.org generate > "$work/ctl.out" 2>&1 ||
@@ -56,6 +59,17 @@ session_send alice "Burn this after reading $RANDOM" bob --burn-on-read
 session_receive bob "$sent"
 session_send bob "This one expires in a minute $RANDOM" alice --expire 60
 session_receive alice "$sent"
+
+# The metrics: counts only, whatever the session did.
+metrics_port=$(sed -n -E 's#^metrics http://127\.0\.0\.2:([0-9]+)/$#\1#p' "$work/parleyd.out")
+[ -n "$metrics_port" ] || die "no metrics line in: $(cat "$work/parleyd.out")"
+python3 -c 'import sys, urllib.request
+sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=30).read())' \
+    "http://127.0.0.2:$metrics_port/metrics" > "$work/metrics.txt" || die "cannot scrape /metrics"
+grep -q '^parleyd_messages_accepted_total [1-9]' "$work/metrics.txt" || fail "the scrape counted no accepted message"
+for name in alice bob board "laptop of"; do
+    if grep -nF -- "$name" "$work/metrics.txt"; then fail "'$name' (a user, room or device name) in the metrics"; fi
+done
 
 ctl audit show > /dev/null 2>&1 || fail "parleyctl audit show failed"
 ctl log show --limit 50 > /dev/null 2>&1 || fail "parleyctl log show failed"
@@ -91,13 +105,13 @@ audit_rows=$(sqlite3 "$db" "select count(*) from audit_log")
 echo "ok: $debug_rows debug lines in the event log, $(wc -l < "$work/parleyd.err") lines on stderr, $audit_rows audit records"
 
 mapfile -t written < <(find "$work/data" "$work/daemon-home" "$work/daemon-tmp" -type f | sort)
-echo "searched: parleyd's stdout and stderr, the stderr of \`parleyd enroll\` and \`fingerprint\`, a dump of the database, and:"
+echo "searched: parleyd's stdout and stderr, the stderr of \`parleyd enroll\` and \`fingerprint\`, a dump of the database, a scrape of /metrics, and:"
 printf '  %s\n' "${written[@]#"$work/"}"
-logs=("$work/parleyd.out" "$work/parleyd.err" "$work/parleyd-commands.err" "$work/database.sql")
+logs=("$work/parleyd.out" "$work/parleyd.err" "$work/parleyd-commands.err" "$work/database.sql" "$work/metrics.txt")
 session_scan "${logs[@]}" "${written[@]}"
 for text in "${logs[@]}"; do
     if grep -nE '(^|[^0-9A-Fa-f:])::1($|[^0-9A-Fa-f:])' "$text"; then fail "an IPv6 loopback address in $text"; fi
 done
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
-echo "PASS: no address, content, password, code, token or key in anything parleyd wrote"
+echo "PASS: no address, content, password, code, token or key in anything parleyd wrote, no user, room or device name in its metrics"
