@@ -15,6 +15,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpSocket>
@@ -416,6 +417,24 @@ private Q_SLOTS:
         QVERIFY(check.waitForFinished(WaitMs));
         const QByteArray said = check.readAllStandardOutput() + check.readAllStandardError();
         QVERIFY2(check.exitCode() == 0 && said.trimmed().isEmpty(), said.constData());
+    }
+
+    // Every metric the shipped alerting rules use is one parleyd exports (promtool checks the rules themselves:
+    // tst_alertrules).
+    void alertRulesUseExportedMetrics()
+    {
+        QFile rules(QStringLiteral(PARLEY_ALERT_RULES));
+        QVERIFY(rules.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(rules.readAll());
+        const QString scraped = QString::fromUtf8(get(u"/metrics"_s).body);
+        QSet<QString> names;
+        for (auto it = QRegularExpression(u"\\b((?:parleyd|process)_[a-z_]+)"_s).globalMatch(text); it.hasNext();)
+            names.insert(it.next().captured(1));
+        QVERIFY(names.size() >= 10);
+        for (const QString &name : std::as_const(names)) {
+            QVERIFY2(scraped.contains(u"\n"_s + name + u' ') || scraped.contains(u"\n"_s + name + u'{'),
+                     qPrintable(name));
+        }
     }
 
     void refusedRequestsAndTheServerCarriesOn_data()
