@@ -93,6 +93,7 @@ HttpRequestHead parseRequestLine(QByteArrayView line)
     r.method = method.toByteArray();
     const qsizetype query = target.indexOf('?');
     r.path = (query < 0 ? target : target.first(query)).toByteArray();
+    r.query = query < 0 ? QByteArray() : target.sliced(query + 1).toByteArray();
     r.minorVersion = version[7] - '0';
     return r;
 }
@@ -144,6 +145,7 @@ HttpRequestHead parseRequestHead(QByteArrayView head)
         } else if (name == "transfer-encoding") {
             return refused(BadRequest);
         }
+        request.fields.append({name, value.toByteArray()});
     }
     // HTTP/1.1 requires exactly one Host field (RFC 9112 3.2); HTTP/1.0 at most one.
     if (hosts > 1 || (request.minorVersion == 1 && hosts != 1))

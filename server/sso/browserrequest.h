@@ -1,5 +1,7 @@
 #pragma once
 
+#include "metrics/httprequest.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QHash>
@@ -9,10 +11,10 @@
 
 namespace parley::server {
 
-// The head of a browser's HTTP/1.x request to the single sign-on listener (RFC 9112), read strictly: the request
-// line and header fields up to the empty line that ends them, nothing else. No request body, no absolute URI, no
-// folded line, no bare CR or LF, no control byte, no whitespace before a field's colon, exactly one Host (HTTP/1.1),
-// at most one Cookie field; what cannot be read unambiguously is refused.
+// The head of a browser's HTTP/1.x request to the single sign-on listener, read by the strict reader of every
+// listener's request heads (metrics/httprequest.h: RFC 9112, no body, no absolute URI, no folded line, no bare CR or
+// LF, no control byte, no whitespace before a field's colon, exactly one Host in HTTP/1.1), with at most one Cookie
+// field besides; what cannot be read unambiguously is refused.
 struct BrowserRequest {
     int refusal = 0;       // 0: a request to answer; otherwise the status to refuse it with (400, 431, 505)
     QByteArray method;     // a token: GET, HEAD, or another one (answered 405)
@@ -33,6 +35,6 @@ struct BrowserRequest {
     static QByteArray cookieValue(QByteArrayView cookieField, QByteArrayView name);
 };
 
-constexpr int MaxBrowserHeaderFields = 64;
+constexpr int MaxBrowserHeaderFields = metrics::MaxHeaderFields;
 
 } // namespace parley::server

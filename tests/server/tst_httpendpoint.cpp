@@ -146,6 +146,13 @@ private Q_SLOTS:
             QCOMPARE(r.method, method);
             QCOMPARE(r.path, path);
         }
+        if (QTest::currentDataTag() == QByteArray("query dropped"))
+            QCOMPARE(r.query, QByteArray("name[]=x"));
+        if (QTest::currentDataTag() == QByteArray("Prometheus' fields")) {
+            QCOMPARE(r.fields.size(), 5);
+            QCOMPARE(r.fields.first(), (std::pair<QByteArray, QByteArray>("host", "127.0.0.1:9464")));
+            QCOMPARE(r.fields.last(), (std::pair<QByteArray, QByteArray>("x-prometheus-scrape-timeout-seconds", "10")));
+        }
     }
 
     void answersWithARealClient()
