@@ -7,6 +7,7 @@ parley_packages_build=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qtkeychain-qt6-dev libqrencode-dev libgl-dev libssl-dev libargon2-dev libldap-dev openssl iproute2
+    qt6-charts-dev libqt6opengl6-dev            # parley-admin's charts; Qt6Charts' CMake package needs Qt6OpenGL's
 )
 parley_packages_test=(
     "${parley_packages_build[@]}"
