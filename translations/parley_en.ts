@@ -43,6 +43,142 @@
     </message>
 </context>
 <context>
+    <name>ServerHistory</name>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="43"/>
+        <source>The server&apos;s history could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="82"/>
+        <source>“%1” is missing or has the wrong type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="107"/>
+        <source>its interval (%1 s) or retention (%2 s) is out of range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="111"/>
+        <source>its clock (“now”) is out of range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="121"/>
+        <source>it holds more than %1 samples.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="127"/>
+        <source>its times are not in order, or later than its clock.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="139"/>
+        <source>“%1” has %2 values for %3 times.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverhistory.cpp" line="149"/>
+        <source>value %1 of “%2” is not a number of the right kind.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerWarning</name>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="39"/>
+        <source>the server</source>
+        <extracomment>The listeners complete &quot;The certificate of %1 …&quot; (in German the genitive: &quot;des Servers&quot;).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="41"/>
+        <source>the device listener</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="43"/>
+        <source>the admin listener</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="45"/>
+        <source>the single sign-on listener</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="47"/>
+        <source>the monitoring listener</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="48"/>
+        <source>the listener “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="70"/>
+        <source>The certificate of %1 expired on %2. Install a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/serverwarning.cpp" line="71"/>
+        <source>The certificate of %1 expires in %n day(s), on %2. Install a new one in time.</source>
+        <translation>
+            <numerusform>The certificate of %1 expires in %n day, on %2. Install a new one in time.</numerusform>
+            <numerusform>The certificate of %1 expires in %n days, on %2. Install a new one in time.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="84"/>
+        <source>Only %1 of %2 (%3%) is free on the disk that holds %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/serverwarning.cpp" line="95"/>
+        <source>Push wake-ups through %1 are failing (%n failed attempt(s)).</source>
+        <translation>
+            <numerusform>Push wake-ups through %1 are failing (%n failed attempt).</numerusform>
+            <numerusform>Push wake-ups through %1 are failing (%n failed attempts).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/serverwarning.cpp" line="98"/>
+        <source>%n wake-up(s) were given up.</source>
+        <translation>
+            <numerusform>%n wake-up was given up.</numerusform>
+            <numerusform>%n wake-ups were given up.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="99"/>
+        <source>Check the credentials and the messaging proxy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="107"/>
+        <source>The server&apos;s thread “%1” has stopped responding. See the event log; restarting parleyd may be needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="118"/>
+        <source>The directory sync failed at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="155"/>
+        <source>The database&apos;s storage is failing: writes are refused until it recovers. See the event log and the disk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="165"/>
+        <source>The server reports a problem (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <location filename="../admin-gui/main.cpp" line="26"/>
@@ -216,147 +352,147 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="63"/>
+        <location filename="../admin-gui/adminspage.cpp" line="58"/>
         <source>Accounts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="65"/>
+        <location filename="../admin-gui/adminspage.cpp" line="60"/>
         <source>New admin name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="66"/>
+        <location filename="../admin-gui/adminspage.cpp" line="61"/>
         <source>name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="69"/>
+        <location filename="../admin-gui/adminspage.cpp" line="64"/>
         <source>One-time password for the new admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="70"/>
+        <location filename="../admin-gui/adminspage.cpp" line="65"/>
         <source>one-time password (12+ characters)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="71"/>
+        <location filename="../admin-gui/adminspage.cpp" line="66"/>
         <source>&amp;Create admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="74"/>
+        <location filename="../admin-gui/adminspage.cpp" line="69"/>
         <source>New one-time password for the selected admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="75"/>
+        <location filename="../admin-gui/adminspage.cpp" line="70"/>
         <source>new one-time password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="76"/>
+        <location filename="../admin-gui/adminspage.cpp" line="71"/>
         <source>&amp;Set password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="77"/>
+        <location filename="../admin-gui/adminspage.cpp" line="72"/>
         <source>&amp;Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="78"/>
+        <location filename="../admin-gui/adminspage.cpp" line="73"/>
         <source>Turn TOTP &amp;off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="89"/>
+        <location filename="../admin-gui/adminspage.cpp" line="84"/>
         <source>New admin:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="90"/>
+        <location filename="../admin-gui/adminspage.cpp" line="85"/>
         <source>Selected admin:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="92"/>
+        <location filename="../admin-gui/adminspage.cpp" line="87"/>
         <source>Two-factor login (TOTP) for your account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="93"/>
+        <location filename="../admin-gui/adminspage.cpp" line="88"/>
         <source>&amp;Start TOTP enrolment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="97"/>
+        <location filename="../admin-gui/adminspage.cpp" line="92"/>
         <source>QR code for the authenticator app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="104"/>
+        <location filename="../admin-gui/adminspage.cpp" line="99"/>
         <source>Current code from the authenticator app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="105"/>
+        <location filename="../admin-gui/adminspage.cpp" line="100"/>
         <source>6-digit code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="107"/>
+        <location filename="../admin-gui/adminspage.cpp" line="102"/>
         <source>&amp;Confirm and turn on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="132"/>
+        <location filename="../admin-gui/adminspage.cpp" line="127"/>
         <source>Admin %1 created; they must choose their own password at the first login.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="142"/>
+        <location filename="../admin-gui/adminspage.cpp" line="137"/>
         <source>Select an admin first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="149"/>
+        <location filename="../admin-gui/adminspage.cpp" line="144"/>
         <source>%1 has a new one-time password and was logged out.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="158"/>
+        <location filename="../admin-gui/adminspage.cpp" line="153"/>
         <source>Delete the admin account %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="162"/>
+        <location filename="../admin-gui/adminspage.cpp" line="157"/>
         <source>Admin %1 was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="171"/>
+        <location filename="../admin-gui/adminspage.cpp" line="166"/>
         <source>Turn off two-factor login for %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="175"/>
+        <location filename="../admin-gui/adminspage.cpp" line="170"/>
         <source>TOTP is off for %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="184"/>
+        <location filename="../admin-gui/adminspage.cpp" line="179"/>
         <source>Scan the QR code with your authenticator app, or enter this secret: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="194"/>
+        <location filename="../admin-gui/adminspage.cpp" line="189"/>
         <source>Two-factor login is on. From now on you log in with a code from your app.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminspage.cpp" line="208"/>
+        <location filename="../admin-gui/adminspage.cpp" line="203"/>
         <source>Administrators</source>
         <translation type="unfinished"></translation>
     </message>
@@ -424,17 +560,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/auditpage.cpp" line="73"/>
+        <location filename="../admin-gui/auditpage.cpp" line="68"/>
         <source>Export the audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/auditpage.cpp" line="73"/>
+        <location filename="../admin-gui/auditpage.cpp" line="68"/>
         <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/auditpage.cpp" line="83"/>
+        <location filename="../admin-gui/auditpage.cpp" line="78"/>
         <source>Audit log</source>
         <translation type="unfinished"></translation>
     </message>
@@ -612,163 +748,163 @@ turns:turn.example.com:5349</source>
     </message>
     <message>
         <location filename="../admin-gui/certificatespage.cpp" line="91"/>
-        <location filename="../admin-gui/certificatespage.cpp" line="173"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="168"/>
         <source>Certificate chain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="108"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="103"/>
         <source>&amp;Reload from disk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="111"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="106"/>
         <source>Fingerprint:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="112"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="107"/>
         <source>Expires:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="113"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="108"/>
         <source>Admin API certificate:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="120"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="115"/>
         <source>Install a certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="123"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="118"/>
         <source>Certificate chain file (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="126"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="121"/>
         <source>Private key file (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="127"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="122"/>
         <source>empty: the key generated with the last signing request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="128"/>
-        <location filename="../admin-gui/certificatespage.cpp" line="130"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="123"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="125"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="129"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="124"/>
         <source>Choose the certificate file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="131"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="126"/>
         <source>Choose the private key file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="132"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="127"/>
         <source>&amp;Install and reload</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="141"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="136"/>
         <source>Certificate chain (PEM):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="142"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="137"/>
         <source>Private key (PEM):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="145"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="140"/>
         <source>New key and signing request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="147"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="142"/>
         <source>Common name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="148"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="143"/>
         <source>chat.example.com</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="150"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="145"/>
         <source>Further DNS names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="151"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="146"/>
         <source>comma-separated, optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="152"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="147"/>
         <source>&amp;Generate and save CSR…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="155"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="150"/>
         <source>Common name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="156"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="151"/>
         <source>DNS names:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="168"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="163"/>
         <source>Certificate and key reloaded from disk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="173"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="168"/>
         <source>PEM files (*.pem *.crt);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="177"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="172"/>
         <source>Private key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="177"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="172"/>
         <source>PEM files (*.pem *.key);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="183"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="178"/>
         <source>Enter the common name (the server&apos;s host name) first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="192"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="187"/>
         <source>Save the signing request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="193"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="188"/>
         <source>Signing requests (*.csr *.pem)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="202"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="197"/>
         <source>Certificates</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/certificatespage.cpp" line="211"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="206"/>
         <source>%1 (%n day(s) left)</source>
         <translation>
             <numerusform>%1 (%n day left)</numerusform>
@@ -776,12 +912,12 @@ turns:turn.example.com:5349</source>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="215"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="210"/>
         <source>The certificate has expired. Devices cannot connect until it is replaced.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/certificatespage.cpp" line="216"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="211"/>
         <source>The certificate expires in %n day(s). Replace it soon.</source>
         <translation>
             <numerusform>The certificate expires in %n day. Replace it soon.</numerusform>
@@ -789,12 +925,12 @@ turns:turn.example.com:5349</source>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="219"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="214"/>
         <source>the same as the serving certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/certificatespage.cpp" line="220"/>
+        <location filename="../admin-gui/certificatespage.cpp" line="215"/>
         <source>%1, fingerprint %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1104,72 +1240,193 @@ Presented: %3</source>
 <context>
     <name>parley::admin::DashboardPage</name>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="48"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="200"/>
         <source>Server version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="49"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="201"/>
         <source>Uptime</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="50"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="202"/>
         <source>Enrolled users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="51"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="205"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="261"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="262"/>
         <source>Connected devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="52"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="206"/>
         <source>Queued messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="53"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="204"/>
         <source>Database size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="54"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="140"/>
+        <source>This server keeps no history of its figures: it is older than this parley-admin. Charts appear once it is updated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="151"/>
+        <source>Could not load the history: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/dashboardpage.cpp" line="173"/>
+        <source>No samples yet: the server records its figures every %n second(s).</source>
+        <translation>
+            <numerusform>No samples yet: the server records its figures every second.</numerusform>
+            <numerusform>No samples yet: the server records its figures every %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="175"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="245"/>
+        <source>Loading the history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="203"/>
         <source>Worker threads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="55"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="208"/>
         <source>Certificate fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="56"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="207"/>
         <source>Certificate expires</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="60"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="221"/>
+        <source>&lt;h3&gt;Activity&lt;/h3&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="224"/>
+        <source>Last 15 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="225"/>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="226"/>
+        <source>Last 6 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="227"/>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="228"/>
+        <source>Time range of the charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="261"/>
+        <source>devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="263"/>
+        <source>Messages per second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="263"/>
+        <source>messages/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="264"/>
+        <source>Accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="264"/>
+        <source>Delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <source>Queue depth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <source>messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
+        <source>Queued for devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
+        <source>Waiting for the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
+        <source>Commit latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
+        <source>ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
+        <source>Median (p50)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
+        <source>99th percentile (p99)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/dashboardpage.cpp" line="273"/>
         <source>&lt;h2&gt;Server status&lt;/h2&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="74"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="297"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="85"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="113"/>
         <source>Could not refresh: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="103"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="95"/>
         <source>%1 (expired!)</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/dashboardpage.cpp" line="103"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="96"/>
         <source>%1 (in %n day(s))</source>
         <translation>
             <numerusform>%1 (in %n day)</numerusform>
@@ -1177,12 +1434,12 @@ Presented: %3</source>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="106"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="99"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="108"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="102"/>
         <source>Updated %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1401,8 +1658,17 @@ Presented: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/filespage.cpp" line="194"/>
+        <location filename="../admin-gui/filespage.cpp" line="190"/>
         <source>Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::HistoryChart</name>
+    <message>
+        <location filename="../admin-gui/historychart.cpp" line="109"/>
+        <source>%1
+%2: %3 %4</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1541,7 +1807,7 @@ Presented: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/loggingpage.cpp" line="216"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="211"/>
         <source>Events are now kept for %n day(s).</source>
         <translation>
             <numerusform>Events are now kept for %n day.</numerusform>
@@ -1549,7 +1815,7 @@ Presented: %3</source>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/loggingpage.cpp" line="225"/>
+        <location filename="../admin-gui/loggingpage.cpp" line="220"/>
         <source>Event logging</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1587,32 +1853,32 @@ Presented: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="149"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
         <source>&amp;Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="150"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="153"/>
         <source>Change my &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="155"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="158"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="161"/>
         <source>&amp;Log out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="161"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="164"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="179"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="182"/>
         <source>The connection to the server was lost: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1620,17 +1886,17 @@ Presented: %3</source>
 <context>
     <name>parley::admin::Page</name>
     <message>
-        <location filename="../admin-gui/page.cpp" line="28"/>
+        <location filename="../admin-gui/page.cpp" line="39"/>
         <source>Please confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/page.cpp" line="64"/>
+        <location filename="../admin-gui/page.cpp" line="75"/>
         <source>Could not save %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/page.cpp" line="67"/>
+        <location filename="../admin-gui/page.cpp" line="78"/>
         <source>Saved %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2526,82 +2792,82 @@ Description: %2
     </message>
     <message>
         <location filename="../admin-gui/roomspage.cpp" line="303"/>
-        <location filename="../admin-gui/roomspage.cpp" line="444"/>
+        <location filename="../admin-gui/roomspage.cpp" line="440"/>
         <source>Rooms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="313"/>
+        <location filename="../admin-gui/roomspage.cpp" line="309"/>
         <source>&amp;Delete room…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="330"/>
+        <location filename="../admin-gui/roomspage.cpp" line="326"/>
         <source>Set by the room&apos;s admins:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="331"/>
+        <location filename="../admin-gui/roomspage.cpp" line="327"/>
         <source>Enforced by this server:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="332"/>
+        <location filename="../admin-gui/roomspage.cpp" line="328"/>
         <source>In effect:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="333"/>
+        <location filename="../admin-gui/roomspage.cpp" line="329"/>
         <source>Member</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="334"/>
+        <location filename="../admin-gui/roomspage.cpp" line="330"/>
         <source>Room admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="339"/>
+        <location filename="../admin-gui/roomspage.cpp" line="335"/>
         <source>Members of the selected room</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="346"/>
+        <location filename="../admin-gui/roomspage.cpp" line="342"/>
         <source>Retention enforced by the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="348"/>
+        <location filename="../admin-gui/roomspage.cpp" line="344"/>
         <source>Title, description and the room&apos;s own expiry and burn-after-reading belong to the room&apos;s admins: they are signed by their devices, and the server cannot change them. The server can only enforce stricter retention on top: a shorter expiry, or burn-after-reading for every message.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="354"/>
+        <location filename="../admin-gui/roomspage.cpp" line="350"/>
         <source>Delete messages after at &amp;most:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="358"/>
+        <location filename="../admin-gui/roomspage.cpp" line="354"/>
         <source>Longest time messages are kept in this room</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="360"/>
+        <location filename="../admin-gui/roomspage.cpp" line="356"/>
         <source>&amp;Force burn after reading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="362"/>
+        <location filename="../admin-gui/roomspage.cpp" line="358"/>
         <source>&amp;Apply retention</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="426"/>
+        <location filename="../admin-gui/roomspage.cpp" line="422"/>
         <source>Delete the room %1 with its membership chain? Its members lose it on all their devices. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/roomspage.cpp" line="432"/>
+        <location filename="../admin-gui/roomspage.cpp" line="428"/>
         <source>The room %1 was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2644,7 +2910,7 @@ Description: %2
     <message>
         <location filename="../admin-gui/userspage.cpp" line="74"/>
         <location filename="../admin-gui/userspage.cpp" line="204"/>
-        <location filename="../admin-gui/userspage.cpp" line="290"/>
+        <location filename="../admin-gui/userspage.cpp" line="285"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2825,27 +3091,27 @@ Description: %2
     </message>
     <message>
         <location filename="../admin-gui/userspage.cpp" line="260"/>
-        <location filename="../admin-gui/userspage.cpp" line="386"/>
+        <location filename="../admin-gui/userspage.cpp" line="376"/>
         <source>Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="272"/>
+        <location filename="../admin-gui/userspage.cpp" line="267"/>
         <source>New enrollment &amp;code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="274"/>
+        <location filename="../admin-gui/userspage.cpp" line="269"/>
         <source>&amp;Suspend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="276"/>
+        <location filename="../admin-gui/userspage.cpp" line="271"/>
         <source>Res&amp;ume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="280"/>
+        <location filename="../admin-gui/userspage.cpp" line="275"/>
         <source>Sign &amp;out everywhere</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2855,58 +3121,99 @@ Description: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="278"/>
+        <location filename="../admin-gui/userspage.cpp" line="273"/>
         <source>&amp;Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="293"/>
+        <location filename="../admin-gui/userspage.cpp" line="288"/>
         <source>Devices of the selected user</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="302"/>
+        <location filename="../admin-gui/userspage.cpp" line="292"/>
         <source>Re&amp;voke device…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="343"/>
+        <location filename="../admin-gui/userspage.cpp" line="333"/>
         <source>Delete %1 with all devices, keys and queued messages? This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="347"/>
+        <location filename="../admin-gui/userspage.cpp" line="337"/>
         <source>%1 was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="358"/>
+        <location filename="../admin-gui/userspage.cpp" line="348"/>
         <source>Revoke device %1 of %2? It is disconnected and must enroll again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="363"/>
+        <location filename="../admin-gui/userspage.cpp" line="353"/>
         <source>Device %1 of %2 was revoked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="369"/>
+        <location filename="../admin-gui/userspage.cpp" line="359"/>
         <source>Import users from CSV</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="369"/>
+        <location filename="../admin-gui/userspage.cpp" line="359"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="375"/>
+        <location filename="../admin-gui/userspage.cpp" line="365"/>
         <source>Export users as CSV</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/userspage.cpp" line="375"/>
+        <location filename="../admin-gui/userspage.cpp" line="365"/>
         <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::WarningsPanel</name>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="37"/>
+        <source>since %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="74"/>
+        <source>Critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="74"/>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="98"/>
+        <source>Open %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/warningspanel.cpp" line="116"/>
+        <source>Needs attention now (%n critical)</source>
+        <translation>
+            <numerusform>Needs attention now (%n critical)</numerusform>
+            <numerusform>Needs attention now (%n critical)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="117"/>
+        <source>Needs attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="139"/>
+        <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
