@@ -134,6 +134,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_uniqu
     d->addPage(new FilesPage(d->client, d->stack));
     d->addPage(new AdminsPage(d->client, d->stack));
     d->addPage(new AuditPage(d->client, d->stack));
+    // The dashboard's warnings lead to the page that deals with them.
+    connect(qobject_cast<DashboardPage *>(page(u"dashboardPage"_s)), &DashboardPage::navigateTo, this,
+            [this](const QString &key) { showPage(page(key)); });
     auto *splitter = new QSplitter(this);
     splitter->addWidget(d->nav);
     splitter->addWidget(d->stack);
