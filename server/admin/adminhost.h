@@ -24,7 +24,6 @@ struct AdminSettings {
     QString dataDir;
     QString certificateFile;          // the device plane's certificate and key (PEM)
     QString privateKeyFile;
-    QString databaseFile;
     QString logRules;                 // [logging] rules of the boot configuration
     QStringList logCategories;        // every logging category the daemon has
     PushConfig push;                  // [push]

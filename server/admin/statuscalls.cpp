@@ -4,7 +4,6 @@
 #include "store/adminstore.h"
 #include "store/store.h"
 
-#include <QFileInfo>
 #include <QSslCertificate>
 
 using namespace Qt::StringLiterals;
@@ -30,9 +29,9 @@ void StatusCalls::handleStatus(const AdminRequestPtr &r)
     auto users = admin.userCount();
     if (!users)
         return m_ctx.reply(r, users.error());
-    qint64 dbBytes = 0;
-    for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s})
-        dbBytes += QFileInfo(m_ctx.config().databaseFile + suffix).size();
+    const Result<qint64> dbBytes = m_ctx.store()->databaseBytes();
+    if (!dbBytes)
+        return m_ctx.reply(r, dbBytes.error());
     QCborMap m;
     m.insert("version"_L1, QStringLiteral(PARLEY_VERSION_STRING));
     m.insert("uptime_seconds"_L1, (AdminContext::now() - m_startedAt) / 1000);
@@ -41,7 +40,7 @@ void StatusCalls::handleStatus(const AdminRequestPtr &r)
     // Writes waiting for the database writer (sends, acks, deletes): near 0 on a server that keeps up.
     m.insert("write_queue"_L1, qint64(m_ctx.store()->queuedWrites()));
     m.insert("users"_L1, *users);
-    m.insert("database_bytes"_L1, dbBytes);
+    m.insert("database_bytes"_L1, *dbBytes);
     m.insert("workers"_L1, m_ctx.host()->workerCount());
     m.insert("fingerprint"_L1, m_ctx.host()->fingerprint());
     const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_ctx.config().certificateFile);

@@ -592,7 +592,6 @@ AdminSettings Server::adminSettings() const
     settings.files = config.files;
     settings.certificateFile = config.certificateFile();
     settings.privateKeyFile = config.privateKeyFile();
-    settings.databaseFile = config.databaseFile();
     settings.logRules = config.logRules;
     settings.logCategories = logCategories();
     settings.push = config.push;

@@ -5,14 +5,8 @@
 #include "store/store.h"
 
 #include <QDateTime>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
-#include <QVariant>
-
-#include <atomic>
 
 using namespace Qt::StringLiterals;
 
@@ -20,35 +14,7 @@ namespace parley::server {
 
 namespace {
 
-constexpr int CheckpointBusyTimeoutMs = 2000;
 constexpr int BlockedSweepsWarning = 5;
-std::atomic<int> connectionCounter{0};
-
-// PRAGMA wal_checkpoint(TRUNCATE) on a connection of its own (the writer always sits inside a transaction, where a
-// checkpoint cannot run). Unavailable when readers or the writer kept it from completing; the next sweep retries.
-Status checkpoint(const QString &path)
-{
-    const QString name = u"parleyd-checkpoint-%1"_s.arg(connectionCounter.fetch_add(1));
-    Status result;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(CheckpointBusyTimeoutMs));
-        if (!db.open()) {
-            result = makeError(ErrorCode::Database, u"cannot open the database for a checkpoint: "_s + db.lastError().text());
-        } else {
-            QSqlQuery q(db);
-            if (!q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s) || !q.next())
-                result = makeError(ErrorCode::Database, u"checkpoint failed: "_s + q.lastError().text());
-            else if (q.value(0).toInt() != 0)
-                result = makeError(ErrorCode::Unavailable, u"the checkpoint could not complete (database busy)"_s);
-            q.finish();
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return result;
-}
 
 } // namespace
 
@@ -142,7 +108,7 @@ Result<int> Sweeper::sweepOnce(Store &store, BlobFiles *blobs, const FileLimits 
             qCDebug(lcServer) << "Removed" << *gone << "attachments";
         }
     }
-    if (Status s = checkpoint(store.path()); !s)
+    if (Status s = store.checkpoint(); !s)
         return s.error();
     return *removed;
 }

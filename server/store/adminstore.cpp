@@ -80,12 +80,9 @@ Result<qint64> AdminStore::createAccount(const QString &name, const QString &has
         return makeError(ErrorCode::Conflict, u"an admin account of that name exists"_s);
     if (exists.error().code != ErrorCode::NotFound)
         return exists.error();
-    const Result<sql::Rows> q =
-        sql::exec(m_db.database(), u"INSERT INTO admin_accounts (name, pw_hash, must_change, created_at) VALUES (?, ?, ?, ?)"_s,
-                  {name, hash, mustChange ? 1 : 0, now}, Failed);
-    if (!q)
-        return q.error();
-    return q->lastInsertId();
+    return sql::insert(m_db.database(),
+                       u"INSERT INTO admin_accounts (name, pw_hash, must_change, created_at) VALUES (?, ?, ?, ?) RETURNING id"_s,
+                       {name, hash, mustChange ? 1 : 0, now}, Failed);
 }
 
 Status AdminStore::setPassword(qint64 accountId, const QString &hash, bool mustChange)
@@ -200,7 +197,7 @@ Result<QList<AuditRecord>> AdminStore::audit(const AuditFilter &f)
         binds << f.actor;
     }
     if (!f.action.isEmpty()) {
-        statement += u" AND (action = ? OR action LIKE ? ESCAPE '\\')"_s;
+        statement += u" AND (action = ? OR lower(action) LIKE lower(?) ESCAPE '\\')"_s;
         QString prefix = f.action;
         prefix.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
         binds << f.action << prefix + u".%"_s;
@@ -239,7 +236,7 @@ Result<QList<EventRecord>> AdminStore::events(const EventFilter &f)
         statement += u" AND level IN ('%1')"_s.arg(wanted.join(u"','"_s));
     }
     if (!f.grep.isEmpty()) {
-        statement += u" AND message LIKE ? ESCAPE '\\'"_s;
+        statement += u" AND lower(message) LIKE lower(?) ESCAPE '\\'"_s;
         binds << likePattern(f.grep);
     }
     statement += u" ORDER BY id DESC LIMIT ?"_s;
@@ -281,9 +278,9 @@ Result<QList<UserSummary>> AdminStore::users(const QString &search)
         u"SELECT u.name, u.suspended, u.created_at, "
         "(SELECT COUNT(*) FROM devices d WHERE d.user_id = u.id AND d.revoked = 0), "
         "(SELECT COALESCE(MAX(d.last_seen), 0) FROM devices d WHERE d.user_id = u.id), "
-        "(SELECT COALESCE(SUM(d.queued), 0) FROM devices d WHERE d.user_id = u.id), "
+        "(SELECT CAST(COALESCE(SUM(d.queued), 0) AS BIGINT) FROM devices d WHERE d.user_id = u.id), "
         "EXISTS (SELECT 1 FROM bots b WHERE b.name = u.name) "
-        "FROM users u WHERE u.name LIKE ? ESCAPE '\\' ORDER BY u.name"_s,
+        "FROM users u WHERE lower(u.name) LIKE lower(?) ESCAPE '\\' ORDER BY u.name"_s,
         {pattern}, Failed, [](const sql::Rows &q) {
             UserSummary s;
             s.name = q.text(0);
@@ -299,9 +296,9 @@ Result<QList<UserSummary>> AdminStore::users(const QString &search)
         return enrolled;
     const Result<QList<UserSummary>> pending = sql::queryAll<UserSummary>(
         m_db.database(),
-        u"SELECT user, MIN(created_at), EXISTS (SELECT 1 FROM bots b WHERE b.name = user) FROM enroll_codes "
-        "WHERE used_at IS NULL AND user LIKE ? ESCAPE '\\' AND user NOT IN (SELECT name FROM users) "
-        "GROUP BY user ORDER BY user"_s,
+        u"SELECT c.\"user\", MIN(c.created_at), EXISTS (SELECT 1 FROM bots b WHERE b.name = c.\"user\") FROM enroll_codes c "
+        "WHERE c.used_at IS NULL AND lower(c.\"user\") LIKE lower(?) ESCAPE '\\' AND c.\"user\" NOT IN (SELECT name FROM users) "
+        "GROUP BY c.\"user\" ORDER BY c.\"user\""_s,
         {pattern}, Failed, [](const sql::Rows &q) {
             UserSummary s;
             s.name = q.text(0);
@@ -321,7 +318,7 @@ Result<QList<UserSummary>> AdminStore::users(const QString &search)
 Result<bool> AdminStore::codePending(const QString &name, qint64 now)
 {
     return sql::queryOne<bool>(m_db.database(),
-                               u"SELECT 1 FROM enroll_codes WHERE user = ? AND used_at IS NULL AND expires_at > ?"_s,
+                               u"SELECT 1 FROM enroll_codes WHERE \"user\" = ? AND used_at IS NULL AND expires_at > ?"_s,
                                {name, now}, Failed, readAny, false);
 }
 
@@ -398,7 +395,7 @@ Result<QList<qint64>> AdminStore::deleteUser(const QString &name)
         devices = sql::queryAll<qint64>(db, u"SELECT id FROM devices WHERE user_id = ?"_s, {**user}, Failed, readInteger);
     if (!devices)
         return devices;
-    const Result<int> codes = sql::change(db, u"DELETE FROM enroll_codes WHERE user = ?"_s, {name}, Failed);
+    const Result<int> codes = sql::change(db, u"DELETE FROM enroll_codes WHERE \"user\" = ?"_s, {name}, Failed);
     if (!codes)
         return codes.error();
     // A link to an account at the single sign-on provider (schema version 11): a new user of the name starts unlinked.
@@ -413,15 +410,8 @@ Result<QList<qint64>> AdminStore::deleteUser(const QString &name)
             return makeError(ErrorCode::NotFound, u"no such user"_s);
         return devices;
     }
-    // Room memberships live in the rooms tables (schema version 2) when this build has them.
-    const Result<bool> rooms = sql::queryOne<bool>(
-        db, u"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_members'"_s, {}, Failed, readAny, false);
-    if (!rooms)
-        return rooms.error();
-    if (*rooms) {
-        if (Status s = sql::apply(db, u"DELETE FROM room_members WHERE user_name = ?"_s, {name}, Failed); !s)
-            return s.error();
-    }
+    if (Status s = sql::apply(db, u"DELETE FROM room_members WHERE user_name = ?"_s, {name}, Failed); !s)
+        return s.error();
     for (const qint64 id : std::as_const(*devices)) {
         if (Status s = sql::apply(db, u"DELETE FROM seen WHERE sender_device_id = ?"_s, {id}, Failed); !s)
             return s.error();
@@ -438,7 +428,7 @@ Result<QList<qint64>> AdminStore::deleteUser(const QString &name)
 
 Result<qint64> AdminStore::queuedTotal()
 {
-    return sql::queryOne<qint64>(m_db.database(), u"SELECT COALESCE(SUM(queued), 0) FROM devices"_s, {}, Failed, readInteger,
+    return sql::queryOne<qint64>(m_db.database(), u"SELECT CAST(COALESCE(SUM(queued), 0) AS BIGINT) FROM devices"_s, {}, Failed, readInteger,
                                  qint64(0));
 }
 
@@ -455,7 +445,7 @@ Result<QList<AdminStore::RoomRow>> AdminStore::rooms(const QString &search)
                                   u"SELECT r.name, r.title, r.expire_seconds, r.burn, r.created_at, r.last_at, "
                                   "(SELECT COUNT(*) FROM room_members m WHERE m.room_id = r.id), r.enforced_expire_seconds, "
                                   "r.enforced_burn FROM rooms r "
-                                  "WHERE r.name LIKE ? ESCAPE '\\' ORDER BY r.name"_s,
+                                  "WHERE lower(r.name) LIKE lower(?) ESCAPE '\\' ORDER BY r.name"_s,
                                   {likePattern(search)}, Failed, [](const sql::Rows &q) {
                                       return RoomRow{q.text(0),          q.text(1),          q.integer(2),
                                                      q.integer(3) != 0,  int(q.integer(6)),  q.integer(4),

@@ -95,22 +95,22 @@ Result<BlobRecord> BlobIndex::create(Db &db, qint64 userId, qint64 deviceId, con
         return makeError(ErrorCode::QuotaExceeded, u"this device has %1 unfinished uploads already; finish or resume one"_s
                                                        .arg(*unfinished));
     }
-    const Result<qint64> used = scalar(db, u"SELECT COALESCE(SUM(size), 0) FROM blobs WHERE user_id = ?"_s, {userId});
+    const Result<qint64> used = scalar(db, u"SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM blobs WHERE user_id = ?"_s, {userId});
     if (!used)
         return used.error();
     if (*used + size > limits.userQuota) {
         return makeError(ErrorCode::QuotaExceeded,
                          u"this upload would exceed your storage quota of %1 (%2 in use)"_s.arg(mib(limits.userQuota), mib(*used)));
     }
-    const Result<sql::Rows> row = sql::exec(
+    const Result<qint64> id = sql::insert(
         db.database(),
         u"INSERT INTO blobs (bid, user_id, device_id, size, received, complete, referenced, created_at, completed_at) "
-        u"VALUES (?, ?, ?, ?, 0, 0, 0, ?, 0)"_s,
+        u"VALUES (?, ?, ?, ?, 0, 0, 0, ?, 0) RETURNING id"_s,
         {sql::blob(bid), userId, deviceId, size, nowMs}, Failed);
-    if (!row)
-        return row.error();
+    if (!id)
+        return id.error();
     BlobRecord b;
-    b.id = row->lastInsertId();
+    b.id = *id;
     b.bid = bid;
     b.userId = userId;
     b.deviceId = deviceId;
@@ -168,7 +168,7 @@ Status BlobIndex::reference(Db &db, qint64 userId, const QList<QByteArray> &bids
             return s;
         for (const qint64 device : deviceIds) {
             if (Status s = sql::apply(db.database(),
-                                      u"INSERT OR IGNORE INTO blob_refs (blob_id, device_id, message_id) VALUES (?, ?, ?)"_s,
+                                      u"INSERT INTO blob_refs (blob_id, device_id, message_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"_s,
                                       {*blobId, device, messageId}, Failed);
                 !s)
                 return s;
@@ -237,7 +237,7 @@ Result<BlobScan> BlobIndex::reconcile(Db &db, const QList<QByteArray> &onDisk,
 
 Result<BlobUsage> BlobIndex::total(Db &db)
 {
-    return sql::queryOne<BlobUsage>(db.database(), u"SELECT COALESCE(SUM(size), 0), COUNT(*) FROM blobs"_s, {}, Failed,
+    return sql::queryOne<BlobUsage>(db.database(), u"SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT), COUNT(*) FROM blobs"_s, {}, Failed,
                                     [](const sql::Rows &row) {
                                         BlobUsage u;
                                         u.bytes = row.integer(0);
@@ -249,10 +249,10 @@ Result<BlobUsage> BlobIndex::total(Db &db)
 
 Result<QList<BlobUsage>> BlobIndex::usage(Db &db, const std::optional<QString> &user)
 {
-    const QString statement = u"SELECT COALESCE(u.name, ''), SUM(b.size), COUNT(*) FROM blobs b LEFT JOIN users u "
-                              u"ON u.id = b.user_id "_s
+    const QString statement = u"SELECT COALESCE(u.name, ''), CAST(SUM(b.size) AS BIGINT), COUNT(*) FROM blobs b "
+                              u"LEFT JOIN users u ON u.id = b.user_id "_s
                               + (user ? u"WHERE u.name = ? "_s : QString())
-                              + u"GROUP BY b.user_id ORDER BY SUM(b.size) DESC, u.name"_s;
+                              + u"GROUP BY b.user_id, u.name ORDER BY SUM(b.size) DESC, u.name"_s;
     QVariantList binds;
     if (user)
         binds.append(*user);

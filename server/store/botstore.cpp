@@ -191,7 +191,7 @@ Result<BotRecord> find(Db &db, const QString &name)
 Result<QList<BotRecord>> list(Db &db, const QString &search)
 {
     Result<QList<BotRecord>> bots = sql::queryAll<BotRecord>(
-        db.database(), u"SELECT "_s + BotColumns + u"WHERE b.name LIKE ? ESCAPE '\\' ORDER BY b.name"_s,
+        db.database(), u"SELECT "_s + BotColumns + u"WHERE lower(b.name) LIKE lower(?) ESCAPE '\\' ORDER BY b.name"_s,
         {likePattern(search)}, Failed, readBot);
     if (!bots)
         return bots;
@@ -252,7 +252,7 @@ Status markRevoked(Db &db, const QString &name, qint64 nowMs)
     if (!changed)
         return changed.error();
     if (*changed == 1)
-        return sql::apply(db.database(), u"DELETE FROM enroll_codes WHERE user = ?"_s, {name}, Failed);
+        return sql::apply(db.database(), u"DELETE FROM enroll_codes WHERE \"user\" = ?"_s, {name}, Failed);
     const Result<BotRecord> bot = find(db, name);
     if (!bot)
         return bot.error();

@@ -1,5 +1,7 @@
 #include "store/connection.h"
 
+#include "store/dialect.h"
+
 #include <QSqlError>
 
 using namespace Qt::StringLiterals;
@@ -8,8 +10,10 @@ namespace parley::server {
 
 Connection::Connection(const QString &connectionName) : m_connectionName(connectionName)
 {
-    if (!connectionName.isEmpty() && QSqlDatabase::contains(connectionName))
+    if (!connectionName.isEmpty() && QSqlDatabase::contains(connectionName)) {
         m_db = QSqlDatabase::database(connectionName, false);
+        m_driver = dialect::driverOf(m_db);
+    }
 }
 
 Connection::~Connection()
@@ -27,12 +31,12 @@ Result<QSqlQuery *> Connection::prepared(Stmt id)
 {
     std::unique_ptr<QSqlQuery> &slot = m_statements[id];
     if (!slot) {
-        if (!m_db.isValid() || !m_db.isOpen())
-            return makeError(ErrorCode::Unavailable, u"the database connection is not open"_s);
+        if (Status s = sql::checkOpen(m_db, u"cannot prepare a statement"); !s)
+            return s.error();
         auto query = std::make_unique<QSqlQuery>(m_db);
         query->setForwardOnly(true);
-        if (!query->prepare(sqlOf(id)))
-            return sql::toError(query->lastError(), u"cannot prepare a statement");
+        if (!query->prepare(dialect::statement(m_driver, id)))
+            return sql::toError(query->lastError(), u"cannot prepare a statement", m_driver);
         slot = std::move(query);
     }
     return slot.get();
@@ -40,6 +44,8 @@ Result<QSqlQuery *> Connection::prepared(Stmt id)
 
 Result<sql::Rows> Connection::exec(Stmt id, sql::Binds binds)
 {
+    if (!dialect::preparable(m_driver, id))
+        return sql::exec(m_db, QString(dialect::statement(m_driver, id)), binds, u"statement failed");
     Result<QSqlQuery *> query = prepared(id);
     if (!query)
         return query.error();

@@ -4,6 +4,7 @@
 // transaction it runs. Internal to the store.
 
 #include "core/result.h"
+#include "store/database.h"
 #include "store/sql.h"
 #include "store/statements.h"
 
@@ -26,8 +27,9 @@ public:
     Connection &operator=(const Connection &) = delete;
 
     const QSqlDatabase &database() const { return m_db; }
+    StoreDriver driver() const { return m_driver; }
 
-    // The statement, prepared on first use.
+    // The statement, prepared on first use (only for statements the driver can prepare: dialect::preparable()).
     Result<QSqlQuery *> prepared(Stmt id);
     // Drops a statement the driver may have finalised after a failure; it is prepared afresh next time.
     void forget(Stmt id) { m_statements[id].reset(); }
@@ -35,6 +37,8 @@ public:
     Result<sql::Rows> exec(Stmt id, sql::Binds binds = {});
     Status run(Stmt id, sql::Binds binds = {}) { return sql::done(exec(id, binds)); }
     Result<int> change(Stmt id, sql::Binds binds = {}) { return sql::affected(exec(id, binds)); }
+    // A statement that inserts one row and returns its id.
+    Result<qint64> insert(Stmt id, sql::Binds binds) { return sql::insertedId(exec(id, binds), u"statement failed"); }
 
     template<typename T, typename Read>
     Result<T> one(Stmt id, sql::Binds binds, QStringView what, Read read, Result<T> absent)
@@ -75,6 +79,7 @@ public:
 private:
     QString m_connectionName;
     QSqlDatabase m_db;
+    StoreDriver m_driver = StoreDriver::Sqlite;
     std::array<std::unique_ptr<QSqlQuery>, StmtCount> m_statements;
     bool m_broken = false;
     QString m_brokenReason;

@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "store/changes.h"
+#include "store/dialect.h"
 #include "store/records.h"
 
 #include <QByteArray>
@@ -101,12 +102,13 @@ public:
 
 private:
     friend class Store;
-    // Opens a connection (file permissions are the caller's business) with the store's pragmas; `readOnly` adds
-    // query_only. The Db owns the connection and removes it when destroyed, in the same thread.
-    static Result<std::unique_ptr<Db>> openConnection(const QString &path, const QString &connectionName,
-                                                      int busyTimeoutMs, bool readOnly);
+    // Opens a connection (file permissions are the caller's business) with the store's session settings
+    // (dialect::open). The Db owns the connection and removes it when destroyed, in the same thread.
+    static Result<std::unique_ptr<Db>> openConnection(const ConnectionSpec &spec, const QString &connectionName);
     Status migrate();
     Status beginBatch();                 // BEGIN IMMEDIATE, retried with backoff while another process writes
+    // dialect::writeMarker() of this connection: before a group transaction and before its commit.
+    qint64 writeMarker() const;
     Status commitBatch();
     void rollbackBatch();
     Status beginOperation();             // SAVEPOINT around one write() operation

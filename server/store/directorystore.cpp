@@ -38,8 +38,10 @@ Result<QList<DirectoryLink>> DirectoryStore::links(Db &db)
 Status DirectoryStore::putLink(Db &db, const DirectoryLink &link)
 {
     return sql::apply(db.database(),
-                      u"INSERT OR REPLACE INTO directory_users (name, dn, display_name, suspended_by_sync, missing_since, "
-                      "linked_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+                      u"INSERT INTO directory_users (name, dn, display_name, suspended_by_sync, missing_since, linked_at, "
+                      "synced_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET dn = excluded.dn, "
+                      "display_name = excluded.display_name, suspended_by_sync = excluded.suspended_by_sync, "
+                      "missing_since = excluded.missing_since, linked_at = excluded.linked_at, synced_at = excluded.synced_at"_s,
                       {link.name, link.dn, link.displayName, link.suspendedBySync ? 1 : 0, link.missingSince,
                        link.linkedAt, link.syncedAt},
                       Failed);
@@ -54,8 +56,8 @@ Result<QSet<QString>> DirectoryStore::pendingNames(Db &db, qint64 nowMs)
 {
     const auto names = sql::queryAll<QString>(
         db.database(),
-        u"SELECT DISTINCT user FROM enroll_codes WHERE used_at IS NULL AND expires_at > ? "
-        "AND user NOT IN (SELECT name FROM users)"_s,
+        u"SELECT DISTINCT \"user\" FROM enroll_codes WHERE used_at IS NULL AND expires_at > ? "
+        "AND \"user\" NOT IN (SELECT name FROM users)"_s,
         {nowMs}, Failed, [](const sql::Rows &q) { return q.text(0); });
     if (!names)
         return names.error();
@@ -65,7 +67,7 @@ Result<QSet<QString>> DirectoryStore::pendingNames(Db &db, qint64 nowMs)
 Result<int> DirectoryStore::revokePendingCodes(Db &db, const QString &name)
 {
     return sql::change(db.database(),
-                       u"DELETE FROM enroll_codes WHERE user = ? AND used_at IS NULL AND user NOT IN (SELECT name FROM users)"_s,
+                       u"DELETE FROM enroll_codes WHERE \"user\" = ? AND used_at IS NULL AND \"user\" NOT IN (SELECT name FROM users)"_s,
                        {name}, Failed);
 }
 

@@ -70,10 +70,7 @@ Result<qint64> enrollingUser(Connection &c, const EnrollRequest &request, qint64
     if (!existing) {
         if (existing.error().code != ErrorCode::NotFound)
             return existing.error();
-        const Result<sql::Rows> inserted = c.exec(InsertUser, {request.user, sql::blob(request.rootPub), now});
-        if (!inserted)
-            return inserted.error();
-        return inserted->lastInsertId();
+        return c.insert(InsertUser, {request.user, sql::blob(request.rootPub), now});
     }
     if (existing->suspended)
         return makeError(ErrorCode::Forbidden, u"the user is suspended"_s);
@@ -104,11 +101,11 @@ Result<std::pair<qint64, quint32>> insertDevice(Connection &c, qint64 userId, co
     if (*deviceNo > qint64(std::numeric_limits<quint32>::max()))
         return makeError(ErrorCode::QuotaExceeded, u"no device numbers left for this user"_s);
     const QVariant name = request.deviceName.isEmpty() ? QVariant() : QVariant(request.deviceName);
-    const Result<sql::Rows> inserted = c.exec(InsertDevice, {userId, *deviceNo, sql::blob(request.devicePub),
-                                                             sql::blob(request.deviceSig), name, now});
+    const Result<qint64> inserted = c.insert(InsertDevice, {userId, *deviceNo, sql::blob(request.devicePub),
+                                                           sql::blob(request.deviceSig), name, now});
     if (!inserted)
         return inserted.error();
-    return std::pair(inserted->lastInsertId(), quint32(*deviceNo));
+    return std::pair(*inserted, quint32(*deviceNo));
 }
 
 } // namespace

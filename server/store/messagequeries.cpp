@@ -49,22 +49,22 @@ Result<InsertedMessage> storeMessage(Connection &c, const NewMessage &m)
     InsertedMessage inserted;
     {
         const protocol::RelayedMsg &e = m.envelope;
-        const Result<sql::Rows> row = c.exec(
+        const Result<qint64> id = c.insert(
             InsertMessage, {m.senderDeviceId, e.sender, qint64(e.dev), sql::blob(e.mid), sql::blob(e.to.cbor),
                             qint64(e.at), sql::blob(e.pl), sql::blob(e.kc), sql::blob(e.opts.cbor),
                             m.room.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(m.room),
                             sql::blob(e.sig), m.expiresAt, qint64(m.entries.size())});
-        if (!row)
-            return row.error();
-        inserted.payloadId = row->lastInsertId();
+        if (!id)
+            return id.error();
+        inserted.payloadId = *id;
     }
     inserted.seqs.reserve(m.entries.size());
     for (const NewMessage::Entry &entry : m.entries) {
-        const Result<sql::Rows> row = c.exec(InsertQueueEntry, {entry.deviceId, inserted.payloadId, qint64(entry.kid),
-                                                               sql::blob(entry.eph), sql::blob(entry.wrappedKey)});
-        if (!row)
-            return row.error();
-        inserted.seqs.append(quint64(row->lastInsertId()));
+        const Result<qint64> seq = c.insert(InsertQueueEntry, {entry.deviceId, inserted.payloadId, qint64(entry.kid),
+                                                              sql::blob(entry.eph), sql::blob(entry.wrappedKey)});
+        if (!seq)
+            return seq.error();
+        inserted.seqs.append(quint64(*seq));
     }
     return inserted;
 }

@@ -175,13 +175,14 @@ Result<int> PushStore::enqueue(Db &db, const QList<qint64> &deviceIds, qint64 no
                 ids += u',';
             ids += QString::number(deviceIds.at(start + i));   // integers only: nothing to escape
         }
-        // The partial unique index push_queue_pending makes OR IGNORE skip devices with a wake-up pending.
+        // The partial unique index push_queue_pending makes DO NOTHING skip devices with a wake-up pending. The next
+        // attempt is the later of the delay and the minimum interval since the last wake-up.
         const Result<int> queued =
             sql::change(db.database(),
-                        u"INSERT OR IGNORE INTO push_queue (device_id, state, attempts, next_attempt_at, created_at) "
-                        u"SELECT device_id, 'pending', 0, MAX(?, last_push_at + ?), ? FROM push_tokens "
-                        u"WHERE device_id IN (%1)"_s.arg(ids),
-                        {nowMs + delayMs, minIntervalMs, nowMs}, u"cannot queue a push");
+                        u"INSERT INTO push_queue (device_id, state, attempts, next_attempt_at, created_at) "
+                        u"SELECT device_id, 'pending', 0, CASE WHEN last_push_at + ? > ? THEN last_push_at + ? ELSE ? END, ? "
+                        u"FROM push_tokens WHERE device_id IN (%1) ON CONFLICT DO NOTHING"_s.arg(ids),
+                        {minIntervalMs, nowMs + delayMs, minIntervalMs, nowMs + delayMs, nowMs}, u"cannot queue a push");
         if (!queued)
             return queued.error();
         added += *queued;

@@ -110,18 +110,18 @@ Status storeRoomRow(const QSqlDatabase &db, RoomRow &row, bool create)
                            qint64(row.state.nextSeq), sql::blob(row.state.head), qint64(row.state.lastAt), row.id},
                           u"room statement failed");
     }
-    const Result<sql::Rows> inserted =
-        sql::exec(db,
-                  u"INSERT INTO rooms (name, title, description, expire_seconds, burn, next_seq, head, last_at, "
-                  u"created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-                  {row.state.room, p.title, p.description, qint64(p.expireSeconds), p.burnOnRead ? 1 : 0,
-                   qint64(row.state.nextSeq), sql::blob(row.state.head), qint64(row.state.lastAt), sql::nowMs()},
-                  u"room statement failed");
+    const Result<qint64> inserted =
+        sql::insert(db,
+                    u"INSERT INTO rooms (name, title, description, expire_seconds, burn, next_seq, head, last_at, "
+                    u"created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                    {row.state.room, p.title, p.description, qint64(p.expireSeconds), p.burnOnRead ? 1 : 0,
+                     qint64(row.state.nextSeq), sql::blob(row.state.head), qint64(row.state.lastAt), sql::nowMs()},
+                    u"room statement failed");
     if (!inserted) {
         return inserted.error().code == ErrorCode::Conflict ? makeError(ErrorCode::Conflict, u"a room with this name exists"_s)
                                                             : inserted.error();
     }
-    row.id = inserted->lastInsertId();
+    row.id = *inserted;
     return {};
 }
 

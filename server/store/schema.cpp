@@ -1,5 +1,6 @@
 #include "store/schema.h"
 
+#include "store/dialect.h"
 #include "store/sql.h"
 #include "store/storelog.h"
 
@@ -20,21 +21,34 @@ namespace parley::server::schema {
 
 namespace {
 
+// One statement of a migration step: portable (written with SQLite's column types, which dialect::ddl() maps to the
+// driver's), or for one driver only where the dialects differ (triggers, SQLite's table rebuilds).
+enum DdlDrivers { AnyDriver, SqliteOnly };
+struct Ddl {
+    const char *statement;
+    DdlDrivers drivers = AnyDriver;
+
+    bool appliesTo(StoreDriver driver) const
+    {
+        return drivers == AnyDriver || (drivers == SqliteOnly && driver == StoreDriver::Sqlite);
+    }
+};
+
 //
 // Counters kept by triggers, so that every way a queue entry goes (ack, expiry, a deleted device) keeps them right:
 // devices.queued (entries waiting for the device) and messages.refs (entries still pointing at the message; the
 // message row goes with its last entry). insertMessage() raises both itself, because raising `queued` doubles as
 // the quota check.
 
-const char *const SchemaV1[] = {
-    R"(CREATE TABLE users (
+const Ddl SchemaV1[] = {
+    {R"(CREATE TABLE users (
         id          INTEGER PRIMARY KEY,
         name        TEXT NOT NULL UNIQUE,
         root_pub    BLOB,
         suspended   INTEGER NOT NULL DEFAULT 0,
         created_at  INTEGER NOT NULL
-    ))",
-    R"(CREATE TABLE devices (
+    ))"},
+    {R"(CREATE TABLE devices (
         id          INTEGER PRIMARY KEY,
         user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         device_no   INTEGER NOT NULL,
@@ -49,23 +63,23 @@ const char *const SchemaV1[] = {
         lr_sig      BLOB,
         queued      INTEGER NOT NULL DEFAULT 0,
         UNIQUE (user_id, device_no)
-    ))",
-    R"(CREATE TABLE enroll_codes (
+    ))"},
+    {R"(CREATE TABLE enroll_codes (
         code_hash   BLOB PRIMARY KEY,
         user        TEXT NOT NULL,
         created_at  INTEGER NOT NULL,
         expires_at  INTEGER NOT NULL,
         used_at     INTEGER
-    ) WITHOUT ROWID)",
-    R"(CREATE TABLE prekeys (
+    ) WITHOUT ROWID)"},
+    {R"(CREATE TABLE prekeys (
         device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
         kid         INTEGER NOT NULL,
         pub         BLOB NOT NULL,
         sig         BLOB NOT NULL,
         PRIMARY KEY (device_id, kid)
-    ) WITHOUT ROWID)",
+    ) WITHOUT ROWID)"},
     // sender_device_id is informational (the sender's devices may go while recipients still hold the message).
-    R"(CREATE TABLE messages (
+    {R"(CREATE TABLE messages (
         id               INTEGER PRIMARY KEY,
         sender_device_id INTEGER NOT NULL,
         from_user        TEXT NOT NULL,
@@ -79,43 +93,43 @@ const char *const SchemaV1[] = {
         sig              BLOB NOT NULL,
         expires_at       INTEGER NOT NULL DEFAULT 0,
         refs             INTEGER NOT NULL
-    ))",
-    "CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0",
-    R"(CREATE TABLE queue (
+    ))"},
+    {"CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0"},
+    {R"(CREATE TABLE queue (
         seq         INTEGER PRIMARY KEY AUTOINCREMENT,
         device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
         message_id  INTEGER NOT NULL REFERENCES messages(id),
         kid         INTEGER NOT NULL,
         eph         BLOB NOT NULL,
         wk          BLOB NOT NULL
-    ))",
-    "CREATE INDEX queue_device_seq ON queue(device_id, seq)",
-    "CREATE INDEX queue_message ON queue(message_id)",
-    R"(CREATE TRIGGER queue_entry_gone AFTER DELETE ON queue BEGIN
+    ))"},
+    {"CREATE INDEX queue_device_seq ON queue(device_id, seq)"},
+    {"CREATE INDEX queue_message ON queue(message_id)"},
+    {R"(CREATE TRIGGER queue_entry_gone AFTER DELETE ON queue BEGIN
         UPDATE devices SET queued = queued - 1 WHERE id = OLD.device_id;
         UPDATE messages SET refs = refs - 1 WHERE id = OLD.message_id;
         DELETE FROM messages WHERE id = OLD.message_id AND refs <= 0;
-    END)",
-    R"(CREATE TABLE seen (
+    END)", SqliteOnly},
+    {R"(CREATE TABLE seen (
         sender_device_id INTEGER NOT NULL,
         mid              BLOB NOT NULL,
         seen_at          INTEGER NOT NULL,
         PRIMARY KEY (sender_device_id, mid)
-    ) WITHOUT ROWID)",
-    "CREATE INDEX seen_at ON seen(seen_at)",
-    R"(CREATE TABLE recovery (
+    ) WITHOUT ROWID)"},
+    {"CREATE INDEX seen_at ON seen(seen_at)"},
+    {R"(CREATE TABLE recovery (
         user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
         blob        BLOB NOT NULL,
         updated_at  INTEGER NOT NULL
-    ))",
+    ))"},
 };
 
 // Version 2: rooms (docs/protocol.md "Rooms"). The membership chain is stored as received (room_records); rooms and
 // room_members hold the state it leads to, updated in the same transaction as each appended record. Title and
 // description are stored in the clear for administration. room_settings holds the managed server-wide defaults and
 // limits (one row).
-const char *const SchemaV2[] = {
-    R"(CREATE TABLE rooms (
+const Ddl SchemaV2[] = {
+    {R"(CREATE TABLE rooms (
         id              INTEGER PRIMARY KEY,
         name            TEXT NOT NULL UNIQUE,
         title           TEXT NOT NULL DEFAULT '',
@@ -126,8 +140,8 @@ const char *const SchemaV2[] = {
         head            BLOB NOT NULL,
         last_at         INTEGER NOT NULL,
         created_at      INTEGER NOT NULL
-    ))",
-    R"(CREATE TABLE room_records (
+    ))"},
+    {R"(CREATE TABLE room_records (
         room_id     INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
         seq         INTEGER NOT NULL,
         rec         BLOB NOT NULL,
@@ -135,30 +149,30 @@ const char *const SchemaV2[] = {
         dpub        BLOB NOT NULL,
         dsig        BLOB NOT NULL,
         PRIMARY KEY (room_id, seq)
-    ) WITHOUT ROWID)",
-    R"(CREATE TABLE room_members (
+    ) WITHOUT ROWID)"},
+    {R"(CREATE TABLE room_members (
         room_id     INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
         user_name   TEXT NOT NULL,
         admin       INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (room_id, user_name)
-    ) WITHOUT ROWID)",
-    "CREATE INDEX room_members_user ON room_members(user_name)",
-    R"(CREATE TABLE room_settings (
+    ) WITHOUT ROWID)"},
+    {"CREATE INDEX room_members_user ON room_members(user_name)"},
+    {R"(CREATE TABLE room_settings (
         id                      INTEGER PRIMARY KEY CHECK (id = 1),
         max_members             INTEGER NOT NULL,
         max_expire_seconds      INTEGER NOT NULL,
         default_expire_seconds  INTEGER NOT NULL,
         default_burn            INTEGER NOT NULL,
         updated_at              INTEGER NOT NULL
-    ))",
-    "INSERT INTO room_settings VALUES (1, 1000, 0, 0, 0, 0)",
+    ))"},
+    {"INSERT INTO room_settings VALUES (1, 1000, 0, 0, 0, 0)"},
 };
 
 // Version 4: push wake-ups (server/pushstore.cpp, docs/push.md). One registration per device; one pending wake-up per
 // device (the partial unique index), dead-lettered ones kept for a while for the event log. IF NOT EXISTS keeps the
 // step harmless should it ever run twice.
-const char *const SchemaV4Push[] = {
-    R"(CREATE TABLE IF NOT EXISTS push_tokens (
+const Ddl SchemaV4Push[] = {
+    {R"(CREATE TABLE IF NOT EXISTS push_tokens (
         device_id    INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
         kind         TEXT NOT NULL,
         token        TEXT NOT NULL,
@@ -168,9 +182,9 @@ const char *const SchemaV4Push[] = {
         created_at   INTEGER NOT NULL,
         updated_at   INTEGER NOT NULL,
         last_push_at INTEGER NOT NULL DEFAULT 0
-    ))",
-    "CREATE INDEX IF NOT EXISTS push_tokens_token ON push_tokens(kind, token)",
-    R"(CREATE TABLE IF NOT EXISTS push_queue (
+    ))"},
+    {"CREATE INDEX IF NOT EXISTS push_tokens_token ON push_tokens(kind, token)"},
+    {R"(CREATE TABLE IF NOT EXISTS push_queue (
         id              INTEGER PRIMARY KEY,
         device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
         state           TEXT NOT NULL DEFAULT 'pending',
@@ -178,15 +192,15 @@ const char *const SchemaV4Push[] = {
         next_attempt_at INTEGER NOT NULL,
         last_error      TEXT,
         created_at      INTEGER NOT NULL
-    ))",
-    "CREATE UNIQUE INDEX IF NOT EXISTS push_queue_pending ON push_queue(device_id) WHERE state = 'pending'",
-    "CREATE INDEX IF NOT EXISTS push_queue_due ON push_queue(next_attempt_at) WHERE state = 'pending'",
+    ))"},
+    {"CREATE UNIQUE INDEX IF NOT EXISTS push_queue_pending ON push_queue(device_id) WHERE state = 'pending'"},
+    {"CREATE INDEX IF NOT EXISTS push_queue_due ON push_queue(next_attempt_at) WHERE state = 'pending'"},
 };
 
 // Version 3: the admin API (server/adminstore.cpp, docs/admin-api.md): admin accounts, hashed session tokens, the
 // append-only audit log (triggers refuse UPDATE and DELETE), the persisted event log and managed settings.
-const char *const SchemaV3Admin[] = {
-    R"(CREATE TABLE IF NOT EXISTS admin_accounts (
+const Ddl SchemaV3Admin[] = {
+    {R"(CREATE TABLE IF NOT EXISTS admin_accounts (
         id             INTEGER PRIMARY KEY,
         name           TEXT NOT NULL UNIQUE,
         pw_hash        TEXT NOT NULL,
@@ -196,56 +210,56 @@ const char *const SchemaV3Admin[] = {
         failed_logins  INTEGER NOT NULL DEFAULT 0,
         locked_until   INTEGER NOT NULL DEFAULT 0,
         created_at     INTEGER NOT NULL
-    ))",
-    R"(CREATE TABLE IF NOT EXISTS admin_tokens (
+    ))"},
+    {R"(CREATE TABLE IF NOT EXISTS admin_tokens (
         token_hash  BLOB PRIMARY KEY,
         account_id  INTEGER NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
         created_at  INTEGER NOT NULL,
         expires_at  INTEGER NOT NULL
-    ) WITHOUT ROWID)",
-    R"(CREATE TABLE IF NOT EXISTS audit_log (
+    ) WITHOUT ROWID)"},
+    {R"(CREATE TABLE IF NOT EXISTS audit_log (
         id       INTEGER PRIMARY KEY AUTOINCREMENT,
         at       INTEGER NOT NULL,
         actor    TEXT NOT NULL,
         action   TEXT NOT NULL,
         target   TEXT NOT NULL DEFAULT '',
         outcome  TEXT NOT NULL
-    ))",
-    "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at)",
-    R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+    ))"},
+    {"CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at)"},
+    {R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
         SELECT RAISE(ABORT, 'the audit log is append-only');
-    END)",
-    R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+    END)", SqliteOnly},
+    {R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
         SELECT RAISE(ABORT, 'the audit log is append-only');
-    END)",
-    R"(CREATE TABLE IF NOT EXISTS event_log (
+    END)", SqliteOnly},
+    {R"(CREATE TABLE IF NOT EXISTS event_log (
         id        INTEGER PRIMARY KEY AUTOINCREMENT,
         at        INTEGER NOT NULL,
         level     TEXT NOT NULL,
         category  TEXT NOT NULL,
         message   TEXT NOT NULL
-    ))",
-    "CREATE INDEX IF NOT EXISTS event_log_at ON event_log(at)",
-    R"(CREATE TABLE IF NOT EXISTS managed_settings (
+    ))"},
+    {"CREATE INDEX IF NOT EXISTS event_log_at ON event_log(at)"},
+    {R"(CREATE TABLE IF NOT EXISTS managed_settings (
         key         TEXT PRIMARY KEY,
         value       TEXT NOT NULL,
         updated_at  INTEGER NOT NULL
-    ) WITHOUT ROWID)",
+    ) WITHOUT ROWID)"},
 };
 
 // Version 5: the administrator's retention override per room (admin call rooms.policy, docs/admin-api.md). It can
 // only tighten what the room's chain sets: the effective expiry is the shorter of the two, burn-on-read either one.
-const char *const SchemaV5RoomRetention[] = {
-    "ALTER TABLE rooms ADD COLUMN enforced_expire_seconds INTEGER NOT NULL DEFAULT 0",
-    "ALTER TABLE rooms ADD COLUMN enforced_burn INTEGER NOT NULL DEFAULT 0",
+const Ddl SchemaV5RoomRetention[] = {
+    {"ALTER TABLE rooms ADD COLUMN enforced_expire_seconds INTEGER NOT NULL DEFAULT 0"},
+    {"ALTER TABLE rooms ADD COLUMN enforced_burn INTEGER NOT NULL DEFAULT 0"},
 };
 
 // Version 6: a room message's room in its own indexed column (it was only inside the signed options), so that the
 // retention override finds the room's stored messages without reading every message. The backfill reads the
 // options of the messages stored before.
-const char *const SchemaV6MessageRoom[] = {
-    "ALTER TABLE messages ADD COLUMN room TEXT",
-    "CREATE INDEX messages_room ON messages(room) WHERE room IS NOT NULL",
+const Ddl SchemaV6MessageRoom[] = {
+    {"ALTER TABLE messages ADD COLUMN room TEXT"},
+    {"CREATE INDEX messages_room ON messages(room) WHERE room IS NOT NULL"},
 };
 
 Status backfillMessageRooms(const QSqlDatabase &db)
@@ -260,7 +274,7 @@ Status backfillMessageRooms(const QSqlDatabase &db)
         return rooms.error();
     QSqlQuery update(db);
     if (!update.prepare(u"UPDATE messages SET room = ? WHERE id = ?"_s))
-        return sql::toError(update.lastError(), u"preparing the room backfill failed");
+        return sql::toError(update.lastError(), u"preparing the room backfill failed", dialect::driverOf(db));
     for (const auto &[id, room] : *rooms) {
         if (room.isEmpty())
             continue;
@@ -273,15 +287,15 @@ Status backfillMessageRooms(const QSqlDatabase &db)
 // Version 7: resumption credentials (docs/protocol.md "Resumed login"). One per device, issued at a challenge login
 // and replaced by the next one; only its SHA-256 is stored. Revoking the device, suspending, deleting or signing out
 // the user deletes it; the device row's own deletion takes it along.
-const char *const SchemaV7Resume[] = {
-    R"(CREATE TABLE resume_credentials (
+const Ddl SchemaV7Resume[] = {
+    {R"(CREATE TABLE resume_credentials (
         device_id   INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
         user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         hash        BLOB NOT NULL,
         issued_at   INTEGER NOT NULL,
         expires_at  INTEGER NOT NULL
-    ))",
-    "CREATE INDEX resume_credentials_user ON resume_credentials(user_id)",
+    ))"},
+    {"CREATE INDEX resume_credentials_user ON resume_credentials(user_id)"},
 };
 
 // Version 8: numbers that are never used twice, and the outcome of each stored message kept with its replay record.
@@ -292,8 +306,8 @@ const char *const SchemaV7Resume[] = {
 // entry, so no earlier message id was higher). The replay record gains the message's number and the digest of its
 // content (SendRequest's fields but the key entries), so that a client sending the same message again learns it
 // was stored.
-const char *const SchemaV8Sequences[] = {
-    R"(CREATE TABLE messages_v8 (
+const Ddl SchemaV8Sequences[] = {
+    {R"(CREATE TABLE messages_v8 (
         id               INTEGER PRIMARY KEY AUTOINCREMENT,
         sender_device_id INTEGER NOT NULL,
         from_user        TEXT NOT NULL,
@@ -308,42 +322,42 @@ const char *const SchemaV8Sequences[] = {
         expires_at       INTEGER NOT NULL DEFAULT 0,
         refs             INTEGER NOT NULL,
         room             TEXT
-    ))",
-    "INSERT INTO messages_v8 (id, sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, kc, opts, "
-    "sig, expires_at, refs, room) SELECT id, sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, "
-    "kc, opts, sig, expires_at, refs, room FROM messages",
-    "CREATE TEMP TABLE queue_v8 AS SELECT seq, device_id, message_id, kid, eph, wk FROM queue",
-    "CREATE TEMP TABLE counter_v8 AS SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0), "
-    "COALESCE((SELECT MAX(seq) FROM queue), 0), COALESCE((SELECT MAX(id) FROM messages), 0)) AS next",
-    "DROP TABLE queue",   // its indexes and trigger go with it; dropping fires no trigger
-    "DROP TABLE messages",
-    "ALTER TABLE messages_v8 RENAME TO messages",
-    "CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0",
-    "CREATE INDEX messages_room ON messages(room) WHERE room IS NOT NULL",
-    R"(CREATE TABLE queue (
+    ))", SqliteOnly},
+    {"INSERT INTO messages_v8 (id, sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, kc, opts, "
+     "sig, expires_at, refs, room) SELECT id, sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, "
+     "kc, opts, sig, expires_at, refs, room FROM messages", SqliteOnly},
+    {"CREATE TEMP TABLE queue_v8 AS SELECT seq, device_id, message_id, kid, eph, wk FROM queue", SqliteOnly},
+    {"CREATE TEMP TABLE counter_v8 AS SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0), "
+     "COALESCE((SELECT MAX(seq) FROM queue), 0), COALESCE((SELECT MAX(id) FROM messages), 0)) AS next", SqliteOnly},
+    {"DROP TABLE queue", SqliteOnly},   // its indexes and trigger go with it; dropping fires no trigger
+    {"DROP TABLE messages", SqliteOnly},
+    {"ALTER TABLE messages_v8 RENAME TO messages", SqliteOnly},
+    {"CREATE INDEX messages_expiry ON messages(expires_at) WHERE expires_at > 0", SqliteOnly},
+    {"CREATE INDEX messages_room ON messages(room) WHERE room IS NOT NULL", SqliteOnly},
+    {R"(CREATE TABLE queue (
         seq         INTEGER PRIMARY KEY AUTOINCREMENT,
         device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
         message_id  INTEGER NOT NULL REFERENCES messages(id),
         kid         INTEGER NOT NULL,
         eph         BLOB NOT NULL,
         wk          BLOB NOT NULL
-    ))",
-    "INSERT INTO queue (seq, device_id, message_id, kid, eph, wk) "
-    "SELECT seq, device_id, message_id, kid, eph, wk FROM temp.queue_v8",
-    "CREATE INDEX queue_device_seq ON queue(device_id, seq)",
-    "CREATE INDEX queue_message ON queue(message_id)",
-    R"(CREATE TRIGGER queue_entry_gone AFTER DELETE ON queue BEGIN
+    ))", SqliteOnly},
+    {"INSERT INTO queue (seq, device_id, message_id, kid, eph, wk) "
+     "SELECT seq, device_id, message_id, kid, eph, wk FROM temp.queue_v8", SqliteOnly},
+    {"CREATE INDEX queue_device_seq ON queue(device_id, seq)", SqliteOnly},
+    {"CREATE INDEX queue_message ON queue(message_id)", SqliteOnly},
+    {R"(CREATE TRIGGER queue_entry_gone AFTER DELETE ON queue BEGIN
         UPDATE devices SET queued = queued - 1 WHERE id = OLD.device_id;
         UPDATE messages SET refs = refs - 1 WHERE id = OLD.message_id;
         DELETE FROM messages WHERE id = OLD.message_id AND refs <= 0;
-    END)",
-    "DELETE FROM sqlite_sequence WHERE name IN ('queue', 'messages')",
-    "INSERT INTO sqlite_sequence (name, seq) SELECT 'queue', next FROM temp.counter_v8",
-    "INSERT INTO sqlite_sequence (name, seq) SELECT 'messages', next FROM temp.counter_v8",
-    "DROP TABLE temp.queue_v8",
-    "DROP TABLE temp.counter_v8",
-    "ALTER TABLE seen ADD COLUMN seq INTEGER",
-    "ALTER TABLE seen ADD COLUMN digest BLOB",
+    END)", SqliteOnly},
+    {"DELETE FROM sqlite_sequence WHERE name IN ('queue', 'messages')", SqliteOnly},
+    {"INSERT INTO sqlite_sequence (name, seq) SELECT 'queue', next FROM temp.counter_v8", SqliteOnly},
+    {"INSERT INTO sqlite_sequence (name, seq) SELECT 'messages', next FROM temp.counter_v8", SqliteOnly},
+    {"DROP TABLE temp.queue_v8", SqliteOnly},
+    {"DROP TABLE temp.counter_v8", SqliteOnly},
+    {"ALTER TABLE seen ADD COLUMN seq INTEGER"},
+    {"ALTER TABLE seen ADD COLUMN digest BLOB"},
 };
 
 // Version 9: attachments (docs/protocol.md, "Attachments"). A blob's ciphertext is a file of its own under
@@ -352,8 +366,8 @@ const char *const SchemaV8Sequences[] = {
 // message exists, and the row goes with the message (ON DELETE CASCADE, whichever way the message goes: acked by
 // all, burned, expired). A blob once referenced whose rows are all gone is swept with its file. IF NOT EXISTS keeps
 // the step harmless should it ever run twice.
-const char *const SchemaV9Blobs[] = {
-    R"(CREATE TABLE IF NOT EXISTS blobs (
+const Ddl SchemaV9Blobs[] = {
+    {R"(CREATE TABLE IF NOT EXISTS blobs (
         id            INTEGER PRIMARY KEY,
         bid           BLOB NOT NULL UNIQUE,
         user_id       INTEGER NOT NULL,
@@ -364,16 +378,16 @@ const char *const SchemaV9Blobs[] = {
         referenced    INTEGER NOT NULL DEFAULT 0,
         created_at    INTEGER NOT NULL,
         completed_at  INTEGER NOT NULL DEFAULT 0
-    ))",
-    "CREATE INDEX IF NOT EXISTS blobs_user ON blobs(user_id)",
-    "CREATE INDEX IF NOT EXISTS blobs_device ON blobs(device_id)",
-    R"(CREATE TABLE IF NOT EXISTS blob_refs (
+    ))"},
+    {"CREATE INDEX IF NOT EXISTS blobs_user ON blobs(user_id)"},
+    {"CREATE INDEX IF NOT EXISTS blobs_device ON blobs(device_id)"},
+    {R"(CREATE TABLE IF NOT EXISTS blob_refs (
         blob_id     INTEGER NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
         device_id   INTEGER NOT NULL,
         message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
         PRIMARY KEY (blob_id, device_id, message_id)
-    ) WITHOUT ROWID)",
-    "CREATE INDEX IF NOT EXISTS blob_refs_message ON blob_refs(message_id)",
+    ) WITHOUT ROWID)"},
+    {"CREATE INDEX IF NOT EXISTS blob_refs_message ON blob_refs(message_id)"},
 };
 
 // Version 10: directory sync (docs/operations.md "Directory"). One row per Parley user name that a directory (LDAP,
@@ -381,8 +395,8 @@ const char *const SchemaV9Blobs[] = {
 // suspension is lifted when the entry is enabled again), and since when the entry is missing (0 while present; the
 // user is deleted once the grace period has passed). Users without a row are never touched by a sync. IF NOT EXISTS
 // keeps the step harmless should it ever run twice.
-const char *const SchemaV10Directory[] = {
-    R"(CREATE TABLE IF NOT EXISTS directory_users (
+const Ddl SchemaV10Directory[] = {
+    {R"(CREATE TABLE IF NOT EXISTS directory_users (
         name               TEXT PRIMARY KEY,
         dn                 TEXT NOT NULL,
         display_name       TEXT NOT NULL DEFAULT '',
@@ -390,28 +404,28 @@ const char *const SchemaV10Directory[] = {
         missing_since      INTEGER NOT NULL DEFAULT 0,
         linked_at          INTEGER NOT NULL,
         synced_at          INTEGER NOT NULL
-    ) WITHOUT ROWID)",
+    ) WITHOUT ROWID)"},
 };
 
 // Version 11: single sign-on (docs/operations.md "Single sign-on"). One row per Parley user name a sign-in at an
 // OpenID provider got a code for: the provider's issuer and the account's subject. A later sign-in for the name must
 // come from the same account, and an account names one user. The row goes with user.delete and `parleyd sso unlink`.
-const char *const SchemaV11SsoLinks[] = {
-    R"(CREATE TABLE IF NOT EXISTS sso_links (
+const Ddl SchemaV11SsoLinks[] = {
+    {R"(CREATE TABLE IF NOT EXISTS sso_links (
         name       TEXT PRIMARY KEY,
         issuer     TEXT NOT NULL,
         subject    TEXT NOT NULL,
         linked_at  INTEGER NOT NULL,
         UNIQUE (issuer, subject)
-    ) WITHOUT ROWID)",
+    ) WITHOUT ROWID)"},
 };
 
 // Version 12: bots (docs/admin-api.md "Bots"). A bot is a user whose name has a row here, made by an administrator
 // before the bot's device enrolls (the users row comes with that enrollment, as for every user, so the row is keyed by
 // the name). bot_scope lists the users and rooms it may send to (scope_any: anyone); expires_at and revoked_at end
 // its logins; rate and burst are its own send limit. IF NOT EXISTS keeps the step harmless should it ever run twice.
-const char *const SchemaV12Bots[] = {
-    R"(CREATE TABLE IF NOT EXISTS bots (
+const Ddl SchemaV12Bots[] = {
+    {R"(CREATE TABLE IF NOT EXISTS bots (
         name         TEXT PRIMARY KEY,
         description  TEXT NOT NULL DEFAULT '',
         scope_any    INTEGER NOT NULL DEFAULT 0,
@@ -422,18 +436,18 @@ const char *const SchemaV12Bots[] = {
         created_by   TEXT NOT NULL,
         updated_at   INTEGER NOT NULL,
         revoked_at   INTEGER NOT NULL DEFAULT 0
-    ) WITHOUT ROWID)",
-    R"(CREATE TABLE IF NOT EXISTS bot_scope (
+    ) WITHOUT ROWID)"},
+    {R"(CREATE TABLE IF NOT EXISTS bot_scope (
         bot     TEXT NOT NULL REFERENCES bots(name) ON DELETE CASCADE,
         kind    TEXT NOT NULL CHECK (kind IN ('user', 'room')),
         target  TEXT NOT NULL,
         PRIMARY KEY (bot, kind, target)
-    ) WITHOUT ROWID)",
+    ) WITHOUT ROWID)"},
 };
 
 struct MigrationStep {
     int version;
-    const char *const *statements;
+    const Ddl *statements;
     std::size_t count;
     Status (*after)(const QSqlDatabase &) = nullptr;   // data migration run after the statements, in the same transaction
 };
@@ -463,28 +477,25 @@ constexpr int latestSchemaVersion()
 }
 constexpr int SchemaVersion = latestSchemaVersion();
 
-Result<int> currentVersion(const QSqlDatabase &db)
-{
-    return sql::queryOne<int>(db, u"PRAGMA user_version"_s, {}, u"cannot read the schema version",
-                              [](const sql::Rows &row) { return int(row.integer(0)); },
-                              makeError(ErrorCode::Database, u"cannot read the schema version"_s));
-}
-
 // A new database (version 0) runs every step too, but only an existing one is said to migrate.
 Status applyStep(const QSqlDatabase &db, const MigrationStep &step, bool created)
 {
     if (!created)
         qCInfo(lcStore) << "migrating the database schema to version" << step.version;
     const QString failed = u"schema migration to version %1 failed"_s.arg(step.version);
+    const StoreDriver driver = dialect::driverOf(db);
     for (std::size_t i = 0; i < step.count; ++i) {
-        if (Status s = sql::apply(db, QString::fromLatin1(step.statements[i]), {}, failed); !s)
+        const Ddl &statement = step.statements[i];
+        if (!statement.appliesTo(driver))
+            continue;
+        if (Status s = sql::apply(db, dialect::ddl(driver, statement.statement), {}, failed); !s)
             return s;
     }
     if (step.after) {
         if (Status s = step.after(db); !s)
             return makeError(ErrorCode::Database, failed + u": "_s + s.error().message);
     }
-    return sql::apply(db, u"PRAGMA user_version = %1"_s.arg(step.version), {}, u"cannot set the schema version");
+    return dialect::setSchemaVersion(db, step.version);
 }
 
 } // namespace
@@ -496,7 +507,7 @@ int latestVersion()
 
 Status migrateTo(const QSqlDatabase &db, int target)
 {
-    const Result<int> version = currentVersion(db);
+    const Result<int> version = dialect::schemaVersion(db);
     if (!version)
         return version.error();
     if (*version > SchemaVersion) {

@@ -12,7 +12,7 @@ namespace parley::server::schema {
 // The newest version any step reaches.
 int latestVersion();
 
-// Brings the database from its version (PRAGMA user_version) to the latest, one step after the other, inside the
+// Brings the database from its version (dialect::schemaVersion(): SQLite's PRAGMA user_version) to the latest, one step after the other, inside the
 // caller's transaction. Database error when the database is newer than this build or a step fails.
 Status migrate(const QSqlDatabase &db);
 // migrate(), stopping at `version` (an older layout, for the tests of the migrations).

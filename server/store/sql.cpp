@@ -49,7 +49,7 @@ QString errorText(const QSqlError &error)
 
 } // namespace
 
-Error toError(const QSqlError &error, QStringView what)
+Error toError(const QSqlError &error, QStringView what, StoreDriver)
 {
     ErrorCode code = ErrorCode::Database;
     switch (primaryCode(error)) {
@@ -79,6 +79,13 @@ bool takeStorageFailure()
     return std::exchange(t_storageFailure, false);
 }
 
+Status checkOpen(const QSqlDatabase &db, QStringView what)
+{
+    if (!db.isValid() || !db.isOpen())
+        return makeError(ErrorCode::Unavailable, what.toString() + u": the database connection is not open"_s);
+    return {};
+}
+
 bool isBusy(const QSqlError &error)
 {
     const int code = primaryCode(error);
@@ -106,24 +113,31 @@ Rows::~Rows()
         m_query->finish();
 }
 
-Status Rows::status(QStringView what) const
+namespace {
+
+StoreDriver driverOf(const QSqlQuery &)
 {
-    if (m_query->lastError().isValid())
-        return toError(m_query->lastError(), what);
-    return {};
+    return StoreDriver::Sqlite;
 }
 
-namespace {
 Status bindAndExec(QSqlQuery &query, Binds binds, QStringView what)
 {
     int index = 0;
     for (const QVariant &value : binds)
         query.bindValue(index++, value);
     if (!query.exec())
-        return toError(query.lastError(), what);
+        return toError(query.lastError(), what, driverOf(query));
     return {};
 }
+
 } // namespace
+
+Status Rows::status(QStringView what) const
+{
+    if (m_query->lastError().isValid())
+        return toError(m_query->lastError(), what, driverOf(*m_query));
+    return {};
+}
 
 Result<Rows> run(QSqlQuery *prepared, Binds binds, QStringView what)
 {
@@ -134,10 +148,19 @@ Result<Rows> run(QSqlQuery *prepared, Binds binds, QStringView what)
 
 Result<Rows> exec(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what)
 {
+    if (Status s = checkOpen(db, what); !s)
+        return s.error();
     auto query = std::make_unique<QSqlQuery>(db);
     query->setForwardOnly(true);
+    // Without values a statement runs as it is: nothing to bind, and some (transaction control, the schema's) cannot
+    // be prepared on every driver.
+    if (binds.begin() == binds.end()) {
+        if (!query->exec(statement))
+            return toError(query->lastError(), what, driverOf(*query));
+        return Rows(std::move(query));
+    }
     if (!query->prepare(statement))
-        return toError(query->lastError(), what);
+        return toError(query->lastError(), what, driverOf(*query));
     if (Status s = bindAndExec(*query, binds, what); !s)
         return s.error();
     return Rows(std::move(query));

@@ -1,9 +1,11 @@
 #pragma once
 
 // The store's one way to run a statement and read its rows: errors become typed results (a violated constraint is a
-// Conflict, anything else from SQLite is Database), and "no row" is the caller's to name.
+// Conflict, a failure of the storage under the database Io, anything else from the database Database), and "no row"
+// is the caller's to name.
 
 #include "core/result.h"
+#include "store/database.h"
 
 #include <QByteArray>
 #include <QList>
@@ -23,9 +25,11 @@ namespace parley::server::sql {
 
 // A violated constraint is a Conflict; a failure of the storage under the database (disk full, an I/O error such as a
 // failed fsync, a read-only file system, a file that cannot be opened) is Io; anything else is Database.
-Error toError(const QSqlError &error, QStringView what);
+Error toError(const QSqlError &error, QStringView what, StoreDriver driver);
 // SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
 bool isBusy(const QSqlError &error);
+// Success when `db` is open; Unavailable when it is not (a closed store's connection).
+Status checkOpen(const QSqlDatabase &db, QStringView what);
 // Whether a statement of the calling thread met a storage failure (Io) since the last call; clears the record. The
 // writer asks after a failed group commit: SQLite rolls the whole transaction back after such a failure, so the
 // error the batch ends with (a savepoint that no longer exists) need not name the cause.
@@ -70,7 +74,6 @@ public:
     QByteArray bytes(int column) const { return m_query->value(column).toByteArray(); }
     QString text(int column) const { return m_query->value(column).toString(); }
     int rowsAffected() const { return m_query->numRowsAffected(); }
-    qint64 lastInsertId() const { return m_query->lastInsertId().toLongLong(); }
     // After next() returned false: whether that was the end of the rows or an error.
     Status status(QStringView what) const;
 
@@ -112,6 +115,19 @@ Result<QList<T>> allRows(Result<Rows> rows, QStringView what, Read read)
     return out;
 }
 
+// The id an INSERT ... RETURNING returns for the row it inserted.
+inline Result<qint64> insertedId(Result<Rows> rows, QStringView what)
+{
+    if (!rows)
+        return rows.error();
+    if (!rows->next()) {
+        if (Status s = rows->status(what); !s)
+            return s.error();
+        return makeError(ErrorCode::Database, what.toString() + QStringLiteral(": the insert returned no row"));
+    }
+    return rows->integer(0);
+}
+
 // How many rows the statement changed.
 inline Result<int> affected(Result<Rows> rows)
 {
@@ -150,6 +166,12 @@ inline Result<int> change(const QSqlDatabase &db, const QString &statement, Bind
 inline Status apply(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what)
 {
     return done(exec(db, statement, binds, what));
+}
+
+// An INSERT ... RETURNING id on `db`: the new row's id.
+inline Result<qint64> insert(const QSqlDatabase &db, const QString &statement, Binds binds, QStringView what)
+{
+    return insertedId(exec(db, statement, binds, what), what);
 }
 
 } // namespace parley::server::sql

@@ -4,6 +4,9 @@ using namespace Qt::StringLiterals;
 
 namespace parley::server {
 
+// Portable SQL for every driver (dialect::statement() has the few that differ). New rows name their ids with RETURNING;
+// the enroll_codes column "user" is quoted (a reserved word in PostgreSQL).
+
 #define PARLEY_DEVICE_COLUMNS                                                                                   \
     "d.id, d.user_id, u.name, d.device_no, d.pub, d.sig, d.name, d.revoked, d.created_at, d.last_seen, "      \
     "d.lr_kid, d.lr_pub, d.lr_sig, d.queued "                                                                   \
@@ -31,11 +34,12 @@ QLatin1StringView sqlOf(Stmt id)
     case DeviceExists: return "SELECT 1 FROM devices WHERE id = ?"_L1;
     case CountActiveDevices: return "SELECT COUNT(*) FROM devices WHERE user_id = ? AND revoked = 0"_L1;
     case NextDeviceNo: return "SELECT COALESCE(MAX(device_no), 0) + 1 FROM devices WHERE user_id = ?"_L1;
-    case InsertUser: return "INSERT INTO users (name, root_pub, suspended, created_at) VALUES (?, ?, 0, ?)"_L1;
+    case InsertUser:
+        return "INSERT INTO users (name, root_pub, suspended, created_at) VALUES (?, ?, 0, ?) RETURNING id"_L1;
     case SetUserRoot: return "UPDATE users SET root_pub = ? WHERE id = ?"_L1;
     case InsertDevice:
         return "INSERT INTO devices (user_id, device_no, pub, sig, name, created_at, last_seen) "
-               "VALUES (?, ?, ?, ?, ?, ?, 0)"_L1;
+               "VALUES (?, ?, ?, ?, ?, ?, 0) RETURNING id"_L1;
     case TouchDevice: return "UPDATE devices SET last_seen = ? WHERE id = ?"_L1;
     case RecoveryOfUser: return "SELECT blob FROM recovery WHERE user_id = ?"_L1;
     case UpsertRecovery:
@@ -43,8 +47,8 @@ QLatin1StringView sqlOf(Stmt id)
                "ON CONFLICT (user_id) DO UPDATE SET blob = excluded.blob, updated_at = excluded.updated_at"_L1;
     case DeleteRecovery: return "DELETE FROM recovery WHERE user_id = ?"_L1;
     case InsertEnrollCode:
-        return "INSERT INTO enroll_codes (code_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)"_L1;
-    case EnrollCodeByHash: return "SELECT user, expires_at, used_at FROM enroll_codes WHERE code_hash = ?"_L1;
+        return "INSERT INTO enroll_codes (code_hash, \"user\", created_at, expires_at) VALUES (?, ?, ?, ?)"_L1;
+    case EnrollCodeByHash: return "SELECT \"user\", expires_at, used_at FROM enroll_codes WHERE code_hash = ?"_L1;
     case UseEnrollCode: return "UPDATE enroll_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL"_L1;
     case PurgeEnrollCodes: return "DELETE FROM enroll_codes WHERE used_at IS NOT NULL OR expires_at <= ?"_L1;
     case PrekeyCount: return "SELECT COUNT(*) FROM prekeys WHERE device_id = ?"_L1;
@@ -62,9 +66,9 @@ QLatin1StringView sqlOf(Stmt id)
     case QueuedOf: return "SELECT queued FROM devices WHERE id = ?"_L1;
     case InsertMessage:
         return "INSERT INTO messages (sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, kc, "
-               "opts, room, sig, expires_at, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_L1;
+               "opts, room, sig, expires_at, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_L1;
     case InsertQueueEntry:
-        return "INSERT INTO queue (device_id, message_id, kid, eph, wk) VALUES (?, ?, ?, ?, ?)"_L1;
+        return "INSERT INTO queue (device_id, message_id, kid, eph, wk) VALUES (?, ?, ?, ?, ?) RETURNING seq"_L1;
     case DeleteQueueEntries:
         return "DELETE FROM queue WHERE device_id = ? AND seq IN (SELECT value FROM json_each(?))"_L1;
     case QueuePage:

@@ -9,7 +9,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
-#include <QSqlQuery>
 #include <QThreadStorage>
 
 #include <algorithm>
@@ -113,15 +112,6 @@ void sweepThisThread(bool fromAnchor)
         storage->localData()->sweep(fromAnchor);
 }
 
-// Rows the connection has inserted, updated or deleted since it opened (SQLite's total_changes()); -1 when unknown.
-qint64 totalChanges(Db &db)
-{
-    QSqlQuery query(db.database());
-    if (!query.exec(u"SELECT total_changes()"_s) || !query.next())
-        return -1;
-    return query.value(0).toLongLong();
-}
-
 Status ensureDatabaseFile(const QString &path)
 {
     constexpr QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
@@ -151,7 +141,7 @@ Status ensureDatabaseFile(const QString &path)
 
 struct Store::Private {
     StoreOptions options;
-    QString path;                       // absolute
+    ConnectionSpec spec;                // how the writer's connection opens; readers add readOnly
     quint64 serial = 0;
 
     std::mutex mutex;                   // guards jobs, accepting, stopping
@@ -186,7 +176,7 @@ void Store::Private::run(std::promise<Status> opened)
 {
     writerId = std::this_thread::get_id();
     const QString name = u"parley-store-%1-writer"_s.arg(serial);
-    Result<std::unique_ptr<Db>> connection = Db::openConnection(path, name, options.busyTimeoutMs, false);
+    Result<std::unique_ptr<Db>> connection = Db::openConnection(spec, name);
     if (!connection) {
         writerId = std::thread::id();
         opened.set_value(connection.error());
@@ -239,7 +229,7 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
     const auto started = std::chrono::steady_clock::now();
     // While the storage fails: what this batch changes, to tell a commit that stored something from one that had
     // nothing to write (and so synced nothing).
-    const qint64 changesBefore = storageFailures > 0 ? totalChanges(db) : 0;
+    const qint64 changesBefore = storageFailures > 0 ? db.writeMarker() : 0;
     sql::takeStorageFailure();   // only this batch's statements count
     if (Status begun = db.beginBatch(); !begun) {
         failBatch(batch, u"cannot start a write transaction"_s, begun.error().message);
@@ -251,6 +241,7 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
             break;   // the transaction is in an unknown state: none of the group may count as done
     }
     const StoreChanges changes = db.transactionBroken() ? StoreChanges() : takeChanges(db);
+    const qint64 changesAfter = storageFailures > 0 && !db.transactionBroken() ? db.writeMarker() : 0;
     Status committed = db.transactionBroken()
                            ? Status(makeError(ErrorCode::Database,
                                               u"the write transaction was aborted: "_s + db.brokenReason()))
@@ -268,7 +259,6 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
         options.metrics->commitDuration.observe(std::chrono::steady_clock::now() - started);
     // Only a commit that wrote something shows that the storage takes writes again: one that changed nothing (a
     // sweep that found nothing to delete) wrote and synced nothing.
-    const qint64 changesAfter = storageFailures > 0 ? totalChanges(db) : 0;
     if (storageFailures > 0 && (changesBefore < 0 || changesAfter < 0 || changesAfter > changesBefore)) {
         qCWarning(lcStore).noquote() << u"Storage recovered: a group commit succeeded after %1 failed"_s.arg(storageFailures);
         storageFailures = 0;
@@ -322,7 +312,8 @@ void Store::Private::publish(const StoreChanges &changes)
 Store::Store(const StoreOptions &options) : d(std::make_unique<Private>())
 {
     d->options = options;
-    d->path = QFileInfo(options.path).absoluteFilePath();
+    d->spec.path = QFileInfo(options.path).absoluteFilePath();
+    d->spec.busyTimeoutMs = options.busyTimeoutMs;
     d->serial = g_nextStoreSerial.fetch_add(1);
 }
 
@@ -340,7 +331,7 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions &options)
     if (options.busyTimeoutMs < 0)
         return makeError(ErrorCode::InvalidArgument, u"the busy timeout cannot be negative"_s);
     std::unique_ptr<Store> store(new Store(options));
-    if (Status s = ensureDatabaseFile(store->d->path); !s)
+    if (Status s = ensureDatabaseFile(store->d->spec.path); !s)
         return s.error();
     if (Status s = store->start(); !s)
         return s.error();
@@ -441,7 +432,17 @@ void Store::close()
 
 QString Store::path() const
 {
-    return d->path;
+    return d->spec.path;
+}
+
+Status Store::checkpoint()
+{
+    return dialect::checkpoint(d->spec);
+}
+
+Result<qint64> Store::databaseBytes()
+{
+    return dialect::storedBytes(d->spec, reader().database());
 }
 
 Db &Store::reader()
@@ -470,7 +471,9 @@ Db &Store::reader()
         return registry.unavailableDb();
 
     const QString name = u"parley-store-%1-reader-%2"_s.arg(d->serial).arg(g_nextReaderSerial.fetch_add(1));
-    Result<std::unique_ptr<Db>> opened = Db::openConnection(d->path, name, d->options.busyTimeoutMs, true);
+    ConnectionSpec spec = d->spec;
+    spec.readOnly = true;
+    Result<std::unique_ptr<Db>> opened = Db::openConnection(spec, name);
     if (opened) {
         entry->db = std::move(*opened);
     } else {

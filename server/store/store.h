@@ -61,6 +61,12 @@ public:
     void close();
 
     QString path() const;
+    // Moves what the write-ahead log holds into the database proper (SQLite: PRAGMA wal_checkpoint(TRUNCATE) on a
+    // connection of its own, so that deleted rows leave the WAL file too; the sweeper runs it). Unavailable when
+    // readers or the writer kept it from completing.
+    Status checkpoint();
+    // The bytes the database takes on its storage (the SQLite file with its WAL and shared memory), for status.
+    Result<qint64> databaseBytes();
     // Writes waiting for the writer (not counting the batch it runs).
     std::size_t queuedWrites() const;
     // Any thread: whether the storage under the database is failing (disk full, an I/O error, a read-only file
