@@ -198,7 +198,7 @@ public:
         makeClient();
         QSignalSpy ready(m_client.get(), &sdk::Client::prekeysReady);
         m_client->enroll(m_user, code, u"test device"_s, TestPassphrase, FastKdf);
-        if (!ready.wait(WaitMs) && ready.isEmpty()) {
+        if (ready.isEmpty() && !ready.wait(WaitMs)) {
             qWarning() << m_user << "enroll failed:" << errors;
             return false;
         }
@@ -221,7 +221,7 @@ public:
         makeClient();
         QSignalSpy ready(m_client.get(), &sdk::Client::prekeysReady);
         m_client->connectToServer();
-        return ready.wait(WaitMs) || !ready.isEmpty();
+        return !ready.isEmpty() || ready.wait(WaitMs);
     }
 
     // Reconnects with the existing profile and expects the server to refuse the login with error `code`.

@@ -47,7 +47,7 @@ private:
             return false;
         QSignalSpy accepted(&from.client(), &sdk::Client::accepted);
         from.client().sendEnvelope(*envelope);
-        return accepted.wait(WaitMs) || !accepted.isEmpty();
+        return !accepted.isEmpty() || accepted.wait(WaitMs);
     }
 
 private Q_SLOTS:

@@ -179,7 +179,7 @@ protected:
         QSignalSpy ready(&window, &MainWindow::ready);
         window.start();
         submitLogin(window, m_password);
-        if (!ready.wait(UiWaitMs) && ready.isEmpty()) {
+        if (ready.isEmpty() && !ready.wait(UiWaitMs)) {
             qWarning() << "login failed:" << child<QLabel>(window.connectDialog(), u"status"_s)->text();
             return false;
         }
@@ -244,7 +244,7 @@ protected:
             return nullptr;
         QSignalSpy spy(page, loaded);
         window.showPage(page);
-        if (!spy.wait(UiWaitMs) && spy.isEmpty())
+        if (spy.isEmpty() && !spy.wait(UiWaitMs))
             return nullptr;
         return page;
     }
