@@ -74,6 +74,8 @@ QCborMap DirectoryCalls::showMap() const
     m.insert("configured"_L1, bool(c));
     m.insert("url"_L1, c ? shown.url : QString());
     m.insert("starttls"_L1, shown.startTls);
+    // The CA certificate itself too (public): a client that changes other settings sends it back unchanged.
+    m.insert("ca_certificate"_L1, shown.caCertificate);
     const QList<QSslCertificate> ca = QSslCertificate::fromData(shown.caCertificate.toUtf8(), QSsl::Pem);
     m.insert("ca_subject"_L1, ca.isEmpty() ? QString() : ca.first().subjectDisplayName());
     m.insert("ca_fingerprint"_L1, ca.isEmpty() ? QString() : QString::fromLatin1(ca.first().digest(QCryptographicHash::Sha256).toHex()));

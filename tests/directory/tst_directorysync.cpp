@@ -197,6 +197,8 @@ private Q_SLOTS:
         QCOMPARE(shown.value("bind_dn"_L1).toString(), BindDn);
         QCOMPARE(shown.value("rooms"_L1).toArray(), QJsonArray{u"staff=staffroom"_s});
         QCOMPARE(shown.value("ca_subject"_L1).toString(), u"Parley test directory CA"_s);
+        // The CA certificate itself, so that a client can send it back with other changes.
+        QCOMPARE(shown.value("ca_certificate"_L1).toString(), QString::fromUtf8(Daemon::readFile(m_ldap.caFile())));
         // The stored password: a file of its own (0600 in a 0700 directory), not the database.
         const QDir dir(m_daemon->dataDir() + u"/directory"_s);
         const QStringList files = dir.entryList({u"bind-password-*"_s}, QDir::Files);
