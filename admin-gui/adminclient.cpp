@@ -269,6 +269,15 @@ void AdminClient::call(const QString &name, const QCborMap &args, QObject *conte
     });
 }
 
+void AdminClient::call(const QString &name, const QCborMap &args, QObject *context, Callback done, int timeoutMs)
+{
+    // The limit is taken when the call is sent: the usual one applies again to the next call.
+    const int usual = d->api.callTimeout();
+    d->api.setCallTimeout(timeoutMs);
+    call(name, args, context, std::move(done));
+    d->api.setCallTimeout(usual);
+}
+
 QString AdminClient::describeError(const QString &code, const QString &message)
 {
     QString text;

@@ -59,6 +59,8 @@ public:
 
     // Sends one call; `done` runs exactly once (reply, error, timeout or disconnect) if `context` still exists.
     void call(const QString &name, const QCborMap &args, QObject *context, Callback done);
+    // The same with a time limit of its own, for a call that may take longer than the usual limit (a directory sync).
+    void call(const QString &name, const QCborMap &args, QObject *context, Callback done, int timeoutMs);
 
     // Human sentence for an admin error code and the server's message.
     static QString describeError(const QString &code, const QString &message);

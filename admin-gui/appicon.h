@@ -8,4 +8,8 @@ namespace parley::admin {
 // without an SVG image plugin.
 QIcon applicationIcon();
 
+// The side bar's icon of a page (resources/icons/pages/NAME.svg, rendered to NAME.png and NAME@2x.png), drawn in the
+// palette's text colour, and in its highlighted text colour when selected, so that it reads on light and dark themes.
+QIcon pageIcon(const QString &name, const QPalette &palette);
+
 } // namespace parley::admin

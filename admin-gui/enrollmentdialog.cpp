@@ -2,7 +2,9 @@
 
 #include "qrimage.h"
 
+#include <QClipboard>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -21,6 +23,7 @@ struct EnrollmentDialog::Private {
     QString code;
     QImage qr;
     QLabel *status = nullptr;
+    QLabel *intro = nullptr;
 };
 
 EnrollmentDialog::EnrollmentDialog(const QString &user, const QString &code, const QString &link, qint64 expiresAtMs, QWidget *parent)
@@ -32,7 +35,7 @@ EnrollmentDialog::EnrollmentDialog(const QString &user, const QString &code, con
     d->code = code;
     d->qr = qrImage(link, 5);
 
-    auto *intro = new QLabel(tr("Give %1 this one-time code, or let them scan the QR code with the Parley app. "
+    auto *intro = d->intro = new QLabel(tr("Give %1 this one-time code, or let them scan the QR code with the Parley app. "
                                 "Anyone with the code can enroll as this user until it is used or expires.").arg(user), this);
     intro->setWordWrap(true);
     auto *codeLabel = new QLabel(code, this);
@@ -64,6 +67,18 @@ EnrollmentDialog::EnrollmentDialog(const QString &user, const QString &code, con
     d->status->setWordWrap(true);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    auto *copyCode = buttons->addButton(tr("Copy c&ode"), QDialogButtonBox::ActionRole);
+    copyCode->setObjectName(u"copyCodeButton"_s);
+    auto *copyLink = buttons->addButton(tr("Copy &link"), QDialogButtonBox::ActionRole);
+    copyLink->setObjectName(u"copyLinkButton"_s);
+    connect(copyCode, &QPushButton::clicked, this, [this, code] {
+        QGuiApplication::clipboard()->setText(code);
+        d->status->setText(tr("The code was copied."));
+    });
+    connect(copyLink, &QPushButton::clicked, this, [this, link] {
+        QGuiApplication::clipboard()->setText(link);
+        d->status->setText(tr("The link was copied."));
+    });
     auto *save = buttons->addButton(tr("&Save QR code as PNG…"), QDialogButtonBox::ActionRole);
     save->setObjectName(u"saveQrButton"_s);
     save->setEnabled(!d->qr.isNull());
@@ -93,6 +108,11 @@ EnrollmentDialog::~EnrollmentDialog() = default;
 QString EnrollmentDialog::code() const
 {
     return d->code;
+}
+
+void EnrollmentDialog::setIntro(const QString &text)
+{
+    d->intro->setText(text);
 }
 
 QString EnrollmentDialog::saveQrCode(const QString &path) const

@@ -6,8 +6,8 @@
 
 namespace parley::admin {
 
-// A new user's one-time enrollment code and link, the link as a QR code for the user's phone, and saving the QR
-// code as PNG. Non-modal, deletes itself when closed.
+// A new user's one-time enrollment code and link, the link as a QR code for the user's phone, copying the code and
+// the link, and saving the QR code as PNG. Non-modal, deletes itself when closed.
 class EnrollmentDialog : public QDialog {
     Q_OBJECT
 public:
@@ -15,6 +15,8 @@ public:
     ~EnrollmentDialog() override;
 
     QString code() const;
+    // Replaces the text above the code (which speaks of a person and the Parley app), e.g. for a bot's device.
+    void setIntro(const QString &text);
     // Writes the QR code image; empty on success, otherwise why not.
     QString saveQrCode(const QString &path) const;
 

@@ -4,9 +4,11 @@
 #include "adminspage.h"
 #include "appicon.h"
 #include "auditpage.h"
+#include "botspage.h"
 #include "certificatespage.h"
 #include "connectdialog.h"
 #include "dashboardpage.h"
+#include "directorypage.h"
 #include "filespage.h"
 #include "loggingpage.h"
 #include "passwordchangedialog.h"
@@ -39,18 +41,27 @@ struct MainWindow::Private {
     QListWidget *nav = nullptr;
     QStackedWidget *stack = nullptr;
     QList<Page *> pages;
+    QStringList icons;
     QLabel *serverLabel = nullptr;
     bool loggedIn = false;
 
-    void addPage(Page *page)
+    void addPage(Page *page, const QString &icon)
     {
         pages << page;
+        icons << icon;
         stack->addWidget(page);
-        auto *item = new QListWidgetItem(page->title(), nav);
+        auto *item = new QListWidgetItem(pageIcon(icon, nav->palette()), page->title(), nav);
         item->setData(Qt::AccessibleTextRole, page->title());
         QObject::connect(page, &Page::message, q, [this](const QString &text, bool error) {
             q->statusBar()->showMessage(error ? MainWindow::tr("Error: %1").arg(text) : text, error ? 0 : 8000);
         });
+    }
+
+    // Again after the palette changed (a light or dark theme chosen while the app runs).
+    void recolourIcons()
+    {
+        for (int row = 0; row < nav->count() && row < icons.size(); ++row)
+            nav->item(row)->setIcon(pageIcon(icons.at(row), nav->palette()));
     }
 
     void showConnect()
@@ -123,17 +134,20 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_uniqu
     d->nav->setAccessibleName(tr("Functions"));
     d->stack = new QStackedWidget(this);
     d->stack->setObjectName(u"pages"_s);
-    d->addPage(new DashboardPage(d->client, d->stack));
-    d->addPage(new UsersPage(d->client, d->stack));
-    d->addPage(new RoomsPage(d->client, d->stack));
-    d->addPage(new CertificatesPage(d->client, d->stack));
-    d->addPage(new LoggingPage(d->client, d->stack));
-    d->addPage(new PushPage(d->client, d->stack));
-    d->addPage(new ProxyPage(d->client, d->stack));
-    d->addPage(new CallsPage(d->client, d->stack));
-    d->addPage(new FilesPage(d->client, d->stack));
-    d->addPage(new AdminsPage(d->client, d->stack));
-    d->addPage(new AuditPage(d->client, d->stack));
+    d->nav->setIconSize(QSize(24, 24));
+    d->addPage(new DashboardPage(d->client, d->stack), u"dashboard"_s);
+    d->addPage(new UsersPage(d->client, d->stack), u"users"_s);
+    d->addPage(new RoomsPage(d->client, d->stack), u"rooms"_s);
+    d->addPage(new BotsPage(d->client, d->stack), u"bots"_s);
+    d->addPage(new CertificatesPage(d->client, d->stack), u"certificates"_s);
+    d->addPage(new LoggingPage(d->client, d->stack), u"logging"_s);
+    d->addPage(new PushPage(d->client, d->stack), u"push"_s);
+    d->addPage(new ProxyPage(d->client, d->stack), u"proxy"_s);
+    d->addPage(new CallsPage(d->client, d->stack), u"calls"_s);
+    d->addPage(new FilesPage(d->client, d->stack), u"files"_s);
+    d->addPage(new DirectoryPage(d->client, d->stack), u"directory"_s);
+    d->addPage(new AdminsPage(d->client, d->stack), u"admins"_s);
+    d->addPage(new AuditPage(d->client, d->stack), u"audit"_s);
     // The dashboard's warnings lead to the page that deals with them.
     connect(qobject_cast<DashboardPage *>(page(u"dashboardPage"_s)), &DashboardPage::navigateTo, this,
             [this](const QString &key) { showPage(page(key)); });
@@ -233,6 +247,13 @@ void MainWindow::showPage(Page *page)
     const qsizetype row = d->pages.indexOf(page);
     if (row >= 0)
         d->nav->setCurrentRow(int(row));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        d->recolourIcons();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

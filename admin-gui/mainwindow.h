@@ -11,7 +11,7 @@ class ConnectDialog;
 class Page;
 class PasswordChangeDialog;
 
-// The administration window: a list of functions on the left, one page per function. Owns the flow around it:
+// The administration window: a list of functions on the left, each with its icon, one page per function. Owns the flow around it:
 // the connect dialog first, then the forced password change when the account still has its one-time password
 // (the window stays hidden until both are done), then the pages.
 class MainWindow : public QMainWindow {
@@ -35,6 +35,7 @@ Q_SIGNALS:
     void ready();
 
 protected:
+    void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:

@@ -17,6 +17,19 @@ void setUpRecordTable(QTableView *view)
     view->horizontalHeader()->setStretchLastSection(true);
 }
 
+bool selectRecordRow(QTableView *view, const QString &text)
+{
+    QAbstractItemModel *model = view->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        if (index.data().toString() == text) {
+            view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            return true;
+        }
+    }
+    return false;
+}
+
 Page::Page(AdminClient *client, QWidget *parent) : QWidget(parent), m_client(client)
 {
 }
@@ -25,13 +38,25 @@ Page::~Page() = default;
 
 void Page::request(const QString &call, const QCborMap &args, std::function<void(const QCborMap &)> done)
 {
-    m_client->call(call, args, this, [this, done = std::move(done)](const AdminClient::Reply &reply) {
+    request(call, args, std::move(done), {});
+}
+
+void Page::request(const QString &call, const QCborMap &args, std::function<void(const QCborMap &)> done,
+                   std::function<void(const AdminClient::Reply &)> refused, int timeoutMs)
+{
+    auto handle = [this, done = std::move(done), refused = std::move(refused)](const AdminClient::Reply &reply) {
         if (!reply.ok) {
+            if (refused)
+                refused(reply);
             Q_EMIT message(reply.text(), true);
             return;
         }
         done(reply.result);
-    });
+    };
+    if (timeoutMs > 0)
+        m_client->call(call, args, this, std::move(handle), timeoutMs);
+    else
+        m_client->call(call, args, this, std::move(handle));
 }
 
 void Page::confirm(const QString &question, std::function<void()> yes)

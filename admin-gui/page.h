@@ -14,6 +14,8 @@ namespace parley::admin {
 // The look of every record table: whole rows selected, no row numbers, one line per row, columns as wide as their
 // contents and the last one taking the rest. Selection mode and sorting stay the caller's.
 void setUpRecordTable(QTableView *view);
+// Selects the row whose first column shows `text`; false when there is none.
+bool selectRecordRow(QTableView *view, const QString &text);
 
 // One function of the main window (Dashboard, Users, ...). refresh() loads its data from the server; pages poll
 // only while visible.
@@ -34,6 +36,10 @@ protected:
     AdminClient *client() const { return m_client; }
     // Calls the server; on success runs `done`, on failure reports the error in words through message().
     void request(const QString &call, const QCborMap &args, std::function<void(const QCborMap &)> done);
+    // The same, and on failure `refused` sees the reply first (to show a refusal beside the field it names) before
+    // the error goes to the status bar. `timeoutMs` > 0: a time limit of the call's own.
+    void request(const QString &call, const QCborMap &args, std::function<void(const QCborMap &)> done,
+                 std::function<void(const AdminClient::Reply &)> refused, int timeoutMs = 0);
     // Asks a yes/no question without a nested event loop; `yes` runs on confirmation.
     void confirm(const QString &question, std::function<void()> yes);
     // Lets the user pick a file without a nested event loop.

@@ -70,6 +70,8 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
         return value.toVariant();
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
+    if (role == Qt::ToolTipRole && !column.toolTipKey.isEmpty())
+        return m_records.at(index.row()).value(column.toolTipKey).toString();
     if (column.kind == Kind::Bytes && role == Qt::ToolTipRole && value.isInteger())
         return tr("%1 bytes").arg(QLocale().toString(value.toInteger()));
     switch (column.kind) {
@@ -95,6 +97,12 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
             return tr("suspended");
         if (state == u"pending"_s)
             return tr("waiting for enrollment");
+        if (state == u"expired"_s)
+            return tr("expired");
+        if (state == u"revoked"_s)
+            return tr("revoked");
+        if (state == u"none"_s)
+            return tr("no user");
         return state;
     }
     }

@@ -16,9 +16,14 @@ class RecordModel : public QAbstractTableModel {
 public:
     enum class Kind { Text, Number, Time, Bool, State, Duration, Bytes };
     struct Column {
+        Column(QString k, QString h, Kind kd = Kind::Text, QString tip = {})
+            : key(std::move(k)), header(std::move(h)), kind(kd), toolTipKey(std::move(tip))
+        {
+        }
         QString key;
         QString header;
         Kind kind = Kind::Text;
+        QString toolTipKey;     // the tooltip shows this key's text instead of the cell's (e.g. a DN behind a name)
     };
 
     explicit RecordModel(QList<Column> columns, QObject *parent = nullptr);

@@ -448,14 +448,7 @@ void RoomsPage::refresh()
 
 bool RoomsPage::selectRoom(const QString &room)
 {
-    for (int row = 0; row < d->proxy->rowCount(); ++row) {
-        const QModelIndex index = d->proxy->index(row, 0);
-        if (index.data().toString() == room) {
-            d->table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            return true;
-        }
-    }
-    return false;
+    return selectRecordRow(d->table, room);
 }
 
 QCborMap RoomsPage::shownRoom() const

@@ -390,14 +390,7 @@ void UsersPage::refresh()
 
 bool UsersPage::selectUser(const QString &name)
 {
-    for (int row = 0; row < d->proxy->rowCount(); ++row) {
-        const QModelIndex index = d->proxy->index(row, 0);
-        if (index.data().toString() == name) {
-            d->table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            return true;
-        }
-    }
-    return false;
+    return selectRecordRow(d->table, name);
 }
 
 void UsersPage::showEvent(QShowEvent *event)

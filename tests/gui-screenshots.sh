@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts parleyd with sample data and parley-admin's widgets under Xvfb, and saves a PNG of every page.
+# Starts parleyd with sample data (and a slapd with a sample directory) and parley-admin's widgets under Xvfb, and
+# saves a PNG of every page.
 # Usage: tests/gui-screenshots.sh [BUILD_DIR] [OUTPUT_DIR]     (defaults: build, docs/screenshots)
 set -euo pipefail
 
@@ -8,11 +9,13 @@ build=${1:-$root/build}
 out=${2:-$root/docs/screenshots}
 lang=${PARLEY_SCREENSHOT_LANG:-en}
 
-if ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null; then
-    echo "Installing xvfb and xauth"
+# Xvfb for the windows, slapd and ldap-utils for the sample directory.
+if ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null || ! command -v ldapadd >/dev/null \
+    || [ ! -x /usr/sbin/slapd ]; then
+    echo "Installing xvfb, xauth, slapd and ldap-utils"
     sudo=()
     [ "$(id -u)" -ne 0 ] && sudo=(sudo)
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth slapd ldap-utils
 fi
 
 if [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; then

@@ -244,77 +244,77 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="276"/>
+        <location filename="../admin-gui/adminclient.cpp" line="285"/>
         <source>The connection to the server was lost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="278"/>
+        <location filename="../admin-gui/adminclient.cpp" line="287"/>
         <source>The server did not answer in time. Please try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="280"/>
+        <location filename="../admin-gui/adminclient.cpp" line="289"/>
         <source>The server sent an answer this app does not understand.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="282"/>
+        <location filename="../admin-gui/adminclient.cpp" line="291"/>
         <source>Wrong name or password, or your session has expired.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="284"/>
+        <location filename="../admin-gui/adminclient.cpp" line="293"/>
         <source>This account needs a one-time code from your authenticator app.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="286"/>
+        <location filename="../admin-gui/adminclient.cpp" line="295"/>
         <source>Too many failed attempts; the account is locked for a while.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="288"/>
+        <location filename="../admin-gui/adminclient.cpp" line="297"/>
         <source>You must choose a new password first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="290"/>
+        <location filename="../admin-gui/adminclient.cpp" line="299"/>
         <source>You are not allowed to do this.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="292"/>
+        <location filename="../admin-gui/adminclient.cpp" line="301"/>
         <source>It does not exist (any more).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="294"/>
+        <location filename="../admin-gui/adminclient.cpp" line="303"/>
         <source>It already exists or conflicts with the current state.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="296"/>
+        <location filename="../admin-gui/adminclient.cpp" line="305"/>
         <source>The server refused the input.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="298"/>
+        <location filename="../admin-gui/adminclient.cpp" line="307"/>
         <source>The server cannot do this right now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="300"/>
+        <location filename="../admin-gui/adminclient.cpp" line="309"/>
         <source>The server does not support this function.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="302"/>
+        <location filename="../admin-gui/adminclient.cpp" line="311"/>
         <source>The server reported an internal error.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/adminclient.cpp" line="304"/>
+        <location filename="../admin-gui/adminclient.cpp" line="313"/>
         <source>(Details: %1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -572,6 +572,454 @@
     <message>
         <location filename="../admin-gui/auditpage.cpp" line="78"/>
         <source>Audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::BotDialog</name>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="88"/>
+        <source>A bot&apos;s name ends in .bot, e.g. alerts.bot.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="90"/>
+        <source>Use lower case letters only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="92"/>
+        <source>A bot&apos;s name must end in .bot, e.g. %1.bot.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="94"/>
+        <source>Only a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit, at most 64 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="96"/>
+        <source>The name is fine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="124"/>
+        <source>Room %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="124"/>
+        <source>User %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="134"/>
+        <source>&quot;%1&quot; is not a user or room name (a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="139"/>
+        <source>A scope holds at most %1 users and rooms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="155"/>
+        <source>At most %1 bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="160"/>
+        <source>Choose &quot;Anyone&quot;, or add at least one user or room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="165"/>
+        <source>The expiry must be in the future. To end a bot at once, revoke it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="185"/>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="198"/>
+        <source>Creating the bot …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="198"/>
+        <source>Saving …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="207"/>
+        <source>A user or bot of this name exists, or has an enrollment code pending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="233"/>
+        <source>New bot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="233"/>
+        <source>Change %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="236"/>
+        <source>A bot is a service account for an integration. Its device makes its own keys when it enrolls with the one-time code shown next; the server holds it to the scope, rate and expiry set here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="239"/>
+        <source>Changes apply to the bot&apos;s next message. An earlier expiry ends its live sessions at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="248"/>
+        <source>Bot name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="249"/>
+        <source>alerts.bot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="255"/>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="265"/>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="270"/>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="271"/>
+        <source>what it does and who looks after it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="272"/>
+        <source>&amp;Description:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="276"/>
+        <source>&amp;Anyone: every user and every room it is a member of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="278"/>
+        <source>&amp;Only these users and rooms:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="285"/>
+        <source>Users and rooms the bot may send to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="289"/>
+        <source>User or room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="290"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="291"/>
+        <source>Room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="294"/>
+        <source>Name of the user or room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="295"/>
+        <source>user or room name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="296"/>
+        <source>A&amp;dd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="298"/>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="311"/>
+        <source>May send to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="325"/>
+        <source>Expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="333"/>
+        <source>Its logins are refused from then on; at most ten years ahead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="335"/>
+        <source>&amp;Expires:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="340"/>
+        <source>Messages per second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="343"/>
+        <source>&amp;Rate (messages per second):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="346"/>
+        <source>Burst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="349"/>
+        <source>&amp;Burst (messages):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="353"/>
+        <source>Enrollment code valid for hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="356"/>
+        <source> h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="358"/>
+        <source>&amp;Code valid for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="367"/>
+        <source>&amp;Create bot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botdialog.cpp" line="367"/>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::BotsPage</name>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="52"/>
+        <source>anyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="54"/>
+        <source>room %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="61"/>
+        <source>%1/s, burst %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="72"/>
+        <source>The one-time code of %1&apos;s device, shown only now. On the bot&apos;s host, enroll it with &quot;parley-bot --profile DIR enroll LINK&quot; (or scan the QR code with a device that runs the bot). Anyone with the code can enroll as this bot until it is used or expires; a lost code is replaced on the Users page (New enrollment code).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="85"/>
+        <source>The bot %1 was created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="86"/>
+        <source>The bot %1 was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="103"/>
+        <source>Bots are service accounts for integrations: monitoring alerts, deploy notices, a help desk. Their devices hold their own keys like anyone&apos;s; the server holds each bot to whom it may send, how fast, and until when. Names ending in .bot are bots&apos; alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="110"/>
+        <location filename="../admin-gui/botspage.cpp" line="111"/>
+        <source>Search bots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="113"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="114"/>
+        <source>&amp;New bot…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="121"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="122"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="123"/>
+        <source>May send to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="124"/>
+        <source>Rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="125"/>
+        <source>Expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="126"/>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="127"/>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="137"/>
+        <location filename="../admin-gui/botspage.cpp" line="195"/>
+        <source>Bots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="144"/>
+        <source>&amp;Change…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="146"/>
+        <source>Re&amp;voke…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="148"/>
+        <source>Suspend a bot for a while, or give its device a new code, on the Users page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="178"/>
+        <source>Revoke %1? This is final and cannot be undone: its devices are revoked, its live sessions end at once and its pending enrollment codes are deleted. The name stays taken until the bot is deleted on the Users page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/botspage.cpp" line="183"/>
+        <source>The bot %1 was revoked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::CaCertificateField</name>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="43"/>
+        <source>%1
+SHA-256: %2
+Valid until %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="48"/>
+        <source>This certificate has expired: the server&apos;s certificate cannot be checked against it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="68"/>
+        <source>CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="69"/>
+        <source>corp-root-ca.pem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="71"/>
+        <source>C&amp;hoose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="73"/>
+        <source>Choose the CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="86"/>
+        <source>Choose the CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="87"/>
+        <source>PEM certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="112"/>
+        <source>(the certificate the server has)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="121"/>
+        <source>Could not read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="123"/>
+        <source>%1 is larger than 64 KiB; it is not a CA certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="126"/>
+        <source>%1 holds a private key. Choose the CA&apos;s certificate only; its key stays with the CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="129"/>
+        <source>%1 holds no PEM certificate (-----BEGIN CERTIFICATE-----).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/cacertificatefield.cpp" line="135"/>
+        <source>(from the file; sent when you save)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1445,6 +1893,712 @@ Presented: %3</source>
     </message>
 </context>
 <context>
+    <name>parley::admin::DirectoryForm</name>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="106"/>
+        <source>The password is read from %1 on the server at every sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="108"/>
+        <source>A password is set. Leave the field empty to keep it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="110"/>
+        <source>No password is set: without a bind DN the sync binds anonymously.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="131"/>
+        <source>Row %1: enter the group&apos;s name or DN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="135"/>
+        <source>Row %1: &quot;%2&quot; is not a room name (a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="142"/>
+        <source>At most %1 groups can be mapped to rooms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="156"/>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="159"/>
+        <source>Directory URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="159"/>
+        <source>ldaps://dc1.corp.example:636</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="160"/>
+        <source>&amp;URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="161"/>
+        <source>Use &amp;StartTLS (for an ldap:// URL; ldap:// without it is refused)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="165"/>
+        <source>No CA certificate yet: choose the PEM file of the CA that issued the directory server&apos;s certificate. Only this CA is trusted for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="167"/>
+        <source>CA certificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="168"/>
+        <source>Bind DN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="168"/>
+        <source>cn=parley-sync,ou=services,dc=corp,dc=example</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="169"/>
+        <source>&amp;Bind DN:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="170"/>
+        <source>Bind password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="170"/>
+        <source>unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="172"/>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="177"/>
+        <source>Password file on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="178"/>
+        <source>or: /etc/parleyd/directory-password (read by parleyd at every sync)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="179"/>
+        <source>Password &amp;file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="180"/>
+        <source>Base DN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="180"/>
+        <source>dc=corp,dc=example</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="181"/>
+        <source>Base &amp;DN:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="184"/>
+        <source>Page size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="187"/>
+        <source>Page si&amp;ze (entries):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="190"/>
+        <source>Users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="193"/>
+        <source>User filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="194"/>
+        <source>User &amp;filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="195"/>
+        <source>Active Directory: (&amp;(objectCategory=person)(objectClass=user))</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="196"/>
+        <source>User name attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="197"/>
+        <source>User &amp;name attribute:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="198"/>
+        <source>Read in lower case; Active Directory: sAMAccountName. Entries whose name is not a Parley user name are skipped and reported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="200"/>
+        <source>Display name attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="201"/>
+        <source>Displa&amp;y name attribute:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="204"/>
+        <source>When an entry counts as disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="205"/>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="206"/>
+        <source>When the attribute is present</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="207"/>
+        <source>When the attribute has the value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="208"/>
+        <source>When a bit is set in the attribute&apos;s number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="209"/>
+        <source>Disabled &amp;entries:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="210"/>
+        <source>Disabled attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="211"/>
+        <source>e.g. userAccountControl, nsAccountLock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="212"/>
+        <source>Attribute:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="213"/>
+        <source>Disabled value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="213"/>
+        <source>e.g. disabled (any case)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="214"/>
+        <source>Value:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="217"/>
+        <source>Disabled bit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="220"/>
+        <source>Active Directory&apos;s userAccountControl: 2 (ACCOUNTDISABLE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="221"/>
+        <source>Bits:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="224"/>
+        <source>Groups and rooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="227"/>
+        <source>A sync reports how each mapped room&apos;s members differ from its group&apos;s; a room admin applies the changes from a device, since only room admins can sign a room&apos;s membership.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="230"/>
+        <source>Group filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="230"/>
+        <source>empty: groups are not read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="231"/>
+        <source>&amp;Group filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="232"/>
+        <source>Group name attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="233"/>
+        <source>Group na&amp;me attribute:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="234"/>
+        <source>Member attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="235"/>
+        <source>Mem&amp;ber attribute:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="238"/>
+        <source>Groups mapped to rooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="239"/>
+        <source>Directory group (name or DN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="239"/>
+        <source>Parley room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="244"/>
+        <source>&amp;Add mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="246"/>
+        <source>Remo&amp;ve mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="257"/>
+        <source>Rooms:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="260"/>
+        <source>Schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="265"/>
+        <source>only on demand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="266"/>
+        <source>Sync interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="268"/>
+        <source>Sync &amp;every:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="271"/>
+        <source>no grace: at the next sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="272"/>
+        <source>Grace period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="274"/>
+        <source>G&amp;race period:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="275"/>
+        <source>How long a user whose entry is gone stays suspended before it is deleted (at most 366 days).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="279"/>
+        <source>Enrollment codes valid for hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="282"/>
+        <source> h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="283"/>
+        <source>New users&apos; &amp;codes valid for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="380"/>
+        <source>Enter the directory&apos;s URL: ldaps://HOST[:PORT], or ldap://HOST[:PORT] with StartTLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="384"/>
+        <source>Choose the CA certificate (PEM) the directory server&apos;s certificate must chain to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="392"/>
+        <source>Enter a password or name a password file, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="397"/>
+        <source>At most %1 bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="401"/>
+        <source>A password needs the bind DN it belongs to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="408"/>
+        <source>Enter the base DN the searches start at, e.g. dc=corp,dc=example.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="416"/>
+        <source>Enter the attribute that tells a disabled entry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="418"/>
+        <source>Enter the value of a disabled entry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="430"/>
+        <source>Mapping groups to rooms needs the group filter that reads the groups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="437"/>
+        <source>From 10 seconds to 7 days, or only on demand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directoryform.cpp" line="443"/>
+        <source>At most 366 days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::DirectoryPage</name>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="70"/>
+        <source>Not set up: users are not synced from a directory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="72"/>
+        <source>%1, base %2. Changed: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="77"/>
+        <source>none since the server started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="82"/>
+        <source>scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="83"/>
+        <source>by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="84"/>
+        <source>dry run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="84"/>
+        <source>sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="86"/>
+        <source>%1 (%2, %3): %4 created, %5 suspended, %6 resumed, %7 deleted, %8 skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="94"/>
+        <source>%1 (%2, %3) failed, nothing changed: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="100"/>
+        <source>a sync is running now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="102"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="104"/>
+        <source>%1 (every %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="107"/>
+        <source>only on demand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="109"/>
+        <source>The last run, %1 (enrollment codes are shown only by the run that created them):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="162"/>
+        <source>The directory settings were not saved: see the marked field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="170"/>
+        <source>The directory settings were saved. Nothing connects to the directory until a dry run or a sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="181"/>
+        <source>Dry run: reading the directory …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="182"/>
+        <source>Sync: reading the directory …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="191"/>
+        <source>Dry run at %1: what a sync would do now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="192"/>
+        <source>Sync at %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="194"/>
+        <source>Dry run finished: nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="195"/>
+        <source>Sync finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="219"/>
+        <source>Sync from LDAP or Active Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="230"/>
+        <source>&amp;Dry run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="232"/>
+        <source>Reads the directory and reports what a sync would change, changing nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="233"/>
+        <source>S&amp;ync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="243"/>
+        <source>Directory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="244"/>
+        <source>Last sync:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="245"/>
+        <source>Next sync:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="266"/>
+        <source>&amp;Save settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="268"/>
+        <source>&amp;Remove settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="270"/>
+        <source>Re&amp;vert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="272"/>
+        <source>Shows the server&apos;s settings again, dropping unsaved edits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="281"/>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="287"/>
+        <source>Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="290"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="291"/>
+        <source>Display name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="292"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="293"/>
+        <source>Suspended by the sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="294"/>
+        <source>Deleted at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="295"/>
+        <source>Synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="296"/>
+        <source>Entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="304"/>
+        <source>Users linked to directory entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="310"/>
+        <source>Only these users are ever changed by a sync. &quot;Deleted at&quot;: the user&apos;s entry is gone; it is deleted then unless it returns. &quot;never&quot;: still in the directory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="314"/>
+        <source>Re&amp;fresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="322"/>
+        <source>Linked users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="331"/>
+        <source>Remove the directory settings and the stored bind password? Syncs stop; the users made by the sync stay as they are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="337"/>
+        <source>The directory settings were removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="343"/>
+        <source>Sync now? Users are created, suspended and deleted as the directory says. A dry run shows the changes first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="349"/>
+        <source>Save the enrollment codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="349"/>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/directorypage.cpp" line="362"/>
+        <source>Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>parley::admin::DurationEdit</name>
     <message>
         <location filename="../admin-gui/durationedit.cpp" line="36"/>
@@ -1475,72 +2629,92 @@ Presented: %3</source>
 <context>
     <name>parley::admin::EnrollmentDialog</name>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="31"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="34"/>
         <source>Enrollment for %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="35"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="38"/>
         <source>Give %1 this one-time code, or let them scan the QR code with the Parley app. Anyone with the code can enroll as this user until it is used or expires.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="42"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="45"/>
         <source>Enrollment code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="48"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="51"/>
         <source>Enrollment link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="52"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="55"/>
         <source>QR code of the enrollment link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="55"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="58"/>
         <source>The link is too long for a QR code.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="60"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="63"/>
         <source>Code:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="61"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="64"/>
         <source>Link:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="62"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="65"/>
         <source>Valid until:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="67"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="70"/>
+        <source>Copy c&amp;ode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="72"/>
+        <source>Copy &amp;link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="76"/>
+        <source>The code was copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="80"/>
+        <source>The link was copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="82"/>
         <source>&amp;Save QR code as PNG…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="72"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="87"/>
         <source>Save QR code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="72"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="87"/>
         <source>PNG images (*.png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="78"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="93"/>
         <source>Saved %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/enrollmentdialog.cpp" line="102"/>
+        <location filename="../admin-gui/enrollmentdialog.cpp" line="122"/>
         <source>Could not save %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1823,62 +2997,62 @@ Presented: %3</source>
 <context>
     <name>parley::admin::MainWindow</name>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="52"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="56"/>
         <source>Error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="82"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="93"/>
         <source>%1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="83"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="94"/>
         <source>Parley administration – %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="106"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="117"/>
         <source>Your password was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="115"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="126"/>
         <source>Parley administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="123"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="134"/>
         <source>Functions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="152"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="166"/>
         <source>&amp;Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="153"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="167"/>
         <source>Change my &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="155"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="169"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="161"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="175"/>
         <source>&amp;Log out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="164"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="178"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="182"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="196"/>
         <source>The connection to the server was lost: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1886,17 +3060,17 @@ Presented: %3</source>
 <context>
     <name>parley::admin::Page</name>
     <message>
-        <location filename="../admin-gui/page.cpp" line="39"/>
+        <location filename="../admin-gui/page.cpp" line="64"/>
         <source>Please confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/page.cpp" line="75"/>
+        <location filename="../admin-gui/page.cpp" line="100"/>
         <source>Could not save %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/page.cpp" line="78"/>
+        <location filename="../admin-gui/page.cpp" line="103"/>
         <source>Saved %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2599,43 +3773,58 @@ Presented: %3</source>
 <context>
     <name>parley::admin::RecordModel</name>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="74"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="76"/>
         <source>%1 bytes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="82"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="84"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
         <source>yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="85"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="87"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="89"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="93"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="95"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="95"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="97"/>
         <source>suspended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/recordmodel.cpp" line="97"/>
+        <location filename="../admin-gui/recordmodel.cpp" line="99"/>
         <source>waiting for enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="101"/>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="103"/>
+        <source>revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/recordmodel.cpp" line="105"/>
+        <source>no user</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2902,6 +4091,271 @@ Description: %2
     <message>
         <location filename="../admin-gui/sizeedit.cpp" line="100"/>
         <source>%1: unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::SyncReportView</name>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="105"/>
+        <location filename="../admin-gui/syncreportview.cpp" line="256"/>
+        <source>No sync has run yet. &quot;Dry run&quot; shows what a sync would change without changing anything.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="111"/>
+        <location filename="../admin-gui/syncreportview.cpp" line="122"/>
+        <location filename="../admin-gui/syncreportview.cpp" line="133"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="112"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="113"/>
+        <location filename="../admin-gui/syncreportview.cpp" line="134"/>
+        <source>Display name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="114"/>
+        <location filename="../admin-gui/syncreportview.cpp" line="118"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="117"/>
+        <source>Name in the directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="119"/>
+        <source>Entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="123"/>
+        <source>Deleted at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="126"/>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="127"/>
+        <source>Room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="128"/>
+        <source>To add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="129"/>
+        <source>To remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="130"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="135"/>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="136"/>
+        <source>Valid until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="137"/>
+        <source>Link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="143"/>
+        <source>Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="144"/>
+        <source>Skipped entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="145"/>
+        <source>Users waiting for deletion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="146"/>
+        <source>Rooms and groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="149"/>
+        <source>Enrollment codes of new users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="150"/>
+        <source>Shown only now: the server keeps no copy. Hand each code to its user, or save them all and send them through your usual channel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="154"/>
+        <source>Show &amp;QR code…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="156"/>
+        <source>Cop&amp;y all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="158"/>
+        <source>Sa&amp;ve as CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="186"/>
+        <source>The codes were copied: one line per user with name, code and link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="197"/>
+        <source>create user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="199"/>
+        <source>link existing user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="201"/>
+        <source>suspend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="203"/>
+        <source>resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="205"/>
+        <source>gone: suspend, delete later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="207"/>
+        <source>back in the directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="209"/>
+        <source>delete user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="211"/>
+        <source>revoke enrollment codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="213"/>
+        <source>unlink</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="241"/>
+        <source>Changes (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="242"/>
+        <source>Skipped (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="243"/>
+        <source>Waiting for deletion (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="244"/>
+        <source>Rooms (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="245"/>
+        <source>Enrollment codes (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="262"/>
+        <source>Read: %1, %2, %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/syncreportview.cpp" line="263"/>
+        <source>%n entry(s)</source>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/syncreportview.cpp" line="264"/>
+        <source>%n group(s)</source>
+        <translation>
+            <numerusform>%n group</numerusform>
+            <numerusform>%n groups</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/syncreportview.cpp" line="265"/>
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n page</numerusform>
+            <numerusform>%n pages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="267"/>
+        <source>Would create %1, suspend %2, resume %3 and delete %4 of the users; %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="268"/>
+        <source>Created %1, suspended %2, resumed %3 and deleted %4 of the users; %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../admin-gui/syncreportview.cpp" line="273"/>
+        <source>%n entry(s) skipped</source>
+        <translation>
+            <numerusform>%n entry skipped</numerusform>
+            <numerusform>%n entries skipped</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="275"/>
+        <source>A dry run changes nothing and issues no code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/syncreportview.cpp" line="277"/>
+        <source>It failed (%1): %2. Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -7,11 +7,16 @@
 #include "../e2e/harness.h"
 
 #include "adminclient.h"
+#include "botdialog.h"
+#include "botspage.h"
 #include "callspage.h"
 #include "certificatespage.h"
 #include "connectdialog.h"
+#include "directoryform.h"
+#include "directorypage.h"
 #include "durationedit.h"
 #include "enrollmentdialog.h"
+#include "fielderrors.h"
 #include "filespage.h"
 #include "loggingpage.h"
 #include "mainwindow.h"
@@ -20,6 +25,7 @@
 #include "recordmodel.h"
 #include "roomspage.h"
 #include "sizeedit.h"
+#include "syncreportview.h"
 #include "translations.h"
 #include "userspage.h"
 
@@ -50,12 +56,14 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSslKey>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 
 namespace parley::admin::test {
 

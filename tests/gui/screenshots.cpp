@@ -1,11 +1,17 @@
 // gui-screenshots: drives parley-admin against a running parleyd with sample data and saves a PNG of every page.
 // Run by tests/gui-screenshots.sh under Xvfb; not a ctest test.
 //   gui-screenshots ADMIN_HOST:PORT INITIAL_PASSWORD_FILE OUTPUT_DIR DEVICE_URL FINGERPRINT
-// The sample rooms are made by real devices through the SDK (DEVICE_URL and FINGERPRINT of the device listener).
+// The sample rooms are made by real devices through the SDK (DEVICE_URL and FINGERPRINT of the device listener); the
+// sample directory is a real slapd (tests/directory/ldapfixture.h) with an organisation's people and groups.
+
+#include "../directory/ldapfixture.h"
 
 #include "adminclient.h"
+#include "botdialog.h"
+#include "botspage.h"
 #include "connectdialog.h"
 #include "dashboardpage.h"
+#include "directorypage.h"
 #include "enrollmentdialog.h"
 #include "mainwindow.h"
 #include "passwordchangedialog.h"
@@ -19,7 +25,9 @@
 #include "sdk/rooms.h"
 
 #include <QApplication>
+#include <QCborArray>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
@@ -71,18 +79,23 @@ int fail(const char *what)
     return 1;
 }
 
-// Issues one admin call and waits for its reply.
+// Issues one admin call and waits for its reply: the result, or none after printing the error.
+std::optional<QCborMap> callResult(AdminClient *client, const QString &name, const QCborMap &args)
+{
+    std::optional<AdminClient::Reply> reply;
+    client->call(name, args, client, [&](const AdminClient::Reply &r) { reply = r; });
+    if (!waitFor([&] { return reply.has_value(); }))
+        return std::nullopt;
+    if (!reply->ok) {
+        std::fprintf(stderr, "%s: %s\n", qPrintable(name), qPrintable(reply->text()));
+        return std::nullopt;
+    }
+    return reply->result;
+}
+
 bool call(AdminClient *client, const QString &name, const QCborMap &args)
 {
-    bool done = false;
-    bool ok = false;
-    client->call(name, args, client, [&](const AdminClient::Reply &reply) {
-        done = true;
-        ok = reply.ok;
-        if (!ok)
-            std::fprintf(stderr, "%s: %s\n", qPrintable(name), qPrintable(reply.text()));
-    });
-    return waitFor([&] { return done; }) && ok;
+    return callResult(client, name, args).has_value();
 }
 
 const QByteArray SamplePassphrase = QByteArrayLiteral("sample device passphrase");
@@ -95,17 +108,9 @@ struct SampleDevice {
     std::unique_ptr<parley::sdk::Client> client;
 };
 
-std::unique_ptr<SampleDevice> enrollDevice(AdminClient *admin, const QUrl &url, const QString &fingerprint, const QString &user)
+std::unique_ptr<SampleDevice> enrollWithCode(const QUrl &url, const QString &fingerprint, const QString &user, const QString &code)
 {
-    QString code;
-    bool done = false;
-    QCborMap args;
-    args.insert(u"name"_s, user);
-    admin->call(u"user.create"_s, args, admin, [&](const AdminClient::Reply &reply) {
-        done = true;
-        code = reply.result.value(u"code"_s).toString();
-    });
-    if (!waitFor([&] { return done; }) || code.isEmpty())
+    if (code.isEmpty())
         return nullptr;
     auto device = std::make_unique<SampleDevice>();
     auto created = parley::sdk::Profile::create(device->dir.path(), SamplePassphrase, SampleKdf);
@@ -125,6 +130,12 @@ std::unique_ptr<SampleDevice> enrollDevice(AdminClient *admin, const QUrl &url, 
     if (!waitFor([&] { return ready; }))
         return nullptr;
     return device;
+}
+
+std::unique_ptr<SampleDevice> enrollDevice(AdminClient *admin, const QUrl &url, const QString &fingerprint, const QString &user)
+{
+    const auto created = callResult(admin, u"user.create"_s, {{u"name"_s, user}});
+    return created ? enrollWithCode(url, fingerprint, user, created->value(u"code"_s).toString()) : nullptr;
 }
 
 bool makeRoom(SampleDevice &owner, const QString &room, const QString &title, const QString &description,
@@ -166,6 +177,98 @@ bool startUpload(SampleDevice &device, qint64 size)
                      });
     id = device.client->sendFrame(parley::protocol::Frame(u"blob_start"_s).set("size"_L1, size));
     return waitFor([&] { return started.has_value(); }) && *started;
+}
+
+const QString SyncDn = u"cn=parley-sync,ou=services,dc=example,dc=org"_s;
+const QString SyncPassword = u"sample directory bind passphrase"_s;
+
+// The sample organisation's directory: people with display names, one disabled, one whose name is no Parley user
+// name, and two groups mapped to rooms (and a third mapping to a group it does not have).
+QString directoryLdif()
+{
+    using parley::e2e::Slapd;
+    QString ldif = u"dn: dc=example,dc=org\nobjectClass: dcObject\nobjectClass: organization\no: Example Corp\ndc: example\n\n"
+                   "dn: ou=people,dc=example,dc=org\nobjectClass: organizationalUnit\nou: people\n\n"
+                   "dn: ou=groups,dc=example,dc=org\nobjectClass: organizationalUnit\nou: groups\n\n"
+                   "dn: ou=services,dc=example,dc=org\nobjectClass: organizationalUnit\nou: services\n\n"_s;
+    ldif += u"dn: %1\nobjectClass: person\ncn: parley-sync\nsn: sync\nuserPassword: %2\n\n"_s.arg(SyncDn, SyncPassword);
+    const std::pair<QString, QString> people[] = {
+        {u"alice"_s, u"Alice Anders"_s},     {u"bob"_s, u"Bob Brennan"_s},      {u"carol"_s, u"Carol Chu"_s},
+        {u"dave"_s, u"Dave Dunn"_s},         {u"grace"_s, u"Grace Gärtner"_s},  {u"heidi"_s, u"Heidi Holm"_s},
+        {u"lena.lang"_s, u"Lena Lang"_s},    {u"jörg"_s, u"Jörg Weiß"_s}};
+    for (const auto &[uid, name] : people)
+        ldif += Slapd::userLdif(uid, name);
+    ldif += Slapd::userLdif(u"ivan"_s, u"Ivan Ilić"_s, true);
+    ldif += u"dn: cn=Design,ou=groups,dc=example,dc=org\nobjectClass: groupOfNames\ncn: Design\nmember: %1\nmember: %2\nmember: %3\n\n"_s
+                .arg(Slapd::userDn(u"alice"_s), Slapd::userDn(u"bob"_s), Slapd::userDn(u"grace"_s));
+    ldif += u"dn: cn=Incident Response,ou=groups,dc=example,dc=org\nobjectClass: groupOfNames\ncn: Incident Response\n"
+            "member: %1\nmember: %2\nmember: %3\n\n"_s
+                .arg(Slapd::userDn(u"bob"_s), Slapd::userDn(u"carol"_s), Slapd::userDn(u"heidi"_s));
+    return ldif;
+}
+
+// The directory set up and synced once; then the directory changes (bob disabled, carol gone, kim new), so that a dry
+// run on the page has something to show.
+bool sampleDirectory(parley::e2e::Slapd &ldap, AdminClient *client)
+{
+    using parley::e2e::Slapd;
+    if (!ldap.start() || !ldap.add(directoryLdif()))
+        return false;
+    QFile ca(ldap.caFile());
+    if (!ca.open(QIODevice::ReadOnly))
+        return false;
+    QCborMap args{{u"url"_s, u"ldaps://127.0.0.1:%1"_s.arg(ldap.ldapsPort())},
+                  {u"ca_certificate"_s, QString::fromUtf8(ca.readAll())},
+                  {u"bind_dn"_s, SyncDn},
+                  {u"password"_s, SyncPassword},
+                  {u"base_dn"_s, Slapd::Base},
+                  {u"user_filter"_s, u"(objectClass=inetOrgPerson)"_s},
+                  {u"disabled_attribute"_s, u"employeeType"_s},
+                  {u"disabled_value"_s, u"disabled"_s},
+                  {u"group_filter"_s, u"(objectClass=groupOfNames)"_s},
+                  {u"rooms"_s, QCborArray{u"Design=design-team"_s, u"Incident Response=incident-response"_s, u"Sales=sales"_s}},
+                  {u"interval_seconds"_s, 900},
+                  {u"grace_seconds"_s, 14 * 86400}};
+    if (!call(client, u"directory.set"_s, args) || !call(client, u"directory.sync"_s, {}))
+        return false;
+    return ldap.modify(Slapd::setDisabledLdif(u"bob"_s, true)) && ldap.remove(Slapd::userDn(u"carol"_s))
+           && ldap.add(Slapd::userLdif(u"kim"_s, u"Kim Kowalski"_s));
+}
+
+// Bots as an organisation has them: an alert bot and a deploy bot whose devices run, a help desk bot waiting for its
+// device, and a revoked one.
+bool sampleBots(AdminClient *client, const QUrl &url, const QString &fingerprint, std::vector<std::unique_ptr<SampleDevice>> &devices)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    constexpr qint64 Day = 86400 * 1000;
+    struct Bot {
+        QString name;
+        QCborArray scope;
+        QString description;
+        qint64 days;
+        int rate;
+        int burst;
+        bool enroll;
+    };
+    const Bot bots[] = {
+        {u"alerts.bot"_s, {u"room:incident-response"_s}, u"Alerts from Prometheus"_s, 365, 2, 30, true},
+        {u"deploy.bot"_s, {u"room:design-team"_s, u"user:alice"_s}, u"Release notices from CI"_s, 90, 1, 10, true},
+        {u"helpdesk.bot"_s, {u"any"_s}, u"IT help desk"_s, 180, 5, 50, false},
+        {u"legacy-ci.bot"_s, {u"room:lunch"_s}, u"Old build notices"_s, 30, 1, 20, false},
+    };
+    for (const Bot &bot : bots) {
+        const auto created = callResult(client, u"bots.create"_s,
+                                        {{u"name"_s, bot.name}, {u"scope"_s, bot.scope}, {u"description"_s, bot.description},
+                                         {u"expires_at"_s, now + bot.days * Day}, {u"rate"_s, bot.rate}, {u"burst"_s, bot.burst}});
+        if (!created)
+            return false;
+        if (bot.enroll) {
+            devices.push_back(enrollWithCode(url, fingerprint, bot.name, created->value(u"code"_s).toString()));
+            if (!devices.back())
+                return false;
+        }
+    }
+    return call(client, u"bots.revoke"_s, {{u"name"_s, u"legacy-ci.bot"_s}});
 }
 
 } // namespace
@@ -286,6 +389,11 @@ int main(int argc, char **argv)
     if (!call(client, u"log.set_level"_s, levelArgs)
         || !call(client, u"admin.create"_s, adminArgs))
         return fail("cannot create sample settings");
+    if (!sampleBots(client, deviceUrl, fingerprint, devices))
+        return fail("cannot create sample bots");
+    parley::e2e::Slapd ldap;
+    if (!sampleDirectory(ldap, client))
+        return fail("cannot set up the sample directory (slapd and ldap-utils: scripts/deps.sh test)");
 
     int index = 3;
     for (Page *page : window.pages()) {
@@ -299,6 +407,32 @@ int main(int argc, char **argv)
             if (!waitFor([&] { return rooms->selectRoom(u"design-team"_s); }) || !waitFor([&] { return shown; }))
                 return fail("the sample room does not show");
             if (!save(&window, out, u"%1-rooms-detail"_s.arg(index++, 2, 10, QLatin1Char('0'))))
+                return 1;
+        }
+        if (auto *bots = qobject_cast<BotsPage *>(page)) {
+            bots->findChild<QPushButton *>(u"createBot"_s)->click();
+            if (!waitFor([&] { return bots->findChild<BotDialog *>() != nullptr; }))
+                return fail("no bot dialog");
+            auto *dialog = bots->findChild<BotDialog *>();
+            QTest::keyClicks(dialog->findChild<QLineEdit *>(u"botName"_s), u"backup.bot"_s);
+            dialog->findChild<QLineEdit *>(u"botDescription"_s)->setText(u"Nightly backup reports"_s);
+            auto *entry = dialog->findChild<QLineEdit *>(u"scopeName"_s);
+            entry->setText(u"dave"_s);
+            dialog->findChild<QPushButton *>(u"scopeAdd"_s)->click();
+            dialog->findChild<QComboBox *>(u"scopeKind"_s)->setCurrentIndex(1);
+            entry->setText(u"incident-response"_s);
+            dialog->findChild<QPushButton *>(u"scopeAdd"_s)->click();
+            if (!save(dialog, out, u"%1-bots-new"_s.arg(index++, 2, 10, QLatin1Char('0'))))
+                return 1;
+            dialog->reject();
+        }
+        if (auto *directory = qobject_cast<DirectoryPage *>(page)) {
+            bool finished = false;
+            QObject::connect(directory, &DirectoryPage::syncFinished, &app, [&finished] { finished = true; });
+            directory->findChild<QPushButton *>(u"directoryDryRun"_s)->click();
+            if (!waitFor([&] { return finished; }))
+                return fail("the sample dry run does not finish");
+            if (!save(&window, out, u"%1-directory-report"_s.arg(index++, 2, 10, QLatin1Char('0'))))
                 return 1;
         }
         if (auto *users = qobject_cast<UsersPage *>(page)) {

@@ -1,8 +1,12 @@
 // parley-admin's widgets driven against a real parleyd over TLS (QT_QPA_PLATFORM=offscreen), the pages of a logged-in
 // window: rooms and their policy, push credentials, the TURN settings of calls, the limits and storage of attachments,
-// client certificates and, last, certificate pinning. The first login and the users' side run in tst_adminlogin.
+// bots, the directory sync against a real slapd, client certificates and, last, certificate pinning. The first login
+// and the users' side run in tst_adminlogin.
 
 #include "adminappfixture.h"
+#include "../directory/ldapfixture.h"
+
+#include <QListWidget>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -26,8 +30,8 @@ class TestAdminPages : public AdminAppTest {
         return reply->type == u"error"_s ? reply->text("code"_L1) : reply->type;
     }
 
-    // One admin call through the window's connection; true when the server did it.
-    static bool adminCall(MainWindow &window, const QString &name, const QCborMap &args)
+    // The result of one admin call through the window's connection; none when the server did not do it.
+    static std::optional<QCborMap> adminCallResult(MainWindow &window, const QString &name, const QCborMap &args = {})
     {
         std::optional<AdminClient::Reply> reply;
         window.client()->call(name, args, &window, [&reply](const AdminClient::Reply &r) { reply = r; });
@@ -37,7 +41,14 @@ class TestAdminPages : public AdminAppTest {
             QTest::qWait(10);
         if (reply && !reply->ok)
             qWarning() << name << reply->text();
-        return reply && reply->ok;
+        if (!reply || !reply->ok)
+            return std::nullopt;
+        return reply->result;
+    }
+
+    static bool adminCall(MainWindow &window, const QString &name, const QCborMap &args)
+    {
+        return adminCallResult(window, name, args).has_value();
     }
 
 private Q_SLOTS:
@@ -468,6 +479,318 @@ private Q_SLOTS:
         QCOMPARE(rows->index(1, 0).data().toString(), u"hana"_s);
         QCOMPARE(rows->index(1, 2).data().toString(), u"2"_s);
         QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(files, u"blobCount"_s)->text(), u"5"_s, UiWaitMs);
+    }
+
+    // The Bots page: a name checked while it is typed, a scope of users and rooms, the one-time code shown once (and
+    // good for enrolling the bot's device), a refusal beside the field it is about, changes, and revocation, which
+    // asks first and says it is final.
+    void botsCreateChangeAndRevoke()
+    {
+        MainWindow window;
+        QVERIFY(login(window));
+        auto *bots = openPage<BotsPage>(window, u"botsPage"_s, &BotsPage::botsLoaded);
+        QVERIFY(bots);
+        // The side bar: every page has its icon.
+        auto *nav = child<QListWidget>(&window, u"navigation"_s);
+        for (int row = 0; row < nav->count(); ++row)
+            QVERIFY2(!nav->item(row)->icon().isNull(), qPrintable(nav->item(row)->text()));
+
+        child<QPushButton>(bots, u"createBot"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(bots->findChild<BotDialog *>(), UiWaitMs);
+        auto *dialog = bots->findChild<BotDialog *>();
+        auto *name = child<QLineEdit>(dialog, u"botName"_s);
+        auto *hint = child<QLabel>(dialog, u"botNameHint"_s);
+        auto *ok = child<QPushButton>(dialog, u"botOk"_s);
+        QVERIFY(!ok->isEnabled());
+        QTest::keyClicks(name, u"Alerts"_s);
+        QVERIFY2(hint->text().contains(u"lower case"_s), qPrintable(hint->text()));
+        name->clear();
+        QTest::keyClicks(name, u"alerts"_s);
+        QVERIFY2(hint->text().contains(u"alerts.bot"_s), qPrintable(hint->text()));
+        QVERIFY(!ok->isEnabled());
+        QTest::keyClicks(name, u".bot"_s);
+        QVERIFY2(hint->text().contains(u"fine"_s), qPrintable(hint->text()));
+        // "Only these" with nothing listed cannot be sent; a malformed name is not listed.
+        QVERIFY(child<QRadioButton>(dialog, u"scopeListed"_s)->isChecked());
+        QVERIFY(!ok->isEnabled());
+        auto *entryName = child<QLineEdit>(dialog, u"scopeName"_s);
+        entryName->setText(u"Not A Name"_s);
+        child<QPushButton>(dialog, u"scopeAdd"_s)->click();
+        QVERIFY(!dialog->findChild<FieldErrors *>()->shown(u"scope"_s).isEmpty());
+        QCOMPARE(child<QListWidget>(dialog, u"scopeEntries"_s)->count(), 0);
+        entryName->setText(u"oncall"_s);
+        child<QPushButton>(dialog, u"scopeAdd"_s)->click();
+        child<QComboBox>(dialog, u"scopeKind"_s)->setCurrentIndex(1);
+        entryName->setText(u"garden"_s);
+        child<QPushButton>(dialog, u"scopeAdd"_s)->click();
+        QCOMPARE(child<QListWidget>(dialog, u"scopeEntries"_s)->count(), 2);
+        QVERIFY(ok->isEnabled());
+        // A name that is a user's but not a bot's cannot be sent.
+        name->setText(u"alerts"_s);
+        QVERIFY(!ok->isEnabled());
+        name->setText(u"alerts.bot"_s);
+        QVERIFY(ok->isEnabled());
+        child<QSpinBox>(dialog, u"botRate"_s)->setValue(5);
+        child<QSpinBox>(dialog, u"botBurst"_s)->setValue(50);
+        child<QLineEdit>(dialog, u"botDescription"_s)->setText(u"Monitoring alerts"_s);
+        QSignalSpy loaded(bots, &BotsPage::botsLoaded);
+        ok->click();
+        // The code, link and QR code, once.
+        QTRY_VERIFY_WITH_TIMEOUT(bots->findChild<EnrollmentDialog *>(), UiWaitMs);
+        auto *enrollment = bots->findChild<EnrollmentDialog *>();
+        const QString code = enrollment->code();
+        QVERIFY(!code.isEmpty());
+        QVERIFY(child<QLabel>(enrollment, u"enrollmentLink"_s)->text().startsWith(u"parley://enroll"_s));
+        QVERIFY(!child<QLabel>(enrollment, u"qrCode"_s)->pixmap().isNull());
+        child<QPushButton>(enrollment, u"copyCodeButton"_s)->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), code);
+        enrollment->close();
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), UiWaitMs);
+        QCborMap bot = bots->bot(u"alerts.bot"_s);
+        QCOMPARE(bot.value(u"state"_s).toString(), u"pending"_s);
+        QCOMPARE(bot.value(u"scope"_s).toArray(), (QCborArray{u"user:oncall"_s, u"room:garden"_s}));
+        QCOMPARE(bot.value(u"rate"_s).toInteger(), 5);
+        QCOMPARE(bot.value(u"burst"_s).toInteger(), 50);
+        QCOMPARE(bot.value(u"description"_s).toString(), u"Monitoring alerts"_s);
+        auto *table = child<QTableView>(bots, u"botsTable"_s);
+        QCOMPARE(table->model()->index(0, 2).data().toString(), u"oncall, room garden"_s);
+        QCOMPARE(table->model()->index(0, 3).data().toString(), u"5/s, burst 50"_s);
+
+        // The code enrolls the bot's device.
+        e2e::Device device(*m_daemon, u"alerts.bot"_s);
+        QVERIFY(device.enroll(code));
+        loaded.clear();
+        bots->refresh();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(bots->bot(u"alerts.bot"_s).value(u"state"_s).toString(), u"active"_s);
+
+        // The same name again: the server's refusal is shown beside the name, and the dialog stays open.
+        child<QPushButton>(bots, u"createBot"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(bots->findChild<BotDialog *>(), UiWaitMs);
+        dialog = bots->findChild<BotDialog *>();
+        QTest::keyClicks(child<QLineEdit>(dialog, u"botName"_s), u"alerts.bot"_s);
+        child<QRadioButton>(dialog, u"scopeAny"_s)->setChecked(true);
+        child<QPushButton>(dialog, u"botOk"_s)->click();
+        auto *errors = dialog->findChild<FieldErrors *>();
+        QTRY_VERIFY_WITH_TIMEOUT(!errors->shown(u"name"_s).isEmpty(), UiWaitMs);
+        QVERIFY(child<QLabel>(dialog, u"error_name"_s)->isVisible());
+        QVERIFY(dialog->isVisible());
+        dialog->reject();
+        QTRY_VERIFY_WITH_TIMEOUT(!bots->findChild<BotDialog *>(), UiWaitMs);
+
+        // Changes: anyone, a higher rate.
+        QVERIFY(bots->selectBot(u"alerts.bot"_s));
+        child<QPushButton>(bots, u"editBot"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(bots->findChild<BotDialog *>(), UiWaitMs);
+        dialog = bots->findChild<BotDialog *>();
+        QCOMPARE(child<QListWidget>(dialog, u"scopeEntries"_s)->count(), 2);
+        QCOMPARE(child<QSpinBox>(dialog, u"botRate"_s)->value(), 5);
+        child<QRadioButton>(dialog, u"scopeAny"_s)->setChecked(true);
+        child<QSpinBox>(dialog, u"botRate"_s)->setValue(10);
+        loaded.clear();
+        child<QPushButton>(dialog, u"botOk"_s)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        bot = bots->bot(u"alerts.bot"_s);
+        QCOMPARE(bot.value(u"scope"_s).toArray(), QCborArray{u"any"_s});
+        QCOMPARE(bot.value(u"rate"_s).toInteger(), 10);
+        QCOMPARE(bot.value(u"burst"_s).toInteger(), 50);
+
+        // Revocation asks first, says it is final; Cancel keeps the bot, Yes revokes it.
+        QVERIFY(bots->selectBot(u"alerts.bot"_s));
+        auto *revoke = child<QPushButton>(bots, u"revokeBot"_s);
+        QVERIFY(revoke->isEnabled());
+        revoke->click();
+        QTRY_VERIFY_WITH_TIMEOUT(bots->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        auto *box = bots->findChild<QMessageBox *>(u"confirmBox"_s);
+        QVERIFY2(box->text().contains(u"final"_s), qPrintable(box->text()));
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!bots->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        QCOMPARE(bots->bot(u"alerts.bot"_s).value(u"state"_s).toString(), u"active"_s);
+        revoke->click();
+        QTRY_VERIFY_WITH_TIMEOUT(bots->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        loaded.clear();
+        bots->findChild<QMessageBox *>(u"confirmBox"_s)->button(QMessageBox::Yes)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(bots->bot(u"alerts.bot"_s).value(u"state"_s).toString(), u"revoked"_s);
+        QVERIFY(bots->selectBot(u"alerts.bot"_s));
+        QVERIFY(!revoke->isEnabled());
+        QVERIFY(!child<QPushButton>(bots, u"editBot"_s)->isEnabled());
+    }
+
+    // The Directory page against a real slapd (tests/directory/ldapfixture.h): the form's own checks and the
+    // server's refusals beside their fields, a CA certificate from a file, a dry run, a sync with the new users' codes,
+    // the linked users, a directory that cannot be reached, and removing the settings.
+    void directorySettingsSyncAndErrors()
+    {
+        e2e::Slapd ldap;
+        QVERIFY(ldap.start());
+        const QString people = u"dn: dc=example,dc=org\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n\n"
+                               "dn: ou=people,dc=example,dc=org\nobjectClass: organizationalUnit\nou: people\n\n"
+                               "dn: ou=groups,dc=example,dc=org\nobjectClass: organizationalUnit\nou: groups\n\n"_s;
+        QVERIFY(ldap.add(people + e2e::Slapd::userLdif(u"mira"_s, u"Mira Moss"_s) + e2e::Slapd::userLdif(u"nils"_s, u"Nils Nagel"_s)
+                         + e2e::Slapd::userLdif(u"Olga Ohm"_s, u"Olga Ohm"_s)
+                         + u"dn: cn=ops,ou=groups,dc=example,dc=org\nobjectClass: groupOfNames\ncn: ops\nmember: %1\n\n"_s
+                               .arg(e2e::Slapd::userDn(u"mira"_s))));
+        QTemporaryDir dir;
+        const QString keyFile = dir.filePath(u"ca-with-key.pem"_s);
+        {
+            QFile f(keyFile);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(e2e::Daemon::readFile(ldap.caFile()) + e2e::Daemon::readFile(ldap.dir() + u"/ca.key"_s));
+        }
+
+        MainWindow window;
+        QVERIFY(login(window));
+        auto *page = openPage<DirectoryPage>(window, u"directoryPage"_s, &DirectoryPage::settingsLoaded);
+        QVERIFY(page);
+        QCOMPARE(page->settings().value(u"configured"_s).toBool(), false);
+        QVERIFY(child<QLabel>(page, u"directoryState"_s)->text().contains(u"Not set up"_s));
+        QVERIFY(!child<QPushButton>(page, u"directoryDryRun"_s)->isEnabled());
+        DirectoryForm *form = page->form();
+        FieldErrors *errors = form->errors();
+        auto save = child<QPushButton>(page, u"directorySave"_s);
+        auto *bar = window.statusBar();
+
+        // The form's own checks: nothing is sent without a URL, a CA and a base DN.
+        save->click();
+        QVERIFY2(errors->shown(u"url"_s).contains(u"ldaps://"_s), qPrintable(errors->shown(u"url"_s)));
+        QVERIFY(child<QLabel>(form, u"error_url"_s)->isVisible());
+        child<QLineEdit>(form, u"directoryUrl"_s)->setText(u"ldap://127.0.0.1:%1"_s.arg(ldap.ldapPort()));
+        save->click();
+        QVERIFY(!errors->shown(u"ca_certificate"_s).isEmpty());
+        QVERIFY(errors->shown(u"url"_s).isEmpty());
+        // A CA file with a private key in it is refused before it is sent; the CA's certificate is read and shown.
+        QVERIFY(!form->readCaFile(keyFile));
+        QVERIFY2(errors->shown(u"ca_certificate"_s).contains(u"private key"_s), qPrintable(errors->shown(u"ca_certificate"_s)));
+        child<QPushButton>(form, u"directoryCaChoose"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(page->findChild<QFileDialog *>(), UiWaitMs);
+        auto *chooser = page->findChild<QFileDialog *>();
+        chooser->selectFile(ldap.caFile());
+        QVERIFY(QMetaObject::invokeMethod(chooser, "accept"));
+        auto *caInfo = child<QLabel>(form, u"directoryCaInfo"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(caInfo->text().contains(u"Parley test directory CA"_s), UiWaitMs);
+        const QString caFingerprint = QString::fromLatin1(
+            QSslCertificate::fromPath(ldap.caFile()).value(0).digest(QCryptographicHash::Sha256).toHex());
+        QVERIFY(caInfo->text().contains(caFingerprint));
+        child<QLineEdit>(form, u"directoryBindDn"_s)->setText(e2e::Slapd::RootDn);
+        child<QLineEdit>(form, u"directoryPassword"_s)->setText(e2e::Slapd::RootPassword);
+        save->click();
+        QVERIFY2(errors->shown(u"base_dn"_s).contains(u"base DN"_s), qPrintable(errors->shown(u"base_dn"_s)));
+
+        // The server's refusals, each beside its field: ldap:// without StartTLS, a base DN that is no DN.
+        child<QLineEdit>(form, u"directoryBaseDn"_s)->setText(u"not a dn"_s);
+        save->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!errors->shown(u"url"_s).isEmpty(), UiWaitMs);
+        QVERIFY2(errors->shown(u"url"_s).contains(u"starttls"_s), qPrintable(errors->shown(u"url"_s)));
+        QVERIFY(child<QLabel>(form, u"error_url"_s)->isVisible());
+        QVERIFY(bar->currentMessage().startsWith(u"Error:"_s));
+        child<QLineEdit>(form, u"directoryUrl"_s)->setText(u"ldaps://127.0.0.1:%1"_s.arg(ldap.ldapsPort()));
+        save->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!errors->shown(u"base_dn"_s).isEmpty(), UiWaitMs);
+        QVERIFY2(errors->shown(u"base_dn"_s).contains(u"distinguished name"_s), qPrintable(errors->shown(u"base_dn"_s)));
+        QVERIFY(errors->shown(u"url"_s).isEmpty());
+        QCOMPARE(page->settings().value(u"configured"_s).toBool(), false);
+
+        // Saved: users from inetOrgPerson entries, disabled by employeeType, the group ops mapped to a room.
+        child<QLineEdit>(form, u"directoryBaseDn"_s)->setText(e2e::Slapd::Base);
+        child<QLineEdit>(form, u"directoryUserFilter"_s)->setText(u"(objectClass=inetOrgPerson)"_s);
+        child<QComboBox>(form, u"directoryDisabledMode"_s)->setCurrentIndex(2);
+        child<QLineEdit>(form, u"directoryDisabledAttribute"_s)->setText(u"employeeType"_s);
+        child<QLineEdit>(form, u"directoryDisabledValue"_s)->setText(u"disabled"_s);
+        child<QLineEdit>(form, u"directoryGroupFilter"_s)->setText(u"(objectClass=groupOfNames)"_s);
+        child<QPushButton>(form, u"directoryAddRoom"_s)->click();
+        auto *rooms = child<QTableWidget>(form, u"directoryRooms"_s);
+        rooms->item(0, 0)->setText(u"ops"_s);
+        rooms->item(0, 1)->setText(u"ops-room"_s);
+        QSignalSpy loaded(page, &DirectoryPage::settingsLoaded);
+        save->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(page->settings().value(u"configured"_s).toBool(), true);
+        QCOMPARE(page->settings().value(u"password_set"_s).toBool(), true);
+        QCOMPARE(page->settings().value(u"rooms"_s).toArray(), QCborArray{u"ops=ops-room"_s});
+        QVERIFY(!QCborValue(page->settings()).toCbor().contains(e2e::Slapd::RootPassword.toUtf8()));
+        QVERIFY(child<QLineEdit>(form, u"directoryPassword"_s)->text().isEmpty());
+        QVERIFY(child<QLabel>(form, u"directoryPasswordState"_s)->text().contains(u"password is set"_s));
+        QVERIFY(child<QLabel>(form, u"directoryCaInfo"_s)->text().contains(caFingerprint));
+        QVERIFY(child<QPushButton>(page, u"directoryDryRun"_s)->isEnabled());
+
+        // A dry run: what would change, changing nothing.
+        SyncReportView *report = page->reportView();
+        auto *changes = report->findChild<RecordModel *>(u"changesModel"_s);
+        QSignalSpy finished(page, &DirectoryPage::syncFinished);
+        child<QPushButton>(page, u"directoryDryRun"_s)->click();
+        QVERIFY(finished.wait(UiWaitMs));
+        QCOMPARE(finished.last().at(0).toBool(), true);
+        QVERIFY2(child<QLabel>(report, u"syncSummary"_s)->text().contains(u"Would create 2,"_s),
+                 qPrintable(child<QLabel>(report, u"syncSummary"_s)->text()));
+        QCOMPARE(changes->rowCount(), 2);
+        QCOMPARE(changes->record(0).value(u"name"_s).toString(), u"mira"_s);
+        QCOMPARE(changes->index(0, 1).data().toString(), u"create user"_s);
+        QCOMPARE(changes->index(0, 3).data().toString(), u"new in the directory"_s);
+        QCOMPARE(report->findChild<RecordModel *>(u"codesModel"_s)->rowCount(), 0);
+        auto *skipped = report->findChild<RecordModel *>(u"skippedModel"_s);
+        QCOMPARE(skipped->rowCount(), 1);
+        QCOMPARE(skipped->record(0).value(u"value"_s).toString(), u"Olga Ohm"_s);
+        auto *roomDiff = report->findChild<RecordModel *>(u"roomsDiffModel"_s);
+        QCOMPARE(roomDiff->rowCount(), 1);
+        QVERIFY(roomDiff->record(0).value(u"problem"_s).toString().contains(u"no such room"_s));
+        QCOMPARE(roomDiff->index(0, 2).data().toString(), u"mira"_s);
+        QVERIFY(!adminCallResult(window, u"user.list"_s).value_or(QCborMap()).toCborValue().toDiagnosticNotation().contains(u"mira"_s));
+
+        // The sync asks first, then creates the users; their codes are shown with links and a QR code.
+        child<QPushButton>(page, u"directorySyncNow"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(page->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        QSignalSpy usersLoaded(page, &DirectoryPage::usersLoaded);
+        page->findChild<QMessageBox *>(u"confirmBox"_s)->button(QMessageBox::Yes)->click();
+        QVERIFY(finished.wait(UiWaitMs));
+        QCOMPARE(finished.last().at(0).toBool(), true);
+        auto *codes = report->findChild<RecordModel *>(u"codesModel"_s);
+        QCOMPARE(codes->rowCount(), 2);
+        QStringList codeNames;
+        for (int row = 0; row < codes->rowCount(); ++row) {
+            codeNames << codes->record(row).value(u"name"_s).toString();
+            QVERIFY(!codes->record(row).value(u"code"_s).toString().isEmpty());
+            QVERIFY(codes->record(row).value(u"link"_s).toString().startsWith(u"parley://enroll"_s));
+        }
+        QCOMPARE(codeNames, (QStringList{u"mira"_s, u"nils"_s}));
+        child<QPushButton>(report, u"copyCodes"_s)->click();
+        QVERIFY(QGuiApplication::clipboard()->text().contains(codes->record(0).value(u"code"_s).toString()));
+        report->findChild<QTableView *>(u"codesTable"_s)->selectRow(1);
+        child<QPushButton>(report, u"showCodeQr"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(report->findChild<EnrollmentDialog *>(), UiWaitMs);
+        QCOMPARE(report->findChild<EnrollmentDialog *>()->code(), codes->record(1).value(u"code"_s).toString());
+        report->findChild<EnrollmentDialog *>()->close();
+        QVERIFY(usersLoaded.wait(UiWaitMs) || !usersLoaded.isEmpty());
+        auto *linked = page->findChild<RecordModel *>(u"linkedUsersModel"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(linked->rowCount(), 2, UiWaitMs);
+        QCOMPARE(linked->record(0).value(u"display_name"_s).toString(), u"Mira Moss"_s);
+        QCOMPARE(linked->index(0, 2).data().toString(), u"waiting for enrollment"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(page, u"directoryLastSync"_s)->text().contains(u"2 created"_s), UiWaitMs);
+
+        // A directory that cannot be reached: the CA is kept from the server's settings, the dry run fails in words.
+        const quint16 closed = e2e::freeTcpPort();
+        child<QLineEdit>(form, u"directoryUrl"_s)->setText(u"ldaps://127.0.0.1:%1"_s.arg(closed));
+        loaded.clear();
+        save->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(page->settings().value(u"url"_s).toString(), u"ldaps://127.0.0.1:%1"_s.arg(closed));
+        QCOMPARE(page->settings().value(u"ca_fingerprint"_s).toString(), caFingerprint);
+        child<QPushButton>(page, u"directoryDryRun"_s)->click();
+        QVERIFY(finished.wait(UiWaitMs));
+        QCOMPARE(finished.last().at(0).toBool(), false);
+        QVERIFY2(bar->currentMessage().contains(u"connect"_s), qPrintable(bar->currentMessage()));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(page, u"directoryLastSync"_s)->text().contains(u"failed"_s), UiWaitMs);
+        QVERIFY(child<QPushButton>(page, u"directoryDryRun"_s)->isEnabled());
+
+        // Removing the settings asks first; the linked users stay.
+        child<QPushButton>(page, u"directoryClear"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(page->findChild<QMessageBox *>(u"confirmBox"_s), UiWaitMs);
+        loaded.clear();
+        page->findChild<QMessageBox *>(u"confirmBox"_s)->button(QMessageBox::Yes)->click();
+        QVERIFY(loaded.wait(UiWaitMs));
+        QCOMPARE(page->settings().value(u"configured"_s).toBool(), false);
+        QVERIFY(!child<QPushButton>(page, u"directoryDryRun"_s)->isEnabled());
+        QVERIFY(adminCallResult(window, u"user.list"_s).value_or(QCborMap()).toCborValue().toDiagnosticNotation().contains(u"mira"_s));
     }
 
     // An admin listener with require_client_certificate=true and a certificate authority made here.

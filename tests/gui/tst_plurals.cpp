@@ -4,6 +4,7 @@
 #include "certificatespage.h"
 #include "dashboardpage.h"
 #include "durationtext.h"
+#include "syncreportview.h"
 #include "translations.h"
 
 #include <QCoreApplication>
@@ -40,6 +41,10 @@ private Q_SLOTS:
         QCOMPARE(DashboardPage::tr("%1 (in %n day(s))", nullptr, 824).arg(u"X"_s), u"X (in 824 days)"_s);
         QCOMPARE(DashboardPage::tr("%1 (in %n day(s))", nullptr, 1).arg(u"X"_s), u"X (in 1 day)"_s);
         QCOMPARE(CertificatesPage::tr("%1 (%n day(s) left)", nullptr, 0).arg(u"X"_s), u"X (0 days left)"_s);
+        QCOMPARE(SyncReportView::tr("%n entry(s)", nullptr, 1), u"1 entry"_s);
+        QCOMPARE(SyncReportView::tr("%n entry(s)", nullptr, 120), u"120 entries"_s);
+        QCOMPARE(SyncReportView::tr("%n page(s)", nullptr, 1), u"1 page"_s);
+        QCOMPARE(SyncReportView::tr("%n entry(s) skipped", nullptr, 2), u"2 entries skipped"_s);
     }
 
     // Last: installs the German translation, which comes before the English one from then on.
@@ -56,6 +61,9 @@ private Q_SLOTS:
         QCOMPARE(DashboardPage::tr("%1 (in %n day(s))", nullptr, 824).arg(u"X"_s), u"X (in 824 Tagen)"_s);
         QCOMPARE(DashboardPage::tr("%1 (in %n day(s))", nullptr, 1).arg(u"X"_s), u"X (in 1 Tag)"_s);
         QCOMPARE(CertificatesPage::tr("%1 (%n day(s) left)", nullptr, 1).arg(u"X"_s), u"X (noch 1 Tag)"_s);
+        QCOMPARE(SyncReportView::tr("%n entry(s)", nullptr, 1), u"1 Eintrag"_s);
+        QCOMPARE(SyncReportView::tr("%n group(s)", nullptr, 3), u"3 Gruppen"_s);
+        QCOMPARE(SyncReportView::tr("%n entry(s) skipped", nullptr, 0), u"0 Einträge übersprungen"_s);
     }
 };
 
