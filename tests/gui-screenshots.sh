@@ -9,13 +9,14 @@ build=${1:-$root/build}
 out=${2:-$root/docs/screenshots}
 lang=${PARLEY_SCREENSHOT_LANG:-en}
 
-# Xvfb for the windows, slapd and ldap-utils for the sample directory.
+# Xvfb for the windows, slapd and ldap-utils for the sample directory, Qt's own translations for its buttons.
 if ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null || ! command -v ldapadd >/dev/null \
-    || [ ! -x /usr/sbin/slapd ]; then
-    echo "Installing xvfb, xauth, slapd and ldap-utils"
+    || [ ! -x /usr/sbin/slapd ] || [ ! -f /usr/share/qt6/translations/qtbase_de.qm ]; then
+    echo "Installing xvfb, xauth, slapd, ldap-utils and qt6-translations-l10n"
     sudo=()
     [ "$(id -u)" -ne 0 ] && sudo=(sudo)
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth slapd ldap-utils
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth slapd \
+        ldap-utils qt6-translations-l10n
 fi
 
 if [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; then
