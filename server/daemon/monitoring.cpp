@@ -3,7 +3,6 @@
 #include "metrics/httpendpoint.h"
 #include "metrics/process.h"
 #include "relay/router.h"
-#include "store/adminstore.h"
 #include "store/blobindex.h"
 #include "store/pushstore.h"
 #include "store/store.h"
@@ -122,15 +121,13 @@ QByteArray Monitoring::scrape() const
         out.gauge("parleyd_store_storage_failing",
                   "1 while the storage under the database fails (disk full, I/O error, read-only): writes are refused.",
                   s.store->storageFailing() ? 1 : 0);
-        // Read when scraped, through this thread's read connection: sums over the devices' counters and the blobs;
-        // a figure whose read fails is left out.
+        out.gauge("parleyd_queued_messages",
+                  "Messages waiting in device queues, one per message and recipient device (expired ones until the "
+                  "next sweep).",
+                  double(s.store->queuedMessages()));
+        // Read when scraped, through this thread's read connection: the pending wake-ups and a sum over the blobs; a
+        // figure whose read fails is left out.
         Db &db = s.store->reader();
-        if (const Result<qint64> queued = AdminStore(db).queuedTotal(); queued) {
-            out.gauge("parleyd_queued_messages",
-                      "Messages waiting in device queues, one per message and recipient device (expired ones until the "
-                      "next sweep).",
-                      double(*queued));
-        }
         if (const Result<qint64> pending = PushStore::pendingCount(db); pending)
             out.gauge("parleyd_push_pending", "Push wake-ups waiting to be sent or retried.", double(*pending));
         if (const Result<BlobUsage> blobs = BlobIndex::total(db); blobs) {

@@ -2,7 +2,9 @@
 // schema) note every user, device, bot, room and room-settings row a write changes in a temporary table; the writer takes
 // the notes inside each group transaction, just before the commit, and hands them to the store's listeners once the
 // commit is durable (Store::subscribe). A savepoint rolled back takes its notes with it, so nothing that did not
-// happen is reported; a path added later that writes these tables is covered without being named here.
+// happen is reported; a path added later that writes these tables is covered without being named here. The same way,
+// queue_delta counts the queue entries a transaction adds and removes (messages stored, acknowledged, expired, a
+// device's queue deleted with it), so that the store keeps the number of queued messages without counting them.
 
 #include "store/db.h"
 
@@ -65,6 +67,12 @@ const char *const ChangeLogSchema[] = {
     "BEGIN INSERT INTO change_log VALUES (3, ''); END",
     "CREATE TEMP TRIGGER IF NOT EXISTS log_settings_delete AFTER DELETE ON main.room_settings "
     "BEGIN INSERT INTO change_log VALUES (3, ''); END",
+    "CREATE TEMP TABLE IF NOT EXISTS queue_delta (n INTEGER NOT NULL)",
+    "INSERT INTO queue_delta SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM queue_delta)",
+    "CREATE TEMP TRIGGER IF NOT EXISTS count_queue_insert AFTER INSERT ON main.queue "
+    "BEGIN UPDATE queue_delta SET n = n + 1; END",
+    "CREATE TEMP TRIGGER IF NOT EXISTS count_queue_delete AFTER DELETE ON main.queue "
+    "BEGIN UPDATE queue_delta SET n = n - 1; END",
 };
 
 Result<qint64> dataVersion(const QSqlDatabase &db)
@@ -115,6 +123,16 @@ Result<StoreChanges> Db::takeChanges()
         return s.error();
     if (Status s = sql::apply(d->database(), u"DELETE FROM change_log"_s, {}, u"change log"); !s)
         return s.error();
+
+    auto delta = sql::queryOne<qint64>(d->database(), u"SELECT n FROM queue_delta"_s, {}, u"queue delta",
+                                       [](const sql::Rows &r) { return r.integer(0); }, qint64(0));
+    if (!delta)
+        return delta.error();
+    changes.queuedDelta = *delta;
+    if (*delta != 0) {
+        if (Status s = sql::apply(d->database(), u"UPDATE queue_delta SET n = 0"_s, {}, u"queue delta"); !s)
+            return s.error();
+    }
     return changes;
 }
 

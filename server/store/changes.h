@@ -13,6 +13,8 @@ struct StoreChanges {
     QSet<QString> rooms;          // rooms whose row or members changed (records, policy override, deletion)
     bool roomSettings = false;    // the server-wide room defaults and limits
     bool everything = false;      // another process wrote to the database: whatever is cached may be stale
+    // Queue entries added less those removed (a count, not a change to a cached row: isEmpty() leaves it out).
+    qint64 queuedDelta = 0;
 
     bool isEmpty() const { return users.isEmpty() && rooms.isEmpty() && !roomSettings && !everything; }
 };

@@ -1,6 +1,7 @@
 // The store: one writer thread applying group commits, and per-thread read connections.
 
 #include "store/store.h"
+#include "store/adminstore.h"
 #include "store/sql.h"
 #include "store/storelog.h"
 
@@ -164,12 +165,16 @@ struct Store::Private {
     // whether there are any (any thread).
     int storageFailures = 0;
     std::atomic<bool> storageFailing{false};
+    // Queue entries in the database (any thread): counted once when the writer starts, then moved by what each
+    // commit added and removed, and counted again after another process wrote.
+    std::atomic<qint64> queuedMessages{0};
 
     void run(std::promise<Status> opened);
     void runBatch(Db &db, std::vector<Job> &batch);
     void failBatch(std::vector<Job> &batch, const QString &what, const QString &message);
     StoreChanges takeChanges(Db &db);
     void publish(const StoreChanges &changes);
+    void countQueued(Db &db);
 };
 
 void Store::Private::run(std::promise<Status> opened)
@@ -186,6 +191,13 @@ void Store::Private::run(std::promise<Status> opened)
     Status migrated = db->migrate();
     if (migrated)
         migrated = db->installChangeLog();
+    if (migrated) {
+        const Result<qint64> queued = AdminStore(*db).queuedTotal();
+        if (queued)
+            queuedMessages = *queued;
+        else
+            migrated = queued.error();
+    }
     if (!migrated) {
         db.reset();
         writerId = std::thread::id();
@@ -250,13 +262,19 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
         // Nothing of a failed commit counts as done, whatever SQLite may have written before it failed (after a
         // failed fsync the data is not known to be on the disk): it is rolled back and every job gets the error.
         db.rollbackBatch();
-        if (changes.everything)
+        if (changes.everything) {
             publish(changes);   // what another process wrote stays written
+            countQueued(db);
+        }
         failBatch(batch, u"group commit of %1 operations failed"_s.arg(batch.size()), committed.error().message);
         return;
     }
     if (options.metrics)
         options.metrics->commitDuration.observe(std::chrono::steady_clock::now() - started);
+    if (changes.everything)
+        countQueued(db);
+    else
+        queuedMessages += changes.queuedDelta;
     // Only a commit that wrote something shows that the storage takes writes again: one that changed nothing (a
     // sweep that found nothing to delete) wrote and synced nothing.
     if (storageFailures > 0 && (changesBefore < 0 || changesAfter < 0 || changesAfter > changesBefore)) {
@@ -300,6 +318,16 @@ StoreChanges Store::Private::takeChanges(Db &db)
     StoreChanges everything;
     everything.everything = true;
     return everything;
+}
+
+// After another process wrote (or the change log could not be read): the queue entries counted afresh.
+void Store::Private::countQueued(Db &db)
+{
+    const Result<qint64> queued = AdminStore(db).queuedTotal();
+    if (queued)
+        queuedMessages = *queued;
+    else
+        qCWarning(lcStore) << "cannot count the queued messages:" << queued.error().message;
 }
 
 void Store::Private::publish(const StoreChanges &changes)
@@ -389,6 +417,11 @@ std::size_t Store::queuedWrites() const
 bool Store::storageFailing() const
 {
     return d->storageFailing.load();
+}
+
+qint64 Store::queuedMessages() const
+{
+    return d->queuedMessages.load();
 }
 
 int Store::subscribe(ChangeListener listener)

@@ -72,6 +72,10 @@ public:
     // Any thread: whether the storage under the database is failing (disk full, an I/O error, a read-only file
     // system; docs/durability.md): from a group commit that failed for it until one that stored something succeeds.
     bool storageFailing() const;
+    // Any thread: the queue entries stored (one per message and recipient device, expired ones until they are
+    // swept), as of the last commit. Kept by the writer as it commits (store/changequeries.cpp): reading it costs
+    // nothing.
+    qint64 queuedMessages() const;
 
     // Called on the writer thread after every group commit that changed cached rows (store/changes.h), before any
     // of the commit's `done` callbacks is queued: a reply to a write never overtakes the news of its change. Must be

@@ -258,6 +258,78 @@ private Q_SLOTS:
         QCOMPARE(noDevice.error().code, ErrorCode::NotFound);
     }
 
+    // Store::queuedMessages() follows every way an entry comes and goes without counting rows: stored, refused for
+    // a full queue (carol's entry rolled back), acknowledged, expired, deleted with its device, rolled back with a
+    // failing operation, and written by another process; a store opened again counts what is there.
+    void queuedMessagesKeptByTheWriter()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        const auto counted = [&store] { return scalar(*store, u"SELECT COUNT(*) FROM queue"_s); };
+        QCOMPARE(store->queuedMessages(), 0);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        Result<EnrollResult> bob = newUser(*store, u"bob"_s, 'b');
+        Result<EnrollResult> carol = newUser(*store, u"carol"_s, 'c');
+        QVERIFY(alice && bob && carol);
+
+        QList<quint64> bobSeqs;
+        for (int i = 0; i < 3; ++i) {
+            Result<InsertedMessage> r = insert(*store, message(*alice, u"alice"_s, {bob->deviceId, carol->deviceId}));
+            QVERIFY(r);
+            bobSeqs.append(r->seqs[0]);
+        }
+        QCOMPARE(store->queuedMessages(), 6);
+        NewMessage full = message(*alice, u"alice"_s, {carol->deviceId, bob->deviceId});
+        full.maxQueuePerDevice = 3;
+        QVERIFY(!insert(*store, full));
+        QCOMPARE(store->queuedMessages(), 6);
+
+        QCOMPARE(*ack(*store, bob->deviceId, {bobSeqs[0], bobSeqs[1]}), 2);
+        QCOMPARE(store->queuedMessages(), 4);
+        QCOMPARE(store->queuedMessages(), counted());
+
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        NewMessage expired = message(*alice, u"alice"_s, {bob->deviceId, carol->deviceId});
+        expired.expiresAt = now - 1000;
+        QVERIFY(insert(*store, expired));
+        QCOMPARE(store->queuedMessages(), 6);
+        QCOMPARE(*store->writeSync<int>([now](Db &db) { return db.purgeExpired(now); }), 1);
+        QCOMPARE(store->queuedMessages(), 4);
+
+        // A failing operation takes its entries with it.
+        const NewMessage rolledBack = message(*alice, u"alice"_s, {bob->deviceId});
+        Result<int> failed = store->writeSync<int>([rolledBack](Db &db) -> Result<int> {
+            if (Result<InsertedMessage> r = db.insertMessage(rolledBack); !r)
+                return r.error();
+            return makeError(ErrorCode::Conflict, u"changed its mind"_s);
+        });
+        QVERIFY(!failed);
+        QCOMPARE(store->queuedMessages(), 4);
+
+        // carol's device goes with its three entries (ON DELETE CASCADE).
+        QVERIFY(raw(*store, u"DELETE FROM devices WHERE id = %1"_s.arg(carol->deviceId)));
+        QCOMPARE(store->queuedMessages(), 1);
+        QCOMPARE(store->queuedMessages(), counted());
+
+        // Another process deletes bob's last entry: the store's next commit notices and counts again.
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"other-process"_s);
+            other.setDatabaseName(dbPath());
+            QVERIFY(other.open());
+            QVERIFY(QSqlQuery(other).exec(u"DELETE FROM queue"_s));
+        }
+        QSqlDatabase::removeDatabase(u"other-process"_s);
+        QVERIFY(insert(*store, message(*alice, u"alice"_s, {bob->deviceId})));
+        QCOMPARE(store->queuedMessages(), 1);
+        QCOMPARE(store->queuedMessages(), counted());
+
+        QVERIFY(insert(*store, message(*alice, u"alice"_s, {bob->deviceId, alice->deviceId})));
+        store.reset();
+        store = openStore();
+        QVERIFY(store);
+        QCOMPARE(store->queuedMessages(), 3);
+    }
+
     void failedCallInsideOperationLeavesNothing()
     {
         // An operation that carries on after a failed call commits none of that call's partial work.
