@@ -1,6 +1,8 @@
 // Tests of server/metrics: counters, gauges and histograms under concurrent updates, the text exposition format
-// 0.0.4 they are written in, and the catalog of parleyd's metrics (checked by promtool where it is installed).
+// 0.0.4 they are written in, the catalog of parleyd's metrics (checked by promtool where it is installed), and the
+// samples of status.history: quantiles from bucket deltas as Prometheus interpolates them, rates, the fixed ring.
 
+#include "metrics/history.h"
 #include "metrics/metrics.h"
 #include "metrics/servermetrics.h"
 
@@ -104,6 +106,91 @@ private Q_SLOTS:
         QCOMPARE(s.count, quint64(200000));
         QCOMPARE(s.cumulative.back(), s.count);
         QCOMPARE(s.sum, 50000.0 * (0 + 1 + 2 + 0));
+    }
+
+    // Expected values worked out by hand from promql's bucketQuantile() (histogram_quantile): linear inside the
+    // bucket, the first bucket starting at 0, the highest finite bound for a quantile in +Inf.
+    void quantiles_data()
+    {
+        QTest::addColumn<double>("q");
+        QTest::addColumn<std::vector<quint64>>("cumulative");
+        QTest::addColumn<double>("expected");
+        const std::vector<quint64> two{10, 20, 20, 20};
+        QTest::newRow("median at the first bound") << 0.5 << two << 0.001;
+        QTest::newRow("p99 inside the second bucket") << 0.99 << two << 0.001 + 0.009 * 0.98;
+        QTest::newRow("p25 inside the first bucket") << 0.25 << two << 0.0005;
+        QTest::newRow("everything in +Inf") << 0.5 << std::vector<quint64>{0, 0, 0, 5} << 0.1;
+        QTest::newRow("p99 in +Inf") << 0.99 << std::vector<quint64>{0, 0, 90, 100} << 0.1;
+        QTest::newRow("p50 in the third bucket") << 0.5 << std::vector<quint64>{0, 0, 4, 4} << 0.01 + 0.09 * 0.5;
+        QTest::newRow("nothing counted") << 0.5 << std::vector<quint64>{0, 0, 0, 0} << 0.0;
+    }
+
+    void quantiles()
+    {
+        QFETCH(double, q);
+        QFETCH(std::vector<quint64>, cumulative);
+        QFETCH(double, expected);
+        const double got = metrics::histogramQuantile(q, {0.001, 0.01, 0.1}, cumulative);
+        QVERIFY2(std::fabs(got - expected) < 1e-12, qPrintable(u"%1, expected %2"_s.arg(got).arg(expected)));
+    }
+
+    // A sample covers the interval between two readings: rates over the real time between them, the quantiles over
+    // the commits of the interval alone (not those before it), the gauges as read at its end.
+    void historySample()
+    {
+        Histogram commits{0.001, 0.01, 0.1};
+        for (int i = 0; i < 100; ++i)
+            commits.observe(0.05);   // before the interval: must not count
+        metrics::HistoryReading before{1000000, 5000, 3, 40, 10, 7, 1, commits.snapshot()};
+        for (int i = 0; i < 10; ++i)
+            commits.observe(0.0005);
+        for (int i = 0; i < 10; ++i)
+            commits.observe(0.005);
+        metrics::HistoryReading after{1010000, 9000, 5, 60, 16, 9, 2, commits.snapshot()};
+        const metrics::HistorySample s = metrics::History::sampleBetween(before, after);
+        QCOMPARE(s.at, qint64(1010000));
+        QCOMPARE(s.connectedDevices, qint64(5));
+        QCOMPARE(s.messagesAccepted, 20 / 4.0);   // 20 messages in 4 s of the steady clock
+        QCOMPARE(s.messagesDelivered, 6 / 4.0);
+        QCOMPARE(s.queuedMessages, qint64(9));
+        QCOMPARE(s.writeQueue, qint64(2));
+        QVERIFY(std::fabs(s.commitP50Ms - 1.0) < 1e-9);
+        QVERIFY(std::fabs(s.commitP99Ms - (1.0 + 9.0 * 0.98)) < 1e-9);
+
+        metrics::HistoryReading idle = after;
+        idle.at += 10000;
+        idle.monotonicMs += 10000;
+        const metrics::HistorySample quiet = metrics::History::sampleBetween(after, idle);
+        QCOMPARE(quiet.messagesAccepted, 0.0);
+        QCOMPARE(quiet.commitP50Ms, 0.0);
+        QCOMPARE(quiet.commitP99Ms, 0.0);
+    }
+
+    // The ring keeps the last `capacity` samples, oldest first, and since() returns those after a time.
+    void historyRing()
+    {
+        metrics::History history(4);
+        QCOMPARE(history.capacity(), 4);
+        QVERIFY(history.since(0).empty());
+        metrics::HistoryReading r;
+        history.start(r);
+        for (int i = 1; i <= 6; ++i) {
+            r.at = i * 10;
+            r.monotonicMs = i * 10;
+            r.connectedDevices = i;
+            history.record(r);
+        }
+        QCOMPARE(history.size(), 4);
+        const std::vector<metrics::HistorySample> all = history.since(0);
+        QCOMPARE(all.size(), size_t(4));
+        for (size_t i = 0; i < all.size(); ++i) {
+            QCOMPARE(all[i].at, qint64(30 + 10 * i));
+            QCOMPARE(all[i].connectedDevices, qint64(3 + i));
+        }
+        const std::vector<metrics::HistorySample> recent = history.since(40);
+        QCOMPARE(recent.size(), size_t(2));
+        QCOMPARE(recent.front().at, qint64(50));
+        QVERIFY(history.since(60).empty());
     }
 
     void values_data()
