@@ -2,6 +2,7 @@
 
 #include "admin/adminconfig.h"
 #include "core/result.h"
+#include "metrics/history.h"
 #include "push/pushconfig.h"
 #include "store/blobindex.h"
 
@@ -55,6 +56,10 @@ public:
     virtual Result<QString> reloadTls() = 0;
     // The admin listener's certificate and key: [admin] certificate/private_key when set, else the device plane's.
     virtual Result<TlsIdentity> loadAdminTls() const = 0;
+    // The samples of status.history, taken on the main thread every historyIntervalMs() while running.
+    virtual const metrics::History &history() const = 0;
+    virtual int historyIntervalMs() const = 0;
+
 };
 
 } // namespace parley::server

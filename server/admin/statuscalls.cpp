@@ -4,6 +4,7 @@
 #include "store/adminstore.h"
 #include "store/store.h"
 
+#include <QCborArray>
 #include <QSslCertificate>
 
 using namespace Qt::StringLiterals;
@@ -16,6 +17,7 @@ const QList<AdminCall<StatusCalls>> &StatusCalls::calls()
 {
     static const QList<AdminCall<StatusCalls>> calls = {
         {"status"_L1, &StatusCalls::handleStatus},
+        {"status.history"_L1, &StatusCalls::handleHistory},
     };
     return calls;
 }
@@ -23,9 +25,6 @@ const QList<AdminCall<StatusCalls>> &StatusCalls::calls()
 void StatusCalls::handleStatus(const AdminRequestPtr &r)
 {
     AdminStore admin(m_ctx.store()->reader());
-    auto queued = admin.queuedTotal();
-    if (!queued)
-        return m_ctx.reply(r, queued.error());
     auto users = admin.userCount();
     if (!users)
         return m_ctx.reply(r, users.error());
@@ -36,7 +35,7 @@ void StatusCalls::handleStatus(const AdminRequestPtr &r)
     m.insert("version"_L1, QStringLiteral(PARLEY_VERSION_STRING));
     m.insert("uptime_seconds"_L1, (AdminContext::now() - m_startedAt) / 1000);
     m.insert("connected_devices"_L1, qint64(m_ctx.host()->router()->onlineDevices()));
-    m.insert("queued_messages"_L1, *queued);
+    m.insert("queued_messages"_L1, m_ctx.store()->queuedMessages());
     // Writes waiting for the database writer (sends, acks, deletes): near 0 on a server that keeps up.
     m.insert("write_queue"_L1, qint64(m_ctx.store()->queuedWrites()));
     m.insert("users"_L1, *users);
@@ -49,6 +48,41 @@ void StatusCalls::handleStatus(const AdminRequestPtr &r)
         m.insert("certificate_expires_at"_L1, expires);
         m.insert("certificate_days_left"_L1, (expires - AdminContext::now()) / (24 * 3600 * 1000));
     }
+    m_ctx.reply(r, m);
+}
+
+// Columnar: one array per figure, all of the same length, oldest sample first.
+void StatusCalls::handleHistory(const AdminRequestPtr &r)
+{
+    const qint64 since = r->args.value("since"_L1).toInteger(0);
+    const std::vector<metrics::HistorySample> samples = m_ctx.host()->history().since(since);
+    QCborArray at, devices, accepted, delivered, queued, writes, p50, p99;
+    for (const metrics::HistorySample &s : samples) {
+        at.append(s.at);
+        devices.append(s.connectedDevices);
+        accepted.append(s.messagesAccepted);
+        delivered.append(s.messagesDelivered);
+        queued.append(s.queuedMessages);
+        writes.append(s.writeQueue);
+        p50.append(s.commitP50Ms);
+        p99.append(s.commitP99Ms);
+    }
+    const int intervalMs = m_ctx.host()->historyIntervalMs();
+    const auto seconds = [](qint64 ms) {
+        return ms % 1000 == 0 ? QCborValue(ms / 1000) : QCborValue(double(ms) / 1000.0);
+    };
+    QCborMap m;
+    m.insert("interval_seconds"_L1, seconds(intervalMs));
+    m.insert("retention_seconds"_L1, seconds(qint64(intervalMs) * m_ctx.host()->history().capacity()));
+    m.insert("now"_L1, AdminContext::now());
+    m.insert("at"_L1, at);
+    m.insert("connected_devices"_L1, devices);
+    m.insert("messages_accepted"_L1, accepted);
+    m.insert("messages_delivered"_L1, delivered);
+    m.insert("queued_messages"_L1, queued);
+    m.insert("write_queue"_L1, writes);
+    m.insert("commit_p50_ms"_L1, p50);
+    m.insert("commit_p99_ms"_L1, p99);
     m_ctx.reply(r, m);
 }
 

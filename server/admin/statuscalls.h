@@ -5,7 +5,7 @@
 namespace parley::server {
 
 // status: version, uptime, load (connections, queued messages, the store's write queue) and the serving
-// certificate's expiry.
+// certificate's expiry; status.history: the same load over the last 24 hours.
 class StatusCalls {
 public:
     explicit StatusCalls(AdminContext &ctx) : m_ctx(ctx) {}
@@ -16,6 +16,7 @@ public:
 
 private:
     void handleStatus(const AdminRequestPtr &r);
+    void handleHistory(const AdminRequestPtr &r);
 
     AdminContext &m_ctx;
     qint64 m_startedAt = 0;

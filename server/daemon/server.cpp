@@ -15,6 +15,7 @@
 #include "relay/turnsettings.h"
 #include "store/store.h"
 #include "daemon/sweeper.h"
+#include "daemon/testhooks.h"
 #include "store/blobfiles.h"
 #include "daemon/tlssetup.h"
 #include "relay/worker.h"
@@ -51,6 +52,9 @@ constexpr int PruneIntervalMs = 60 * 1000;
 constexpr int BarrierTimeoutMs = 10000;
 constexpr int CloseGraceMs = 3000;
 constexpr int ListenBacklog = 4096;
+// status.history: a sample every 10 s, 24 hours of them.
+constexpr int HistoryIntervalMs = 10 * 1000;
+constexpr int HistoryCapacity = 8640;
 
 QString systemError(int error)
 {
@@ -168,11 +172,29 @@ struct Server::Private {
     QTimer maintenance;
     QTimer prune;
     QTimer shutdownTimer;
+    metrics::History history{HistoryCapacity};
+    QTimer historyTimer;
+    int historyIntervalMs = HistoryIntervalMs;
     bool running = false;
     bool stopping = false;
     bool closingSessions = false;
     bool finished = false;
     int workersOpen = 0;
+
+    // The figures status.history samples: counters and gauges kept as things happen, nothing counted here.
+    metrics::HistoryReading reading() const
+    {
+        metrics::HistoryReading r;
+        r.at = QDateTime::currentMSecsSinceEpoch();
+        r.monotonicMs = monotonicMs();
+        r.connectedDevices = qint64(router->onlineDevices());
+        r.messagesAccepted = metrics.relay.messagesAccepted.value();
+        r.messagesDelivered = metrics.relay.messagesDelivered.value();
+        r.queuedMessages = store->queuedMessages();
+        r.writeQueue = qint64(store->queuedWrites());
+        r.commits = metrics.store.commitDuration.snapshot();
+        return r;
+    }
 
     // Stops and destroys the workers (their sessions and servers go on their own threads).
     void stopWorkers()
@@ -357,9 +379,13 @@ Status Server::startWorkers(const std::vector<int> &fds, const std::shared_ptr<T
     return failure;
 }
 
-// Maintenance, rate-limiter pruning and the sweeper.
+// Maintenance, rate-limiter pruning, the sweeper and the samples of status.history.
 void Server::startTimers()
 {
+    d->historyIntervalMs = testhooks::historyIntervalMs(HistoryIntervalMs);
+    d->history.start(d->reading());
+    connect(&d->historyTimer, &QTimer::timeout, this, [this] { d->history.record(d->reading()); });
+    d->historyTimer.start(d->historyIntervalMs);
     connect(&d->maintenance, &QTimer::timeout, this, &Server::runMaintenance);
     d->maintenance.start(MaintenanceIntervalMs);
     connect(&d->prune, &QTimer::timeout, this, [this] {
@@ -492,6 +518,7 @@ void Server::shutdown()
     qCInfo(lcServer) << "Shutting down";
     d->maintenance.stop();
     d->prune.stop();
+    d->historyTimer.stop();
     if (d->sweeper)
         d->sweeper->stop();
     if (d->sso)
@@ -667,6 +694,16 @@ QString Server::notReadyReason() const
 const ServerMetrics &Server::metrics() const
 {
     return d->metrics;
+}
+
+const metrics::History &Server::history() const
+{
+    return d->history;
+}
+
+int Server::historyIntervalMs() const
+{
+    return d->historyIntervalMs;
 }
 
 QString Server::fingerprint() const

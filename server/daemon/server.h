@@ -45,6 +45,9 @@ public:
     QString notReadyReason() const;
     // What the server counts (docs/operations.md); lives as long as the server.
     const ServerMetrics &metrics() const;
+    // status.history's samples (one every historyIntervalMs(), the last 24 hours; kept in memory only).
+    const metrics::History &history() const override;
+    int historyIntervalMs() const override;
     QString fingerprint() const override;   // SHA-256 of the serving certificate, lowercase hex
     // The single sign-on listener, https://ADDR:PORT/ (empty unless [sso] is configured).
     QString ssoUrl() const;

@@ -48,6 +48,8 @@ QList<Call> buildCalls()
          "Change the caller's own password (the only call a default credential may make)"_L1},
         {"logout"_L1, Access::Full, {}, "Revoke the caller's token"_L1},
         {"status"_L1, Access::Full, {}, "Version, uptime, connected devices, queued messages, database size, certificate expiry"_L1},
+        {"status.history"_L1, Access::Full, {uintArg("since", false)},
+         "Samples of the last 24 hours, one every 10 s: connected devices, messages/s, queues, commit latency"_L1},
 
         {"user.create"_L1, Access::Full, {name, uintArg("valid_hours", false)}, "Create a user: one-time enrollment code and link"_L1},
         {"user.code"_L1, Access::Full, {name, uintArg("valid_hours", false)}, "A further enrollment code for an existing user (a new device)"_L1},

@@ -113,10 +113,17 @@ protected:
         return api;
     }
 
-    void startDaemon()
+    // `extraConfig`: whole sections after [admin]; `environment`: added to parleyd's (test hooks).
+    void startDaemon(const QString &extraConfig = {}, const QMap<QString, QString> &environment = {})
     {
         m_daemon = std::make_unique<Daemon>(
-            u"[admin]\nlisten=127.0.0.1:0\nmax_failed_logins=3\nlockout_seconds=3\n\n"_s);
+            u"[admin]\nlisten=127.0.0.1:0\nmax_failed_logins=3\nlockout_seconds=3\n\n"_s + extraConfig);
+        if (!environment.isEmpty()) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (auto it = environment.cbegin(); it != environment.cend(); ++it)
+                env.insert(it.key(), it.value());
+            m_daemon->process().setProcessEnvironment(env);
+        }
         QVERIFY(m_daemon->start());
         m_address = adminAddress(*m_daemon);
         QVERIFY(!m_address.isEmpty());

@@ -223,9 +223,11 @@ QList<Refusal> invalidValues()
     };
 }
 
-// Calls whose every argument is a free filter (any substring matches or none does) or a flag (directory.sync's
-// dry_run): nothing to refuse but what the call table already refuses.
-const QStringList FreeFilterCalls = {u"user.list"_s, u"rooms.list"_s, u"directory.sync"_s, u"bots.list"_s};
+// Calls whose every argument is a free filter (any substring matches or none does, any time has samples after it or
+// none: status.history's since) or a flag (directory.sync's dry_run): nothing to refuse but what the call table
+// already refuses.
+const QStringList FreeFilterCalls = {u"status.history"_s, u"user.list"_s, u"rooms.list"_s, u"directory.sync"_s,
+                                     u"bots.list"_s};
 
 // Arguments that do not fit the call table: a wrong type, too long a text, a negative number, an unknown key, a
 // required key missing. Made for every call from the table itself.

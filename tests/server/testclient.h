@@ -176,6 +176,24 @@ struct TestDevice {
         m.insert("sig"_L1, key.sign(protocol::prekeyStatement(kid, pub)).value());
         return m;
     }
+
+    // A signed `send` of random content to `to`'s one device (kid 1), with a fresh message id.
+    protocol::Frame sendFrame(quint64 id, const TestDevice &to) const
+    {
+        const QByteArray mid = crypto::randomBytes(16);
+        const quint64 at = quint64(QDateTime::currentMSecsSinceEpoch());
+        const QByteArray pl = crypto::randomBytes(64);
+        const QByteArray kc = crypto::randomBytes(32);
+        const protocol::MessageCore core{user, number, mid, {to.user}, at, pl, kc, {}};
+        const QByteArray eph = crypto::EcKey::generate().value().publicPoint();
+        QCborMap wrapped{{u"user"_s, to.user}, {u"device"_s, qint64(to.number)}, {u"kid"_s, 1}, {u"eph"_s, eph},
+                         {u"wk"_s, crypto::randomBytes(48)}};
+        protocol::Frame f(u"send"_s, id);
+        f.set("mid"_L1, mid).set("to"_L1, QCborArray{to.user}).set("at"_L1, qint64(at)).set("pl"_L1, pl);
+        f.set("kc"_L1, kc).set("opts"_L1, QCborMap()).set("keys"_L1, QCborArray{wrapped});
+        f.set("sig"_L1, key.sign(core.encode()).value());
+        return f;
+    }
 };
 
 } // namespace parley::testing

@@ -196,19 +196,7 @@ private:
 
     Frame sendFrame(const TestDevice &from, const TestDevice &to)
     {
-        const QByteArray mid = parley::crypto::randomBytes(16);
-        const quint64 at = quint64(QDateTime::currentMSecsSinceEpoch());
-        const QByteArray pl = parley::crypto::randomBytes(64);
-        const QByteArray kc = parley::crypto::randomBytes(32);
-        const parley::protocol::MessageCore core{from.user, from.number, mid, {to.user}, at, pl, kc, {}};
-        const QByteArray eph = parley::crypto::EcKey::generate().value().publicPoint();
-        QCborMap key{{u"user"_s, to.user}, {u"device"_s, qint64(to.number)}, {u"kid"_s, 1}, {u"eph"_s, eph},
-                     {u"wk"_s, parley::crypto::randomBytes(48)}};
-        Frame f(u"send"_s, m_nextId++);
-        f.set("mid"_L1, mid).set("to"_L1, QCborArray{to.user}).set("at"_L1, qint64(at)).set("pl"_L1, pl);
-        f.set("kc"_L1, kc).set("opts"_L1, QCborMap()).set("keys"_L1, QCborArray{key});
-        f.set("sig"_L1, from.key.sign(core.encode()).value());
-        return f;
+        return from.sendFrame(m_nextId++, to);
     }
 
 private Q_SLOTS:
