@@ -243,6 +243,45 @@ protected:
         return true;
     }
 
+    // The result of one admin call through the window's connection; none when the server did not do it.
+    static std::optional<QCborMap> adminCallResult(MainWindow &window, const QString &name, const QCborMap &args = {})
+    {
+        std::optional<AdminClient::Reply> reply;
+        window.client()->call(name, args, &window, [&reply](const AdminClient::Reply &r) { reply = r; });
+        QElapsedTimer timer;
+        timer.start();
+        while (!reply && timer.elapsed() < UiWaitMs)
+            QTest::qWait(10);
+        if (reply && !reply->ok)
+            qWarning() << name << reply->text();
+        if (!reply || !reply->ok)
+            return std::nullopt;
+        return reply->result;
+    }
+
+    static bool adminCall(MainWindow &window, const QString &name, const QCborMap &args)
+    {
+        return adminCallResult(window, name, args).has_value();
+    }
+
+    // The first login (checked in tst_adminlogin): the server's certificate trusted, the one-time password replaced
+    // by NewPassword, which later logins use.
+    void changeInitialPassword()
+    {
+        CertificatePins::pin(m_adminServer, m_daemon->fingerprint());
+        MainWindow window;
+        QSignalSpy ready(&window, &MainWindow::ready);
+        window.start();
+        submitLogin(window, m_password);
+        QTRY_VERIFY_WITH_TIMEOUT(window.passwordDialog() && window.passwordDialog()->isVisible(), UiWaitMs);
+        PasswordChangeDialog *change = window.passwordDialog();
+        child<QLineEdit>(change, u"newPassword"_s)->setText(NewPassword);
+        child<QLineEdit>(change, u"confirmPassword"_s)->setText(NewPassword);
+        child<QPushButton>(change, u"changeButton"_s)->click();
+        QVERIFY(ready.wait(UiWaitMs));
+        m_password = NewPassword;
+    }
+
     // Opens a page of a logged-in window and waits for its first load (`loaded` is the page's signal).
     template<typename P, typename Signal>
     static P *openPage(MainWindow &window, const QString &name, Signal loaded)
@@ -269,15 +308,16 @@ protected:
         return {};
     }
 
-    // First, before anything uses the session bus: the keychain for "remember the password". Then the server.
-    void startDaemon()
+    // First, before anything uses the session bus: the keychain for "remember the password". Then the server, with
+    // `extraConfig` appended to its configuration (e2e::Daemon).
+    void startDaemon(const QString &extraConfig = {})
     {
         const QString keyring = m_keyring.start();
         QVERIFY2(keyring.isEmpty(), qPrintable(keyring));
         QVERIFY(m_settings.isValid());
         QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
-        m_daemon = std::make_unique<e2e::Daemon>();
+        m_daemon = std::make_unique<e2e::Daemon>(extraConfig);
         QVERIFY(m_daemon->start());
         QTRY_VERIFY_WITH_TIMEOUT(e2e::Daemon::readFile(m_daemon->stdoutFile()).contains("admin wss://"), UiWaitMs);
         const auto match = QRegularExpression(u"admin wss://(127\\.0\\.0\\.1:\\d+)/"_s)

@@ -30,46 +30,13 @@ class TestAdminPages : public AdminAppTest {
         return reply->type == u"error"_s ? reply->text("code"_L1) : reply->type;
     }
 
-    // The result of one admin call through the window's connection; none when the server did not do it.
-    static std::optional<QCborMap> adminCallResult(MainWindow &window, const QString &name, const QCborMap &args = {})
-    {
-        std::optional<AdminClient::Reply> reply;
-        window.client()->call(name, args, &window, [&reply](const AdminClient::Reply &r) { reply = r; });
-        QElapsedTimer timer;
-        timer.start();
-        while (!reply && timer.elapsed() < UiWaitMs)
-            QTest::qWait(10);
-        if (reply && !reply->ok)
-            qWarning() << name << reply->text();
-        if (!reply || !reply->ok)
-            return std::nullopt;
-        return reply->result;
-    }
-
-    static bool adminCall(MainWindow &window, const QString &name, const QCborMap &args)
-    {
-        return adminCallResult(window, name, args).has_value();
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         startDaemon();
         if (QTest::currentTestFailed())
             return;
-        // The first login (checked in tst_adminlogin): the server's certificate trusted, the one-time password replaced.
-        CertificatePins::pin(m_adminServer, m_daemon->fingerprint());
-        MainWindow window;
-        QSignalSpy ready(&window, &MainWindow::ready);
-        window.start();
-        submitLogin(window, m_password);
-        QTRY_VERIFY_WITH_TIMEOUT(window.passwordDialog() && window.passwordDialog()->isVisible(), UiWaitMs);
-        PasswordChangeDialog *change = window.passwordDialog();
-        child<QLineEdit>(change, u"newPassword"_s)->setText(NewPassword);
-        child<QLineEdit>(change, u"confirmPassword"_s)->setText(NewPassword);
-        child<QPushButton>(change, u"changeButton"_s)->click();
-        QVERIFY(ready.wait(UiWaitMs));
-        m_password = NewPassword;
+        changeInitialPassword();
     }
 
     void cleanupTestCase() { m_daemon.reset(); }
