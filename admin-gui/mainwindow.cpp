@@ -16,6 +16,7 @@
 #include "callspage.h"
 #include "pushpage.h"
 #include "roomspage.h"
+#include "ssopage.h"
 #include "userspage.h"
 
 #include <QApplication>
@@ -146,6 +147,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), d(std::make_uniqu
     d->addPage(new CallsPage(d->client, d->stack), u"calls"_s);
     d->addPage(new FilesPage(d->client, d->stack), u"files"_s);
     d->addPage(new DirectoryPage(d->client, d->stack), u"directory"_s);
+    d->addPage(new SsoPage(d->client, d->stack), u"sso"_s);
     d->addPage(new AdminsPage(d->client, d->stack), u"admins"_s);
     d->addPage(new AuditPage(d->client, d->stack), u"audit"_s);
     // The dashboard's warnings lead to the page that deals with them.

@@ -3006,62 +3006,62 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::MainWindow</name>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="56"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="57"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="93"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="94"/>
         <source>%1 on %2</source>
         <translation>%1 auf %2</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="94"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="95"/>
         <source>Parley administration – %1</source>
         <translation>Parley-Verwaltung – %1</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="117"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="118"/>
         <source>Your password was changed.</source>
         <translation>Ihr Passwort wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="126"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="127"/>
         <source>Parley administration</source>
         <translation>Parley-Verwaltung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="134"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="135"/>
         <source>Functions</source>
         <translation>Funktionen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="166"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="168"/>
         <source>&amp;Server</source>
         <translation>&amp;Server</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="167"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="169"/>
         <source>Change my &amp;password…</source>
         <translation>Mein &amp;Passwort ändern …</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="169"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="171"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="175"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="177"/>
         <source>&amp;Log out</source>
         <translation>&amp;Abmelden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="178"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="180"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="196"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="198"/>
         <source>The connection to the server was lost: %1</source>
         <translation>Die Verbindung zum Server wurde unterbrochen: %1</translation>
     </message>
@@ -4103,6 +4103,352 @@ Beschreibung: %2
         <location filename="../admin-gui/sizeedit.cpp" line="100"/>
         <source>%1: unit</source>
         <translation>%1: Einheit</translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::SsoPage</name>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="88"/>
+        <source>Off: enrollment codes come from administrators (and the directory sync) only.</source>
+        <translation>Aus: Registrierungscodes kommen nur von Administratoren (und vom Verzeichnisabgleich).</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="90"/>
+        <source>On: people sign in at %1 and get their enrollment code; the sign-in pages listen on %2.</source>
+        <translation>An: Personen melden sich bei %1 an und erhalten ihren Registrierungscode; die Anmeldeseiten lauschen auf %2.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="93"/>
+        <source>Set up, but not running: see the last error.</source>
+        <translation>Eingerichtet, aber nicht in Betrieb: siehe den letzten Fehler.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="98"/>
+        <source>From [sso] in the configuration file. Saving here replaces it.</source>
+        <translation>Aus [sso] der Konfigurationsdatei. Speichern hier ersetzt sie.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="100"/>
+        <source>Set through the admin API, %1.</source>
+        <translation>Über die Admin-API gesetzt, %1.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="101"/>
+        <source>Set through the admin API.</source>
+        <translation>Über die Admin-API gesetzt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="103"/>
+        <source>Not set.</source>
+        <translation>Nicht gesetzt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="105"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="113"/>
+        <source>A client secret is set. Leave the field empty to keep it.</source>
+        <translation>Ein Client-Geheimnis ist gesetzt. Lassen Sie das Feld leer, um es zu behalten.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="114"/>
+        <source>No client secret is set.</source>
+        <translation>Kein Client-Geheimnis gesetzt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="132"/>
+        <source>This server has no administration of single sign-on (its admin API has no sso.* calls). Update parleyd to set it up here; until then it is set in [sso] of parleyd.conf (docs/operations.md).</source>
+        <translation>Dieser Server bietet keine Verwaltung des Single Sign-on (seine Admin-API hat keine sso.*-Aufrufe). Aktualisieren Sie parleyd, um es hier einzurichten; bis dahin wird es in [sso] von parleyd.conf eingestellt (docs/operations.md).</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="154"/>
+        <source>Enter the provider&apos;s issuer URL, e.g. https://login.example.com/realms/staff (its discovery document is ISSUER/.well-known/openid-configuration).</source>
+        <translation>Geben Sie die Issuer-URL des Anbieters ein, z. B. https://login.example.com/realms/staff (sein Discovery-Dokument ist ISSUER/.well-known/openid-configuration).</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="160"/>
+        <source>Enter the client ID the provider gave Parley.</source>
+        <translation>Geben Sie die Client-ID ein, die der Anbieter Parley gegeben hat.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="167"/>
+        <source>Enter the client secret the provider gave Parley.</source>
+        <translation>Geben Sie das Client-Geheimnis ein, das der Anbieter Parley gegeben hat.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="174"/>
+        <source>Enter an address and port, e.g. 0.0.0.0:8445 or [::]:8445.</source>
+        <translation>Geben Sie eine Adresse und einen Port ein, z. B. 0.0.0.0:8445 oder [::]:8445.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="182"/>
+        <source>Enter the https:// address people&apos;s browsers reach the sign-in pages at, e.g. https://parley.example.com:8445.</source>
+        <translation>Geben Sie die https://-Adresse ein, unter der die Browser der Personen die Anmeldeseiten erreichen, z. B. https://parley.example.com:8445.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="192"/>
+        <source>From 1 minute to 1 day.</source>
+        <translation>1 Minute bis 1 Tag.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="205"/>
+        <source>The single sign-on settings were not saved: see the marked field.</source>
+        <translation>Die Einstellungen des Single Sign-on wurden nicht gespeichert: siehe das markierte Feld.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="212"/>
+        <source>The single sign-on settings were saved.</source>
+        <translation>Die Einstellungen des Single Sign-on wurden gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="223"/>
+        <source>Asking the provider …</source>
+        <translation>Der Anbieter wird gefragt …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="230"/>
+        <source>The provider answered.
+Issuer: %1
+Authorization endpoint: %2
+Token endpoint: %3
+Signing keys: %4</source>
+        <translation>Der Anbieter hat geantwortet.
+Issuer: %1
+Autorisierungs-Endpunkt: %2
+Token-Endpunkt: %3
+Signaturschlüssel: %4</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="240"/>
+        <source>The test failed: %1</source>
+        <translation>Der Test ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="262"/>
+        <source>Single sign-on for enrollment</source>
+        <translation>Single Sign-on für die Registrierung</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="263"/>
+        <source>People prove who they are at your OpenID Connect provider and get an enrollment code for their user, without an administrator issuing one.</source>
+        <translation>Personen weisen sich bei Ihrem OpenID-Connect-Anbieter aus und erhalten einen Registrierungscode für ihren Benutzer, ohne dass ein Administrator ihn ausstellt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="279"/>
+        <source>Redirect URI</source>
+        <translation>Redirect-URI</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="281"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="283"/>
+        <source>Copy the redirect URI</source>
+        <translation>Redirect-URI kopieren</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="287"/>
+        <source>Register this at your identity provider as the redirect URI of Parley&apos;s client.</source>
+        <translation>Tragen Sie diese bei Ihrem Identitätsanbieter als Redirect-URI des Parley-Clients ein.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="291"/>
+        <source>State:</source>
+        <translation>Zustand:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="292"/>
+        <source>Settings:</source>
+        <translation>Einstellungen:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="293"/>
+        <source>Last error:</source>
+        <translation>Letzter Fehler:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="294"/>
+        <source>Redirect URI:</source>
+        <translation>Redirect-URI:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="298"/>
+        <source>Identity provider</source>
+        <translation>Identitätsanbieter</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="301"/>
+        <source>Issuer URL</source>
+        <translation>Issuer-URL</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="301"/>
+        <source>https://login.example.com/realms/staff</source>
+        <translation>https://login.example.com/realms/staff</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="302"/>
+        <source>&amp;Issuer:</source>
+        <translation>&amp;Issuer:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="303"/>
+        <source>Client ID</source>
+        <translation>Client-ID</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="303"/>
+        <source>parley</source>
+        <translation>parley</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="304"/>
+        <source>Client &amp;ID:</source>
+        <translation>Client-I&amp;D:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="305"/>
+        <source>Client secret</source>
+        <translation>Client-Geheimnis</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="305"/>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="307"/>
+        <source>Client &amp;secret:</source>
+        <translation>Client-&amp;Geheimnis:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="312"/>
+        <source>None: the system&apos;s trusted CAs check the provider&apos;s certificate. Choose a CA (PEM) for a provider with a certificate of your own CA.</source>
+        <translation>Keines: Die vertrauenswürdigen CAs des Systems prüfen das Zertifikat des Anbieters. Wählen Sie eine CA (PEM) für einen Anbieter mit einem Zertifikat Ihrer eigenen CA.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="314"/>
+        <source>CA certificate:</source>
+        <translation>CA-Zertifikat:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="317"/>
+        <source>User name from</source>
+        <translation>Benutzername aus</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="318"/>
+        <source>the preferred_username claim</source>
+        <translation>dem Claim preferred_username</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="319"/>
+        <source>the email claim</source>
+        <translation>dem Claim email</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="320"/>
+        <source>&amp;User name from:</source>
+        <translation>&amp;Benutzername aus:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="321"/>
+        <source>Create a user for a person who has none &amp;yet</source>
+        <translation>&amp;Einen Benutzer für eine Person anlegen, die noch keinen hat</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="326"/>
+        <source>Enrollment codes valid for</source>
+        <translation>Registrierungscodes gültig für</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="328"/>
+        <source>Codes &amp;valid for:</source>
+        <translation>Codes gültig &amp;für:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="331"/>
+        <source>Sign-in pages</source>
+        <translation>Anmeldeseiten</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="334"/>
+        <source>Listen address</source>
+        <translation>Lauschadresse</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="334"/>
+        <source>0.0.0.0:8445</source>
+        <translation>0.0.0.0:8445</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="335"/>
+        <source>&amp;Listen on:</source>
+        <translation>&amp;Lauschen auf:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="336"/>
+        <source>Public URL</source>
+        <translation>Öffentliche URL</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="336"/>
+        <source>https://parley.example.com:8445</source>
+        <translation>https://parley.example.com:8445</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="337"/>
+        <source>&amp;Public URL:</source>
+        <translation>Ö&amp;ffentliche URL:</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="338"/>
+        <source>Where people&apos;s browsers reach the sign-in pages; the redirect URI is made from it.</source>
+        <translation>Wo die Browser der Personen die Anmeldeseiten erreichen; daraus wird die Redirect-URI gebildet.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="358"/>
+        <source>&amp;Save settings</source>
+        <translation>Einstellungen &amp;speichern</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="360"/>
+        <source>&amp;Test provider</source>
+        <translation>Anbieter &amp;testen</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="362"/>
+        <source>Fetches the provider&apos;s discovery document and signing keys as parleyd sees them.</source>
+        <translation>Holt das Discovery-Dokument und die Signaturschlüssel des Anbieters so, wie parleyd sie sieht.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="363"/>
+        <source>&amp;Remove settings…</source>
+        <translation>Einstellungen &amp;entfernen …</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="378"/>
+        <source>The redirect URI was copied.</source>
+        <translation>Die Redirect-URI wurde kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="383"/>
+        <source>Remove the single sign-on settings and the client secret? The sign-in pages stop; codes already issued stay valid.</source>
+        <translation>Die Einstellungen des Single Sign-on und das Client-Geheimnis entfernen? Die Anmeldeseiten werden beendet; bereits ausgestellte Codes bleiben gültig.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="388"/>
+        <source>The single sign-on settings were removed.</source>
+        <translation>Die Einstellungen des Single Sign-on wurden entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="400"/>
+        <source>Single sign-on</source>
+        <translation>Single Sign-on</translation>
     </message>
 </context>
 <context>

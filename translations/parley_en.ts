@@ -2997,62 +2997,62 @@ Presented: %3</source>
 <context>
     <name>parley::admin::MainWindow</name>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="56"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="57"/>
         <source>Error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="93"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="94"/>
         <source>%1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="94"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="95"/>
         <source>Parley administration – %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="117"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="118"/>
         <source>Your password was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="126"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="127"/>
         <source>Parley administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="134"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="135"/>
         <source>Functions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="166"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="168"/>
         <source>&amp;Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="167"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="169"/>
         <source>Change my &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="169"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="171"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="175"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="177"/>
         <source>&amp;Log out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="178"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="180"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/mainwindow.cpp" line="196"/>
+        <location filename="../admin-gui/mainwindow.cpp" line="198"/>
         <source>The connection to the server was lost: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4091,6 +4091,348 @@ Description: %2
     <message>
         <location filename="../admin-gui/sizeedit.cpp" line="100"/>
         <source>%1: unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parley::admin::SsoPage</name>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="88"/>
+        <source>Off: enrollment codes come from administrators (and the directory sync) only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="90"/>
+        <source>On: people sign in at %1 and get their enrollment code; the sign-in pages listen on %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="93"/>
+        <source>Set up, but not running: see the last error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="98"/>
+        <source>From [sso] in the configuration file. Saving here replaces it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="100"/>
+        <source>Set through the admin API, %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="101"/>
+        <source>Set through the admin API.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="103"/>
+        <source>Not set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="105"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="113"/>
+        <source>A client secret is set. Leave the field empty to keep it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="114"/>
+        <source>No client secret is set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="132"/>
+        <source>This server has no administration of single sign-on (its admin API has no sso.* calls). Update parleyd to set it up here; until then it is set in [sso] of parleyd.conf (docs/operations.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="154"/>
+        <source>Enter the provider&apos;s issuer URL, e.g. https://login.example.com/realms/staff (its discovery document is ISSUER/.well-known/openid-configuration).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="160"/>
+        <source>Enter the client ID the provider gave Parley.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="167"/>
+        <source>Enter the client secret the provider gave Parley.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="174"/>
+        <source>Enter an address and port, e.g. 0.0.0.0:8445 or [::]:8445.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="182"/>
+        <source>Enter the https:// address people&apos;s browsers reach the sign-in pages at, e.g. https://parley.example.com:8445.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="192"/>
+        <source>From 1 minute to 1 day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="205"/>
+        <source>The single sign-on settings were not saved: see the marked field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="212"/>
+        <source>The single sign-on settings were saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="223"/>
+        <source>Asking the provider …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="230"/>
+        <source>The provider answered.
+Issuer: %1
+Authorization endpoint: %2
+Token endpoint: %3
+Signing keys: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="240"/>
+        <source>The test failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="262"/>
+        <source>Single sign-on for enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="263"/>
+        <source>People prove who they are at your OpenID Connect provider and get an enrollment code for their user, without an administrator issuing one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="279"/>
+        <source>Redirect URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="281"/>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="283"/>
+        <source>Copy the redirect URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="287"/>
+        <source>Register this at your identity provider as the redirect URI of Parley&apos;s client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="291"/>
+        <source>State:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="292"/>
+        <source>Settings:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="293"/>
+        <source>Last error:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="294"/>
+        <source>Redirect URI:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="298"/>
+        <source>Identity provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="301"/>
+        <source>Issuer URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="301"/>
+        <source>https://login.example.com/realms/staff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="302"/>
+        <source>&amp;Issuer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="303"/>
+        <source>Client ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="303"/>
+        <source>parley</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="304"/>
+        <source>Client &amp;ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="305"/>
+        <source>Client secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="305"/>
+        <source>unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="307"/>
+        <source>Client &amp;secret:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="312"/>
+        <source>None: the system&apos;s trusted CAs check the provider&apos;s certificate. Choose a CA (PEM) for a provider with a certificate of your own CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="314"/>
+        <source>CA certificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="317"/>
+        <source>User name from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="318"/>
+        <source>the preferred_username claim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="319"/>
+        <source>the email claim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="320"/>
+        <source>&amp;User name from:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="321"/>
+        <source>Create a user for a person who has none &amp;yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="326"/>
+        <source>Enrollment codes valid for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="328"/>
+        <source>Codes &amp;valid for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="331"/>
+        <source>Sign-in pages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="334"/>
+        <source>Listen address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="334"/>
+        <source>0.0.0.0:8445</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="335"/>
+        <source>&amp;Listen on:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="336"/>
+        <source>Public URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="336"/>
+        <source>https://parley.example.com:8445</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="337"/>
+        <source>&amp;Public URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="338"/>
+        <source>Where people&apos;s browsers reach the sign-in pages; the redirect URI is made from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="358"/>
+        <source>&amp;Save settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="360"/>
+        <source>&amp;Test provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="362"/>
+        <source>Fetches the provider&apos;s discovery document and signing keys as parleyd sees them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="363"/>
+        <source>&amp;Remove settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="378"/>
+        <source>The redirect URI was copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="383"/>
+        <source>Remove the single sign-on settings and the client secret? The sign-in pages stop; codes already issued stay valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="388"/>
+        <source>The single sign-on settings were removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/ssopage.cpp" line="400"/>
+        <source>Single sign-on</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

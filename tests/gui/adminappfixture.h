@@ -25,6 +25,7 @@
 #include "recordmodel.h"
 #include "roomspage.h"
 #include "sizeedit.h"
+#include "ssopage.h"
 #include "syncreportview.h"
 #include "translations.h"
 #include "userspage.h"
@@ -32,6 +33,7 @@
 #include "crypto/crypto.h"
 #include "crypto/p256key.h"
 #include "crypto/rsakey.h"
+#include "protocol/adminprotocol.h"
 #include "sdk/rooms.h"
 
 #include <qt6keychain/keychain.h>

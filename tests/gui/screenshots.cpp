@@ -389,6 +389,18 @@ int main(int argc, char **argv)
     if (!call(client, u"log.set_level"_s, levelArgs)
         || !call(client, u"admin.create"_s, adminArgs))
         return fail("cannot create sample settings");
+    // A newer parleyd administers single sign-on: the organisation's provider, as it would be set up.
+    if (parley::protocol::admin::findCall(u"sso.set")) {
+        const QCborMap sso{{u"issuer"_s, u"https://login.example.com/realms/staff"_s},
+                           {u"client_id"_s, u"parley"_s},
+                           {u"client_secret"_s, u"sample client secret of the screenshots"_s},
+                           {u"public_url"_s, u"https://parley.example.com:8445"_s},
+                           {u"username_claim"_s, u"preferred_username"_s},
+                           {u"create_users"_s, true},
+                           {u"code_valid_seconds"_s, 900}};
+        if (!call(client, u"sso.set"_s, sso))
+            return fail("cannot set up sample single sign-on settings");
+    }
     if (!sampleBots(client, deviceUrl, fingerprint, devices))
         return fail("cannot create sample bots");
     parley::e2e::Slapd ldap;
