@@ -3,6 +3,7 @@
 #include "cacertificatefield.h"
 #include "durationedit.h"
 #include "fielderrors.h"
+#include "page.h"
 
 #include "protocol/frame.h"
 
@@ -72,15 +73,6 @@ struct DirectoryForm::Private {
     DurationEdit *grace = nullptr;
     QSpinBox *validHours = nullptr;
     bool passwordSet = false;
-
-    QLineEdit *line(QWidget *parent, const QString &name, const QString &accessible, const QString &placeholder = {})
-    {
-        auto *edit = new QLineEdit(parent);
-        edit->setObjectName(name);
-        edit->setAccessibleName(accessible);
-        edit->setPlaceholderText(placeholder);
-        return edit;
-    }
 
     static QLabel *hint(QWidget *parent, const QString &text)
     {
@@ -156,7 +148,7 @@ DirectoryForm::DirectoryForm(QWidget *parent) : QWidget(parent), d(std::make_uni
     auto *connection = new QGroupBox(tr("Connection"), this);
     auto *cform = new QFormLayout(connection);
     cform->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    d->url = d->line(connection, u"directoryUrl"_s, tr("Directory URL"), tr("ldaps://dc1.corp.example:636"));
+    d->url = formLineEdit(connection, u"directoryUrl"_s, tr("Directory URL"), tr("ldaps://dc1.corp.example:636"));
     d->errors->addRow(cform, tr("&URL:"), d->url, {u"url"_s});
     d->startTls = new QCheckBox(tr("Use &StartTLS (for an ldap:// URL; ldap:// without it is refused)"), connection);
     d->startTls->setObjectName(u"directoryStartTls"_s);
@@ -165,19 +157,19 @@ DirectoryForm::DirectoryForm(QWidget *parent) : QWidget(parent), d(std::make_uni
     d->ca->setEmptyText(tr("No CA certificate yet: choose the PEM file of the CA that issued the directory server's "
                            "certificate. Only this CA is trusted for it."));
     d->errors->addRow(cform, tr("CA certificate:"), d->ca, {u"ca_certificate"_s});
-    d->bindDn = d->line(connection, u"directoryBindDn"_s, tr("Bind DN"), tr("cn=parley-sync,ou=services,dc=corp,dc=example"));
+    d->bindDn = formLineEdit(connection, u"directoryBindDn"_s, tr("Bind DN"), tr("cn=parley-sync,ou=services,dc=corp,dc=example"));
     d->errors->addRow(cform, tr("&Bind DN:"), d->bindDn, {u"bind_dn"_s});
-    d->password = d->line(connection, u"directoryPassword"_s, tr("Bind password"), tr("unchanged"));
+    d->password = formLineEdit(connection, u"directoryPassword"_s, tr("Bind password"), tr("unchanged"));
     d->password->setEchoMode(QLineEdit::Password);
     d->errors->addRow(cform, tr("&Password:"), d->password, {u"password"_s});
     d->passwordState = new QLabel(connection);
     d->passwordState->setObjectName(u"directoryPasswordState"_s);
     d->passwordState->setWordWrap(true);
     cform->addRow(QString(), d->passwordState);
-    d->passwordFile = d->line(connection, u"directoryPasswordFile"_s, tr("Password file on the server"),
+    d->passwordFile = formLineEdit(connection, u"directoryPasswordFile"_s, tr("Password file on the server"),
                               tr("or: /etc/parleyd/directory-password (read by parleyd at every sync)"));
     d->errors->addRow(cform, tr("Password &file:"), d->passwordFile, {u"password_file"_s});
-    d->baseDn = d->line(connection, u"directoryBaseDn"_s, tr("Base DN"), tr("dc=corp,dc=example"));
+    d->baseDn = formLineEdit(connection, u"directoryBaseDn"_s, tr("Base DN"), tr("dc=corp,dc=example"));
     d->errors->addRow(cform, tr("Base &DN:"), d->baseDn, {u"base_dn"_s});
     d->pageSize = new QSpinBox(connection);
     d->pageSize->setObjectName(u"directoryPageSize"_s);
@@ -190,14 +182,14 @@ DirectoryForm::DirectoryForm(QWidget *parent) : QWidget(parent), d(std::make_uni
     auto *entries = new QGroupBox(tr("Users"), this);
     auto *eform = new QFormLayout(entries);
     eform->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    d->userFilter = d->line(entries, u"directoryUserFilter"_s, tr("User filter"), u"(objectClass=person)"_s);
+    d->userFilter = formLineEdit(entries, u"directoryUserFilter"_s, tr("User filter"), u"(objectClass=person)"_s);
     d->errors->addRow(eform, tr("User &filter:"), d->userFilter, {u"user_filter"_s});
     eform->addRow(QString(), Private::hint(entries, tr("Active Directory: (&(objectCategory=person)(objectClass=user))")));
-    d->nameAttribute = d->line(entries, u"directoryNameAttribute"_s, tr("User name attribute"), u"uid"_s);
+    d->nameAttribute = formLineEdit(entries, u"directoryNameAttribute"_s, tr("User name attribute"), u"uid"_s);
     d->errors->addRow(eform, tr("User &name attribute:"), d->nameAttribute, {u"name_attribute"_s});
     eform->addRow(QString(), Private::hint(entries, tr("Read in lower case; Active Directory: sAMAccountName. Entries whose "
                                                        "name is not a Parley user name are skipped and reported.")));
-    d->displayNameAttribute = d->line(entries, u"directoryDisplayNameAttribute"_s, tr("Display name attribute"), u"displayName"_s);
+    d->displayNameAttribute = formLineEdit(entries, u"directoryDisplayNameAttribute"_s, tr("Display name attribute"), u"displayName"_s);
     d->errors->addRow(eform, tr("Displa&y name attribute:"), d->displayNameAttribute, {u"display_name_attribute"_s});
     d->disabledMode = new QComboBox(entries);
     d->disabledMode->setObjectName(u"directoryDisabledMode"_s);
@@ -207,10 +199,10 @@ DirectoryForm::DirectoryForm(QWidget *parent) : QWidget(parent), d(std::make_uni
     d->disabledMode->addItem(tr("When the attribute has the value"));
     d->disabledMode->addItem(tr("When a bit is set in the attribute's number"));
     eform->addRow(tr("Disabled &entries:"), d->disabledMode);
-    d->disabledAttribute = d->line(entries, u"directoryDisabledAttribute"_s, tr("Disabled attribute"),
+    d->disabledAttribute = formLineEdit(entries, u"directoryDisabledAttribute"_s, tr("Disabled attribute"),
                                    tr("e.g. userAccountControl, nsAccountLock"));
     d->errors->addRow(eform, tr("Attribute:"), d->disabledAttribute, {u"disabled_attribute"_s});
-    d->disabledValue = d->line(entries, u"directoryDisabledValue"_s, tr("Disabled value"), tr("e.g. disabled (any case)"));
+    d->disabledValue = formLineEdit(entries, u"directoryDisabledValue"_s, tr("Disabled value"), tr("e.g. disabled (any case)"));
     d->errors->addRow(eform, tr("Value:"), d->disabledValue, {u"disabled_value"_s});
     d->disabledBit = new QSpinBox(entries);
     d->disabledBit->setObjectName(u"directoryDisabledBit"_s);
@@ -227,11 +219,11 @@ DirectoryForm::DirectoryForm(QWidget *parent) : QWidget(parent), d(std::make_uni
     gform->addRow(Private::hint(groups, tr("A sync reports how each mapped room's members differ from its group's; a room "
                                            "admin applies the changes from a device, since only room admins can sign a "
                                            "room's membership.")));
-    d->groupFilter = d->line(groups, u"directoryGroupFilter"_s, tr("Group filter"), tr("empty: groups are not read"));
+    d->groupFilter = formLineEdit(groups, u"directoryGroupFilter"_s, tr("Group filter"), tr("empty: groups are not read"));
     d->errors->addRow(gform, tr("&Group filter:"), d->groupFilter, {u"group_filter"_s});
-    d->groupNameAttribute = d->line(groups, u"directoryGroupNameAttribute"_s, tr("Group name attribute"), u"cn"_s);
+    d->groupNameAttribute = formLineEdit(groups, u"directoryGroupNameAttribute"_s, tr("Group name attribute"), u"cn"_s);
     d->errors->addRow(gform, tr("Group na&me attribute:"), d->groupNameAttribute, {u"group_name_attribute"_s});
-    d->memberAttribute = d->line(groups, u"directoryMemberAttribute"_s, tr("Member attribute"), u"member"_s);
+    d->memberAttribute = formLineEdit(groups, u"directoryMemberAttribute"_s, tr("Member attribute"), u"member"_s);
     d->errors->addRow(gform, tr("Mem&ber attribute:"), d->memberAttribute, {u"member_attribute"_s});
     d->rooms = new QTableWidget(0, 2, groups);
     d->rooms->setObjectName(u"directoryRooms"_s);

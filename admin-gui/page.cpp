@@ -2,6 +2,7 @@
 
 #include <QFileDialog>
 #include <QHeaderView>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QTableView>
@@ -15,6 +16,15 @@ void setUpRecordTable(QTableView *view)
     view->setWordWrap(false);
     view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view->horizontalHeader()->setStretchLastSection(true);
+}
+
+QLineEdit *formLineEdit(QWidget *parent, const QString &objectName, const QString &accessibleName, const QString &placeholder)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setObjectName(objectName);
+    edit->setAccessibleName(accessibleName);
+    edit->setPlaceholderText(placeholder);
+    return edit;
 }
 
 bool selectRecordRow(QTableView *view, const QString &text)

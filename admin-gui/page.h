@@ -7,6 +7,7 @@
 #include <functional>
 
 class QAbstractItemView;
+class QLineEdit;
 class QTableView;
 
 namespace parley::admin {
@@ -14,6 +15,9 @@ namespace parley::admin {
 // The look of every record table: whole rows selected, no row numbers, one line per row, columns as wide as their
 // contents and the last one taking the rest. Selection mode and sorting stay the caller's.
 void setUpRecordTable(QTableView *view);
+// A line edit of a form with its object name, accessible name and placeholder text.
+QLineEdit *formLineEdit(QWidget *parent, const QString &objectName, const QString &accessibleName,
+                        const QString &placeholder = {});
 // Selects the row whose first column shows `text`; false when there is none.
 bool selectRecordRow(QTableView *view, const QString &text);
 

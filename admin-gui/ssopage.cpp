@@ -3,6 +3,7 @@
 #include "cacertificatefield.h"
 #include "durationedit.h"
 #include "fielderrors.h"
+#include "page.h"
 
 #include "protocol/adminprotocol.h"
 
@@ -66,15 +67,6 @@ struct SsoPage::Private {
     QWidget *form = nullptr;
 
     static QString when(qint64 ms) { return QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms), QLocale::ShortFormat); }
-
-    QLineEdit *line(QWidget *parent, const QString &name, const QString &accessible, const QString &placeholder)
-    {
-        auto *edit = new QLineEdit(parent);
-        edit->setObjectName(name);
-        edit->setAccessibleName(accessible);
-        edit->setPlaceholderText(placeholder);
-        return edit;
-    }
 
     void show(const QCborMap &s)
     {
@@ -300,11 +292,11 @@ SsoPage::SsoPage(AdminClient *client, QWidget *parent) : Page(client, parent), d
     auto *providerBox = new QGroupBox(tr("Identity provider"), d->form);
     auto *pform = new QFormLayout(providerBox);
     pform->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    d->issuer = d->line(providerBox, u"ssoIssuer"_s, tr("Issuer URL"), tr("https://login.example.com/realms/staff"));
+    d->issuer = formLineEdit(providerBox, u"ssoIssuer"_s, tr("Issuer URL"), tr("https://login.example.com/realms/staff"));
     d->errors->addRow(pform, tr("&Issuer:"), d->issuer, {u"issuer"_s});
-    d->clientId = d->line(providerBox, u"ssoClientId"_s, tr("Client ID"), tr("parley"));
+    d->clientId = formLineEdit(providerBox, u"ssoClientId"_s, tr("Client ID"), tr("parley"));
     d->errors->addRow(pform, tr("Client &ID:"), d->clientId, {u"client_id"_s});
-    d->clientSecret = d->line(providerBox, u"ssoClientSecret"_s, tr("Client secret"), tr("unchanged"));
+    d->clientSecret = formLineEdit(providerBox, u"ssoClientSecret"_s, tr("Client secret"), tr("unchanged"));
     d->clientSecret->setEchoMode(QLineEdit::Password);
     d->errors->addRow(pform, tr("Client &secret:"), d->clientSecret, {u"client_secret"_s});
     d->secretState = new QLabel(providerBox);
@@ -333,9 +325,9 @@ SsoPage::SsoPage(AdminClient *client, QWidget *parent) : Page(client, parent), d
     auto *pagesBox = new QGroupBox(tr("Sign-in pages"), d->form);
     auto *lform = new QFormLayout(pagesBox);
     lform->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    d->listen = d->line(pagesBox, u"ssoListen"_s, tr("Listen address"), tr("0.0.0.0:8445"));
+    d->listen = formLineEdit(pagesBox, u"ssoListen"_s, tr("Listen address"), tr("0.0.0.0:8445"));
     d->errors->addRow(lform, tr("&Listen on:"), d->listen, {u"listen"_s});
-    d->publicUrl = d->line(pagesBox, u"ssoPublicUrl"_s, tr("Public URL"), tr("https://parley.example.com:8445"));
+    d->publicUrl = formLineEdit(pagesBox, u"ssoPublicUrl"_s, tr("Public URL"), tr("https://parley.example.com:8445"));
     d->errors->addRow(lform, tr("&Public URL:"), d->publicUrl, {u"public_url"_s});
     lform->addRow(QString(), new QLabel(tr("Where people's browsers reach the sign-in pages; the redirect URI is made from it."),
                                         pagesBox));

@@ -1895,442 +1895,442 @@ Presented: %3</source>
 <context>
     <name>parley::admin::DirectoryForm</name>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="106"/>
+        <location filename="../admin-gui/directoryform.cpp" line="98"/>
         <source>The password is read from %1 on the server at every sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="108"/>
+        <location filename="../admin-gui/directoryform.cpp" line="100"/>
         <source>A password is set. Leave the field empty to keep it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="110"/>
+        <location filename="../admin-gui/directoryform.cpp" line="102"/>
         <source>No password is set: without a bind DN the sync binds anonymously.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="131"/>
+        <location filename="../admin-gui/directoryform.cpp" line="123"/>
         <source>Row %1: enter the group&apos;s name or DN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="135"/>
+        <location filename="../admin-gui/directoryform.cpp" line="127"/>
         <source>Row %1: &quot;%2&quot; is not a room name (a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="142"/>
+        <location filename="../admin-gui/directoryform.cpp" line="134"/>
         <source>At most %1 groups can be mapped to rooms.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="156"/>
+        <location filename="../admin-gui/directoryform.cpp" line="148"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="159"/>
+        <location filename="../admin-gui/directoryform.cpp" line="151"/>
         <source>Directory URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="159"/>
+        <location filename="../admin-gui/directoryform.cpp" line="151"/>
         <source>ldaps://dc1.corp.example:636</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="160"/>
+        <location filename="../admin-gui/directoryform.cpp" line="152"/>
         <source>&amp;URL:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="161"/>
+        <location filename="../admin-gui/directoryform.cpp" line="153"/>
         <source>Use &amp;StartTLS (for an ldap:// URL; ldap:// without it is refused)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="165"/>
+        <location filename="../admin-gui/directoryform.cpp" line="157"/>
         <source>No CA certificate yet: choose the PEM file of the CA that issued the directory server&apos;s certificate. Only this CA is trusted for it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="167"/>
+        <location filename="../admin-gui/directoryform.cpp" line="159"/>
         <source>CA certificate:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="168"/>
+        <location filename="../admin-gui/directoryform.cpp" line="160"/>
         <source>Bind DN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="168"/>
+        <location filename="../admin-gui/directoryform.cpp" line="160"/>
         <source>cn=parley-sync,ou=services,dc=corp,dc=example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="169"/>
+        <location filename="../admin-gui/directoryform.cpp" line="161"/>
         <source>&amp;Bind DN:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="170"/>
+        <location filename="../admin-gui/directoryform.cpp" line="162"/>
         <source>Bind password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="170"/>
+        <location filename="../admin-gui/directoryform.cpp" line="162"/>
         <source>unchanged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="172"/>
+        <location filename="../admin-gui/directoryform.cpp" line="164"/>
         <source>&amp;Password:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="177"/>
+        <location filename="../admin-gui/directoryform.cpp" line="169"/>
         <source>Password file on the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="178"/>
+        <location filename="../admin-gui/directoryform.cpp" line="170"/>
         <source>or: /etc/parleyd/directory-password (read by parleyd at every sync)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="179"/>
+        <location filename="../admin-gui/directoryform.cpp" line="171"/>
         <source>Password &amp;file:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="180"/>
+        <location filename="../admin-gui/directoryform.cpp" line="172"/>
         <source>Base DN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="180"/>
+        <location filename="../admin-gui/directoryform.cpp" line="172"/>
         <source>dc=corp,dc=example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="181"/>
+        <location filename="../admin-gui/directoryform.cpp" line="173"/>
         <source>Base &amp;DN:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="184"/>
+        <location filename="../admin-gui/directoryform.cpp" line="176"/>
         <source>Page size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="187"/>
+        <location filename="../admin-gui/directoryform.cpp" line="179"/>
         <source>Page si&amp;ze (entries):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="190"/>
+        <location filename="../admin-gui/directoryform.cpp" line="182"/>
         <source>Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="193"/>
+        <location filename="../admin-gui/directoryform.cpp" line="185"/>
         <source>User filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="194"/>
+        <location filename="../admin-gui/directoryform.cpp" line="186"/>
         <source>User &amp;filter:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="195"/>
+        <location filename="../admin-gui/directoryform.cpp" line="187"/>
         <source>Active Directory: (&amp;(objectCategory=person)(objectClass=user))</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="196"/>
+        <location filename="../admin-gui/directoryform.cpp" line="188"/>
         <source>User name attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="197"/>
+        <location filename="../admin-gui/directoryform.cpp" line="189"/>
         <source>User &amp;name attribute:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="198"/>
+        <location filename="../admin-gui/directoryform.cpp" line="190"/>
         <source>Read in lower case; Active Directory: sAMAccountName. Entries whose name is not a Parley user name are skipped and reported.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="200"/>
+        <location filename="../admin-gui/directoryform.cpp" line="192"/>
         <source>Display name attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="201"/>
+        <location filename="../admin-gui/directoryform.cpp" line="193"/>
         <source>Displa&amp;y name attribute:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="204"/>
+        <location filename="../admin-gui/directoryform.cpp" line="196"/>
         <source>When an entry counts as disabled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="205"/>
+        <location filename="../admin-gui/directoryform.cpp" line="197"/>
         <source>Never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="206"/>
+        <location filename="../admin-gui/directoryform.cpp" line="198"/>
         <source>When the attribute is present</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="207"/>
+        <location filename="../admin-gui/directoryform.cpp" line="199"/>
         <source>When the attribute has the value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="208"/>
+        <location filename="../admin-gui/directoryform.cpp" line="200"/>
         <source>When a bit is set in the attribute&apos;s number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="209"/>
+        <location filename="../admin-gui/directoryform.cpp" line="201"/>
         <source>Disabled &amp;entries:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="210"/>
+        <location filename="../admin-gui/directoryform.cpp" line="202"/>
         <source>Disabled attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="211"/>
+        <location filename="../admin-gui/directoryform.cpp" line="203"/>
         <source>e.g. userAccountControl, nsAccountLock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="212"/>
+        <location filename="../admin-gui/directoryform.cpp" line="204"/>
         <source>Attribute:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="213"/>
+        <location filename="../admin-gui/directoryform.cpp" line="205"/>
         <source>Disabled value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="213"/>
+        <location filename="../admin-gui/directoryform.cpp" line="205"/>
         <source>e.g. disabled (any case)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="214"/>
+        <location filename="../admin-gui/directoryform.cpp" line="206"/>
         <source>Value:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="217"/>
+        <location filename="../admin-gui/directoryform.cpp" line="209"/>
         <source>Disabled bit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="220"/>
+        <location filename="../admin-gui/directoryform.cpp" line="212"/>
         <source>Active Directory&apos;s userAccountControl: 2 (ACCOUNTDISABLE)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="221"/>
+        <location filename="../admin-gui/directoryform.cpp" line="213"/>
         <source>Bits:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="224"/>
+        <location filename="../admin-gui/directoryform.cpp" line="216"/>
         <source>Groups and rooms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="227"/>
+        <location filename="../admin-gui/directoryform.cpp" line="219"/>
         <source>A sync reports how each mapped room&apos;s members differ from its group&apos;s; a room admin applies the changes from a device, since only room admins can sign a room&apos;s membership.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="230"/>
+        <location filename="../admin-gui/directoryform.cpp" line="222"/>
         <source>Group filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="230"/>
+        <location filename="../admin-gui/directoryform.cpp" line="222"/>
         <source>empty: groups are not read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="231"/>
+        <location filename="../admin-gui/directoryform.cpp" line="223"/>
         <source>&amp;Group filter:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="232"/>
+        <location filename="../admin-gui/directoryform.cpp" line="224"/>
         <source>Group name attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="233"/>
+        <location filename="../admin-gui/directoryform.cpp" line="225"/>
         <source>Group na&amp;me attribute:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="234"/>
+        <location filename="../admin-gui/directoryform.cpp" line="226"/>
         <source>Member attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="235"/>
+        <location filename="../admin-gui/directoryform.cpp" line="227"/>
         <source>Mem&amp;ber attribute:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="238"/>
+        <location filename="../admin-gui/directoryform.cpp" line="230"/>
         <source>Groups mapped to rooms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="239"/>
+        <location filename="../admin-gui/directoryform.cpp" line="231"/>
         <source>Directory group (name or DN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="239"/>
+        <location filename="../admin-gui/directoryform.cpp" line="231"/>
         <source>Parley room</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="244"/>
+        <location filename="../admin-gui/directoryform.cpp" line="236"/>
         <source>&amp;Add mapping</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="246"/>
+        <location filename="../admin-gui/directoryform.cpp" line="238"/>
         <source>Remo&amp;ve mapping</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="257"/>
+        <location filename="../admin-gui/directoryform.cpp" line="249"/>
         <source>Rooms:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="260"/>
+        <location filename="../admin-gui/directoryform.cpp" line="252"/>
         <source>Schedule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="265"/>
+        <location filename="../admin-gui/directoryform.cpp" line="257"/>
         <source>only on demand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="266"/>
+        <location filename="../admin-gui/directoryform.cpp" line="258"/>
         <source>Sync interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="268"/>
+        <location filename="../admin-gui/directoryform.cpp" line="260"/>
         <source>Sync &amp;every:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="271"/>
+        <location filename="../admin-gui/directoryform.cpp" line="263"/>
         <source>no grace: at the next sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="272"/>
+        <location filename="../admin-gui/directoryform.cpp" line="264"/>
         <source>Grace period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="274"/>
+        <location filename="../admin-gui/directoryform.cpp" line="266"/>
         <source>G&amp;race period:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="275"/>
+        <location filename="../admin-gui/directoryform.cpp" line="267"/>
         <source>How long a user whose entry is gone stays suspended before it is deleted (at most 366 days).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="279"/>
+        <location filename="../admin-gui/directoryform.cpp" line="271"/>
         <source>Enrollment codes valid for hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="282"/>
+        <location filename="../admin-gui/directoryform.cpp" line="274"/>
         <source> h</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="283"/>
+        <location filename="../admin-gui/directoryform.cpp" line="275"/>
         <source>New users&apos; &amp;codes valid for:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="380"/>
+        <location filename="../admin-gui/directoryform.cpp" line="372"/>
         <source>Enter the directory&apos;s URL: ldaps://HOST[:PORT], or ldap://HOST[:PORT] with StartTLS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="384"/>
+        <location filename="../admin-gui/directoryform.cpp" line="376"/>
         <source>Choose the CA certificate (PEM) the directory server&apos;s certificate must chain to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="392"/>
+        <location filename="../admin-gui/directoryform.cpp" line="384"/>
         <source>Enter a password or name a password file, not both.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="397"/>
+        <location filename="../admin-gui/directoryform.cpp" line="389"/>
         <source>At most %1 bytes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="401"/>
+        <location filename="../admin-gui/directoryform.cpp" line="393"/>
         <source>A password needs the bind DN it belongs to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="408"/>
+        <location filename="../admin-gui/directoryform.cpp" line="400"/>
         <source>Enter the base DN the searches start at, e.g. dc=corp,dc=example.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="416"/>
+        <location filename="../admin-gui/directoryform.cpp" line="408"/>
         <source>Enter the attribute that tells a disabled entry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="418"/>
+        <location filename="../admin-gui/directoryform.cpp" line="410"/>
         <source>Enter the value of a disabled entry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="430"/>
+        <location filename="../admin-gui/directoryform.cpp" line="422"/>
         <source>Mapping groups to rooms needs the group filter that reads the groups.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="437"/>
+        <location filename="../admin-gui/directoryform.cpp" line="429"/>
         <source>From 10 seconds to 7 days, or only on demand.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/directoryform.cpp" line="443"/>
+        <location filename="../admin-gui/directoryform.cpp" line="435"/>
         <source>At most 366 days.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3060,17 +3060,17 @@ Presented: %3</source>
 <context>
     <name>parley::admin::Page</name>
     <message>
-        <location filename="../admin-gui/page.cpp" line="64"/>
+        <location filename="../admin-gui/page.cpp" line="74"/>
         <source>Please confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/page.cpp" line="100"/>
+        <location filename="../admin-gui/page.cpp" line="110"/>
         <source>Could not save %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/page.cpp" line="103"/>
+        <location filename="../admin-gui/page.cpp" line="113"/>
         <source>Saved %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4097,107 +4097,108 @@ Description: %2
 <context>
     <name>parley::admin::SsoPage</name>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="88"/>
+        <location filename="../admin-gui/ssopage.cpp" line="80"/>
         <source>Off: enrollment codes come from administrators (and the directory sync) only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="90"/>
+        <location filename="../admin-gui/ssopage.cpp" line="82"/>
         <source>On: people sign in at %1 and get their enrollment code; the sign-in pages listen on %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="93"/>
+        <location filename="../admin-gui/ssopage.cpp" line="85"/>
         <source>Set up, but not running: see the last error.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="98"/>
+        <location filename="../admin-gui/ssopage.cpp" line="90"/>
         <source>From [sso] in the configuration file. Saving here replaces it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="100"/>
+        <location filename="../admin-gui/ssopage.cpp" line="92"/>
         <source>Set through the admin API, %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="101"/>
+        <location filename="../admin-gui/ssopage.cpp" line="93"/>
         <source>Set through the admin API.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="103"/>
+        <location filename="../admin-gui/ssopage.cpp" line="95"/>
         <source>Not set.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="105"/>
+        <location filename="../admin-gui/ssopage.cpp" line="97"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="113"/>
+        <location filename="../admin-gui/ssopage.cpp" line="105"/>
         <source>A client secret is set. Leave the field empty to keep it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="114"/>
+        <location filename="../admin-gui/ssopage.cpp" line="106"/>
+        <location filename="../admin-gui/ssopage.cpp" line="389"/>
         <source>No client secret is set.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="132"/>
+        <location filename="../admin-gui/ssopage.cpp" line="124"/>
         <source>This server has no administration of single sign-on (its admin API has no sso.* calls). Update parleyd to set it up here; until then it is set in [sso] of parleyd.conf (docs/operations.md).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="154"/>
+        <location filename="../admin-gui/ssopage.cpp" line="148"/>
         <source>Enter the provider&apos;s issuer URL, e.g. https://login.example.com/realms/staff (its discovery document is ISSUER/.well-known/openid-configuration).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="160"/>
+        <location filename="../admin-gui/ssopage.cpp" line="154"/>
         <source>Enter the client ID the provider gave Parley.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="167"/>
+        <location filename="../admin-gui/ssopage.cpp" line="161"/>
         <source>Enter the client secret the provider gave Parley.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="174"/>
+        <location filename="../admin-gui/ssopage.cpp" line="168"/>
         <source>Enter an address and port, e.g. 0.0.0.0:8445 or [::]:8445.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="182"/>
+        <location filename="../admin-gui/ssopage.cpp" line="176"/>
         <source>Enter the https:// address people&apos;s browsers reach the sign-in pages at, e.g. https://parley.example.com:8445.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="192"/>
+        <location filename="../admin-gui/ssopage.cpp" line="186"/>
         <source>From 1 minute to 1 day.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="205"/>
+        <location filename="../admin-gui/ssopage.cpp" line="199"/>
         <source>The single sign-on settings were not saved: see the marked field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="212"/>
+        <location filename="../admin-gui/ssopage.cpp" line="206"/>
         <source>The single sign-on settings were saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="223"/>
+        <location filename="../admin-gui/ssopage.cpp" line="217"/>
         <source>Asking the provider …</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="230"/>
+        <location filename="../admin-gui/ssopage.cpp" line="224"/>
         <source>The provider answered.
 Issuer: %1
 Authorization endpoint: %2
@@ -4206,232 +4207,232 @@ Signing keys: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="240"/>
+        <location filename="../admin-gui/ssopage.cpp" line="234"/>
         <source>The test failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="262"/>
+        <location filename="../admin-gui/ssopage.cpp" line="256"/>
         <source>Single sign-on for enrollment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="263"/>
+        <location filename="../admin-gui/ssopage.cpp" line="257"/>
         <source>People prove who they are at your OpenID Connect provider and get an enrollment code for their user, without an administrator issuing one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="279"/>
+        <location filename="../admin-gui/ssopage.cpp" line="273"/>
         <source>Redirect URI</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="281"/>
+        <location filename="../admin-gui/ssopage.cpp" line="275"/>
         <source>&amp;Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="283"/>
+        <location filename="../admin-gui/ssopage.cpp" line="277"/>
         <source>Copy the redirect URI</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="287"/>
+        <location filename="../admin-gui/ssopage.cpp" line="281"/>
         <source>Register this at your identity provider as the redirect URI of Parley&apos;s client.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="291"/>
+        <location filename="../admin-gui/ssopage.cpp" line="285"/>
         <source>State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="292"/>
+        <location filename="../admin-gui/ssopage.cpp" line="286"/>
         <source>Settings:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="293"/>
+        <location filename="../admin-gui/ssopage.cpp" line="287"/>
         <source>Last error:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="294"/>
+        <location filename="../admin-gui/ssopage.cpp" line="288"/>
         <source>Redirect URI:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="298"/>
+        <location filename="../admin-gui/ssopage.cpp" line="292"/>
         <source>Identity provider</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="301"/>
+        <location filename="../admin-gui/ssopage.cpp" line="295"/>
         <source>Issuer URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="301"/>
+        <location filename="../admin-gui/ssopage.cpp" line="295"/>
         <source>https://login.example.com/realms/staff</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="302"/>
+        <location filename="../admin-gui/ssopage.cpp" line="296"/>
         <source>&amp;Issuer:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="303"/>
+        <location filename="../admin-gui/ssopage.cpp" line="297"/>
         <source>Client ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="303"/>
+        <location filename="../admin-gui/ssopage.cpp" line="297"/>
         <source>parley</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="304"/>
+        <location filename="../admin-gui/ssopage.cpp" line="298"/>
         <source>Client &amp;ID:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="305"/>
+        <location filename="../admin-gui/ssopage.cpp" line="299"/>
         <source>Client secret</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="305"/>
+        <location filename="../admin-gui/ssopage.cpp" line="299"/>
         <source>unchanged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="307"/>
+        <location filename="../admin-gui/ssopage.cpp" line="301"/>
         <source>Client &amp;secret:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="312"/>
+        <location filename="../admin-gui/ssopage.cpp" line="306"/>
         <source>None: the system&apos;s trusted CAs check the provider&apos;s certificate. Choose a CA (PEM) for a provider with a certificate of your own CA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="314"/>
+        <location filename="../admin-gui/ssopage.cpp" line="308"/>
         <source>CA certificate:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="317"/>
+        <location filename="../admin-gui/ssopage.cpp" line="311"/>
         <source>User name from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="318"/>
+        <location filename="../admin-gui/ssopage.cpp" line="312"/>
         <source>the preferred_username claim</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="319"/>
+        <location filename="../admin-gui/ssopage.cpp" line="313"/>
         <source>the email claim</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="320"/>
+        <location filename="../admin-gui/ssopage.cpp" line="314"/>
         <source>&amp;User name from:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="321"/>
+        <location filename="../admin-gui/ssopage.cpp" line="315"/>
         <source>Create a user for a person who has none &amp;yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="326"/>
+        <location filename="../admin-gui/ssopage.cpp" line="320"/>
         <source>Enrollment codes valid for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="328"/>
+        <location filename="../admin-gui/ssopage.cpp" line="322"/>
         <source>Codes &amp;valid for:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="331"/>
+        <location filename="../admin-gui/ssopage.cpp" line="325"/>
         <source>Sign-in pages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="334"/>
+        <location filename="../admin-gui/ssopage.cpp" line="328"/>
         <source>Listen address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="334"/>
+        <location filename="../admin-gui/ssopage.cpp" line="328"/>
         <source>0.0.0.0:8445</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="335"/>
+        <location filename="../admin-gui/ssopage.cpp" line="329"/>
         <source>&amp;Listen on:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="336"/>
+        <location filename="../admin-gui/ssopage.cpp" line="330"/>
         <source>Public URL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="336"/>
+        <location filename="../admin-gui/ssopage.cpp" line="330"/>
         <source>https://parley.example.com:8445</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="337"/>
+        <location filename="../admin-gui/ssopage.cpp" line="331"/>
         <source>&amp;Public URL:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="338"/>
+        <location filename="../admin-gui/ssopage.cpp" line="332"/>
         <source>Where people&apos;s browsers reach the sign-in pages; the redirect URI is made from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="358"/>
+        <location filename="../admin-gui/ssopage.cpp" line="352"/>
         <source>&amp;Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="360"/>
+        <location filename="../admin-gui/ssopage.cpp" line="354"/>
         <source>&amp;Test provider</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="362"/>
+        <location filename="../admin-gui/ssopage.cpp" line="356"/>
         <source>Fetches the provider&apos;s discovery document and signing keys as parleyd sees them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="363"/>
+        <location filename="../admin-gui/ssopage.cpp" line="357"/>
         <source>&amp;Remove settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="378"/>
+        <location filename="../admin-gui/ssopage.cpp" line="372"/>
         <source>The redirect URI was copied.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="383"/>
+        <location filename="../admin-gui/ssopage.cpp" line="377"/>
         <source>Remove the single sign-on settings and the client secret? The sign-in pages stop; codes already issued stay valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="388"/>
+        <location filename="../admin-gui/ssopage.cpp" line="382"/>
         <source>The single sign-on settings were removed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/ssopage.cpp" line="400"/>
+        <location filename="../admin-gui/ssopage.cpp" line="396"/>
         <source>Single sign-on</source>
         <translation type="unfinished"></translation>
     </message>
