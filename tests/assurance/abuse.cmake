@@ -8,3 +8,4 @@ parley_add_test(tst_abuse
     LABELS assurance TIMEOUT 150)
 target_compile_definitions(tst_abuse PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
 add_dependencies(tst_abuse parleyd)
+set_tests_properties(tst_abuse PROPERTIES PROCESSORS 2)   # the floods take both cores

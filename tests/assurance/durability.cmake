@@ -9,6 +9,7 @@ parley_add_test(tst_crashconsistency
 target_include_directories(tst_crashconsistency PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e)
 target_compile_definitions(tst_crashconsistency PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
 add_dependencies(tst_crashconsistency parleyd)
+set_tests_properties(tst_crashconsistency PROPERTIES PROCESSORS 2)   # clients at full speed between the kills
 
 # The fault injection library tst_storagefaults preloads into parleyd (faultshim.c says how it is driven).
 enable_language(C)

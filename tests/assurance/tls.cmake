@@ -3,4 +3,4 @@
 # check and not run here.
 add_test(NAME tst_tlsserver
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tst_tlsserver.sh ${CMAKE_BINARY_DIR})
-set_tests_properties(tst_tlsserver PROPERTIES LABELS assurance TIMEOUT 150)
+set_tests_properties(tst_tlsserver PROPERTIES LABELS assurance TIMEOUT 150 PROCESSORS 2)   # handshakes back to back
