@@ -1,5 +1,7 @@
 #include "serverwarning.h"
 
+#include "durationtext.h"
+
 #include <QCborArray>
 #include <QDateTime>
 #include <QLocale>
@@ -37,14 +39,10 @@ QString listenerPhrase(const std::optional<QString> &listener)
     //: The listeners complete "The certificate of %1 …" (in German the genitive: "des Servers").
     if (!listener)
         return ServerWarning::tr("the server");
-    if (*listener == u"devices"_s || *listener == u"device"_s)
+    if (*listener == u"device"_s)
         return ServerWarning::tr("the device listener");
     if (*listener == u"admin"_s)
         return ServerWarning::tr("the admin listener");
-    if (*listener == u"sso"_s)
-        return ServerWarning::tr("the single sign-on listener");
-    if (*listener == u"metrics"_s)
-        return ServerWarning::tr("the monitoring listener");
     return ServerWarning::tr("the listener “%1”").arg(*listener);
 }
 
@@ -65,11 +63,17 @@ std::optional<QString> certificateText(const QCborMap &m)
     const auto expires = integerField(m, "expires_at"_L1);
     if (!days || !expires)
         return std::nullopt;
-    const QString who = listenerPhrase(textField(m, "listener"_L1));
-    if (*days < 0)
-        return ServerWarning::tr("The certificate of %1 expired on %2. Install a new one.").arg(who, dateTime(*expires));
-    return ServerWarning::tr("The certificate of %1 expires in %n day(s), on %2. Install a new one in time.", nullptr, int(*days))
-        .arg(who, dateTime(*expires));
+    const auto listener = textField(m, "listener"_L1);
+    const QString who = listenerPhrase(listener);
+    const QString what = *days < 0 ? ServerWarning::tr("The certificate of %1 expired on %2.").arg(who, dateTime(*expires))
+                                   : ServerWarning::tr("The certificate of %1 expires in %n day(s), on %2.", nullptr, int(*days))
+                                         .arg(who, dateTime(*expires));
+    // The admin listener's own certificate is in files parleyd.conf names; the device listener's is installed here.
+    const QString action = listener == u"admin"_s
+                               ? ServerWarning::tr("Replace the files that [admin] certificate and private_key name in "
+                                                   "parleyd.conf, and reload them.")
+                               : ServerWarning::tr("Install a new one.");
+    return what + u' ' + action;
 }
 
 std::optional<QString> diskText(const QCborMap &m)
@@ -99,14 +103,37 @@ std::optional<QString> pushText(const QCborMap &m)
     return text + u' ' + ServerWarning::tr("Check the credentials and the messaging proxy.");
 }
 
+std::optional<QString> storageText(const QCborMap &m)
+{
+    const auto reason = textField(m, "reason"_L1);
+    if (reason == u"storage"_s)
+        return ServerWarning::tr("The storage under the database is failing (a full disk, an I/O error or a read-only "
+                                 "file system): every write is refused until it recovers. Free space or repair the file "
+                                 "system.");
+    if (reason == u"commit"_s)
+        return ServerWarning::tr("The database's last commit failed and its writes were refused. The event log's "
+                                 "parley.store lines say why.");
+    const auto queued = integerField(m, "write_queue"_L1);
+    const auto limit = integerField(m, "write_queue_limit"_L1);
+    if (reason == u"write_queue"_s && queued && limit) {
+        const QLocale locale;
+        return ServerWarning::tr("%1 writes wait for the database, over half of the %2 allowed: the disk does not keep "
+                                 "up, and once the queue is full, messages are refused as busy.")
+            .arg(locale.toString(*queued), locale.toString(*limit));
+    }
+    return std::nullopt;
+}
+
 std::optional<QString> stalledText(const QCborMap &m)
 {
     const auto thread = textField(m, "thread"_L1);
-    if (!thread)
+    const auto node = textField(m, "node"_L1);
+    const auto seconds = integerField(m, "unanswered_seconds"_L1);
+    if (!thread || !node || !seconds)
         return std::nullopt;
-    return ServerWarning::tr("The server's thread “%1” has stopped responding. See the event log; restarting parleyd "
-                             "may be needed.")
-        .arg(*thread);
+    return ServerWarning::tr("The thread “%1” of parleyd on %2 has not answered for %3: what it serves hangs. Keep the "
+                             "log for a bug report and restart parleyd.")
+        .arg(*thread, *node, DurationText::elapsed(*seconds));
 }
 
 std::optional<QString> directoryText(const QCborMap &m)
@@ -152,8 +179,7 @@ QString ServerWarning::text() const
     else if (code == u"push_failing"_s)
         own = pushText(fields);
     else if (code == u"storage_failing"_s)
-        own = tr("The database's storage is failing: writes are refused until it recovers. See the event log and the "
-                 "disk.");
+        own = storageText(fields);
     else if (code == u"node_stalled"_s)
         own = stalledText(fields);
     else if (code == u"directory_sync_failed"_s)

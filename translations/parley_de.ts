@@ -88,56 +88,56 @@
 <context>
     <name>ServerWarning</name>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="39"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="41"/>
         <source>the server</source>
         <extracomment>The listeners complete &quot;The certificate of %1 …&quot; (in German the genitive: &quot;des Servers&quot;).</extracomment>
         <translation>des Servers</translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="41"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="43"/>
         <source>the device listener</source>
         <translation>des Listeners für Geräte</translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="43"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="45"/>
         <source>the admin listener</source>
         <translation>des Admin-Listeners</translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="45"/>
-        <source>the single sign-on listener</source>
-        <translation>des Single-Sign-on-Listeners</translation>
-    </message>
-    <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="47"/>
-        <source>the monitoring listener</source>
-        <translation>des Monitoring-Listeners</translation>
-    </message>
-    <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="48"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="46"/>
         <source>the listener “%1”</source>
         <translation>des Listeners „%1“</translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="70"/>
-        <source>The certificate of %1 expired on %2. Install a new one.</source>
-        <translation>Das Zertifikat %1 ist am %2 abgelaufen. Installieren Sie ein neues.</translation>
+        <location filename="../admin-gui/serverwarning.cpp" line="68"/>
+        <source>The certificate of %1 expired on %2.</source>
+        <translation>Das Zertifikat %1 ist am %2 abgelaufen.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/serverwarning.cpp" line="71"/>
-        <source>The certificate of %1 expires in %n day(s), on %2. Install a new one in time.</source>
+        <location filename="../admin-gui/serverwarning.cpp" line="69"/>
+        <source>The certificate of %1 expires in %n day(s), on %2.</source>
         <translation>
-            <numerusform>Das Zertifikat %1 läuft in %n Tag ab, am %2. Installieren Sie rechtzeitig ein neues.</numerusform>
-            <numerusform>Das Zertifikat %1 läuft in %n Tagen ab, am %2. Installieren Sie rechtzeitig ein neues.</numerusform>
+            <numerusform>Das Zertifikat %1 läuft in %n Tag ab, am %2.</numerusform>
+            <numerusform>Das Zertifikat %1 läuft in %n Tagen ab, am %2.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="84"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="73"/>
+        <source>Replace the files that [admin] certificate and private_key name in parleyd.conf, and reload them.</source>
+        <translation>Ersetzen Sie die Dateien, die [admin] certificate und private_key in parleyd.conf nennen, und laden Sie sie neu.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="75"/>
+        <source>Install a new one.</source>
+        <translation>Installieren Sie ein neues.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="88"/>
         <source>Only %1 of %2 (%3%) is free on the disk that holds %4.</source>
         <translation>Auf dem Datenträger mit %4 sind nur noch %1 von %2 (%3 %) frei.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/serverwarning.cpp" line="95"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="99"/>
         <source>Push wake-ups through %1 are failing (%n failed attempt(s)).</source>
         <translation>
             <numerusform>Push-Weckrufe über %1 schlagen fehl (%n gescheiterter Versuch).</numerusform>
@@ -145,7 +145,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/serverwarning.cpp" line="98"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="102"/>
         <source>%n wake-up(s) were given up.</source>
         <translation>
             <numerusform>%n Weckruf wurde aufgegeben.</numerusform>
@@ -153,27 +153,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="99"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="103"/>
         <source>Check the credentials and the messaging proxy.</source>
         <translation>Prüfen Sie die Zugangsdaten und den Messaging-Proxy.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="107"/>
-        <source>The server&apos;s thread “%1” has stopped responding. See the event log; restarting parleyd may be needed.</source>
-        <translation>Der Thread „%1“ des Servers reagiert nicht mehr. Sehen Sie im Ereignisprotokoll nach; parleyd muss eventuell neu gestartet werden.</translation>
+        <location filename="../admin-gui/serverwarning.cpp" line="110"/>
+        <source>The storage under the database is failing (a full disk, an I/O error or a read-only file system): every write is refused until it recovers. Free space or repair the file system.</source>
+        <translation>Der Speicher unter der Datenbank versagt (ein voller Datenträger, ein E/A-Fehler oder ein schreibgeschütztes Dateisystem): Jeder Schreibvorgang wird abgelehnt, bis er sich erholt. Schaffen Sie Platz oder reparieren Sie das Dateisystem.</translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="118"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="114"/>
+        <source>The database&apos;s last commit failed and its writes were refused. The event log&apos;s parley.store lines say why.</source>
+        <translation>Der letzte Commit der Datenbank ist fehlgeschlagen, ihre Schreibvorgänge wurden abgelehnt. Die Zeilen von parley.store im Ereignisprotokoll nennen den Grund.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="120"/>
+        <source>%1 writes wait for the database, over half of the %2 allowed: the disk does not keep up, and once the queue is full, messages are refused as busy.</source>
+        <translation>%1 Schreibvorgänge warten auf die Datenbank, mehr als die Hälfte der erlaubten %2: Der Datenträger kommt nicht nach, und sobald die Warteschlange voll ist, werden Nachrichten als „busy“ abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="134"/>
+        <source>The thread “%1” of parleyd on %2 has not answered for %3: what it serves hangs. Keep the log for a bug report and restart parleyd.</source>
+        <translation>Der Thread „%1“ von parleyd auf %2 antwortet seit %3 nicht: Was er bedient, hängt. Bewahren Sie das Protokoll für einen Fehlerbericht auf und starten Sie parleyd neu.</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="145"/>
         <source>The directory sync failed at %1: %2</source>
         <translation>Der Verzeichnisabgleich ist am %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="155"/>
-        <source>The database&apos;s storage is failing: writes are refused until it recovers. See the event log and the disk.</source>
-        <translation>Der Speicher der Datenbank versagt: Schreibvorgänge werden abgelehnt, bis er sich erholt. Prüfen Sie das Ereignisprotokoll und den Datenträger.</translation>
-    </message>
-    <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="165"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="191"/>
         <source>The server reports a problem (%1).</source>
         <translation>Der Server meldet ein Problem (%1).</translation>
     </message>

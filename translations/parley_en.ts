@@ -88,56 +88,56 @@
 <context>
     <name>ServerWarning</name>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="39"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="41"/>
         <source>the server</source>
         <extracomment>The listeners complete &quot;The certificate of %1 …&quot; (in German the genitive: &quot;des Servers&quot;).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="41"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="43"/>
         <source>the device listener</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="43"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="45"/>
         <source>the admin listener</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="45"/>
-        <source>the single sign-on listener</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="47"/>
-        <source>the monitoring listener</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="48"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="46"/>
         <source>the listener “%1”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="70"/>
-        <source>The certificate of %1 expired on %2. Install a new one.</source>
+        <location filename="../admin-gui/serverwarning.cpp" line="68"/>
+        <source>The certificate of %1 expired on %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/serverwarning.cpp" line="71"/>
-        <source>The certificate of %1 expires in %n day(s), on %2. Install a new one in time.</source>
+        <location filename="../admin-gui/serverwarning.cpp" line="69"/>
+        <source>The certificate of %1 expires in %n day(s), on %2.</source>
         <translation>
-            <numerusform>The certificate of %1 expires in %n day, on %2. Install a new one in time.</numerusform>
-            <numerusform>The certificate of %1 expires in %n days, on %2. Install a new one in time.</numerusform>
+            <numerusform>The certificate of %1 expires in %n day, on %2.</numerusform>
+            <numerusform>The certificate of %1 expires in %n days, on %2.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="84"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="73"/>
+        <source>Replace the files that [admin] certificate and private_key name in parleyd.conf, and reload them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="75"/>
+        <source>Install a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="88"/>
         <source>Only %1 of %2 (%3%) is free on the disk that holds %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/serverwarning.cpp" line="95"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="99"/>
         <source>Push wake-ups through %1 are failing (%n failed attempt(s)).</source>
         <translation>
             <numerusform>Push wake-ups through %1 are failing (%n failed attempt).</numerusform>
@@ -145,7 +145,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/serverwarning.cpp" line="98"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="102"/>
         <source>%n wake-up(s) were given up.</source>
         <translation>
             <numerusform>%n wake-up was given up.</numerusform>
@@ -153,27 +153,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="99"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="103"/>
         <source>Check the credentials and the messaging proxy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="107"/>
-        <source>The server&apos;s thread “%1” has stopped responding. See the event log; restarting parleyd may be needed.</source>
+        <location filename="../admin-gui/serverwarning.cpp" line="110"/>
+        <source>The storage under the database is failing (a full disk, an I/O error or a read-only file system): every write is refused until it recovers. Free space or repair the file system.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="118"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="114"/>
+        <source>The database&apos;s last commit failed and its writes were refused. The event log&apos;s parley.store lines say why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="120"/>
+        <source>%1 writes wait for the database, over half of the %2 allowed: the disk does not keep up, and once the queue is full, messages are refused as busy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="134"/>
+        <source>The thread “%1” of parleyd on %2 has not answered for %3: what it serves hangs. Keep the log for a bug report and restart parleyd.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/serverwarning.cpp" line="145"/>
         <source>The directory sync failed at %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="155"/>
-        <source>The database&apos;s storage is failing: writes are refused until it recovers. See the event log and the disk.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../admin-gui/serverwarning.cpp" line="165"/>
+        <location filename="../admin-gui/serverwarning.cpp" line="191"/>
         <source>The server reports a problem (%1).</source>
         <translation type="unfinished"></translation>
     </message>

@@ -380,25 +380,30 @@ private Q_SLOTS:
         const qint64 expires = QDateTime(QDate(2031, 5, 17), QTime(12, 0)).toMSecsSinceEpoch();
         QCborArray list;
         list.append(warning(u"certificate_expiring"_s, u"warning"_s,
-                            {{u"days_left"_s, 10}, {u"expires_at"_s, expires}, {u"listener"_s, u"devices"_s}}));
+                            {{u"days_left"_s, 10}, {u"expires_at"_s, expires}, {u"listener"_s, u"device"_s}}));
         list.append(warning(u"disk_low"_s, u"critical"_s,
                             {{u"free_bytes"_s, qint64(512) << 20}, {u"total_bytes"_s, qint64(20) << 30}, {u"path"_s, u"/var/lib/parleyd"_s}}));
         list.append(warning(u"push_failing"_s, u"warning"_s,
                             {{u"provider"_s, u"apns"_s}, {u"failures"_s, 12}, {u"dead_lettered"_s, 3}}));
-        list.append(warning(u"storage_failing"_s, u"critical"_s, {}));
-        list.append(warning(u"node_stalled"_s, u"critical"_s, {{u"thread"_s, u"worker 2"_s}}));
+        list.append(warning(u"storage_failing"_s, u"critical"_s, {{u"reason"_s, u"storage"_s}}));
+        list.append(warning(u"node_stalled"_s, u"critical"_s,
+                            {{u"node"_s, u"relay-1"_s}, {u"thread"_s, u"worker 2"_s}, {u"unanswered_seconds"_s, 95}}));
         list.append(warning(u"directory_sync_failed"_s, u"warning"_s,
                             {{u"error"_s, u"tls: certificate not trusted"_s}, {u"at"_s, expires}}));
         list.append(warning(u"quota_exhausted"_s, u"strange"_s, {}));                 // unknown to this version
         list.append(warning(u"certificate_expiring"_s, u"critical"_s, {{u"days_left"_s, u"ten"_s}}));   // bad details
         list.append(u"not a map"_s);
         list.append(QCborMap{{u"severity"_s, u"critical"_s}});                        // neither code nor message
+        list.append(warning(u"storage_failing"_s, u"warning"_s,
+                            {{u"reason"_s, u"write_queue"_s}, {u"write_queue"_s, 9000}, {u"write_queue_limit"_s, 16384}}));
+        list.append(warning(u"storage_failing"_s, u"critical"_s, {{u"reason"_s, u"commit"_s}}));
+        list.append(warning(u"storage_failing"_s, u"critical"_s, {{u"reason"_s, u"cosmic rays"_s}}));   // unknown reason
         const QList<ServerWarning> warnings = ServerWarning::fromStatus(statusWith(list));
-        QCOMPARE(warnings.size(), 8);
+        QCOMPARE(warnings.size(), 11);
         const QLocale locale;
         const QString date = locale.toString(QDateTime::fromMSecsSinceEpoch(expires), QLocale::ShortFormat);
         QCOMPARE(warnings[0].text(),
-                 u"The certificate of the device listener expires in 10 days, on %1. Install a new one in time."_s.arg(date));
+                 u"The certificate of the device listener expires in 10 days, on %1. Install a new one."_s.arg(date));
         QVERIFY(!warnings[0].critical);
         QCOMPARE(warnings[0].pageKey(), u"certificatesPage"_s);
         QCOMPARE(warnings[1].text(), u"Only 512.0 MiB of 20.0 GiB (2%) is free on the disk that holds /var/lib/parleyd."_s);
@@ -406,9 +411,12 @@ private Q_SLOTS:
         QCOMPARE(warnings[2].text(), u"Push wake-ups through APNs are failing (12 failed attempts). 3 wake-ups were given up. "
                                      "Check the credentials and the messaging proxy."_s);
         QCOMPARE(warnings[2].pageKey(), u"pushPage"_s);
-        QVERIFY(warnings[3].text().startsWith(u"The database's storage is failing"_s));
-        QCOMPARE(warnings[4].text(), u"The server's thread “worker 2” has stopped responding. See the event log; restarting "
-                                     "parleyd may be needed."_s);
+        QCOMPARE(warnings[3].text(), u"The storage under the database is failing (a full disk, an I/O error or a read-only "
+                                     "file system): every write is refused until it recovers. Free space or repair the "
+                                     "file system."_s);
+        QCOMPARE(warnings[3].pageKey(), u"loggingPage"_s);
+        QCOMPARE(warnings[4].text(), u"The thread “worker 2” of parleyd on relay-1 has not answered for 1 minute 35 seconds: "
+                                     "what it serves hangs. Keep the log for a bug report and restart parleyd."_s);
         QCOMPARE(warnings[5].text(), u"The directory sync failed at %1: tls: certificate not trusted"_s.arg(date));
         QCOMPARE(warnings[5].pageKey(), u"directoryPage"_s);
         // Unknown codes and details of the wrong type: the server's own sentence, no page.
@@ -416,6 +424,11 @@ private Q_SLOTS:
         QVERIFY(!warnings[6].critical);
         QVERIFY(warnings[6].pageKey().isEmpty());
         QCOMPARE(warnings[7].text(), u"server says: certificate_expiring"_s);
+        QCOMPARE(warnings[8].text(), u"9,000 writes wait for the database, over half of the 16,384 allowed: the disk does "
+                                     "not keep up, and once the queue is full, messages are refused as busy."_s);
+        QCOMPARE(warnings[9].text(), u"The database's last commit failed and its writes were refused. The event log's "
+                                     "parley.store lines say why."_s);
+        QCOMPARE(warnings[10].text(), u"server says: storage_failing"_s);
         // An expired certificate, and one of a listener this version does not know.
         QCborArray more;
         more.append(warning(u"certificate_expiring"_s, u"critical"_s,
@@ -423,9 +436,10 @@ private Q_SLOTS:
         more.append(warning(u"certificate_expiring"_s, u"warning"_s,
                             {{u"days_left"_s, 1}, {u"expires_at"_s, expires}, {u"listener"_s, u"federation"_s}}));
         const QList<ServerWarning> certs = ServerWarning::fromStatus(statusWith(more));
-        QCOMPARE(certs[0].text(), u"The certificate of the admin listener expired on %1. Install a new one."_s.arg(date));
+        QCOMPARE(certs[0].text(), u"The certificate of the admin listener expired on %1. Replace the files that [admin] "
+                                  "certificate and private_key name in parleyd.conf, and reload them."_s.arg(date));
         QCOMPARE(certs[1].text(),
-                 u"The certificate of the listener “federation” expires in 1 day, on %1. Install a new one in time."_s.arg(date));
+                 u"The certificate of the listener “federation” expires in 1 day, on %1. Install a new one."_s.arg(date));
         // An older server has no warnings.
         QVERIFY(ServerWarning::fromStatus(QCborMap{{u"version"_s, u"0.1.0"_s}}).isEmpty());
     }
@@ -439,7 +453,7 @@ private Q_SLOTS:
         QVERIFY(!panel->isVisible());
         QCborArray list;
         list.append(warning(u"certificate_expiring"_s, u"warning"_s,
-                            {{u"days_left"_s, 10}, {u"expires_at"_s, Now}, {u"listener"_s, u"devices"_s}}));
+                            {{u"days_left"_s, 10}, {u"expires_at"_s, Now}, {u"listener"_s, u"device"_s}}));
         list.append(warning(u"push_failing"_s, u"critical"_s, {{u"provider"_s, u"fcm"_s}, {u"failures"_s, 1}, {u"dead_lettered"_s, 0}}));
         panel->setWarnings(ServerWarning::fromStatus(statusWith(list)));
         QVERIFY(panel->isVisible());
