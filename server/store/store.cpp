@@ -145,9 +145,10 @@ struct Store::Private {
     ConnectionSpec spec;                // how the writer's connection opens; readers add readOnly
     quint64 serial = 0;
 
-    std::mutex mutex;                   // guards jobs, accepting, stopping
+    std::mutex mutex;                   // guards jobs, pings, accepting, stopping
     std::condition_variable wake;
     std::deque<Job> jobs;
+    std::vector<std::function<void()>> pings;   // answered by the writer between group commits
     bool accepting = true;
     bool stopping = false;
 
@@ -165,6 +166,8 @@ struct Store::Private {
     // whether there are any (any thread).
     int storageFailures = 0;
     std::atomic<bool> storageFailing{false};
+    // Whether the last group commit failed, for whatever reason (any thread).
+    std::atomic<bool> lastCommitFailed{false};
     // Queue entries in the database (any thread): counted once when the writer starts, then moved by what each
     // commit added and removed, and counted again after another process wrote.
     std::atomic<qint64> queuedMessages{0};
@@ -212,11 +215,19 @@ void Store::Private::run(std::promise<Status> opened)
     const auto delay = std::chrono::microseconds(options.commitDelayUs);
     auto lastCommit = std::chrono::steady_clock::time_point();
     for (;;) {
+        std::vector<std::function<void()>> answer;
         {
             std::unique_lock lock(mutex);
-            wake.wait(lock, [this] { return !jobs.empty() || stopping; });
-            if (jobs.empty())
-                break;   // stopping, and every accepted job is done
+            wake.wait(lock, [this] { return !jobs.empty() || !pings.empty() || stopping; });
+            answer.swap(pings);
+            if (jobs.empty() && stopping)
+                break;   // every accepted job is done
+            if (jobs.empty()) {
+                lock.unlock();
+                for (const auto &pong : answer)
+                    pong();
+                continue;
+            }
             // Under a steady stream of small writes (the last commit was moments ago) a short wait gathers more of
             // them into this commit: each commit costs about the same (its pages written and synced) however many
             // writes it carries. An idle server commits at once; a busy one fills its batches without waiting.
@@ -228,6 +239,9 @@ void Store::Private::run(std::promise<Status> opened)
             std::move(jobs.begin(), jobs.begin() + std::ptrdiff_t(n), std::back_inserter(batch));
             jobs.erase(jobs.begin(), jobs.begin() + std::ptrdiff_t(n));
         }
+        // The loop turns: a writer stuck in a commit (a hung fsync) answers no ping until the commit returns.
+        for (const auto &pong : answer)
+            pong();
         runBatch(*db, batch);
         batch.clear();
         lastCommit = std::chrono::steady_clock::now();
@@ -271,6 +285,7 @@ void Store::Private::runBatch(Db &db, std::vector<Job> &batch)
     }
     if (options.metrics)
         options.metrics->commitDuration.observe(std::chrono::steady_clock::now() - started);
+    lastCommitFailed = false;
     if (changes.everything)
         countQueued(db);
     else
@@ -296,6 +311,7 @@ void Store::Private::failBatch(std::vector<Job> &batch, const QString &what, con
     const bool storage = sql::takeStorageFailure();
     if (options.metrics)
         options.metrics->commitFailures.add();
+    lastCommitFailed = true;
     if (storage)
         storageFailing = true;
     if (!storage)
@@ -408,6 +424,17 @@ bool Store::enqueue(Job job, bool refusable)
     return true;
 }
 
+void Store::ping(std::function<void()> answered)
+{
+    {
+        std::lock_guard lock(d->mutex);
+        if (!d->accepting)
+            return;
+        d->pings.push_back(std::move(answered));
+    }
+    d->wake.notify_one();
+}
+
 std::size_t Store::queuedWrites() const
 {
     std::lock_guard lock(d->mutex);
@@ -417,6 +444,11 @@ std::size_t Store::queuedWrites() const
 bool Store::storageFailing() const
 {
     return d->storageFailing.load();
+}
+
+bool Store::lastCommitFailed() const
+{
+    return d->lastCommitFailed.load();
 }
 
 qint64 Store::queuedMessages() const

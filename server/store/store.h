@@ -57,6 +57,11 @@ public:
     // opened) every method of the returned Db fails with Unavailable.
     Db &reader();
 
+    // A heartbeat: `answered` runs on the writer thread the next time its loop turns, between group commits (at
+    // once when it is idle), outside any transaction. Must be quick and must not call into the store. Never called
+    // once the store is closing.
+    void ping(std::function<void()> answered);
+
     // Finishes the queued writes and stops the writer thread. Later writes fail with Unavailable.
     void close();
 
@@ -72,6 +77,8 @@ public:
     // Any thread: whether the storage under the database is failing (disk full, an I/O error, a read-only file
     // system; docs/durability.md): from a group commit that failed for it until one that stored something succeeds.
     bool storageFailing() const;
+    // Any thread: whether the last group commit failed (for the storage or any other reason), until one succeeds.
+    bool lastCommitFailed() const;
     // Any thread: the queue entries stored (one per message and recipient device, expired ones until they are
     // swept), as of the last commit. Kept by the writer as it commits (store/changequeries.cpp): reading it costs
     // nothing.
