@@ -3,6 +3,7 @@
 #include "admin/adminconfig.h"
 #include "core/result.h"
 #include "metrics/history.h"
+#include "metrics/servermetrics.h"
 #include "push/pushconfig.h"
 #include "store/blobindex.h"
 
@@ -19,6 +20,22 @@ class Router;
 class Store;
 class TurnSettings;
 
+// One thread's answers to the heartbeats the daemon posts to it (status' node_stalled warning).
+struct ThreadHeartbeat {
+    QString thread;             // "worker-0" ... "worker-N", "database-writer"
+    qint64 lastAnswerAt = 0;    // ms; 0 before the first answer
+    qint64 unansweredMs = 0;    // how long its heartbeat has waited for an answer; 0 when none waits
+};
+
+// A node of the deployment and its threads. Today one: this process. When several parleyd share a PostgreSQL
+// database, each reports its own and the others' last heartbeats are read from there.
+struct NodeHealth {
+    QString node;               // the host name
+    bool self = true;
+    int stallAfterMs = 0;       // a heartbeat unanswered this long: the thread is stalled
+    QList<ThreadHeartbeat> threads;
+};
+
 // The boot settings the admin plane reads, filled in by the daemon from its configuration.
 struct AdminSettings {
     AdminConfig admin;                // [admin]
@@ -29,6 +46,7 @@ struct AdminSettings {
     QStringList logCategories;        // every logging category the daemon has
     PushConfig push;                  // [push]
     FileLimits files;                 // [files]: attachments (max_file and user_quota are managed over these)
+    int writeQueueLimit = 0;          // [limits] write_queue
 };
 
 // What the admin plane needs from the daemon that runs it. The daemon (server/daemon) implements it, so that
@@ -59,7 +77,10 @@ public:
     // The samples of status.history, taken on the main thread every historyIntervalMs() while running.
     virtual const metrics::History &history() const = 0;
     virtual int historyIntervalMs() const = 0;
-
+    // What the daemon counts (push outcomes for status' warnings).
+    virtual const ServerMetrics &metrics() const = 0;
+    // The nodes and the heartbeats of their threads.
+    virtual QList<NodeHealth> nodes() const = 0;
 };
 
 } // namespace parley::server

@@ -1,5 +1,6 @@
 #include "daemon/monitoring.h"
 
+#include "metrics/filesystem.h"
 #include "metrics/httpendpoint.h"
 #include "metrics/process.h"
 #include "relay/router.h"
@@ -7,6 +8,7 @@
 #include "store/pushstore.h"
 #include "store/store.h"
 
+#include <QSslCertificate>
 #include <QThread>
 
 using namespace Qt::StringLiterals;
@@ -101,6 +103,44 @@ quint16 Monitoring::port() const
     return d->port;
 }
 
+// What status' warnings are made from, for alerts on the Prometheus side (resources/prometheus/parleyd.rules.yml).
+void Monitoring::writeHealth(metrics::Exposition &out) const
+{
+    const Sources &s = d->sources;
+    out.family("parleyd_certificate_expiry_timestamp_seconds", "gauge",
+               "When the listener's TLS certificate expires (Unix time): device, and admin when it has its own.");
+    const QList<std::pair<std::string_view, QString>> certificates{{"device", s.certificateFile},
+                                                                   {"admin", s.adminCertificateFile}};
+    for (const auto &[listener, file] : certificates) {
+        if (file.isEmpty())
+            continue;
+        const QList<QSslCertificate> chain = QSslCertificate::fromPath(file);
+        if (!chain.isEmpty())
+            out.sample("parleyd_certificate_expiry_timestamp_seconds", {{"listener", listener}},
+                       double(chain.first().expiryDate().toSecsSinceEpoch()));
+    }
+    if (const auto space = metrics::fileSystemSpace(s.dataDir); space && !s.dataDir.isEmpty()) {
+        out.gauge("parleyd_data_dir_available_bytes",
+                  "Bytes parleyd may still write on the file system of its data directory.", double(space->availableBytes));
+        out.gauge("parleyd_data_dir_size_bytes", "The size of the file system of the data directory.",
+                  double(space->totalBytes));
+    }
+    if (s.nodes) {
+        const QList<NodeHealth> nodes = s.nodes();
+        out.family("parleyd_heartbeat_unanswered_seconds", "gauge",
+                   "How long a thread's heartbeat has waited for its answer (0: answered); 30 s is a stall.");
+        for (const NodeHealth &node : nodes) {
+            if (!node.self)
+                continue;
+            for (const ThreadHeartbeat &t : node.threads) {
+                const QByteArray thread = t.thread.toLatin1();
+                out.sample("parleyd_heartbeat_unanswered_seconds", {{"thread", std::string_view(thread.constData(), size_t(thread.size()))}},
+                           double(t.unansweredMs) / 1000.0);
+            }
+        }
+    }
+}
+
 QByteArray Monitoring::scrape() const
 {
     const Sources &s = d->sources;
@@ -136,6 +176,7 @@ QByteArray Monitoring::scrape() const
             out.gauge("parleyd_attachments", "Attachments stored, unfinished uploads included.", double(blobs->blobs));
         }
     }
+    writeHealth(out);
     metrics::writeProcessMetrics(out);
     return out.text();
 }

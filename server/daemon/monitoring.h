@@ -1,5 +1,6 @@
 #pragma once
 
+#include "admin/adminhost.h"
 #include "core/result.h"
 #include "metrics/servermetrics.h"
 
@@ -21,7 +22,8 @@ class Store;
 //
 //   /metrics   the Prometheus text exposition: the counters of ServerMetrics, what is read when scraped (devices
 //              online, queued messages, pending wake-ups, attachment bytes, the writer's queue, whether the storage
-//              fails, readiness) and the process_* metrics
+//              fails, readiness, the certificates' expiry, the data directory's free space, unanswered heartbeats)
+//              and the process_* metrics
 //   /healthz   200 "ok" while the process answers
 //   /readyz    200 "ready", or 503 with the one-line reason the server is not ready (notReady)
 class Monitoring {
@@ -31,6 +33,11 @@ public:
         Store *store = nullptr;
         Router *router = nullptr;
         int writeQueueLimit = 0;
+        QString certificateFile;          // the device listener's
+        QString adminCertificateFile;     // the admin listener's own ([admin] certificate); empty: none
+        QString dataDir;
+        // Any thread: this node's threads and their heartbeats.
+        std::function<QList<NodeHealth>()> nodes;
         // Any thread: why the server should not be sent traffic now, or empty when it is ready.
         std::function<QString()> notReady;
     };
@@ -48,6 +55,8 @@ public:
     QByteArray scrape() const;
 
 private:
+    void writeHealth(metrics::Exposition &out) const;
+
     struct Private;
     const std::unique_ptr<Private> d;
 };

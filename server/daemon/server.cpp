@@ -14,6 +14,7 @@
 #include "relay/tlscontext.h"
 #include "relay/turnsettings.h"
 #include "store/store.h"
+#include "daemon/heartbeats.h"
 #include "daemon/sweeper.h"
 #include "daemon/testhooks.h"
 #include "store/blobfiles.h"
@@ -23,6 +24,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QSysInfo>
 #include <QThread>
 #include <QTimer>
 #include <QUrl>
@@ -55,6 +57,8 @@ constexpr int ListenBacklog = 4096;
 // status.history: a sample every 10 s, 24 hours of them.
 constexpr int HistoryIntervalMs = 10 * 1000;
 constexpr int HistoryCapacity = 8640;
+// A heartbeat to each worker and the database writer every 5 s; 30 s unanswered is a stall.
+constexpr int HeartbeatIntervalMs = 5 * 1000;
 
 QString systemError(int error)
 {
@@ -175,6 +179,8 @@ struct Server::Private {
     metrics::History history{HistoryCapacity};
     QTimer historyTimer;
     int historyIntervalMs = HistoryIntervalMs;
+    std::unique_ptr<Heartbeats> heartbeats;   // made before the monitoring listener, which reads it
+    QTimer heartbeatTimer;
     bool running = false;
     bool stopping = false;
     bool closingSessions = false;
@@ -436,6 +442,7 @@ Status Server::start()
         d->store->close();
         return s;
     }
+    d->heartbeats = std::make_unique<Heartbeats>(testhooks::heartbeatIntervalMs(HeartbeatIntervalMs));
     // Up before the device listeners, /readyz saying "starting" until they are.
     if (Status s = startMonitoring(); !s) {
         d->store->close();
@@ -454,11 +461,35 @@ Status Server::start()
         return s;
     }
     startTimers();
+    startHeartbeats();
 
     d->running = true;
     d->phase = Private::Phase::Running;
     qCInfo(lcServer) << "Listening with" << config.workers << "workers on port" << d->port;
     return {};
+}
+
+// Heartbeats to every worker's event loop and to the database writer (docs/operations.md "Warnings"). With the test
+// hook PARLEY_TEST_BLOCK_WORKER_MS, worker 0 blocks its loop that long at each SIGUSR1: a stalled worker.
+void Server::startHeartbeats()
+{
+    for (size_t i = 0; i < d->workers.size(); ++i) {
+        Worker *w = d->workers[i].worker;
+        d->heartbeats->watch(u"worker-%1"_s.arg(i), [w](std::function<void()> answer) {
+            QMetaObject::invokeMethod(w, std::move(answer), Qt::QueuedConnection);
+        });
+    }
+    Store *store = d->store.get();
+    d->heartbeats->watch(u"database-writer"_s, [store](std::function<void()> answer) { store->ping(std::move(answer)); });
+    connect(&d->heartbeatTimer, &QTimer::timeout, this, [this] { d->heartbeats->beat(); });
+    d->heartbeats->beat();
+    d->heartbeatTimer.start(d->heartbeats->intervalMs());
+    if (const int blockMs = testhooks::blockWorkerMs(); blockMs > 0 && !d->workers.empty()) {
+        Worker *first = d->workers.front().worker;
+        testhooks::onUserSignal(this, [first, blockMs] {
+            QMetaObject::invokeMethod(first, [blockMs] { QThread::msleep(ulong(blockMs)); }, Qt::QueuedConnection);
+        });
+    }
 }
 
 // The monitoring listener, when [metrics] listen is set (plain HTTP: a warning when it is not on loopback).
@@ -473,6 +504,10 @@ Status Server::startMonitoring()
     sources.router = d->router.get();
     sources.writeQueueLimit = d->config.limits.writeQueue;
     sources.notReady = [this] { return notReadyReason(); };
+    sources.certificateFile = d->config.certificateFile();
+    sources.adminCertificateFile = d->config.admin.certificatePath;
+    sources.dataDir = d->config.dataDir;
+    sources.nodes = [this] { return nodes(); };
     d->monitoring = std::make_unique<Monitoring>(std::move(sources));
     if (Status s = d->monitoring->start(m.listenAddress, m.listenPort); !s) {
         d->monitoring.reset();
@@ -519,6 +554,7 @@ void Server::shutdown()
     d->maintenance.stop();
     d->prune.stop();
     d->historyTimer.stop();
+    d->heartbeatTimer.stop();
     if (d->sweeper)
         d->sweeper->stop();
     if (d->sso)
@@ -617,6 +653,7 @@ AdminSettings Server::adminSettings() const
     settings.admin = config.admin;
     settings.dataDir = config.dataDir;
     settings.files = config.files;
+    settings.writeQueueLimit = config.limits.writeQueue;
     settings.certificateFile = config.certificateFile();
     settings.privateKeyFile = config.privateKeyFile();
     settings.logRules = config.logRules;
@@ -704,6 +741,17 @@ const metrics::History &Server::history() const
 int Server::historyIntervalMs() const
 {
     return d->historyIntervalMs;
+}
+
+QList<NodeHealth> Server::nodes() const
+{
+    NodeHealth self;
+    self.node = QSysInfo::machineHostName();
+    if (d->heartbeats) {
+        self.stallAfterMs = d->heartbeats->stallAfterMs();
+        self.threads = d->heartbeats->threads();
+    }
+    return {self};
 }
 
 QString Server::fingerprint() const

@@ -44,10 +44,12 @@ public:
     // queue full), in one line; empty when it is ready. What /readyz answers.
     QString notReadyReason() const;
     // What the server counts (docs/operations.md); lives as long as the server.
-    const ServerMetrics &metrics() const;
+    const ServerMetrics &metrics() const override;
     // status.history's samples (one every historyIntervalMs(), the last 24 hours; kept in memory only).
     const metrics::History &history() const override;
     int historyIntervalMs() const override;
+    // This node, with the heartbeats of its workers and its database writer. Any thread.
+    QList<NodeHealth> nodes() const override;
     QString fingerprint() const override;   // SHA-256 of the serving certificate, lowercase hex
     // The single sign-on listener, https://ADDR:PORT/ (empty unless [sso] is configured).
     QString ssoUrl() const;
@@ -86,6 +88,7 @@ private:
     Status startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services);
     Status startMonitoring();
     void startTimers();
+    void startHeartbeats();
     void closeSessions();
     void finishShutdown();
 

@@ -266,6 +266,19 @@ private Q_SLOTS:
         QVERIFY(s.value(u"process_resident_memory_bytes"_s) > 1e6);
         QVERIFY(s.value(u"process_open_fds"_s) > 5);
         QVERIFY(s.value(u"process_start_time_seconds"_s) > 1.6e9);
+        // What status' warnings are made of: the generated certificate's expiry (825 days), the data directory's
+        // file system, and every thread's heartbeat answered.
+        const double expiry = s.value(u"parleyd_certificate_expiry_timestamp_seconds{listener=\"device\"}"_s, -1);
+        QVERIFY2(expiry > double(QDateTime::currentSecsSinceEpoch()) + 824 * 86400.0, qPrintable(QString::number(expiry)));
+        QVERIFY(!s.contains(u"parleyd_certificate_expiry_timestamp_seconds{listener=\"admin\"}"_s));
+        QVERIFY(s.value(u"parleyd_data_dir_size_bytes"_s) > 0);
+        QVERIFY(s.value(u"parleyd_data_dir_available_bytes"_s, -1) >= 0);
+        QVERIFY(s.value(u"parleyd_data_dir_available_bytes"_s) <= s.value(u"parleyd_data_dir_size_bytes"_s));
+        for (const char *thread : {"worker-0", "worker-1", "database-writer"}) {
+            const QString sample = u"parleyd_heartbeat_unanswered_seconds{thread=\"%1\"}"_s.arg(QLatin1StringView(thread));
+            QVERIFY2(s.contains(sample), qPrintable(sample));
+            QVERIFY(s.value(sample) < 30);
+        }
         const HttpResult health = get(u"/healthz"_s);
         QCOMPARE(health.status, 200);
         QCOMPARE(health.body, QByteArray("ok\n"));
@@ -374,6 +387,8 @@ private Q_SLOTS:
                            u"token_removed"_s, u"dead_lettered"_s, u"skipped_online"_s}},
             {u"provider"_s, {u"apns"_s, u"fcm"_s, u"webpush"_s}},
             {u"version"_s, {u"0.1.0"_s}},
+            {u"listener"_s, {u"device"_s}},
+            {u"thread"_s, {u"worker-0"_s, u"worker-1"_s, u"database-writer"_s}},
         };
         const QRegularExpression label(u"([a-zA-Z_]+)=\"([^\"]*)\""_s);
         int labels = 0;
