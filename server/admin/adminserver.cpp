@@ -14,6 +14,7 @@
 #include "admin/turncalls.h"
 #include "admin/roomcalls.h"
 #include "admin/statuscalls.h"
+#include "admin/statuswarnings.h"
 #include "admin/usercalls.h"
 #include "admin/adminauth.h"
 #include "protocol/frame.h"
@@ -70,7 +71,8 @@ struct AdminServer::Private {
         : q(server),
           ctx(server, host, events),
           accounts(ctx),
-          status(ctx),
+          warnings(ctx, {[this] { return certificates.adminCertificate(); }, [this] { return directory.lastSync(); }}),
+          status(ctx, warnings),
           users(ctx),
           bots(ctx),
           certificates(ctx, [this](const QSslConfiguration &tls) { applyTls(tls); }),
@@ -92,6 +94,7 @@ struct AdminServer::Private {
     AdminServer *q;
     AdminContext ctx;
     AccountCalls accounts;
+    StatusWarnings warnings;
     StatusCalls status;
     UserCalls users;
     BotCalls bots;
@@ -110,6 +113,7 @@ struct AdminServer::Private {
     QHash<QWebSocket *, Connection> connections;
     quint16 port = 0;
     QTimer maintenance;
+    QTimer warningsTimer;     // `since` of each warning: when it was first seen
 
     static const QList<Entry> &table();
 
@@ -321,6 +325,9 @@ Status AdminServer::start()
         return makeError(ErrorCode::Network, u"cannot listen for the admin API on port %1: %2"_s.arg(d->ctx.config().admin.listenPort).arg(why));
     }
     d->port = d->tlsListener->serverPort();
+    connect(&d->warningsTimer, &QTimer::timeout, this, [this] { d->warnings.evaluate(); });
+    d->warningsTimer.start(d->ctx.host()->historyIntervalMs());
+    d->warnings.evaluate();
     connect(&d->maintenance, &QTimer::timeout, this, [this] { d->runMaintenance(); });
     d->maintenance.start(3600 * 1000);
     d->runMaintenance();
@@ -331,6 +338,7 @@ Status AdminServer::start()
 void AdminServer::stop()
 {
     d->maintenance.stop();
+    d->warningsTimer.stop();
     d->directory.stop();
     if (d->tlsListener)
         d->tlsListener->close();

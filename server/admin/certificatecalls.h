@@ -19,6 +19,11 @@ public:
     static const QList<AdminCall<CertificateCalls>> &calls();
     Status loadAdminTls();
     QSslConfiguration adminTls() const { return m_tls; }
+    // The admin listener's own certificate ([admin] certificate), or a null one when it serves the device listener's.
+    QSslCertificate adminCertificate() const
+    {
+        return m_ctx.config().admin.certificatePath.isEmpty() ? QSslCertificate() : m_adminCertificate;
+    }
 
 private:
     void handleCertShow(const AdminRequestPtr &r);

@@ -66,6 +66,13 @@ void DirectoryCalls::stop()
     m_sync->stop();
 }
 
+std::optional<QCborMap> DirectoryCalls::lastSync() const
+{
+    if (!m_sync->config())
+        return std::nullopt;
+    return m_sync->lastRun();
+}
+
 QCborMap DirectoryCalls::showMap() const
 {
     const std::optional<DirectoryConfig> &c = m_sync->config();

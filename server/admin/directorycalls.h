@@ -22,6 +22,8 @@ public:
     // Applies the stored directory settings, if there are any.
     Status load(AdminStore &admin);
     void stop();
+    // The report of the last sync or dry run while a directory is configured (empty before the first one).
+    std::optional<QCborMap> lastSync() const;
 
 private:
     void handleShow(const AdminRequestPtr &r);

@@ -48,6 +48,7 @@ void StatusCalls::handleStatus(const AdminRequestPtr &r)
         m.insert("certificate_expires_at"_L1, expires);
         m.insert("certificate_days_left"_L1, (expires - AdminContext::now()) / (24 * 3600 * 1000));
     }
+    m.insert("warnings"_L1, m_warnings.evaluate());
     m_ctx.reply(r, m);
 }
 

@@ -113,11 +113,17 @@ protected:
         return api;
     }
 
-    // `extraConfig`: whole sections after [admin]; `environment`: added to parleyd's (test hooks).
-    void startDaemon(const QString &extraConfig = {}, const QMap<QString, QString> &environment = {})
+    // `extraConfig`: whole sections after [admin]; `environment`: added to parleyd's (test hooks); `prepare` runs
+    // before the daemon starts (a file system for its data directory) and returns why it failed, or nothing.
+    void startDaemon(const QString &extraConfig = {}, const QMap<QString, QString> &environment = {},
+                     const std::function<QString(Daemon &)> &prepare = {})
     {
         m_daemon = std::make_unique<Daemon>(
             u"[admin]\nlisten=127.0.0.1:0\nmax_failed_logins=3\nlockout_seconds=3\n\n"_s + extraConfig);
+        if (prepare) {
+            const QString failed = prepare(*m_daemon);
+            QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        }
         if (!environment.isEmpty()) {
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             for (auto it = environment.cbegin(); it != environment.cend(); ++it)

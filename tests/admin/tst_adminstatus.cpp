@@ -1,15 +1,27 @@
 // status.history and status' warnings against a real parleyd: the samples follow the traffic a raw device client
 // makes (messages per second times the interval add up to the messages sent and delivered, the queue and the
 // connected devices as they were), `since` returns the newer samples only, and the warnings that need action appear
-// and go as their causes do. The history's interval is shortened with the test hook PARLEY_TEST_HISTORY_INTERVAL_MS
-// (docs/operations.md "Test hooks").
+// and go as their causes do: certificates that expire in 10 and 5 days (and none for 400), a data directory on a
+// tmpfs of its own filled below 2 GiB (and a small one, critical), a directory that cannot be reached, a Web Push
+// endpoint that refuses connections, a worker that blocks its event loop; parleyctl status prints them and the
+// metrics tell the same. The test enters a mount namespace of its own to mount the tmpfs; the test hooks
+// (docs/operations.md "Test hooks") shorten the history's interval and the heartbeats, and block the worker.
 
 #include "adminfixture.h"
+#include "../e2e/mountnamespace.h"
 #include "../server/testclient.h"
 
+#include "crypto/p256key.h"
+
 #include <QCborArray>
+#include <QJsonArray>
+#include <QScopeGuard>
+#include <QSysInfo>
+#include <QTcpServer>
+#include <QTcpSocket>
 
 #include <cmath>
+#include <sys/statvfs.h>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -22,6 +34,83 @@ namespace {
 
 constexpr int HistoryIntervalMs = 200;
 constexpr int Messages = 20;
+constexpr qint64 GiB = qint64(1) << 30;
+constexpr qint64 MiB = qint64(1) << 20;
+constexpr qint64 DayMs = 24 * 3600 * 1000;
+
+QString g_isolation;   // why the test has no mount namespace of its own; empty when it has
+
+// A certificate for 127.0.0.1 valid for `days`, and its key (PEM).
+std::pair<QString, QString> certificate(int days)
+{
+    auto made = crypto::generateSelfSignedCertificate(u"127.0.0.1"_s, {u"localhost"_s}, {QHostAddress(QHostAddress::LocalHost)}, days);
+    if (!made)
+        return {};
+    return {QString::fromLatin1(made->certificatePem), QString::fromLatin1(made->privateKeyPem.view())};
+}
+
+qint64 expiryOf(const QString &pem)
+{
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(pem.toLatin1());
+    return chain.isEmpty() ? 0 : chain.first().expiryDate().toMSecsSinceEpoch();
+}
+
+QString fingerprintOf(const QString &pem)
+{
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(pem.toLatin1());
+    return chain.isEmpty() ? QString() : QString::fromLatin1(chain.first().digest(QCryptographicHash::Sha256).toHex());
+}
+
+// The warnings of a status reply with this code.
+QList<QCborMap> warningsOf(const QCborMap &status, const QString &code)
+{
+    QList<QCborMap> out;
+    for (const QCborValue &v : status.value("warnings"_L1).toArray()) {
+        if (v.toMap().value("code"_L1).toString() == code)
+            out << v.toMap();
+    }
+    return out;
+}
+
+// GET /metrics of a monitoring listener: each sample's value by its name and labels.
+QMap<QString, double> scrape(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(WaitMs))
+        return {};
+    socket.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray response;
+    while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(WaitMs))
+        response += socket.readAll();
+    response += socket.readAll();
+    QMap<QString, double> out;
+    for (const QByteArray &line : response.mid(response.indexOf("\r\n\r\n") + 4).split('\n')) {
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        const qsizetype space = line.lastIndexOf(' ');
+        out.insert(QString::fromUtf8(line.left(space)), line.mid(space + 1).toDouble());
+    }
+    return out;
+}
+
+quint16 portOf(const QString &stdoutText, const QString &what)
+{
+    const auto m = QRegularExpression(u"^%1 \\w+://127\\.0\\.0\\.1:(\\d+)/$"_s.arg(what), QRegularExpression::MultilineOption)
+                       .match(stdoutText);
+    return m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+}
+
+// A port nothing listens on (taken and given back).
+quint16 closedPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return port;
+}
 
 QList<double> numbers(const QCborValue &array)
 {
@@ -39,8 +128,63 @@ class TestAdminStatus : public AdminTest {
     TestDevice m_sender = TestDevice::create(u"sender"_s);
     TestDevice m_receiver = TestDevice::create(u"receiver"_s);
     quint64 m_nextId = 100;
+    QStringList m_mounts;
+    ParleyctlRunner m_ctl;
 
     SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {}) { return m_api->call(name, args); }
+
+    QCborMap status(Api &api)
+    {
+        const auto r = api.call(u"status"_s);
+        if (!r.ok)
+            qWarning() << "status:" << r.error << r.message;
+        return r.result;
+    }
+
+    // Polls status until `done` holds for it; the last status.
+    QCborMap waitForStatus(Api &api, const std::function<bool(const QCborMap &)> &done, int timeoutMs = WaitMs)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        QCborMap last = status(api);
+        while (!done(last) && timer.elapsed() < timeoutMs) {
+            QTest::qWait(100);
+            last = status(api);
+        }
+        return last;
+    }
+
+    // A tmpfs of `size` as the daemon's data directory (umounted at the end).
+    std::function<QString(Daemon &)> tmpfsDataDir(const QByteArray &size)
+    {
+        return [this, size](Daemon &daemon) -> QString {
+            if (!QDir().mkpath(daemon.dataDir()))
+                return u"cannot create "_s + daemon.dataDir();
+            const QString failed = mountTmpfs(daemon.dataDir(), size);
+            if (failed.isEmpty())
+                m_mounts << daemon.dataDir();
+            return failed;
+        };
+    }
+
+    // Logs in to a second daemon as its first admin (one-time password, then a new one) over `fingerprint`.
+    std::unique_ptr<Api> firstAdmin(Daemon &daemon, const QString &fingerprint)
+    {
+        const QString address = adminAddress(daemon);
+        const QString initial = QString::fromUtf8(Daemon::readFile(daemon.dataDir() + u"/initial-admin-password"_s)).trimmed();
+        auto api = connectApi(address, fingerprint);
+        if (!api || initial.isEmpty())
+            return nullptr;
+        auto r = api->call(u"login"_s, loginArgs(u"admin"_s, initial));
+        api->token = r.result.value("token"_L1).toString();
+        r = api->call(u"password.change"_s, {{u"password"_s, initial}, {u"new_password"_s, AdminPassword}});
+        if (!r.ok) {
+            qWarning() << "password.change:" << r.error << r.message;
+            return nullptr;
+        }
+        api->token = r.result.value("token"_L1).toString();
+        return api;
+    }
 
     QString certificateFile() const { return m_daemon->dataDir() + u"/tls/server.crt"_s; }
 
@@ -121,9 +265,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         // No sweep: its checkpoint would make the writer count the queue again, which must not be what keeps the
-        // queued messages right.
+        // queued messages right. The data directory on a tmpfs of 2.25 GiB: above the 2 GiB of disk_low.
         startDaemon(u"[limits]\nsweep_seconds=3600\n"_s,
-                    {{u"PARLEY_TEST_HISTORY_INTERVAL_MS"_s, QString::number(HistoryIntervalMs)}});
+                    {{u"PARLEY_TEST_HISTORY_INTERVAL_MS"_s, QString::number(HistoryIntervalMs)}},
+                    g_isolation.isEmpty() ? tmpfsDataDir("2304m") : std::function<QString(Daemon &)>());
         if (QTest::currentTestFailed())
             return;
         auto api = loggedIn(u"admin"_s, m_initialPassword);
@@ -135,12 +280,16 @@ private Q_SLOTS:
         m_api = std::move(api);
         QVERIFY(enroll(m_sender));
         QVERIFY(enroll(m_receiver));
+        QVERIFY(m_ctl.isValid());
     }
 
     void cleanupTestCase()
     {
         if (m_daemon)
             checkLogsHoldNoSecrets();
+        for (const QString &mount : std::as_const(m_mounts))
+            QVERIFY2(::umount2(QFile::encodeName(mount).constData(), MNT_DETACH) == 0, qPrintable(errnoText()));
+        m_daemon.reset();
     }
 
     // The samples follow the traffic: 20 messages accepted, queued for the receiver until it logs in and
@@ -230,7 +379,277 @@ private Q_SLOTS:
             QVERIFY2(r.message.contains(u"since"_s), qPrintable(r.message));
         }
     }
+
+    // A server in good health has nothing to say (the generated certificate lasts 825 days, the tmpfs has room).
+    void noWarningsWhenHealthy()
+    {
+        if (!g_isolation.isEmpty())
+            QSKIP(qPrintable(u"no mount namespace of its own for a tmpfs of known size (%1)"_s.arg(g_isolation)));
+        const QCborMap s = status(*m_api);
+        QVERIFY(s.contains("warnings"_L1));
+        QCOMPARE(s.value("warnings"_L1).toArray().size(), 0);
+    }
+
+    // The device listener's certificate: 10 days left is a warning, 5 days critical, 400 days nothing; parleyctl
+    // status prints the warning and --json has it.
+    void certificateExpiring()
+    {
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        const auto [tenDays, tenDaysKey] = certificate(10);
+        m_logSecrets << tenDaysKey;
+        auto installed = call(u"cert.install"_s, {{u"certificate"_s, tenDays}, {u"private_key"_s, tenDaysKey}});
+        QVERIFY2(installed.ok, qPrintable(installed.message));
+        QCborMap s = status(*m_api);
+        QList<QCborMap> w = warningsOf(s, u"certificate_expiring"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"warning"_s);
+        QCOMPARE(w[0].value("listener"_L1).toString(), u"device"_s);
+        QCOMPARE(w[0].value("days_left"_L1).toInteger(), 9);   // 10 days less the moments since it was made
+        QCOMPARE(w[0].value("expires_at"_L1).toInteger(), expiryOf(tenDays));
+        const QString day = QDateTime::fromMSecsSinceEpoch(expiryOf(tenDays), Qt::UTC).toString(u"yyyy-MM-dd"_s);
+        QCOMPARE(w[0].value("message"_L1).toString(),
+                 u"The TLS certificate of the device listener expires in 9 days (%1); install a new one (Certificates)."_s.arg(day));
+        const qint64 since = w[0].value("since"_L1).toInteger();
+        QVERIFY(since >= before && since <= QDateTime::currentMSecsSinceEpoch());
+        QTest::qWait(2 * HistoryIntervalMs);
+        QCOMPARE(warningsOf(status(*m_api), u"certificate_expiring"_s).value(0).value("since"_L1).toInteger(), since);
+
+        // parleyctl, pinned to the new certificate.
+        const QString fingerprint = installed.result.value("fingerprint"_L1).toString();
+        QCOMPARE(fingerprint, fingerprintOf(tenDays));
+        QCOMPARE(m_ctl.run({u"--server"_s, m_address, u"--fingerprint"_s, fingerprint, u"login"_s, u"admin"_s,
+                            u"--password-file"_s, m_ctl.passwordFile(AdminPassword)}),
+                 0);
+        QByteArray out;
+        QCOMPARE(m_ctl.run({u"status"_s}, &out), 0);
+        QVERIFY2(out.contains("warnings:\n  WARNING  certificate_expiring  since "), out.constData());
+        QVERIFY2(out.contains("    The TLS certificate of the device listener expires in 9 days ("), out.constData());
+        QVERIFY2(out.contains("\nqueued_messages: "), out.constData());
+        QCOMPARE(m_ctl.run({u"--json"_s, u"status"_s}, &out), 0);
+        const QJsonArray json = QJsonDocument::fromJson(out).object().value(u"warnings"_s).toArray();
+        QCOMPARE(json.size(), qsizetype(g_isolation.isEmpty() ? 1 : json.size()));
+        QCOMPARE(json.first().toObject().value(u"code"_s).toString(), u"certificate_expiring"_s);
+        QCOMPARE(json.first().toObject().value(u"days_left"_s).toInt(), 9);
+
+        const auto [fiveDays, fiveDaysKey] = certificate(5);
+        m_logSecrets << fiveDaysKey;
+        QVERIFY(call(u"cert.install"_s, {{u"certificate"_s, fiveDays}, {u"private_key"_s, fiveDaysKey}}).ok);
+        w = warningsOf(status(*m_api), u"certificate_expiring"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"critical"_s);
+        QCOMPARE(w[0].value("days_left"_L1).toInteger(), 4);
+
+        const auto [longLived, longLivedKey] = certificate(400);
+        m_logSecrets << longLivedKey;
+        installed = call(u"cert.install"_s, {{u"certificate"_s, longLived}, {u"private_key"_s, longLivedKey}});
+        QVERIFY(installed.ok);
+        QVERIFY(warningsOf(status(*m_api), u"certificate_expiring"_s).isEmpty());
+        QCOMPARE(m_ctl.run({u"--server"_s, m_address, u"--fingerprint"_s, installed.result.value("fingerprint"_L1).toString(),
+                            u"login"_s, u"admin"_s, u"--password-file"_s, m_ctl.passwordFile(AdminPassword)}),
+                 0);
+        if (g_isolation.isEmpty()) {
+            QCOMPARE(m_ctl.run({u"status"_s}, &out), 0);
+            QVERIFY2(out.contains("warnings: none\n"), out.constData());
+        }
+    }
+
+    // The data directory's tmpfs filled below 2 GiB free: disk_low, a warning (not critical above 512 MiB and 3 %);
+    // gone with the filler.
+    void diskLow()
+    {
+        if (!g_isolation.isEmpty())
+            QSKIP(qPrintable(u"no mount namespace of its own for a tmpfs of known size (%1)"_s.arg(g_isolation)));
+        QVERIFY(warningsOf(status(*m_api), u"disk_low"_s).isEmpty());
+        struct statvfs fs {};
+        QVERIFY(::statvfs(QFile::encodeName(m_daemon->dataDir()).constData(), &fs) == 0);
+        const qint64 available = qint64(fs.f_bavail) * qint64(fs.f_frsize);
+        const qint64 total = qint64(fs.f_blocks) * qint64(fs.f_frsize);
+        QCOMPARE(total, 2304 * MiB);
+        QVERIFY(available > 2 * GiB);
+        QFile filler(m_daemon->dataDir() + u"/filler"_s);
+        QVERIFY(filler.open(QIODevice::WriteOnly));
+        QCOMPARE(::posix_fallocate(filler.handle(), 0, available - 2 * GiB + 64 * MiB), 0);
+        filler.close();
+
+        const QCborMap s = waitForStatus(*m_api, [](const QCborMap &m) { return !warningsOf(m, u"disk_low"_s).isEmpty(); });
+        const QList<QCborMap> w = warningsOf(s, u"disk_low"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"warning"_s);
+        QCOMPARE(w[0].value("path"_L1).toString(), m_daemon->dataDir());
+        QCOMPARE(w[0].value("total_bytes"_L1).toInteger(), total);
+        const qint64 free = w[0].value("free_bytes"_L1).toInteger();
+        QVERIFY2(free < 2 * GiB && free > 2 * GiB - 128 * MiB, qPrintable(QString::number(free)));
+        QVERIFY2(w[0].value("message"_L1).toString().startsWith(u"The file system of the data directory %1 has "_s.arg(m_daemon->dataDir())),
+                 qPrintable(w[0].value("message"_L1).toString()));
+
+        QVERIFY(QFile::remove(filler.fileName()));
+        QVERIFY(warningsOf(waitForStatus(*m_api, [](const QCborMap &m) { return warningsOf(m, u"disk_low"_s).isEmpty(); }),
+                           u"disk_low"_s)
+                    .isEmpty());
+    }
+
+    // A directory whose server cannot be reached: the sync fails and says why; clearing the directory clears it.
+    void directorySyncFailed()
+    {
+        auto ca = crypto::generateCertificateAuthority(u"Status test CA"_s, 30);
+        QVERIFY(ca);
+        const quint16 port = closedPort();
+        QVERIFY(port);
+        auto r = call(u"directory.set"_s, {{u"url"_s, u"ldaps://127.0.0.1:%1"_s.arg(port)},
+                                           {u"ca_certificate"_s, QString::fromLatin1(ca->certificatePem)},
+                                           {u"base_dn"_s, u"dc=example,dc=org"_s}});
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QVERIFY(warningsOf(status(*m_api), u"directory_sync_failed"_s).isEmpty());
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        r = call(u"directory.sync"_s);
+        QCOMPARE(r.error, QString(proto::errors::Unavailable));
+        const QList<QCborMap> w = warningsOf(status(*m_api), u"directory_sync_failed"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"warning"_s);
+        QCOMPARE(w[0].value("error"_L1).toString(), r.message);
+        QVERIFY(w[0].value("at"_L1).toInteger() >= before);
+        QVERIFY2(w[0].value("message"_L1).toString().startsWith(u"The last directory sync failed ("_s + r.message),
+                 qPrintable(w[0].value("message"_L1).toString()));
+        QVERIFY(call(u"directory.clear"_s).ok);
+        QVERIFY(warningsOf(status(*m_api), u"directory_sync_failed"_s).isEmpty());
+    }
+
+    // A second server in trouble: its data directory a tmpfs of 64 MiB (disk_low, critical), its admin listener's
+    // own certificate 10 days from its end, worker 0 blocking its event loop for 3 s at SIGUSR1 (heartbeats every
+    // 100 ms: stalled after 600 ms), and Web Push wake-ups to an endpoint that refuses connections.
+    void troubledServer()
+    {
+        if (!g_isolation.isEmpty())
+            QSKIP(qPrintable(u"no mount namespace of its own for a tmpfs of known size (%1)"_s.arg(g_isolation)));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto [adminCert, adminKey] = certificate(10);
+        for (const auto &[name, pem] : {std::pair{u"admin.crt"_s, adminCert}, std::pair{u"admin.key"_s, adminKey}}) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+            f.write(pem.toLatin1());
+        }
+        Daemon troubled(u"[admin]\nlisten=127.0.0.1:0\ncertificate=%1\nprivate_key=%2\n\n[metrics]\nlisten=127.0.0.1:0\n\n"
+                        u"[push]\ncoalesce_ms=100\nmin_interval_seconds=0\nretry_base_ms=200\nretry_max_ms=400\n"
+                        u"dead_after_seconds=600\nwebpush_allow_private_endpoints=true\n"_s
+                            .arg(dir.filePath(u"admin.crt"_s), dir.filePath(u"admin.key"_s)));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"PARLEY_TEST_HEARTBEAT_MS"_s, u"250"_s);
+        env.insert(u"PARLEY_TEST_BLOCK_WORKER_MS"_s, u"4000"_s);
+        env.insert(u"PARLEY_TEST_HISTORY_INTERVAL_MS"_s, QString::number(HistoryIntervalMs));
+        troubled.process().setProcessEnvironment(env);
+        const QString mounted = tmpfsDataDir("64m")(troubled);
+        QVERIFY2(mounted.isEmpty(), qPrintable(mounted));
+        // Taken away before the daemon's directory goes (detached: the daemon may still hold it).
+        const auto unmount = qScopeGuard([this, &troubled] {
+            ::umount2(QFile::encodeName(troubled.dataDir()).constData(), MNT_DETACH);
+            m_mounts.removeAll(troubled.dataDir());
+        });
+        QVERIFY(troubled.start());
+        QVERIFY(Daemon::readFile(troubled.stderrFile()).contains("Test hook PARLEY_TEST_BLOCK_WORKER_MS=4000 in force"));
+        auto api = firstAdmin(troubled, fingerprintOf(adminCert));
+        QVERIFY(api);
+        QVERIFY(warningsOf(status(*api), u"node_stalled"_s).isEmpty());
+
+        // Worker 0 stalls for 4 s (a warning after 1.5 s unanswered).
+        const auto workerStalled = [](const QCborMap &m) {
+            QList<QCborMap> stalls = warningsOf(m, u"node_stalled"_s);
+            stalls.removeIf([](const QCborMap &w) { return w.value("thread"_L1).toString() != u"worker-0"_s; });
+            return stalls;
+        };
+        QCOMPARE(::kill(pid_t(troubled.process().processId()), SIGUSR1), 0);
+        QCborMap s = waitForStatus(*api, [&](const QCborMap &m) { return !workerStalled(m).isEmpty(); });
+        QList<QCborMap> w = workerStalled(s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"critical"_s);
+        QVERIFY(w[0].value("unanswered_seconds"_L1).toInteger() >= 1);
+        QCOMPARE(w[0].value("thread"_L1).toString(), u"worker-0"_s);
+        QCOMPARE(w[0].value("node"_L1).toString(), QSysInfo::machineHostName());
+        QVERIFY(w[0].value("message"_L1).toString().startsWith(u"The thread worker-0 of parleyd on "_s));
+        const quint16 metricsPort = portOf(QString::fromUtf8(Daemon::readFile(troubled.stdoutFile())), u"metrics"_s);
+        QMap<QString, double> metrics = scrape(metricsPort);
+        QVERIFY(metrics.value(u"parleyd_heartbeat_unanswered_seconds{thread=\"worker-0\"}"_s) >= 1.5);
+        QVERIFY(metrics.value(u"parleyd_heartbeat_unanswered_seconds{thread=\"database-writer\"}"_s, -1) >= 0);
+        QCOMPARE(metrics.value(u"parleyd_certificate_expiry_timestamp_seconds{listener=\"admin\"}"_s), double(expiryOf(adminCert) / 1000));
+
+        // The small tmpfs and the admin listener's certificate, meanwhile.
+        w = warningsOf(s, u"disk_low"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"critical"_s);
+        QCOMPARE(w[0].value("total_bytes"_L1).toInteger(), 64 * MiB);
+        QCOMPARE(metrics.value(u"parleyd_data_dir_size_bytes"_s), double(64 * MiB));
+        QVERIFY(std::abs(metrics.value(u"parleyd_data_dir_available_bytes"_s) - double(w[0].value("free_bytes"_L1).toInteger())) < 4 * MiB);
+        w = warningsOf(s, u"certificate_expiring"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("listener"_L1).toString(), u"admin"_s);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"warning"_s);
+        QVERIFY(w[0].value("message"_L1).toString().startsWith(u"The admin listener's own TLS certificate expires in 9 days"_s));
+        // Critical ones first.
+        QCOMPARE(s.value("warnings"_L1).toArray().last().toMap().value("code"_L1).toString(), u"certificate_expiring"_s);
+
+        // The block ends: the stall is gone.
+        s = waitForStatus(*api, [&](const QCborMap &m) { return workerStalled(m).isEmpty(); });
+        QVERIFY(workerStalled(s).isEmpty());
+
+        // Web Push wake-ups to an endpoint nobody listens on fail: push_failing for webpush.
+        auto vapid = crypto::P256Key::generate();
+        QVERIFY(vapid);
+        auto set = api->call(u"push.set_webpush"_s, {{u"subject"_s, u"mailto:ops@example.org"_s},
+                                                     {u"private_key"_s, QString::fromLatin1(vapid->privatePem()->view())}});
+        QVERIFY2(set.ok, qPrintable(set.message));
+        QVERIFY(warningsOf(status(*api), u"push_failing"_s).isEmpty());
+        TestDevice sleeper = TestDevice::create(u"sleeper"_s);
+        TestDevice waker = TestDevice::create(u"waker"_s);
+        const QString certificateFile = troubled.dataDir() + u"/tls/server.crt"_s;
+        for (TestDevice *device : {&sleeper, &waker}) {
+            TestClient c(certificateFile);
+            QVERIFY(c.open(troubled.url().toString(), WaitMs));
+            c.send(device->enrollFrame(1, troubled.enroll(device->user)));
+            const auto enrolled = c.reply(1, WaitMs);
+            QVERIFY(enrolled && enrolled->type == u"enrolled"_s);
+            device->number = quint32(enrolled->uint("device"_L1));
+        }
+        {
+            TestClient c(certificateFile);
+            QVERIFY(c.open(troubled.url().toString(), WaitMs));
+            c.send(sleeper.loginFrame(1, c.hello().bytes("ch"_L1)));
+            QVERIFY(c.reply(1, WaitMs));
+            auto subscription = crypto::P256Key::generate();
+            QVERIFY(subscription);
+            c.send(Frame(u"push_register"_s, 2)
+                       .set("kind"_L1, u"webpush"_s)
+                       .set("endpoint"_L1, u"https://127.0.0.1:%1/wp/sleeper"_s.arg(closedPort()))
+                       .set("p256dh"_L1, QCborValue(subscription->publicPoint()))
+                       .set("auth"_L1, QCborValue(crypto::randomBytes(16))));
+            const auto registered = c.reply(2, WaitMs);
+            QVERIFY(registered && registered->type == u"ok"_s);
+        }
+        TestClient c(certificateFile);
+        QVERIFY(c.open(troubled.url().toString(), WaitMs));
+        c.send(waker.loginFrame(1, c.hello().bytes("ch"_L1)));
+        QVERIFY(c.reply(1, WaitMs));
+        const Frame f = waker.sendFrame(2, sleeper);
+        c.send(f);
+        const auto accepted = c.reply(f.id, WaitMs);
+        QVERIFY(accepted && accepted->type == u"accepted"_s);
+        s = waitForStatus(*api, [](const QCborMap &m) { return !warningsOf(m, u"push_failing"_s).isEmpty(); });
+        w = warningsOf(s, u"push_failing"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("provider"_L1).toString(), u"webpush"_s);
+        QVERIFY(w[0].value("failures"_L1).toInteger() >= 1);
+        QCOMPARE(w[0].value("dead_lettered"_L1).toInteger(), 0);
+        QVERIFY2(w[0].value("message"_L1).toString().startsWith(u"Push wake-ups through Web Push are failing: "_s),
+                 qPrintable(w[0].value("message"_L1).toString()));
+        QVERIFY(troubled.terminate());
+    }
 };
 
-QTEST_GUILESS_MAIN(TestAdminStatus)
+int main(int argc, char **argv)
+{
+    g_isolation = enterPrivateMountNamespace();   // before QCoreApplication starts any thread
+    QCoreApplication app(argc, argv);
+    TestAdminStatus test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_adminstatus.moc"

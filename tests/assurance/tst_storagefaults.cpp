@@ -14,19 +14,16 @@
 //   ("Storage recovered ..."), and the database passes integrity_check.
 
 #include "durability.h"
+#include "mountnamespace.h"
 
 #include <QLoggingCategory>
 #include <QScopeGuard>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <unistd.h>
-
 using namespace parley;
 using namespace parley::assurance;
+using parley::e2e::enterPrivateMountNamespace;
+using parley::e2e::errnoText;
+using parley::e2e::mountTmpfs;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -35,42 +32,6 @@ constexpr int MaxFaultAttempts = 400;   // messages sent into a fault before the
 constexpr int RefusalsWanted = 3;
 constexpr int MaxRecoveryAttempts = 50;
 const char *const SkipMarker = "storage faults: skipped";
-
-QString errnoText()
-{
-    return QString::fromLocal8Bit(std::strerror(errno));
-}
-
-bool writeProcFile(const char *path, const QByteArray &text)
-{
-    const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::write(fd, text.constData(), size_t(text.size())) == text.size();
-    return ::close(fd) == 0 && ok;
-}
-
-// A mount namespace of this process's own, so that it may mount a tmpfs: with a user namespace (unprivileged), or
-// without one when that is refused but the process may create a mount namespace itself. Must run before any thread
-// exists. Returns why not, or nothing.
-QString enterPrivateMountNamespace()
-{
-    const uid_t uid = ::geteuid();
-    const gid_t gid = ::getegid();
-    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0) {
-        if (!writeProcFile("/proc/self/setgroups", "deny")
-            || !writeProcFile("/proc/self/uid_map", "0 " + QByteArray::number(uid) + " 1\n")
-            || !writeProcFile("/proc/self/gid_map", "0 " + QByteArray::number(gid) + " 1\n"))
-            return u"cannot map the user namespace's ids: "_s + errnoText();
-    } else {
-        const QString userError = errnoText();
-        if (::unshare(CLONE_NEWNS) != 0)
-            return u"unshare(CLONE_NEWUSER | CLONE_NEWNS): %1; unshare(CLONE_NEWNS): %2"_s.arg(userError, errnoText());
-    }
-    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-        return u"cannot make the mounts private: "_s + errnoText();
-    return {};
-}
 
 QString g_isolation;   // why the test has no mount namespace of its own; empty when it has
 
@@ -244,9 +205,8 @@ private Q_SLOTS:
                                                                                                        g_isolation)));
         QLoggingCategory::setFilterRules(u"parley.sdk.debug=false\nparley.sdk.info=false"_s);
         QVERIFY(QDir().mkpath(daemon.dataDir()));
-        QVERIFY2(::mount("parley-storagefaults", QFile::encodeName(daemon.dataDir()).constData(), "tmpfs", MS_NOSUID | MS_NODEV,
-                         "size=16m,mode=0700") == 0,
-                 qPrintable(u"mount tmpfs: "_s + errnoText()));
+        const QString mounted16m = mountTmpfs(daemon.dataDir(), "16m");
+        QVERIFY2(mounted16m.isEmpty(), qPrintable(mounted16m));
         mounted = true;
         QVERIFY(setFault(faultFile(), "none").isEmpty());
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

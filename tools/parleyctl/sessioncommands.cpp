@@ -86,11 +86,31 @@ bool logoutCommand(Invocation &inv, const QStringList &a, QCborMap /*common*/)
     return inv.run(u"logout"_s, {}, [](const QCborMap &) { printOut(u"logged out"_s); });
 }
 
+// The figures as "key: value" lines, then the warnings, most severe first: severity, code and since when, and the
+// server's sentence on a line of its own (--json has every field of each).
 bool statusCommand(Invocation &inv, const QStringList &a, QCborMap /*common*/)
 {
     if (a.size() != 1)
         return false;
-    return inv.run(u"status"_s, {});
+    return inv.run(u"status"_s, {}, [](const QCborMap &r) {
+        QCborMap figures = r;
+        figures.remove("warnings"_L1);
+        const QCborArray warnings = r.value("warnings"_L1).toArray();
+        QString out = human(figures);
+        if (warnings.isEmpty()) {
+            out += u"warnings: none\n"_s;
+        } else {
+            out += u"warnings:\n"_s;
+            for (const QCborValue &v : warnings) {
+                const QCborMap w = v.toMap();
+                out += u"  %1  %2  since %3\n    %4\n"_s.arg(w.value("severity"_L1).toString().toUpper(),
+                                                          w.value("code"_L1).toString(),
+                                                          formatValue(u"since_at"_s, w.value("since"_L1)),
+                                                          w.value("message"_L1).toString());
+            }
+        }
+        printOut(out);
+    });
 }
 
 } // namespace parley::ctl
