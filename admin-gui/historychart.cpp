@@ -28,6 +28,7 @@ constexpr std::array<qint64, 13> TimeSteps{MinuteMs,     2 * MinuteMs,  3 * Minu
                                            15 * MinuteMs, 30 * MinuteMs, HourMs,       2 * HourMs,   3 * HourMs,
                                            4 * HourMs,    6 * HourMs,    12 * HourMs};
 constexpr qint64 MaxTimeTicks = 6;
+constexpr qint64 EdgeMarginPercent = 4;
 constexpr int MaxValueSteps = 5;
 constexpr qreal PenWidth = 2.0;
 
@@ -250,9 +251,13 @@ QList<std::pair<qint64, QString>> HistoryChart::timeTicks(qint64 from, qint64 to
     // From local midnight of the day `from` falls on, so that ticks fall on round times of the local clock.
     const QDateTime start = QDateTime::fromMSecsSinceEpoch(from);
     const qint64 midnight = QDateTime(start.date(), QTime(0, 0)).toMSecsSinceEpoch();
-    qint64 first = midnight + ((from - midnight) / step + 1) * step;
-    for (qint64 t = first; t <= to; t += step)
-        ticks.append({t, locale.toString(QDateTime::fromMSecsSinceEpoch(t).time(), QLocale::ShortFormat)});
+    const qint64 first = midnight + ((from - midnight) / step + 1) * step;
+    // A label is centred on its tick: one too near an end of the axis would be cut off.
+    const qint64 margin = range * EdgeMarginPercent / 100;
+    for (qint64 t = first; t <= to - margin; t += step) {
+        if (t >= from + margin)
+            ticks.append({t, locale.toString(QDateTime::fromMSecsSinceEpoch(t).time(), QLocale::ShortFormat)});
+    }
     return ticks;
 }
 

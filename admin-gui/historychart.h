@@ -38,7 +38,8 @@ public:
     // The pieces line `index` is drawn in (one, empty, when it has no samples in the range).
     QList<QLineSeries *> pieces(int index) const;
 
-    // The ticks of a time axis over (from, to]: positions and their labels in the local time of `locale`.
+    // The ticks of a time axis over (from, to], none within 4 % of either end (its label would be cut off):
+    // positions and their labels in the local time of `locale`.
     static QList<std::pair<qint64, QString>> timeTicks(qint64 from, qint64 to, const QLocale &locale);
     // A value axis from 0 with round steps that holds `maximum` below its top: the top and the number of steps.
     static std::pair<double, int> valueScale(double maximum, bool wholeNumbers);

@@ -343,11 +343,12 @@ private Q_SLOTS:
         };
         for (const Case &c : {Case{15 * Minute, 3 * Minute}, Case{Hour, 10 * Minute}, Case{6 * Hour, Hour}, Case{24 * Hour, 4 * Hour}}) {
             const auto ticks = HistoryChart::timeTicks(Now - c.range, Now, german);
-            QVERIFY2(ticks.size() >= 5 && ticks.size() <= 6, QByteArray::number(ticks.size()));
+            QVERIFY2(ticks.size() >= 4 && ticks.size() <= 6, QByteArray::number(ticks.size()));
             QStringList labels;
             for (qsizetype i = 0; i < ticks.size(); ++i) {
                 const QDateTime local = QDateTime::fromMSecsSinceEpoch(ticks[i].first);
-                QVERIFY(ticks[i].first > Now - c.range && ticks[i].first <= Now);
+                // Not within 4 % of an end, where the label would be cut off.
+                QVERIFY(ticks[i].first >= Now - c.range + c.range / 25 && ticks[i].first <= Now - c.range / 25);
                 QCOMPARE(local.time().second(), 0);
                 const qint64 minuteOfDay = local.time().hour() * 60 + local.time().minute();
                 QCOMPARE(minuteOfDay % (c.step / Minute), 0);
@@ -532,7 +533,7 @@ private Q_SLOTS:
         QCOMPARE(axis->max(), double(Now));
         QCOMPARE(axis->max() - axis->min(), double(15 * Minute));
         const QStringList quarter = axis->categoriesLabels();
-        QVERIFY(quarter.size() >= 5);
+        QVERIFY(quarter.size() >= 4);
         range->setCurrentIndex(3);
         QCOMPARE(page.rangeMs(), 24 * Hour);
         QCOMPARE(axis->max() - axis->min(), double(24 * Hour));
