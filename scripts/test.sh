@@ -9,7 +9,9 @@ parley_install_deps test
 cd "$root"
 # Packaging sources: unit file, AppArmor profile, shell scripts (a second; the full package life cycle is a release step).
 bash installer/tests/static-checks.sh
-cmake --preset ci
+# Without debug information: a quarter less compile time on CI's two cores, and nobody reads it there (the
+# default and debug presets are the builds to debug with).
+cmake --preset ci -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci "$@"
 # The fuzz targets (docs/fuzzing.md): a clean clang build and 10 s per target, two at a time; about five minutes on
