@@ -67,6 +67,23 @@ inline QCborMap loginArgs(const QString &name, const QString &password, const QS
     return m;
 }
 
+// The first admin of the daemon at `address`: logged in with its one-time password, changed to AdminPassword.
+inline std::unique_ptr<Api> firstAdmin(const QString &address, const QString &fingerprint, const QString &initialPassword)
+{
+    auto api = connectApi(address, fingerprint);
+    if (!api || initialPassword.isEmpty())
+        return nullptr;
+    auto r = api->call(u"login"_s, loginArgs(u"admin"_s, initialPassword));
+    api->token = r.result.value("token"_L1).toString();
+    r = api->call(u"password.change"_s, {{u"password"_s, initialPassword}, {u"new_password"_s, AdminPassword}});
+    if (!r.ok) {
+        qWarning() << "first admin:" << r.error << r.message;
+        return nullptr;
+    }
+    api->token = r.result.value("token"_L1).toString();
+    return api;
+}
+
 class AdminTest : public QObject {
 protected:
     std::unique_ptr<Daemon> m_daemon;
@@ -111,6 +128,14 @@ protected:
         api->token = reply.result.value("token"_L1).toString();
         m_secrets << api->token;
         return api;
+    }
+
+    // m_api: the first admin, its password changed to AdminPassword.
+    void loginFirstAdmin()
+    {
+        m_api = firstAdmin(m_address, m_daemon->fingerprint(), m_initialPassword);
+        QVERIFY(m_api);
+        m_secrets << m_api->token;
     }
 
     // `extraConfig`: whole sections after [admin]; `environment`: added to parleyd's (test hooks); `prepare` runs
