@@ -47,30 +47,11 @@ Result<QString> path(const QSettings &settings, const QString &key)
 
 Status parseListen(const QString &key, const QString &text, Config &config)
 {
-    QString host;
-    QString port;
-    if (text.startsWith(u'[')) {
-        const qsizetype close = text.indexOf(u"]:"_s);
-        if (close < 0)
-            return configError(key, u"expected [IPV6]:PORT"_s);
-        host = text.mid(1, close - 1);
-        port = text.mid(close + 2);
-    } else {
-        const qsizetype colon = text.lastIndexOf(u':');
-        if (colon <= 0 || text.indexOf(u':') != colon)
-            return configError(key, u"expected ADDRESS:PORT (IPv6 as [ADDRESS]:PORT)"_s);
-        host = text.left(colon);
-        port = text.mid(colon + 1);
-    }
-    QHostAddress address;
-    if (!address.setAddress(host) || (text.startsWith(u'[') != (address.protocol() == QAbstractSocket::IPv6Protocol)))
-        return configError(key, u"'%1' is not an IP address"_s.arg(host));
-    bool ok = false;
-    const uint p = port.toUInt(&ok);
-    if (!ok || p > 65535)
-        return configError(key, u"'%1' is not a port number"_s.arg(port));
-    config.listenAddress = address;
-    config.listenPort = quint16(p);
+    const auto listen = settings::listenAddress(text);
+    if (!listen)
+        return configError(key, listen.error().message);
+    config.listenAddress = listen->address;
+    config.listenPort = listen->port;
     return {};
 }
 
@@ -158,7 +139,7 @@ Parsers relayParsers(const QSettings &settings, Config &config)
     };
 }
 
-// [admin], [sso] listen, [metrics] and [log].
+// [admin], [metrics] and [log].
 Parsers adminParsers(const QSettings &settings, Config &config)
 {
     AdminConfig &a = config.admin;
@@ -173,18 +154,6 @@ Parsers adminParsers(const QSettings &settings, Config &config)
              a.listenAddress = parsed.listenAddress;
              a.listenPort = parsed.listenPort;
              a.listenConfigured = true;
-             return {};
-         }},
-        {u"sso/listen"_s, [&settings, &config](const QString &key) -> Status {
-             const auto text = scalar(settings, key);
-             if (!text)
-                 return text.error();
-             Config parsed;
-             if (Status st = parseListen(key, *text, parsed); !st)
-                 return st;
-             config.sso.listenAddress = parsed.listenAddress;
-             config.sso.listenPort = parsed.listenPort;
-             config.sso.anyKeySet = true;
              return {};
          }},
         {u"admin/certificate"_s, pathInto(settings, a.certificatePath)},
@@ -288,7 +257,7 @@ Result<Config> Config::load(const QString &file)
                 return s.error();
             continue;
         }
-        if (key.startsWith(u"sso/"_s) && key != u"sso/listen"_s) {
+        if (key.startsWith(u"sso/"_s)) {
             if (const Status s = SsoConfig::parseKey(settings, key, config.sso); !s)
                 return s.error();
             continue;

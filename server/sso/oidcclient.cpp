@@ -90,7 +90,7 @@ Result<ProviderMetadata> ProviderMetadata::parse(const QByteArray &json, const Q
         return makeError(ErrorCode::Protocol, u"the provider's metadata is not a JSON object"_s);
     // OpenID Connect Discovery 4.3: the issuer in the document is exactly the one it was fetched for.
     if (doc->value("issuer"_L1).toString() != issuer)
-        return makeError(ErrorCode::Protocol, u"the provider's metadata names another issuer than [sso] issuer"_s);
+        return makeError(ErrorCode::Protocol, u"the provider's metadata names another issuer than the configured one"_s);
     ProviderMetadata m;
     auto authorization = endpoint(*doc, "authorization_endpoint"_L1);
     auto token = endpoint(*doc, "token_endpoint"_L1);
@@ -131,7 +131,7 @@ Status OidcClient::loadCa()
         return {};
     const QList<QSslCertificate> certificates = QSslCertificate::fromPath(m_config.caFile, QSsl::Pem);
     if (certificates.isEmpty())
-        return makeError(ErrorCode::Io, u"[sso] ca_file %1 holds no PEM certificate"_s.arg(m_config.caFile));
+        return makeError(ErrorCode::Io, u"the CA file %1 holds no PEM certificate"_s.arg(m_config.caFile));
     m_tls.addCaCertificates(certificates);
     return {};
 }
@@ -203,6 +203,7 @@ void OidcClient::metadata(std::function<void(Result<ProviderMetadata>)> done)
         } else {
             qCWarning(lcSso).noquote() << "Reading the provider's metadata failed:" << parsed.error().message;
         }
+        noteOutcome(Fetch::Metadata, parsed ? QString() : parsed.error().message);
         settle(m_metadata.waiting, parsed);
     });
 }
@@ -236,9 +237,20 @@ void OidcClient::keys(std::optional<QString> missingKid, std::function<void(Resu
             } else {
                 qCWarning(lcSso).noquote() << "Reading the provider's key set failed:" << parsed.error().message;
             }
+            noteOutcome(Fetch::Keys, parsed ? QString() : parsed.error().message);
             settle(m_keys.waiting, parsed);
         });
     });
+}
+
+void OidcClient::noteOutcome(Fetch fetch, const QString &error)
+{
+    if (!error.isEmpty()) {
+        m_lastError = (fetch == Fetch::Metadata ? u"discovery: "_s : u"key set: "_s) + error;
+        m_lastErrorOf = fetch;
+    } else if (m_lastErrorOf == fetch) {
+        m_lastError.clear();
+    }
 }
 
 void OidcClient::exchangeCode(const ProviderMetadata &metadata, const QString &code, const QString &verifier,

@@ -54,8 +54,12 @@ public:
     void exchangeCode(const ProviderMetadata &metadata, const QString &code, const QString &verifier,
                       const QUrl &redirectUri, std::function<void(Result<QByteArray>)> done);
 
-    // Drops the cached metadata and keys (tests; a provider that moved).
+    // Drops the cached metadata and keys (a test of the provider; a provider that moved).
     void forget();
+
+    // Why the last fetch of the metadata or of the key set failed ("discovery: ...", "key set: ..."), until one of
+    // the same kind succeeds; empty when none failed.
+    QString lastError() const { return m_lastError; }
 
 private:
     template<typename T>
@@ -65,6 +69,8 @@ private:
         QList<std::function<void(Result<T>)>> waiting;
     };
 
+    enum class Fetch { Metadata, Keys };
+    void noteOutcome(Fetch fetch, const QString &error);
     QNetworkRequest request(const QUrl &url) const;
     void get(const QUrl &url, std::function<void(Result<QByteArray>)> done);
     void finish(QNetworkReply *reply, std::function<void(Result<QByteArray>)> done);
@@ -76,6 +82,8 @@ private:
     Cached<ProviderMetadata> m_metadata;
     Cached<KeySet> m_keys;
     QHash<QString, QElapsedTimer> m_refetchedFor;   // key ids the set was fetched again for
+    QString m_lastError;
+    Fetch m_lastErrorOf = Fetch::Metadata;
 };
 
 } // namespace parley::server

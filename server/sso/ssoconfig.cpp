@@ -70,56 +70,70 @@ Status SsoConfig::parseKey(const QSettings &settings, const QString &key, SsoCon
     const auto text = scalar(settings, key);
     if (!text)
         return text.error();
-    const QString &v = *text;
-    const QString name = key.mid(int(sizeof("sso/")) - 1);
+    if (Status s = parseValue(key.mid(int(sizeof("sso/")) - 1), *text, c); !s)
+        return keyError(key, s.error().message);
     c.anyKeySet = true;
+    return {};
+}
+
+Status SsoConfig::parseValue(const QString &name, const QString &v, SsoConfig &c)
+{
+    const auto invalid = [](const QString &what) { return Status(makeError(ErrorCode::InvalidArgument, what)); };
     const auto url = [&](QUrl &target, bool allowPath) -> Status {
         auto u = parseHttpsUrl(v, allowPath);
         if (!u)
-            return keyError(key, u.error().message);
+            return u.error();
         target = *u;
         return {};
     };
     const auto path = [&](QString &target) -> Status {
         if (v.isEmpty() || !QDir::isAbsolutePath(v))
-            return keyError(key, u"expected an absolute path"_s);
+            return invalid(u"expected an absolute path"_s);
         target = QDir::cleanPath(v);
         return {};
     };
     const QList<std::pair<QString, std::function<Status()>>> parsers = {
+        {u"listen"_s, [&]() -> Status {
+             auto listen = settings::listenAddress(v);
+             if (!listen)
+                 return listen.error();
+             c.listenAddress = listen->address;
+             c.listenPort = listen->port;
+             return {};
+         }},
         {u"issuer"_s, [&]() -> Status {
              // Kept as written: the provider's "iss" must equal it character for character (a trailing slash too).
              QUrl parsed;
              if (Status s = url(parsed, true); !s)
                  return s;
              if (v.size() > 1024)
-                 return keyError(key, u"expected at most 1024 characters"_s);
+                 return invalid(u"expected at most 1024 characters"_s);
              c.issuer = v;
              return {};
          }},
         {u"public_url"_s, [&] { return url(c.publicUrl, false); }},
         {u"client_id"_s, [&]() -> Status {
              if (!isClientId(v))
-                 return keyError(key, u"expected 1 to 255 visible ASCII characters without spaces"_s);
+                 return invalid(u"expected 1 to 255 visible ASCII characters without spaces"_s);
              c.clientId = v;
              return {};
          }},
         {u"client_secret_file"_s, [&] { return path(c.clientSecretFile); }},
         {u"username_claim"_s, [&]() -> Status {
              if (!isClaimName(v))
-                 return keyError(key, u"expected a claim name (letters, digits, _ - . :), e.g. preferred_username or email"_s);
+                 return invalid(u"expected a claim name (letters, digits, _ - . :), e.g. preferred_username or email"_s);
              c.usernameClaim = v;
              return {};
          }},
         {u"create_users"_s, [&]() -> Status {
              if (v != u"true"_s && v != u"false"_s)
-                 return keyError(key, u"expected true or false"_s);
+                 return invalid(u"expected true or false"_s);
              c.createUsers = v == u"true"_s;
              return {};
          }},
         {u"ca_file"_s, [&] { return path(c.caFile); }},
         {u"code_valid_seconds"_s, [&]() -> Status {
-             auto n = settings::integer(settings, key, 60, 7 * 86400);
+             auto n = settings::integerValue(v, 60, 7 * 86400);
              if (!n)
                  return n.error();
              c.codeValidSeconds = int(*n);
@@ -130,7 +144,26 @@ Status SsoConfig::parseKey(const QSettings &settings, const QString &key, SsoCon
         if (known == name)
             return parse();
     }
-    return keyError(key, u"unknown key"_s);
+    return invalid(u"unknown key"_s);
+}
+
+QString SsoConfig::listenText(quint16 port) const
+{
+    const QString host = listenAddress.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(listenAddress.toString())
+                                                                                    : listenAddress.toString();
+    return u"%1:%2"_s.arg(host).arg(port ? port : listenPort);
+}
+
+QUrl SsoConfig::redirectUri(quint16 port) const
+{
+    QUrl base = publicUrl;
+    if (base.isEmpty()) {
+        base.setScheme(u"https"_s);
+        base.setHost(listenAddress.toString());
+        base.setPort(port);
+    }
+    base.setPath(u"/sso/callback"_s);
+    return base;
 }
 
 Status SsoConfig::validate() const

@@ -135,17 +135,7 @@ struct SsoServer::Private {
     QSet<TlsServerSocket *> open;
     quint16 port = 0;
 
-    QUrl redirectUri() const
-    {
-        QUrl base = config.publicUrl;
-        if (base.isEmpty()) {
-            base.setScheme(u"https"_s);
-            base.setHost(config.listenAddress.toString());
-            base.setPort(port);
-        }
-        base.setPath(u"/sso/callback"_s);
-        return base;
-    }
+    QUrl redirectUri() const { return config.redirectUri(port); }
 
     void onEncrypted(TlsServerSocket *socket)
     {
@@ -460,14 +450,14 @@ Status SsoServer::start(const QSslConfiguration &tls)
     auto secretFile = PushConfig::readPrivateFile(d->config.clientSecretFile);
     if (!secretFile)
         return makeError(secretFile.error().code,
-                         u"[sso] client_secret_file %1: %2"_s.arg(d->config.clientSecretFile, secretFile.error().message));
+                         u"the client secret file %1: %2"_s.arg(d->config.clientSecretFile, secretFile.error().message));
     QByteArray secret = secretFile->left(secretFile->indexOf('\n') < 0 ? secretFile->size() : secretFile->indexOf('\n'));
     secretFile->fill('\0');
     if (secret.endsWith('\r'))
         secret.chop(1);
     if (secret.isEmpty())
         return makeError(ErrorCode::InvalidArgument,
-                         u"[sso] client_secret_file %1: the first line is empty"_s.arg(d->config.clientSecretFile));
+                         u"the client secret file %1: the first line is empty"_s.arg(d->config.clientSecretFile));
     d->client = std::make_unique<OidcClient>(d->config, secret, this);
     secret.fill('\0');
     if (Status s = d->client->loadCa(); !s)
@@ -535,6 +525,21 @@ QString SsoServer::url() const
 QUrl SsoServer::redirectUri() const
 {
     return d->redirectUri();
+}
+
+bool SsoServer::isListening() const
+{
+    return d->listener != nullptr;
+}
+
+const SsoConfig &SsoServer::config() const
+{
+    return d->config;
+}
+
+QString SsoServer::lastError() const
+{
+    return d->client ? d->client->lastError() : QString();
 }
 
 } // namespace parley::server

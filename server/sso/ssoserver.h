@@ -48,6 +48,10 @@ public:
     quint16 port() const;
     QString url() const;              // https://ADDR:PORT/
     QUrl redirectUri() const;         // PUBLIC_URL/sso/callback
+    bool isListening() const;
+    const SsoConfig &config() const;
+    // The last failure to read the provider's metadata or keys, until a read of the same kind succeeds.
+    QString lastError() const;
 
 private:
     struct Private;

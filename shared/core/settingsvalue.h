@@ -6,6 +6,7 @@
 #include "core/result.h"
 #include "parley_export.h"
 
+#include <QHostAddress>
 #include <QSettings>
 #include <QString>
 
@@ -17,5 +18,14 @@ PARLEY_EXPORT Error keyError(const QString &key, const QString &what);
 PARLEY_EXPORT Result<QString> scalar(const QSettings &settings, const QString &key);
 // A whole number from min to max.
 PARLEY_EXPORT Result<qint64> integer(const QSettings &settings, const QString &key, qint64 min, qint64 max);
+
+// The same rules for a value on its own (an admin API's argument): the error says what is expected, without a key.
+PARLEY_EXPORT Result<qint64> integerValue(const QString &text, qint64 min, qint64 max);
+// A listener's address: ADDRESS:PORT, an IPv6 address as [ADDRESS]:PORT.
+struct ListenAddress {
+    QHostAddress address;
+    quint16 port = 0;
+};
+PARLEY_EXPORT Result<ListenAddress> listenAddress(const QString &text);
 
 } // namespace parley::settings
