@@ -5,6 +5,7 @@
 #include "metrics/history.h"
 #include "metrics/servermetrics.h"
 #include "push/pushconfig.h"
+#include "sso/ssoconfig.h"
 #include "store/blobindex.h"
 
 #include <QSslCertificate>
@@ -17,6 +18,7 @@ namespace parley::server {
 class DeviceDirectory;
 class PushService;
 class Router;
+class SsoServer;
 class Store;
 class TurnSettings;
 
@@ -47,6 +49,7 @@ struct AdminSettings {
     PushConfig push;                  // [push]
     FileLimits files;                 // [files]: attachments (max_file and user_quota are managed over these)
     int writeQueueLimit = 0;          // [limits] write_queue
+    SsoConfig sso;                    // [sso]: what single sign-on falls back to without settings of the admin API
 };
 
 // What the admin plane needs from the daemon that runs it. The daemon (server/daemon) implements it, so that
@@ -81,6 +84,10 @@ public:
     virtual const ServerMetrics &metrics() const = 0;
     // The nodes and the heartbeats of their threads.
     virtual QList<NodeHealth> nodes() const = 0;
+    // Single sign-on with these settings from now on (off without an issuer); on failure what ran goes on.
+    virtual Status applySso(const SsoConfig &config) = 0;
+    // The single sign-on service that runs, or null.
+    virtual const SsoServer *sso() const = 0;
 };
 
 } // namespace parley::server

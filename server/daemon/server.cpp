@@ -169,6 +169,7 @@ struct Server::Private {
     std::unique_ptr<SsoServer> sso;           // while [sso] is configured
     std::vector<Slot> workers;
     std::shared_ptr<TlsContext> tls;      // the one TLS context of the device listener (all workers)
+    QSslConfiguration tlsConfiguration;   // what it was made from (the single sign-on listener's, too)
     std::unique_ptr<Monitoring> monitoring;   // [metrics] listen; stopped before the store closes
     std::atomic<Phase> phase{Phase::Idle};    // read by the monitoring thread
     quint16 port = 0;
@@ -344,16 +345,59 @@ Status Server::startSso(const QSslConfiguration &tls)
 {
     if (!d->config.sso.enabled())
         return {};
-    SsoHost host;
-    host.store = d->store.get();
-    host.deviceServer = [this] { return enrollServer(); };
-    host.fingerprint = [this] { return d->fingerprint; };
-    d->sso = std::make_unique<SsoServer>(d->config.sso, host);
+    d->sso = makeSso(d->config.sso);
     if (Status s = d->sso->start(tls); !s) {
         d->sso.reset();
         return s;
     }
     return {};
+}
+
+std::unique_ptr<SsoServer> Server::makeSso(const SsoConfig &config)
+{
+    SsoHost host;
+    host.store = d->store.get();
+    host.deviceServer = [this] { return enrollServer(); };
+    host.fingerprint = [this] { return d->fingerprint; };
+    return std::make_unique<SsoServer>(config, host);
+}
+
+// A new single sign-on service in place of the one running: started first when it listens elsewhere, so that one that
+// cannot start leaves the old one as it was; when it takes the same address, the old one stops to free it and starts
+// again if the new one fails.
+Status Server::applySso(const SsoConfig &config)
+{
+    if (!d->running || d->stopping)
+        return makeError(ErrorCode::Unavailable, u"the server is not running"_s);
+    std::unique_ptr<SsoServer> &current = d->sso;
+    if (!config.enabled()) {
+        if (current)
+            current->stop();
+        current.reset();
+        qCInfo(lcServer) << "Single sign-on is off";
+        return {};
+    }
+    std::unique_ptr<SsoServer> next = makeSso(config);
+    const bool sameAddress = current && current->config().listenAddress == config.listenAddress
+        && current->config().listenPort == config.listenPort;
+    if (sameAddress)
+        current->stop();
+    if (Status s = next->start(d->tlsConfiguration); !s) {
+        if (sameAddress) {
+            if (Status again = current->start(d->tlsConfiguration); !again)
+                qCWarning(lcServer).noquote() << "Single sign-on could not start again as it was:" << again.error().message;
+        }
+        return s;
+    }
+    if (current)
+        current->stop();
+    current = std::move(next);
+    return {};
+}
+
+const SsoServer *Server::sso() const
+{
+    return d->sso.get();
 }
 
 // One worker thread per listening socket, each started before this returns.
@@ -426,6 +470,7 @@ Status Server::start()
     if (!context)
         return context.error();
     d->tls = *context;
+    d->tlsConfiguration = tls->configuration;
     d->fingerprint = tls->fingerprint;
 
     auto store = openStore(config, &d->metrics.store);
@@ -537,6 +582,7 @@ Result<QString> Server::reloadTls()
         std::shared_ptr<TlsContext> shared = d->tls;
         QMetaObject::invokeMethod(w, [w, shared] { w->setTlsContext(shared); }, Qt::BlockingQueuedConnection);
     }
+    d->tlsConfiguration = tls->configuration;
     if (d->sso)
         d->sso->setTls(tls->configuration);
     d->fingerprint = tls->fingerprint;
@@ -659,6 +705,7 @@ AdminSettings Server::adminSettings() const
     settings.logRules = config.logRules;
     settings.logCategories = logCategories();
     settings.push = config.push;
+    settings.sso = config.sso;
     return settings;
 }
 

@@ -16,6 +16,7 @@ namespace parley::server {
 class DeviceDirectory;
 class PushService;
 class Router;
+class SsoServer;
 class Store;
 class TlsContext;
 class Worker;
@@ -53,6 +54,10 @@ public:
     QString fingerprint() const override;   // SHA-256 of the serving certificate, lowercase hex
     // The single sign-on listener, https://ADDR:PORT/ (empty unless [sso] is configured).
     QString ssoUrl() const;
+    // Single sign-on: replaces the running service with one of these settings, off when they have no issuer. On
+    // failure (a listen address that cannot be bound, a secret or CA file that cannot be read) what ran goes on.
+    Status applySso(const SsoConfig &config) override;
+    const SsoServer *sso() const override;
     // HOST:PORT devices connect to, as enrollment links and the single sign-on page name it.
     QString enrollServer() const;
     int workerCount() const override;
@@ -85,6 +90,7 @@ Q_SIGNALS:
 private:
     Result<Services> startServices();
     Status startSso(const QSslConfiguration &tls);
+    std::unique_ptr<SsoServer> makeSso(const SsoConfig &config);
     Status startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services);
     Status startMonitoring();
     void startTimers();
