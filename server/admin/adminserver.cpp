@@ -13,6 +13,7 @@
 #include "admin/filecalls.h"
 #include "admin/turncalls.h"
 #include "admin/roomcalls.h"
+#include "admin/ssocalls.h"
 #include "admin/statuscalls.h"
 #include "admin/statuswarnings.h"
 #include "admin/usercalls.h"
@@ -83,7 +84,8 @@ struct AdminServer::Private {
           audit(ctx),
           rooms(ctx),
           files(ctx),
-          directory(ctx)
+          directory(ctx),
+          sso(ctx)
     {
         ctx.setLoginFailureCounter([this](QWebSocket *socket) {
             auto conn = connections.find(socket);
@@ -107,6 +109,7 @@ struct AdminServer::Private {
     RoomCalls rooms;
     FileCalls files;
     DirectoryCalls directory;
+    SsoCalls sso;
     std::shared_ptr<TlsContext> tls;
     std::unique_ptr<TlsListener> tlsListener;
     std::unique_ptr<QWebSocketServer> listener;
@@ -239,6 +242,8 @@ struct AdminServer::Private {
             return s;
         if (Status s = directory.load(admin); !s)
             return s;
+        if (Status s = sso.load(admin); !s)
+            return s;
         return push.load(admin);
     }
 
@@ -267,6 +272,7 @@ const QList<AdminServer::Private::Entry> &AdminServer::Private::table()
         addPart(t, &Private::rooms, RoomCalls::calls());
         addPart(t, &Private::files, FileCalls::calls());
         addPart(t, &Private::directory, DirectoryCalls::calls());
+        addPart(t, &Private::sso, SsoCalls::calls());
         return t;
     }();
     return entries;

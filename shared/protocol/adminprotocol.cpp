@@ -165,6 +165,19 @@ QList<Call> buildCalls()
         {"directory.sync"_L1, Access::Full, {boolArg("dry_run", false)},
          "Sync the users from the directory now (dry_run: only report what would change)"_L1},
         {"directory.users"_L1, Access::Full, {}, "The users linked to directory entries, with their sync state"_L1},
+
+        {"sso.show"_L1, Access::Full, {},
+         "Single sign-on: the settings in force and where they come from (never the client secret), the redirect URI, "
+         "whether it runs, the last error"_L1},
+        {"sso.set"_L1, Access::Full,
+         {text("issuer", true, 1024), text("client_id", true, 255), text("client_secret", false, 1024),
+          text("listen", false, 64), text("public_url", false, 512), text("username_claim", false, 64),
+          boolArg("create_users", false), uintArg("code_valid_seconds", false), text("ca_certificate", false, 64 * 1024)},
+         "Set single sign-on (OpenID Connect): issuer, client ID and secret, listener, public URL, the claim that names "
+         "the user, whether users are created, code validity, the provider's CA; applied at once"_L1},
+        {"sso.clear"_L1, Access::Full, {},
+         "Remove the single sign-on settings of the admin API and their secret: [sso] of the configuration applies, or off"_L1},
+        {"sso.test"_L1, Access::Full, {}, "Fetch the provider's discovery document and key set now"_L1},
     };
 }
 

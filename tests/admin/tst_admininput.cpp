@@ -34,6 +34,16 @@ const QString DirectoryCa = u"-----BEGIN CERTIFICATE-----\n"
                             "GMXuOmFyE1twrhU=\n"
                             "-----END CERTIFICATE-----\n"_s;
 
+// sso.set's arguments of a usable provider with `more`.
+QCborMap sso(const QCborMap &more)
+{
+    QCborMap m{{u"issuer"_s, u"https://login.example.org/realms/staff"_s}, {u"client_id"_s, u"parley"_s},
+               {u"client_secret"_s, u"a client secret"_s}};
+    for (auto it = more.constBegin(); it != more.constEnd(); ++it)
+        m.insert(it.key(), it.value());
+    return m;
+}
+
 // directory.set's required arguments (a usable directory) with `more`.
 QCborMap directory(const QCborMap &more)
 {
@@ -220,6 +230,25 @@ QList<Refusal> invalidValues()
         {u"directory.set"_s, directory({{u"page_size"_s, 0}}), Invalid},
         {u"directory.set"_s, directory({{u"page_size"_s, 1001}}), Invalid},
         {u"directory.set"_s, directory({{u"valid_hours"_s, 0}}), Invalid},
+
+        {u"sso.set"_s, sso({{u"issuer"_s, u"http://login.example.org"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"issuer"_s, u"https://login.example.org/?tenant=1"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"issuer"_s, u"login.example.org"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"client_id"_s, u"two words"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"client_id"_s, u""_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"client_secret"_s, u""_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"client_secret"_s, u"two\nlines"_s}}), Invalid},
+        {u"sso.set"_s, QCborMap{{u"issuer"_s, u"https://login.example.org"_s}, {u"client_id"_s, u"parley"_s}}, Invalid},   // no secret set yet
+        {u"sso.set"_s, sso({{u"listen"_s, u"localhost:8445"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"listen"_s, u"127.0.0.1:65536"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"listen"_s, u"::1:8445"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"public_url"_s, u"https://parley.example.org/sso"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"public_url"_s, u"http://parley.example.org"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"username_claim"_s, u"sub"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"code_valid_seconds"_s, 59}}), Invalid},
+        {u"sso.set"_s, sso({{u"code_valid_seconds"_s, 86401}}), Invalid},
+        {u"sso.set"_s, sso({{u"ca_certificate"_s, u"not a certificate"_s}}), Invalid},
+        {u"sso.set"_s, sso({{u"ca_certificate"_s, DirectoryCa + u"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"_s}}), Invalid},
     };
 }
 

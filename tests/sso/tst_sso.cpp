@@ -5,12 +5,8 @@
 // nonce or changed after signing) is made by its test hook, on the way out of its token endpoint.
 
 #include "../e2e/clirun.h"
-#include "../e2e/harness.h"
+#include "ssofixture.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkCookieJar>
-#include <QNetworkReply>
-#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -22,160 +18,6 @@
 using namespace Qt::StringLiterals;
 using namespace parley;
 using namespace parley::e2e;
-
-namespace {
-
-const QString ClientId = u"parley"_s;
-const QString ClientSecret = u"a client secret for the tests"_s;
-
-struct Page {
-    int status = 0;
-    QUrl url;
-    QByteArray body;
-    QList<QNetworkReply::RawHeaderPair> headers;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[n, v] : headers) {
-            if (n.compare(name, Qt::CaseInsensitive) == 0)
-                return v;
-        }
-        return {};
-    }
-};
-
-// A browser: cookies, TLS that trusts the provider's certificate and parleyd's pinned one, redirects by hand.
-class Browser {
-public:
-    Browser(const QList<QSslCertificate> &trusted, QString pinned) : m_pinned(std::move(pinned))
-    {
-        m_tls = QSslConfiguration::defaultConfiguration();
-        m_tls.addCaCertificates(trusted);
-        m_network.setCookieJar(new QNetworkCookieJar(&m_network));
-        m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    }
-
-    Page request(const QUrl &url, const QByteArray &form = {})
-    {
-        QNetworkRequest r(url);
-        r.setSslConfiguration(m_tls);
-        QNetworkReply *reply = form.isNull() ? m_network.get(r)
-                                             : (r.setHeader(QNetworkRequest::ContentTypeHeader,
-                                                            u"application/x-www-form-urlencoded"_s),
-                                                m_network.post(r, form));
-        QObject::connect(reply, &QNetworkReply::sslErrors, reply, [this, reply](const QList<QSslError> &) {
-            // parleyd's self-signed certificate, by its fingerprint, as `parley register --fingerprint` takes it.
-            const QByteArray digest = reply->sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256);
-            if (QString::fromLatin1(digest.toHex()) == m_pinned)
-                reply->ignoreSslErrors();
-        });
-        QSignalSpy done(reply, &QNetworkReply::finished);
-        if (!reply->isFinished())
-            done.wait(WaitMs);
-        Page p;
-        p.url = url;
-        p.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        p.body = reply->readAll();
-        p.headers = reply->rawHeaderPairs();
-        if (p.status == 0)
-            qWarning() << "request to" << url << "failed:" << reply->errorString();
-        reply->deleteLater();
-        return p;
-    }
-
-    // Follows redirects from `url` until a page that is no redirect, or one to `stopAt`'s host and port (not
-    // requested); fills the provider's login form with `login` on the way.
-    Page follow(QUrl url, const QString &login, const QUrl &stopAt, QUrl *stoppedAt)
-    {
-        QByteArray form;
-        for (int hop = 0; hop < 20; ++hop) {
-            if (stoppedAt && url.host() == stopAt.host() && url.port() == stopAt.port() && hop > 0) {
-                *stoppedAt = url;
-                return {};
-            }
-            Page p = request(url, form);
-            form = QByteArray();
-            if (p.status >= 300 && p.status < 400) {
-                url = url.resolved(QUrl::fromEncoded(p.header("Location")));
-                continue;
-            }
-            if (p.status == 200 && url.path().startsWith(u"/interaction/"_s) && p.body.contains("name=\"login\"")) {
-                form = "prompt=login&login=" + QUrl::toPercentEncoding(login) + "&password=anything";
-                continue;   // the form posts to the same URL
-            }
-            return p;
-        }
-        return {};
-    }
-
-private:
-    QNetworkAccessManager m_network;
-    QSslConfiguration m_tls;
-    QString m_pinned;
-};
-
-// oidc-provider under node, from the directory CMake installed it into (PARLEY_TEST_IDP_DIR).
-class Provider {
-public:
-    ~Provider() { stop(); }
-
-    bool start(const QString &cert, const QString &key, const QUrl &redirectUri, const QString &keyType, quint16 port)
-    {
-        const QString node = QStandardPaths::findExecutable(u"node"_s);
-        if (node.isEmpty()) {
-            qWarning() << "node not found (scripts/deps.sh test)";
-            return false;
-        }
-        m_proc.setProcessChannelMode(QProcess::MergedChannels);
-        m_proc.setWorkingDirectory(QStringLiteral(PARLEY_TEST_IDP_DIR));
-        m_proc.start(node, {QStringLiteral(PARLEY_TEST_IDP_DIR "/provider.mjs"), QString::number(port), cert, key,
-                            redirectUri.toString(), ClientId, ClientSecret, keyType});
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < WaitMs) {
-            m_out += m_proc.readAll();
-            const QRegularExpressionMatch m = QRegularExpression(u"listening (https://127\\.0\\.0\\.1:\\d+)"_s)
-                                                  .match(QString::fromUtf8(m_out));
-            if (m.hasMatch()) {
-                m_issuer = m.captured(1);
-                return true;
-            }
-            if (m_proc.state() == QProcess::NotRunning && !m_proc.waitForStarted(0))
-                break;
-            m_proc.waitForReadyRead(100);
-        }
-        qWarning().noquote() << "the provider did not start:" << m_out << m_proc.readAll();
-        return false;
-    }
-
-    void stop()
-    {
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.terminate();
-            if (!m_proc.waitForFinished(10000)) {
-                m_proc.kill();
-                m_proc.waitForFinished(10000);
-            }
-        }
-        m_out.clear();
-    }
-
-    QString issuer() const { return m_issuer; }
-    quint16 port() const { return quint16(QUrl(m_issuer).port()); }
-
-private:
-    QProcess m_proc;
-    QByteArray m_out;
-    QString m_issuer;
-};
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
 
 class tst_Sso : public QObject {
     Q_OBJECT
@@ -195,13 +37,9 @@ private:
     Page signIn(const QString &login, QUrl *callback = nullptr, Browser *other = nullptr)
     {
         m_browser = std::make_unique<Browser>(m_providerCa, m_daemon->fingerprint());
-        QUrl stoppedAt;
-        const Page stopped = m_browser->follow(m_sso.resolved(QUrl(u"/sso/start"_s)), login, m_sso, &stoppedAt);
-        if (stoppedAt.isEmpty()) {
-            qWarning().noquote() << "the sign-in did not reach the callback:" << stopped.status << stopped.url
-                                 << stopped.body.left(2000);
-            return stopped;
-        }
+        const QUrl stoppedAt = toCallback(*m_browser, m_sso, login);
+        if (stoppedAt.isEmpty())
+            return {};
         if (callback)
             *callback = stoppedAt;
         return (other ? other : m_browser.get())->request(stoppedAt);
@@ -211,11 +49,6 @@ private:
     {
         const Page p = m_browser->request(QUrl(m_provider.issuer() + u"/test/mode"_s), mode.toUtf8());
         return p.status == 204;
-    }
-
-    static QString codeOn(const Page &page)
-    {
-        return QRegularExpression(u"<code id=\"code\">([0-9A-Z-]+)</code>"_s).match(QString::fromUtf8(page.body)).captured(1);
     }
 
     // The audit records of single sign-on: "target outcome" each, oldest first.
@@ -250,13 +83,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         // The provider's certificate: self-signed for 127.0.0.1, given to parleyd as [sso] ca_file.
-        QProcess openssl;
-        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:P-256"_s,
-                                     u"-nodes"_s, u"-keyout"_s, path(u"idp.key"_s), u"-out"_s, path(u"idp.crt"_s),
-                                     u"-days"_s, u"2"_s, u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s,
-                                     u"subjectAltName=IP:127.0.0.1"_s});
-        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
-        m_providerCa = QSslCertificate::fromPath(path(u"idp.crt"_s));
+        m_providerCa = makeProviderCertificate(m_dir.path());
         QCOMPARE(m_providerCa.size(), 1);
 
         // The single sign-on port first: the provider registers its callback as the client's redirect URI.
@@ -266,7 +93,7 @@ private Q_SLOTS:
         probe.close();
         m_sso = QUrl(u"https://127.0.0.1:%1/"_s.arg(ssoPort));
         const QUrl redirect = m_sso.resolved(QUrl(u"/sso/callback"_s));
-        QVERIFY(m_provider.start(path(u"idp.crt"_s), path(u"idp.key"_s), redirect, u"rsa"_s, 0));
+        QVERIFY(m_provider.start(path(u"idp.crt"_s), path(u"idp.key"_s), {redirect}, u"rsa"_s, 0));
 
         QFile secret(path(u"client-secret"_s));
         QVERIFY(secret.open(QIODevice::WriteOnly));
@@ -401,7 +228,7 @@ private Q_SLOTS:
     {
         const quint16 port = m_provider.port();
         m_provider.stop();
-        QVERIFY(m_provider.start(path(u"idp.crt"_s), path(u"idp.key"_s), m_sso.resolved(QUrl(u"/sso/callback"_s)),
+        QVERIFY(m_provider.start(path(u"idp.crt"_s), path(u"idp.key"_s), {m_sso.resolved(QUrl(u"/sso/callback"_s))},
                                  u"ec"_s, port));
         const int fetchesBefore = int(readAll(m_daemon->stderrFile()).count("Fetched the provider's key set"));
         const Page page = signIn(u"alice"_s);

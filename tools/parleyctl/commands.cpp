@@ -23,6 +23,7 @@ const QList<CommandGroup> &commandGroups()
         {"rooms"_L1, roomCommands},
         {"files"_L1, fileCommands},
         {"directory"_L1, directoryCommands},
+        {"sso"_L1, ssoCommands},
     };
     return groups;
 }

@@ -40,5 +40,19 @@ bool auditCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool roomCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool fileCommands(Invocation &inv, const QStringList &a, QCborMap common);
 bool directoryCommands(Invocation &inv, const QStringList &a, QCborMap common);
+bool ssoCommands(Invocation &inv, const QStringList &a, QCborMap common);
+
+// A call that replaces a group of managed settings, as `GROUP set KEY=VALUE ... [--secret-file FILE|-]` takes it.
+struct SettingsCall {
+    QString name;          // directory.set, sso.set
+    QString secretKey;     // the argument --secret-file fills, which the command line may not carry
+    QString secretWhat;    // what that secret is, for the refusal
+    QString usage;
+};
+// Each KEY an argument of the call, typed by the call table; ca_certificate=FILE is read from the file; the secret
+// comes from --secret-file alone.
+bool settingsSetCommand(Invocation &inv, const QStringList &a, const SettingsCall &call);
+// `GROUP set ...` as above, or `GROUP VERB` for a call GROUP.VERB without arguments, VERB one of `verbs`.
+bool settingsGroupCommand(Invocation &inv, const QStringList &a, const SettingsCall &set, const QStringList &verbs);
 
 } // namespace parley::ctl

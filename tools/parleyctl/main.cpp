@@ -18,6 +18,7 @@
 //   parleyctl rooms policy ROOM [--expire S] [--burn on|off]
 //   parleyctl files show | files usage [USER] | files set [max_file=BYTES] [user_quota=BYTES]
 //   parleyctl directory show | users | clear | sync [--dry-run] | set KEY=VALUE ... [--secret-file FILE|-]
+//   parleyctl sso show | test | clear | set issuer=URL client_id=ID [KEY=VALUE ...] [--secret-file FILE|-]
 //
 // Exit codes: 0 success, 1 other failure (network, server error), 2 usage or invalid argument, 3 authentication
 // (not logged in, wrong credentials, locked out, password change required, forbidden), 4 not found, 5 conflict.
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
     inv.parser.addOptions(inv.options.all());
     inv.parser.addPositionalArgument(u"command"_s,
                                      u"login NAME | passwd | logout | status | user ... | bot ... | cert ... | log ... | proxy ... | push ... | turn ... | "
-                                     u"admin ... | audit ... | rooms ... | files ... | directory ..."_s);
+                                     u"admin ... | audit ... | rooms ... | files ... | directory ... | sso ..."_s);
     if (!inv.parser.parse(QCoreApplication::arguments()))
         return printError(ExitUsage, inv.parser.errorText());
     if (inv.parser.isSet(u"help"_s)) {

@@ -45,7 +45,7 @@ struct Options {
     const QCommandLineOption subject = option("subject", "push webpush: the VAPID contact (mailto: or https:).", "URI");
     const QCommandLineOption turnUri = option("uri", "turn set: a TURN or STUN URI (turn:HOST[:PORT][?transport=udp|tcp], turns:, stun:, stuns:); repeat for more.", "URI");
     const QCommandLineOption turnTtl = option("ttl", "turn set: seconds TURN credentials stay valid (10-86400, default 3600).", "S");
-    const QCommandLineOption secretFile = option("secret-file", "turn set, directory set: read the TURN shared secret or the directory's bind password from the first line of FILE (- for standard input).", "FILE");
+    const QCommandLineOption secretFile = option("secret-file", "turn set, directory set, sso set: read the TURN shared secret, the directory's bind password or the single sign-on client secret from the first line of FILE (- for standard input).", "FILE");
     const QCommandLineOption dryRun = option("dry-run", "directory sync: only report what would change.");
     const QCommandLineOption dns = option("dns", "cert csr: DNS names, comma-separated.", "NAMES");
     const QCommandLineOption out = option("out", "Write CSV/CSR output to FILE.", "FILE");

@@ -1,8 +1,8 @@
 // The OpenID provider of the single sign-on tests (tests/sso/tst_sso.cpp): oidc-provider on loopback over HTTPS,
-// with one client (client_secret_basic, PKCE S256 required, one redirect URI), a fresh signing key at every start
+// with one client (client_secret_basic, PKCE S256 required, its redirect URIs), a fresh signing key at every start
 // (so that a restart is a key rotation), accounts for any login name, and consent granted without asking.
 //
-//   node provider.mjs PORT CERT.pem KEY.pem REDIRECT_URI CLIENT_ID CLIENT_SECRET rsa|ec
+//   node provider.mjs PORT CERT.pem KEY.pem REDIRECT_URI[,REDIRECT_URI...] CLIENT_ID CLIENT_SECRET rsa|ec
 //
 // Prints "listening https://127.0.0.1:PORT" once it accepts connections. POST /test/mode with a body of one word
 // changes what the token endpoint does to the ID tokens it issues, for the cases a provider would never produce:
@@ -18,7 +18,7 @@ import https from 'node:https';
 
 import Provider from 'oidc-provider';
 
-const [port, certFile, keyFile, redirectUri, clientId, clientSecret, keyType] = process.argv.slice(2);
+const [port, certFile, keyFile, redirectUris, clientId, clientSecret, keyType] = process.argv.slice(2);
 
 const pair = keyType === 'ec'
   ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -31,7 +31,7 @@ function makeProvider(issuer) {
     clients: [{
       client_id: clientId,
       client_secret: clientSecret,
-      redirect_uris: [redirectUri],
+      redirect_uris: redirectUris.split(','),
       response_types: ['code'],
       grant_types: ['authorization_code'],
       token_endpoint_auth_method: 'client_secret_basic',
