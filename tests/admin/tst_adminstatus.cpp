@@ -3,8 +3,8 @@
 // connected devices as they were), `since` returns the newer samples only, and the warnings that need action appear
 // and go as their causes do: certificates that expire in 10 and 5 days (and none for 400), a data directory on a
 // tmpfs of its own filled below 2 GiB (and a small one, critical), a directory that cannot be reached, a Web Push
-// endpoint that refuses connections, a worker that blocks its event loop; parleyctl status prints them and the
-// metrics tell the same. The test enters a mount namespace of its own to mount the tmpfs; the test hooks
+// endpoint that refuses connections, a worker that blocks its event loop, fsync failing under the database (the
+// fault injection library of tests/assurance); parleyctl status prints them and the metrics tell the same. The test enters a mount namespace of its own to mount the tmpfs; the test hooks
 // (docs/operations.md "Test hooks") shorten the history's interval and the heartbeats, and block the worker.
 
 #include "adminfixture.h"
@@ -491,8 +491,9 @@ private Q_SLOTS:
     }
 
     // A second server in trouble: its data directory a tmpfs of 64 MiB (disk_low, critical), its admin listener's
-    // own certificate 10 days from its end, worker 0 blocking its event loop for 3 s at SIGUSR1 (heartbeats every
-    // 100 ms: stalled after 600 ms), and Web Push wake-ups to an endpoint that refuses connections.
+    // own certificate 10 days from its end, worker 0 blocking its event loop for 4 s at SIGUSR1 (heartbeats every
+    // 250 ms: stalled after 1.5 s), Web Push wake-ups to an endpoint that refuses connections, and fsync failing
+    // under its database.
     void troubledServer()
     {
         if (!g_isolation.isEmpty())
@@ -514,6 +515,18 @@ private Q_SLOTS:
         env.insert(u"PARLEY_TEST_HEARTBEAT_MS"_s, u"250"_s);
         env.insert(u"PARLEY_TEST_BLOCK_WORKER_MS"_s, u"4000"_s);
         env.insert(u"PARLEY_TEST_HISTORY_INTERVAL_MS"_s, QString::number(HistoryIntervalMs));
+        const QString faultFile = dir.filePath(u"fault"_s);
+        const auto setFault = [&faultFile](const QByteArray &mode) {
+            QFile f(faultFile);
+            const bool written = f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(mode + '\n') == mode.size() + 1;
+            f.close();
+            QTest::qWait(20);   // the shim reads the file at most every 5 ms
+            return written;
+        };
+        QVERIFY(setFault("none"));
+        env.insert(u"LD_PRELOAD"_s, QStringLiteral(FAULTSHIM_LIBRARY));
+        env.insert(u"PARLEY_FAULT_DIR"_s, troubled.dataDir());
+        env.insert(u"PARLEY_FAULT_FILE"_s, faultFile);
         troubled.process().setProcessEnvironment(env);
         const QString mounted = tmpfsDataDir("64m")(troubled);
         QVERIFY2(mounted.isEmpty(), qPrintable(mounted));
@@ -618,6 +631,22 @@ private Q_SLOTS:
         QCOMPARE(w[0].value("dead_lettered"_L1).toInteger(), 0);
         QVERIFY2(w[0].value("message"_L1).toString().startsWith(u"Push wake-ups through Web Push are failing: "_s),
                  qPrintable(w[0].value("message"_L1).toString()));
+
+        // fsync fails under the database: the next commit fails and storage_failing is critical until one stores
+        // something again.
+        QVERIFY(warningsOf(status(*api), u"storage_failing"_s).isEmpty());
+        QVERIFY(setFault("fsync"));
+        QVERIFY(!api->call(u"user.create"_s, {{u"name"_s, u"stormy"_s}}).ok);
+        s = waitForStatus(*api, [](const QCborMap &m) { return !warningsOf(m, u"storage_failing"_s).isEmpty(); });
+        w = warningsOf(s, u"storage_failing"_s);
+        QCOMPARE(w.size(), 1);
+        QCOMPARE(w[0].value("severity"_L1).toString(), u"critical"_s);
+        QCOMPARE(w[0].value("reason"_L1).toString(), u"storage"_s);
+        QVERIFY(w[0].value("message"_L1).toString().startsWith(u"The storage under the database is failing"_s));
+        QVERIFY(setFault("none"));
+        QVERIFY(api->call(u"user.create"_s, {{u"name"_s, u"stormy"_s}}).ok);
+        s = waitForStatus(*api, [](const QCborMap &m) { return warningsOf(m, u"storage_failing"_s).isEmpty(); });
+        QVERIFY(warningsOf(s, u"storage_failing"_s).isEmpty());
         QVERIFY(troubled.terminate());
     }
 };
