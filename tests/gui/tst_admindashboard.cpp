@@ -1,6 +1,6 @@
 // parley-admin's dashboard against a real parleyd over TLS (QT_QPA_PLATFORM=offscreen): the charts of status.history
-// filled by real traffic between real devices, the range selector, and the polling that stops while the page is
-// hidden. The server samples every 200 ms instead of 10 s (its test hook PARLEY_TEST_HISTORY_INTERVAL_MS). Canned and
+// filled by real traffic between real devices, the range selector, the polling that stops while the page is hidden,
+// and the warnings of status for the server's certificate (none for 400 days, one for 10 days, with its button). The server samples every 200 ms instead of 10 s (its test hook PARLEY_TEST_HISTORY_INTERVAL_MS). Canned and
 // malformed replies: tst_dashboard.
 
 #include "adminappfixture.h"
@@ -149,6 +149,49 @@ private Q_SLOTS:
         window.showPage(dashboard);
         QVERIFY(polled.wait(UiWaitMs));
         QVERIFY(dashboard->history().now() > seen + 3000);
+    }
+
+    // Last: replaces the server's certificate (devices enrolled after it would not know it).
+    void certificateWarning()
+    {
+        MainWindow window;
+        QVERIFY(login(window));
+        DashboardPage *dashboard = openDashboard(window);
+        QVERIFY(dashboard);
+        auto *panel = child<QWidget>(dashboard, u"warningsPanel"_s);
+        // 400 days: no warning.
+        QVERIFY(child<QLabel>(dashboard, u"certificateExpiry"_s)->text().contains(u"(in 399 days)"_s)
+                || child<QLabel>(dashboard, u"certificateExpiry"_s)->text().contains(u"(in 400 days)"_s));
+        QVERIFY2(dashboard->warnings().isEmpty(), qPrintable(dashboard->warnings().value(0).text()));
+        QVERIFY(!panel->isVisible());
+
+        // A certificate that expires in 10 days, installed as an administrator would.
+        const QString fingerprint = writeCertificate(m_certs, u"short"_s, 10);
+        QVERIFY(!fingerprint.isEmpty());
+        QCborMap install;
+        install.insert(u"certificate"_s, QString::fromUtf8(e2e::Daemon::readFile(m_certs.filePath(u"short.crt"_s))));
+        install.insert(u"private_key"_s, QString::fromUtf8(e2e::Daemon::readFile(m_certs.filePath(u"short.key"_s))));
+        QVERIFY(adminCall(window, u"cert.install"_s, install));
+        CertificatePins::pin(m_adminServer, fingerprint);     // for the logins after this one
+
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard->findChild<QFrame *>(u"warning_certificate_expiring"_s), UiWaitMs);
+        QVERIFY(panel->isVisible());
+        auto *row = dashboard->findChild<QFrame *>(u"warning_certificate_expiring"_s);
+        const QString text = child<QLabel>(row, u"warningText"_s)->text();
+        QVERIFY2(QRegularExpression(u"^The certificate of the device listener expires in (9|10) days, on .+\\. Install a new one\\.$"_s)
+                     .match(text)
+                     .hasMatch(),
+                 qPrintable(text));
+        QCOMPARE(row->property("severity").toString(), u"warning"_s);
+        QVERIFY(child<QLabel>(row, u"warningSince"_s)->text().startsWith(u"since "_s));
+        // Its button shows the Certificates page.
+        auto *pages = child<QStackedWidget>(&window, u"pages"_s);
+        QCOMPARE(pages->currentWidget(), dashboard);
+        auto *open = child<QPushButton>(row, u"warningAction"_s);
+        QVERIFY(open);
+        QCOMPARE(open->text(), u"Open Certificates"_s);
+        open->click();
+        QCOMPARE(pages->currentWidget(), window.page(u"certificatesPage"_s));
     }
 };
 
