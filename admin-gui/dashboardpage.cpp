@@ -195,22 +195,26 @@ DashboardPage::DashboardPage(AdminClient *client, QWidget *parent) : Page(client
         label->setFocusPolicy(Qt::TabFocus);
         form->addRow(name + u':', label);
     };
+    // Two columns of short figures, then the fingerprint (64 digits) on a line of its own.
     auto *left = new QFormLayout;
     auto *right = new QFormLayout;
+    auto *wide = new QFormLayout;
     add(left, d->version, tr("Server version"), u"version"_s);
     add(left, d->uptime, tr("Uptime"), u"uptime"_s);
     add(left, d->users, tr("Enrolled users"), u"users"_s);
     add(left, d->workers, tr("Worker threads"), u"workers"_s);
-    add(left, d->storage, tr("Database size"), u"databaseSize"_s);
     add(right, d->devices, tr("Connected devices"), u"connectedDevices"_s);
     add(right, d->queued, tr("Queued messages"), u"queuedMessages"_s);
+    add(right, d->storage, tr("Database size"), u"databaseSize"_s);
     add(right, d->expiry, tr("Certificate expires"), u"certificateExpiry"_s);
-    add(right, d->fingerprint, tr("Certificate fingerprint"), u"fingerprint"_s);
-    d->fingerprint->setWordWrap(true);
-    auto *figures = new QHBoxLayout;
-    figures->addLayout(left, 2);
-    figures->addSpacing(24);
-    figures->addLayout(right, 3);
+    add(wide, d->fingerprint, tr("Certificate fingerprint"), u"fingerprint"_s);
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left, 2);
+    columns->addSpacing(24);
+    columns->addLayout(right, 3);
+    auto *figures = new QVBoxLayout;
+    figures->addLayout(columns);
+    figures->addLayout(wide);
     d->updated = new QLabel(this);
     d->updated->setObjectName(u"updated"_s);
 
@@ -270,10 +274,13 @@ DashboardPage::DashboardPage(AdminClient *client, QWidget *parent) : Page(client
 
     auto *content = new QWidget(this);
     auto *layout = new QVBoxLayout(content);
-    layout->addWidget(new QLabel(tr("<h2>Server status</h2>"), content));
+    auto *headingRow = new QHBoxLayout;
+    headingRow->addWidget(new QLabel(tr("<h2>Server status</h2>"), content));
+    headingRow->addStretch();
+    headingRow->addWidget(d->updated);
+    layout->addLayout(headingRow);
     layout->addWidget(d->warnings);
     layout->addLayout(figures);
-    layout->addWidget(d->updated);
     layout->addLayout(rangeRow);
     layout->addWidget(d->historyStack, 1);
     auto *scroll = new QScrollArea(this);

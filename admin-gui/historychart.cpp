@@ -31,6 +31,8 @@ constexpr qint64 MaxTimeTicks = 6;
 constexpr qint64 EdgeMarginPercent = 4;
 constexpr int MaxValueSteps = 5;
 constexpr qreal PenWidth = 2.0;
+constexpr int MinimumHeight = 150;
+constexpr QSize PreferredSize(360, 180);
 
 // Line colours that read on a light and on a dark background (a blue and an orange, told apart with any common
 // colour vision deficiency).
@@ -149,7 +151,7 @@ HistoryChart::HistoryChart(const QString &title, const QString &unit, QList<Line
     d->pieces.resize(d->lines.size());
     d->wholeNumbers = std::all_of(d->lines.cbegin(), d->lines.cend(), [](const Line &l) { return ServerHistory::isCount(l.metric); });
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(170);
+    setMinimumHeight(MinimumHeight);
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setBackgroundRoundness(0);
@@ -279,6 +281,11 @@ std::pair<double, int> HistoryChart::valueScale(double maximum, bool wholeNumber
         }
         magnitude *= 10;
     }
+}
+
+QSize HistoryChart::sizeHint() const
+{
+    return PreferredSize;
 }
 
 void HistoryChart::changeEvent(QEvent *event)

@@ -38,6 +38,9 @@ public:
     // The pieces line `index` is drawn in (one, empty, when it has no samples in the range).
     QList<QLineSeries *> pieces(int index) const;
 
+    // Compact: the dashboard's page scrolls to the charts' preferred height, and a larger window makes them larger.
+    QSize sizeHint() const override;
+
     // The ticks of a time axis over (from, to], none within 4 % of either end (its label would be cut off):
     // positions and their labels in the local time of `locale`.
     static QList<std::pair<qint64, QString>> timeTicks(qint64 from, qint64 to, const QLocale &locale);

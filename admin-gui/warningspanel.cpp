@@ -33,7 +33,10 @@ QString sinceText(qint64 since)
     const QDateTime when = QDateTime::fromMSecsSinceEpoch(since);
     const QString at = when.date() == QDate::currentDate() ? locale.toString(when.time(), QLocale::ShortFormat)
                                                             : locale.toString(when, QLocale::ShortFormat);
+    // How long, once it is a minute or more.
     const qint64 seconds = (QDateTime::currentMSecsSinceEpoch() - since) / 1000;
+    if (seconds < 60)
+        return WarningsPanel::tr("since %1").arg(at);
     return WarningsPanel::tr("since %1 (%2)").arg(at, DurationText::elapsed(seconds));
 }
 

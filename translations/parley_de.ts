@@ -1706,34 +1706,34 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::DashboardPage</name>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="200"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="202"/>
         <source>Server version</source>
         <translation>Serverversion</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="201"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="203"/>
         <source>Uptime</source>
         <translation>Laufzeit</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="202"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="204"/>
         <source>Enrolled users</source>
         <translation>Registrierte Benutzer</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="205"/>
-        <location filename="../admin-gui/dashboardpage.cpp" line="261"/>
-        <location filename="../admin-gui/dashboardpage.cpp" line="262"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="206"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
         <source>Connected devices</source>
         <translation>Verbundene Geräte</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="206"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="207"/>
         <source>Queued messages</source>
         <translation>Wartende Nachrichten</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="204"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="208"/>
         <source>Database size</source>
         <translation>Größe der Datenbank</translation>
     </message>
@@ -1757,127 +1757,127 @@ Vorgelegt: %3</translation>
     </message>
     <message>
         <location filename="../admin-gui/dashboardpage.cpp" line="175"/>
-        <location filename="../admin-gui/dashboardpage.cpp" line="245"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="249"/>
         <source>Loading the history…</source>
         <translation>Der Verlauf wird geladen…</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="203"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="205"/>
         <source>Worker threads</source>
         <translation>Arbeits-Threads</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="208"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="210"/>
         <source>Certificate fingerprint</source>
         <translation>Fingerabdruck des Zertifikats</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="207"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="209"/>
         <source>Certificate expires</source>
         <translation>Zertifikat läuft ab</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="221"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="225"/>
         <source>&lt;h3&gt;Activity&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;Aktivität&lt;/h3&gt;</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="224"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="228"/>
         <source>Last 15 minutes</source>
         <translation>Letzte 15 Minuten</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="225"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="229"/>
         <source>Last hour</source>
         <translation>Letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="226"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="230"/>
         <source>Last 6 hours</source>
         <translation>Letzte 6 Stunden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="227"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="231"/>
         <source>Last 24 hours</source>
         <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="228"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="232"/>
         <source>Time range of the charts</source>
         <translation>Zeitraum der Diagramme</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="261"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
         <source>devices</source>
         <translation>Geräte</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="263"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
         <source>Messages per second</source>
         <translation>Nachrichten pro Sekunde</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="263"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
         <source>messages/s</source>
         <translation>Nachrichten/s</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="264"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
         <source>Accepted</source>
         <translation>Angenommen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="264"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
         <source>Delivered</source>
         <translation>Zugestellt</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="269"/>
         <source>Queue depth</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="269"/>
         <source>messages</source>
         <translation>Nachrichten</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="270"/>
         <source>Queued for devices</source>
         <translation>Wartend auf Geräte</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="270"/>
         <source>Waiting for the database</source>
         <translation>Wartend auf die Datenbank</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="271"/>
         <source>Commit latency</source>
         <translation>Commit-Latenz</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="271"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="272"/>
         <source>Median (p50)</source>
         <translation>Median (p50)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="272"/>
         <source>99th percentile (p99)</source>
         <translation>99. Perzentil (p99)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="273"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="278"/>
         <source>&lt;h2&gt;Server status&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;Serverstatus&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="297"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="304"/>
         <source>Dashboard</source>
         <translation>Übersicht</translation>
     </message>
@@ -2858,7 +2858,7 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::HistoryChart</name>
     <message>
-        <location filename="../admin-gui/historychart.cpp" line="109"/>
+        <location filename="../admin-gui/historychart.cpp" line="112"/>
         <source>%1
 %2: %3 %4</source>
         <translation>%1
@@ -5001,27 +5001,32 @@ Signaturschlüssel: %4</translation>
 <context>
     <name>parley::admin::WarningsPanel</name>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="37"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="39"/>
+        <source>since %1</source>
+        <translation>seit %1</translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="40"/>
         <source>since %1 (%2)</source>
         <translation>seit %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="74"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="77"/>
         <source>Critical</source>
         <translation>Kritisch</translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="74"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="77"/>
         <source>Warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="98"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="101"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/warningspanel.cpp" line="116"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="119"/>
         <source>Needs attention now (%n critical)</source>
         <translation>
             <numerusform>Handlungsbedarf (%n kritisch)</numerusform>
@@ -5029,12 +5034,12 @@ Signaturschlüssel: %4</translation>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="117"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="120"/>
         <source>Needs attention</source>
         <translation>Handlungsbedarf</translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="139"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="142"/>
         <source>Warnings</source>
         <translation>Warnungen</translation>
     </message>

@@ -1698,34 +1698,34 @@ Presented: %3</source>
 <context>
     <name>parley::admin::DashboardPage</name>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="200"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="202"/>
         <source>Server version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="201"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="203"/>
         <source>Uptime</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="202"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="204"/>
         <source>Enrolled users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="205"/>
-        <location filename="../admin-gui/dashboardpage.cpp" line="261"/>
-        <location filename="../admin-gui/dashboardpage.cpp" line="262"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="206"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
         <source>Connected devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="206"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="207"/>
         <source>Queued messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="204"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="208"/>
         <source>Database size</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1749,127 +1749,127 @@ Presented: %3</source>
     </message>
     <message>
         <location filename="../admin-gui/dashboardpage.cpp" line="175"/>
-        <location filename="../admin-gui/dashboardpage.cpp" line="245"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="249"/>
         <source>Loading the history…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="203"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="205"/>
         <source>Worker threads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="208"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="210"/>
         <source>Certificate fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="207"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="209"/>
         <source>Certificate expires</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="221"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="225"/>
         <source>&lt;h3&gt;Activity&lt;/h3&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="224"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="228"/>
         <source>Last 15 minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="225"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="229"/>
         <source>Last hour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="226"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="230"/>
         <source>Last 6 hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="227"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="231"/>
         <source>Last 24 hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="228"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="232"/>
         <source>Time range of the charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="261"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
         <source>devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="263"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
         <source>Messages per second</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="263"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
         <source>messages/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="264"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
         <source>Accepted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="264"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
         <source>Delivered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="269"/>
         <source>Queue depth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="265"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="269"/>
         <source>messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="270"/>
         <source>Queued for devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="266"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="270"/>
         <source>Waiting for the database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="271"/>
         <source>Commit latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="267"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="271"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="272"/>
         <source>Median (p50)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="268"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="272"/>
         <source>99th percentile (p99)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="273"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="278"/>
         <source>&lt;h2&gt;Server status&lt;/h2&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="297"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="304"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2850,7 +2850,7 @@ Presented: %3</source>
 <context>
     <name>parley::admin::HistoryChart</name>
     <message>
-        <location filename="../admin-gui/historychart.cpp" line="109"/>
+        <location filename="../admin-gui/historychart.cpp" line="112"/>
         <source>%1
 %2: %3 %4</source>
         <translation type="unfinished"></translation>
@@ -4986,27 +4986,32 @@ Signing keys: %4</source>
 <context>
     <name>parley::admin::WarningsPanel</name>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="37"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="39"/>
+        <source>since %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../admin-gui/warningspanel.cpp" line="40"/>
         <source>since %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="74"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="77"/>
         <source>Critical</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="74"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="77"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="98"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="101"/>
         <source>Open %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../admin-gui/warningspanel.cpp" line="116"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="119"/>
         <source>Needs attention now (%n critical)</source>
         <translation>
             <numerusform>Needs attention now (%n critical)</numerusform>
@@ -5014,12 +5019,12 @@ Signing keys: %4</source>
         </translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="117"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="120"/>
         <source>Needs attention</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/warningspanel.cpp" line="139"/>
+        <location filename="../admin-gui/warningspanel.cpp" line="142"/>
         <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
