@@ -11,6 +11,7 @@
 #include "botspage.h"
 #include "connectdialog.h"
 #include "dashboardpage.h"
+#include "historychart.h"
 #include "directorypage.h"
 #include "enrollmentdialog.h"
 #include "mainwindow.h"
@@ -19,6 +20,7 @@
 #include "translations.h"
 #include "userspage.h"
 
+#include "crypto/crypto.h"
 #include "protocol/adminprotocol.h"
 #include "sdk/client.h"
 #include "sdk/profile.h"
@@ -30,14 +32,18 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QHostAddress>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <cstdio>
 #include <functional>
+#include <numbers>
 #include <optional>
 #include <vector>
 
@@ -271,6 +277,71 @@ bool sampleBots(AdminClient *client, const QUrl &url, const QString &fingerprint
     return call(client, u"bots.revoke"_s, {{u"name"_s, u"legacy-ci.bot"_s}});
 }
 
+// A few minutes of messages among the sample devices for the dashboard's charts: a rate that rises and falls with a
+// burst near the end, and one device away for a while, its messages waiting in its queue until it returns.
+// PARLEY_SCREENSHOT_TRAFFIC_SECONDS sets the length (default 240).
+bool runSampleTraffic(const std::vector<SampleDevice *> &devices, const QStringList &users)
+{
+    const int seconds = qEnvironmentVariableIsSet("PARLEY_SCREENSHOT_TRAFFIC_SECONDS")
+                            ? qEnvironmentVariableIntValue("PARLEY_SCREENSHOT_TRAFFIC_SECONDS")
+                            : 240;
+    constexpr int TickMs = 200;
+    const double awayFrom = seconds * 0.25;
+    const double awayUntil = seconds * 0.55;
+    SampleDevice &away = *devices.back();
+    int accepted = 0;
+    int failed = 0;
+    QObject counting;     // the counters' connections end with this function
+    for (SampleDevice *device : devices) {
+        QObject::connect(device->client.get(), &parley::sdk::Client::accepted, &counting, [&accepted] { ++accepted; });
+        QObject::connect(device->client.get(), &parley::sdk::Client::sendFailed, &counting, [&failed] { ++failed; });
+    }
+    bool isAway = false;
+    double budget = 0;
+    int sent = 0;
+    QElapsedTimer clock;
+    clock.start();
+    std::printf("sample traffic for %d s\n", seconds);
+    std::fflush(stdout);
+    while (clock.elapsed() < qint64(seconds) * 1000) {
+        const double t = double(clock.elapsed()) / 1000;
+        if (!isAway && t >= awayFrom && t < awayUntil) {
+            away.client->disconnectFromServer();
+            isAway = true;
+        } else if (isAway && t >= awayUntil) {
+            away.client->connectToServer();
+            isAway = false;
+        }
+        const double burst = t > seconds * 0.75 && t < seconds * 0.8 ? 6 : 0;
+        budget += (2.5 + 1.8 * std::sin(t * 2 * std::numbers::pi / 90) + burst) * TickMs / 1000;
+        for (; budget >= 1; budget -= 1) {
+            const size_t from = size_t(sent) % (devices.size() - (isAway ? 1 : 0));
+            QStringList to = users;
+            to.removeAt(qsizetype(from));
+            devices[from]->client->send(to, u"sample message %1"_s.arg(sent));
+            ++sent;
+        }
+        QTest::qWait(TickMs);
+    }
+    if (!waitFor([&] { return away.client->state() == parley::sdk::Client::State::LoggedIn && accepted + failed >= sent; }))
+        return false;
+    std::printf("sample traffic: %d messages sent, %d accepted\n", sent, accepted);
+    return failed == 0;
+}
+
+// Installs a certificate that expires in `days` through the admin API, as an administrator would.
+bool installCertificate(AdminClient *client, int days)
+{
+    auto generated = parley::crypto::generateSelfSignedCertificate(u"parley.example.com"_s, {u"localhost"_s},
+                                                                   {QHostAddress::LocalHost}, days);
+    if (!generated)
+        return false;
+    QCborMap args;
+    args.insert(u"certificate"_s, QString::fromLatin1(generated->certificatePem));
+    args.insert(u"private_key"_s, QString::fromLatin1(generated->privateKeyPem.view().toByteArray()));
+    return call(client, u"cert.install"_s, args);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -380,6 +451,11 @@ int main(int argc, char **argv)
         if (!call(client, u"user.delete"_s, deleted))
             return fail("cannot delete the sample user");
     }
+    // Traffic for the dashboard's charts, when the server keeps a history (before the logging is turned up for the
+    // Event logging page).
+    if (parley::protocol::admin::findCall(u"status.history")
+        && !runSampleTraffic({devices[0].get(), devices[1].get(), devices[2].get()}, {u"alice"_s, u"bob"_s, u"carol"_s}))
+        return fail("the sample traffic failed");
     QCborMap levelArgs;
     levelArgs.insert(u"category"_s, u"parley.relay"_s);
     levelArgs.insert(u"level"_s, u"debug"_s);
@@ -408,7 +484,15 @@ int main(int argc, char **argv)
         return fail("cannot set up the sample directory (slapd and ldap-utils: scripts/deps.sh test)");
 
     int index = 3;
+    int dashboardIndex = 0;
+    DashboardPage *dashboard = nullptr;
     for (Page *page : window.pages()) {
+        // The dashboard last, with a certificate about to expire (the other pages show the one the server made).
+        if (auto *d = qobject_cast<DashboardPage *>(page)) {
+            dashboard = d;
+            dashboardIndex = index++;
+            continue;
+        }
         window.showPage(page);
         const QString name = u"%1-%2"_s.arg(index++, 2, 10, QLatin1Char('0')).arg(page->objectName().remove(u"Page"_s));
         if (!save(&window, out, name))
@@ -458,6 +542,20 @@ int main(int argc, char **argv)
                 return 1;
             enrollment->close();
         }
+    }
+    if (dashboard) {
+        if (!installCertificate(client, 21))
+            return fail("cannot install the sample certificate");
+        window.showPage(dashboard);
+        dashboard->findChild<QComboBox *>(u"historyRange"_s)->setCurrentIndex(0);     // the last 15 minutes
+        if (!waitFor([&] { return !dashboard->warnings().isEmpty(); }))
+            return fail("the dashboard shows no warning for the sample certificate");
+        if (parley::protocol::admin::findCall(u"status.history")
+            && !waitFor([&] { return !dashboard->history().isEmpty() && dashboard->chart(u"messagesChart"_s)->isVisible(); }))
+            return fail("the dashboard shows no charts");
+        window.statusBar()->clearMessage();      // a line an earlier page left there
+        if (!save(&window, out, u"%1-dashboard"_s.arg(dashboardIndex, 2, 10, QLatin1Char('0'))))
+            return 1;
     }
     return 0;
 }
