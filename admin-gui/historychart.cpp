@@ -61,6 +61,10 @@ struct HistoryChart::Private {
     {
         QPen pen(lineColour(line));
         pen.setWidthF(PenWidth);
+        // Qt Charts draws a solid line segment by segment, and the antialiased ends overlapping at every sample
+        // dotted it; a line with a dash pattern is drawn as one path. This dash is longer than any chart.
+        pen.setDashPattern({1e5, 1e-5});
+        pen.setJoinStyle(Qt::RoundJoin);
         series->setPen(pen);
         series->setBrush(lineColour(line));
         series->setMarkerSize(6);

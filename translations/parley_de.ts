@@ -2858,7 +2858,7 @@ Vorgelegt: %3</translation>
 <context>
     <name>parley::admin::HistoryChart</name>
     <message>
-        <location filename="../admin-gui/historychart.cpp" line="112"/>
+        <location filename="../admin-gui/historychart.cpp" line="116"/>
         <source>%1
 %2: %3 %4</source>
         <translation>%1

@@ -2850,7 +2850,7 @@ Presented: %3</source>
 <context>
     <name>parley::admin::HistoryChart</name>
     <message>
-        <location filename="../admin-gui/historychart.cpp" line="112"/>
+        <location filename="../admin-gui/historychart.cpp" line="116"/>
         <source>%1
 %2: %3 %4</source>
         <translation type="unfinished"></translation>
