@@ -295,6 +295,15 @@ DashboardPage::DashboardPage(AdminClient *client, QWidget *parent) : Page(client
     connect(&d->timer, &QTimer::timeout, this, [this] { d->fetchStatus(); });
     d->historyTimer.setInterval(int(HistoryPollMaxMs));
     connect(&d->historyTimer, &QTimer::timeout, this, [this] { d->fetchHistory(); });
+    // A new connection may be to another server (or to this one, restarted): nothing of the last one is kept. (The
+    // window is hidden until the login; showing the page again starts the polling.)
+    connect(client, &AdminClient::connected, this, [this] {
+        d->history.clear();
+        d->historyUnsupported = false;
+        d->historyNote->clear();
+        d->warnings->setWarnings({});
+        d->plot();
+    });
 }
 
 DashboardPage::~DashboardPage() = default;

@@ -1877,7 +1877,7 @@ Vorgelegt: %3</translation>
         <translation>&lt;h2&gt;Serverstatus&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="304"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="313"/>
         <source>Dashboard</source>
         <translation>Übersicht</translation>
     </message>

@@ -1869,7 +1869,7 @@ Presented: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../admin-gui/dashboardpage.cpp" line="304"/>
+        <location filename="../admin-gui/dashboardpage.cpp" line="313"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>

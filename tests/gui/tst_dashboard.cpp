@@ -559,6 +559,14 @@ private Q_SLOTS:
         page.applyHistory(historyReply(Now - Minute, {}));
         QVERIFY(page.history().isEmpty());
         QCOMPARE(stack->currentIndex(), 0);
+
+        // A new connection, perhaps to another server, starts the history over.
+        page.applyHistory(historyReply(Now, rowsUntil(Now, 30, 10 * Second, make)));
+        QCOMPARE(stack->currentIndex(), 1);
+        Q_EMIT client.connected();
+        QVERIFY(page.history().isEmpty());
+        QCOMPARE(stack->currentIndex(), 0);
+        QCOMPARE(message->text(), u"Loading the history…"_s);
     }
 };
 
