@@ -8,7 +8,8 @@ using namespace Qt::StringLiterals;
 
 namespace parley::server {
 
-Connection::Connection(const QString &connectionName) : m_connectionName(connectionName)
+Connection::Connection(const QString &connectionName, ConnectionSpec spec)
+    : m_connectionName(connectionName), m_spec(std::move(spec))
 {
     if (!connectionName.isEmpty() && QSqlDatabase::contains(connectionName)) {
         m_db = QSqlDatabase::database(connectionName, false);
@@ -18,13 +19,44 @@ Connection::Connection(const QString &connectionName) : m_connectionName(connect
 
 Connection::~Connection()
 {
-    // Finalise every statement and drop our handle before the connection goes; otherwise Qt warns that the
+    drop();
+}
+
+void Connection::drop()
+{
+    const bool postgres = m_driver == StoreDriver::PostgreSql;
+    // SQLite: finalise every statement and drop our handle before the connection goes; otherwise Qt warns that the
     // connection is still in use.
-    for (auto &statement : m_statements)
-        statement.reset();
+    if (!postgres) {
+        for (auto &statement : m_statements)
+            statement.reset();
+    }
     m_db = QSqlDatabase();
     if (!m_connectionName.isEmpty() && QSqlDatabase::contains(m_connectionName))
         QSqlDatabase::removeDatabase(m_connectionName);
+    for (auto &statement : m_statements)
+        statement.reset();
+}
+
+bool Connection::lost() const
+{
+    return m_db.isValid() && !m_db.isOpen();
+}
+
+Status Connection::reopen(bool now)
+{
+    if (m_connectionName.isEmpty())
+        return makeError(ErrorCode::Unavailable, u"the database connection is not open"_s);
+    const auto at = std::chrono::steady_clock::now();
+    if (!now && at < m_nextReopen)
+        return sql::checkOpen(m_db, u"the database");   // tried a moment ago: still the error of a lost connection
+    m_nextReopen = at + ReopenInterval;
+    drop();
+    const Status opened = dialect::open(m_spec, m_connectionName);
+    m_db = QSqlDatabase::database(m_connectionName, false);   // open, or added and closed: lost() until it opens
+    if (!opened && opened.error().code == ErrorCode::Io)
+        return sql::storageError(opened.error().message);
+    return opened;
 }
 
 Result<QSqlQuery *> Connection::prepared(Stmt id)
@@ -44,14 +76,32 @@ Result<QSqlQuery *> Connection::prepared(Stmt id)
 
 Result<sql::Rows> Connection::exec(Stmt id, sql::Binds binds)
 {
+    const bool wasOpen = !lost();
+    {
+        Result<sql::Rows> rows = execOnce(id, binds);
+        // A reader learns that its server went away (a restart) from its first statement after: it connects again at
+        // once and runs the statement once more. The writer does the same only where no transaction is open
+        // (Db::beginBatch).
+        if (rows || !m_spec.readOnly || !wasOpen || !lost())
+            return rows;
+    }
+    if (Status s = reopen(true); !s)
+        return s.error();
+    return execOnce(id, binds);
+}
+
+Result<sql::Rows> Connection::execOnce(Stmt id, sql::Binds binds)
+{
     if (!dialect::preparable(m_driver, id))
         return sql::exec(m_db, QString(dialect::statement(m_driver, id)), binds, u"statement failed");
     Result<QSqlQuery *> query = prepared(id);
     if (!query)
         return query.error();
     Result<sql::Rows> rows = sql::run(*query, binds, u"statement failed");
-    if (!rows)
-        forget(id);   // the driver may have finalised it; prepare afresh next time
+    // SQLite may have finalised it: prepare it afresh next time. A PostgreSQL statement stays prepared after a failure
+    // (and could not be deallocated in the aborted transaction anyway).
+    if (!rows && m_driver == StoreDriver::Sqlite)
+        forget(id);
     return rows;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/result.h"
 #include "store/database.h"
+#include "store/dialect.h"
 #include "store/sql.h"
 #include "store/statements.h"
 
@@ -13,6 +14,7 @@
 #include <QStringView>
 
 #include <array>
+#include <chrono>
 #include <memory>
 
 namespace parley::server {
@@ -20,14 +22,24 @@ namespace parley::server {
 class Connection {
 public:
     // The connection registered under `connectionName` (none when empty or unknown: every statement then fails with
-    // Unavailable). The Connection removes it when destroyed, in the same thread.
-    explicit Connection(const QString &connectionName);
+    // Unavailable), opened as `spec` says when it has to be opened again. The Connection removes it when destroyed,
+    // in the same thread.
+    explicit Connection(const QString &connectionName, ConnectionSpec spec = {});
     ~Connection();
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
 
     const QSqlDatabase &database() const { return m_db; }
     StoreDriver driver() const { return m_driver; }
+
+    // Whether the connection is gone: the PostgreSQL server closed it or could not be reached (a restart, a network
+    // cut), or it could not be opened at all.
+    bool lost() const;
+    // Opens a lost connection again, as it was first opened, from the thread that owns it and while no transaction is
+    // open on it. The dead connection and its driver go first, so that no statement is left to deallocate on it.
+    // Tried at most once every ReopenInterval, unless `now`; Io while the server cannot be reached.
+    Status reopen(bool now = false);
+    static constexpr std::chrono::milliseconds ReopenInterval{1000};
 
     // The statement, prepared on first use (only for statements the driver can prepare: dialect::preparable()).
     Result<QSqlQuery *> prepared(Stmt id);
@@ -77,9 +89,16 @@ public:
     };
 
 private:
+    Result<sql::Rows> execOnce(Stmt id, sql::Binds binds);
+    // Removes the connection: for PostgreSQL the connection (and its driver) first, then the statements, which then
+    // have no server left to deallocate themselves on.
+    void drop();
+
     QString m_connectionName;
+    ConnectionSpec m_spec;
     QSqlDatabase m_db;
     StoreDriver m_driver = StoreDriver::Sqlite;
+    std::chrono::steady_clock::time_point m_nextReopen;
     std::array<std::unique_ptr<QSqlQuery>, StmtCount> m_statements;
     bool m_broken = false;
     QString m_brokenReason;

@@ -27,7 +27,10 @@ constexpr std::array<int, 4> BeginBackoffMs{25, 100, 400, 1600};
 
 } // namespace
 
-Db::Db(const QString &connectionName) : d(std::make_unique<Connection>(connectionName)) {}
+Db::Db(const QString &connectionName, ConnectionSpec spec)
+    : d(std::make_unique<Connection>(connectionName, std::move(spec)))
+{
+}
 
 Db::~Db() = default;
 
@@ -38,9 +41,29 @@ QSqlDatabase Db::database() const
 
 Result<std::unique_ptr<Db>> Db::openConnection(const ConnectionSpec &spec, const QString &connectionName)
 {
-    if (Status opened = dialect::open(spec, connectionName); !opened)
-        return opened.error();
-    return std::make_unique<Db>(connectionName);
+    Status opened;
+    std::unique_ptr<Db> db = connect(spec, connectionName, &opened);
+    if (!opened)
+        return opened.error();   // the Db goes, and the connection with it
+    return db;
+}
+
+std::unique_ptr<Db> Db::connect(const ConnectionSpec &spec, const QString &connectionName, Status *opened)
+{
+    *opened = dialect::open(spec, connectionName);
+    return std::make_unique<Db>(connectionName, spec);
+}
+
+Status Db::restore(bool now)
+{
+    if (!d->lost())
+        return {};
+    if (Status s = d->reopen(now); !s)
+        return s;
+    if (!m_changeLog)
+        return {};
+    m_reconnected = true;   // whatever changed while the connection was away: the next commit reports everything
+    return installChangeLog();
 }
 
 // --- transactions (writer) ---
@@ -49,8 +72,18 @@ Status Db::beginBatch()
 {
     d->clearBroken();
     if (!dialect::preparable(d->driver(), BeginImmediate)) {
-        if (Status s = d->run(BeginImmediate); !s)
-            return makeError(s.error().code, u"cannot start a write transaction: "_s + s.error().message);
+        if (Status s = restore(); !s)
+            return s;
+        Status begun = d->run(BeginImmediate);
+        // The server closed the connection since the last transaction (a restart): the first statement after finds
+        // out. Nothing has happened in this transaction yet, so it starts again on a new connection.
+        if (!begun && d->lost()) {
+            if (Status s = restore(true); !s)
+                return s;
+            begun = d->run(BeginImmediate);
+        }
+        if (!begun)
+            return makeError(begun.error().code, u"cannot start a write transaction: "_s + begun.error().message);
         return {};
     }
     for (std::size_t attempt = 0;; ++attempt) {
@@ -78,6 +111,19 @@ qint64 Db::writeMarker() const
 
 Status Db::commitBatch()
 {
+    if (d->driver() == StoreDriver::PostgreSql) {
+        // PostgreSQL answers the COMMIT of a transaction that a failed statement aborted with ROLLBACK, not with an
+        // error: the driver's own commit tells the two apart.
+        if (Status s = sql::checkOpen(d->database(), u"cannot commit"); !s)
+            return makeError(ErrorCode::Database, s.error().message);
+        QSqlDatabase db = d->database();
+        if (db.commit())
+            return {};
+        const QSqlError error = db.lastError();
+        if (error.nativeErrorCode().isEmpty() && db.isOpen())
+            return makeError(ErrorCode::Database, u"the commit rolled the transaction back: "_s + error.text().simplified());
+        return makeError(ErrorCode::Database, sql::toError(error, u"the commit failed", StoreDriver::PostgreSql).message);
+    }
     Status s = d->run(Commit);
     if (!s)
         return makeError(ErrorCode::Database, s.error().message);
@@ -130,6 +176,8 @@ Status Db::migrate()
     Status applied = dialect::lockSchema(d->database());
     if (applied)
         applied = schema::migrate(d->database());
+    if (applied)
+        applied = installSharedChangeLog();
     if (!applied) {
         rollbackBatch();
         return makeError(ErrorCode::Database, applied.error().message);

@@ -24,7 +24,7 @@ class Connection;
 // resumequeries.cpp and roomqueries.cpp; the schema is in schema.cpp, the statements in statements.cpp.
 class Db {
 public:
-    explicit Db(const QString &connectionName);
+    explicit Db(const QString &connectionName, ConnectionSpec spec = {});
     ~Db();
     Db(const Db &) = delete;
     Db &operator=(const Db &) = delete;
@@ -105,8 +105,18 @@ private:
     // Opens a connection (file permissions are the caller's business) with the store's session settings
     // (dialect::open). The Db owns the connection and removes it when destroyed, in the same thread.
     static Result<std::unique_ptr<Db>> openConnection(const ConnectionSpec &spec, const QString &connectionName);
+    // The same, but the Db is made even when the connection cannot be opened (a reader whose server is away): it is
+    // opened again by restore(). `opened` says whether it opened.
+    static std::unique_ptr<Db> connect(const ConnectionSpec &spec, const QString &connectionName, Status *opened);
+    // Opens the connection again when it is lost (Connection::reopen), with the writer's change log. Between
+    // transactions only.
+    Status restore(bool now = false);
+    // Migrates the schema and installs what the change log keeps in the database (PostgreSQL's trigger functions),
+    // in one transaction.
     Status migrate();
-    Status beginBatch();                 // BEGIN IMMEDIATE, retried with backoff while another process writes
+    // BEGIN IMMEDIATE, retried with backoff while another process writes (SQLite); with PostgreSQL, a connection the
+    // server closed since the last transaction is opened again first.
+    Status beginBatch();
     // dialect::writeMarker() of this connection: before a group transaction and before its commit.
     qint64 writeMarker() const;
     Status commitBatch();
@@ -115,13 +125,18 @@ private:
     void endOperation(bool keep);        // RELEASE, or ROLLBACK TO + RELEASE
     bool transactionBroken() const;      // a savepoint could not be released or rolled back
     QString brokenReason() const;
-    // The change log (store/changequeries.cpp): installed once on the writer connection after the migration;
-    // takeChanges() returns and clears what the current transaction changed, just before its commit.
+    // The change log (store/changequeries.cpp): installShared() puts what lives in the database (PostgreSQL's trigger
+    // functions and triggers) inside the migration's transaction; installChangeLog() sets up the writer connection's
+    // session (SQLite's temporary triggers, PostgreSQL's temporary table), again after each reconnect; takeChanges()
+    // returns and clears what the current transaction changed, just before its commit.
+    Status installSharedChangeLog();
     Status installChangeLog();
     Result<StoreChanges> takeChanges();
 
     const std::unique_ptr<Connection> d;   // the connection, its statements and savepoints
-    qint64 m_dataVersion = 0;              // PRAGMA data_version as the writer last saw it
+    bool m_changeLog = false;              // the writer: installChangeLog() ran
+    bool m_reconnected = false;            // the connection was opened again: the next commit reports everything
+    qint64 m_dataVersion = 0;              // PRAGMA data_version (PostgreSQL: change_epoch) as the writer last saw it
 };
 
 } // namespace parley::server

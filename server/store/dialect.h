@@ -21,6 +21,7 @@ struct ConnectionSpec {
     StoreDriver driver = StoreDriver::Sqlite;
     QString path;                 // SQLite: the database file
     int busyTimeoutMs = 5000;     // SQLite: how long a statement waits for another process's lock
+    PostgresSettings postgres;    // PostgreSQL: the server and the login
     bool readOnly = false;        // a reader: writes are refused
 };
 
@@ -29,8 +30,9 @@ namespace dialect {
 // The driver a connection runs on.
 StoreDriver driverOf(const QSqlDatabase &db);
 
-// Adds the connection `name` and opens it with the store's session settings (SQLite: its pragmas). On failure the
-// connection is removed again.
+// Adds the connection `name` and opens it with the store's session settings (SQLite: its pragmas; PostgreSQL:
+// synchronous_commit on, read-only transactions for a reader). On failure the connection stays added, closed: the
+// caller removes it or opens it again later. A PostgreSQL error names the [store] setting at fault.
 Status open(const ConnectionSpec &spec, const QString &name);
 
 // A statement of the schema (schema.cpp writes them with SQLite's column types) in the driver's own types.
@@ -45,15 +47,22 @@ Result<int> schemaVersion(const QSqlDatabase &db);
 Status setSchemaVersion(const QSqlDatabase &db, int version);
 Status lockSchema(const QSqlDatabase &db);
 
-// A number that grows when the connection writes rows (SQLite: total_changes()): read before a group transaction
-// and before its commit, it tells a commit that stored something from one that had nothing to write. -1 when unknown.
+// A number that grows when the connection writes rows (SQLite: total_changes(); PostgreSQL: whether the transaction
+// has a transaction id, which it gets with its first write): read before a group transaction and before its commit, it
+// tells a commit that stored something from one that had nothing to write. -1 when unknown.
 qint64 writeMarker(const QSqlDatabase &db);
 
+// The most writes one group commit takes. PostgreSQL keeps every version of a row a transaction updates until it ends,
+// and each update of a row walks the versions before it: a device's queue counter, raised by every message of a group
+// to that device, would cost more with each message.
+int groupLimit(StoreDriver driver);
+
 // Moves what the write-ahead log holds into the database proper, on a connection of its own (SQLite: PRAGMA
-// wal_checkpoint(TRUNCATE), so that deleted rows leave the WAL file too). Unavailable when readers or the writer
-// kept it from completing.
+// wal_checkpoint(TRUNCATE), so that deleted rows leave the WAL file too; PostgreSQL checkpoints and vacuums by
+// itself). Unavailable when readers or the writer kept it from completing.
 Status checkpoint(const ConnectionSpec &spec);
-// The bytes the database takes on its storage (SQLite: the file with its WAL and shared memory).
+// The bytes the database takes on its storage (SQLite: the file with its WAL and shared memory; PostgreSQL:
+// pg_database_size()).
 Result<qint64> storedBytes(const ConnectionSpec &spec, const QSqlDatabase &reader);
 
 } // namespace dialect

@@ -22,15 +22,17 @@ namespace parley::server::schema {
 namespace {
 
 // One statement of a migration step: portable (written with SQLite's column types, which dialect::ddl() maps to the
-// driver's), or for one driver only where the dialects differ (triggers, SQLite's table rebuilds).
-enum DdlDrivers { AnyDriver, SqliteOnly };
+// driver's), or for one driver only where the dialects differ (triggers, SQLite's table rebuilds). Both drivers go
+// through the same versions; a PostgreSQL database starts at version 0 like any new one.
+enum DdlDrivers { AnyDriver, SqliteOnly, PostgresOnly };
 struct Ddl {
     const char *statement;
     DdlDrivers drivers = AnyDriver;
 
     bool appliesTo(StoreDriver driver) const
     {
-        return drivers == AnyDriver || (drivers == SqliteOnly && driver == StoreDriver::Sqlite);
+        return drivers == AnyDriver || (drivers == SqliteOnly && driver == StoreDriver::Sqlite)
+            || (drivers == PostgresOnly && driver == StoreDriver::PostgreSql);
     }
 };
 
@@ -110,6 +112,13 @@ const Ddl SchemaV1[] = {
         UPDATE messages SET refs = refs - 1 WHERE id = OLD.message_id;
         DELETE FROM messages WHERE id = OLD.message_id AND refs <= 0;
     END)", SqliteOnly},
+    {R"(CREATE FUNCTION queue_entry_gone() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        UPDATE devices SET queued = queued - 1 WHERE id = OLD.device_id;
+        UPDATE messages SET refs = refs - 1 WHERE id = OLD.message_id;
+        DELETE FROM messages WHERE id = OLD.message_id AND refs <= 0;
+        RETURN NULL;
+    END $$)", PostgresOnly},
+    {"CREATE TRIGGER queue_entry_gone AFTER DELETE ON queue FOR EACH ROW EXECUTE FUNCTION queue_entry_gone()", PostgresOnly},
     {R"(CREATE TABLE seen (
         sender_device_id INTEGER NOT NULL,
         mid              BLOB NOT NULL,
@@ -232,6 +241,13 @@ const Ddl SchemaV3Admin[] = {
     {R"(CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
         SELECT RAISE(ABORT, 'the audit log is append-only');
     END)", SqliteOnly},
+    {R"(CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        RAISE EXCEPTION 'the audit log is append-only';
+    END $$)", PostgresOnly},
+    {"CREATE OR REPLACE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+     "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()", PostgresOnly},
+    {"CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+     "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()", PostgresOnly},
     {R"(CREATE TABLE IF NOT EXISTS event_log (
         id        INTEGER PRIMARY KEY AUTOINCREMENT,
         at        INTEGER NOT NULL,
@@ -305,7 +321,8 @@ const Ddl SchemaV7Resume[] = {
 // both counters start above the highest number the queue ever issued (every stored message had at least one queue
 // entry, so no earlier message id was higher). The replay record gains the message's number and the digest of its
 // content (SendRequest's fields but the key entries), so that a client sending the same message again learns it
-// was stored.
+// was stored. On PostgreSQL both ids are identity columns from version 1 on, which never reuse a number: there the
+// step only adds the replay record's columns.
 const Ddl SchemaV8Sequences[] = {
     {R"(CREATE TABLE messages_v8 (
         id               INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -2,7 +2,9 @@
 
 #include <QDateTime>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
 
 #include <utility>
 
@@ -47,10 +49,36 @@ QString errorText(const QSqlError &error)
     return driver + u" ("_s + database + u')';
 }
 
+// PostgreSQL's SQLSTATE: class 23 is a violated constraint; the server gone or going (class 08, 57P01-57P03), out of
+// resources (class 53: disk full, memory, connections), an I/O or system error (class 58) or a corrupted page (XX001,
+// XX002) is the storage failing; no SQLSTATE at all is a connection that broke before the server answered.
+ErrorCode postgresCode(const QSqlError &error)
+{
+    const QString state = error.nativeErrorCode();
+    if (state.startsWith(u"23"_s))
+        return ErrorCode::Conflict;
+    if (state.isEmpty() || state.startsWith(u"08"_s) || state.startsWith(u"53"_s) || state.startsWith(u"58"_s)
+        || state == u"57P01"_s || state == u"57P02"_s || state == u"57P03"_s || state == u"XX001"_s || state == u"XX002"_s)
+        return ErrorCode::Io;
+    return ErrorCode::Database;
+}
+
 } // namespace
 
-Error toError(const QSqlError &error, QStringView what, StoreDriver)
+Error storageError(const QString &message)
 {
+    t_storageFailure = true;
+    return makeError(ErrorCode::Io, message);
+}
+
+Error toError(const QSqlError &error, QStringView what, StoreDriver driver)
+{
+    if (driver == StoreDriver::PostgreSql) {
+        const ErrorCode code = postgresCode(error);
+        if (code == ErrorCode::Io)
+            t_storageFailure = true;
+        return makeError(code, what.toString() + u": "_s + errorText(error).simplified());
+    }
     ErrorCode code = ErrorCode::Database;
     switch (primaryCode(error)) {
     case SqliteConstraint:
@@ -81,6 +109,11 @@ bool takeStorageFailure()
 
 Status checkOpen(const QSqlDatabase &db, QStringView what)
 {
+    if (db.isValid() && !db.isOpen() && db.driverName() == u"QPSQL"_s) {
+        const QString why = db.lastError().databaseText().simplified();
+        return storageError(what.toString() + u": the connection to the database server is lost"_s
+                            + (why.isEmpty() ? QString() : u" ("_s + why + u')'));
+    }
     if (!db.isValid() || !db.isOpen())
         return makeError(ErrorCode::Unavailable, what.toString() + u": the database connection is not open"_s);
     return {};
@@ -115,9 +148,38 @@ Rows::~Rows()
 
 namespace {
 
-StoreDriver driverOf(const QSqlQuery &)
+StoreDriver driverOf(const QSqlQuery &query)
 {
-    return StoreDriver::Sqlite;
+    const QSqlDriver *driver = query.driver();
+    return driver && driver->dbmsType() == QSqlDriver::PostgreSQL ? StoreDriver::PostgreSql : StoreDriver::Sqlite;
+}
+
+// PostgreSQL: a statement run once has its values written into its text by the driver's own quoting (the same the
+// driver uses for the values of a prepared statement), so that it costs one round trip instead of three (PREPARE,
+// EXECUTE, DEALLOCATE). Placeholders are the ? outside quotes.
+QString withValues(const QSqlDriver &driver, const QString &statement, Binds binds)
+{
+    QString out;
+    out.reserve(statement.size() + 64);
+    const QVariant *value = binds.begin();
+    QChar quote;
+    for (const QChar c : statement) {
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+        } else if (c == u'\'' || c == u'"') {
+            quote = c;
+        } else if (c == u'?' && value != binds.end()) {
+            QSqlField field(QString(), value->metaType());
+            if (!value->isNull())
+                field.setValue(*value);
+            out += driver.formatValue(field);
+            ++value;
+            continue;
+        }
+        out += c;
+    }
+    return out;
 }
 
 Status bindAndExec(QSqlQuery &query, Binds binds, QStringView what)
@@ -154,8 +216,10 @@ Result<Rows> exec(const QSqlDatabase &db, const QString &statement, Binds binds,
     query->setForwardOnly(true);
     // Without values a statement runs as it is: nothing to bind, and some (transaction control, the schema's) cannot
     // be prepared on every driver.
-    if (binds.begin() == binds.end()) {
-        if (!query->exec(statement))
+    const bool postgres = driverOf(*query) == StoreDriver::PostgreSql;
+    if (binds.begin() == binds.end() || postgres) {
+        const QString text = postgres ? withValues(*db.driver(), statement, binds) : statement;
+        if (!query->exec(text))
             return toError(query->lastError(), what, driverOf(*query));
         return Rows(std::move(query));
     }

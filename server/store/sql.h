@@ -28,8 +28,11 @@ namespace parley::server::sql {
 Error toError(const QSqlError &error, QStringView what, StoreDriver driver);
 // SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
 bool isBusy(const QSqlError &error);
-// Success when `db` is open; Unavailable when it is not (a closed store's connection).
+// Success when `db` is open; Unavailable when it is not (a closed store's connection); Io when the connection to a
+// PostgreSQL server is lost (it is opened again by the connection's owner: Connection::reopen()).
 Status checkOpen(const QSqlDatabase &db, QStringView what);
+// An Io error, counted as a storage failure (takeStorageFailure()): the database cannot store anything.
+Error storageError(const QString &message);
 // Whether a statement of the calling thread met a storage failure (Io) since the last call; clears the record. The
 // writer asks after a failed group commit: SQLite rolls the whole transaction back after such a failure, so the
 // error the batch ends with (a savepoint that no longer exists) need not name the cause.

@@ -49,7 +49,6 @@ struct ReaderEntry {
     std::shared_ptr<ReaderShared> shared;
     std::unique_ptr<Db> db;
     QObject *anchor = nullptr;        // lives in the reader's thread; owned here
-    bool failed = false;              // the connection could not be opened: try again on the next reader() call
     bool deferAnchorDeletion = false; // set when the anchor itself is delivering the event that drops this entry
 
     ReaderEntry() = default;
@@ -209,7 +208,7 @@ void Store::Private::run(std::promise<Status> opened)
     }
     opened.set_value(Status());
 
-    const std::size_t maxBatch = std::size_t(std::max(1, options.maxBatch));
+    const std::size_t maxBatch = std::size_t(std::clamp(options.maxBatch, 1, dialect::groupLimit(spec.driver)));
     std::vector<Job> batch;
     batch.reserve(std::min<std::size_t>(maxBatch, 4096));
     const auto delay = std::chrono::microseconds(options.commitDelayUs);
@@ -356,8 +355,10 @@ void Store::Private::publish(const StoreChanges &changes)
 Store::Store(const StoreOptions &options) : d(std::make_unique<Private>())
 {
     d->options = options;
-    d->spec.path = QFileInfo(options.path).absoluteFilePath();
+    d->spec.driver = options.driver;
+    d->spec.path = options.driver == StoreDriver::Sqlite ? QFileInfo(options.path).absoluteFilePath() : QString();
     d->spec.busyTimeoutMs = options.busyTimeoutMs;
+    d->spec.postgres = options.postgres;
     d->serial = g_nextStoreSerial.fetch_add(1);
 }
 
@@ -370,13 +371,19 @@ Store::~Store()
 
 Result<std::unique_ptr<Store>> Store::open(const StoreOptions &options)
 {
-    if (options.path.isEmpty())
+    if (options.driver == StoreDriver::PostgreSql) {
+        if (options.postgres.database.isEmpty() || options.postgres.user.isEmpty())
+            return makeError(ErrorCode::InvalidArgument, u"no database or user given (store/database, store/user)"_s);
+    } else if (options.path.isEmpty()) {
         return makeError(ErrorCode::InvalidArgument, u"no database path given"_s);
+    }
     if (options.busyTimeoutMs < 0)
         return makeError(ErrorCode::InvalidArgument, u"the busy timeout cannot be negative"_s);
     std::unique_ptr<Store> store(new Store(options));
-    if (Status s = ensureDatabaseFile(store->d->spec.path); !s)
-        return s.error();
+    if (options.driver == StoreDriver::Sqlite) {
+        if (Status s = ensureDatabaseFile(store->d->spec.path); !s)
+            return s.error();
+    }
     if (Status s = store->start(); !s)
         return s.error();
     return store;
@@ -525,9 +532,11 @@ Db &Store::reader()
 
     auto it = registry.entries.find(d->serial);
     if (it != registry.entries.end()) {
-        if (!it->second->failed)
-            return *it->second->db;
-        registry.entries.erase(it);
+        // A connection that could not be opened, or whose server went away, is opened again (at most once a second).
+        Db &db = *it->second->db;
+        if (Status s = db.restore(); !s)
+            qCDebug(lcStore) << "cannot open a read connection again:" << s.error().message;
+        return db;
     }
 
     auto entry = std::make_unique<ReaderEntry>();
@@ -538,14 +547,10 @@ Db &Store::reader()
     const QString name = u"parley-store-%1-reader-%2"_s.arg(d->serial).arg(g_nextReaderSerial.fetch_add(1));
     ConnectionSpec spec = d->spec;
     spec.readOnly = true;
-    Result<std::unique_ptr<Db>> opened = Db::openConnection(spec, name);
-    if (opened) {
-        entry->db = std::move(*opened);
-    } else {
-        qCWarning(lcStore) << "cannot open a read connection:" << opened.error().message;
-        entry->db = std::make_unique<Db>(QString());
-        entry->failed = true;
-    }
+    Status opened;
+    entry->db = Db::connect(spec, name, &opened);
+    if (!opened)
+        qCWarning(lcStore).noquote() << "cannot open a read connection:" << opened.error().message;
     {
         std::lock_guard lock(d->readers->mutex);
         if (d->readers->closed) {

@@ -14,7 +14,9 @@
 namespace parley::server {
 
 struct StoreOptions {
+    StoreDriver driver = StoreDriver::Sqlite;
     QString path;                 // SQLite database file
+    PostgresSettings postgres;    // PostgreSQL: the server, the login and TLS (docs/scale-out.md)
     int busyTimeoutMs = 5000;     // other processes (e.g. `parleyd enroll`) may write at the same time
     int maxBatch = 2000;          // operations per group commit
     int maxQueued = 20000;        // writes waiting for the writer beyond which tryWrite() refuses ([limits] write_queue)
@@ -23,7 +25,10 @@ struct StoreOptions {
 };
 
 // The database: one writer thread that applies writes in group commits (one fsync for many operations), plus
-// one read connection per thread that reads (WAL lets them read while the writer writes).
+// one read connection per thread that reads (WAL lets them read while the writer writes). SQLite in a file, or a
+// PostgreSQL server (docs/scale-out.md): the same schema, the same group commits ("accepted" once the commit is
+// durable: synchronous_commit on). A PostgreSQL connection the server closed is opened again by itself, the writer's
+// before its next group transaction, a reader's on its next use; until then writes fail with Io.
 class Store : public QObject {
     Q_OBJECT
 public:
@@ -65,7 +70,7 @@ public:
     // Finishes the queued writes and stops the writer thread. Later writes fail with Unavailable.
     void close();
 
-    QString path() const;
+    QString path() const;         // SQLite's database file; empty for PostgreSQL
     // Moves what the write-ahead log holds into the database proper (SQLite: PRAGMA wal_checkpoint(TRUNCATE) on a
     // connection of its own, so that deleted rows leave the WAL file too; the sweeper runs it). Unavailable when
     // readers or the writer kept it from completing.

@@ -2,6 +2,12 @@
 
 // The fixture of the storage layer's tests: a store in a fresh temporary directory for every test function (any Qt
 // warning fails the test), and helpers that enroll users, build messages and run SQL on the side.
+//
+// PARLEY_TEST_STORE_DRIVER=postgresql runs the same tests on PostgreSQL (ctest's *_postgresql entries): one server
+// for the executable (postgresfixture.h), a fresh database for every test function. The few tests of what only one
+// driver has (SQLite's file, its locks, its migration from before version 8) say so and skip on the other.
+
+#include "postgresfixture.h"
 
 #include "store/store.h"
 
@@ -145,18 +151,40 @@ struct Outcome {
     }
 };
 
+// The driver the tests run on.
+inline StoreDriver testDriver()
+{
+    return qEnvironmentVariable("PARLEY_TEST_STORE_DRIVER") == u"postgresql"_s ? StoreDriver::PostgreSql
+                                                                               : StoreDriver::Sqlite;
+}
+
 class StoreTest : public QObject {
     Q_OBJECT
 
 protected:
     std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_database;                              // PostgreSQL: this test's database
+    static inline std::unique_ptr<PostgresServer> s_postgres;
+    static inline int s_databases = 0;
+
     QString dbPath() const { return m_dir->filePath(u"parley.db"_s); }
+    static bool onPostgres() { return testDriver() == StoreDriver::PostgreSql; }
+
+    // The options of this test's store.
+    StoreOptions storeOptions() const
+    {
+        StoreOptions options;
+        options.driver = testDriver();
+        options.path = dbPath();
+        if (onPostgres())
+            options.postgres = s_postgres->settings(m_database);
+        return options;
+    }
 
     std::unique_ptr<Store> openStore(int maxBatch = 2000, int busyTimeoutMs = 5000, int commitDelayUs = 0,
                                      StoreMetrics *metrics = nullptr)
     {
-        StoreOptions options;
-        options.path = dbPath();
+        StoreOptions options = storeOptions();
         options.maxBatch = maxBatch;
         options.busyTimeoutMs = busyTimeoutMs;
         options.commitDelayUs = commitDelayUs;
@@ -206,6 +234,46 @@ protected:
         return enroll(store, user, *code, key(tag), tag);
     }
 
+    // The schema version, as the driver keeps it.
+    static qint64 schemaVersion(Store &store)
+    {
+        return scalar(store, onPostgres() ? u"SELECT version FROM schema_version"_s : u"PRAGMA user_version"_s);
+    }
+
+    static Status setSchemaVersion(Store &store, int version)
+    {
+        return raw(store, onPostgres() ? u"UPDATE schema_version SET version = %1"_s.arg(version)
+                                       : u"PRAGMA user_version = %1"_s.arg(version));
+    }
+
+    // How many of `names` are tables (or, with `kind` index, indexes) of the database.
+    static qint64 countSchemaObjects(Store &store, const QStringList &names, const QString &kind = u"table"_s)
+    {
+        const QString list = u"'"_s + names.join(u"', '"_s) + u"'"_s;
+        if (onPostgres()) {
+            return scalar(store, u"SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                 "WHERE n.nspname = 'public' AND c.relkind = '%1' AND c.relname IN (%2)"_s
+                                     .arg(kind == u"index"_s ? u"i"_s : u"r"_s, list));
+        }
+        return scalar(store, u"SELECT COUNT(*) FROM sqlite_master WHERE type = '%1' AND name IN (%2)"_s.arg(kind, list));
+    }
+
+    // Runs, inside `db`'s transaction, a write that breaks a constraint only checked at COMMIT: the group commit fails.
+    static Status failAtCommit(Db &db)
+    {
+        QSqlQuery query(db.database());
+        const QStringList statements = onPostgres()
+            ? QStringList{u"CREATE TEMP TABLE deferred_probe (x BIGINT UNIQUE DEFERRABLE INITIALLY DEFERRED)"_s,
+                          u"INSERT INTO deferred_probe VALUES (1), (1)"_s}
+            : QStringList{u"PRAGMA defer_foreign_keys = ON"_s,
+                          u"INSERT INTO prekeys (device_id, kid, pub, sig) VALUES (987654, 1, x'01', x'02')"_s};
+        for (const QString &statement : statements) {
+            if (!query.exec(statement))
+                return makeError(ErrorCode::Database, query.lastError().text());
+        }
+        return {};
+    }
+
     static Status raw(Store &store, const QString &sql)
     {
         return store.writeSync<void>([sql](Db &db) -> Status {
@@ -253,16 +321,35 @@ protected:
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!onPostgres())
+            return;
+        s_postgres = std::make_unique<PostgresServer>();
+        QVERIFY2(s_postgres->start(), qPrintable(s_postgres->error()));
+    }
+
+    void cleanupTestCase()
+    {
+        s_postgres.reset();
+    }
+
     void init()
     {
         // Qt warns about connections removed while in use, or used from the wrong thread: none of that may happen.
         QTest::failOnWarning(QRegularExpression(u".*"_s));
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
+        if (onPostgres()) {
+            m_database = u"store_test_%1"_s.arg(++s_databases);
+            QVERIFY2(s_postgres->createDatabase(m_database), qPrintable(s_postgres->error()));
+        }
     }
 
     void cleanup()
     {
+        if (onPostgres())
+            QVERIFY2(s_postgres->dropDatabase(m_database), qPrintable(s_postgres->error()));
         m_dir.reset();
     }
 };
