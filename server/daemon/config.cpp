@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -211,9 +212,127 @@ Parsers adminParsers(const QSettings &settings, Config &config)
     };
 }
 
+// A PostgreSQL host: the absolute path of a Unix socket's directory, an IP address or a DNS name.
+bool isDatabaseHost(const QString &host)
+{
+    if (host.startsWith(u'/'))
+        return QDir::isAbsolutePath(host) && !host.contains(u';') && !host.contains(u'\'') && !host.contains(u'\\');
+    if (!QHostAddress(host).isNull())
+        return true;
+    if (host.isEmpty() || host.size() > 253 || host.startsWith(u'-') || host.startsWith(u'.') || host.endsWith(u'-'))
+        return false;
+    return std::all_of(host.cbegin(), host.cend(), [](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u'.';
+    });
+}
+
+// A database or role name: 1 to 63 visible characters (PostgreSQL's identifiers hold 63 bytes).
+Result<QString> databaseName(const QSettings &settings, const QString &key)
+{
+    const auto text = scalar(settings, key);
+    if (!text)
+        return text.error();
+    const bool visible = std::all_of(text->cbegin(), text->cend(), [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
+    if (text->isEmpty() || text->toUtf8().size() > 63 || !visible)
+        return configError(key, u"expected 1 to 63 visible ASCII characters"_s);
+    return *text;
+}
+
+// [store]. Every key but driver is PostgreSQL's: the first one set is remembered, to be refused with driver=sqlite.
+Parsers storeParsers(const QSettings &settings, Config &config)
+{
+    StoreConfig &st = config.store;
+    PostgresSettings &pg = st.postgres;
+    const auto postgresKey = [&st](const QString &key, Parser parse) -> std::pair<QString, Parser> {
+        return {key, [&st, parse](const QString &k) -> Status {
+                    if (st.firstPostgresKey.isEmpty())
+                        st.firstPostgresKey = k;
+                    return parse(k);
+                }};
+    };
+    return {
+        {u"store/driver"_s, [&settings, &st](const QString &key) -> Status {
+             const auto text = scalar(settings, key);
+             if (!text)
+                 return text.error();
+             if (*text == u"sqlite"_s)
+                 st.driver = StoreDriver::Sqlite;
+             else if (*text == u"postgresql"_s)
+                 st.driver = StoreDriver::PostgreSql;
+             else
+                 return configError(key, u"expected sqlite or postgresql"_s);
+             return {};
+         }},
+        postgresKey(u"store/host"_s, [&settings, &pg](const QString &key) -> Status {
+            const auto text = scalar(settings, key);
+            if (!text)
+                return text.error();
+            if (!isDatabaseHost(*text))
+                return configError(key, u"expected a host name, an IP address or the absolute path of the directory of "
+                                        u"a Unix socket"_s);
+            pg.host = text->startsWith(u'/') ? QDir::cleanPath(*text) : *text;
+            return {};
+        }),
+        postgresKey(u"store/port"_s, intInto(settings, pg.port, 1, 65535)),
+        postgresKey(u"store/database"_s, into(pg.database, [&settings](const QString &key) { return databaseName(settings, key); })),
+        postgresKey(u"store/user"_s, into(pg.user, [&settings](const QString &key) { return databaseName(settings, key); })),
+        postgresKey(u"store/password_file"_s, pathInto(settings, st.passwordFile)),
+        postgresKey(u"store/sslmode"_s, [&settings, &pg](const QString &key) -> Status {
+            const auto text = scalar(settings, key);
+            if (!text)
+                return text.error();
+            if (*text != u"disable"_s && *text != u"verify-ca"_s && *text != u"verify-full"_s)
+                return configError(key, u"expected disable, verify-ca or verify-full (allow, prefer and require do not "
+                                        u"check the server's certificate)"_s);
+            pg.sslMode = *text;
+            return {};
+        }),
+        postgresKey(u"store/ca_file"_s, [&settings, &pg](const QString &key) -> Status {
+            const auto file = path(settings, key);
+            if (!file)
+                return file.error();
+            if (file->contains(u';'))
+                return configError(key, u"a path with ';' cannot be handed to the PostgreSQL client library"_s);
+            pg.caFile = *file;
+            return {};
+        }),
+        postgresKey(u"store/connect_timeout_seconds"_s, intInto(settings, pg.connectTimeoutSeconds, 1, 300)),
+    };
+}
+
+// [store]: the PostgreSQL keys go with driver=postgresql, which needs a database and a user; TLS as the host allows.
+Status checkStore(const StoreConfig &st)
+{
+    const PostgresSettings &pg = st.postgres;
+    if (st.driver == StoreDriver::Sqlite) {
+        if (!st.firstPostgresKey.isEmpty())
+            return configError(st.firstPostgresKey, u"only with store/driver=postgresql"_s);
+        return {};
+    }
+    if (pg.database.isEmpty())
+        return configError(u"store/database"_s, u"required with store/driver=postgresql"_s);
+    if (pg.user.isEmpty())
+        return configError(u"store/user"_s, u"required with store/driver=postgresql"_s);
+    const QString mode = pg.effectiveSslMode();
+    if (pg.isUnixSocket() && mode != u"disable"_s)
+        return configError(u"store/sslmode"_s, u"TLS does not apply to a Unix socket (store/host is a directory): leave "
+                                               u"sslmode out or set it to disable"_s);
+    if (mode == u"disable"_s && !pg.isLocal())
+        return configError(u"store/sslmode"_s, u"disable is allowed only for a Unix socket or a loopback address; %1 needs "
+                                               u"verify-full (or verify-ca) with ca_file"_s.arg(pg.host));
+    if (mode != u"disable"_s && pg.caFile.isEmpty())
+        return configError(u"store/ca_file"_s, u"required with sslmode=%1: the CA certificates that verify the database "
+                                               u"server's certificate"_s.arg(mode));
+    if (mode == u"disable"_s && !pg.caFile.isEmpty())
+        return configError(u"store/ca_file"_s, u"only with sslmode verify-ca or verify-full"_s);
+    return {};
+}
+
 // Rules that tie keys together, once every key is read.
 Status checkCombinations(Config &config)
 {
+    if (const Status s = checkStore(config.store); !s)
+        return s;
     if (const Status s = config.push.validate(); !s)
         return s;
     if (const Status s = config.sso.validate(); !s)
@@ -249,7 +368,7 @@ Result<Config> Config::load(const QString &file)
         return makeError(ErrorCode::InvalidArgument, u"configuration file %1 is malformed"_s.arg(file));
 
     Config config = defaults();
-    const Parsers parsers = relayParsers(settings, config) + adminParsers(settings, config);
+    const Parsers parsers = relayParsers(settings, config) + adminParsers(settings, config) + storeParsers(settings, config);
     const QStringList keys = settings.allKeys();
     for (const QString &key : keys) {
         if (key.startsWith(u"push/"_s)) {
@@ -286,6 +405,13 @@ QString Config::privateKeyFile() const
 QString Config::databaseFile() const
 {
     return dataDir + u"/parleyd.sqlite"_s;
+}
+
+QString Config::databaseDescription() const
+{
+    if (store.driver == StoreDriver::PostgreSql)
+        return u"the PostgreSQL "_s + store.postgres.describe();
+    return u"the database "_s + databaseFile();
 }
 
 QString Config::listenUrl(quint16 port) const

@@ -6,6 +6,7 @@
 #include "relay/limits.h"
 #include "sso/ssoconfig.h"
 #include "store/blobindex.h"
+#include "store/database.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -18,6 +19,15 @@ struct MetricsConfig {
     bool enabled = false;
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 listenPort = 9464;
+};
+
+// [store]: where the data is kept. SQLite in data_dir unless driver=postgresql (docs/scale-out.md); then host, port,
+// database, user, password_file, sslmode, ca_file and connect_timeout_seconds say which server and how.
+struct StoreConfig {
+    StoreDriver driver = StoreDriver::Sqlite;
+    PostgresSettings postgres;        // all but the password, which is read from passwordFile when the store opens
+    QString passwordFile;
+    QString firstPostgresKey;         // the first PostgreSQL key the file set (refused unless driver=postgresql)
 };
 
 struct Config {
@@ -35,6 +45,7 @@ struct Config {
     PushConfig push;                  // [push] (docs/push.md)
     SsoConfig sso;                    // [sso] (docs/operations.md "Single sign-on")
     MetricsConfig metrics;            // [metrics]
+    StoreConfig store;                // [store]
 
     // Reads and validates an INI file. Unknown keys and malformed values are errors naming the key.
     static Result<Config> load(const QString &path);
@@ -44,7 +55,9 @@ struct Config {
     QString certificateFile() const;
     QString privateKeyFile() const;
     bool usesDefaultTlsFiles() const { return certificatePath.isEmpty() && privateKeyPath.isEmpty(); }
-    QString databaseFile() const;
+    QString databaseFile() const;     // SQLite's file
+    // "the database FILE" or "the PostgreSQL database NAME as USER on HOST:PORT (TLS MODE)", for messages.
+    QString databaseDescription() const;
     // wss://ADDR:PORT/ with IPv6 addresses in brackets.
     QString listenUrl(quint16 port) const;
 

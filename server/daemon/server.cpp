@@ -15,6 +15,7 @@
 #include "relay/turnsettings.h"
 #include "store/store.h"
 #include "daemon/heartbeats.h"
+#include "daemon/storesetup.h"
 #include "daemon/sweeper.h"
 #include "daemon/testhooks.h"
 #include "store/blobfiles.h"
@@ -247,12 +248,10 @@ Server::~Server()
 
 Result<std::unique_ptr<Store>> Server::openStore(const Config &config, StoreMetrics *metrics)
 {
-    StoreOptions options;
-    options.path = config.databaseFile();
-    options.maxQueued = config.limits.writeQueue;
-    options.commitDelayUs = config.limits.commitDelayUs;
-    options.metrics = metrics;
-    return Store::open(options);
+    const Result<StoreOptions> options = StoreSetup::options(config, metrics);
+    if (!options)
+        return options.error();
+    return Store::open(*options);
 }
 
 namespace {
@@ -475,8 +474,11 @@ Status Server::start()
 
     auto store = openStore(config, &d->metrics.store);
     if (!store)
-        return makeError(store.error().code, u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+        return makeError(store.error().code, u"cannot open %1: %2"_s.arg(config.databaseDescription(), store.error().message));
     d->store = std::move(*store);
+    qCInfo(lcServer).noquote() << u"Database: %1"_s.arg(config.store.driver == StoreDriver::PostgreSql
+                                                             ? u"PostgreSQL "_s + config.store.postgres.describe()
+                                                             : u"SQLite "_s + config.databaseFile());
 
     Result<Services> services = startServices();
     if (!services) {

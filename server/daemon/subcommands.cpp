@@ -71,7 +71,7 @@ int runEnroll(const Config &config, const QString &user, int validHours)
         return fail(s.error().message);
     auto store = Server::openStore(config);
     if (!store)
-        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+        return fail(u"cannot open %1: %2"_s.arg(config.databaseDescription(), store.error().message));
     const qint64 validMs = qint64(validHours) * 3600 * 1000;
     auto code = (*store)->writeSync<QString>([&user, validMs](Db &db) -> Result<QString> {
         // A name reserved for bots gets a code only for its bot (a further device), never for a person.
@@ -94,7 +94,7 @@ int runRoomsDefaults(const Config &config, const RoomDefaultsOptions &options)
         return fail(s.error().message);
     auto store = Server::openStore(config);
     if (!store)
-        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+        return fail(u"cannot open %1: %2"_s.arg(config.databaseDescription(), store.error().message));
     auto result = (*store)->writeSync<RoomSettings>([&options](Db &db) -> Result<RoomSettings> {
         auto current = db.roomSettings();
         if (!current)
@@ -131,7 +131,7 @@ int runAdminReset(const Config &config, const QString &name)
         return fail(s.error().message);
     auto store = Server::openStore(config);
     if (!store)
-        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+        return fail(u"cannot open %1: %2"_s.arg(config.databaseDescription(), store.error().message));
     auto password = AdminServer::resetPassword(**store, name);
     (*store)->close();
     if (!password)
@@ -149,7 +149,7 @@ int runSsoUnlink(const Config &config, const QString &name)
         return fail(s.error().message);
     auto store = Server::openStore(config);
     if (!store)
-        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+        return fail(u"cannot open %1: %2"_s.arg(config.databaseDescription(), store.error().message));
     auto removed = (*store)->writeSync<bool>([&name](Db &db) -> Result<bool> {
         auto r = SsoStore::removeLink(db, name);
         if (!r)
@@ -189,7 +189,7 @@ int runAdminInit(const Config &config)
         return fail(tls.error().message);
     auto store = Server::openStore(config);
     if (!store)
-        return fail(u"cannot open the database %1: %2"_s.arg(config.databaseFile(), store.error().message));
+        return fail(u"cannot open %1: %2"_s.arg(config.databaseDescription(), store.error().message));
 
     const QString file = QDir(config.dataDir).filePath(InitialAdminPasswordFile);
     const QString pending = file + u".new"_s;

@@ -1,6 +1,7 @@
 # Durability: SIGKILLs while clients work (tst_crashconsistency; 40 here, 100 in the release check
-# crashconsistency-release.sh) and a failing data directory (tst_storagefaults): disk full, a read-only file system,
-# fsync errors. docs/durability.md describes both and records the last results.
+# crashconsistency-release.sh), a failing data directory (tst_storagefaults): disk full, a read-only file system,
+# fsync errors, and PostgreSQL restarted under load (tst_parleydpostgres). docs/durability.md describes them and
+# records the last results.
 find_package(Qt6 REQUIRED COMPONENTS Sql WebSockets)
 
 parley_add_test(tst_crashconsistency
@@ -28,3 +29,14 @@ target_compile_definitions(tst_storagefaults PRIVATE
 add_dependencies(tst_storagefaults parleyd parley_faultshim)
 # Without a mount namespace of its own (no user namespaces, no privilege) the test says so and counts as skipped.
 set_tests_properties(tst_storagefaults PROPERTIES SKIP_REGULAR_EXPRESSION "storage faults: skipped")
+
+# parleyd on PostgreSQL: bad [store] settings stop it at start naming the setting; PostgreSQL restarted while devices
+# send (tests/server/postgresfixture.h starts the server).
+parley_add_test(tst_parleydpostgres
+                SOURCES tst_parleydpostgres.cpp durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h
+                        ${PROJECT_SOURCE_DIR}/tests/server/postgresfixture.h
+                LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300)
+target_include_directories(tst_parleydpostgres PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e ${PROJECT_SOURCE_DIR}/tests/server
+                           ${PROJECT_SOURCE_DIR}/server)
+target_compile_definitions(tst_parleydpostgres PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
+add_dependencies(tst_parleydpostgres parleyd)

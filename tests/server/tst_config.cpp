@@ -1,6 +1,7 @@
 // Tests of the boot configuration (server/config.h) and of the small value types around it.
 
 #include "daemon/config.h"
+#include "daemon/storesetup.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -40,7 +41,8 @@ private Q_SLOTS:
         QFile example(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
         QVERIFY(example.open(QIODevice::ReadOnly));
         const QByteArray text = example.readAll();
-        for (const char *section : {"[server]", "[tls]", "[limits]", "[files]", "[push]", "[admin]", "[sso]", "[metrics]", "[log]"})
+        for (const char *section : {"[server]", "[store]", "[tls]", "[limits]", "[files]", "[push]", "[admin]", "[sso]",
+                                    "[metrics]", "[log]"})
             QVERIFY2(text.contains(section), section);
         QVERIFY(text.contains(";listen=127.0.0.1:9464"));
     }
@@ -78,6 +80,110 @@ private Q_SLOTS:
         QCOMPARE(c.createUsers, false);
         QCOMPARE(c.caFile, u"/etc/parleyd/sso-ca.pem"_s);
         QCOMPARE(c.codeValidSeconds, 3600);
+    }
+
+    // The example's [store] keys, commented out but for driver, load once uncommented with driver=postgresql.
+    void shippedStoreKeysLoad()
+    {
+        QFile example(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
+        QVERIFY(example.open(QIODevice::ReadOnly));
+        QByteArray store = "[store]\n";
+        bool inSection = false;
+        int keys = 0;
+        for (const QByteArray &line : example.readAll().split('\n')) {
+            if (line.startsWith('['))
+                inSection = line == "[store]";
+            else if (inSection && line.startsWith(';') && line.contains('=') && !line.contains(' ')) {
+                store += line.mid(1) + '\n';
+                ++keys;
+            } else if (inSection && line == "driver=sqlite") {
+                store += "driver=postgresql\n";
+            }
+        }
+        QCOMPARE(keys, 8);
+        auto config = Config::load(writeConfig(u"store.conf"_s, store));
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        const StoreConfig &s = config->store;
+        QCOMPARE(s.driver, StoreDriver::PostgreSql);
+        QCOMPARE(s.postgres.host, u"db.example.org"_s);
+        QCOMPARE(s.postgres.port, 5432);
+        QCOMPARE(s.postgres.database, u"parley"_s);
+        QCOMPARE(s.postgres.user, u"parleyd"_s);
+        QCOMPARE(s.passwordFile, u"/etc/parleyd/db-password"_s);
+        QCOMPARE(s.postgres.effectiveSslMode(), u"verify-full"_s);
+        QCOMPARE(s.postgres.caFile, u"/etc/parleyd/db-ca.pem"_s);
+        QCOMPARE(s.postgres.connectTimeoutSeconds, 10);
+        QCOMPARE(config->databaseDescription(),
+                 u"the PostgreSQL database parley as parleyd on db.example.org:5432 (TLS verify-full)"_s);
+    }
+
+    // Without [store]: SQLite in the data directory. A local PostgreSQL: the Debian socket, without TLS.
+    void storeDefaults()
+    {
+        auto sqlite = Config::load(writeConfig(u"store-none.conf"_s, "[server]\ndata_dir=/srv/p\n"));
+        QVERIFY2(sqlite, qPrintable(sqlite ? QString() : sqlite.error().message));
+        QCOMPARE(sqlite->store.driver, StoreDriver::Sqlite);
+        QCOMPARE(sqlite->databaseDescription(), u"the database /srv/p/parleyd.sqlite"_s);
+        auto local = Config::load(writeConfig(u"store-local.conf"_s,
+                                              "[store]\ndriver=postgresql\ndatabase=parley\nuser=parleyd\n"));
+        QVERIFY2(local, qPrintable(local ? QString() : local.error().message));
+        QCOMPARE(local->store.postgres.host, u"/var/run/postgresql"_s);
+        QVERIFY(local->store.postgres.isUnixSocket());
+        QCOMPARE(local->store.postgres.effectiveSslMode(), u"disable"_s);
+        QVERIFY(local->store.passwordFile.isEmpty());
+        for (const char *host : {"127.0.0.1", "127.8.9.10", "::1", "localhost"}) {
+            auto loopback = Config::load(writeConfig(u"store-loopback.conf"_s,
+                                                     QByteArray("[store]\ndriver=postgresql\ndatabase=p\nuser=u\nhost=")
+                                                         + host + '\n'));
+            QVERIFY2(loopback, qPrintable(loopback ? QString() : loopback.error().message));
+            QCOMPARE(loopback->store.postgres.effectiveSslMode(), u"disable"_s);
+        }
+    }
+
+    // The password comes from password_file when the store opens: a file other users cannot read, its first line.
+    void storePasswordFile()
+    {
+        Config config = Config::defaults();
+        config.store.driver = StoreDriver::PostgreSql;
+        config.store.postgres.database = u"parley"_s;
+        config.store.postgres.user = u"parleyd"_s;
+        config.store.passwordFile = m_dir.filePath(u"db-password"_s);
+        const auto setPassword = [&](const QByteArray &text, QFileDevice::Permissions permissions) {
+            QFile f(config.store.passwordFile);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text);
+            f.close();
+            QVERIFY(QFile::setPermissions(config.store.passwordFile, permissions));
+        };
+        const QFileDevice::Permissions owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+        setPassword("s3cret pass\r\nsecond line\n", owner | QFileDevice::ReadGroup);
+        auto options = StoreSetup::options(config);
+        QVERIFY2(options, qPrintable(options ? QString() : options.error().message));
+        QCOMPARE(options->driver, StoreDriver::PostgreSql);
+        QCOMPARE(options->postgres.password, u"s3cret pass"_s);
+        QCOMPARE(options->postgres.database, u"parley"_s);
+
+        setPassword("s3cret\n", owner | QFileDevice::ReadOther);
+        auto readable = StoreSetup::options(config);
+        QVERIFY(!readable);
+        QVERIFY2(readable.error().message.contains(u"store/password_file"_s), qPrintable(readable.error().message));
+        QVERIFY(readable.error().message.contains(u"readable by every user"_s));
+
+        setPassword("\nsecond\n", owner);
+        auto empty = StoreSetup::options(config);
+        QVERIFY(!empty);
+        QVERIFY2(empty.error().message.contains(u"store/password_file"_s), qPrintable(empty.error().message));
+
+        config.store.passwordFile = m_dir.filePath(u"missing"_s);
+        auto missing = StoreSetup::options(config);
+        QVERIFY(!missing);
+        QVERIFY2(missing.error().message.contains(u"store/password_file"_s), qPrintable(missing.error().message));
+
+        config.store.passwordFile.clear();
+        config.store.postgres.caFile = m_dir.filePath(u"no-ca.pem"_s);
+        auto noCa = StoreSetup::options(config);
+        QVERIFY(!noCa);
+        QVERIFY2(noCa.error().message.contains(u"store/ca_file"_s), qPrintable(noCa.error().message));
     }
 
     void ssoIssuerKeptAsWritten()
@@ -272,6 +378,30 @@ private Q_SLOTS:
         QTest::newRow("metrics listen without port") << QByteArray("[metrics]\nlisten=127.0.0.1\n") << u"metrics/listen"_s;
         QTest::newRow("metrics unknown key") << QByteArray("[metrics]\npath=/metrics\n") << u"metrics/path"_s;
         QTest::newRow("devices huge") << QByteArray("[limits]\nmax_devices_per_user=99999999999\n") << u"limits/max_devices_per_user"_s;
+        const QByteArray pg = "[store]\ndriver=postgresql\ndatabase=parley\nuser=parleyd\n";
+        QTest::newRow("store driver unknown") << QByteArray("[store]\ndriver=mysql\n") << u"store/driver"_s;
+        QTest::newRow("store key with sqlite") << QByteArray("[store]\nhost=db.example.org\n") << u"store/host"_s;
+        QTest::newRow("store key with driver=sqlite") << QByteArray("[store]\ndriver=sqlite\nport=5432\n") << u"store/port"_s;
+        QTest::newRow("store unknown key") << pg + "dbname=x\n" << u"store/dbname"_s;
+        QTest::newRow("store without database") << QByteArray("[store]\ndriver=postgresql\nuser=u\n") << u"store/database"_s;
+        QTest::newRow("store without user") << QByteArray("[store]\ndriver=postgresql\ndatabase=d\n") << u"store/user"_s;
+        QTest::newRow("store host with space") << pg + "host=db example\n" << u"store/host"_s;
+        QTest::newRow("store host relative") << pg + "host=run/postgresql\n" << u"store/host"_s;
+        QTest::newRow("store port zero") << pg + "port=0\n" << u"store/port"_s;
+        QTest::newRow("store port huge") << pg + "port=65536\n" << u"store/port"_s;
+        QTest::newRow("store database too long") << pg + "database=" + QByteArray(64, 'd') + '\n' << u"store/database"_s;
+        QTest::newRow("store user with space") << pg + "user=\"a b\"\n" << u"store/user"_s;
+        QTest::newRow("store password_file relative") << pg + "password_file=db-password\n" << u"store/password_file"_s;
+        QTest::newRow("store sslmode require") << pg + "sslmode=require\n" << u"store/sslmode"_s;
+        QTest::newRow("store sslmode prefer") << pg + "sslmode=prefer\n" << u"store/sslmode"_s;
+        QTest::newRow("store disable remote") << pg + "host=db.example.org\nsslmode=disable\n" << u"store/sslmode"_s;
+        QTest::newRow("store remote without CA") << pg + "host=10.1.2.3\n" << u"store/ca_file"_s;
+        QTest::newRow("store verify-ca without CA") << pg + "host=127.0.0.1\nsslmode=verify-ca\n" << u"store/ca_file"_s;
+        QTest::newRow("store CA with disable") << pg + "host=127.0.0.1\nca_file=/etc/ca.pem\n" << u"store/ca_file"_s;
+        QTest::newRow("store TLS on a socket") << pg + "sslmode=verify-full\nca_file=/etc/ca.pem\n" << u"store/sslmode"_s;
+        QTest::newRow("store CA relative") << pg + "host=db.example.org\nca_file=ca.pem\n" << u"store/ca_file"_s;
+        QTest::newRow("store CA with semicolon") << pg + "host=db.example.org\nca_file=\"/etc/a;b.pem\"\n" << u"store/ca_file"_s;
+        QTest::newRow("store timeout zero") << pg + "connect_timeout_seconds=0\n" << u"store/connect_timeout_seconds"_s;
     }
 
     void errors()
