@@ -143,6 +143,8 @@ Status openPostgres(const ConnectionSpec &spec, const QString &name)
         u"connect_timeout=%1"_s.arg(pg.connectTimeoutSeconds),
         u"application_name=parleyd"_s,
         u"sslmode="_s + pg.effectiveSslMode(),
+        // No Kerberos: libpq would otherwise look for a ticket cache to offer GSSAPI encryption.
+        u"gssencmode=disable"_s,
         // A server that is gone without closing the connection (a crash, a network cut) is noticed in a minute.
         u"keepalives=1"_s, u"keepalives_idle=30"_s, u"keepalives_interval=10"_s, u"keepalives_count=3"_s,
         // The writer needs the primary: a standby (read-only) is refused at connect.
