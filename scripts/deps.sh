@@ -5,7 +5,7 @@ set -euo pipefail
 
 parley_packages_build=(
     build-essential cmake ninja-build pkg-config
-    qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qtkeychain-qt6-dev libqrencode-dev libgl-dev libssl-dev libargon2-dev libldap-dev openssl iproute2
     qt6-charts-dev libqt6opengl6-dev            # parley-admin's charts; Qt6Charts' CMake package needs Qt6OpenGL's
 )
@@ -17,6 +17,7 @@ parley_packages_test=(
     dante-server                                 # tests/push: a real SOCKS5 proxy for the managed messaging proxy
     coturn                                       # tests/calls: a real TURN relay for the credentials parleyd issues
     slapd ldap-utils                             # tests/directory: a real OpenLDAP server, and ldapadd to fill it
+    postgresql-15                                # the store's tests on PostgreSQL (initdb, pg_ctl: postgresfixture.h)
     tcpdump python3                              # tests/assurance: the capture of tst_datainflight, the privacy helpers
     prometheus                                   # promtool: tst_metrics and tst_parleydmetrics check the scrape's format
     clang libclang-rt-14-dev llvm                # scripts/fuzz.sh: libFuzzer, the sanitizer runtimes, llvm-symbolizer
