@@ -20,7 +20,6 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
-#include <QTest>
 
 #include <pwd.h>
 #include <unistd.h>

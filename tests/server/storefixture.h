@@ -138,6 +138,36 @@ private:
     bool m_locked = false;
 };
 
+// What a run of prekey claims handed out, from whichever threads answer them: each one-time key's id, how many
+// last-resort keys, the failures, and the answers that came on another thread than the one that asked.
+struct PrekeyTally {
+    QMutex mutex;
+    QList<quint32> oneTime;
+    int lastResort = 0;
+    QStringList failures;
+    int wrongThread = 0;
+    std::atomic<int> received{0};
+
+    // Claims one key of `device` through `store`, answered on `context`'s thread.
+    void claim(Store &store, QObject *context, qint64 device)
+    {
+        QThread *expected = context->thread();
+        store.write<Db::Consumed>(context, [device](Db &db) { return db.consumePrekey(device); },
+                                  [this, expected](Result<Db::Consumed> r) {
+                                      QMutexLocker lock(&mutex);
+                                      if (QThread::currentThread() != expected)
+                                          ++wrongThread;
+                                      if (!r)
+                                          failures.append(r.error().message);
+                                      else if (r->key.lastResort)
+                                          ++lastResort;
+                                      else
+                                          oneTime.append(r->key.kid);
+                                      ++received;
+                                  });
+    }
+};
+
 template<typename T>
 struct Outcome {
     std::optional<Result<T>> result;

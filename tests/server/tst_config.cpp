@@ -19,6 +19,26 @@ class tst_Config : public QObject {
 private:
     QTemporaryDir m_dir;
 
+    // The keys the shipped example writes commented out in `section` ("[sso]"), uncommented; their count in `keys`.
+    static QByteArray uncommentedKeys(const QByteArray &section, int *keys)
+    {
+        QFile example(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
+        if (!example.open(QIODevice::ReadOnly))
+            return {};
+        QByteArray out = section + '\n';
+        bool inSection = false;
+        *keys = 0;
+        for (const QByteArray &line : example.readAll().split('\n')) {
+            if (line.startsWith('['))
+                inSection = line == section;
+            else if (inSection && line.startsWith(';') && line.contains('=') && !line.contains(' ')) {
+                out += line.mid(1) + '\n';
+                ++*keys;
+            }
+        }
+        return out;
+    }
+
     QString writeConfig(const QString &name, const QByteArray &content)
     {
         const QString path = m_dir.filePath(name);
@@ -51,19 +71,8 @@ private Q_SLOTS:
     // once uncommented, with the value the example gives it.
     void shippedSsoKeysLoad()
     {
-        QFile example(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
-        QVERIFY(example.open(QIODevice::ReadOnly));
-        QByteArray sso = "[sso]\n";
-        bool inSection = false;
         int keys = 0;
-        for (const QByteArray &line : example.readAll().split('\n')) {
-            if (line.startsWith('['))
-                inSection = line == "[sso]";
-            else if (inSection && line.startsWith(';') && line.contains('=') && !line.contains(' ')) {
-                sso += line.mid(1) + '\n';
-                ++keys;
-            }
-        }
+        const QByteArray sso = uncommentedKeys("[sso]", &keys);
         QCOMPARE(keys, 9);
         auto config = Config::load(writeConfig(u"sso.conf"_s, sso));
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
@@ -85,21 +94,8 @@ private Q_SLOTS:
     // The example's [store] keys, commented out but for driver, load once uncommented with driver=postgresql.
     void shippedStoreKeysLoad()
     {
-        QFile example(QStringLiteral(PARLEY_EXAMPLE_CONFIG));
-        QVERIFY(example.open(QIODevice::ReadOnly));
-        QByteArray store = "[store]\n";
-        bool inSection = false;
         int keys = 0;
-        for (const QByteArray &line : example.readAll().split('\n')) {
-            if (line.startsWith('['))
-                inSection = line == "[store]";
-            else if (inSection && line.startsWith(';') && line.contains('=') && !line.contains(' ')) {
-                store += line.mid(1) + '\n';
-                ++keys;
-            } else if (inSection && line == "driver=sqlite") {
-                store += "driver=postgresql\n";
-            }
-        }
+        const QByteArray store = uncommentedKeys("[store]", &keys) + "driver=postgresql\n";
         QCOMPARE(keys, 8);
         auto config = Config::load(writeConfig(u"store.conf"_s, store));
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));

@@ -608,47 +608,26 @@ private Q_SLOTS:
         QVERIFY(added);
         QCOMPARE(*added, Pool);
 
-        QMutex mutex;
-        QList<quint32> oneTime;
-        int lastResort = 0;
-        int failures = 0;
-        int wrongThread = 0;
-        std::atomic<int> received{0};
-
+        PrekeyTally tally;
         ContextThreads threads(Threads);
         for (int t = 0; t < Threads; ++t) {
             QObject *ctx = threads.context(t);
-            QThread *expectedThread = threads.thread(t);
-            QMetaObject::invokeMethod(ctx, [&, ctx, expectedThread] {
-                for (int i = 0; i < PerThread; ++i) {
-                    store->write<Db::Consumed>(
-                        ctx, [device](Db &db) { return db.consumePrekey(device); },
-                        [&, expectedThread](Result<Db::Consumed> r) {
-                            QMutexLocker lock(&mutex);
-                            if (QThread::currentThread() != expectedThread)
-                                ++wrongThread;
-                            if (!r)
-                                ++failures;
-                            else if (r->key.lastResort)
-                                ++lastResort;
-                            else
-                                oneTime.append(r->key.kid);
-                            ++received;
-                        });
-                }
+            QMetaObject::invokeMethod(ctx, [&, ctx] {
+                for (int i = 0; i < PerThread; ++i)
+                    tally.claim(*store, ctx, device);
             }, Qt::QueuedConnection);
         }
-        QTRY_COMPARE_WITH_TIMEOUT(received.load(), Threads * PerThread, LongWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(tally.received.load(), Threads * PerThread, LongWaitMs);
         QVERIFY(threads.stop());
 
-        QCOMPARE(failures, 0);
-        QCOMPARE(wrongThread, 0);
-        QCOMPARE(oneTime.size(), Pool);
-        const QSet<quint32> unique(oneTime.cbegin(), oneTime.cend());
+        QVERIFY2(tally.failures.isEmpty(), qPrintable(tally.failures.mid(0, 5).join(u"; "_s)));
+        QCOMPARE(tally.wrongThread, 0);
+        QCOMPARE(tally.oneTime.size(), Pool);
+        const QSet<quint32> unique(tally.oneTime.cbegin(), tally.oneTime.cend());
         QCOMPARE(unique.size(), Pool);
-        QCOMPARE(*std::min_element(oneTime.cbegin(), oneTime.cend()), 1u);
-        QCOMPARE(*std::max_element(oneTime.cbegin(), oneTime.cend()), quint32(Pool));
-        QCOMPARE(lastResort, Threads * PerThread - Pool);
+        QCOMPARE(*std::min_element(tally.oneTime.cbegin(), tally.oneTime.cend()), 1u);
+        QCOMPARE(*std::max_element(tally.oneTime.cbegin(), tally.oneTime.cend()), quint32(Pool));
+        QCOMPARE(tally.lastResort, Threads * PerThread - Pool);
         QCOMPARE(*store->reader().prekeyCount(device), 0);
     }
 };

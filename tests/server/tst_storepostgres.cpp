@@ -7,6 +7,7 @@
 #include "storefixture.h"
 
 #include <QMutex>
+#include <QScopeGuard>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -49,6 +50,28 @@ bool anyEverything(const QList<StoreChanges> &changes)
 
 class tst_StorePostgres : public StoreTest {
     Q_OBJECT
+
+    // A connection of the test's own to this test's database, as another program (or node) would have.
+    QSqlDatabase sideConnection() const
+    {
+        const PostgresSettings pg = s_postgres->settings(m_database);
+        QSqlDatabase side = QSqlDatabase::addDatabase(u"QPSQL"_s, u"side"_s);
+        side.setHostName(pg.host);
+        side.setPort(pg.port);
+        side.setDatabaseName(pg.database);
+        side.setUserName(pg.user);
+        side.setPassword(pg.password);
+        side.setConnectOptions(u"sslmode=disable"_s);
+        side.open();
+        return side;
+    }
+
+    static void closeSideConnection(QSqlDatabase &side)
+    {
+        side.close();
+        side = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"side"_s);
+    }
 
     Result<std::unique_ptr<Store>> openWith(const PostgresSettings &settings)
     {
@@ -248,41 +271,68 @@ private Q_SLOTS:
         QVERIFY(added);
         QCOMPARE(*added, Pool);
 
-        QMutex mutex;
-        QList<quint32> oneTime;
-        int lastResort = 0;
-        QStringList failures;
-        std::atomic<int> received{0};
+        PrekeyTally tally;
         constexpr int PerStore = 200;   // 400 fetches: each key once, the rest the last-resort key
         ContextThreads threads(2);
         Store *stores[] = {first.get(), second.get()};
+        // Both writers held until both queues are full, so that their group transactions overlap.
+        Gate gates[2];
+        gates[0].hold(*first, this);
+        gates[1].hold(*second, this);
         for (int t = 0; t < 2; ++t) {
             QObject *ctx = threads.context(t);
             Store *store = stores[t];
             QMetaObject::invokeMethod(ctx, [&, ctx, store] {
-                for (int i = 0; i < PerStore; ++i) {
-                    store->write<Db::Consumed>(ctx, [device](Db &db) { return db.consumePrekey(device); },
-                                               [&](Result<Db::Consumed> r) {
-                                                   QMutexLocker lock(&mutex);
-                                                   if (!r)
-                                                       failures.append(r.error().message);
-                                                   else if (r->key.lastResort)
-                                                       ++lastResort;
-                                                   else
-                                                       oneTime.append(r->key.kid);
-                                                   ++received;
-                                               });
-                }
+                for (int i = 0; i < PerStore; ++i)
+                    tally.claim(*store, ctx, device);
             }, Qt::QueuedConnection);
         }
-        QTRY_COMPARE_WITH_TIMEOUT(received.load(), 2 * PerStore, LongWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(first->queuedWrites() + second->queuedWrites(), std::size_t(2 * PerStore), LongWaitMs);
+        gates[0].open();
+        gates[1].open();
+        QTRY_COMPARE_WITH_TIMEOUT(tally.received.load(), 2 * PerStore, LongWaitMs);
         QVERIFY(threads.stop());
-        QVERIFY2(failures.isEmpty(), qPrintable(failures.mid(0, 5).join(u"; "_s)));
-        const QSet<quint32> unique(oneTime.cbegin(), oneTime.cend());
-        QCOMPARE(unique.size(), oneTime.size());
-        QCOMPARE(oneTime.size(), Pool);
-        QCOMPARE(lastResort, 2 * PerStore - Pool);
+        QVERIFY2(tally.failures.isEmpty(), qPrintable(tally.failures.mid(0, 5).join(u"; "_s)));
+        const QSet<quint32> unique(tally.oneTime.cbegin(), tally.oneTime.cend());
+        QCOMPARE(unique.size(), tally.oneTime.size());
+        QCOMPARE(tally.oneTime.size(), Pool);
+        QCOMPARE(tally.lastResort, 2 * PerStore - Pool);
         QCOMPARE(*first->reader().prekeyCount(device), 0);
+    }
+
+    // A key another transaction holds (another node's writer claiming it) is skipped at once: the claim takes the next
+    // one, never waits for it, and the held key is there again when that transaction rolls back.
+    void claimSkipsAKeyAnotherTransactionHolds()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        Result<EnrollResult> alice = newUser(*store, u"alice"_s, 'a');
+        QVERIFY(alice);
+        const qint64 device = alice->deviceId;
+        QVERIFY(store->writeSync<int>([&](Db &db) {
+            return db.addPrekeys(device, prekeys(1, 3), PrekeyRecord{9999, key('l'), "sig", false}, 1000);
+        }));
+        QSqlDatabase side = sideConnection();
+        QVERIFY(side.isOpen());
+        QSqlQuery hold(side);
+        QVERIFY(hold.exec(u"BEGIN"_s));
+        QVERIFY2(hold.exec(u"SELECT kid FROM prekeys WHERE device_id = %1 AND kid = 1 FOR UPDATE"_s.arg(device)) && hold.next(),
+                 qPrintable(hold.lastError().text()));
+        auto release = qScopeGuard([&hold] { hold.exec(u"ROLLBACK"_s); });   // a failed check leaves no writer waiting
+        Outcome<Db::Consumed> claimed;
+        QObject context;
+        store->write<Db::Consumed>(&context, [device](Db &db) { return db.consumePrekey(device); }, claimed.receiver());
+        QTRY_VERIFY_WITH_TIMEOUT(claimed.result, 5000);
+        release.dismiss();
+        QVERIFY(hold.exec(u"ROLLBACK"_s));
+        QVERIFY2(claimed.result->ok(), qPrintable(claimed.result->ok() ? QString() : claimed.result->error().message));
+        QCOMPARE((*claimed.result)->key.kid, 2u);
+        QVERIFY(!(*claimed.result)->key.lastResort);
+        Result<Db::Consumed> again = store->writeSync<Db::Consumed>([device](Db &db) { return db.consumePrekey(device); });
+        QVERIFY(again);
+        QCOMPARE(again->key.kid, 1u);
+        hold = QSqlQuery();
+        closeSideConnection(side);
     }
 
     // A store's own commits name what they changed; another connection's change (another node, a subcommand) makes
@@ -311,22 +361,13 @@ private Q_SLOTS:
         QVERIFY(!anyEverything(changes.take()));
 
         // A change by a session that notes nothing (psql, another program) counts too.
-        QSqlDatabase side = QSqlDatabase::addDatabase(u"QPSQL"_s, u"side"_s);
+        QSqlDatabase side = sideConnection();
+        QVERIFY(side.isOpen());
         {
-            const PostgresSettings pg = s_postgres->settings(m_database);
-            side.setHostName(pg.host);
-            side.setPort(pg.port);
-            side.setDatabaseName(pg.database);
-            side.setUserName(pg.user);
-            side.setPassword(pg.password);
-            side.setConnectOptions(u"sslmode=disable"_s);
-            QVERIFY(side.open());
             QSqlQuery q(side);
             QVERIFY2(q.exec(u"UPDATE users SET suspended = 1 WHERE name = 'alice'"_s), qPrintable(q.lastError().text()));
-            side.close();
         }
-        side = QSqlDatabase();
-        QSqlDatabase::removeDatabase(u"side"_s);
+        closeSideConnection(side);
         QVERIFY(newCode(*store, u"dave"_s));
         QVERIFY(anyEverything(changes.take()));
     }
