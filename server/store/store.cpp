@@ -329,7 +329,9 @@ StoreChanges Store::Private::takeChanges(Db &db)
     Result<StoreChanges> changes = db.takeChanges();
     if (changes)
         return std::move(*changes);
-    qCWarning(lcStore) << "cannot read the change log; dropping every cached row:" << changes.error().message;
+    // A storage failure (the database server gone) fails the commit too, and is logged with it.
+    if (changes.error().code != ErrorCode::Io)
+        qCWarning(lcStore) << "cannot read the change log; dropping every cached row:" << changes.error().message;
     StoreChanges everything;
     everything.everything = true;
     return everything;
@@ -341,7 +343,7 @@ void Store::Private::countQueued(Db &db)
     const Result<qint64> queued = AdminStore(db).queuedTotal();
     if (queued)
         queuedMessages = *queued;
-    else
+    else if (queued.error().code != ErrorCode::Io)   // the storage failing: counted again once it works
         qCWarning(lcStore) << "cannot count the queued messages:" << queued.error().message;
 }
 

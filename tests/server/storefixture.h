@@ -304,6 +304,45 @@ protected:
         return {};
     }
 
+    // A connection of the test's own to this test's database, as another process (or node) would have.
+    QSqlDatabase sideConnection() const
+    {
+        QSqlDatabase side = QSqlDatabase::addDatabase(onPostgres() ? u"QPSQL"_s : u"QSQLITE"_s, u"side"_s);
+        if (onPostgres()) {
+            const PostgresSettings pg = s_postgres->settings(m_database);
+            side.setHostName(pg.host);
+            side.setPort(pg.port);
+            side.setDatabaseName(pg.database);
+            side.setUserName(pg.user);
+            side.setPassword(pg.password);
+            side.setConnectOptions(u"sslmode=disable"_s);
+        } else {
+            side.setDatabaseName(dbPath());
+        }
+        side.open();
+        return side;
+    }
+
+    static void closeSideConnection(QSqlDatabase &side)
+    {
+        side.close();
+        side = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"side"_s);
+    }
+
+    // Runs `sql` on a side connection, as another process would.
+    bool elsewhere(const QString &sql) const
+    {
+        QSqlDatabase side = sideConnection();
+        bool ok = side.isOpen();
+        if (ok) {
+            QSqlQuery query(side);
+            ok = query.exec(sql);
+        }
+        closeSideConnection(side);
+        return ok;
+    }
+
     static Status raw(Store &store, const QString &sql)
     {
         return store.writeSync<void>([sql](Db &db) -> Status {

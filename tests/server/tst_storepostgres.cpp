@@ -51,28 +51,6 @@ bool anyEverything(const QList<StoreChanges> &changes)
 class tst_StorePostgres : public StoreTest {
     Q_OBJECT
 
-    // A connection of the test's own to this test's database, as another program (or node) would have.
-    QSqlDatabase sideConnection() const
-    {
-        const PostgresSettings pg = s_postgres->settings(m_database);
-        QSqlDatabase side = QSqlDatabase::addDatabase(u"QPSQL"_s, u"side"_s);
-        side.setHostName(pg.host);
-        side.setPort(pg.port);
-        side.setDatabaseName(pg.database);
-        side.setUserName(pg.user);
-        side.setPassword(pg.password);
-        side.setConnectOptions(u"sslmode=disable"_s);
-        side.open();
-        return side;
-    }
-
-    static void closeSideConnection(QSqlDatabase &side)
-    {
-        side.close();
-        side = QSqlDatabase();
-        QSqlDatabase::removeDatabase(u"side"_s);
-    }
-
     Result<std::unique_ptr<Store>> openWith(const PostgresSettings &settings)
     {
         StoreOptions options = storeOptions();
@@ -216,7 +194,7 @@ private Q_SLOTS:
                                                           else
                                                               unexpected.append(r.error().message);
                                                       }
-                                                      QTimer::singleShot(r ? 0 : 20, *next);
+                                                      QTimer::singleShot(r ? 0 : 20, ctx, *next);
                                                   });
                 };
                 (*next)();
@@ -279,6 +257,7 @@ private Q_SLOTS:
         Gate gates[2];
         gates[0].hold(*first, this);
         gates[1].hold(*second, this);
+        QTRY_COMPARE_WITH_TIMEOUT(first->queuedWrites() + second->queuedWrites(), std::size_t(0), LongWaitMs);   // both held
         for (int t = 0; t < 2; ++t) {
             QObject *ctx = threads.context(t);
             Store *store = stores[t];
@@ -361,13 +340,7 @@ private Q_SLOTS:
         QVERIFY(!anyEverything(changes.take()));
 
         // A change by a session that notes nothing (psql, another program) counts too.
-        QSqlDatabase side = sideConnection();
-        QVERIFY(side.isOpen());
-        {
-            QSqlQuery q(side);
-            QVERIFY2(q.exec(u"UPDATE users SET suspended = 1 WHERE name = 'alice'"_s), qPrintable(q.lastError().text()));
-        }
-        closeSideConnection(side);
+        QVERIFY(elsewhere(u"UPDATE users SET suspended = 1 WHERE name = 'alice'"_s));
         QVERIFY(newCode(*store, u"dave"_s));
         QVERIFY(anyEverything(changes.take()));
     }

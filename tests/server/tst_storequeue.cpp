@@ -312,13 +312,7 @@ private Q_SLOTS:
         QCOMPARE(store->queuedMessages(), counted());
 
         // Another process deletes bob's last entry: the store's next commit notices and counts again.
-        {
-            QSqlDatabase other = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"other-process"_s);
-            other.setDatabaseName(dbPath());
-            QVERIFY(other.open());
-            QVERIFY(QSqlQuery(other).exec(u"DELETE FROM queue"_s));
-        }
-        QSqlDatabase::removeDatabase(u"other-process"_s);
+        QVERIFY(elsewhere(u"DELETE FROM queue"_s));
         QVERIFY(insert(*store, message(*alice, u"alice"_s, {bob->deviceId})));
         QCOMPARE(store->queuedMessages(), 1);
         QCOMPARE(store->queuedMessages(), counted());
