@@ -371,6 +371,23 @@ protected:
         return m;
     }
 
+    // `count` one-time prekeys (kids 1 to count, in uploads of at most 200) and the last-resort key 9999 for `device`;
+    // the pool's size afterwards.
+    static Result<int> fillPrekeys(Store &store, qint64 device, int count)
+    {
+        return store.writeSync<int>([device, count](Db &db) -> Result<int> {
+            Result<int> pool = 0;
+            for (int first = 1; first <= count; first += 200) {
+                const std::optional<PrekeyRecord> lastResort =
+                    first == 1 ? std::optional(PrekeyRecord{9999, key('l'), "sig", false}) : std::nullopt;
+                pool = db.addPrekeys(device, prekeys(quint32(first), std::min(200, count - first + 1)), lastResort, 1000);
+                if (!pool)
+                    return pool;
+            }
+            return pool;
+        });
+    }
+
     static Result<InsertedMessage> insert(Store &store, const NewMessage &m)
     {
         return store.writeSync<InsertedMessage>([m](Db &db) { return db.insertMessage(m); });

@@ -596,15 +596,7 @@ private Q_SLOTS:
         constexpr int Pool = 600;
         constexpr int Threads = 4;
         constexpr int PerThread = 200;   // 800 fetches: 600 one-time keys, then 200 last-resort answers
-        Result<int> added = store->writeSync<int>([&](Db &db) {
-            Result<int> first = db.addPrekeys(device, prekeys(1, 200), PrekeyRecord{9999, key('l'), "sig", false}, 1000);
-            if (!first)
-                return first;
-            Result<int> second = db.addPrekeys(device, prekeys(201, 200), std::nullopt, 1000);
-            if (!second)
-                return second;
-            return db.addPrekeys(device, prekeys(401, 200), std::nullopt, 1000);
-        });
+        const Result<int> added = fillPrekeys(*store, device, Pool);
         QVERIFY(added);
         QCOMPARE(*added, Pool);
 

@@ -240,12 +240,7 @@ private Q_SLOTS:
         QVERIFY(alice);
         const qint64 device = alice->deviceId;
         constexpr int Pool = 300;
-        Result<int> added = first->writeSync<int>([&](Db &db) {
-            Result<int> one = db.addPrekeys(device, prekeys(1, 150), PrekeyRecord{9999, key('l'), "sig", false}, 1000);
-            if (!one)
-                return one;
-            return db.addPrekeys(device, prekeys(151, 150), std::nullopt, 1000);
-        });
+        const Result<int> added = fillPrekeys(*first, device, Pool);
         QVERIFY(added);
         QCOMPARE(*added, Pool);
 
