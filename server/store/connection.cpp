@@ -79,10 +79,10 @@ Result<sql::Rows> Connection::exec(Stmt id, sql::Binds binds)
     const bool wasOpen = !lost();
     {
         Result<sql::Rows> rows = execOnce(id, binds);
-        // A reader learns that its server went away (a restart) from its first statement after: it connects again at
-        // once and runs the statement once more. The writer does the same only where no transaction is open
-        // (Db::beginBatch).
-        if (rows || !m_spec.readOnly || !wasOpen || !lost())
+        // A reader learns that its server went away (a restart) from its first statement after, which fails as the
+        // storage does (the session ended: 57P01, or the connection closed): it connects again at once and runs the
+        // statement once more. The writer does the same only where no transaction is open (Db::beginBatch).
+        if (rows || !m_spec.readOnly || !wasOpen || (!lost() && rows.error().code != ErrorCode::Io))
             return rows;
     }
     if (Status s = reopen(true); !s)

@@ -35,9 +35,10 @@ public:
     // Whether the connection is gone: the PostgreSQL server closed it or could not be reached (a restart, a network
     // cut), or it could not be opened at all.
     bool lost() const;
-    // Opens a lost connection again, as it was first opened, from the thread that owns it and while no transaction is
-    // open on it. The dead connection and its driver go first, so that no statement is left to deallocate on it.
-    // Tried at most once every ReopenInterval, unless `now`; Io while the server cannot be reached.
+    // Opens the connection again, as it was first opened, from the thread that owns it and while no transaction is
+    // open on it: a lost one, or one whose session the server ended (a statement failed with Io while the connection
+    // still looked open). The dead connection and its driver go first, so that no statement is left to deallocate on
+    // it. Tried at most once every ReopenInterval, unless `now`; Io while the server cannot be reached.
     Status reopen(bool now = false);
     static constexpr std::chrono::milliseconds ReopenInterval{1000};
 

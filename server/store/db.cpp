@@ -56,7 +56,7 @@ std::unique_ptr<Db> Db::connect(const ConnectionSpec &spec, const QString &conne
 
 Status Db::restore(bool now)
 {
-    if (!d->lost())
+    if (!d->lost() && !now)
         return {};
     if (Status s = d->reopen(now); !s)
         return s;
@@ -76,8 +76,9 @@ Status Db::beginBatch()
             return s;
         Status begun = d->run(BeginImmediate);
         // The server closed the connection since the last transaction (a restart): the first statement after finds
-        // out. Nothing has happened in this transaction yet, so it starts again on a new connection.
-        if (!begun && d->lost()) {
+        // out, failing as the storage does. Nothing has happened in this transaction yet, so it starts again on a new
+        // connection.
+        if (!begun && (d->lost() || begun.error().code == ErrorCode::Io)) {
             if (Status s = restore(true); !s)
                 return s;
             begun = d->run(BeginImmediate);

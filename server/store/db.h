@@ -108,8 +108,8 @@ private:
     // The same, but the Db is made even when the connection cannot be opened (a reader whose server is away): it is
     // opened again by restore(). `opened` says whether it opened.
     static std::unique_ptr<Db> connect(const ConnectionSpec &spec, const QString &connectionName, Status *opened);
-    // Opens the connection again when it is lost (Connection::reopen), with the writer's change log. Between
-    // transactions only.
+    // Opens the connection again when it is lost, or at once with `now` (Connection::reopen), with the writer's change
+    // log. Between transactions only.
     Status restore(bool now = false);
     // Migrates the schema and installs what the change log keeps in the database (PostgreSQL's trigger functions),
     // in one transaction.
