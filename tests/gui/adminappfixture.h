@@ -329,6 +329,16 @@ protected:
         m_password = QString::fromUtf8(e2e::Daemon::readFile(m_daemon->dataDir() + u"/initial-admin-password"_s)).trimmed();
         QVERIFY(!m_password.isEmpty());
     }
+
+    // The initTestCase() of the page tests: the keyring and the server started, then the first login done, so that
+    // each test logs in with NewPassword.
+    void startDaemonPastFirstLogin()
+    {
+        startDaemon();
+        if (QTest::currentTestFailed())
+            return;
+        changeInitialPassword();
+    }
 };
 
 // The test's main(): a QApplication, then the test object.
