@@ -102,10 +102,7 @@ AdminsPage::AdminsPage(AdminClient *client, QWidget *parent) : Page(client, pare
     d->totpEnable = new QPushButton(tr("&Confirm and turn on"), totpBox);
     d->totpEnable->setObjectName(u"totpEnable"_s);
     d->totpEnable->setEnabled(false);
-    auto *codeRow = new QHBoxLayout;
-    codeRow->addWidget(d->totpCode);
-    codeRow->addWidget(d->totpEnable);
-    codeRow->addStretch();
+    auto *codeRow = buttonRow({d->totpCode, d->totpEnable});
     auto *totpLayout = new QVBoxLayout(totpBox);
     totpLayout->addWidget(setup, 0, Qt::AlignLeft);
     totpLayout->addWidget(d->totpQr);

@@ -69,10 +69,7 @@ CallsPage::CallsPage(AdminClient *client, QWidget *parent) : Page(client, parent
     save->setObjectName(u"saveTurn"_s);
     auto *clear = new QPushButton(tr("Turn &off"), box);
     clear->setObjectName(u"clearTurn"_s);
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(save);
-    buttons->addWidget(clear);
-    buttons->addStretch();
+    auto *buttons = buttonRow({save, clear});
     auto *form = new QFormLayout(box);
     form->addRow(intro);
     form->addRow(tr("URIs (one per line):"), d->uris);

@@ -237,10 +237,7 @@ DirectoryForm::DirectoryForm(QWidget *parent) : QWidget(parent), d(std::make_uni
     addRoom->setObjectName(u"directoryAddRoom"_s);
     auto *removeRoom = new QPushButton(tr("Remo&ve mapping"), groups);
     removeRoom->setObjectName(u"directoryRemoveRoom"_s);
-    auto *roomButtons = new QHBoxLayout;
-    roomButtons->addWidget(addRoom);
-    roomButtons->addWidget(removeRoom);
-    roomButtons->addStretch();
+    auto *roomButtons = buttonRow({addRoom, removeRoom});
     auto *roomBox = new QWidget(groups);
     auto *roomLayout = new QVBoxLayout(roomBox);
     roomLayout->setContentsMargins(0, 0, 0, 0);

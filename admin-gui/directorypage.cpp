@@ -243,12 +243,7 @@ DirectoryPage::DirectoryPage(AdminClient *client, QWidget *parent) : Page(client
     stateForm->addRow(tr("Directory:"), d->state);
     stateForm->addRow(tr("Last sync:"), d->lastSync);
     stateForm->addRow(tr("Next sync:"), d->nextSync);
-    auto *runButtons = new QHBoxLayout;
-    runButtons->addWidget(d->dryRun);
-    runButtons->addWidget(d->syncNow);
-    runButtons->addWidget(d->busy);
-    runButtons->addWidget(d->busyText);
-    runButtons->addStretch();
+    auto *runButtons = buttonRow({d->dryRun, d->syncNow, d->busy, d->busyText});
     auto *stateLayout = new QVBoxLayout(stateBox);
     stateLayout->addLayout(stateForm);
     stateLayout->addLayout(runButtons);

@@ -124,9 +124,7 @@ FilesPage::FilesPage(AdminClient *client, QWidget *parent) : Page(client, parent
     limitsForm->addRow(maxFileLabel, d->maxFile);
     limitsForm->addRow(quotaLabel, d->userQuota);
     limitsForm->addRow(QString(), quotaHint);
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(apply);
-    buttons->addStretch();
+    auto *buttons = buttonRow({apply});
     limitsForm->addRow(QString(), buttons);
 
     // Storage in use: in all, and per user, largest first.

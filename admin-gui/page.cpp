@@ -1,6 +1,7 @@
 #include "page.h"
 
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -38,6 +39,15 @@ bool selectRecordRow(QTableView *view, const QString &text)
         }
     }
     return false;
+}
+
+QHBoxLayout *buttonRow(std::initializer_list<QWidget *> widgets)
+{
+    auto *row = new QHBoxLayout;
+    for (QWidget *widget : widgets)
+        row->addWidget(widget);
+    row->addStretch();
+    return row;
 }
 
 Page::Page(AdminClient *client, QWidget *parent) : QWidget(parent), m_client(client)

@@ -5,8 +5,10 @@
 #include <QWidget>
 
 #include <functional>
+#include <initializer_list>
 
 class QAbstractItemView;
+class QHBoxLayout;
 class QLineEdit;
 class QTableView;
 
@@ -20,6 +22,8 @@ QLineEdit *formLineEdit(QWidget *parent, const QString &objectName, const QStrin
                         const QString &placeholder = {});
 // Selects the row whose first column shows `text`; false when there is none.
 bool selectRecordRow(QTableView *view, const QString &text);
+// A row of buttons (or other widgets) from the left, in this order, ended by a stretch; the caller adds it to a layout.
+QHBoxLayout *buttonRow(std::initializer_list<QWidget *> widgets);
 
 // One function of the main window (Dashboard, Users, ...). refresh() loads its data from the server; pages poll
 // only while visible.

@@ -302,10 +302,7 @@ PushPage::PushPage(AdminClient *client, QWidget *parent) : Page(client, parent),
     d->apnsClear = new QPushButton(tr("Remove…"), apnsBox);
     d->apnsClear->setObjectName(u"apnsClear"_s);
     d->apnsClear->setAccessibleName(tr("Remove the APNs credentials"));
-    auto *apnsButtons = new QHBoxLayout;
-    apnsButtons->addWidget(apnsSave);
-    apnsButtons->addWidget(d->apnsClear);
-    apnsButtons->addStretch();
+    auto *apnsButtons = buttonRow({apnsSave, d->apnsClear});
     auto *apnsForm = new QFormLayout(apnsBox);
     apnsForm->addRow(d->apnsStatus);
     apnsForm->addRow(tr("Key file (.p8):"),
@@ -329,10 +326,7 @@ PushPage::PushPage(AdminClient *client, QWidget *parent) : Page(client, parent),
     d->fcmClear = new QPushButton(tr("Remove…"), fcmBox);
     d->fcmClear->setObjectName(u"fcmClear"_s);
     d->fcmClear->setAccessibleName(tr("Remove the FCM credentials"));
-    auto *fcmButtons = new QHBoxLayout;
-    fcmButtons->addWidget(fcmSave);
-    fcmButtons->addWidget(d->fcmClear);
-    fcmButtons->addStretch();
+    auto *fcmButtons = buttonRow({fcmSave, d->fcmClear});
     auto *fcmForm = new QFormLayout(fcmBox);
     fcmForm->addRow(d->fcmStatus);
     fcmForm->addRow(tr("Service account (JSON):"),
@@ -361,10 +355,7 @@ PushPage::PushPage(AdminClient *client, QWidget *parent) : Page(client, parent),
     d->webpushClear = new QPushButton(tr("Remove…"), webpushBox);
     d->webpushClear->setObjectName(u"webpushClear"_s);
     d->webpushClear->setAccessibleName(tr("Remove the Web Push credentials"));
-    auto *webpushButtons = new QHBoxLayout;
-    webpushButtons->addWidget(webpushSave);
-    webpushButtons->addWidget(d->webpushClear);
-    webpushButtons->addStretch();
+    auto *webpushButtons = buttonRow({webpushSave, d->webpushClear});
     auto *webpushForm = new QFormLayout(webpushBox);
     webpushForm->addRow(d->webpushStatus);
     webpushForm->addRow(tr("Contact:"), d->webpushSubject);

@@ -157,11 +157,7 @@ SyncReportView::SyncReportView(QWidget *parent) : QWidget(parent), d(std::make_u
     d->copyCodes->setObjectName(u"copyCodes"_s);
     d->saveCodes = new QPushButton(tr("Sa&ve as CSV…"), d->codesPage);
     d->saveCodes->setObjectName(u"saveCodes"_s);
-    auto *codeButtons = new QHBoxLayout;
-    codeButtons->addWidget(d->showQr);
-    codeButtons->addWidget(d->copyCodes);
-    codeButtons->addWidget(d->saveCodes);
-    codeButtons->addStretch();
+    auto *codeButtons = buttonRow({d->showQr, d->copyCodes, d->saveCodes});
     auto *codesLayout = new QVBoxLayout(d->codesPage);
     codesLayout->addWidget(codesNote);
     codesLayout->addWidget(d->codesTable, 1);

@@ -274,13 +274,7 @@ UsersPage::UsersPage(AdminClient *client, QWidget *parent) : Page(client, parent
     d->remove->setObjectName(u"deleteButton"_s);
     d->signOut = new QPushButton(tr("Sign &out everywhere"), this);
     d->signOut->setObjectName(u"signOutButton"_s);
-    auto *actions = new QHBoxLayout;
-    actions->addWidget(d->code);
-    actions->addWidget(d->suspend);
-    actions->addWidget(d->resume);
-    actions->addWidget(d->signOut);
-    actions->addWidget(d->remove);
-    actions->addStretch();
+    auto *actions = buttonRow({d->code, d->suspend, d->resume, d->signOut, d->remove});
 
     d->deviceBox = new QGroupBox(tr("Devices"), this);
     d->deviceTable = new QTableView(d->deviceBox);
