@@ -93,6 +93,9 @@ protected:
     QStringList m_logSecrets;              // what must never appear in its logs
     QString m_initialPassword;
 
+    // One admin call as m_api, waited for (bounded).
+    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {}) { return m_api->call(name, args); }
+
     // Runs statements on the daemon's database from the outside (WAL lets both write, one at a time).
     bool sql(const QStringList &statements)
     {

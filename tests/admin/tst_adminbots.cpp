@@ -42,8 +42,6 @@ class TestAdminBots : public AdminTest {
     std::unique_ptr<Device> m_bot;
     int m_texts = 0;
 
-    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {}) { return m_api->call(name, args); }
-
     int ctl(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr) { return m_ctl.run(args, out, err); }
 
     // A message text of its own, kept as a secret: no file the daemon writes may hold it.

@@ -1,18 +1,13 @@
 // The attachment calls of the admin API (files.show, files.set, files.usage) against a real parleyd: the limits and
 // the storage in use as a device uploads, a new limit applied to the next upload without a restart, and the audit.
 
-#include "../e2e/harness.h"
+#include "adminfixture.h"
 #include "../server/testclient.h"
-#include "parleyctlrunner.h"
-#include "syncadminclient.h"
-
-#include "protocol/adminprotocol.h"
 
 #include <QCborArray>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -21,25 +16,10 @@ using parley::protocol::Frame;
 using parley::testing::TestClient;
 using parley::testing::TestDevice;
 
-namespace {
-
-const QString AdminPassword = u"Sturdy admin passphrase 42"_s;
-
-} // namespace
-
-class TestAdminFiles : public QObject {
+class TestAdminFiles : public AdminTest {
     Q_OBJECT
 
-    Daemon m_daemon;
-    std::unique_ptr<SyncAdminClient> m_admin;
-    QString m_token;
-    QString m_address;
     quint64 m_id = 10;
-
-    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {})
-    {
-        return m_admin->call(name, m_token, args, WaitMs);
-    }
 
     QString blobStart(TestClient &c, qint64 size)
     {
@@ -54,21 +34,10 @@ class TestAdminFiles : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_daemon.start());
-        const auto m = QRegularExpression(u"admin wss://(127\\.0\\.0\\.1:\\d+)/"_s)
-                           .match(QString::fromUtf8(Daemon::readFile(m_daemon.stdoutFile())));
-        QVERIFY(m.hasMatch());
-        m_address = m.captured(1);
-        m_admin = std::make_unique<SyncAdminClient>(m_address, m_daemon.fingerprint());
-        QVERIFY(m_admin->connectToServer(WaitMs));
-        const QString initial = QString::fromUtf8(
-            Daemon::readFile(QDir(m_daemon.dataDir()).filePath(u"initial-admin-password"_s))).trimmed();
-        auto r = call(u"login"_s, {{u"name"_s, u"admin"_s}, {u"password"_s, initial}});
-        QVERIFY2(r.ok, qPrintable(r.message));
-        m_token = r.result.value("token"_L1).toString();
-        r = call(u"password.change"_s, {{u"password"_s, initial}, {u"new_password"_s, AdminPassword}});
-        QVERIFY2(r.ok, qPrintable(r.message));
-        m_token = r.result.value("token"_L1).toString();
+        startDaemon();
+        if (QTest::currentTestFailed())
+            return;
+        loginFirstAdmin();
     }
 
     void limitsUsageAndLiveChange()
@@ -84,8 +53,8 @@ private Q_SLOTS:
         auto created = call(u"user.create"_s, {{u"name"_s, u"fay"_s}});
         QVERIFY2(created.ok, qPrintable(created.message));
         TestDevice fay = TestDevice::create(u"fay"_s);
-        TestClient c(m_daemon.dataDir() + u"/tls/server.crt"_s);
-        QVERIFY(c.open(m_daemon.url().toString(), WaitMs));
+        TestClient c(m_daemon->dataDir() + u"/tls/server.crt"_s);
+        QVERIFY(c.open(m_daemon->url().toString(), WaitMs));
         c.send(fay.enrollFrame(1, created.result.value("code"_L1).toString()));
         const auto enrolled = c.reply(1, WaitMs);
         QVERIFY(enrolled && enrolled->type == u"enrolled"_s);
@@ -132,7 +101,7 @@ private Q_SLOTS:
         QVERIFY(home.isValid());
         const QString pwFile = home.passwordFile(AdminPassword);
         auto ctl = [&home](const QStringList &args, QByteArray *out = nullptr) { return home.run(args, out); };
-        QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon.fingerprint(), u"login"_s, u"admin"_s,
+        QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon->fingerprint(), u"login"_s, u"admin"_s,
                       u"--password-file"_s, pwFile}),
                  0);
         QByteArray out;

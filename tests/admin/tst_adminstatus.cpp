@@ -131,8 +131,6 @@ class TestAdminStatus : public AdminTest {
     QStringList m_mounts;
     ParleyctlRunner m_ctl;
 
-    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {}) { return m_api->call(name, args); }
-
     QCborMap status(Api &api)
     {
         const auto r = api.call(u"status"_s);

@@ -28,8 +28,6 @@ class TestParleyBot : public AdminTest {
     std::unique_ptr<Device> m_alice;
     QString m_passFile;
 
-    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {}) { return m_api->call(name, args); }
-
     QString profile(const QString &bot) const { return m_home.filePath(bot); }
 
     QStringList base(const QString &bot) const

@@ -3,12 +3,9 @@
 // shows in rooms.show/rooms.list and in the device plane, shortens the expiry of new and stored messages (which
 // then are never delivered and leave the disk), and enforces burn-on-read.
 
-#include "../e2e/harness.h"
+#include "adminfixture.h"
 #include "../e2e/roomtest.h"
-#include "parleyctlrunner.h"
 
-#include "syncadminclient.h"
-#include "protocol/adminprotocol.h"
 #include "protocol/roomchain.h"
 #include "sdk/envelope.h"
 #include "sdk/rooms.h"
@@ -16,7 +13,6 @@
 #include <QCborArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -24,33 +20,16 @@
 using namespace Qt::StringLiterals;
 using namespace parley;
 using namespace parley::e2e;
-namespace proto = parley::protocol::admin;
 
-namespace {
-
-const QString AdminPassword = u"Sturdy admin passphrase 42"_s;
-
-} // namespace
-
-class TestRoomPolicy : public QObject {
+class TestRoomPolicy : public AdminTest {
     Q_OBJECT
 
 private:
-    // Sweeps every second so that the expiry checks stay short.
-    Daemon m_daemon{u"[limits]\nfetch_burst=1000\nsweep_seconds=1\n"_s};
-    std::unique_ptr<SyncAdminClient> m_admin;
-    QString m_address;
-    QString m_token;
     int m_roomCounter = 0;
-
-    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {})
-    {
-        return m_admin->call(name, m_token, args, WaitMs);
-    }
 
     std::unique_ptr<Device> device(const QString &user)
     {
-        auto d = std::make_unique<Device>(m_daemon, user);
+        auto d = std::make_unique<Device>(*m_daemon, user);
         if (!d->enroll())
             return nullptr;
         return d;
@@ -58,7 +37,7 @@ private:
 
     QString freshRoom() { return u"policy%1"_s.arg(++m_roomCounter); }
 
-    QString dbFile() const { return m_daemon.dataDir() + u"/parleyd.sqlite"_s; }
+    QString dbFile() const { return m_daemon->dataDir() + u"/parleyd.sqlite"_s; }
 
     static Result<protocol::RoomState> createRoom(sdk::Rooms &rooms, const QString &name, quint64 expire, bool burn)
     {
@@ -154,21 +133,11 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_daemon.start());
-        const auto m = QRegularExpression(u"admin wss://(127\\.0\\.0\\.1:\\d+)/"_s)
-                           .match(QString::fromUtf8(Daemon::readFile(m_daemon.stdoutFile())));
-        QVERIFY(m.hasMatch());
-        m_address = m.captured(1);
-        m_admin = std::make_unique<SyncAdminClient>(m_address, m_daemon.fingerprint());
-        QVERIFY(m_admin->connectToServer(WaitMs));
-        const QString initial = QString::fromUtf8(
-            Daemon::readFile(QDir(m_daemon.dataDir()).filePath(u"initial-admin-password"_s))).trimmed();
-        auto r = call(u"login"_s, {{u"name"_s, u"admin"_s}, {u"password"_s, initial}});
-        QVERIFY2(r.ok, qPrintable(r.message));
-        m_token = r.result.value("token"_L1).toString();
-        r = call(u"password.change"_s, {{u"password"_s, initial}, {u"new_password"_s, AdminPassword}});
-        QVERIFY2(r.ok, qPrintable(r.message));
-        m_token = r.result.value("token"_L1).toString();
+        // Sweeps every second so that the expiry checks stay short.
+        startDaemon(u"[limits]\nfetch_burst=1000\nsweep_seconds=1\n"_s);
+        if (QTest::currentTestFailed())
+            return;
+        loginFirstAdmin();
     }
 
     void overrideTightensAndShowsEverywhere()
@@ -280,10 +249,10 @@ private Q_SLOTS:
         QVERIFY(call(u"rooms.policy"_s, {{u"room"_s, room}, {u"expire_seconds"_s, 3}}).ok);
         QByteArray payload;
         QVERIFY(accepted(sendKnownPayload(*a, to, u"gone soon"_s, options, &payload)));
-        QVERIFY(m_daemon.everythingWritten().contains(needle(payload)));   // it did reach the disk
-        QVERIFY2(leavesDisk(m_daemon, payload), stillOnDisk(m_daemon, payload).constData());
-        QVERIFY(!m_daemon.everythingWritten().contains(needle(stored)));
-        QVERIFY(!m_daemon.everythingWritten().contains(needle(later)));
+        QVERIFY(m_daemon->everythingWritten().contains(needle(payload)));   // it did reach the disk
+        QVERIFY2(leavesDisk(*m_daemon, payload), stillOnDisk(*m_daemon, payload).constData());
+        QVERIFY(!m_daemon->everythingWritten().contains(needle(stored)));
+        QVERIFY(!m_daemon->everythingWritten().contains(needle(later)));
         {
             Sql sql(dbFile());
             QCOMPARE(sql.value(u"SELECT COUNT(*) FROM messages WHERE payload IN (?, ?, ?)"_s, {stored, later, payload}), 0);
@@ -389,7 +358,7 @@ private Q_SLOTS:
         const QString pwFile = home.passwordFile(AdminPassword);
         QVERIFY(!pwFile.isEmpty());
         auto ctl = [&home](const QStringList &args, QByteArray *out = nullptr) { return home.run(args, out); };
-        QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon.fingerprint(), u"login"_s, u"admin"_s,
+        QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon->fingerprint(), u"login"_s, u"admin"_s,
                       u"--password-file"_s, pwFile}),
                  0);
         QByteArray out;

@@ -61,7 +61,6 @@ class TestSsoAdmin : public AdminTest {
     quint16 m_otherPort = 0;   // where sso.set moves it
     ParleyctlRunner m_ctl;
 
-    SyncAdminClient::Reply call(const QString &name, const QCborMap &args = {}) { return m_api->call(name, args); }
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
     QCborMap show()
