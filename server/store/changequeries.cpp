@@ -10,9 +10,11 @@
 // another connection shows in PRAGMA data_version. PostgreSQL has no temporary triggers on permanent tables: one
 // trigger function (parley_log_change, parley_count_queue for the queue) on each table notes into the session's
 // temporary tables when the session set parley.change_log (every store's writer does), and otherwise counts the change
-// in change_epoch (psql, another program). Each writer counts its own noted commits there too, so that a writer that finds the count moved by more
-// than its own commits knows that another connection changed something. Both live outside the versioned schema and are
-// replaced at every start, under the migration's lock.
+// in change_epoch (psql, another program): a writer that finds the count moved knows that anything may have changed.
+// Whoever changes a row, the trigger also sends its name on the channel parley_changes (NOTIFY, delivered at the commit):
+// the daemon's cluster link listens there (server/cluster), so that a change made by another node or by a subcommand
+// reaches the caches as it happens, by name, rather than as "everything" (docs/scale-out.md). Both live outside the
+// versioned schema and are replaced at every start, under the migration's lock.
 
 #include "store/db.h"
 
@@ -108,6 +110,7 @@ const char *const SharedChangeLogPostgres[] = {
         ELSE
             UPDATE change_epoch SET serial = serial + 1 WHERE id = 1;
         END IF;
+        PERFORM pg_notify('parley_changes', kind || ':' || n) FROM unnest(names) AS n WHERE n IS NOT NULL;
         RETURN NULL;
     END $$)",
     "CREATE OR REPLACE TRIGGER log_users AFTER INSERT OR DELETE OR UPDATE OF name, root_pub, suspended ON users "
@@ -156,14 +159,10 @@ qint64 readInteger(const sql::Rows &row)
     return row.integer(0);
 }
 
-// PostgreSQL: change_epoch's count, raised by one when this transaction noted changes of its own.
-Result<qint64> changeEpoch(const QSqlDatabase &db, bool raise)
+// PostgreSQL: change_epoch's count of changes made by sessions that note nothing.
+Result<qint64> changeEpoch(const QSqlDatabase &db)
 {
     const Error none = makeError(ErrorCode::Database, u"change_epoch has no row"_s);
-    if (raise) {
-        return sql::queryOne<qint64>(db, u"UPDATE change_epoch SET serial = serial + 1 WHERE id = 1 RETURNING serial"_s,
-                                     {}, u"change log", readInteger, none);
-    }
     return sql::queryOne<qint64>(db, u"SELECT serial FROM change_epoch WHERE id = 1"_s, {}, u"change log", readInteger, none);
 }
 
@@ -190,7 +189,7 @@ Status Db::installChangeLog()
                                       : applyAll(d->database(), ChangeLogSchema, std::size(ChangeLogSchema));
     if (!installed)
         return installed;
-    auto version = postgres ? changeEpoch(d->database(), false) : dataVersion(d->database());
+    auto version = postgres ? changeEpoch(d->database()) : dataVersion(d->database());
     if (!version)
         return version.error();
     m_dataVersion = *version;
@@ -232,11 +231,11 @@ Result<StoreChanges> Db::takeChanges()
             return s.error();
     }
     if (postgres) {
-        // The count moved by more than this transaction's own step: another connection changed something.
-        auto epoch = changeEpoch(d->database(), noted);
+        // The count moved: a session that notes nothing (psql, another program) changed something.
+        auto epoch = changeEpoch(d->database());
         if (!epoch)
             return epoch.error();
-        changes.everything = changes.everything || *epoch != m_dataVersion + (noted ? 1 : 0);
+        changes.everything = changes.everything || *epoch != m_dataVersion;
         m_dataVersion = *epoch;
     }
 

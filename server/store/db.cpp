@@ -85,6 +85,12 @@ Status Db::beginBatch()
         }
         if (!begun)
             return makeError(begun.error().code, u"cannot start a write transaction: "_s + begun.error().message);
+        // Every group transaction takes the queue's lock first, before any row lock (dialect.cpp, LockQueue): taken
+        // later, a writer holding a device's row could wait for it while the holder waits for that row.
+        if (Status locked = d->run(LockQueue); !locked) {
+            static_cast<void>(d->run(Rollback));
+            return makeError(locked.error().code, u"cannot start a write transaction: "_s + locked.error().message);
+        }
         return {};
     }
     for (std::size_t attempt = 0;; ++attempt) {

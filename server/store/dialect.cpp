@@ -233,6 +233,13 @@ QLatin1StringView statement(StoreDriver driver, Stmt id)
     if (driver == StoreDriver::PostgreSql) {
         switch (id) {
         case BeginImmediate: return "BEGIN"_L1;
+        // Queue entries take their seqs from one sequence. The writers of several nodes commit side by side, and a
+        // seq a transaction drew could otherwise become visible after a larger one another transaction drew later:
+        // a session streaming the device's queue from its last seq would pass over it, and a node catching up from
+        // the last seq it saw would miss it. Every group transaction holds this lock from its start to its commit
+        // (Db::beginBatch), so seqs become visible in the order they were drawn (docs/scale-out.md, "Ordering"),
+        // at the price of one group commit at a time across the nodes.
+        case LockQueue: return "SELECT pg_advisory_xact_lock(7089074346321)"_L1;
         // The seqs as a JSON array of integers, as for SQLite's json_each.
         case DeleteQueueEntries:
             return "DELETE FROM queue WHERE device_id = ? AND seq IN "

@@ -462,6 +462,27 @@ const Ddl SchemaV12Bots[] = {
     ) WITHOUT ROWID)"},
 };
 
+// Version 13: the nodes of a cluster on one PostgreSQL (docs/scale-out.md): each parleyd node's row, kept fresh by its
+// heartbeat, and presence, which node serves which device. A device counts as online at a node only while the node's
+// heartbeat is younger than the lease, so a node that died takes its devices with it. SQLite's single node keeps its
+// sessions in memory and leaves both empty.
+const Ddl SchemaV13Nodes[] = {
+    {R"(CREATE TABLE IF NOT EXISTS nodes (
+        id            TEXT PRIMARY KEY,
+        version       TEXT NOT NULL,
+        started_at    INTEGER NOT NULL,
+        heartbeat_at  INTEGER NOT NULL,
+        devices       INTEGER NOT NULL DEFAULT 0,
+        stopped_at    INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID)"},
+    {R"(CREATE TABLE IF NOT EXISTS presence (
+        device_id  INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+        node_id    TEXT NOT NULL,
+        since      INTEGER NOT NULL
+    ))"},
+    {"CREATE INDEX IF NOT EXISTS presence_node ON presence(node_id)"},
+};
+
 struct MigrationStep {
     int version;
     const Ddl *statements;
@@ -482,6 +503,7 @@ constexpr MigrationStep Migrations[] = {
     {10, SchemaV10Directory, std::size(SchemaV10Directory)},
     {11, SchemaV11SsoLinks, std::size(SchemaV11SsoLinks)},
     {12, SchemaV12Bots, std::size(SchemaV12Bots)},
+    {13, SchemaV13Nodes, std::size(SchemaV13Nodes)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

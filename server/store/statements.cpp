@@ -67,6 +67,8 @@ QLatin1StringView sqlOf(Stmt id)
     case InsertMessage:
         return "INSERT INTO messages (sender_device_id, from_user, from_device, mid, to_cbor, sent_at, payload, kc, "
                "opts, room, sig, expires_at, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_L1;
+    // PostgreSQL's only (dialect.cpp): SQLite's write lock does the same already.
+    case LockQueue: return "SELECT 1"_L1;
     case InsertQueueEntry:
         return "INSERT INTO queue (device_id, message_id, kid, eph, wk) VALUES (?, ?, ?, ?, ?) RETURNING seq"_L1;
     case DeleteQueueEntries:

@@ -56,6 +56,7 @@ enum Stmt : int {
     QueuedOf,
     InsertMessage,
     InsertQueueEntry,
+    LockQueue,
     DeleteQueueEntries,
     QueuePage,
     CountExpired,

@@ -479,6 +479,12 @@ void Store::unsubscribe(int id)
     d->listeners.erase(id);
 }
 
+void Store::announce(const StoreChanges &changes)
+{
+    if (!changes.isEmpty())
+        d->publish(changes);
+}
+
 void Store::close()
 {
     {

@@ -95,6 +95,9 @@ public:
     using ChangeListener = std::function<void(const StoreChanges &)>;
     int subscribe(ChangeListener listener);
     void unsubscribe(int id);
+    // Any thread: hands `changes`, committed by another connection (another node, a subcommand: the cluster link hears
+    // of them, server/cluster), to the listeners as if this store's writer had made them.
+    void announce(const StoreChanges &changes);
 
 private:
     explicit Store(const StoreOptions &options);

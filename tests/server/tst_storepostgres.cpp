@@ -8,6 +8,7 @@
 
 #include <QMutex>
 #include <QScopeGuard>
+#include <QSqlDriver>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -309,35 +310,53 @@ private Q_SLOTS:
         closeSideConnection(side);
     }
 
-    // A store's own commits name what they changed; another connection's change (another node, a subcommand) makes
-    // the next commit report that anything may have changed.
+    // A store's own commits name what they changed. Every change of a cached row, whoever commits it (another node's
+    // writer, a subcommand, psql), is announced by name on the channel parley_changes, which the daemon's cluster link
+    // listens on; a change by a session that notes nothing (psql, another program) also makes this store's next commit
+    // report that anything may have changed. Another parleyd store's changes do not: its names are announced.
     void changesOfAnotherConnectionReachTheFeed()
     {
         auto store = openStore();
         QVERIFY(store);
         ChangeLog changes(*store);
-        QVERIFY(newUser(*store, u"alice"_s, 'a'));
-        QList<StoreChanges> own = changes.take();
-        QVERIFY(!own.isEmpty());
-        QVERIFY(!anyEverything(own));
-        QVERIFY(std::any_of(own.cbegin(), own.cend(), [](const StoreChanges &c) { return c.users.contains(u"alice"_s); }));
-
+        QStringList heard;
         {
-            auto other = openStore();
-            QVERIFY(other);
-            RoomSettings settings;
-            settings.maxMembers = 50;
-            QVERIFY(other->writeSync<void>([&](Db &db) { return db.setRoomSettings(settings); }));
-        }
-        QVERIFY(newCode(*store, u"bob"_s));   // any commit of this store's writer
-        QVERIFY(anyEverything(changes.take()));
-        QVERIFY(newCode(*store, u"carol"_s));
-        QVERIFY(!anyEverything(changes.take()));
+            QSqlDatabase listener = QSqlDatabase::cloneDatabase(sideConnection(), u"listener"_s);
+            QSqlDatabase::removeDatabase(u"side"_s);
+            QVERIFY(listener.open());
+            QObject::connect(listener.driver(), &QSqlDriver::notification, this,
+                             [&heard](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                                 heard.append(payload.toString());
+                             });
+            QVERIFY(listener.driver()->subscribeToNotification(u"parley_changes"_s));
 
-        // A change by a session that notes nothing (psql, another program) counts too.
-        QVERIFY(elsewhere(u"UPDATE users SET suspended = 1 WHERE name = 'alice'"_s));
-        QVERIFY(newCode(*store, u"dave"_s));
-        QVERIFY(anyEverything(changes.take()));
+            QVERIFY(newUser(*store, u"alice"_s, 'a'));
+            QList<StoreChanges> own = changes.take();
+            QVERIFY(!own.isEmpty());
+            QVERIFY(!anyEverything(own));
+            QVERIFY(std::any_of(own.cbegin(), own.cend(), [](const StoreChanges &c) { return c.users.contains(u"alice"_s); }));
+            QTRY_VERIFY(heard.contains(u"1:alice"_s));
+
+            {
+                auto other = openStore();
+                QVERIFY(other);
+                RoomSettings settings;
+                settings.maxMembers = 50;
+                QVERIFY(other->writeSync<void>([&](Db &db) { return db.setRoomSettings(settings); }));
+            }
+            QTRY_VERIFY(heard.contains(u"3:"_s));
+            QVERIFY(newCode(*store, u"bob"_s));   // any commit of this store's writer
+            QVERIFY(!anyEverything(changes.take()));
+
+            // A change by a session that notes nothing (psql, another program): announced, and counted.
+            heard.clear();
+            QVERIFY(elsewhere(u"UPDATE users SET suspended = 1 WHERE name = 'alice'"_s));
+            QTRY_VERIFY(heard.contains(u"1:alice"_s));
+            QVERIFY(newCode(*store, u"dave"_s));
+            QVERIFY(anyEverything(changes.take()));
+            listener.close();
+        }
+        QSqlDatabase::removeDatabase(u"listener"_s);
     }
 
     // The audit log stays append-only on PostgreSQL too.
