@@ -173,10 +173,8 @@ QString AdminContext::enrollLink(const QString &user, const QString &code) const
 void AdminContext::dropSessions(const QList<qint64> &deviceIds, const QString &reason)
 {
     Router *router = m_host->router();
-    for (const qint64 id : deviceIds) {
-        if (const Router::Route route = router->route(id))
-            router->closeSession(route, QWebSocketProtocol::CloseCodePolicyViolated, reason);
-    }
+    for (const qint64 id : deviceIds)
+        router->closeDevice(id, QWebSocketProtocol::CloseCodePolicyViolated, reason);   // here or at another node
 }
 
 } // namespace parley::server

@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QSysInfo>
 #include <QSettings>
 #include <QThread>
 
@@ -297,6 +299,16 @@ Parsers storeParsers(const QSettings &settings, Config &config)
             return {};
         }),
         postgresKey(u"store/connect_timeout_seconds"_s, intInto(settings, pg.connectTimeoutSeconds, 1, 300)),
+        postgresKey(u"store/node_id"_s, [&settings, &st](const QString &key) -> Status {
+            const auto text = scalar(settings, key);
+            if (!text)
+                return text.error();
+            static const QRegularExpression valid(u"^[a-z0-9_-]{1,40}$"_s);
+            if (!valid.match(*text).hasMatch())
+                return configError(key, u"expected 1 to 40 of a-z, 0-9, '-' and '_' (it names the node to the others)"_s);
+            st.nodeId = *text;
+            return {};
+        }),
     };
 }
 
@@ -333,6 +345,15 @@ Status checkCombinations(Config &config)
 {
     if (const Status s = checkStore(config.store); !s)
         return s;
+    if (config.store.driver == StoreDriver::PostgreSql && config.store.nodeId.isEmpty()) {
+        // The host's name, lower case, with '-' for what a node id cannot hold.
+        QString id = QSysInfo::machineHostName().toLower().left(40);
+        for (QChar &c : id) {
+            if (!((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'_' || c == u'-'))
+                c = u'-';
+        }
+        config.store.nodeId = id.isEmpty() ? u"node"_s : id;
+    }
     if (const Status s = config.push.validate(); !s)
         return s;
     if (const Status s = config.sso.validate(); !s)

@@ -28,6 +28,8 @@ struct StoreConfig {
     PostgresSettings postgres;        // all but the password, which is read from passwordFile when the store opens
     QString passwordFile;
     QString firstPostgresKey;         // the first PostgreSQL key the file set (refused unless driver=postgresql)
+    // This node's name among the nodes on one database (docs/scale-out.md): node_id, or the host's name made fit.
+    QString nodeId;
 };
 
 struct Config {

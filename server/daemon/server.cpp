@@ -14,6 +14,7 @@
 #include "relay/tlscontext.h"
 #include "relay/turnsettings.h"
 #include "store/store.h"
+#include "daemon/clustersetup.h"
 #include "daemon/heartbeats.h"
 #include "daemon/storesetup.h"
 #include "daemon/sweeper.h"
@@ -165,6 +166,7 @@ struct Server::Private {
     std::unique_ptr<EnrollGuard> enrollGuard;
     std::unique_ptr<ConnectionGate> gate;     // outlives the workers (their sockets and sessions hold admissions)
     std::unique_ptr<PushService> push;
+    std::unique_ptr<ClusterLink> cluster;     // PostgreSQL: the link to the other nodes (docs/scale-out.md)
     std::unique_ptr<BlobFiles> blobs;         // outlives the sweeper, which deletes files through it
     std::unique_ptr<Sweeper> sweeper;
     std::unique_ptr<SsoServer> sso;           // while [sso] is configured
@@ -306,9 +308,19 @@ Result<Services> Server::startServices()
     d->push = std::make_unique<PushService>(d->config.push, *d->store,
                                             [router](qint64 device) { return bool(router->route(device)); },
                                             &d->metrics.push);
+    const bool clustered = d->config.store.driver == StoreDriver::PostgreSql;
+    if (clustered)
+        d->push->setSending(false);   // until the link makes this node the one that sends
     if (Status s = d->push->start(); !s) {
         d->push.reset();
         return s.error();
+    }
+    if (clustered) {
+        auto link = ClusterSetup::start(d->config, *d->store, *d->router, d->push.get());
+        if (!link)
+            return link.error();
+        d->cluster = std::move(*link);
+        qCInfo(lcServer).noquote() << "Cluster node" << d->cluster->nodeId() << "linked to the database";
     }
     auto blobs = BlobFiles::open(d->config.dataDir + u"/blobs"_s);
     if (!blobs)
@@ -655,6 +667,7 @@ void Server::finishShutdown()
     // Writes still queued (acks, last logins) are committed while the workers can still take their results.
     d->store->close();
     d->stopWorkers();
+    d->cluster.reset();   // the node's row marked stopped, its devices no longer present
     d->running = false;
     qCInfo(lcServer) << "Stopped";
     Q_EMIT stopped();

@@ -28,6 +28,7 @@ constexpr int SummaryIntervalMs = 10 * 1000;
 constexpr int PurgeIntervalMs = 3600 * 1000;
 constexpr int InFlightPollMs = 200;
 constexpr qint64 MaxTimerMs = 3600 * 1000;
+constexpr qint64 ClusterPollMs = 1000;      // how soon a wake-up another node queued goes out
 
 qint64 nowMs()
 {
@@ -56,6 +57,8 @@ struct PushService::Private {
     QTimer summaryTimer;
     QTimer purgeTimer;
     bool running = false;
+    bool sending = true;        // this node sends (setSending)
+    OnlineCheck elsewhere;      // served by another node
     std::atomic_bool wakePosted{false};
     Counts total;
     Counts period;
@@ -122,7 +125,7 @@ struct PushService::Private {
 
     void pump()
     {
-        if (!running)
+        if (!running || !sending)
             return;
         const qint64 now = nowMs();
         const int capacity = config.maxInFlight - int(inFlight.size());
@@ -154,14 +157,19 @@ struct PushService::Private {
             timer.start(int(std::min<qint64>(config.retryBaseMs, MaxTimerMs)));
             return;
         }
+        // With other nodes, wake-ups they queue come with no call here: look again every ClusterPollMs.
+        const qint64 longest = elsewhere ? ClusterPollMs : MaxTimerMs;
         if (*next == 0) {
-            timer.stop();
+            if (elsewhere)
+                timer.start(int(longest));
+            else
+                timer.stop();
             return;
         }
         qint64 delay = std::max<qint64>(0, *next - now);
         if (!inFlight.isEmpty())
             delay = std::max<qint64>(delay, InFlightPollMs);   // what is due may be the jobs in flight
-        timer.start(int(std::min(delay, MaxTimerMs)));
+        timer.start(int(std::min(delay, longest)));
     }
 
     void dispatch(const PushJob &job, qint64 now)
@@ -169,7 +177,7 @@ struct PushService::Private {
         inFlight.insert(job.id);
         if (now >= expiresAt(job))
             return finish(job, PushOutcome::rejected(u"expired before it could be sent"_s));
-        if (isOnline(job.deviceId)) {
+        if (isOnline(job.deviceId) || (elsewhere && elsewhere(job.deviceId))) {
             // Connected now: the device fetches its queue itself.
             return record(job, PushMetrics::Outcome::SkippedOnline, [id = job.id](Db &db) { return PushStore::drop(db, id); },
                           [this] { ++period.skippedOnline; });
@@ -488,6 +496,27 @@ void PushService::enqueueFor(Db &db, const NewMessage &message) const
     auto added = PushStore::enqueue(db, offline, nowMs(), d->config.coalesceMs, qint64(d->config.minIntervalSeconds) * 1000);
     if (!added)
         qCWarning(lcPush) << "Queueing wake-ups failed:" << added.error().message;
+}
+
+void PushService::setSending(bool sending)
+{
+    if (d->sending == sending)
+        return;
+    d->sending = sending;
+    if (sending)
+        wake();
+    else
+        d->timer.stop();
+}
+
+bool PushService::isSending() const
+{
+    return d->sending;
+}
+
+void PushService::setElsewhereCheck(OnlineCheck elsewhere)
+{
+    d->elsewhere = std::move(elsewhere);
 }
 
 void PushService::wake()

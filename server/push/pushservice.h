@@ -45,6 +45,13 @@ public:
     // Stops sending; what is pending stays queued on disk.
     void stop();
 
+    // Several nodes on one database (docs/scale-out.md): one of them sends the wake-ups, the others only queue them.
+    // Main thread; a node that becomes the sender sends what is due at once.
+    void setSending(bool sending);
+    bool isSending() const;
+    // Main thread: whether a device is served by another node, asked before a wake-up goes out (none: never).
+    void setElsewhereCheck(OnlineCheck elsewhere);
+
     // Outbound traffic goes through this proxy (QNetworkProxy::NoProxy for none) instead of the one of [push] proxy.
     void setProxy(const QNetworkProxy &proxy);
 

@@ -37,6 +37,14 @@ void Deliveries::live(const QueuedMessage &message)
     m_caughtUp = false;
 }
 
+void Deliveries::ring(quint64 upTo)
+{
+    if (!m_started || m_failed || (upTo != 0 && upTo <= m_lastSent))
+        return;   // not streaming yet (the backlog read will find them), or sent
+    m_caughtUp = false;
+    pump();
+}
+
 void Deliveries::acked(const QList<quint64> &seqs)
 {
     bool freed = false;

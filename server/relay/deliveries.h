@@ -37,6 +37,9 @@ public:
     void start();
     // A message the router handed over right after it was committed.
     void live(const QueuedMessage &message);
+    // A doorbell (server/cluster): queue entries up to `upTo` (0: an unknown seq) were committed elsewhere; the queue
+    // is read from the last seq sent unless they were sent already.
+    void ring(quint64 upTo);
     // The client acked these seqs: frees window slots and resumes streaming from the database.
     void acked(const QList<quint64> &seqs);
 

@@ -156,6 +156,12 @@ void Session::deliver(const QueuedMessage &message)
         d->deliveries->live(message);
 }
 
+void Session::ring(quint64 upTo)
+{
+    if (d->deliveries && !d->closing)
+        d->deliveries->ring(upTo);
+}
+
 void Session::notifyRefill(int remaining)
 {
     if (!d->authenticated)

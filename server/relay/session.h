@@ -34,6 +34,8 @@ public:
 
     // --- called on the worker thread (by the worker, on behalf of other threads) ---
     void deliver(const QueuedMessage &message);
+    // Entries up to `upTo` (0: unknown) were queued for the device by another node (Router::ring).
+    void ring(quint64 upTo);
     void notifyRefill(int remaining);
     // An encoded server -> client notice frame (Router::notify); dropped before login or while closing.
     void sendNotice(const QByteArray &frame);

@@ -167,6 +167,12 @@ void Worker::setTlsContext(std::shared_ptr<TlsContext> tls)
         d->listener->setContext(std::move(tls));
 }
 
+void Worker::ring(quint64 sessionId, quint64 upTo)
+{
+    if (Session *s = d->sessions.value(sessionId))
+        s->ring(upTo);
+}
+
 void Worker::refill(quint64 sessionId, int remaining)
 {
     if (Session *s = d->sessions.value(sessionId))

@@ -40,6 +40,7 @@ public:
     Status start();
     void deliver(const QList<Delivery> &deliveries);
     void refill(quint64 sessionId, int remaining);
+    void ring(quint64 sessionId, quint64 upTo);
     // New connections use this TLS context from now on; established ones keep theirs.
     void setTlsContext(std::shared_ptr<TlsContext> tls);
     void notice(quint64 sessionId, const QByteArray &frame);
