@@ -201,6 +201,14 @@ public:
     int outstanding() const { return m_outstanding; }
     int syncedSinceConnect() const { return m_synced; }
     QString lastError() const { return m_lastError; }
+    // The server the device connects to from the next connect() on (another node, a load balancer in front).
+    bool setServer(const QUrl &url)
+    {
+        sdk::ProfileSettings settings = m_profile->settings();
+        settings.server = url;
+        return bool(m_profile->setSettings(settings));
+    }
+    sdk::Profile &profile() { return *m_profile; }
 
     // Creates the profile and enrolls the device with a fresh code; waits until it is logged in with prekeys.
     bool enroll()

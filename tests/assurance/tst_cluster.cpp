@@ -1,0 +1,386 @@
+// Several parleyd nodes on one PostgreSQL database (docs/scale-out.md), as real child processes with devices of the
+// real SDK, against a real PostgreSQL 15 and a real HAProxy the test starts on loopback:
+//
+// - each node registers itself and heartbeats; a second process that claims a running node's id is refused at start;
+// - devices on different nodes exchange direct and room messages (the room made at one node, used at the other: the
+//   other node's caches hear of it), and each accepted message is shown exactly once on every device it is for;
+// - a device that logs in at another node is closed at the node it left ("replaced");
+// - one device's pool of one-time prekeys drained from both nodes at once: no key is handed out twice;
+// - two nodes behind HAProxy (TCP mode) under load, one of them killed with SIGKILL: its devices reconnect through
+//   HAProxy to the other, and every message answered `accepted` is shown exactly once on each of its devices.
+
+#include "durability.h"
+#include "postgresfixture.h"
+
+#include "sdk/rooms.h"
+
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTcpServer>
+
+using namespace parley;
+using namespace parley::assurance;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString Room = u"clusterroom"_s;
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+}
+
+// Debian's haproxy in TCP mode in front of the nodes' device listeners, checking each node every 300 ms.
+class HaProxy {
+public:
+    ~HaProxy() { stop(); }
+
+    bool start(const QList<quint16> &nodes)
+    {
+        const QString binary = QStandardPaths::findExecutable(u"haproxy"_s, {u"/usr/sbin"_s, u"/usr/bin"_s});
+        if (binary.isEmpty() || !m_dir.isValid())
+            return false;
+        m_port = freePort();
+        QString conf = u"global\n    maxconn 2000\n\ndefaults\n    mode tcp\n    timeout connect 2s\n"
+                       "    timeout client 120s\n    timeout server 120s\n\nfrontend devices\n    bind 127.0.0.1:%1\n"
+                       "    default_backend nodes\n\nbackend nodes\n    balance roundrobin\n"_s.arg(m_port);
+        for (qsizetype i = 0; i < nodes.size(); ++i)
+            conf += u"    server node%1 127.0.0.1:%2 check inter 300ms fall 2 rise 1\n"_s.arg(i).arg(nodes.at(i));
+        QFile f(m_dir.filePath(u"haproxy.cfg"_s));
+        if (!f.open(QIODevice::WriteOnly) || f.write(conf.toUtf8()) <= 0)
+            return false;
+        f.close();
+        m_proc.setProcessChannelMode(QProcess::MergedChannels);
+        m_proc.start(binary, {u"-db"_s, u"-f"_s, f.fileName()});
+        if (!m_proc.waitForStarted(5000))
+            return false;
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 10000) {
+            QTcpSocket probe;
+            probe.connectToHost(QHostAddress::LocalHost, m_port);
+            if (probe.waitForConnected(200))
+                return true;
+            QTest::qWait(50);
+        }
+        return false;
+    }
+
+    void stop()
+    {
+        if (m_proc.state() != QProcess::NotRunning) {
+            m_proc.terminate();
+            if (!m_proc.waitForFinished(5000))
+                m_proc.kill();
+        }
+    }
+
+    QUrl url() const { return QUrl(u"wss://127.0.0.1:%1/"_s.arg(m_port)); }
+    QByteArray output() { return m_proc.readAll(); }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_proc;
+    quint16 m_port = 0;
+};
+
+} // namespace
+
+class TestCluster : public QObject {
+    Q_OBJECT
+
+private:
+    server::test::PostgresServer postgres;
+    QTemporaryDir dir;
+    QString database;
+    std::unique_ptr<Daemon> nodeA;
+    std::unique_ptr<Daemon> nodeB;
+    Ledger ledger;
+    Fleet fleet;
+    int counter = 0;
+
+    // [store] for the test's database as node `id`, then `more`.
+    QString config(const QString &id, const QString &more = {})
+    {
+        QString store = postgres.storeSection(database, dir.filePath(u"db-password"_s));
+        store.chop(1);   // the blank line that ends the section
+        return store + u"node_id=%1\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n\n"_s.arg(id) + more;
+    }
+
+    // Node B (and any other) serves the certificate node A generated: devices pin one fingerprint for the cluster.
+    QString sharedTls() const
+    {
+        return u"[tls]\ncertificate=%1/tls/server.crt\nprivate_key=%1/tls/server.key\n\n"_s.arg(nodeA->dataDir());
+    }
+
+    QSqlQuery query(const QString &statement)
+    {
+        const QString name = u"tst-cluster"_s;
+        QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name) : QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+        if (!db.isOpen()) {
+            const auto s = postgres.settings(database);
+            db.setHostName(s.host);
+            db.setPort(s.port);
+            db.setDatabaseName(database);
+            db.setUserName(s.user);
+            db.setPassword(s.password);
+            db.open();
+        }
+        QSqlQuery q(db);
+        q.exec(statement);
+        return q;
+    }
+
+    Peer &peer(Daemon &node, const QString &user)
+    {
+        Peer &p = fleet.add(node, ledger, user);
+        return p;
+    }
+
+    // Keeps up to `window` messages in flight from each sender in `senders` to `to` (a room when `room`).
+    void pumpFor(const QList<Peer *> &senders, const QStringList &to, int ms, const QString &room = {}, int window = 4)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < ms) {
+            for (Peer *p : senders) {
+                if (!p->online())
+                    continue;
+                while (p->outstanding() < window) {
+                    QStringList others = to;
+                    others.removeAll(p->user());
+                    p->send(room.isEmpty() ? others : to, fleet.recipients(*p, room.isEmpty() ? others : to),
+                            u"%1 %2"_s.arg(p->label()).arg(++counter), room);
+                }
+            }
+            QTest::qWait(5);
+        }
+    }
+
+    // The nodes' warnings, for a failure's message.
+    QString nodeWarnings() const
+    {
+        QStringList lines;
+        for (const Daemon *node : {nodeA.get(), nodeB.get()}) {
+            for (const QByteArray &line : Daemon::readFile(node->stderrFile()).split('\n')) {
+                if (line.contains(" warning: ") || line.contains(" critical: "))
+                    lines.append(QString::fromUtf8(line));
+            }
+        }
+        return lines.mid(0, 20).join(u'\n');
+    }
+
+    // Every accepted message shown exactly once on each of its devices, nothing invented.
+    void checkLedger()
+    {
+        QElapsedTimer settling;
+        settling.start();
+        const auto busy = [this] {
+            return std::any_of(fleet.peers.cbegin(), fleet.peers.cend(), [](const auto &p) { return p->outstanding() > 0 && p->online(); });
+        };
+        while (busy() && settling.elapsed() < e2e::WaitMs)
+            QTest::qWait(10);
+        QElapsedTimer draining;
+        draining.start();
+        while (!ledger.missing().isEmpty() && draining.elapsed() < e2e::WaitMs)
+            QTest::qWait(20);
+        QVERIFY2(ledger.missing().isEmpty(), qPrintable(ledger.missing().mid(0, 10).join(u'\n') + u'\n' + ledger.summary()));
+        QVERIFY2(ledger.duplicatesShown().isEmpty(), qPrintable(ledger.duplicatesShown().mid(0, 10).join(u'\n')));
+        QVERIFY2(ledger.invented().isEmpty(), qPrintable(ledger.invented().mid(0, 10).join(u'\n')));
+        QVERIFY2(ledger.shownThoughRefused().isEmpty(), qPrintable(ledger.shownThoughRefused().mid(0, 10).join(u'\n')));
+        QVERIFY2(ledger.reusedPrekeys().isEmpty(), qPrintable(ledger.reusedPrekeys().mid(0, 10).join(u'\n')));
+        QVERIFY2(ledger.problems.isEmpty(), qPrintable(ledger.problems.mid(0, 10).join(u'\n')));
+        qInfo().noquote() << ledger.summary();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QLoggingCategory::setFilterRules(u"parley.sdk.debug=false\nparley.sdk.info=false"_s);
+        QVERIFY(dir.isValid());
+        QVERIFY2(postgres.start(), qPrintable(postgres.error()));
+        database = u"cluster"_s;
+        QVERIFY2(postgres.createDatabase(database), qPrintable(postgres.error()));
+        nodeA = std::make_unique<Daemon>(config(u"node-a"_s));
+        QVERIFY2(nodeA->start(), Daemon::readFile(nodeA->stderrFile()).constData());
+        nodeB = std::make_unique<Daemon>(config(u"node-b"_s, sharedTls()));
+        QVERIFY2(nodeB->start(), Daemon::readFile(nodeB->stderrFile()).constData());
+        QCOMPARE(nodeB->fingerprint(), nodeA->fingerprint());
+    }
+
+    // Both nodes are in the nodes table with a fresh heartbeat; a process that claims node-a's id is refused.
+    void nodesRegisterAndHeartbeat()
+    {
+        for (Daemon *node : {nodeA.get(), nodeB.get()})
+            QVERIFY2(Daemon::readFile(node->stderrFile()).contains("linked to the database"),
+                     Daemon::readFile(node->stderrFile()).constData());
+        QSqlQuery q = query(u"SELECT id, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT - heartbeat_at, stopped_at "
+                            "FROM nodes ORDER BY id"_s);
+        QStringList running;
+        while (q.next()) {
+            QVERIFY2(q.value(1).toLongLong() < 10000, qPrintable(q.value(0).toString()));
+            if (q.value(2).toLongLong() == 0)
+                running.append(q.value(0).toString());
+        }
+        QCOMPARE(running, (QStringList{u"node-a"_s, u"node-b"_s}));
+
+        Daemon twin(config(u"node-a"_s, sharedTls()));
+        QVERIFY(!twin.start());
+        const QByteArray err = Daemon::readFile(twin.stderrFile());
+        QVERIFY2(err.contains("runs as node \"node-a\""), err.constData());
+    }
+
+    // Devices at both nodes: ann#1 and cat at A, ann#2 and bob at B. Direct messages both ways, and room messages
+    // from a device at B to a room made at A.
+    void messagesAcrossNodes()
+    {
+        Peer &ann1 = peer(*nodeA, u"ann"_s);
+        Peer &ann2 = peer(*nodeB, u"ann"_s);
+        Peer &bob = peer(*nodeB, u"bob"_s);
+        Peer &cat = peer(*nodeA, u"cat"_s);
+        for (Peer *p : {&ann1, &ann2, &bob, &cat})
+            QVERIFY2(p->enroll(), qPrintable(p->user() + u": "_s + p->lastError()));
+
+        sdk::Rooms rooms(*ann1.client());
+        auto done = [&rooms](const std::function<void(QObject *, sdk::Rooms::Callback<protocol::RoomState>)> &start) {
+            std::optional<Result<protocol::RoomState>> out;
+            QObject context;
+            start(&context, [&out](Result<protocol::RoomState> r) { out.emplace(std::move(r)); });
+            QElapsedTimer timer;
+            timer.start();
+            while (!out && timer.elapsed() < e2e::WaitMs)
+                QTest::qWait(5);
+            return out && *out;
+        };
+        QVERIFY(done([&](QObject *c, auto cb) { rooms.create(Room, u"cluster"_s, QString(), {}, {}, c, cb); }));
+        QVERIFY(done([&](QObject *c, auto cb) { rooms.change(Room, protocol::RoomOp::Add, u"bob"_s, c, cb); }));
+        QVERIFY(done([&](QObject *c, auto cb) { rooms.change(Room, protocol::RoomOp::Add, u"cat"_s, c, cb); }));
+
+        pumpFor({&ann1, &bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 2000);
+        pumpFor({&bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 1000, Room);
+        QVERIFY2(ledger.count(SentMessage::Outcome::Accepted) > 40, qPrintable(ledger.summary()));
+        QVERIFY2(ledger.failures.isEmpty(), qPrintable(ledger.summary() + u'\n' + nodeWarnings()));
+        checkLedger();
+    }
+
+    // bob logs in at node A with a second connection of the same device: its session at node B closes as replaced,
+    // and messages keep reaching it once, now through node A.
+    void deviceMovesBetweenNodes()
+    {
+        Peer *bob = nullptr;
+        Peer *ann1 = nullptr;
+        for (const auto &p : fleet.peers) {
+            if (p->user() == u"bob"_s)
+                bob = p.get();
+            if (p->user() == u"ann"_s && !ann1)
+                ann1 = p.get();
+        }
+        QVERIFY(bob && ann1 && bob->online());
+        QVERIFY(bob->setServer(nodeA->url()));
+        sdk::Client second(bob->profile());
+        second.connectToServer();
+        QElapsedTimer timer;
+        timer.start();
+        while (second.state() != sdk::Client::State::LoggedIn && timer.elapsed() < e2e::WaitMs)
+            QTest::qWait(10);
+        QCOMPARE(second.state(), sdk::Client::State::LoggedIn);
+        timer.restart();
+        while (!bob->disconnected() && timer.elapsed() < 10000)
+            QTest::qWait(10);
+        QVERIFY2(bob->disconnected(), "the session at node B stayed open after the device logged in at node A");
+        second.disconnectFromServer();
+        timer.restart();
+        while (second.state() != sdk::Client::State::Disconnected && timer.elapsed() < 5000)
+            QTest::qWait(10);
+
+        bob->connect();   // now at node A
+        QVERIFY(bob->waitReady());
+        pumpFor({ann1, bob}, {u"ann"_s, u"bob"_s}, 1500);
+        checkLedger();
+    }
+
+    // dan's one-time prekeys fetched from both nodes at once until the pool is spent: each key once.
+    void prekeysDrainedFromBothNodes()
+    {
+        Peer &dan = peer(*nodeA, u"dan"_s);
+        QVERIFY2(dan.enroll(), qPrintable(dan.lastError()));
+        dan.disconnectNow();   // offline: its pool is not topped up while it is drained
+        QList<Peer *> fetchers;
+        for (const auto &p : fleet.peers) {
+            if (p->online() && p.get() != &dan)
+                fetchers.append(p.get());
+        }
+        QVERIFY(fetchers.size() >= 2);
+        const int before = ledger.lastResortHandouts;
+        QElapsedTimer timer;
+        timer.start();
+        while (ledger.lastResortHandouts == before && timer.elapsed() < e2e::WaitMs) {
+            for (Peer *p : fetchers)
+                p->fetchPrekeys(u"dan"_s);
+            QTest::qWait(20);
+        }
+        QVERIFY2(ledger.lastResortHandouts > before, qPrintable(ledger.summary()));
+        QVERIFY2(ledger.reusedPrekeys().isEmpty(), qPrintable(ledger.reusedPrekeys().mid(0, 10).join(u'\n')));
+        int danKeys = 0;
+        for (auto it = ledger.oneTimePrekeys.cbegin(); it != ledger.oneTimePrekeys.cend(); ++it)
+            danKeys += it.key().startsWith(u"dan#"_s) ? 1 : 0;
+        QVERIFY2(danKeys >= 20, qPrintable(u"%1 one-time keys of dan handed out"_s.arg(danKeys)));
+    }
+
+    // Both nodes behind HAProxy; every device connects through it. Under load node A is killed with SIGKILL: its
+    // devices reconnect through HAProxy (now to node B), and every accepted message is shown exactly once.
+    void nodeKilledUnderLoad()
+    {
+        HaProxy haproxy;
+        QVERIFY(haproxy.start({nodeA->port(), nodeB->port()}));
+        for (const auto &p : fleet.peers) {
+            QVERIFY(p->setServer(haproxy.url()));
+            p->connect();
+        }
+        QVERIFY(fleet.waitAllReady());
+        QList<Peer *> senders;
+        for (const auto &p : fleet.peers) {
+            if (p->user() != u"dan"_s)
+                senders.append(p.get());
+        }
+        const QStringList everyone{u"ann"_s, u"bob"_s, u"cat"_s, u"dan"_s};
+        pumpFor(senders, everyone, 1500);
+        const int acceptedBefore = ledger.count(SentMessage::Outcome::Accepted);
+        QVERIFY2(acceptedBefore > 0, qPrintable(ledger.summary()));
+
+        nodeA->kill();
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 4000) {
+            for (const auto &p : fleet.peers) {
+                if (p->disconnected())
+                    p->connect();
+            }
+            pumpFor(senders, everyone, 50);
+        }
+        QVERIFY2(fleet.waitAllReady(), qPrintable(ledger.summary()));
+        pumpFor(senders, everyone, 1000);
+        QVERIFY2(ledger.count(SentMessage::Outcome::Accepted) > acceptedBefore + 20, qPrintable(ledger.summary()));
+        checkLedger();
+        for (const auto &p : fleet.peers)
+            p->disconnectNow();
+    }
+
+    void cleanupTestCase()
+    {
+        fleet.peers.clear();
+        if (nodeB)
+            QVERIFY(nodeB->terminate());
+        nodeA.reset();
+        nodeB.reset();
+        QSqlDatabase::removeDatabase(u"tst-cluster"_s);
+        postgres.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
