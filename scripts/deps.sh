@@ -18,6 +18,7 @@ parley_packages_test=(
     coturn                                       # tests/calls: a real TURN relay for the credentials parleyd issues
     slapd ldap-utils                             # tests/directory: a real OpenLDAP server, and ldapadd to fill it
     postgresql-15                                # the store's tests on PostgreSQL (initdb, pg_ctl: postgresfixture.h)
+    haproxy                                      # tests/assurance/tst_cluster: nodes behind a real TCP load balancer
     tcpdump python3                              # tests/assurance: the capture of tst_datainflight, the privacy helpers
     prometheus                                   # promtool: tst_metrics and tst_parleydmetrics check the scrape's format
     clang libclang-rt-14-dev llvm                # scripts/fuzz.sh: libFuzzer, the sanitizer runtimes, llvm-symbolizer

@@ -29,13 +29,22 @@ struct ThreadHeartbeat {
     qint64 unansweredMs = 0;    // how long its heartbeat has waited for an answer; 0 when none waits
 };
 
-// A node of the deployment and its threads. Today one: this process. When several parleyd share a PostgreSQL
-// database, each reports its own and the others' last heartbeats are read from there.
+// A node of the deployment: this process with its threads, and with several parleyd on one PostgreSQL database
+// (docs/scale-out.md) each other node as its last heartbeat in the database shows it.
 struct NodeHealth {
-    QString node;               // the host name
+    QString node;               // the node id with PostgreSQL ([store] node_id), else the host name
     bool self = true;
     int stallAfterMs = 0;       // a heartbeat unanswered this long: the thread is stalled
-    QList<ThreadHeartbeat> threads;
+    QList<ThreadHeartbeat> threads;   // this node's only
+    // From the nodes table (PostgreSQL); 0 / empty for a single SQLite node.
+    QString version;
+    qint64 startedAt = 0;       // ms
+    qint64 heartbeatAt = 0;     // ms, the database's clock
+    qint64 heartbeatAgeMs = 0;  // how old that heartbeat is
+    qint64 devices = -1;        // devices connected at its last heartbeat (-1: unknown)
+    qint64 stoppedAt = 0;       // it stopped cleanly then; 0 while it runs
+    qint64 leaseMs = 0;         // a heartbeat older than this: the node is gone (its devices count as offline)
+    bool lost() const { return stoppedAt == 0 && leaseMs > 0 && heartbeatAgeMs > leaseMs; }
 };
 
 // The boot settings the admin plane reads, filled in by the daemon from its configuration.

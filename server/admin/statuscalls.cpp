@@ -48,6 +48,25 @@ void StatusCalls::handleStatus(const AdminRequestPtr &r)
         m.insert("certificate_expires_at"_L1, expires);
         m.insert("certificate_days_left"_L1, (expires - AdminContext::now()) / (24 * 3600 * 1000));
     }
+    // Every node: this one, and with several nodes on one PostgreSQL database the others as their last heartbeat
+    // shows them (running, stopped, or lost: no heartbeat within the lease).
+    QCborArray nodes;
+    for (const NodeHealth &n : m_ctx.host()->nodes()) {
+        QCborMap node;
+        node.insert("id"_L1, n.node);
+        node.insert("self"_L1, n.self);
+        node.insert("state"_L1, n.stoppedAt != 0 ? u"stopped"_s : n.lost() ? u"lost"_s : u"running"_s);
+        if (!n.version.isEmpty())
+            node.insert("version"_L1, n.version);
+        if (n.startedAt > 0)
+            node.insert("started_at"_L1, n.startedAt);
+        if (n.heartbeatAt > 0)
+            node.insert("last_heartbeat_at"_L1, n.heartbeatAt);
+        if (n.devices >= 0)
+            node.insert("connected_devices"_L1, n.devices);
+        nodes.append(node);
+    }
+    m.insert("nodes"_L1, nodes);
     m.insert("warnings"_L1, m_warnings.evaluate());
     m_ctx.reply(r, m);
 }

@@ -210,10 +210,26 @@ void StatusWarnings::storage(QList<Found> &out) const
     }
 }
 
-// A thread of a node whose heartbeat has waited longer than the node's stall time (30 s): critical.
+// A thread of a node whose heartbeat has waited longer than the node's stall time (30 s), or another node of the
+// cluster whose heartbeat is older than its lease without having stopped: critical.
 void StatusWarnings::stalls(QList<Found> &out) const
 {
     for (const NodeHealth &node : m_ctx.host()->nodes()) {
+        if (!node.self && node.lost()) {
+            Found f;
+            f.key = u"node_stalled/%1"_s.arg(node.node);
+            f.code = u"node_stalled"_s;
+            f.critical = true;
+            f.message = u"The node %1 has not written a heartbeat to the database for %2 s: it is down or cut off, and "
+                        u"its devices count as offline until they connect to another node. Check the node (systemctl "
+                        u"status parleyd there) and the load balancer's view of it."_s
+                            .arg(node.node)
+                            .arg(node.heartbeatAgeMs / 1000);
+            f.details.insert("node"_L1, node.node);
+            f.details.insert("last_heartbeat_at"_L1, node.heartbeatAt);
+            f.details.insert("unanswered_seconds"_L1, node.heartbeatAgeMs / 1000);
+            out.append(f);
+        }
         for (const ThreadHeartbeat &t : node.threads) {
             if (node.stallAfterMs <= 0 || t.unansweredMs < node.stallAfterMs)
                 continue;

@@ -127,6 +127,8 @@ Status ClusterLink::Private::connectAll()
     up = true;
     connected = true;
     pingSent = pingSeen = 0;
+    if (!first)
+        count(&Counts::reconnects, 1);
     if (warned) {
         qCInfo(lcCluster) << "The link to the database is back; node" << id << "catches up";
         warned = false;
@@ -232,7 +234,6 @@ void ClusterLink::Private::heartbeat()
             lost(s.error());
             return;
         }
-        count(&Counts::reconnects, 1);
     }
     // The doorbell sent with the last heartbeat has not come back: the listening connection is gone without a word.
     if (pingSent > pingSeen + 1)

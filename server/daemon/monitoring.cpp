@@ -1,5 +1,6 @@
 #include "daemon/monitoring.h"
 
+#include "cluster/clusterlink.h"
 #include "metrics/filesystem.h"
 #include "metrics/httpendpoint.h"
 #include "metrics/process.h"
@@ -138,6 +139,32 @@ void Monitoring::writeHealth(metrics::Exposition &out) const
                            double(t.unansweredMs) / 1000.0);
             }
         }
+        if (s.cluster) {
+            // Counted by state, never by node id: the nodes' names are the operator's, not labels to alert on.
+            int running = 0, lost = 0, stopped = 0;
+            for (const NodeHealth &node : nodes)
+                (node.stoppedAt != 0 ? stopped : node.lost() ? lost : running) += 1;
+            out.family("parleyd_cluster_nodes", "gauge",
+                       "The nodes on this database by state: running, lost (no heartbeat within the lease), stopped.");
+            out.sample("parleyd_cluster_nodes", {{"state", "running"}}, running);
+            out.sample("parleyd_cluster_nodes", {{"state", "lost"}}, lost);
+            out.sample("parleyd_cluster_nodes", {{"state", "stopped"}}, stopped);
+        }
+    }
+    if (s.cluster) {
+        const ClusterLink::Counts c = s.cluster->counts();
+        out.gauge("parleyd_cluster_link_up", "1 while this node's link to the other nodes (LISTEN/NOTIFY) is connected.",
+                  s.cluster->isConnected() ? 1 : 0);
+        out.counter("parleyd_cluster_notifications_sent_total",
+                    "Notifications sent to other nodes: doorbells, notices, closes and refills for their devices.",
+                    double(c.ringsSent));
+        out.counter("parleyd_cluster_doorbells_received_total", "Devices here another node rang for.",
+                    double(c.ringsReceived));
+        out.counter("parleyd_cluster_catchup_devices_total",
+                    "Devices the link's catch-up scan found with new queue entries (after an outage, and every 5 s).",
+                    double(c.caughtUp));
+        out.counter("parleyd_cluster_link_reconnects_total", "Times the link connected again after losing the database.",
+                    double(c.reconnects));
     }
 }
 

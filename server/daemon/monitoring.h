@@ -13,6 +13,7 @@
 
 namespace parley::server {
 
+class ClusterLink;
 class Router;
 class Store;
 
@@ -36,8 +37,9 @@ public:
         QString certificateFile;          // the device listener's
         QString adminCertificateFile;     // the admin listener's own ([admin] certificate); empty: none
         QString dataDir;
-        // Any thread: this node's threads and their heartbeats.
+        // Any thread: this node's threads and their heartbeats (and the other nodes on one PostgreSQL database).
         std::function<QList<NodeHealth>()> nodes;
+        const ClusterLink *cluster = nullptr;   // PostgreSQL: the link to the other nodes
         // Any thread: why the server should not be sent traffic now, or empty when it is ready.
         std::function<QString()> notReady;
     };

@@ -567,6 +567,7 @@ Status Server::startMonitoring()
     sources.adminCertificateFile = d->config.admin.certificatePath;
     sources.dataDir = d->config.dataDir;
     sources.nodes = [this] { return nodes(); };
+    sources.cluster = d->cluster.get();
     d->monitoring = std::make_unique<Monitoring>(std::move(sources));
     if (Status s = d->monitoring->start(m.listenAddress, m.listenPort); !s) {
         d->monitoring.reset();
@@ -808,12 +809,33 @@ int Server::historyIntervalMs() const
 QList<NodeHealth> Server::nodes() const
 {
     NodeHealth self;
-    self.node = QSysInfo::machineHostName();
+    self.node = d->cluster ? d->cluster->nodeId() : QSysInfo::machineHostName();
     if (d->heartbeats) {
         self.stallAfterMs = d->heartbeats->stallAfterMs();
         self.threads = d->heartbeats->threads();
     }
-    return {self};
+    self.devices = qint64(d->router ? d->router->onlineDevices() : 0);
+    if (!d->cluster)
+        return {self};
+    QList<NodeHealth> out;
+    const qint64 lease = qint64(d->cluster->lease().count());
+    for (const NodeRecord &n : d->cluster->nodes()) {
+        NodeHealth h = n.id == self.node ? self : NodeHealth{};
+        h.node = n.id;
+        h.self = n.id == self.node;
+        h.version = n.version;
+        h.startedAt = n.startedAt;
+        h.heartbeatAt = n.heartbeatAt;
+        h.heartbeatAgeMs = std::max<qint64>(0, n.now - n.heartbeatAt);
+        if (!h.self)
+            h.devices = n.devices;
+        h.stoppedAt = n.stoppedAt;
+        h.leaseMs = lease;
+        out.append(h);
+    }
+    if (std::none_of(out.cbegin(), out.cend(), [](const NodeHealth &h) { return h.self; }))
+        out.prepend(self);   // before the link's first heartbeat
+    return out;
 }
 
 QString Server::fingerprint() const

@@ -6,8 +6,9 @@
 //   other node's caches hear of it), and each accepted message is shown exactly once on every device it is for;
 // - a device that logs in at another node is closed at the node it left ("replaced");
 // - one device's pool of one-time prekeys drained from both nodes at once: no key is handed out twice;
-// - two nodes behind HAProxy (TCP mode) under load, one of them killed with SIGKILL: its devices reconnect through
-//   HAProxy to the other, and every message answered `accepted` is shown exactly once on each of its devices.
+// - three nodes behind HAProxy (TCP mode) under load, one of them killed with SIGKILL: its devices reconnect through
+//   HAProxy to the others, and every message answered `accepted` is shown exactly once on each of its devices;
+// - PostgreSQL restarted under load: both nodes refuse sends while it is down and come back by themselves.
 
 #include "durability.h"
 #include "postgresfixture.h"
@@ -18,7 +19,9 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QRegularExpression>
 #include <QTcpServer>
+#include <QTcpSocket>
 
 using namespace parley;
 using namespace parley::assurance;
@@ -99,6 +102,7 @@ private:
     QString database;
     std::unique_ptr<Daemon> nodeA;
     std::unique_ptr<Daemon> nodeB;
+    std::unique_ptr<Daemon> nodeC;   // the third node, from nodeKilledUnderLoad on
     Ledger ledger;
     Fleet fleet;
     int counter = 0;
@@ -108,13 +112,41 @@ private:
     {
         QString store = postgres.storeSection(database, dir.filePath(u"db-password"_s));
         store.chop(1);   // the blank line that ends the section
-        return store + u"node_id=%1\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n\n"_s.arg(id) + more;
+        return store + u"node_id=%1\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n\n"
+                       "[metrics]\nlisten=127.0.0.1:0\n\n"_s.arg(id) + more;
     }
 
     // Node B (and any other) serves the certificate node A generated: devices pin one fingerprint for the cluster.
     QString sharedTls() const
     {
         return u"[tls]\ncertificate=%1/tls/server.crt\nprivate_key=%1/tls/server.key\n\n"_s.arg(nodeA->dataDir());
+    }
+
+    // The node's /metrics, sample by sample ("name{labels}" -> value).
+    static QHash<QString, double> scrape(const Daemon &node)
+    {
+        const QString out = QString::fromUtf8(Daemon::readFile(node.stdoutFile()));
+        const auto port = QRegularExpression(u"^metrics http://127\\.0\\.0\\.1:(\\d+)/$"_s,
+                                             QRegularExpression::MultilineOption).match(out);
+        QHash<QString, double> samples;
+        if (!port.hasMatch())
+            return samples;
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, quint16(port.captured(1).toUInt()));
+        if (!s.waitForConnected(5000))
+            return samples;
+        s.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        QByteArray reply;
+        while (s.state() == QAbstractSocket::ConnectedState && s.waitForReadyRead(5000))
+            reply += s.readAll();
+        reply += s.readAll();
+        for (const QByteArray &line : reply.mid(reply.indexOf("\r\n\r\n") + 4).split('\n')) {
+            if (line.isEmpty() || line.startsWith('#'))
+                continue;
+            const qsizetype space = line.lastIndexOf(' ');
+            samples.insert(QString::fromUtf8(line.left(space)), line.mid(space + 1).toDouble());
+        }
+        return samples;
     }
 
     QSqlQuery query(const QString &statement)
@@ -165,7 +197,9 @@ private:
     QString nodeWarnings() const
     {
         QStringList lines;
-        for (const Daemon *node : {nodeA.get(), nodeB.get()}) {
+        for (const Daemon *node : {nodeA.get(), nodeB.get(), nodeC.get()}) {
+            if (!node)
+                continue;
             for (const QByteArray &line : Daemon::readFile(node->stderrFile()).split('\n')) {
                 if (line.contains(" warning: ") || line.contains(" critical: "))
                     lines.append(QString::fromUtf8(line));
@@ -227,6 +261,17 @@ private Q_SLOTS:
                 running.append(q.value(0).toString());
         }
         QCOMPARE(running, (QStringList{u"node-a"_s, u"node-b"_s}));
+        for (Daemon *node : {nodeA.get(), nodeB.get()}) {
+            QHash<QString, double> m;
+            QElapsedTimer timer;
+            timer.start();
+            while (m.value(u"parleyd_cluster_nodes{state=\"running\"}"_s) != 2 && timer.elapsed() < 10000) {
+                QTest::qWait(200);
+                m = scrape(*node);
+            }
+            QCOMPARE(m.value(u"parleyd_cluster_nodes{state=\"running\"}"_s), 2.0);
+            QCOMPARE(m.value(u"parleyd_cluster_link_up"_s), 1.0);
+        }
 
         Daemon twin(config(u"node-a"_s, sharedTls()));
         QVERIFY(!twin.start());
@@ -265,6 +310,12 @@ private Q_SLOTS:
         QVERIFY2(ledger.count(SentMessage::Outcome::Accepted) > 40, qPrintable(ledger.summary()));
         QVERIFY2(ledger.failures.isEmpty(), qPrintable(ledger.summary() + u'\n' + nodeWarnings()));
         checkLedger();
+        // Each node was rung by the other: the doorbells work, not only the scans that stand in when one is lost.
+        for (Daemon *node : {nodeA.get(), nodeB.get()}) {
+            const QHash<QString, double> m = scrape(*node);
+            QVERIFY2(m.value(u"parleyd_cluster_doorbells_received_total"_s) > 0, qPrintable(node->dataDir()));
+            QVERIFY(m.value(u"parleyd_cluster_notifications_sent_total"_s) > 0);
+        }
     }
 
     // bob logs in at node A with a second connection of the same device: its session at node B closes as replaced,
@@ -331,12 +382,85 @@ private Q_SLOTS:
         QVERIFY2(danKeys >= 20, qPrintable(u"%1 one-time keys of dan handed out"_s.arg(danKeys)));
     }
 
-    // Both nodes behind HAProxy; every device connects through it. Under load node A is killed with SIGKILL: its
-    // devices reconnect through HAProxy (now to node B), and every accepted message is shown exactly once.
+    // PostgreSQL restarted while devices at both nodes send to each other: sends are refused while it is down, both
+    // nodes' links say so once and come back by themselves (same processes), and every accepted message is shown
+    // exactly once, also those another node committed while this node's link was down.
+    void postgresRestartedUnderLoad()
+    {
+        QList<Peer *> senders;
+        for (const auto &p : fleet.peers) {
+            if (p->user() != u"dan"_s) {
+                if (!p->online())
+                    p->connect();
+                senders.append(p.get());
+            }
+        }
+        QVERIFY(std::all_of(senders.cbegin(), senders.cend(), [](Peer *p) { return p->waitReady(); }));
+        const qint64 pidA = nodeA->process().processId();
+        const qint64 pidB = nodeB->process().processId();
+        const qsizetype logA = Daemon::readFile(nodeA->stderrFile()).size();
+        const qsizetype logB = Daemon::readFile(nodeB->stderrFile()).size();
+        const QStringList everyone{u"ann"_s, u"bob"_s, u"cat"_s};
+        pumpFor(senders, everyone, 1000);
+        QVERIFY2(postgres.stop(), qPrintable(postgres.error()));
+        pumpFor(senders, everyone, 1500);
+        QVERIFY2(postgres.startServer(), qPrintable(postgres.error()));
+        QElapsedTimer recovering;
+        recovering.start();
+        const int acceptedDuring = ledger.count(SentMessage::Outcome::Accepted);
+        while (ledger.count(SentMessage::Outcome::Accepted) < acceptedDuring + 50 && recovering.elapsed() < e2e::WaitMs) {
+            for (Peer *p : senders) {
+                if (p->disconnected())
+                    p->connect();
+            }
+            pumpFor(senders, everyone, 20);
+        }
+        QVERIFY2(ledger.count(SentMessage::Outcome::Accepted) >= acceptedDuring + 50, qPrintable(ledger.summary()));
+        const double rungBefore = scrape(*nodeA).value(u"parleyd_cluster_doorbells_received_total"_s);
+        QCOMPARE(nodeA->process().processId(), pidA);
+        QCOMPARE(nodeB->process().processId(), pidB);
+        for (const auto &[node, from] : {std::pair{nodeA.get(), logA}, std::pair{nodeB.get(), logB}}) {
+            QElapsedTimer back;
+            back.start();
+            while (!Daemon::readFile(node->stderrFile()).mid(from).contains("The link to the database is back")
+                   && back.elapsed() < 10000)
+                QTest::qWait(50);
+            const QByteArray log = Daemon::readFile(node->stderrFile()).mid(from);
+            QVERIFY2(log.count("The cluster link to the database is down") == 1, log.right(3000).constData());
+            QVERIFY2(log.contains("The link to the database is back"), log.right(3000).constData());
+            QVERIFY(scrape(*node).value(u"parleyd_cluster_link_reconnects_total"_s) >= 1);
+        }
+        for (auto it = ledger.sent.cbegin(); it != ledger.sent.cend(); ++it) {
+            if (it->outcome == SentMessage::Outcome::Failed)
+                QVERIFY2(it->failure == u"unavailable"_s, qPrintable(it->failure + u": "_s + it->failureText));
+        }
+        // Devices whose login met a connection still finding out about the restart try again.
+        QElapsedTimer readying;
+        readying.start();
+        while (!std::all_of(senders.cbegin(), senders.cend(), [](Peer *p) { return p->ready(); })
+               && readying.elapsed() < e2e::WaitMs) {
+            for (Peer *p : senders) {
+                if (p->disconnected())
+                    p->connect();
+            }
+            QTest::qWait(20);
+        }
+        checkLedger();
+        // Node A hears doorbells again on its new connection.
+        pumpFor(senders, everyone, 1000);
+        checkLedger();
+        QVERIFY2(scrape(*nodeA).value(u"parleyd_cluster_doorbells_received_total"_s) > rungBefore,
+                 "no doorbell reached node A after it connected again");
+    }
+
+    // Three nodes behind HAProxy; every device connects through it. Under load node A is killed with SIGKILL: its
+    // devices reconnect through HAProxy (to node B or C), and every accepted message is shown exactly once.
     void nodeKilledUnderLoad()
     {
+        nodeC = std::make_unique<Daemon>(config(u"node-c"_s, sharedTls()));
+        QVERIFY2(nodeC->start(), Daemon::readFile(nodeC->stderrFile()).constData());
         HaProxy haproxy;
-        QVERIFY(haproxy.start({nodeA->port(), nodeB->port()}));
+        QVERIFY(haproxy.start({nodeA->port(), nodeB->port(), nodeC->port()}));
         for (const auto &p : fleet.peers) {
             QVERIFY(p->setServer(haproxy.url()));
             p->connect();
@@ -368,15 +492,28 @@ private Q_SLOTS:
         checkLedger();
         for (const auto &p : fleet.peers)
             p->disconnectNow();
+        // The others see node A lost once its heartbeat is older than the lease (15 s).
+        QHash<QString, double> m;
+        QElapsedTimer lease;
+        lease.start();
+        while (m.value(u"parleyd_cluster_nodes{state=\"lost\"}"_s) != 1 && lease.elapsed() < 30000) {
+            QTest::qWait(500);
+            m = scrape(*nodeB);
+        }
+        QCOMPARE(m.value(u"parleyd_cluster_nodes{state=\"lost\"}"_s), 1.0);
+        QCOMPARE(m.value(u"parleyd_cluster_nodes{state=\"running\"}"_s), 2.0);
     }
 
     void cleanupTestCase()
     {
         fleet.peers.clear();
-        if (nodeB)
-            QVERIFY(nodeB->terminate());
+        for (Daemon *node : {nodeB.get(), nodeC.get()}) {
+            if (node)
+                QVERIFY(node->terminate());
+        }
         nodeA.reset();
         nodeB.reset();
+        nodeC.reset();
         QSqlDatabase::removeDatabase(u"tst-cluster"_s);
         postgres.stop();
     }

@@ -4,6 +4,7 @@
 #include "daemon/storesetup.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -96,7 +97,7 @@ private Q_SLOTS:
     {
         int keys = 0;
         const QByteArray store = uncommentedKeys("[store]", &keys) + "driver=postgresql\n";
-        QCOMPARE(keys, 8);
+        QCOMPARE(keys, 9);
         auto config = Config::load(writeConfig(u"store.conf"_s, store));
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         const StoreConfig &s = config->store;
@@ -109,6 +110,7 @@ private Q_SLOTS:
         QCOMPARE(s.postgres.effectiveSslMode(), u"verify-full"_s);
         QCOMPARE(s.postgres.caFile, u"/etc/parleyd/db-ca.pem"_s);
         QCOMPARE(s.postgres.connectTimeoutSeconds, 10);
+        QCOMPARE(s.nodeId, u"parley-1"_s);
         QCOMPARE(config->databaseDescription(),
                  u"the PostgreSQL database parley as parleyd on db.example.org:5432 (TLS verify-full)"_s);
     }
@@ -127,6 +129,9 @@ private Q_SLOTS:
         QVERIFY(local->store.postgres.isUnixSocket());
         QCOMPARE(local->store.postgres.effectiveSslMode(), u"disable"_s);
         QVERIFY(local->store.passwordFile.isEmpty());
+        // The node's name: the host's, made fit for a node id.
+        QVERIFY(QRegularExpression(u"^[a-z0-9_-]{1,40}$"_s).match(local->store.nodeId).hasMatch());
+        QVERIFY(sqlite->store.nodeId.isEmpty());
         for (const char *host : {"127.0.0.1", "127.8.9.10", "::1", "localhost"}) {
             auto loopback = Config::load(writeConfig(u"store-loopback.conf"_s,
                                                      QByteArray("[store]\ndriver=postgresql\ndatabase=p\nuser=u\nhost=")
@@ -398,6 +403,9 @@ private Q_SLOTS:
         QTest::newRow("store CA relative") << pg + "host=db.example.org\nca_file=ca.pem\n" << u"store/ca_file"_s;
         QTest::newRow("store CA with semicolon") << pg + "host=db.example.org\nca_file=\"/etc/a;b.pem\"\n" << u"store/ca_file"_s;
         QTest::newRow("store timeout zero") << pg + "connect_timeout_seconds=0\n" << u"store/connect_timeout_seconds"_s;
+        QTest::newRow("store node_id upper case") << pg + "node_id=Node-A\n" << u"store/node_id"_s;
+        QTest::newRow("store node_id too long") << pg + "node_id=" + QByteArray(41, 'n') + '\n' << u"store/node_id"_s;
+        QTest::newRow("store node_id with sqlite") << QByteArray("[store]\ndriver=sqlite\nnode_id=a\n") << u"store/node_id"_s;
     }
 
     void errors()

@@ -86,8 +86,9 @@ bool logoutCommand(Invocation &inv, const QStringList &a, QCborMap /*common*/)
     return inv.run(u"logout"_s, {}, [](const QCborMap &) { printOut(u"logged out"_s); });
 }
 
-// The figures as "key: value" lines, then the warnings, most severe first: severity, code and since when, and the
-// server's sentence on a line of its own (--json has every field of each).
+// The figures as "key: value" lines, then the nodes (one line each: id, state, devices, last heartbeat, version; "*"
+// marks the one answering), then the warnings, most severe first: severity, code and since when, and the server's
+// sentence on a line of its own (--json has every field of each).
 bool statusCommand(Invocation &inv, const QStringList &a, QCborMap /*common*/)
 {
     if (a.size() != 1)
@@ -95,8 +96,25 @@ bool statusCommand(Invocation &inv, const QStringList &a, QCborMap /*common*/)
     return inv.run(u"status"_s, {}, [](const QCborMap &r) {
         QCborMap figures = r;
         figures.remove("warnings"_L1);
+        figures.remove("nodes"_L1);
         const QCborArray warnings = r.value("warnings"_L1).toArray();
         QString out = human(figures);
+        const QCborArray nodes = r.value("nodes"_L1).toArray();
+        if (!nodes.isEmpty()) {
+            out += u"nodes:\n"_s;
+            for (const QCborValue &v : nodes) {
+                const QCborMap n = v.toMap();
+                QString line = u"  %1%2  %3"_s.arg(n.value("self"_L1).toBool() ? u"*"_s : u" "_s,
+                                                   n.value("id"_L1).toString(), n.value("state"_L1).toString());
+                if (n.contains("connected_devices"_L1))
+                    line += u"  %1 devices"_s.arg(n.value("connected_devices"_L1).toInteger());
+                if (n.contains("last_heartbeat_at"_L1))
+                    line += u"  heartbeat %1"_s.arg(formatValue(u"last_heartbeat_at"_s, n.value("last_heartbeat_at"_L1)));
+                if (n.contains("version"_L1))
+                    line += u"  %1"_s.arg(n.value("version"_L1).toString());
+                out += line + u'\n';
+            }
+        }
         if (warnings.isEmpty()) {
             out += u"warnings: none\n"_s;
         } else {
