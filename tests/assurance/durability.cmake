@@ -48,5 +48,6 @@ parley_add_test(tst_cluster
                 LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300)
 target_include_directories(tst_cluster PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e ${PROJECT_SOURCE_DIR}/tests/server
                            ${PROJECT_SOURCE_DIR}/server)
-target_compile_definitions(tst_cluster PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
+target_compile_definitions(tst_cluster PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>"
+                           PARLEY_ALERT_RULES="${PROJECT_SOURCE_DIR}/resources/prometheus/parleyd.rules.yml")
 add_dependencies(tst_cluster parleyd)

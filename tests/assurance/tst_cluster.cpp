@@ -272,6 +272,19 @@ private Q_SLOTS:
             QCOMPARE(m.value(u"parleyd_cluster_nodes{state=\"running\"}"_s), 2.0);
             QCOMPARE(m.value(u"parleyd_cluster_link_up"_s), 1.0);
         }
+        // The cluster metrics the shipped alerting rules use are ones a node exports.
+        QFile rules(QStringLiteral(PARLEY_ALERT_RULES));
+        QVERIFY(rules.open(QIODevice::ReadOnly));
+        const QString ruleText = QString::fromUtf8(rules.readAll());
+        const QStringList exported = scrape(*nodeA).keys();
+        int used = 0;
+        for (auto it = QRegularExpression(u"\\b(parleyd_cluster_[a-z_]+)"_s).globalMatch(ruleText); it.hasNext(); ++used) {
+            const QString name = it.next().captured(1);
+            QVERIFY2(std::any_of(exported.cbegin(), exported.cend(),
+                                 [&name](const QString &s) { return s == name || s.startsWith(name + u'{'); }),
+                     qPrintable(name));
+        }
+        QVERIFY(used >= 2);
 
         Daemon twin(config(u"node-a"_s, sharedTls()));
         QVERIFY(!twin.start());
