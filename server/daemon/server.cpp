@@ -740,10 +740,10 @@ Result<AdminHost::TlsIdentity> Server::loadAdminTls() const
 
 QStringList Server::logCategories()
 {
-    // One per subsystem: server/daemon, server/relay, server/store, server/push, server/admin, server/directory,
-    // server/sso, and libparley's.
-    return {u"parley.server"_s, u"parley.relay"_s, u"parley.store"_s, u"parley.push"_s, u"parley.admin"_s,
-            u"parley.directory"_s, u"parley.sso"_s, u"parley.crypto"_s};
+    // One per subsystem: server/daemon, server/relay, server/store, server/cluster, server/push, server/admin,
+    // server/directory, server/sso, and libparley's.
+    return {u"parley.server"_s, u"parley.relay"_s, u"parley.store"_s, u"parley.cluster"_s, u"parley.push"_s,
+            u"parley.admin"_s, u"parley.directory"_s, u"parley.sso"_s, u"parley.crypto"_s};
 }
 
 const Config &Server::config() const
