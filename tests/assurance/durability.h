@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include "protocol/messages.h"
+#include "sdk/rooms.h"
 
 #include <QHash>
 #include <QMap>
@@ -402,6 +403,30 @@ public:
         return all();
     }
 };
+
+// Makes `room` from `creator`'s device and adds `members`, one step after the other; false when a step fails or
+// takes longer than e2e::WaitMs.
+inline bool makeRoom(sdk::Client &creator, const QString &room, const QString &title, const QStringList &members)
+{
+    sdk::Rooms rooms(creator);
+    const auto done = [](const std::function<void(QObject *, sdk::Rooms::Callback<protocol::RoomState>)> &start) {
+        std::optional<Result<protocol::RoomState>> out;
+        QObject context;
+        start(&context, [&out](Result<protocol::RoomState> r) { out.emplace(std::move(r)); });
+        QElapsedTimer timer;
+        timer.start();
+        while (!out && timer.elapsed() < e2e::WaitMs)
+            QTest::qWait(5);
+        return out && *out;
+    };
+    if (!done([&](QObject *c, auto cb) { rooms.create(room, title, QString(), {}, {}, c, cb); }))
+        return false;
+    for (const QString &member : members) {
+        if (!done([&](QObject *c, auto cb) { rooms.change(room, protocol::RoomOp::Add, member, c, cb); }))
+            return false;
+    }
+    return true;
+}
 
 // The database checked the way `sqlite3 -readonly FILE 'PRAGMA integrity_check'` would, plus the counters the
 // schema's triggers keep (devices.queued, messages.refs) and the foreign keys. "ok", or what is wrong.

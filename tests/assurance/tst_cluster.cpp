@@ -13,8 +13,6 @@
 #include "durability.h"
 #include "postgresfixture.h"
 
-#include "sdk/rooms.h"
-
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -149,6 +147,19 @@ private:
         return samples;
     }
 
+    // Scrapes the node until the sample `name` has `value` or `timeoutMs` passed; returns the last scrape.
+    static QHash<QString, double> scrapeUntil(const Daemon &node, const QString &name, double value, int timeoutMs)
+    {
+        QHash<QString, double> m = scrape(node);
+        QElapsedTimer timer;
+        timer.start();
+        while (m.value(name) != value && timer.elapsed() < timeoutMs) {
+            QTest::qWait(200);
+            m = scrape(node);
+        }
+        return m;
+    }
+
     QSqlQuery query(const QString &statement)
     {
         const QString name = u"tst-cluster"_s;
@@ -262,13 +273,7 @@ private Q_SLOTS:
         }
         QCOMPARE(running, (QStringList{u"node-a"_s, u"node-b"_s}));
         for (Daemon *node : {nodeA.get(), nodeB.get()}) {
-            QHash<QString, double> m;
-            QElapsedTimer timer;
-            timer.start();
-            while (m.value(u"parleyd_cluster_nodes{state=\"running\"}"_s) != 2 && timer.elapsed() < 10000) {
-                QTest::qWait(200);
-                m = scrape(*node);
-            }
+            const QHash<QString, double> m = scrapeUntil(*node, u"parleyd_cluster_nodes{state=\"running\"}"_s, 2, 10000);
             QCOMPARE(m.value(u"parleyd_cluster_nodes{state=\"running\"}"_s), 2.0);
             QCOMPARE(m.value(u"parleyd_cluster_link_up"_s), 1.0);
         }
@@ -303,20 +308,7 @@ private Q_SLOTS:
         for (Peer *p : {&ann1, &ann2, &bob, &cat})
             QVERIFY2(p->enroll(), qPrintable(p->user() + u": "_s + p->lastError()));
 
-        sdk::Rooms rooms(*ann1.client());
-        auto done = [&rooms](const std::function<void(QObject *, sdk::Rooms::Callback<protocol::RoomState>)> &start) {
-            std::optional<Result<protocol::RoomState>> out;
-            QObject context;
-            start(&context, [&out](Result<protocol::RoomState> r) { out.emplace(std::move(r)); });
-            QElapsedTimer timer;
-            timer.start();
-            while (!out && timer.elapsed() < e2e::WaitMs)
-                QTest::qWait(5);
-            return out && *out;
-        };
-        QVERIFY(done([&](QObject *c, auto cb) { rooms.create(Room, u"cluster"_s, QString(), {}, {}, c, cb); }));
-        QVERIFY(done([&](QObject *c, auto cb) { rooms.change(Room, protocol::RoomOp::Add, u"bob"_s, c, cb); }));
-        QVERIFY(done([&](QObject *c, auto cb) { rooms.change(Room, protocol::RoomOp::Add, u"cat"_s, c, cb); }));
+        QVERIFY(makeRoom(*ann1.client(), Room, u"cluster"_s, {u"bob"_s, u"cat"_s}));
 
         pumpFor({&ann1, &bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 2000);
         pumpFor({&bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 1000, Room);
@@ -506,13 +498,7 @@ private Q_SLOTS:
         for (const auto &p : fleet.peers)
             p->disconnectNow();
         // The others see node A lost once its heartbeat is older than the lease (15 s).
-        QHash<QString, double> m;
-        QElapsedTimer lease;
-        lease.start();
-        while (m.value(u"parleyd_cluster_nodes{state=\"lost\"}"_s) != 1 && lease.elapsed() < 30000) {
-            QTest::qWait(500);
-            m = scrape(*nodeB);
-        }
+        const QHash<QString, double> m = scrapeUntil(*nodeB, u"parleyd_cluster_nodes{state=\"lost\"}"_s, 1, 30000);
         QCOMPARE(m.value(u"parleyd_cluster_nodes{state=\"lost\"}"_s), 1.0);
         QCOMPARE(m.value(u"parleyd_cluster_nodes{state=\"running\"}"_s), 2.0);
     }

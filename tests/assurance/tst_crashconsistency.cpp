@@ -133,20 +133,7 @@ private Q_SLOTS:
             QVERIFY2(fleet.add(daemon, ledger, user).enroll(), qPrintable(user));
 
         // The room, created by ann with bob and cat as members: its chain is stored before the first kill.
-        sdk::Rooms rooms(*fleet.peers.front()->client());
-        auto done = [&rooms](const std::function<void(QObject *, sdk::Rooms::Callback<protocol::RoomState>)> &start) {
-            std::optional<Result<protocol::RoomState>> out;
-            QObject context;
-            start(&context, [&out](Result<protocol::RoomState> r) { out.emplace(std::move(r)); });
-            QElapsedTimer timer;
-            timer.start();
-            while (!out && timer.elapsed() < e2e::WaitMs)
-                QTest::qWait(5);
-            return out && *out;
-        };
-        QVERIFY(done([&](QObject *c, auto cb) { rooms.create(Room, u"crash"_s, QString(), {}, {}, c, cb); }));
-        QVERIFY(done([&](QObject *c, auto cb) { rooms.change(Room, protocol::RoomOp::Add, u"bob"_s, c, cb); }));
-        QVERIFY(done([&](QObject *c, auto cb) { rooms.change(Room, protocol::RoomOp::Add, u"cat"_s, c, cb); }));
+        QVERIFY(makeRoom(*fleet.peers.front()->client(), Room, u"crash"_s, {u"bob"_s, u"cat"_s}));
 
         traffic.setInterval(5);
         connect(&traffic, &QTimer::timeout, this, [this] { tick(); });
