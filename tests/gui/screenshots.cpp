@@ -493,6 +493,7 @@ int main(int argc, char **argv)
             dashboardIndex = index++;
             continue;
         }
+        window.statusBar()->clearMessage();      // a line an earlier page left there; the page's own stay
         window.showPage(page);
         const QString name = u"%1-%2"_s.arg(index++, 2, 10, QLatin1Char('0')).arg(page->objectName().remove(u"Page"_s));
         if (!save(&window, out, name))
