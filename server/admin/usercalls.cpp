@@ -141,7 +141,7 @@ Result<QCborArray> UserCalls::deviceList(const QString &name)
         m.insert("created_at"_L1, d.createdAt);
         m.insert("last_seen"_L1, d.lastSeen);
         m.insert("queued"_L1, d.queued);
-        m.insert("online"_L1, bool(m_ctx.host()->router()->route(d.id)));
+        m.insert("online"_L1, m_ctx.host()->router()->isOnline(d.id));   // here or at another node
         list.append(m);
     }
     return list;

@@ -54,15 +54,16 @@ Result<std::unique_ptr<ClusterLink>> ClusterSetup::start(const Config &config, S
     remote.notice = [l](qint64 device, const QByteArray &frame) { l->notice(device, frame); };
     remote.close = [l](qint64 device, int code, const QString &reason) { l->close(device, code, reason); };
     remote.refill = [l](qint64 device, int remaining) { l->refill(device, remaining); };
+    const QString node = l->nodeId();
+    const qint64 leaseMs = qint64(l->lease().count());
+    const auto elsewhere = [s, node, leaseMs](qint64 device) {
+        const Result<bool> served = NodeStore::servedElsewhere(s->reader().database(), node, device, leaseMs);
+        return served && *served;
+    };
+    remote.servedElsewhere = elsewhere;
     router.setRemote(std::move(remote));
-    if (push) {
-        const QString node = l->nodeId();
-        const qint64 leaseMs = qint64(l->lease().count());
-        push->setElsewhereCheck([s, node, leaseMs](qint64 device) {
-            const Result<bool> elsewhere = NodeStore::servedElsewhere(s->reader().database(), node, device, leaseMs);
-            return elsewhere && *elsewhere;
-        });
-    }
+    if (push)
+        push->setElsewhereCheck(elsewhere);
     return link;
 }
 

@@ -52,6 +52,11 @@ QList<qint64> Router::localDevices() const
     return m_routes.keys();
 }
 
+bool Router::isOnline(qint64 deviceId) const
+{
+    return bool(route(deviceId)) || (m_remote.servedElsewhere && m_remote.servedElsewhere(deviceId));
+}
+
 bool Router::stopped() const
 {
     QMutexLocker lock(&m_mutex);

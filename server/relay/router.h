@@ -41,6 +41,8 @@ public:
         std::function<void(qint64 device, const QByteArray &frame)> notice;
         std::function<void(qint64 device, int closeCode, const QString &reason)> close;
         std::function<void(qint64 device, int remaining)> refill;
+        // Whether another live node serves the device (reads the database: not for the send path).
+        std::function<bool(qint64 device)> servedElsewhere;
     };
 
     // Whether what is for a device not served here goes to the node that serves it (Anywhere), or is dropped
@@ -60,6 +62,9 @@ public:
     Route route(qint64 deviceId) const;
     qsizetype onlineDevices() const;
     QList<qint64> localDevices() const;
+    // Whether the device is logged in here or, with other nodes, at another live node. Reads the database for the
+    // latter: for the admin plane, not the send path.
+    bool isOnline(qint64 deviceId) const;
 
     // Any thread: post to the worker serving the route / the device.
     void closeSession(Route route, QWebSocketProtocol::CloseCode code, const QString &reason);
