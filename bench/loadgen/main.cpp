@@ -2,9 +2,18 @@
 //
 //   parley-loadgen frame-size --identities FILE       prints the size of one `send` frame
 //   parley-loadgen provision --db FILE --identities FILE --users N [--fill-queue N]
+//   parley-loadgen provision --pg-port PORT --pg-database NAME --pg-user ROLE [--pg-host HOST] --identities FILE
+//                      --users N [--fill-queue N]      (a PostgreSQL database on loopback without a password)
 //   parley-loadgen run --mode parley|floor|xmpp --task traffic|idle|sessions|resumed|drain --url wss://HOST:PORT/PATH
 //                      [--identities FILE] --connections N [--procs P] [--messages M] [--window W] [--rate R]
 //                      [--payload BYTES] [--seconds S] [--expected N] [--server-pid PID] [--timeout S]
+//                      [--urls URL,URL,...] [--hook COMMAND]
+//
+// --urls (instead of --url): several servers, e.g. the nodes of a cluster; connection i (identity i) goes to
+// URL number i modulo their count, so with two or three URLs a traffic pair's sender and receiver (connections 2k
+// and 2k+1) always sit on different servers. --hook: a shell command run as "COMMAND start" once every worker is
+// ready, just before the server's CPU time is read and the timed part starts, and as "COMMAND end" after the last
+// reading of the server's CPU time (bench/cluster.sh reads its counters there); its time is not in the figures.
 //
 // `run` forks P worker processes (each with its own event loop and a contiguous share of the connections), waits
 // until every worker is connected and logged in (set-up: envelopes are built before that), reads the server's CPU
@@ -33,6 +42,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <vector>
@@ -184,8 +194,18 @@ int runProvision(int argc, char **argv, const QHash<QString, QString> &args)
     options.identityFile = args.value(u"identities"_s);
     options.users = args.value(u"users"_s).toInt();
     options.fillQueue = args.value(u"fill-queue"_s, u"0"_s).toInt();
-    if (options.databaseFile.isEmpty() || options.identityFile.isEmpty() || options.users < 1)
-        return usage("provision needs --db, --identities and --users");
+    if (args.contains(u"pg-database"_s)) {
+        options.postgres = true;
+        options.postgresSettings.host = args.value(u"pg-host"_s, u"127.0.0.1"_s);
+        options.postgresSettings.port = args.value(u"pg-port"_s, u"5432"_s).toInt();
+        options.postgresSettings.database = args.value(u"pg-database"_s);
+        options.postgresSettings.user = args.value(u"pg-user"_s);
+        options.postgresSettings.sslMode = u"disable"_s;
+        if (options.postgresSettings.user.isEmpty() || !options.postgresSettings.isLocal())
+            return usage("provision on PostgreSQL needs --pg-user and a loopback --pg-host");
+    }
+    if ((options.databaseFile.isEmpty() && !options.postgres) || options.identityFile.isEmpty() || options.users < 1)
+        return usage("provision needs --db (or --pg-database), --identities and --users");
     if (Status s = provision(options); !s) {
         std::fprintf(stderr, "parley-loadgen: %s\n", qPrintable(s.error().message));
         return 1;
@@ -233,9 +253,26 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
         base.task = Task::Drain;
     else
         return usage("--task must be traffic, idle, sessions, resumed (parley only) or drain");
-    base.url = QUrl(args.value(u"url"_s));
+    if (args.contains(u"urls"_s)) {
+        for (const QString &u : args.value(u"urls"_s).split(u',', Qt::SkipEmptyParts)) {
+            const QUrl url(u);
+            if (!url.isValid() || url.scheme() != u"wss"_s)
+                return usage("--urls must be wss:// URLs separated by commas");
+            base.urls.append(url);
+        }
+        if (base.urls.isEmpty())
+            return usage("--urls must be wss:// URLs separated by commas");
+        base.url = base.urls.first();
+    } else {
+        base.url = QUrl(args.value(u"url"_s));
+    }
     if (!base.url.isValid() || base.url.scheme() != u"wss"_s)
         return usage("--url must be a wss:// URL");
+    const QByteArray hook = args.value(u"hook"_s).toLocal8Bit();
+    const auto runHook = [&hook](const char *when) {
+        if (!hook.isEmpty() && std::system((hook + ' ' + when).constData()) != 0)
+            std::fprintf(stderr, "parley-loadgen: the hook failed (%s)\n", when);
+    };
     const int connections = args.value(u"connections"_s).toInt();
     const int procs = std::max(1, args.value(u"procs"_s, u"2"_s).toInt());
     base.messages = args.value(u"messages"_s, u"20"_s).toInt();
@@ -337,6 +374,7 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
             + QByteArray::number(after.rssKb) + " kb_per_conn=" + QByteArray::number(perConn, 'f', 1);
         tell(controls, 'Q');
     } else {
+        runHook("start");
         const ProcStat before = readProc(serverPid);
         const LoadWindow windowStart = LoadWindow::now(serverPid, workerPids);
         tell(controls, 'G');
@@ -363,6 +401,7 @@ int runLoad(int argc, char **argv, const QHash<QString, QString> &args)
         ::usleep(500 * 1000);   // acks and deletes still in the server's queue belong to the run
         const ProcStat after = readProc(serverPid);
         const LoadWindow windowEnd = LoadWindow::now(serverPid, workerPids);
+        runHook("end");
         tell(controls, 'Q');
         const double seconds = double(end - start) / 1e9;
         const double cpuUs = double(after.cpuTicks - before.cpuTicks) * 1e6 / double(sysconf(_SC_CLK_TCK));

@@ -73,6 +73,10 @@ Status provision(const ProvisionOptions &options)
         return makeError(ErrorCode::InvalidArgument, u"filling a queue needs two users"_s);
     StoreOptions storeOptions;
     storeOptions.path = options.databaseFile;
+    if (options.postgres) {
+        storeOptions.driver = server::StoreDriver::PostgreSql;
+        storeOptions.postgres = options.postgresSettings;
+    }
     auto opened = Store::open(storeOptions);
     if (!opened)
         return opened.error();

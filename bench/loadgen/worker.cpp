@@ -300,7 +300,8 @@ void Worker::Private::openConnection(Conn *c)
     QWebSocketHandshakeOptions handshake;
     if (o.mode == Mode::Xmpp)
         handshake.setSubprotocols({u"xmpp"_s});   // RFC 7395
-    socket->open(QNetworkRequest(o.url), handshake);
+    const QUrl &url = o.urls.isEmpty() ? o.url : o.urls.at(c->index % o.urls.size());
+    socket->open(QNetworkRequest(url), handshake);
 }
 
 void Worker::Private::sendLogin(Conn *c, const QByteArray &challenge)

@@ -21,6 +21,7 @@ struct WorkerOptions {
     Mode mode = Mode::Parley;
     Task task = Task::Traffic;
     QUrl url;
+    QList<QUrl> urls;             // several servers (--urls): connection i goes to urls[i % size]; empty: url
     QList<Identity> identities;   // parley: every device; floor and xmpp use only the names
     int first = 0;                // this worker's connections: identities [first, first + count)
     int count = 0;
