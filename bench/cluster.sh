@@ -53,14 +53,21 @@ counters() {
     echo "commits=$(metric_sum parleyd_store_commit_duration_seconds_count)"
     echo "commit_seconds=$(metric_sum parleyd_store_commit_duration_seconds_sum)"
 }
+cpu_ticks() {   # the CPU readings: parleyd, PostgreSQL, the load generator (the hook's caller: sh -c, then it), machine
+    local lg=$PPID
+    [ "$(cat "/proc/$lg/comm")" = parley-loadgen ] || lg=$(sed 's/.*) //' "/proc/$PPID/stat" | awk '{ print $2 }')
+    echo "parleyd_ticks=$(ticks "$SNAP_PIDS")"
+    echo "pg_ticks=$(ticks "$(pg_pids "$SNAP_PG")")"
+    echo "loadgen_ticks=$(ticks "$lg $(pgrep -P "$lg" | tr '\n' ' ')")"
+    awk 'NR == 1 { for (i = 2; i <= 9; i++) { t += $i; if (i != 5 && i != 6) b += $i } print "machine_busy=" b; print "machine_total=" t }' /proc/stat
+}
 if [ "${1:-}" = --snapshot ]; then
     case "$2" in
     start)
         [ -n "$SNAP_PG" ] && sleep "$SNAP_SETTLE"
-        { echo "xact=$(xact)"; counters
-          echo "parleyd_ticks=$(ticks "$SNAP_PIDS")"; echo "pg_ticks=$(ticks "$(pg_pids "$SNAP_PG")")"; } > "$SNAP_FILE.start" ;;
+        { echo "xact=$(xact)"; counters; cpu_ticks; } > "$SNAP_FILE.start" ;;
     end)
-        { echo "parleyd_ticks=$(ticks "$SNAP_PIDS")"; echo "pg_ticks=$(ticks "$(pg_pids "$SNAP_PG")")"; counters
+        { cpu_ticks; counters
           [ -n "$SNAP_PG" ] && sleep "$SNAP_SETTLE"; echo "xact=$(xact)"; } > "$SNAP_FILE.end" ;;
     esac
     exit 0
@@ -232,6 +239,9 @@ measure() {
     diff_of() { awk -v a="$(get "$snap.start" "$1")" -v b="$(get "$snap.end" "$1")" 'BEGIN { print b - a }'; }
     e=" parleyd_cpu_us_per_msg=$(awk -v t="$(diff_of parleyd_ticks)" -v d="$d" -v hz="$HZ" 'BEGIN { printf "%.1f", (d ? t * 1e6 / hz / d : 0) }')"
     e+=" pg_cpu_us_per_msg=$(awk -v t="$(diff_of pg_ticks)" -v d="$d" -v hz="$HZ" 'BEGIN { printf "%.1f", (d ? t * 1e6 / hz / d : 0) }')"
+    e+=" loadgen_cpu_us_per_msg=$(awk -v t="$(diff_of loadgen_ticks)" -v d="$d" -v hz="$HZ" 'BEGIN { printf "%.1f", (d ? t * 1e6 / hz / d : 0) }')"
+    e+=" others_cpu_pct=$(awk -v b="$(diff_of machine_busy)" -v t="$(diff_of machine_total)" -v p="$(diff_of parleyd_ticks)" \
+        -v g="$(diff_of pg_ticks)" -v l="$(diff_of loadgen_ticks)" 'BEGIN { o = b - p - g - l; printf "%.0f", (t > 0 && o > 0 ? 100 * o / t : 0) }')"
     n=$(diff_of commits)
     e+=" group_commits=$n commits_per_s=$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
     e+=" msgs_per_commit=$(awk -v n="$n" -v d="$d" 'BEGIN { printf "%.1f", (n > 0 ? d / n : 0) }')"
@@ -304,18 +314,18 @@ awk '{ label = $1; for (i = 3; i <= NF; i++) { split($i, kv, "="); print label, 
 med() { awk -F, -v l="$1" -v m="$2" '$1 == l && $2 == m { print $5; f = 1 } END { if (!f) print "–" }' "$OUT/results.csv"; }
 SQLITE_RATE=$(med sqlite.window per_second)
 {
-    echo "| configuration | msgs/s (window $WINDOW) | ÷ SQLite | parleyd CPU µs/msg | PostgreSQL CPU µs/msg | p50 / p99 ms (window $WINDOW) | p50 / p99 ms (paced $RATE/s) | group commits/s | msgs per commit | mean commit ms | xact_commit/s | NOTIFY/s | doorbells/s |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| configuration | msgs/s (window $WINDOW) | ÷ SQLite | parleyd CPU µs/msg | PostgreSQL CPU µs/msg | p50 / p99 ms (window $WINDOW) | p50 / p99 ms (paced $RATE/s) | group commits/s | msgs per commit | mean commit ms | xact_commit/s | NOTIFY/s | doorbells/s | load generator CPU µs/msg | others' CPU % |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for cfg in sqlite $(for n in $NODES; do echo "pg$n"; done); do
         case "$cfg" in sqlite) name="SQLite, 1 node" ;; pg1) name="PostgreSQL, 1 node" ;; *) name="PostgreSQL, ${cfg#pg} nodes" ;; esac
         r=$(med "$cfg.window" per_second)
         x=$(med "$cfg.window" xact_commit); s=$(med "$cfg.window" seconds)
         xs=$(awk -v x="$x" -v s="$s" -v st="$SETTLE" -v c="$cfg" 'BEGIN { if (c == "sqlite" || x == "–") print "–"; else printf "≤ %.0f", x / s }')
         pgcpu=$(med "$cfg.window" pg_cpu_us_per_msg); [ "$cfg" = sqlite ] && pgcpu="–"
-        echo "| $name | $r | $(awk -v a="$r" -v b="$SQLITE_RATE" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2f×", a / b; else print "–" }') | $(med "$cfg.window" parleyd_cpu_us_per_msg) | $pgcpu | $(med "$cfg.window" p50_ms) / $(med "$cfg.window" p99_ms) | $(med "$cfg.paced" p50_ms) / $(med "$cfg.paced" p99_ms) | $(med "$cfg.window" commits_per_s) | $(med "$cfg.window" msgs_per_commit) | $(med "$cfg.window" mean_commit_ms) | $xs | $(med "$cfg.window" notifications_per_s) | $(med "$cfg.window" doorbells_per_s) |"
+        echo "| $name | $r | $(awk -v a="$r" -v b="$SQLITE_RATE" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2f×", a / b; else print "–" }') | $(med "$cfg.window" parleyd_cpu_us_per_msg) | $pgcpu | $(med "$cfg.window" p50_ms) / $(med "$cfg.window" p99_ms) | $(med "$cfg.paced" p50_ms) / $(med "$cfg.paced" p99_ms) | $(med "$cfg.window" commits_per_s) | $(med "$cfg.window" msgs_per_commit) | $(med "$cfg.window" mean_commit_ms) | $xs | $(med "$cfg.window" notifications_per_s) | $(med "$cfg.window" doorbells_per_s) | $(med "$cfg.window" loadgen_cpu_us_per_msg) | $(med "$cfg.window" others_cpu_pct) |"
     done
     echo
-    echo "$USERS devices ($PAIRS pairs), $((PAIRS * MESSAGES)) messages per throughput run (window $WINDOW per sender), a paced run at $RATE msgs/s; $RUNS run(s) per figure (medians). Nothing pinned; $(nproc) CPUs. xact_commit/s: PostgreSQL's committed transactions of the database (writes, reads and heartbeats) over the run and ${SETTLE} s before and after it, divided by the run's length (an upper bound). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "$USERS devices ($PAIRS pairs), $((PAIRS * MESSAGES)) messages per throughput run (window $WINDOW per sender), a paced run at $RATE msgs/s; $RUNS run(s) per figure (medians). Nothing pinned; $(nproc) CPUs; others' CPU %: the share of the machine's CPU time neither parleyd, PostgreSQL nor the load generator used during the throughput run. xact_commit/s: PostgreSQL's committed transactions of the database (writes, reads and heartbeats) over the run and ${SETTLE} s before and after it, divided by the run's length (an upper bound). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$OUT/table.md"
 cat "$OUT/table.md"
 log "results in $OUT"
