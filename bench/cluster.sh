@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The scale-out benchmark: Parley on SQLite (one node, the embedded default) against Parley on PostgreSQL with one,
 # two and three parleyd nodes on one database, on this machine, in one run. Prints a table and writes results.csv,
-# table.md and raw.txt into bench/results/<UTC date and time>-cluster/. See docs/scale-out.md ("Several nodes").
+# table.md and raw.txt into bench/results/<UTC date and time>-cluster/. See docs/scale-out.md ("Several nodes, end to end").
 #
 #   bench/cluster.sh [--build DIR] [--users N] [--messages M] [--window W] [--rate R] [--runs N] [--nodes LIST]
-#                    [--procs P] [--settle S] [--out DIR]
+#                    [--procs P] [--settle S] [--out DIR] [--report DIR]
 #
 #   --build DIR     build directory (default: build-ci; configured with the ci preset when new, and parleyd and
 #                   parley-loadgen always brought up to date)
@@ -19,6 +19,7 @@
 #   --settle S      seconds to wait before the first and after the last reading of PostgreSQL's xact_commit, which
 #                   a backend publishes up to 10 s late (default 11; the figure then includes 2*S idle seconds)
 #   --out DIR       results folder (default bench/results/<UTC date and time>-cluster)
+#   --report DIR    measure nothing: the table and results.csv again from DIR/raw.txt (give the run's options too)
 #
 # Nothing is pinned: parleyd's nodes, PostgreSQL and the load generator share the machine's CPUs, as they would
 # on one small host. Devices go to the nodes in turn (device i to node i mod n): with two or three nodes every pair's
@@ -88,6 +89,7 @@ NODES="1 2 3"
 PROCS=1
 SETTLE=11
 OUT=
+REPORT_ONLY=
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) BUILD=$(realpath -m "$2"); shift 2 ;;
@@ -100,7 +102,8 @@ while [ $# -gt 0 ]; do
     --procs) PROCS=$2; shift 2 ;;
     --settle) SETTLE=$2; shift 2 ;;
     --out) OUT=$(realpath -m "$2"); shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --report) OUT=$(realpath -m "$2"); REPORT_ONLY=1; shift 2 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "cluster.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -112,10 +115,51 @@ log() { echo "[$(date -u +%T)] $*" >&2; }
 OUT=${OUT:-$ROOT/bench/results/$(date -u +%Y-%m-%dT%H%M)-cluster}
 mkdir -p "$OUT"
 RAW=$OUT/raw.txt
-: > "$RAW"
+[ -n "$REPORT_ONLY" ] || : > "$RAW"
 PAIRS=$(( USERS / 2 ))
 HZ=$(getconf CLK_TCK)
 PGBIN=/usr/lib/postgresql/15/bin
+
+# results.csv (min, median, max per figure and metric; the median of two runs is their mean) and the table.
+report() {
+    awk '{ label = $1; for (i = 3; i <= NF; i++) { split($i, kv, "="); print label, kv[1], kv[2] } }' "$RAW" \
+        | sort -k1,1 -k2,2 -k3,3g \
+        | awk '
+            function flush() { if (n) printf "%s,%s,%d,%s,%s,%s\n", key1, key2, n, v[1], (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[n] }
+            { k = $1 "," $2; if (k != cur) { flush(); cur = k; key1 = $1; key2 = $2; n = 0 } v[++n] = $3 }
+            END { flush() }' \
+        | { echo "figure,metric,runs,min,median,max"; cat; } > "$OUT/results.csv"
+    med() { awk -F, -v l="$1" -v m="$2" '$1 == l && $2 == m { print $5; f = 1 } END { if (!f) print "–" }' "$OUT/results.csv"; }
+    rng() {   # label metric -> "median (min–max)" with several runs, else the value
+        awk -F, -v l="$1" -v m="$2" '$1 == l && $2 == m { f = 1; if ($3 > 1) printf "%s (%s–%s)\n", $5, $4, $6; else print $5 }
+            END { if (!f) print "–" }' "$OUT/results.csv"
+    }
+    runs_of() {   # label -> "msgs/s (others' CPU %), ..." run by run
+        awk -v l="$1" '$1 == l { r = o = "?"; for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "per_second") r = kv[2]; if (kv[1] == "others_cpu_pct") o = kv[2] }
+            printf "%s%s (%s %%)", (n++ ? ", " : ""), r, o } END { print "" }' "$RAW"
+    }
+    SQLITE_RATE=$(med sqlite.window per_second)
+    {
+        echo "| configuration | msgs/s (window $WINDOW) | ÷ SQLite | parleyd CPU µs/msg | PostgreSQL CPU µs/msg | p50 / p99 ms (window $WINDOW) | p50 / p99 ms (paced $RATE/s) | group commits/s | msgs per commit | mean commit ms | xact_commit/s | NOTIFY/s | doorbells/s | load generator CPU µs/msg | others' CPU % |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        for cfg in sqlite $(for n in $NODES; do echo "pg$n"; done); do
+            case "$cfg" in sqlite) name="SQLite, 1 node" ;; pg1) name="PostgreSQL, 1 node" ;; *) name="PostgreSQL, ${cfg#pg} nodes" ;; esac
+            r=$(med "$cfg.window" per_second)
+            x=$(med "$cfg.window" xact_commit); s=$(med "$cfg.window" seconds)
+            xs=$(awk -v x="$x" -v s="$s" -v st="$SETTLE" -v c="$cfg" 'BEGIN { if (c == "sqlite" || x == "–") print "–"; else printf "≤ %.0f", x / s }')
+            pgcpu=$(med "$cfg.window" pg_cpu_us_per_msg); [ "$cfg" = sqlite ] && pgcpu="–"
+            echo "| $name | $(rng "$cfg.window" per_second) | $(awk -v a="$r" -v b="$SQLITE_RATE" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2f×", a / b; else print "–" }') | $(med "$cfg.window" parleyd_cpu_us_per_msg) | $pgcpu | $(med "$cfg.window" p50_ms) / $(med "$cfg.window" p99_ms) | $(med "$cfg.paced" p50_ms) / $(med "$cfg.paced" p99_ms) | $(med "$cfg.window" commits_per_s) | $(med "$cfg.window" msgs_per_commit) | $(med "$cfg.window" mean_commit_ms) | $xs | $(med "$cfg.window" notifications_per_s) | $(med "$cfg.window" doorbells_per_s) | $(med "$cfg.window" loadgen_cpu_us_per_msg) | $(med "$cfg.window" others_cpu_pct) |"
+        done
+        echo
+        echo "$USERS devices ($PAIRS pairs), $((PAIRS * MESSAGES)) messages per throughput run (window $WINDOW per sender), a paced run at $RATE msgs/s; $RUNS run(s) per figure (medians). Nothing pinned; $(nproc) CPUs; others' CPU %: the share of the machine's CPU time neither parleyd, PostgreSQL nor the load generator used during the throughput run. xact_commit/s: PostgreSQL's committed transactions of the database (writes, reads and heartbeats) over the run and ${SETTLE} s before and after it, divided by the run's length (an upper bound)."
+        echo
+        echo "Throughput runs one by one, msgs/s (others' CPU %):"
+        echo
+        for cfg in sqlite $(for n in $NODES; do echo "pg$n"; done); do echo "- $cfg: $(runs_of "$cfg.window")"; done
+    } > "$OUT/table.md"
+    cat "$OUT/table.md"
+}
+if [ -n "$REPORT_ONLY" ]; then report; exit 0; fi
 
 # --- programs ---
 LOADGEN=$BUILD/bench/parley-loadgen
@@ -302,30 +346,5 @@ for nodes in $NODES; do
     figures "pg$nodes" "$WORK/pg-ids.txt" "$(IFS=,; echo "${urls[*]}")"
     stop_nodes
 done
-
-# === results.csv (min, median, max per figure and metric) and the table ===
-awk '{ label = $1; for (i = 3; i <= NF; i++) { split($i, kv, "="); print label, kv[1], kv[2] } }' "$RAW" \
-    | sort -k1,1 -k2,2 -k3,3g \
-    | awk '
-        function flush() { if (n) printf "%s,%s,%d,%s,%s,%s\n", key1, key2, n, v[1], v[int((n + 1) / 2)], v[n] }
-        { k = $1 "," $2; if (k != cur) { flush(); cur = k; key1 = $1; key2 = $2; n = 0 } v[++n] = $3 }
-        END { flush() }' \
-    | { echo "figure,metric,runs,min,median,max"; cat; } > "$OUT/results.csv"
-med() { awk -F, -v l="$1" -v m="$2" '$1 == l && $2 == m { print $5; f = 1 } END { if (!f) print "–" }' "$OUT/results.csv"; }
-SQLITE_RATE=$(med sqlite.window per_second)
-{
-    echo "| configuration | msgs/s (window $WINDOW) | ÷ SQLite | parleyd CPU µs/msg | PostgreSQL CPU µs/msg | p50 / p99 ms (window $WINDOW) | p50 / p99 ms (paced $RATE/s) | group commits/s | msgs per commit | mean commit ms | xact_commit/s | NOTIFY/s | doorbells/s | load generator CPU µs/msg | others' CPU % |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-    for cfg in sqlite $(for n in $NODES; do echo "pg$n"; done); do
-        case "$cfg" in sqlite) name="SQLite, 1 node" ;; pg1) name="PostgreSQL, 1 node" ;; *) name="PostgreSQL, ${cfg#pg} nodes" ;; esac
-        r=$(med "$cfg.window" per_second)
-        x=$(med "$cfg.window" xact_commit); s=$(med "$cfg.window" seconds)
-        xs=$(awk -v x="$x" -v s="$s" -v st="$SETTLE" -v c="$cfg" 'BEGIN { if (c == "sqlite" || x == "–") print "–"; else printf "≤ %.0f", x / s }')
-        pgcpu=$(med "$cfg.window" pg_cpu_us_per_msg); [ "$cfg" = sqlite ] && pgcpu="–"
-        echo "| $name | $r | $(awk -v a="$r" -v b="$SQLITE_RATE" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2f×", a / b; else print "–" }') | $(med "$cfg.window" parleyd_cpu_us_per_msg) | $pgcpu | $(med "$cfg.window" p50_ms) / $(med "$cfg.window" p99_ms) | $(med "$cfg.paced" p50_ms) / $(med "$cfg.paced" p99_ms) | $(med "$cfg.window" commits_per_s) | $(med "$cfg.window" msgs_per_commit) | $(med "$cfg.window" mean_commit_ms) | $xs | $(med "$cfg.window" notifications_per_s) | $(med "$cfg.window" doorbells_per_s) | $(med "$cfg.window" loadgen_cpu_us_per_msg) | $(med "$cfg.window" others_cpu_pct) |"
-    done
-    echo
-    echo "$USERS devices ($PAIRS pairs), $((PAIRS * MESSAGES)) messages per throughput run (window $WINDOW per sender), a paced run at $RATE msgs/s; $RUNS run(s) per figure (medians). Nothing pinned; $(nproc) CPUs; others' CPU %: the share of the machine's CPU time neither parleyd, PostgreSQL nor the load generator used during the throughput run. xact_commit/s: PostgreSQL's committed transactions of the database (writes, reads and heartbeats) over the run and ${SETTLE} s before and after it, divided by the run's length (an upper bound). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
-} > "$OUT/table.md"
-cat "$OUT/table.md"
+report
 log "results in $OUT"
