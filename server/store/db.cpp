@@ -66,6 +66,18 @@ Status Db::restore(bool now)
     return installChangeLog();
 }
 
+void Db::probe()
+{
+    if (d->driver() != StoreDriver::PostgreSql)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_probedAt < std::chrono::seconds(1))
+        return;
+    m_probedAt = now;
+    if (Status s = d->run(Ping); !s)
+        qCDebug(lcStore) << "a read connection's probe failed:" << s.error().message;
+}
+
 // --- transactions (writer) ---
 
 Status Db::beginBatch()

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -111,6 +112,10 @@ private:
     // Opens the connection again when it is lost, or at once with `now` (Connection::reopen), with the writer's change
     // log. Between transactions only.
     Status restore(bool now = false);
+    // A PostgreSQL reader that was not probed within the last second runs one trivial statement first: a connection
+    // whose server went away since (a restart) finds out there and is opened again, so that the caller's own
+    // statements, many of which run outside the statements that retry (the admin, push and room stores), do not fail.
+    void probe();
     // Migrates the schema and installs what the change log keeps in the database (PostgreSQL's trigger functions),
     // in one transaction.
     Status migrate();
@@ -137,6 +142,7 @@ private:
     bool m_changeLog = false;              // the writer: installChangeLog() ran
     bool m_reconnected = false;            // the connection was opened again: the next commit reports everything
     qint64 m_dataVersion = 0;              // PRAGMA data_version (PostgreSQL: change_epoch) as the writer last saw it
+    std::chrono::steady_clock::time_point m_probedAt;   // a reader's last probe (probe())
 };
 
 } // namespace parley::server

@@ -69,6 +69,7 @@ QLatin1StringView sqlOf(Stmt id)
                "opts, room, sig, expires_at, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_L1;
     // PostgreSQL's only (dialect.cpp): SQLite's write lock does the same already.
     case LockQueue: return "SELECT 1"_L1;
+    case Ping: return "SELECT 1"_L1;
     case InsertQueueEntry:
         return "INSERT INTO queue (device_id, message_id, kid, eph, wk) VALUES (?, ?, ?, ?, ?) RETURNING seq"_L1;
     case DeleteQueueEntries:

@@ -57,6 +57,7 @@ enum Stmt : int {
     InsertMessage,
     InsertQueueEntry,
     LockQueue,
+    Ping,
     DeleteQueueEntries,
     QueuePage,
     CountExpired,

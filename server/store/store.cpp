@@ -544,6 +544,8 @@ Db &Store::reader()
         Db &db = *it->second->db;
         if (Status s = db.restore(); !s)
             qCDebug(lcStore) << "cannot open a read connection again:" << s.error().message;
+        else
+            db.probe();
         return db;
     }
 
