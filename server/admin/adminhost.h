@@ -93,6 +93,9 @@ public:
     virtual const ServerMetrics &metrics() const = 0;
     // The nodes and the heartbeats of their threads.
     virtual QList<NodeHealth> nodes() const = 0;
+    // The messages waiting in device queues: this store's count, or with several nodes on one PostgreSQL the count
+    // over all nodes (at most 10 s old).
+    virtual qint64 queuedMessages() const = 0;
     // Single sign-on with these settings from now on (off without an issuer); on failure what ran goes on.
     virtual Status applySso(const SsoConfig &config) = 0;
     // The single sign-on service that runs, or null.

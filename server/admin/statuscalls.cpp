@@ -35,7 +35,7 @@ void StatusCalls::handleStatus(const AdminRequestPtr &r)
     m.insert("version"_L1, QStringLiteral(PARLEY_VERSION_STRING));
     m.insert("uptime_seconds"_L1, (AdminContext::now() - m_startedAt) / 1000);
     m.insert("connected_devices"_L1, qint64(m_ctx.host()->router()->onlineDevices()));
-    m.insert("queued_messages"_L1, m_ctx.store()->queuedMessages());
+    m.insert("queued_messages"_L1, m_ctx.host()->queuedMessages());
     // Writes waiting for the database writer (sends, acks, deletes): near 0 on a server that keeps up.
     m.insert("write_queue"_L1, qint64(m_ctx.store()->queuedWrites()));
     m.insert("users"_L1, *users);

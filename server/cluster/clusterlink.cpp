@@ -50,6 +50,7 @@ struct ClusterLink::Private {
     QList<NodeRecord> nodes;
     Counts counts;
     std::atomic<bool> connected{false};
+    std::atomic<qint64> queued{-1};
 
     // The link's thread only.
     bool up = false;
@@ -59,6 +60,7 @@ struct ClusterLink::Private {
     qint64 cursor = 0;                   // the greatest queue seq scanned or known to be delivered
     qint64 pingSent = 0;                 // the heartbeat's doorbell to this node, and the last one that came back
     qint64 pingSeen = 0;
+    int beats = 0;
     QTimer *heartbeatTimer = nullptr;
     QTimer *pollTimer = nullptr;
 
@@ -249,6 +251,12 @@ void ClusterLink::Private::heartbeat()
     auto listed = NodeStore::nodes(db);
     if (!listed)
         return lost(listed.error());
+    if (beats++ % ClusterLink::QueuedEvery == 0) {
+        auto total = NodeStore::queuedTotal(db);
+        if (!total)
+            return lost(total.error());
+        queued = *total;
+    }
     {
         QMutexLocker lock(&mutex);
         nodes = *listed;
@@ -470,6 +478,11 @@ QList<NodeRecord> ClusterLink::nodes() const
 {
     QMutexLocker lock(&d->mutex);
     return d->nodes;
+}
+
+qint64 ClusterLink::queuedMessages() const
+{
+    return d->queued.load();
 }
 
 bool ClusterLink::isConnected() const

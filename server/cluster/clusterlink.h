@@ -83,6 +83,10 @@ public:
 
     // The nodes as of the last heartbeat (an empty list until the first).
     QList<NodeRecord> nodes() const;
+    // The messages queued for devices, counted over all nodes every QueuedEvery heartbeats (each node's own writer
+    // counts only what it adds and removes); -1 before the first count.
+    qint64 queuedMessages() const;
+    static constexpr int QueuedEvery = 5;
     bool isConnected() const;
     Counts counts() const;
     std::chrono::milliseconds lease() const;

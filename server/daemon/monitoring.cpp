@@ -191,7 +191,7 @@ QByteArray Monitoring::scrape() const
         out.gauge("parleyd_queued_messages",
                   "Messages waiting in device queues, one per message and recipient device (expired ones until the "
                   "next sweep).",
-                  double(s.store->queuedMessages()));
+                  double(s.queuedMessages ? s.queuedMessages() : s.store->queuedMessages()));
         // Read when scraped, through this thread's read connection: the pending wake-ups and a sum over the blobs; a
         // figure whose read fails is left out.
         Db &db = s.store->reader();

@@ -40,6 +40,7 @@ public:
         // Any thread: this node's threads and their heartbeats (and the other nodes on one PostgreSQL database).
         std::function<QList<NodeHealth>()> nodes;
         const ClusterLink *cluster = nullptr;   // PostgreSQL: the link to the other nodes
+        std::function<qint64()> queuedMessages;   // over all nodes with several; empty: the store's count
         // Any thread: why the server should not be sent traffic now, or empty when it is ready.
         std::function<QString()> notReady;
     };

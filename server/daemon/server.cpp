@@ -200,10 +200,16 @@ struct Server::Private {
         r.connectedDevices = qint64(router->onlineDevices());
         r.messagesAccepted = metrics.relay.messagesAccepted.value();
         r.messagesDelivered = metrics.relay.messagesDelivered.value();
-        r.queuedMessages = store->queuedMessages();
+        r.queuedMessages = queued();
         r.writeQueue = qint64(store->queuedWrites());
         r.commits = metrics.store.commitDuration.snapshot();
         return r;
+    }
+
+    qint64 queued() const
+    {
+        const qint64 all = cluster ? cluster->queuedMessages() : -1;
+        return all >= 0 ? all : store->queuedMessages();
     }
 
     // Stops and destroys the workers (their sessions and servers go on their own threads).
@@ -568,6 +574,7 @@ Status Server::startMonitoring()
     sources.dataDir = d->config.dataDir;
     sources.nodes = [this] { return nodes(); };
     sources.cluster = d->cluster.get();
+    sources.queuedMessages = [this] { return queuedMessages(); };
     d->monitoring = std::make_unique<Monitoring>(std::move(sources));
     if (Status s = d->monitoring->start(m.listenAddress, m.listenPort); !s) {
         d->monitoring.reset();
@@ -804,6 +811,11 @@ const metrics::History &Server::history() const
 int Server::historyIntervalMs() const
 {
     return d->historyIntervalMs;
+}
+
+qint64 Server::queuedMessages() const
+{
+    return d->queued();
 }
 
 QList<NodeHealth> Server::nodes() const

@@ -51,6 +51,7 @@ public:
     int historyIntervalMs() const override;
     // This node, with the heartbeats of its workers and its database writer. Any thread.
     QList<NodeHealth> nodes() const override;
+    qint64 queuedMessages() const override;
     QString fingerprint() const override;   // SHA-256 of the serving certificate, lowercase hex
     // The single sign-on listener, https://ADDR:PORT/ (empty unless [sso] is configured).
     QString ssoUrl() const;

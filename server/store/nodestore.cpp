@@ -218,6 +218,12 @@ Status notifyNode(const QSqlDatabase &db, const QString &id, const QString &payl
     return sql::apply(db, u"SELECT pg_notify(?, ?)"_s, {channelOf(id), payload}, u"cannot notify the node");
 }
 
+Result<qint64> queuedTotal(const QSqlDatabase &db)
+{
+    return sql::queryOne<qint64>(db, u"SELECT COALESCE(SUM(queued), 0) FROM devices"_s, {}, u"cannot count the queue",
+                                 [](const sql::Rows &r) { return r.integer(0); }, qint64(0));
+}
+
 Result<qint64> lastQueueSeq(const QSqlDatabase &db)
 {
     return sql::queryOne<qint64>(db, u"SELECT COALESCE(MAX(seq), 0) FROM queue"_s, {}, u"cannot read the queue's end",

@@ -69,6 +69,8 @@ Status notifyNode(const QSqlDatabase &db, const QString &id, const QString &payl
 // another node.
 Status tell(const QSqlDatabase &db, const QString &id, qint64 device, const QString &payload);
 
+// The queue entries of every device (the sum of the counters the schema's triggers keep), for all nodes.
+Result<qint64> queuedTotal(const QSqlDatabase &db);
 // The greatest seq of the queue (0 when it is empty).
 Result<qint64> lastQueueSeq(const QSqlDatabase &db);
 // The devices with queue entries after `afterSeq`, with the greatest seq of each.

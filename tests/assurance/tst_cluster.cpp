@@ -457,6 +457,47 @@ private Q_SLOTS:
         QVERIFY2(danKeys >= 20, qPrintable(u"%1 one-time keys of dan handed out"_s.arg(danKeys)));
     }
 
+    // Messages for an offline device, stored by node A, count in the queued messages of both nodes (status and
+    // /metrics), although node B's writer stored none of them.
+    void queuedCountedOverNodes()
+    {
+        Peer *ann1 = nullptr;
+        for (const auto &p : fleet.peers) {
+            if (p->user() == u"ann"_s && !ann1)
+                ann1 = p.get();
+        }
+        QVERIFY(ann1 && ann1->online());
+        const int accepted = ledger.count(SentMessage::Outcome::Accepted);
+        for (int i = 0; i < 5; ++i)
+            ann1->send({u"dan"_s}, fleet.recipients(*ann1, {u"dan"_s}), u"for later %1"_s.arg(i));
+        QTRY_VERIFY_WITH_TIMEOUT(ledger.count(SentMessage::Outcome::Accepted) >= accepted + 5, e2e::WaitMs);
+        for (Daemon *node : {nodeA.get(), nodeB.get()}) {
+            QHash<QString, double> m = scrape(*node);
+            QElapsedTimer timer;
+            timer.start();
+            while (m.value(u"parleyd_queued_messages"_s) < 5 && timer.elapsed() < 20000) {
+                QTest::qWait(500);
+                m = scrape(*node);
+            }
+            QVERIFY2(m.value(u"parleyd_queued_messages"_s) >= 5, qPrintable(node->dataDir()));
+        }
+        auto api = adminAt(*nodeB);
+        QVERIFY(api);
+        const auto status = api->call(u"status"_s);
+        QVERIFY2(status.ok, qPrintable(status.message));
+        QVERIFY(status.result.value("queued_messages"_L1).toInteger() >= 5);
+
+        // dan picks them up (through node A, which serves its profile's server) and goes offline again.
+        for (const auto &p : fleet.peers) {
+            if (p->user() == u"dan"_s) {
+                p->connect();
+                QVERIFY(p->waitReady());
+                checkLedger();
+                p->disconnectNow();
+            }
+        }
+    }
+
     // PostgreSQL restarted while devices at both nodes send to each other: sends are refused while it is down, both
     // nodes' links say so once and come back by themselves (same processes), and every accepted message is shown
     // exactly once, also those another node committed while this node's link was down.
