@@ -1,4 +1,5 @@
 #include "daemon/server.h"
+#include "daemon/serverstate.h"
 
 #include "core/epolldispatcher.h"
 #include "relay/devicedirectory.h"
@@ -56,20 +57,10 @@ constexpr int PruneIntervalMs = 60 * 1000;
 constexpr int BarrierTimeoutMs = 10000;
 constexpr int CloseGraceMs = 3000;
 constexpr int ListenBacklog = 4096;
-// status.history: a sample every 10 s, 24 hours of them.
-constexpr int HistoryIntervalMs = 10 * 1000;
-constexpr int HistoryCapacity = 8640;
-// A heartbeat to each worker and the database writer every 5 s; 30 s unanswered is a stall.
-constexpr int HeartbeatIntervalMs = 5 * 1000;
 
 QString systemError(int error)
 {
     return QString::fromLocal8Bit(std::strerror(error));
-}
-
-qint64 monotonicMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // A listening TCP socket with SO_REUSEPORT, so that every worker can hold its own on the same address and port
@@ -143,100 +134,7 @@ Result<quint16> boundPort(int fd)
 
 } // namespace
 
-struct Server::Private {
-    struct Slot {
-        QThread *thread = nullptr;
-        Worker *worker = nullptr;
-    };
-    enum class Phase { Idle, Running, Draining, Stopped };
-
-    ServerMetrics metrics;                // first: outlives everything that counts into it
-    Config config;
-    std::unique_ptr<Store> store;
-    std::unique_ptr<Router> router;
-    std::unique_ptr<DeviceDirectory> directory;
-    std::unique_ptr<RoomCache> rooms;
-    std::unique_ptr<RateLimiter> sendLimiter;
-    std::unique_ptr<RateLimiter> botLimiter;
-    std::unique_ptr<RateLimiter> fetchLimiter;
-    std::unique_ptr<RateLimiter> roomLimiter;
-    std::unique_ptr<RateLimiter> turnLimiter;
-    TurnSettings turn;                    // set by the admin plane, read by the workers
-    std::unique_ptr<PrekeyReserve> prekeyReserve;
-    std::unique_ptr<EnrollGuard> enrollGuard;
-    std::unique_ptr<ConnectionGate> gate;     // outlives the workers (their sockets and sessions hold admissions)
-    std::unique_ptr<PushService> push;
-    std::unique_ptr<ClusterLink> cluster;     // PostgreSQL: the link to the other nodes (docs/scale-out.md)
-    std::unique_ptr<BlobFiles> blobs;         // outlives the sweeper, which deletes files through it
-    std::unique_ptr<Sweeper> sweeper;
-    std::unique_ptr<SsoServer> sso;           // while [sso] is configured
-    std::vector<Slot> workers;
-    std::shared_ptr<TlsContext> tls;      // the one TLS context of the device listener (all workers)
-    QSslConfiguration tlsConfiguration;   // what it was made from (the single sign-on listener's, too)
-    std::unique_ptr<Monitoring> monitoring;   // [metrics] listen; stopped before the store closes
-    std::atomic<Phase> phase{Phase::Idle};    // read by the monitoring thread
-    quint16 port = 0;
-    QString fingerprint;
-    QTimer maintenance;
-    QTimer prune;
-    QTimer shutdownTimer;
-    metrics::History history{HistoryCapacity};
-    QTimer historyTimer;
-    int historyIntervalMs = HistoryIntervalMs;
-    std::unique_ptr<Heartbeats> heartbeats;   // made before the monitoring listener, which reads it
-    QTimer heartbeatTimer;
-    bool running = false;
-    bool stopping = false;
-    bool closingSessions = false;
-    bool finished = false;
-    int workersOpen = 0;
-
-    // The figures status.history samples: counters and gauges kept as things happen, nothing counted here.
-    metrics::HistoryReading reading() const
-    {
-        metrics::HistoryReading r;
-        r.at = QDateTime::currentMSecsSinceEpoch();
-        r.monotonicMs = monotonicMs();
-        r.connectedDevices = qint64(router->onlineDevices());
-        r.messagesAccepted = metrics.relay.messagesAccepted.value();
-        r.messagesDelivered = metrics.relay.messagesDelivered.value();
-        r.queuedMessages = queued();
-        r.writeQueue = qint64(store->queuedWrites());
-        r.commits = metrics.store.commitDuration.snapshot();
-        return r;
-    }
-
-    qint64 queued() const
-    {
-        const qint64 all = cluster ? cluster->queuedMessages() : -1;
-        return all >= 0 ? all : store->queuedMessages();
-    }
-
-    // Stops and destroys the workers (their sessions and servers go on their own threads).
-    void stopWorkers()
-    {
-        for (Slot &slot : workers) {
-            if (slot.thread->isRunning()) {
-                Worker *w = slot.worker;
-                QMetaObject::invokeMethod(w, [w] { w->teardown(); }, Qt::BlockingQueuedConnection);
-                slot.thread->quit();
-                slot.thread->wait();
-            }
-        }
-        // No session is left to post blob I/O; the job in progress finishes before the workers it replies to go.
-        if (blobs)
-            blobs->stop();
-        if (router)
-            router->stop();
-        for (Slot &slot : workers) {
-            delete slot.worker;
-            delete slot.thread;
-        }
-        workers.clear();
-    }
-};
-
-Server::Server(Config config, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
+Server::Server(Config config, QObject *parent) : QObject(parent), d(std::make_unique<ServerState>())
 {
     d->config = std::move(config);
 }
@@ -357,66 +255,6 @@ Result<Services> Server::startServices()
     return services;
 }
 
-// The single sign-on listener, when [sso] is configured: with the device plane's certificate.
-Status Server::startSso(const QSslConfiguration &tls)
-{
-    if (!d->config.sso.enabled())
-        return {};
-    d->sso = makeSso(d->config.sso);
-    if (Status s = d->sso->start(tls); !s) {
-        d->sso.reset();
-        return s;
-    }
-    return {};
-}
-
-std::unique_ptr<SsoServer> Server::makeSso(const SsoConfig &config)
-{
-    SsoHost host;
-    host.store = d->store.get();
-    host.deviceServer = [this] { return enrollServer(); };
-    host.fingerprint = [this] { return d->fingerprint; };
-    return std::make_unique<SsoServer>(config, host);
-}
-
-// A new single sign-on service in place of the one running: started first when it listens elsewhere, so that one that
-// cannot start leaves the old one as it was; when it takes the same address, the old one stops to free it and starts
-// again if the new one fails.
-Status Server::applySso(const SsoConfig &config)
-{
-    if (!d->running || d->stopping)
-        return makeError(ErrorCode::Unavailable, u"the server is not running"_s);
-    std::unique_ptr<SsoServer> &current = d->sso;
-    if (!config.enabled()) {
-        if (current)
-            current->stop();
-        current.reset();
-        qCInfo(lcServer) << "Single sign-on is off";
-        return {};
-    }
-    std::unique_ptr<SsoServer> next = makeSso(config);
-    const bool sameAddress = current && current->config().listenAddress == config.listenAddress
-        && current->config().listenPort == config.listenPort;
-    if (sameAddress)
-        current->stop();
-    if (Status s = next->start(d->tlsConfiguration); !s) {
-        if (sameAddress) {
-            if (Status again = current->start(d->tlsConfiguration); !again)
-                qCWarning(lcServer).noquote() << "Single sign-on could not start again as it was:" << again.error().message;
-        }
-        return s;
-    }
-    if (current)
-        current->stop();
-    current = std::move(next);
-    return {};
-}
-
-const SsoServer *Server::sso() const
-{
-    return d->sso.get();
-}
-
 // One worker thread per listening socket, each started before this returns.
 Status Server::startWorkers(const std::vector<int> &fds, const std::shared_ptr<TlsContext> &tls, const Services &services)
 {
@@ -428,14 +266,14 @@ Status Server::startWorkers(const std::vector<int> &fds, const std::shared_ptr<T
             thread->setEventDispatcher(dispatcher);
         auto *worker = new Worker(int(i), fds[i], tls, services);
         worker->moveToThread(thread);
-        d->workers.push_back(Private::Slot{thread, worker});
+        d->workers.push_back(ServerState::Slot{thread, worker});
         connect(worker, &Worker::allClosed, this, [this] {
             if (--d->workersOpen == 0)
                 finishShutdown();
         });
     }
     Status failure;
-    for (Private::Slot &slot : d->workers) {
+    for (ServerState::Slot &slot : d->workers) {
         slot.thread->start();
         Status started;
         Worker *w = slot.worker;
@@ -529,62 +367,8 @@ Status Server::start()
     startHeartbeats();
 
     d->running = true;
-    d->phase = Private::Phase::Running;
+    d->phase = ServerState::Phase::Running;
     qCInfo(lcServer) << "Listening with" << config.workers << "workers on port" << d->port;
-    return {};
-}
-
-// Heartbeats to every worker's event loop and to the database writer (docs/operations.md "Warnings"). With the test
-// hook PARLEY_TEST_BLOCK_WORKER_MS, worker 0 blocks its loop that long at each SIGUSR1: a stalled worker.
-void Server::startHeartbeats()
-{
-    for (size_t i = 0; i < d->workers.size(); ++i) {
-        Worker *w = d->workers[i].worker;
-        d->heartbeats->watch(u"worker-%1"_s.arg(i), [w](std::function<void()> answer) {
-            QMetaObject::invokeMethod(w, std::move(answer), Qt::QueuedConnection);
-        });
-    }
-    Store *store = d->store.get();
-    d->heartbeats->watch(u"database-writer"_s, [store](std::function<void()> answer) { store->ping(std::move(answer)); });
-    connect(&d->heartbeatTimer, &QTimer::timeout, this, [this] { d->heartbeats->beat(); });
-    d->heartbeats->beat();
-    d->heartbeatTimer.start(d->heartbeats->intervalMs());
-    if (const int blockMs = testhooks::blockWorkerMs(); blockMs > 0 && !d->workers.empty()) {
-        Worker *first = d->workers.front().worker;
-        testhooks::onUserSignal(this, [first, blockMs] {
-            QMetaObject::invokeMethod(first, [blockMs] { QThread::msleep(ulong(blockMs)); }, Qt::QueuedConnection);
-        });
-    }
-}
-
-// The monitoring listener, when [metrics] listen is set (plain HTTP: a warning when it is not on loopback).
-Status Server::startMonitoring()
-{
-    const MetricsConfig &m = d->config.metrics;
-    if (!m.enabled)
-        return {};
-    Monitoring::Sources sources;
-    sources.metrics = &d->metrics;
-    sources.store = d->store.get();
-    sources.router = d->router.get();
-    sources.writeQueueLimit = d->config.limits.writeQueue;
-    sources.notReady = [this] { return notReadyReason(); };
-    sources.certificateFile = d->config.certificateFile();
-    sources.adminCertificateFile = d->config.admin.certificatePath;
-    sources.dataDir = d->config.dataDir;
-    sources.nodes = [this] { return nodes(); };
-    sources.cluster = d->cluster.get();
-    sources.queuedMessages = [this] { return queuedMessages(); };
-    d->monitoring = std::make_unique<Monitoring>(std::move(sources));
-    if (Status s = d->monitoring->start(m.listenAddress, m.listenPort); !s) {
-        d->monitoring.reset();
-        return s;
-    }
-    if (!m.listenAddress.isLoopback()) {
-        qCWarning(lcServer).noquote() << u"The metrics listener on %1 is plain HTTP without authentication: keep it "
-                                         u"behind a firewall or a TLS proxy (docs/operations.md)"_s.arg(metricsUrl());
-    }
-    qCInfo(lcServer).noquote() << "Metrics at" << metricsUrl();
     return {};
 }
 
@@ -599,7 +383,7 @@ Result<QString> Server::reloadTls()
     if (!context)
         return context.error();
     d->tls = *context;
-    for (Private::Slot &slot : d->workers) {
+    for (ServerState::Slot &slot : d->workers) {
         Worker *w = slot.worker;
         std::shared_ptr<TlsContext> shared = d->tls;
         QMetaObject::invokeMethod(w, [w, shared] { w->setTlsContext(shared); }, Qt::BlockingQueuedConnection);
@@ -617,7 +401,7 @@ void Server::shutdown()
     if (!d->running || d->stopping)
         return;
     d->stopping = true;
-    d->phase = Private::Phase::Draining;
+    d->phase = ServerState::Phase::Draining;
     qCInfo(lcServer) << "Shutting down";
     d->maintenance.stop();
     d->prune.stop();
@@ -627,7 +411,7 @@ void Server::shutdown()
         d->sweeper->stop();
     if (d->sso)
         d->sso->stop();
-    for (Private::Slot &slot : d->workers) {
+    for (ServerState::Slot &slot : d->workers) {
         Worker *w = slot.worker;
         QMetaObject::invokeMethod(w, [w] {
             w->stopAccepting();
@@ -654,7 +438,7 @@ void Server::closeSessions()
     d->closingSessions = true;
     d->shutdownTimer.start(CloseGraceMs * 2);
     d->workersOpen = int(d->workers.size());
-    for (Private::Slot &slot : d->workers) {
+    for (ServerState::Slot &slot : d->workers) {
         Worker *w = slot.worker;
         QMetaObject::invokeMethod(w, [w] { w->closeAll(CloseGraceMs); }, Qt::QueuedConnection);
     }
@@ -671,7 +455,7 @@ void Server::finishShutdown()
     // Its scrapes read the store.
     if (d->monitoring)
         d->monitoring->stop();
-    d->phase = Private::Phase::Stopped;
+    d->phase = ServerState::Phase::Stopped;
     // Writes still queued (acks, last logins) are committed while the workers can still take their results.
     d->store->close();
     d->stopWorkers();
@@ -768,96 +552,14 @@ QString Server::url() const
     return d->config.listenUrl(d->port);
 }
 
-QString Server::metricsUrl() const
-{
-    if (!d->monitoring)
-        return {};
-    const QHostAddress &address = d->config.metrics.listenAddress;
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(address.toString())
-                                                                              : address.toString();
-    return u"http://%1:%2/"_s.arg(host).arg(d->monitoring->port());
-}
-
-QString Server::notReadyReason() const
-{
-    switch (d->phase.load()) {
-    case Private::Phase::Idle:
-        return u"starting"_s;
-    case Private::Phase::Draining:
-        return u"draining: the server is shutting down"_s;
-    case Private::Phase::Stopped:
-        return u"stopped"_s;
-    case Private::Phase::Running:
-        break;
-    }
-    if (d->store->storageFailing())
-        return u"storage failing: writes are refused until the database takes them again (see the log)"_s;
-    const std::size_t queued = d->store->queuedWrites();
-    if (queued >= std::size_t(d->config.limits.writeQueue))
-        return u"write queue full: %1 writes wait for the database; sends are answered busy"_s.arg(queued);
-    return {};
-}
-
 const ServerMetrics &Server::metrics() const
 {
     return d->metrics;
 }
 
-const metrics::History &Server::history() const
-{
-    return d->history;
-}
-
-int Server::historyIntervalMs() const
-{
-    return d->historyIntervalMs;
-}
-
-qint64 Server::queuedMessages() const
-{
-    return d->queued();
-}
-
-QList<NodeHealth> Server::nodes() const
-{
-    NodeHealth self;
-    self.node = d->cluster ? d->cluster->nodeId() : QSysInfo::machineHostName();
-    if (d->heartbeats) {
-        self.stallAfterMs = d->heartbeats->stallAfterMs();
-        self.threads = d->heartbeats->threads();
-    }
-    self.devices = qint64(d->router ? d->router->onlineDevices() : 0);
-    if (!d->cluster)
-        return {self};
-    QList<NodeHealth> out;
-    const qint64 lease = qint64(d->cluster->lease().count());
-    for (const NodeRecord &n : d->cluster->nodes()) {
-        NodeHealth h = n.id == self.node ? self : NodeHealth{};
-        h.node = n.id;
-        h.self = n.id == self.node;
-        h.version = n.version;
-        h.startedAt = n.startedAt;
-        h.heartbeatAt = n.heartbeatAt;
-        h.heartbeatAgeMs = std::max<qint64>(0, n.now - n.heartbeatAt);
-        if (!h.self)
-            h.devices = n.devices;
-        h.stoppedAt = n.stoppedAt;
-        h.leaseMs = lease;
-        out.append(h);
-    }
-    if (std::none_of(out.cbegin(), out.cend(), [](const NodeHealth &h) { return h.self; }))
-        out.prepend(self);   // before the link's first heartbeat
-    return out;
-}
-
 QString Server::fingerprint() const
 {
     return d->fingerprint;
-}
-
-QString Server::ssoUrl() const
-{
-    return d->sso ? d->sso->url() : QString();
 }
 
 QString Server::enrollServer() const

@@ -18,6 +18,7 @@ class PushService;
 class Router;
 class SsoServer;
 class Store;
+struct ServerState;
 class TlsContext;
 class Worker;
 
@@ -99,8 +100,7 @@ private:
     void closeSessions();
     void finishShutdown();
 
-    struct Private;
-    const std::unique_ptr<Private> d;
+    const std::unique_ptr<ServerState> d;   // daemon/serverstate.h
 };
 
 } // namespace parley::server
