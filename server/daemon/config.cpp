@@ -104,6 +104,22 @@ Parsers relayParsers(const QSettings &settings, Config &config)
          }},
         {u"server/data_dir"_s, pathInto(settings, config.dataDir)},
         {u"server/workers"_s, intInto(settings, config.workers, 1, 256)},
+        {u"server/proxy_protocol_from"_s, [&settings, &l](const QString &key) -> Status {
+             // Addresses and subnets, separated by commas (QSettings makes them a list) or spaces.
+             l.proxyProtocolFrom.clear();
+             const QStringList values = settings.value(key).toStringList();
+             for (const QString &value : values) {
+                 for (const QString &item : value.split(u' ', Qt::SkipEmptyParts)) {
+                     const auto subnet = item.contains(u'/')
+                         ? QHostAddress::parseSubnet(item)
+                         : QPair<QHostAddress, int>(QHostAddress(item), QHostAddress(item).protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32);
+                     if (subnet.first.isNull() || subnet.second < 0 || item.contains(u'%'))
+                         return configError(key, u"expected addresses or subnets (10.0.0.5, 10.0.1.0/24, fd00::/64), not \"%1\""_s.arg(item));
+                     l.proxyProtocolFrom.append(subnet);
+                 }
+             }
+             return {};
+         }},
         {u"tls/certificate"_s, pathInto(settings, config.certificatePath)},
         {u"tls/private_key"_s, pathInto(settings, config.privateKeyPath)},
         {u"tls/ticket_key_seconds"_s, intInto(settings, config.ticketKeySeconds, 1, 86400)},

@@ -22,6 +22,10 @@ void ServerMetrics::writeTo(metrics::Exposition &out) const
                 "Device connections closed at once: their address had [limits] unauthenticated_per_address connections "
                 "not logged in.",
                 double(relay.connectionsRefused.value()));
+    out.counter("parleyd_proxy_headers_refused_total",
+                "Device connections from a load balancer in [server] proxy_protocol_from closed because they did not "
+                "start with a valid PROXY protocol header within the handshake timeout.",
+                double(relay.proxyHeadersRefused.value()));
 
     out.family("parleyd_tls_handshakes_total", "counter",
                "TLS handshakes on the device listener, by result: full, resumed (session ticket), failed, timeout.");

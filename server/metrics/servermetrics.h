@@ -26,6 +26,7 @@ struct RelayMetrics {
     metrics::Gauge connections;              // open TCP connections, from accept() to close
     metrics::Counter connectionsAccepted;
     metrics::Counter connectionsRefused;     // closed at once by the per-address gate
+    metrics::Counter proxyHeadersRefused;    // from a load balancer, without a valid PROXY header in time
     std::array<metrics::Counter, 4> handshakes;
     std::array<metrics::Counter, 3> logins;
     metrics::Counter messagesAccepted;       // stored and answered `accepted`; a resent duplicate is not counted

@@ -1,6 +1,8 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
 
 namespace parley::server {
 
@@ -20,6 +22,8 @@ struct Limits {
     int reserveWindowSeconds = 86400; // a requester that fetched from a device is not new to it for this long
     int handshakeTimeoutSeconds = 10; // the TLS handshake and the WebSocket upgrade together
     int unauthenticatedPerAddress = 1024;  // connections of one address (IPv6: one /64) not logged in yet
+    // [server] proxy_protocol_from: load balancers whose connections start with a PROXY header naming the client
+    QList<QPair<QHostAddress, int>> proxyProtocolFrom;
     int enrollFailures = 5;           // wrong enrollment codes for one user name that lock its enrollment
     int enrollLockoutSeconds = 300;
     double roomChangeRate = 1;        // room records per second per account, sustained

@@ -24,6 +24,12 @@ class TlsServerSocket;
 // work, and an admitted one holds its place until the WebSocket upgrade is done. With RelayMetrics, the connections
 // (open, accepted, refused by the gate) and the outcome of each TLS handshake are counted there.
 //
+// Behind a load balancer in TCP mode (HAProxy), connections from the addresses given to setProxyProtocol() must
+// start with a PROXY protocol header (ProxyHeader, version 1 or 2) naming the client; it is read before any TLS
+// work, the gate counts the client's address, and the socket's peerAddress() is the client's. A connection from
+// such an address without a valid header within the handshake timeout is closed. Other addresses connect directly
+// and may not send one.
+//
 // The listener accepts by itself (a QTcpServer only makes or takes the listening socket): QTcpServer, out of
 // descriptors (EMFILE), calls accept() again and again on a socket that stays readable and starves its thread's
 // event loop. Here a failed accept pauses accepting for a moment (the connections wait in the kernel's queue), so
@@ -46,6 +52,9 @@ public:
 
     // New connections use `context` from now on; established ones keep the one they started with.
     void setContext(std::shared_ptr<TlsContext> context);
+    // The load balancers' addresses and subnets (QHostAddress::parseSubnet()): their connections start with a
+    // PROXY header. Empty (the default): no connection may.
+    void setProxyProtocol(const QList<QPair<QHostAddress, int>> &from);
 
 Q_SIGNALS:
     void encrypted(parley::server::TlsServerSocket *socket);
@@ -54,6 +63,9 @@ private:
     void startAccepting();
     void acceptPending();
     void incomingConnection(int descriptor);
+    bool fromProxy(const QHostAddress &peer) const;
+    void readProxyHeader(int descriptor);
+    void start(int descriptor, const QHostAddress &client, quint16 clientPort, bool proxied);
 
     std::shared_ptr<TlsContext> m_context;
     int m_handshakeTimeoutMs;
@@ -63,6 +75,9 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     QTimer m_resume;
     QElapsedTimer m_errorLogged;
+    QList<QPair<QHostAddress, int>> m_proxyFrom;
+    int m_proxyPending = 0;                    // connections whose PROXY header is being read
+    QElapsedTimer m_proxyErrorLogged;
 };
 
 } // namespace parley::server

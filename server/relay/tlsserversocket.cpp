@@ -168,6 +168,12 @@ void TlsServerSocket::holdWhileOpen(metrics::GaugeHold open)
         d->open.reset();
 }
 
+void TlsServerSocket::setClientAddress(const QHostAddress &address, quint16 port)
+{
+    setPeerAddress(address);
+    setPeerPort(port);
+}
+
 bool TlsServerSocket::isEncrypted() const
 {
     return d->ssl && !d->handshaking;

@@ -37,6 +37,10 @@ public:
     // for a socket a QWebSocket had taken over, that connection was never called.)
     void holdWhileOpen(metrics::GaugeHold open);
 
+    // The client's address and port as a load balancer's PROXY header named them (peerAddress() and peerPort()
+    // from now on), instead of the load balancer's own.
+    void setClientAddress(const QHostAddress &address, quint16 port);
+
     bool isEncrypted() const;
     // After the handshake: whether it resumed a session, and the negotiated version ("TLSv1.3") and suite.
     bool isSessionReused() const;

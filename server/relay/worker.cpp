@@ -94,6 +94,7 @@ Status Worker::start()
     // The TLS handshake and the WebSocket upgrade together.
     d->listener = std::make_unique<TlsListener>(d->tls, d->services.limits.handshakeTimeoutSeconds * 1000, d->services.gate,
                                                 d->services.metrics);
+    d->listener->setProxyProtocol(d->services.limits.proxyProtocolFrom);
     const qintptr fd = std::exchange(d->listenFd, -1);
     if (!d->listener->setSocketDescriptor(fd)) {
         ::close(int(fd));

@@ -37,7 +37,10 @@ quint16 freePort()
     return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
 }
 
-// Debian's haproxy in TCP mode in front of the nodes' device listeners, checking each node every 300 ms.
+// Debian's haproxy in TCP mode in front of the nodes' device listeners, checking each node every 300 ms. It connects
+// to them from 127.0.0.2, the address the nodes take PROXY headers from, and starts each connection with a PROXY
+// protocol version 2 header naming the device's address (as the three-node example in docs/scale-out.md does);
+// devices that connect to a node directly come from 127.0.0.1.
 class HaProxy {
 public:
     ~HaProxy() { stop(); }
@@ -52,7 +55,7 @@ public:
                        "    timeout client 120s\n    timeout server 120s\n\nfrontend devices\n    bind 127.0.0.1:%1\n"
                        "    default_backend nodes\n\nbackend nodes\n    balance roundrobin\n"_s.arg(m_port);
         for (qsizetype i = 0; i < nodes.size(); ++i)
-            conf += u"    server node%1 127.0.0.1:%2 check inter 300ms fall 2 rise 1\n"_s.arg(i).arg(nodes.at(i));
+            conf += u"    server node%1 127.0.0.1:%2 source 127.0.0.2 send-proxy-v2 check inter 300ms fall 2 rise 1\n"_s.arg(i).arg(nodes.at(i));
         QFile f(m_dir.filePath(u"haproxy.cfg"_s));
         if (!f.open(QIODevice::WriteOnly) || f.write(conf.toUtf8()) <= 0)
             return false;
@@ -113,7 +116,7 @@ private:
     {
         QString store = postgres.storeSection(database, dir.filePath(u"db-password"_s));
         store.chop(1);   // the blank line that ends the section
-        return store + u"node_id=%1\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n\n"
+        return store + u"node_id=%1\n\n[server]\nproxy_protocol_from=127.0.0.2\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n\n"
                        "[metrics]\nlisten=127.0.0.1:0\n\n"_s.arg(id) + more;
     }
 
@@ -581,6 +584,9 @@ private Q_SLOTS:
             p->connect();
         }
         QVERIFY(fleet.waitAllReady());
+        // Every connection through HAProxy began with a PROXY header the node took.
+        for (const Daemon *node : {nodeA.get(), nodeB.get(), nodeC.get()})
+            QCOMPARE(scrape(*node).value(u"parleyd_proxy_headers_refused_total"_s, -1), 0.0);
         QList<Peer *> senders;
         for (const auto &p : fleet.peers) {
             if (p->user() != u"dan"_s)

@@ -245,6 +245,7 @@ private Q_SLOTS:
                                          "listen=[::1]:9443\n"
                                          "data_dir=/srv/parley\n"
                                          "workers=3\n"
+                                         "proxy_protocol_from=10.0.0.5, 10.0.1.0/24 fd00::/64\n"
                                          "[tls]\n"
                                          "certificate=/etc/parleyd/cert.pem\n"
                                          "private_key=/etc/parleyd/key.pem\n"
@@ -283,6 +284,9 @@ private Q_SLOTS:
         QCOMPARE(config->dataDir, u"/srv/parley"_s);
         QCOMPARE(config->databaseFile(), u"/srv/parley/parleyd.sqlite"_s);
         QCOMPARE(config->workers, 3);
+        const QList<QPair<QHostAddress, int>> proxies{{QHostAddress(u"10.0.0.5"_s), 32}, {QHostAddress(u"10.0.1.0"_s), 24},
+                                                      {QHostAddress(u"fd00::"_s), 64}};
+        QCOMPARE(config->limits.proxyProtocolFrom, proxies);
         QCOMPARE(config->certificateFile(), u"/etc/parleyd/cert.pem"_s);
         QCOMPARE(config->privateKeyFile(), u"/etc/parleyd/key.pem"_s);
         QVERIFY(!config->usesDefaultTlsFiles());
@@ -342,6 +346,9 @@ private Q_SLOTS:
         QTest::newRow("listen bad port") << QByteArray("[server]\nlisten=127.0.0.1:70000\n") << u"server/listen"_s;
         QTest::newRow("workers not a number") << QByteArray("[server]\nworkers=many\n") << u"server/workers"_s;
         QTest::newRow("workers zero") << QByteArray("[server]\nworkers=0\n") << u"server/workers"_s;
+        QTest::newRow("proxy a host name") << QByteArray("[server]\nproxy_protocol_from=lb.example.org\n") << u"server/proxy_protocol_from"_s;
+        QTest::newRow("proxy bad prefix") << QByteArray("[server]\nproxy_protocol_from=10.0.0.0/33\n") << u"server/proxy_protocol_from"_s;
+        QTest::newRow("proxy one of two bad") << QByteArray("[server]\nproxy_protocol_from=10.0.0.5, 10.0.0.x\n") << u"server/proxy_protocol_from"_s;
         QTest::newRow("data_dir relative") << QByteArray("[server]\ndata_dir=var/lib\n") << u"server/data_dir"_s;
         QTest::newRow("certificate empty") << QByteArray("[tls]\ncertificate=\n") << u"tls/certificate"_s;
         QTest::newRow("handshake timeout zero") << QByteArray("[limits]\nhandshake_timeout_seconds=0\n") << u"limits/handshake_timeout_seconds"_s;

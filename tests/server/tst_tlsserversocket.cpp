@@ -1,9 +1,12 @@
 // The server's TLS socket as a QTcpSocket: a TlsListener on loopback with a TlsContext from a generated
 // certificate, and Qt's own TLS client on the other end. Handshake and addresses, data both ways through full
 // socket buffers, close after the queued data, abort without it, the peer's close, connections that never finish
-// their handshake, and the WebSocket upgrade through QWebSocketServer::handleConnection().
+// their handshake, the WebSocket upgrade through QWebSocketServer::handleConnection(), and connections from a load
+// balancer that start with a PROXY protocol header.
 
 #include "crypto/crypto.h"
+#include "metrics/servermetrics.h"
+#include "relay/connectiongate.h"
 #include "relay/tlscontext.h"
 #include "relay/tlslistener.h"
 #include "relay/tlsserversocket.h"
@@ -21,6 +24,7 @@
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
+#include <QtEndian>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -52,6 +56,20 @@ QByteArray readAtLeast(QIODevice &socket, qsizetype size)
     return got;
 }
 
+// A PROXY protocol version 2 header naming `client` (IPv4) and `port`, or a LOCAL one for a null `client`.
+QByteArray proxyV2(const QHostAddress &client, quint16 port)
+{
+    QByteArray h("\r\n\r\n\0\r\nQUIT\n", 12);
+    if (client.isNull())
+        return h + QByteArray::fromHex("20000000");
+    QByteArray body(12, '\0');
+    qToBigEndian(client.toIPv4Address(), body.data());
+    qToBigEndian(quint32(0x7f000001), body.data() + 4);
+    qToBigEndian(port, body.data() + 8);
+    qToBigEndian(quint16(8443), body.data() + 10);
+    return h + QByteArray::fromHex("2111000c") + body;
+}
+
 } // namespace
 
 class TestTlsServerSocket : public QObject {
@@ -78,6 +96,30 @@ private:
         if (client.peerVerifyMode() != QSslSocket::VerifyNone)
             client.setPeerVerifyMode(QSslSocket::VerifyNone);
         client.connectToHostEncrypted(u"127.0.0.1"_s, m_listener->serverPort());
+        QElapsedTimer timer;
+        timer.start();
+        while ((m_accepted.isEmpty() || !client.isEncrypted()) && client.state() != QAbstractSocket::UnconnectedState
+               && timer.elapsed() < WaitMs)
+            QTest::qWait(5);
+        return m_accepted.isEmpty() ? nullptr : m_accepted.takeFirst().data();
+    }
+
+    // Connects to a listener taking PROXY headers from loopback, sends `header` (in two writes when `split`), then
+    // runs the TLS handshake; the server's socket, or null when the connection was closed instead.
+    TlsServerSocket *connectThroughProxy(QSslSocket &client, const QByteArray &header, bool split = false)
+    {
+        client.setPeerVerifyMode(QSslSocket::VerifyNone);
+        client.connectToHost(u"127.0.0.1"_s, m_listener->serverPort());
+        if (!client.waitForConnected(WaitMs))
+            return nullptr;
+        if (split) {
+            client.write(header.first(header.size() / 2));
+            QTest::qWait(100);   // read by the listener as an incomplete header
+            client.write(header.sliced(header.size() / 2));
+        } else {
+            client.write(header);
+        }
+        client.startClientEncryption();
         QElapsedTimer timer;
         timer.start();
         while ((m_accepted.isEmpty() || !client.isEncrypted()) && client.state() != QAbstractSocket::UnconnectedState
@@ -322,6 +364,91 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!plainGone.isEmpty(), WaitMs);
         QVERIFY(m_accepted.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(m_listener->findChildren<TlsServerSocket *>().size(), 0, WaitMs);
+    }
+
+    // Behind a load balancer: the client's address from the PROXY header is the socket's and the gate's.
+    void proxyHeaderNamesTheClient_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<bool>("split");
+        QTest::addColumn<QString>("client");   // empty: the load balancer's own (loopback)
+        QTest::addColumn<int>("port");
+        QTest::newRow("v2") << proxyV2(QHostAddress(u"203.0.113.7"_s), 5555) << false << u"203.0.113.7"_s << 5555;
+        QTest::newRow("v2 in two writes") << proxyV2(QHostAddress(u"203.0.113.7"_s), 5555) << true << u"203.0.113.7"_s << 5555;
+        QTest::newRow("v1 in two writes") << "PROXY TCP6 2001:db8::9 ::1 40000 8443\r\n"_ba << true << u"2001:db8::9"_s << 40000;
+        QTest::newRow("v2 LOCAL") << proxyV2({}, 0) << false << QString() << 0;
+    }
+
+    void proxyHeaderNamesTheClient()
+    {
+        QFETCH(QByteArray, header);
+        QFETCH(bool, split);
+        QFETCH(QString, client);
+        QFETCH(int, port);
+        ConnectionGate gate(10);
+        RelayMetrics metrics;
+        const auto dropListener = qScopeGuard([this] { m_listener.reset(); });   // before the gate it uses
+        m_accepted.clear();
+        m_listener = std::make_unique<TlsListener>(m_context, WaitMs, &gate, &metrics);
+        connect(m_listener.get(), &TlsListener::encrypted, this, [this](TlsServerSocket *s) { m_accepted.append(s); });
+        m_listener->setProxyProtocol({QHostAddress::parseSubnet(u"127.0.0.0/8"_s)});
+        QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
+
+        QSslSocket tls;
+        QPointer<TlsServerSocket> server = connectThroughProxy(tls, header, split);
+        QVERIFY(server);
+        QVERIFY(server->isEncrypted());
+        const QHostAddress expected = client.isEmpty() ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(client);
+        QCOMPARE(server->peerAddress(), expected);
+        QCOMPARE(int(server->peerPort()), client.isEmpty() ? int(tls.localPort()) : port);
+        // The gate holds the place of the client's address until the upgrade, not the load balancer's.
+        QCOMPARE(gate.count(expected), 1);
+        if (!client.isEmpty())
+            QCOMPARE(gate.count(QHostAddress(QHostAddress::LocalHost)), 0);
+        QCOMPARE(metrics.proxyHeadersRefused.value(), 0);
+
+        // The connection works as any other after its header.
+        server->write("after the header");
+        QCOMPARE(readAtLeast(tls, 16), "after the header"_ba);
+    }
+
+    // From a load balancer's address, a connection without a valid header in time is closed; from other addresses
+    // a header is not taken (it is not TLS).
+    void connectionsWithoutAValidHeaderAreClosed()
+    {
+        ConnectionGate gate(10);
+        RelayMetrics metrics;
+        const auto dropListener = qScopeGuard([this] { m_listener.reset(); });   // before the gate it uses
+        m_accepted.clear();
+        m_listener = std::make_unique<TlsListener>(m_context, 500, &gate, &metrics);
+        connect(m_listener.get(), &TlsListener::encrypted, this, [this](TlsServerSocket *s) { m_accepted.append(s); });
+        m_listener->setProxyProtocol({QHostAddress::parseSubnet(u"127.0.0.1/32"_s)});
+        QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
+
+        QSslSocket direct;   // TLS at once, as a client would without the load balancer
+        QVERIFY(!connectThroughProxy(direct, {}));
+        QTRY_COMPARE_WITH_TIMEOUT(metrics.proxyHeadersRefused.value(), 1, WaitMs);
+        QSslSocket malformed;
+        QVERIFY(!connectThroughProxy(malformed, "PROXY TCP4 1.2.3.4 5.6.7.8 99999 2\r\n"_ba));
+        QTRY_COMPARE_WITH_TIMEOUT(metrics.proxyHeadersRefused.value(), 2, WaitMs);
+        QTcpSocket silent;   // never ends its header: the handshake timeout
+        QSignalSpy silentGone(&silent, &QTcpSocket::disconnected);
+        silent.connectToHost(QHostAddress::LocalHost, m_listener->serverPort());
+        QVERIFY(silent.waitForConnected(WaitMs));
+        silent.write("PROXY TCP4 1.2.3.4");
+        QTRY_VERIFY_WITH_TIMEOUT(!silentGone.isEmpty(), WaitMs);
+        QCOMPARE(metrics.proxyHeadersRefused.value(), 3);
+        QVERIFY(m_accepted.isEmpty());
+        QCOMPARE(gate.addresses(), 0);
+
+        // A listener that takes no headers: a header is the start of a failed handshake.
+        m_listener = std::make_unique<TlsListener>(m_context, 500, &gate, &metrics);
+        connect(m_listener.get(), &TlsListener::encrypted, this, [this](TlsServerSocket *s) { m_accepted.append(s); });
+        QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
+        QSslSocket spoofing;
+        QVERIFY(!connectThroughProxy(spoofing, proxyV2(QHostAddress(u"203.0.113.7"_s), 5555)));
+        QVERIFY(m_accepted.isEmpty());
+        QCOMPARE(metrics.proxyHeadersRefused.value(), 3);
     }
 };
 
