@@ -301,7 +301,11 @@ void Server::startTimers()
         d->roomLimiter->prune(now);
         d->turnLimiter->prune(now);
         d->prekeyReserve->prune(now);
-        d->enrollGuard->prune(now);
+        const EnrollGuard *guard = d->enrollGuard.get();
+        d->store->write<int>(this, [guard](Db &db) { return guard->prune(db, QDateTime::currentMSecsSinceEpoch()); }, [](Result<int> pruned) {
+            if (!pruned)
+                qCDebug(lcServer) << "Pruning the enrollment lockouts failed:" << pruned.error().message;
+        });
     });
     d->prune.start(PruneIntervalMs);
     d->sweeper = std::make_unique<Sweeper>(*d->store, d->config.limits.sweepSeconds * 1000, d->blobs.get(), d->config.files);

@@ -46,32 +46,64 @@ static void enrollFailed(SessionContext &session, quint64 requestId)
     countEnrollFailure(session);
 }
 
-// A wrong code for the user name, whichever connection it came on (EnrollGuard): a line in the event log for each,
-// and a warning for the lockout it may cause. Any thread (the session may be gone).
-static void recordEnrollFailure(EnrollGuard *guard, const QString &user)
+// What an enrollment's write came to: the device, or a wrong code and the wrong codes in a row it made.
+struct EnrollAttempt {
+    std::optional<EnrollResult> enrolled;
+    int failures = 0;
+};
+
+// The log lines for a wrong code the guard counted: one in the event log for each, and a warning for the lockout it
+// caused. Any thread.
+static void logEnrollFailure(const EnrollGuard &guard, const QString &user, const Result<int> &failures)
 {
-    if (!guard)
-        return;
-    const int failures = guard->failed(user, monotonicMs());
-    if (failures >= guard->failuresToLock()) {
+    if (!failures) {
+        qCWarning(lcRelay).noquote() << u"Counting a wrong enrollment code for user %1 failed: %2"_s.arg(user, failures.error().message);
+    } else if (*failures >= guard.failuresToLock()) {
         qCWarning(lcRelay).noquote() << u"Enrollment of user %1 is locked for %2 s after %3 wrong codes in a row"_s.arg(
-            user).arg(guard->lockoutSeconds()).arg(failures);
+            user).arg(guard.lockoutSeconds()).arg(*failures);
     } else {
         qCInfo(lcRelay).noquote() << u"A wrong enrollment code for user %1 (%2 in a row; %3 lock the enrollment)"_s.arg(
-            user).arg(failures).arg(guard->failuresToLock());
+            user).arg(*failures).arg(guard.failuresToLock());
     }
 }
 
-// Refuses an attempt while the user name is locked (`rate_limited`, with the time left); true when it did.
-static bool enrollLocked(SessionContext &session, const QString &user, quint64 requestId)
+// A wrong code for `user`, whichever connection or node it came to: counted by the guard in the database, then
+// answered (enroll_failed), so that the next attempt sees it.
+static void refuseEnrollCode(SessionContext &session, const QString &user, quint64 requestId)
 {
-    EnrollGuard *guard = session.services.enrollGuard;
-    const qint64 wait = guard ? guard->lockedFor(user, monotonicMs()) : 0;
-    if (wait <= 0)
+    const EnrollGuard *guard = session.services.enrollGuard;
+    if (!guard) {
+        enrollFailed(session, requestId);
+        return;
+    }
+    session.write<int>([guard, user](Db &db) { return guard->failed(db, user, wallMs()); },
+                       [guard, user, requestId](SessionContext *p, Result<int> failures) {
+                           logEnrollFailure(*guard, user, failures);
+                           if (p)
+                               enrollFailed(*p, requestId);
+                       });
+}
+
+// Refuses an attempt while the user name is locked (`rate_limited`, with the time left), or when its state cannot be
+// read (the store's error); true when it did. `failures` (optional) gets the wrong codes in a row so far.
+static bool enrollLocked(SessionContext &session, const QString &user, quint64 requestId, int *failures = nullptr)
+{
+    const EnrollGuard *guard = session.services.enrollGuard;
+    if (!guard)
+        return false;
+    const Result<EnrollGuard::State> state = guard->state(session.services.store->reader(), user, wallMs());
+    if (!state) {
+        qCWarning(lcRelay) << "Reading the enrollment lockouts failed:" << state.error().message;
+        session.sendStoreError(state.error(), requestId);
+        return true;
+    }
+    if (failures)
+        *failures = state->failures;
+    if (state->lockedForMs <= 0)
         return false;
     protocol::ErrorReply e = protocol::errorReply(WireError::RateLimited,
                                                   u"too many wrong enrollment codes for this user; retry later"_s);
-    e.retry = quint64(wait);
+    e.retry = quint64(state->lockedForMs);
     session.sendEncoded(e.encode(requestId));
     countEnrollFailure(session);
     return true;
@@ -84,26 +116,43 @@ void handleEnrollInfo(SessionContext &session, const Frame &f)
         return;
     }
     const protocol::EnrollInfo request = protocol::EnrollInfo::from(f);
-    if (enrollLocked(session, request.user, f.id))
+    int failures = 0;
+    if (enrollLocked(session, request.user, f.id, &failures))
         return;
     auto check = session.services.store->reader().checkEnrollCode(request.user, request.code);
     if (!check) {
         if (check.error().code == ErrorCode::Unauthorized || check.error().code == ErrorCode::NotFound) {
-            recordEnrollFailure(session.services.enrollGuard, request.user);
-            enrollFailed(session, f.id);
+            refuseEnrollCode(session, request.user, f.id);
         } else {
             qCWarning(lcRelay) << "Checking an enrollment code failed:" << check.error().message;
             session.sendStoreError(check.error(), f.id);
         }
         return;
     }
-    if (session.services.enrollGuard)
-        session.services.enrollGuard->succeeded(request.user);
     protocol::EnrollInfoOk reply;
     reply.newUser = check->newUser;
     if (!check->recovery.isEmpty())
         reply.recovery = check->recovery;
-    session.sendEncoded(reply.encode(f.id));
+    if (failures == 0 || !session.services.enrollGuard) {
+        session.sendEncoded(reply.encode(f.id));
+        return;
+    }
+    // The right code after wrong ones: the count starts again before the answer.
+    const EnrollGuard *guard = session.services.enrollGuard;
+    const quint64 requestId = f.id;
+    session.write<bool>([guard, user = request.user](Db &db) -> Result<bool> {
+                            if (Status s = guard->succeeded(db, user); !s)
+                                return s.error();
+                            return true;
+                        },
+                        [reply, requestId](SessionContext *p, Result<bool> done) {
+                            if (!p)
+                                return;
+                            if (!done)
+                                p->sendStoreError(done.error(), requestId);
+                            else
+                                p->sendEncoded(reply.encode(requestId));
+                        });
 }
 
 void handleEnroll(SessionContext &session, const Frame &f)
@@ -143,26 +192,38 @@ void handleEnroll(SessionContext &session, const Frame &f)
     const quint64 requestId = f.id;
     const QString user = request.user;
     DeviceDirectory *directory = session.services.directory;
-    EnrollGuard *guard = session.services.enrollGuard;
+    const EnrollGuard *guard = session.services.enrollGuard;
     // A bot's device enrolls only while the bot is neither revoked nor expired, and nobody enrolls under a name
-    // reserved for bots without being one (store/botstore.h); checked in the enrollment's own write.
-    session.write<EnrollResult>([request = std::move(request)](Db &db) -> Result<EnrollResult> {
+    // reserved for bots without being one (store/botstore.h); checked in the enrollment's own write, which also
+    // clears the name's wrong codes, or counts a wrong one (in the same transaction: closing the connection at once
+    // does not save an attempt from being counted).
+    session.write<EnrollAttempt>([request = std::move(request), guard](Db &db) -> Result<EnrollAttempt> {
                             if (Status gate = botstore::enrollGate(db, request.user, wallMs()); !gate)
                                 return gate.error();
-                            return db.enrollDevice(request);
-                        },
-                        [requestId, user, directory, guard](SessionContext *p, Result<EnrollResult> r) {
-                            if (r) {
-                                directory->invalidate(user);
-                                if (guard)
-                                    guard->succeeded(user);
-                            } else if (r.error().code == ErrorCode::Unauthorized) {
-                                recordEnrollFailure(guard, user);
+                            Result<EnrollResult> enrolled = db.enrollDevice(request);
+                            if (enrolled) {
+                                if (guard) {
+                                    if (Status s = guard->succeeded(db, request.user); !s)
+                                        return s.error();
+                                }
+                                return EnrollAttempt{*enrolled, 0};
                             }
+                            if (enrolled.error().code != ErrorCode::Unauthorized || !guard)
+                                return enrolled.error();
+                            const Result<int> failures = guard->failed(db, request.user, wallMs());
+                            if (!failures)
+                                return failures.error();
+                            return EnrollAttempt{std::nullopt, *failures};
+                        },
+                        [requestId, user, directory, guard](SessionContext *p, Result<EnrollAttempt> r) {
+                            if (r && !r->enrolled)
+                                logEnrollFailure(*guard, user, r->failures);
+                            if (r && r->enrolled)
+                                directory->invalidate(user);
                             if (!p)
                                 return;
-                            if (!r) {
-                                switch (r.error().code) {
+                            if (!r || !r->enrolled) {
+                                switch (r ? ErrorCode::Unauthorized : r.error().code) {
                                 case ErrorCode::Unauthorized:
                                     enrollFailed(*p, requestId);
                                     break;
@@ -180,7 +241,7 @@ void handleEnroll(SessionContext &session, const Frame &f)
                                 return;
                             }
                             qCInfo(lcRelay) << "Enrolled a device";
-                            p->sendEncoded(protocol::Enrolled{r->deviceNo}.encode(requestId));
+                            p->sendEncoded(protocol::Enrolled{r->enrolled->deviceNo}.encode(requestId));
                         });
 }
 

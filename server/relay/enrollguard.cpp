@@ -1,63 +1,56 @@
 #include "relay/enrollguard.h"
 
-namespace parley::server {
+#include "store/enrolllockouts.h"
 
-namespace {
-constexpr qint64 FullRetryMs = 1000;   // the `retry` while the table is full
-} // namespace
+namespace parley::server {
 
 EnrollGuard::EnrollGuard(int failures, int lockoutSeconds) : m_failures(failures), m_lockoutMs(qint64(lockoutSeconds) * 1000) {}
 
-bool EnrollGuard::expired(const Entry &e, qint64 nowMs) const
+namespace {
+
+// Whether a name's record no longer counts: no lockout running and its last wrong code a lockout's length ago.
+bool expired(const EnrollFailures &row, qint64 nowMs, qint64 lockoutMs)
 {
-    return nowMs >= e.lockedUntilMs && nowMs - e.lastFailureMs >= m_lockoutMs;
+    return nowMs >= row.lockedUntil && nowMs - row.lastFailureAt >= lockoutMs;
 }
 
-qint64 EnrollGuard::lockedFor(const QString &user, qint64 nowMs)
+} // namespace
+
+Result<EnrollGuard::State> EnrollGuard::state(Db &db, const QString &user, qint64 nowMs) const
 {
-    QMutexLocker lock(&m_mutex);
-    const auto it = m_names.constFind(user);
-    if (it != m_names.cend())
-        return std::max<qint64>(0, it->lockedUntilMs - nowMs);
-    if (m_names.size() >= MaxNames) {
-        m_names.removeIf([this, nowMs](auto e) { return expired(e.value(), nowMs); });
-        if (m_names.size() >= MaxNames)
-            return FullRetryMs;
+    const auto row = EnrollLockouts::row(db, user);
+    if (!row)
+        return row.error();
+    if (!*row || expired(**row, nowMs, m_lockoutMs))
+        return State{};
+    return State{std::max<qint64>(0, (*row)->lockedUntil - nowMs), (*row)->failures};
+}
+
+Result<int> EnrollGuard::failed(Db &db, const QString &user, qint64 nowMs) const
+{
+    const auto found = EnrollLockouts::row(db, user);
+    if (!found)
+        return found.error();
+    EnrollFailures row = *found && !expired(**found, nowMs, m_lockoutMs) ? **found : EnrollFailures{};
+    row.lastFailureAt = nowMs;
+    const int failures = ++row.failures;
+    if (failures >= m_failures) {
+        row.failures = 0;
+        row.lockedUntil = nowMs + m_lockoutMs;
     }
-    return 0;
+    if (Status s = EnrollLockouts::put(db, user, row); !s)
+        return s.error();
+    return failures;
 }
 
-int EnrollGuard::failed(const QString &user, qint64 nowMs)
+Status EnrollGuard::succeeded(Db &db, const QString &user) const
 {
-    QMutexLocker lock(&m_mutex);
-    auto it = m_names.find(user);
-    if (it == m_names.end()) {
-        if (m_names.size() >= MaxNames)
-            return 0;
-        it = m_names.insert(user, Entry{});
-    } else if (expired(*it, nowMs)) {
-        *it = Entry{};
-    }
-    it->lastFailureMs = nowMs;
-    if (++it->failures >= m_failures) {
-        const int failures = it->failures;
-        it->failures = 0;
-        it->lockedUntilMs = nowMs + m_lockoutMs;
-        return failures;
-    }
-    return it->failures;
+    return EnrollLockouts::remove(db, user);
 }
 
-void EnrollGuard::succeeded(const QString &user)
+Result<int> EnrollGuard::prune(Db &db, qint64 nowMs) const
 {
-    QMutexLocker lock(&m_mutex);
-    m_names.remove(user);
-}
-
-void EnrollGuard::prune(qint64 nowMs)
-{
-    QMutexLocker lock(&m_mutex);
-    m_names.removeIf([this, nowMs](auto it) { return expired(it.value(), nowMs); });
+    return EnrollLockouts::prune(db, nowMs, m_lockoutMs);
 }
 
 } // namespace parley::server

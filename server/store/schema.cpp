@@ -483,6 +483,17 @@ const Ddl SchemaV13Nodes[] = {
     {"CREATE INDEX IF NOT EXISTS presence_node ON presence(node_id)"},
 };
 
+// Version 14: wrong enrollment codes per user name (EnrollLockouts), in the database so that the nodes of a cluster
+// count them together and a restart does not reset them.
+const Ddl SchemaV14EnrollFailures[] = {
+    {R"(CREATE TABLE IF NOT EXISTS enroll_failures (
+        name             TEXT PRIMARY KEY,
+        failures         INTEGER NOT NULL,
+        last_failure_at  INTEGER NOT NULL,
+        locked_until     INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID)"},
+};
+
 struct MigrationStep {
     int version;
     const Ddl *statements;
@@ -504,6 +515,7 @@ constexpr MigrationStep Migrations[] = {
     {11, SchemaV11SsoLinks, std::size(SchemaV11SsoLinks)},
     {12, SchemaV12Bots, std::size(SchemaV12Bots)},
     {13, SchemaV13Nodes, std::size(SchemaV13Nodes)},
+    {14, SchemaV14EnrollFailures, std::size(SchemaV14EnrollFailures)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

@@ -10,6 +10,7 @@
 //   HAProxy to the others, and every message answered `accepted` is shown exactly once on each of its devices;
 // - PostgreSQL restarted under load: both nodes refuse sends while it is down and come back by themselves.
 
+#include "abuseclient.h"
 #include "durability.h"
 #include "postgresfixture.h"
 
@@ -116,7 +117,8 @@ private:
     {
         QString store = postgres.storeSection(database, dir.filePath(u"db-password"_s));
         store.chop(1);   // the blank line that ends the section
-        return store + u"node_id=%1\n\n[server]\nproxy_protocol_from=127.0.0.2\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n\n"
+        return store + u"node_id=%1\n\n[server]\nproxy_protocol_from=127.0.0.2\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n"
+                       "enroll_failures=3\nenroll_lockout_seconds=60\n\n"
                        "[metrics]\nlisten=127.0.0.1:0\n\n"_s.arg(id) + more;
     }
 
@@ -433,6 +435,31 @@ private Q_SLOTS:
     }
 
     // dan's one-time prekeys fetched from both nodes at once until the pool is spent: each key once.
+    // Wrong enrollment codes for one name at two nodes count together: the third, whichever node it comes to, locks
+    // the name's enrollment at both, even for the right code; a fourth name's count is its own.
+    void enrollLockoutSharedByNodes()
+    {
+        const QString code = nodeA->enroll(u"erin"_s);
+        QVERIFY(!code.isEmpty());
+        const auto attempt = [](Daemon &node, const QString &user, const QString &tried) -> QString {
+            e2e::RawClient c(u"127.0.0.1"_s);
+            if (!c.connectTls(node.port()) || !c.upgrade())
+                return u"no connection"_s;
+            c.send(protocol::Frame(u"enroll_info"_s, 1, QCborMap{{u"user"_s, user}, {u"code"_s, tried}}));
+            const auto reply = c.waitReply(1);
+            return !reply ? u"no answer"_s : reply->type == u"error"_s ? reply->text("code"_L1) : reply->type;
+        };
+        QCOMPARE(attempt(*nodeA, u"erin"_s, u"AAAAA-BBBBB-CCCCC-DDDD1"_s), u"enroll_failed"_s);
+        QCOMPARE(attempt(*nodeB, u"erin"_s, u"AAAAA-BBBBB-CCCCC-DDDD2"_s), u"enroll_failed"_s);
+        QCOMPARE(attempt(*nodeA, u"erin"_s, u"AAAAA-BBBBB-CCCCC-DDDD3"_s), u"enroll_failed"_s);
+        QCOMPARE(attempt(*nodeB, u"erin"_s, code), u"rate_limited"_s);
+        QCOMPARE(attempt(*nodeA, u"erin"_s, code), u"rate_limited"_s);
+        // Another name is not locked by erin's.
+        const QString frank = nodeB->enroll(u"frank"_s);
+        QVERIFY(!frank.isEmpty());
+        QCOMPARE(attempt(*nodeA, u"frank"_s, frank), u"enroll_info_ok"_s);
+    }
+
     void prekeysDrainedFromBothNodes()
     {
         Peer &dan = peer(*nodeA, u"dan"_s);
