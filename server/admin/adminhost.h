@@ -51,6 +51,7 @@ struct NodeHealth {
 struct AdminSettings {
     AdminConfig admin;                // [admin]
     QString dataDir;
+    QString blobsDirectory;           // the attachments' files ([files] directory, else DATA_DIR/blobs)
     QString certificateFile;          // the device plane's certificate and key (PEM)
     QString privateKeyFile;
     QString logRules;                 // [logging] rules of the boot configuration

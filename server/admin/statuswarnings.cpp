@@ -4,7 +4,10 @@
 #include "store/store.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QLocale>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 
@@ -103,29 +106,41 @@ void StatusWarnings::certificate(QList<Found> &out, const QString &listener, con
     out.append(f);
 }
 
-// The file system of the data directory: under 10 % or 2 GiB available a warning, under 3 % or 512 MiB critical.
+// The file system of the data directory, and that of the attachments' directory when it is another ([files]
+// directory, a shared mount with several nodes): under 10 % or 2 GiB available a warning, under 3 % or 512 MiB
+// critical.
 void StatusWarnings::disk(QList<Found> &out) const
 {
-    const QString path = m_ctx.config().dataDir;
-    const std::optional<metrics::FileSystemSpace> space = metrics::fileSystemSpace(path);
-    if (!space || space->totalBytes == 0)
-        return;
-    const quint64 available = space->availableBytes;
-    const quint64 total = space->totalBytes;
-    const bool critical = available * 100 < total * DiskCriticalPercent || available < DiskCriticalBytes;
-    if (!critical && available * 100 >= total * DiskWarningPercent && available >= DiskWarningBytes)
-        return;
-    Found f;
-    f.key = u"disk_low"_s;
-    f.code = u"disk_low"_s;
-    f.critical = critical;
-    f.message = u"The file system of the data directory %1 has %2 free of %3 (%4 %); free space or enlarge it before "
-                u"the database's writes fail (Files)."_s
-                    .arg(path, bytes(available), bytes(total)).arg(available * 100 / total);
-    f.details.insert("free_bytes"_L1, qint64(available));
-    f.details.insert("total_bytes"_L1, qint64(total));
-    f.details.insert("path"_L1, path);
-    out.append(f);
+    const QString dataDir = m_ctx.config().dataDir;
+    const QString blobs = m_ctx.config().blobsDirectory;
+    struct stat dataStat{};
+    struct stat blobsStat{};
+    const bool separate = !blobs.isEmpty() && ::stat(QFile::encodeName(blobs).constData(), &blobsStat) == 0
+                          && (::stat(QFile::encodeName(dataDir).constData(), &dataStat) != 0 || dataStat.st_dev != blobsStat.st_dev);
+    const std::pair<QString, QString> places[] = {{dataDir, u"data directory"_s}, {blobs, u"attachments' directory"_s}};
+    for (const auto &[path, what] : places) {
+        if (path == blobs && !separate)
+            continue;
+        const std::optional<metrics::FileSystemSpace> space = metrics::fileSystemSpace(path);
+        if (!space || space->totalBytes == 0)
+            continue;
+        const quint64 available = space->availableBytes;
+        const quint64 total = space->totalBytes;
+        const bool critical = available * 100 < total * DiskCriticalPercent || available < DiskCriticalBytes;
+        if (!critical && available * 100 >= total * DiskWarningPercent && available >= DiskWarningBytes)
+            continue;
+        Found f;
+        f.key = path == dataDir ? u"disk_low"_s : u"disk_low_files"_s;
+        f.code = u"disk_low"_s;
+        f.critical = critical;
+        f.message = u"The file system of the %1 %2 has %3 free of %4 (%5 %); free space or enlarge it before "
+                    u"writes fail (Files)."_s
+                        .arg(what, path, bytes(available), bytes(total)).arg(available * 100 / total);
+        f.details.insert("free_bytes"_L1, qint64(available));
+        f.details.insert("total_bytes"_L1, qint64(total));
+        f.details.insert("path"_L1, path);
+        out.append(f);
+    }
 }
 
 // Per provider, over the last 15 minutes: wake-ups that failed (retried or dead-lettered) and none the provider

@@ -150,6 +150,7 @@ Parsers relayParsers(const QSettings &settings, Config &config)
         {u"limits/write_queue"_s, intInto(settings, l.writeQueue, 1, 10000000)},
         {u"limits/commit_delay_us"_s, intInto(settings, l.commitDelayUs, 0, 100000)},
         {u"limits/resume_lifetime_seconds"_s, intInto(settings, l.resumeLifetimeSeconds, 0, 86400 * 366)},
+        {u"files/directory"_s, pathInto(settings, config.filesDirectory)},
         {u"files/max_file_bytes"_s, intInto(settings, config.files.maxFile, 1, qint64(1) << 50)},
         {u"files/user_quota_bytes"_s, intInto(settings, config.files.userQuota, 1, qint64(1) << 50)},
         {u"files/unfinished_per_device"_s, intInto(settings, config.files.unfinishedPerDevice, 1, 1000)},
@@ -437,6 +438,11 @@ QString Config::certificateFile() const
 QString Config::privateKeyFile() const
 {
     return privateKeyPath.isEmpty() ? dataDir + u"/tls/server.key"_s : privateKeyPath;
+}
+
+QString Config::blobsDirectory() const
+{
+    return filesDirectory.isEmpty() ? QDir(dataDir).filePath(u"blobs"_s) : filesDirectory;
 }
 
 QString Config::databaseFile() const

@@ -42,6 +42,7 @@ struct Config {
     int ticketKeySeconds = 3600;      // session ticket key rotation period
     Limits limits;
     FileLimits files;                 // [files]: attachments
+    QString filesDirectory;           // [files] directory: where the attachments' files are (empty: DATA_DIR/blobs)
     QString logRules;                 // QLoggingCategory filter rules
     AdminConfig admin;
     PushConfig push;                  // [push] (docs/push.md)
@@ -58,6 +59,7 @@ struct Config {
     QString privateKeyFile() const;
     bool usesDefaultTlsFiles() const { return certificatePath.isEmpty() && privateKeyPath.isEmpty(); }
     QString databaseFile() const;     // SQLite's file
+    QString blobsDirectory() const;   // [files] directory, or DATA_DIR/blobs
     // "the database FILE" or "the PostgreSQL database NAME as USER on HOST:PORT (TLS MODE)", for messages.
     QString databaseDescription() const;
     // wss://ADDR:PORT/ with IPv6 addresses in brackets.

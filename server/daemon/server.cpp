@@ -226,7 +226,7 @@ Result<Services> Server::startServices()
         d->cluster = std::move(*link);
         qCInfo(lcServer).noquote() << "Cluster node" << d->cluster->nodeId() << "linked to the database";
     }
-    auto blobs = BlobFiles::open(d->config.dataDir + u"/blobs"_s);
+    auto blobs = BlobFiles::open(d->config.blobsDirectory());
     if (!blobs)
         return blobs.error();
     d->blobs = std::move(*blobs);
@@ -509,6 +509,7 @@ AdminSettings Server::adminSettings() const
     AdminSettings settings;
     settings.admin = config.admin;
     settings.dataDir = config.dataDir;
+    settings.blobsDirectory = config.blobsDirectory();
     settings.files = config.files;
     settings.writeQueueLimit = config.limits.writeQueue;
     settings.certificateFile = config.certificateFile();

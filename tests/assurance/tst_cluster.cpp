@@ -13,6 +13,9 @@
 #include "abuseclient.h"
 #include "durability.h"
 #include "postgresfixture.h"
+#include "transfers.h"
+
+#include "crypto/crypto.h"
 
 #include "../admin/adminfixture.h"
 
@@ -112,14 +115,15 @@ private:
     int counter = 0;
     bool adminReady = false;
 
-    // [store] for the test's database as node `id`, then `more`.
+    // [store] for the test's database as node `id`, the attachments in one directory for every node (as on a shared
+    // mount), then `more`.
     QString config(const QString &id, const QString &more = {})
     {
         QString store = postgres.storeSection(database, dir.filePath(u"db-password"_s));
         store.chop(1);   // the blank line that ends the section
         return store + u"node_id=%1\n\n[server]\nproxy_protocol_from=127.0.0.2\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n"
                        "enroll_failures=3\nenroll_lockout_seconds=60\n\n"
-                       "[metrics]\nlisten=127.0.0.1:0\n\n"_s.arg(id) + more;
+                       "[metrics]\nlisten=127.0.0.1:0\n\n[files]\ndirectory=%2\n\n"_s.arg(id, dir.filePath(u"blobs"_s)) + more;
     }
 
     // Node B (and any other) serves the certificate node A generated: devices pin one fingerprint for the cluster.
@@ -435,6 +439,38 @@ private Q_SLOTS:
     }
 
     // dan's one-time prekeys fetched from both nodes at once until the pool is spent: each key once.
+    // With [files] directory on storage every node mounts (here: one directory), a file uploaded at node A is
+    // downloaded at node B, byte for byte.
+    void attachmentsAcrossNodes()
+    {
+        e2e::Device gina(*nodeA, u"gina"_s);
+        e2e::Device hank(*nodeB, u"hank"_s);
+        QVERIFY(gina.enroll());
+        QVERIFY(hank.enroll());
+        QTemporaryDir files;
+        const QByteArray bytes = crypto::randomBytes(300000);
+        const QString path = files.filePath(u"plan.bin"_s);
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
+        }
+        const e2e::Outcome up = e2e::upload(gina, path);
+        QVERIFY2(up.file, qPrintable(up.error));
+        QVERIFY(QFile::exists(dir.filePath(u"blobs/"_s + QString::fromLatin1(up.file->blob.toHex()))));
+        bool accepted = false;
+        gina.client().send({u"hank"_s}, sdk::MessageContent{u"the plan"_s, std::nullopt, {*up.file}}, {}, &gina,
+                           [&](const sdk::SendResult &r) { accepted = std::holds_alternative<sdk::SendAccepted>(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(accepted, e2e::WaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(hank.inbox.size(), 1, e2e::WaitMs);
+        QCOMPARE(hank.inbox.first().files.size(), 1);
+        QVERIFY(QDir(files.path()).mkdir(u"saved"_s));
+        const e2e::Outcome down = e2e::download(hank, hank.inbox.first().files.first(), files.filePath(u"saved"_s));
+        QVERIFY2(down.error.isEmpty(), qPrintable(down.error));
+        QFile saved(down.savedPath);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QCOMPARE(saved.readAll(), bytes);
+    }
+
     // Wrong enrollment codes for one name at two nodes count together: the third, whichever node it comes to, locks
     // the name's enrollment at both, even for the right code; a fourth name's count is its own.
     void enrollLockoutSharedByNodes()

@@ -7,6 +7,7 @@
 // while a recipient holds the message unacknowledged.
 
 #include "harness.h"
+#include "transfers.h"
 #include "roomtest.h"
 
 #include "crypto/crypto.h"
@@ -38,46 +39,6 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-struct Outcome {
-    std::optional<sdk::FileRef> file;
-    QString error;
-    QString savedPath;
-    qint64 resumedAt = 0;
-    int interruptions = 0;
-};
-
-Outcome upload(Device &d, const QString &path)
-{
-    Outcome out;
-    std::unique_ptr<sdk::Upload> u(d.client().upload(path));
-    bool done = false;
-    QObject::connect(u.get(), &sdk::Upload::finished, u.get(), [&](const sdk::FileRef &f) { out.file = f; done = true; });
-    QObject::connect(u.get(), &sdk::Upload::failed, u.get(), [&](const QString &e) { out.error = e; done = true; });
-    QElapsedTimer timer;
-    timer.start();
-    while (!done && timer.elapsed() < WaitMs)
-        QTest::qWait(5);
-    if (!done)
-        out.error = u"timed out"_s;
-    return out;
-}
-
-Outcome download(Device &d, const sdk::FileRef &file, const QString &dir)
-{
-    Outcome out;
-    std::unique_ptr<sdk::Download> dl(d.client().download(file, dir));
-    bool done = false;
-    QObject::connect(dl.get(), &sdk::Download::finished, dl.get(), [&](const QString &p) { out.savedPath = p; done = true; });
-    QObject::connect(dl.get(), &sdk::Download::failed, dl.get(), [&](const QString &e) { out.error = e; done = true; });
-    QElapsedTimer timer;
-    timer.start();
-    while (!done && timer.elapsed() < WaitMs)
-        QTest::qWait(5);
-    if (!done)
-        out.error = u"timed out"_s;
-    return out;
 }
 
 // Holds every message with attachments unacknowledged (as `parley receive` does until they are saved).

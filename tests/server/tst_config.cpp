@@ -210,6 +210,8 @@ private Q_SLOTS:
         QCOMPARE(config->dataDir, u"/var/lib/parleyd"_s);
         QCOMPARE(config->workers, std::max(1, QThread::idealThreadCount()));
         QCOMPARE(config->certificateFile(), u"/var/lib/parleyd/tls/server.crt"_s);
+        QCOMPARE(config->blobsDirectory(), u"/var/lib/parleyd/blobs"_s);
+        QVERIFY(config->limits.proxyProtocolFrom.isEmpty());
         QCOMPARE(config->privateKeyFile(), u"/var/lib/parleyd/tls/server.key"_s);
         QVERIFY(config->usesDefaultTlsFiles());
         QCOMPARE(config->limits.maxDevicesPerUser, 10);
@@ -272,6 +274,8 @@ private Q_SLOTS:
                                          "enroll_lockout_seconds=60\n"
                                          "room_change_rate=0.5\n"
                                          "room_change_burst=50\n"
+                                         "[files]\n"
+                                         "directory=/mnt/parley-blobs\n"
                                          "[metrics]\n"
                                          "listen=[::1]:9100\n"
                                          "[log]\n"
@@ -287,6 +291,7 @@ private Q_SLOTS:
         const QList<QPair<QHostAddress, int>> proxies{{QHostAddress(u"10.0.0.5"_s), 32}, {QHostAddress(u"10.0.1.0"_s), 24},
                                                       {QHostAddress(u"fd00::"_s), 64}};
         QCOMPARE(config->limits.proxyProtocolFrom, proxies);
+        QCOMPARE(config->blobsDirectory(), u"/mnt/parley-blobs"_s);
         QCOMPARE(config->certificateFile(), u"/etc/parleyd/cert.pem"_s);
         QCOMPARE(config->privateKeyFile(), u"/etc/parleyd/key.pem"_s);
         QVERIFY(!config->usesDefaultTlsFiles());
@@ -346,6 +351,7 @@ private Q_SLOTS:
         QTest::newRow("listen bad port") << QByteArray("[server]\nlisten=127.0.0.1:70000\n") << u"server/listen"_s;
         QTest::newRow("workers not a number") << QByteArray("[server]\nworkers=many\n") << u"server/workers"_s;
         QTest::newRow("workers zero") << QByteArray("[server]\nworkers=0\n") << u"server/workers"_s;
+        QTest::newRow("files directory relative") << QByteArray("[files]\ndirectory=blobs\n") << u"files/directory"_s;
         QTest::newRow("proxy a host name") << QByteArray("[server]\nproxy_protocol_from=lb.example.org\n") << u"server/proxy_protocol_from"_s;
         QTest::newRow("proxy bad prefix") << QByteArray("[server]\nproxy_protocol_from=10.0.0.0/33\n") << u"server/proxy_protocol_from"_s;
         QTest::newRow("proxy one of two bad") << QByteArray("[server]\nproxy_protocol_from=10.0.0.5, 10.0.0.x\n") << u"server/proxy_protocol_from"_s;
