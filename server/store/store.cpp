@@ -164,6 +164,7 @@ struct Store::Private {
     // Group commits failed by the storage under the database since the last one that succeeded (writer thread), and
     // whether there are any (any thread).
     int storageFailures = 0;
+    QString storageReason;        // of the storage failure logged last: a new one is logged again
     std::atomic<bool> storageFailing{false};
     // Whether the last group commit failed, for whatever reason (any thread).
     std::atomic<bool> lastCommitFailed{false};
@@ -313,12 +314,20 @@ void Store::Private::failBatch(std::vector<Job> &batch, const QString &what, con
     lastCommitFailed = true;
     if (storage)
         storageFailing = true;
-    if (!storage)
+    // The reason is what the message says before its details ("the database server is a read-only standby; ...").
+    const QString reason = message.section(u": "_s, 0, 0);
+    if (!storage) {
         qCWarning(lcStore).noquote() << what + u": "_s + message;
-    else if (storageFailures++ == 0)
+    } else if (storageFailures++ == 0) {
+        storageReason = reason;
         qCWarning(lcStore).noquote() << u"Storage failure: %1: %2; writes fail until the storage takes them again"_s.arg(what, message);
-    else
+    } else if (reason != storageReason) {
+        // Another cause while it lasts (the database's address now leads to a standby, say): said once too.
+        storageReason = reason;
+        qCWarning(lcStore).noquote() << u"Storage still failing, now: %1: %2"_s.arg(what, message);
+    } else {
         qCDebug(lcStore).noquote() << u"storage still failing: %1: %2"_s.arg(what, message);
+    }
     const Error error = makeError(storage ? ErrorCode::Io : ErrorCode::Database, message);
     for (Job &job : batch)
         job(nullptr, &error, true);

@@ -44,24 +44,29 @@ quint16 freePort()
 // Debian's haproxy in TCP mode in front of the nodes' device listeners, checking each node every 300 ms. It connects
 // to them from 127.0.0.2, the address the nodes take PROXY headers from, and starts each connection with a PROXY
 // protocol version 2 header naming the device's address (as the three-node example in docs/scale-out.md does);
-// devices that connect to a node directly come from 127.0.0.1.
+// devices that connect to a node directly come from 127.0.0.1. With other `serverOptions` it forwards anything (the
+// database's moving address in primaryFailsOver); moveTo() restarts it on the same port with other backends.
 class HaProxy {
 public:
+    static inline const QString NodeOptions = u"source 127.0.0.2 send-proxy-v2 check inter 300ms fall 2 rise 1"_s;
+
     ~HaProxy() { stop(); }
 
-    bool start(const QList<quint16> &nodes)
+    bool start(const QList<quint16> &backends, const QString &serverOptions = NodeOptions)
     {
         const QString binary = QStandardPaths::findExecutable(u"haproxy"_s, {u"/usr/sbin"_s, u"/usr/bin"_s});
         if (binary.isEmpty() || !m_dir.isValid())
             return false;
-        m_port = freePort();
+        m_options = serverOptions;
+        if (m_port == 0)
+            m_port = freePort();
         QString conf = u"global\n    maxconn 2000\n\ndefaults\n    mode tcp\n    timeout connect 2s\n"
-                       "    timeout client 120s\n    timeout server 120s\n\nfrontend devices\n    bind 127.0.0.1:%1\n"
-                       "    default_backend nodes\n\nbackend nodes\n    balance roundrobin\n"_s.arg(m_port);
-        for (qsizetype i = 0; i < nodes.size(); ++i)
-            conf += u"    server node%1 127.0.0.1:%2 source 127.0.0.2 send-proxy-v2 check inter 300ms fall 2 rise 1\n"_s.arg(i).arg(nodes.at(i));
+                       "    timeout client 120s\n    timeout server 120s\n\nfrontend front\n    bind 127.0.0.1:%1\n"
+                       "    default_backend back\n\nbackend back\n    balance roundrobin\n"_s.arg(m_port);
+        for (qsizetype i = 0; i < backends.size(); ++i)
+            conf += u"    server s%1 127.0.0.1:%2 %3\n"_s.arg(i).arg(backends.at(i)).arg(serverOptions);
         QFile f(m_dir.filePath(u"haproxy.cfg"_s));
-        if (!f.open(QIODevice::WriteOnly) || f.write(conf.toUtf8()) <= 0)
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(conf.toUtf8()) <= 0)
             return false;
         f.close();
         m_proc.setProcessChannelMode(QProcess::MergedChannels);
@@ -80,6 +85,15 @@ public:
         return false;
     }
 
+    // The address moves: the same port now leads to `backends`; connections through the old ones are cut.
+    bool moveTo(const QList<quint16> &backends)
+    {
+        stop();
+        return start(backends, m_options);
+    }
+
+    quint16 port() const { return m_port; }
+
     void stop()
     {
         if (m_proc.state() != QProcess::NotRunning) {
@@ -96,6 +110,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_proc;
     quint16 m_port = 0;
+    QString m_options;
 };
 
 } // namespace
@@ -447,6 +462,8 @@ private Q_SLOTS:
         e2e::Device hank(*nodeB, u"hank"_s);
         QVERIFY(gina.enroll());
         QVERIFY(hank.enroll());
+        QList<sdk::IncomingMessage> held;   // unacknowledged until the file is saved, as `parley receive` does
+        e2e::holdAttachments(hank, held);
         QTemporaryDir files;
         const QByteArray bytes = crypto::randomBytes(300000);
         const QString path = files.filePath(u"plan.bin"_s);
@@ -469,6 +486,8 @@ private Q_SLOTS:
         QFile saved(down.savedPath);
         QVERIFY(saved.open(QIODevice::ReadOnly));
         QCOMPARE(saved.readAll(), bytes);
+        QCOMPARE(held.size(), 1);
+        hank.client().releaseAck(held.first());
     }
 
     // Wrong enrollment codes for one name at two nodes count together: the third, whichever node it comes to, locks
@@ -702,6 +721,56 @@ private Q_SLOTS:
                                 && w.value("node"_L1).toString() == u"node-a"_s);
         }
         QVERIFY2(warned, "no node_stalled warning for the lost node");
+    }
+
+    // PostgreSQL with a synchronous streaming standby, reached through an address that moves (here a port of
+    // HAProxy's; in production a DNS name or a virtual IP, docs/scale-out.md). Under load the primary crashes and
+    // the address moves to the standby: the node refuses sends while the database is gone and while the standby is
+    // still one, and goes on by itself once it is promoted; every message answered `accepted` is shown exactly once.
+    void primaryFailsOver()
+    {
+        for (std::unique_ptr<Daemon> *node : {&nodeB, &nodeC}) {   // done with: their database is about to go
+            if (*node)
+                QVERIFY((*node)->terminate());
+            node->reset();
+        }
+        server::test::PostgresServer standby;
+        QVERIFY2(standby.startStandbyOf(postgres, true), qPrintable(standby.error()));
+        HaProxy address;
+        QVERIFY(address.start({postgres.port()}, QString()));
+        QString conf = config(u"node-d"_s, sharedTls());
+        conf.replace(u"\nport=%1\n"_s.arg(postgres.port()), u"\nport=%1\n"_s.arg(address.port()));
+        Daemon node(conf);
+        QVERIFY2(node.start(), Daemon::readFile(node.stderrFile()).constData());
+        QList<Peer *> all;
+        QList<Peer *> senders;
+        for (const auto &p : fleet.peers) {
+            QVERIFY(p->setServer(node.url()));
+            p->connect();
+            all.append(p.get());
+            if (p->user() != u"dan"_s)
+                senders.append(p.get());
+        }
+        QVERIFY2(reconnectUntilReady(all), qPrintable(ledger.summary()));
+        const QStringList everyone{u"ann"_s, u"bob"_s, u"cat"_s, u"dan"_s};
+        pumpFor(senders, everyone, 1000);
+        const int acceptedBefore = ledger.count(SentMessage::Outcome::Accepted);
+
+        // The primary crashes; the address leads to the standby before it is promoted.
+        QVERIFY(postgres.stop(u"immediate"_s));
+        QVERIFY(address.moveTo({standby.port()}));
+        QElapsedTimer refusing;
+        refusing.start();
+        while (!Daemon::readFile(node.stderrFile()).contains("read-only standby") && refusing.elapsed() < e2e::WaitMs)
+            pumpFor(senders, everyone, 250);
+        QVERIFY2(Daemon::readFile(node.stderrFile()).contains("read-only standby"), "the node did not say it met a standby");
+        QVERIFY(standby.promote());
+        QVERIFY2(reconnectUntilReady(all), qPrintable(ledger.summary()));
+        pumpFor(senders, everyone, 1500);
+        QVERIFY2(ledger.count(SentMessage::Outcome::Accepted) > acceptedBefore + 20, qPrintable(ledger.summary()));
+        checkLedger();
+        fleet.peers.clear();
+        QVERIFY(node.terminate());
     }
 
     void cleanupTestCase()

@@ -53,4 +53,13 @@ inline Outcome download(Device &d, const sdk::FileRef &file, const QString &dir)
     return out;
 }
 
+// Holds every message with attachments unacknowledged (as `parley receive` does until they are saved).
+inline void holdAttachments(Device &d, QList<sdk::IncomingMessage> &held)
+{
+    QObject::connect(&d.client(), &sdk::Client::messageReceived, &d, [&d, &held](const sdk::IncomingMessage &m) {
+        if (!m.files.isEmpty() && d.client().holdAck(m))
+            held.append(m);
+    });
+}
+
 } // namespace parley::e2e

@@ -41,14 +41,6 @@ bool writeFile(const QString &path, const QByteArray &bytes)
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
-// Holds every message with attachments unacknowledged (as `parley receive` does until they are saved).
-void holdAttachments(Device &d, QList<sdk::IncomingMessage> &held)
-{
-    QObject::connect(&d.client(), &sdk::Client::messageReceived, &d, [&d, &held](const sdk::IncomingMessage &m) {
-        if (!m.files.isEmpty() && d.client().holdAck(m))
-            held.append(m);
-    });
-}
 
 QString blobFile(const Daemon &daemon, const sdk::FileRef &f)
 {

@@ -10,6 +10,7 @@
 #include "store/database.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
 #include <QProcess>
@@ -20,6 +21,7 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QThread>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -118,6 +120,59 @@ public:
         return true;
     }
 
+    // A streaming standby of `primary` (pg_basebackup -R over its replication connection, as the superuser), started
+    // on a port of its own. With `synchronous`, the primary then waits for it at every commit (synchronous_standby_names
+    // '*'), so that a commit answered on the primary is on the standby too. Returns once the standby streams.
+    bool startStandbyOf(PostgresServer &primary, bool synchronous)
+    {
+        if (!m_dir.isValid())
+            return fail(u"no temporary directory"_s);
+        m_uid = primary.m_uid;
+        m_gid = primary.m_gid;
+        if (!QDir(m_dir.path()).mkpath(u"sock"_s) || !handOver(m_dir.path()) || !handOver(socketDir()))
+            return false;
+        m_env.insert(u"PGPASSWORD"_s, SuperPassword);
+        const bool copied = run(Bin + u"/pg_basebackup"_s, {u"-h"_s, u"127.0.0.1"_s, u"-p"_s, QString::number(primary.port()),
+                                                           u"-U"_s, Superuser, u"-D"_s, dataDir(), u"-R"_s, u"-X"_s,
+                                                           u"stream"_s, u"--no-sync"_s});
+        m_env.remove(u"PGPASSWORD"_s);
+        if (!copied)
+            return false;
+        // The copy's settings are the primary's: its own socket directory (its certificate stays the primary's).
+        QFile conf(dataDir() + u"/postgresql.conf"_s);
+        if (!conf.open(QIODevice::Append))
+            return fail(u"cannot write postgresql.conf"_s);
+        conf.write(u"unix_socket_directories = '%1'\n"_s.arg(socketDir()).toUtf8());
+        conf.close();
+        m_port = freePort();
+        if (m_port == 0 || !startServer())
+            return false;
+        if (synchronous && (!primary.admin(u"ALTER SYSTEM SET synchronous_standby_names = '*'"_s)
+                            || !primary.admin(u"SELECT pg_reload_conf()"_s)))
+            return fail(primary.error());
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 60000) {
+            const QString state = primary.scalar(u"SELECT COALESCE(MAX(sync_state), '') FROM pg_stat_replication WHERE state = 'streaming'"_s);
+            if (state == (synchronous ? u"sync"_s : u"async"_s))
+                return true;
+            QThread::msleep(100);
+        }
+        return fail(u"the standby did not start streaming"_s);
+    }
+
+    // pg_ctl promote: the standby becomes a primary.
+    bool promote() { return run(Bin + u"/pg_ctl"_s, {u"-D"_s, dataDir(), u"-w"_s, u"-t"_s, u"60"_s, u"promote"_s}); }
+
+    // The first column of the first row of `statement`, as the superuser; empty on any failure.
+    QString scalar(const QString &statement)
+    {
+        if (!admin(u"SELECT 1"_s))
+            return {};
+        QSqlQuery query(QSqlDatabase::database(AdminConnection, false));
+        return query.exec(statement) && query.next() ? query.value(0).toString() : QString();
+    }
+
     // pg_ctl stop; `mode` fast (the default: sessions ended, a clean shutdown) or immediate (as a crash).
     bool stop(const QString &mode = u"fast"_s)
     {
@@ -195,7 +250,8 @@ public:
     }
 
 private:
-    static inline const QString AdminConnection = u"postgres-fixture-admin"_s;
+    // The superuser's connection, one per server (a test may run a primary and its standby).
+    const QString AdminConnection = u"postgres-fixture-admin-%1"_s.arg(quintptr(this), 0, 16);
 
     bool fail(const QString &why)
     {
@@ -227,6 +283,7 @@ private:
         p.setProcessChannelMode(QProcess::MergedChannels);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"LC_ALL"_s, u"C"_s);
+        env.insert(m_env);
         p.setProcessEnvironment(env);
         p.setWorkingDirectory(m_dir.path());
         if (m_uid != 0)
@@ -272,6 +329,7 @@ private:
     QTemporaryDir m_dir;
     QString m_error;
     quint16 m_port = 0;
+    QProcessEnvironment m_env;             // added to the environment of the programs run()
     uid_t m_uid = 0;
     gid_t m_gid = 0;
     bool m_running = false;
