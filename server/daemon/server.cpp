@@ -14,6 +14,7 @@
 #include "relay/router.h"
 #include "relay/tlscontext.h"
 #include "relay/turnsettings.h"
+#include "store/sharedlimits.h"
 #include "store/store.h"
 #include "daemon/clustersetup.h"
 #include "daemon/heartbeats.h"
@@ -300,11 +301,24 @@ void Server::startTimers()
         d->fetchLimiter->prune(now);
         d->roomLimiter->prune(now);
         d->turnLimiter->prune(now);
-        d->prekeyReserve->prune(now);
+        // The limits every node keeps in the database: any node may prune them.
         const EnrollGuard *guard = d->enrollGuard.get();
-        d->store->write<int>(this, [guard](Db &db) { return guard->prune(db, QDateTime::currentMSecsSinceEpoch()); }, [](Result<int> pruned) {
+        const Limits &limits = d->config.limits;
+        const double fetchRate = 1.0 / limits.fetchRefillSeconds;
+        const double fetchBurst = limits.fetchBurst;
+        const qint64 windowMs = d->prekeyReserve->windowMs();
+        d->store->write<int>(this, [guard, fetchRate, fetchBurst, windowMs](Db &db) -> Result<int> {
+            const qint64 wall = QDateTime::currentMSecsSinceEpoch();
+            const Result<int> lockouts = guard->prune(db, wall);
+            if (!lockouts)
+                return lockouts.error();
+            const Result<int> shared = SharedLimits::prune(db, SharedLimits::Fetch, fetchRate, fetchBurst, windowMs, wall);
+            if (!shared)
+                return shared.error();
+            return *lockouts + *shared;
+        }, [](Result<int> pruned) {
             if (!pruned)
-                qCDebug(lcServer) << "Pruning the enrollment lockouts failed:" << pruned.error().message;
+                qCDebug(lcServer) << "Pruning the limits kept in the database failed:" << pruned.error().message;
         });
     });
     d->prune.start(PruneIntervalMs);

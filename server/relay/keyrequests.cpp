@@ -7,6 +7,7 @@
 #include "push/pushservice.h"
 #include "relay/devicedirectory.h"
 #include "relay/prekeyreserve.h"
+#include "store/sharedlimits.h"
 #include "relay/ratelimiter.h"
 #include "relay/relaylog.h"
 #include "store/pushstore.h"
@@ -167,10 +168,16 @@ struct Fetched {
     std::optional<Db::Consumed> consumed;
 };
 
+// What a fetch's write came to: refused by the fetch limit every node counts (the milliseconds to wait), or the keys.
+struct FetchOutcome {
+    qint64 waitMs = 0;
+    QList<Fetched> fetched;
+};
+
 // One prekey per target device, consumed on the single writer (so two fetches never get the same key). An offline
 // device's pool at its reserve is spared for requesters it has not served lately (PrekeyReserve).
-Result<QList<Fetched>> consumePrekeys(Db &db, const QList<qint64> &ids, qint64 requester, PrekeyReserve *reserve,
-                                      const Router *router)
+Result<QList<Fetched>> consumePrekeys(Db &db, const QList<qint64> &ids, qint64 requester, const PrekeyReserve *reserve,
+                                      const Router *router, qint64 nowMs)
 {
     QList<Fetched> out;
     for (const qint64 id : ids) {
@@ -179,7 +186,12 @@ Result<QList<Fetched>> consumePrekeys(Db &db, const QList<qint64> &ids, qint64 r
             const Result<int> held = db.prekeyCount(id);
             if (!held)
                 return held.error();
-            keepOneTime = *held <= reserve->reserve() && !reserve->claim(requester, id, monotonicMs());
+            if (*held <= reserve->reserve()) {
+                const Result<bool> claimed = reserve->claim(db, requester, id, nowMs);
+                if (!claimed)
+                    return claimed.error();
+                keepOneTime = !*claimed;
+            }
         }
         auto c = db.consumePrekey(id, keepOneTime);
         if (!c) {
@@ -230,11 +242,15 @@ void handleFetch(SessionContext &session, const Frame &f)
         return;
 
     QList<RateLimiter::Key> keys;
+    QList<SharedLimits::Key> pairs;
     QList<qint64> ids;
     for (const DeviceRecord &t : *targets) {
         keys.append(RateLimiter::Key{session.deviceId, t.id});
+        pairs.append({session.deviceId, t.id});
         ids.append(t.id);
     }
+    // This node's count first, at no cost to the writer; then, in the fetch's write, the one every node keeps (a
+    // device that connects to another node finds its fetches counted there too).
     if (const qint64 wait = session.services.fetchLimiter->takeAll(keys, monotonicMs())) {
         session.sendRateLimited(wait, f.id);
         return;
@@ -242,13 +258,31 @@ void handleFetch(SessionContext &session, const Frame &f)
 
     const quint64 requestId = f.id;
     Router *router = session.services.router;
-    PrekeyReserve *reserve = session.services.prekeyReserve;
+    const PrekeyReserve *reserve = session.services.prekeyReserve;
     const qint64 requester = session.deviceId;
-    session.write<QList<Fetched>>(
-        [ids, requester, reserve, router](Db &db) { return consumePrekeys(db, ids, requester, reserve, router); },
-        [requestId, router, entry, targets = *targets](SessionContext *p, Result<QList<Fetched>> r) {
+    const double rate = 1.0 / session.services.limits.fetchRefillSeconds;
+    const double burst = session.services.limits.fetchBurst;
+    session.write<FetchOutcome>(
+        [ids, pairs, requester, reserve, router, rate, burst](Db &db) -> Result<FetchOutcome> {
+            const qint64 now = wallMs();
+            const Result<qint64> wait = SharedLimits::take(db, SharedLimits::Fetch, pairs, rate, burst, now);
+            if (!wait)
+                return wait.error();
+            if (*wait > 0)
+                return FetchOutcome{*wait, {}};
+            Result<QList<Fetched>> fetched = consumePrekeys(db, ids, requester, reserve, router, now);
+            if (!fetched)
+                return fetched.error();
+            return FetchOutcome{0, std::move(*fetched)};
+        },
+        [requestId, router, entry, targets = *targets](SessionContext *p, Result<FetchOutcome> r) {
+            if (r && r->waitMs > 0) {
+                if (p)
+                    p->sendRateLimited(r->waitMs, requestId);
+                return;
+            }
             if (r) {
-                for (const Fetched &fetched : std::as_const(*r)) {
+                for (const Fetched &fetched : std::as_const(r->fetched)) {
                     if (fetched.consumed && (fetched.consumed->key.lastResort || fetched.consumed->remaining < RefillThreshold))
                         router->notifyRefill(fetched.deviceId, fetched.consumed->remaining);
                 }
@@ -260,7 +294,7 @@ void handleFetch(SessionContext &session, const Frame &f)
                 p->sendStoreError(r.error(), requestId);
                 return;
             }
-            const protocol::Bundle bundle = bundleOf(*entry, targets, *r);
+            const protocol::Bundle bundle = bundleOf(*entry, targets, r->fetched);
             if (bundle.devices.isEmpty()) {
                 p->sendError(WireError::NotFound, u"no prekeys are available for this user's devices"_s, requestId);
                 return;

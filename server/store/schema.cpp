@@ -494,6 +494,26 @@ const Ddl SchemaV14EnrollFailures[] = {
     ) WITHOUT ROWID)"},
 };
 
+// Version 15: limits the nodes of a cluster count together (SharedLimits): token buckets by kind and pair of ids
+// (a requester's prekey fetches from a target device), and which requester fetched from which target lately (the
+// prekey reserve). A bucket's row goes once it is full again, a claim's after the reserve's window.
+const Ddl SchemaV15SharedLimits[] = {
+    {R"(CREATE TABLE IF NOT EXISTS rate_buckets (
+        kind        TEXT NOT NULL,
+        a           INTEGER NOT NULL,
+        b           INTEGER NOT NULL,
+        tokens      DOUBLE PRECISION NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (kind, a, b)
+    ) WITHOUT ROWID)"},
+    {R"(CREATE TABLE IF NOT EXISTS prekey_claims (
+        requester   INTEGER NOT NULL,
+        target      INTEGER NOT NULL,
+        fetched_at  INTEGER NOT NULL,
+        PRIMARY KEY (requester, target)
+    ) WITHOUT ROWID)"},
+};
+
 struct MigrationStep {
     int version;
     const Ddl *statements;
@@ -516,6 +536,7 @@ constexpr MigrationStep Migrations[] = {
     {12, SchemaV12Bots, std::size(SchemaV12Bots)},
     {13, SchemaV13Nodes, std::size(SchemaV13Nodes)},
     {14, SchemaV14EnrollFailures, std::size(SchemaV14EnrollFailures)},
+    {15, SchemaV15SharedLimits, std::size(SchemaV15SharedLimits)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

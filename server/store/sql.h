@@ -73,6 +73,7 @@ public:
     bool next() { return m_query->next(); }
     QVariant value(int column) const { return m_query->value(column); }
     bool isNull(int column) const { return m_query->value(column).isNull(); }
+    double real(int column) const { return m_query->value(column).toDouble(); }
     qint64 integer(int column) const { return m_query->value(column).toLongLong(); }
     QByteArray bytes(int column) const { return m_query->value(column).toByteArray(); }
     QString text(int column) const { return m_query->value(column).toString(); }

@@ -164,7 +164,7 @@ struct Store::Private {
     // Group commits failed by the storage under the database since the last one that succeeded (writer thread), and
     // whether there are any (any thread).
     int storageFailures = 0;
-    QString storageReason;        // of the storage failure logged last: a new one is logged again
+    bool storageStandby = false;  // the failure logged said the server is a read-only standby
     std::atomic<bool> storageFailing{false};
     // Whether the last group commit failed, for whatever reason (any thread).
     std::atomic<bool> lastCommitFailed{false};
@@ -314,16 +314,16 @@ void Store::Private::failBatch(std::vector<Job> &batch, const QString &what, con
     lastCommitFailed = true;
     if (storage)
         storageFailing = true;
-    // The reason is what the message says before its details ("the database server is a read-only standby; ...").
-    const QString reason = message.section(u": "_s, 0, 0);
+    // A database server that turned out to be a read-only standby (its address now leads to one after a failover)
+    // is said once more while the failure lasts: the one cause an operator must act on (promote it, or fix the name).
+    const bool standby = message.contains(u"read-only standby"_s);
     if (!storage) {
         qCWarning(lcStore).noquote() << what + u": "_s + message;
     } else if (storageFailures++ == 0) {
-        storageReason = reason;
+        storageStandby = standby;
         qCWarning(lcStore).noquote() << u"Storage failure: %1: %2; writes fail until the storage takes them again"_s.arg(what, message);
-    } else if (reason != storageReason) {
-        // Another cause while it lasts (the database's address now leads to a standby, say): said once too.
-        storageReason = reason;
+    } else if (standby && !storageStandby) {
+        storageStandby = true;
         qCWarning(lcStore).noquote() << u"Storage still failing, now: %1: %2"_s.arg(what, message);
     } else {
         qCDebug(lcStore).noquote() << u"storage still failing: %1: %2"_s.arg(what, message);

@@ -6,6 +6,9 @@
 
 #include "storefixture.h"
 
+#include "store/sharedlimits.h"
+
+#include <QDateTime>
 #include <QMutex>
 #include <QScopeGuard>
 #include <QSqlDriver>
@@ -273,6 +276,40 @@ private Q_SLOTS:
         QCOMPARE(tally.oneTime.size(), Pool);
         QCOMPARE(tally.lastResort, 2 * PerStore - Pool);
         QCOMPARE(*first->reader().prekeyCount(device), 0);
+    }
+
+    // The limits two nodes count together (SharedLimits): a token bucket taken from at both stores runs dry for
+    // both, and a prekey reserve's claim at one store is seen at the other.
+    void limitsSharedAcrossStores()
+    {
+        auto first = openStore(20);
+        auto second = openStore(20);
+        QVERIFY(first && second);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QList<SharedLimits::Key> pair{{7, 9}};
+        const auto take = [&](Store &store, qint64 at) {
+            return store.writeSync<qint64>([&](Db &db) { return SharedLimits::take(db, SharedLimits::Fetch, pair, 1.0 / 60, 3, at); });
+        };
+        QCOMPARE(*take(*first, now), qint64(0));
+        QCOMPARE(*take(*second, now), qint64(0));
+        QCOMPARE(*take(*first, now), qint64(0));
+        const Result<qint64> dry = take(*second, now);
+        QVERIFY(dry);
+        QCOMPARE(*dry, qint64(60000));             // one token comes back a minute later
+        QCOMPARE(*take(*first, now + 60000), qint64(0));
+        // Pruned once full again, not before.
+        const auto prune = [&](Store &store, qint64 at) {
+            return *store.writeSync<int>([&](Db &db) { return SharedLimits::prune(db, SharedLimits::Fetch, 1.0 / 60, 3, 1000, at); });
+        };
+        QCOMPARE(prune(*second, now + 60000), 0);
+        QCOMPARE(prune(*second, now + 60000 + 3 * 60000), 1);
+
+        const auto claim = [&](Store &store, qint64 at) {
+            return *store.writeSync<bool>([&](Db &db) { return SharedLimits::claimReserve(db, 7, 9, 3600000, at); });
+        };
+        QVERIFY(claim(*first, now));
+        QVERIFY(!claim(*second, now + 1000));      // within the window, whichever node
+        QVERIFY(claim(*second, now + 1000 + 3600000));
     }
 
     // A key another transaction holds (another node's writer claiming it) is skipped at once: the claim takes the next
