@@ -21,13 +21,9 @@ struct Outcome {
     int interruptions = 0;
 };
 
-inline Outcome upload(Device &d, const QString &path)
+// Waits in the event loop until `done`, or says in `out` that the transfer timed out.
+inline Outcome waitFor(const bool &done, Outcome &out)
 {
-    Outcome out;
-    std::unique_ptr<sdk::Upload> u(d.client().upload(path));
-    bool done = false;
-    QObject::connect(u.get(), &sdk::Upload::finished, u.get(), [&](const sdk::FileRef &f) { out.file = f; done = true; });
-    QObject::connect(u.get(), &sdk::Upload::failed, u.get(), [&](const QString &e) { out.error = e; done = true; });
     QElapsedTimer timer;
     timer.start();
     while (!done && timer.elapsed() < WaitMs)
@@ -37,6 +33,16 @@ inline Outcome upload(Device &d, const QString &path)
     return out;
 }
 
+inline Outcome upload(Device &d, const QString &path)
+{
+    Outcome out;
+    std::unique_ptr<sdk::Upload> u(d.client().upload(path));
+    bool done = false;
+    QObject::connect(u.get(), &sdk::Upload::finished, u.get(), [&](const sdk::FileRef &f) { out.file = f; done = true; });
+    QObject::connect(u.get(), &sdk::Upload::failed, u.get(), [&](const QString &e) { out.error = e; done = true; });
+    return waitFor(done, out);
+}
+
 inline Outcome download(Device &d, const sdk::FileRef &file, const QString &dir)
 {
     Outcome out;
@@ -44,13 +50,7 @@ inline Outcome download(Device &d, const sdk::FileRef &file, const QString &dir)
     bool done = false;
     QObject::connect(dl.get(), &sdk::Download::finished, dl.get(), [&](const QString &p) { out.savedPath = p; done = true; });
     QObject::connect(dl.get(), &sdk::Download::failed, dl.get(), [&](const QString &e) { out.error = e; done = true; });
-    QElapsedTimer timer;
-    timer.start();
-    while (!done && timer.elapsed() < WaitMs)
-        QTest::qWait(5);
-    if (!done)
-        out.error = u"timed out"_s;
-    return out;
+    return waitFor(done, out);
 }
 
 // Holds every message with attachments unacknowledged (as `parley receive` does until they are saved).

@@ -89,6 +89,17 @@ private:
         QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
     }
 
+    // The server's socket once the listener handed it over and `client` is encrypted, or null when it closed.
+    TlsServerSocket *handedOver(QSslSocket &client)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while ((m_accepted.isEmpty() || !client.isEncrypted()) && client.state() != QAbstractSocket::UnconnectedState
+               && timer.elapsed() < WaitMs)
+            QTest::qWait(5);
+        return m_accepted.isEmpty() ? nullptr : m_accepted.takeFirst().data();
+    }
+
     // A connected client and the server's socket for it.
     TlsServerSocket *connectClient(QSslSocket &client)
     {
@@ -96,12 +107,7 @@ private:
         if (client.peerVerifyMode() != QSslSocket::VerifyNone)
             client.setPeerVerifyMode(QSslSocket::VerifyNone);
         client.connectToHostEncrypted(u"127.0.0.1"_s, m_listener->serverPort());
-        QElapsedTimer timer;
-        timer.start();
-        while ((m_accepted.isEmpty() || !client.isEncrypted()) && client.state() != QAbstractSocket::UnconnectedState
-               && timer.elapsed() < WaitMs)
-            QTest::qWait(5);
-        return m_accepted.isEmpty() ? nullptr : m_accepted.takeFirst().data();
+        return handedOver(client);
     }
 
     // Connects to a listener taking PROXY headers from loopback, sends `header` (in two writes when `split`), then
@@ -120,12 +126,7 @@ private:
             client.write(header);
         }
         client.startClientEncryption();
-        QElapsedTimer timer;
-        timer.start();
-        while ((m_accepted.isEmpty() || !client.isEncrypted()) && client.state() != QAbstractSocket::UnconnectedState
-               && timer.elapsed() < WaitMs)
-            QTest::qWait(5);
-        return m_accepted.isEmpty() ? nullptr : m_accepted.takeFirst().data();
+        return handedOver(client);
     }
 
     // Connects with `configuration` and the session `ticket` (updated to the one the connection ends with);
