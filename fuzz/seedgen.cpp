@@ -6,7 +6,8 @@
 //   records it refuses, a recovery bundle and its content);
 // - one request for every admin call of the call table, and replies;
 // - the shipped configuration (resources/parleyd.conf), as it is and with every key set;
-// - user import CSV written by csv::record() (the export's header, quoting of commas, quotes and line breaks).
+// - user import CSV written by csv::record() (the export's header, quoting of commas, quotes and line breaks);
+// - PROXY protocol headers of both versions (IPv4, IPv6, UNKNOWN and LOCAL, with TLVs, TLS bytes after some).
 // The dictionaries hold the CBOR encodings of every map key and text the seeds contain (frame types, error codes,
 // call names, record ops), and the sections and keys of the configuration.
 //
@@ -311,6 +312,24 @@ void csvSeeds()
         dictionaries[u"csv"_s].insert(token);
 }
 
+// ---- PROXY protocol headers -------------------------------------------------------------------------------------
+
+void proxySeeds()
+{
+    const QByteArray v2Signature("\r\n\r\n\0\r\nQUIT\n", 12);
+    seed(u"proxy"_s, u"v1-tcp4"_s, "PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n\x16\x03\x01"_ba);
+    seed(u"proxy"_s, u"v1-tcp6"_s, "PROXY TCP6 2001:db8::1 2001:db8::2 65535 8443\r\n"_ba);
+    seed(u"proxy"_s, u"v1-unknown"_s, "PROXY UNKNOWN\r\n"_ba);
+    seed(u"proxy"_s, u"v2-tcp4"_s, v2Signature + QByteArray::fromHex("2111000ccb007107c0a8000b15b301bb") + "\x16\x03\x01"_ba);
+    seed(u"proxy"_s, u"v2-tcp6"_s, v2Signature + QByteArray::fromHex("21210024") + QByteArray::fromHex("20010db8000000000000000000000042")
+                                       + QByteArray::fromHex("000000000000000000000000000000019c4001bb"));
+    seed(u"proxy"_s, u"v2-tlvs"_s, v2Signature + QByteArray::fromHex("21110018cb007107c0a8000b15b301bb") + QByteArray::fromHex("0100026832050004") + "abcd"_ba);
+    seed(u"proxy"_s, u"v2-local"_s, v2Signature + QByteArray::fromHex("20000000"));
+    for (const QByteArray &token : {"PROXY "_ba, "TCP4 "_ba, "TCP6 "_ba, "UNKNOWN"_ba, "\r\n"_ba, v2Signature,
+                                    QByteArray::fromHex("2111"), QByteArray::fromHex("2121"), QByteArray::fromHex("2000")})
+        dictionaries[u"proxy"_s].insert(token);
+}
+
 // ---- dictionaries -------------------------------------------------------------------------------------------------
 
 QByteArray dictLine(int n, const QByteArray &entry)
@@ -364,6 +383,7 @@ int main(int argc, char **argv)
     adminSeeds();
     configSeeds();
     csvSeeds();
+    proxySeeds();
     if (args.size() == 3)
         writeDictionaries(args.at(2));
     return 0;

@@ -8,13 +8,13 @@
 #   --jobs J     targets run side by side (default: the number of cores)
 #   --out DIR    where logs and crashing inputs go (default build-fuzz/findings)
 #   --no-build   use the targets already built in build-fuzz
-#   target       frame envelope prekeybundle roomchain recovery admin config csv (default: all)
+#   target       frame envelope prekeybundle roomchain recovery admin config csv proxy (default: all)
 # The corpus a run grows stays in build-fuzz/corpus/<target> for the next run; fuzz/regressions/<target> holds
 # inputs that once found a bug and runs first.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$root/build-fuzz"
-all_targets=(frame envelope prekeybundle roomchain recovery admin config csv)
+all_targets=(frame envelope prekeybundle roomchain recovery admin config csv proxy)
 
 seconds=60
 jobs=$(nproc)

@@ -53,6 +53,9 @@ ProxyHeader parseV1(QByteArrayView bytes)
             return invalid(u"a version 1 PROXY header with a line feed or NUL before its CR LF"_s);
         return incomplete();
     }
+    // The same refusal whether the line came whole or in pieces (then it was refused before its CR LF came).
+    if (bytes.first(end).contains('\n') || bytes.first(end).contains('\0'))
+        return invalid(u"a version 1 PROXY header with a line feed or NUL before its CR LF"_s);
     ProxyHeader h;
     h.state = ProxyHeader::State::Done;
     h.version = 1;

@@ -108,6 +108,10 @@ private Q_SLOTS:
         QTest::newRow("lower case") << "proxy TCP4 1.2.3.4 5.6.7.8 1 2\r\n"_ba << u"no PROXY header"_s;
         QTest::newRow("v1 no CR LF in 107 bytes") << "PROXY TCP4 " + QByteArray(120, '1') << u"longer than 107"_s;
         QTest::newRow("v1 bare LF") << "PROXY TCP4 1.2.3.4 5.6.7.8 1 2\n"_ba << u"line feed"_s;
+        QTest::newRow("v1 bare LF, then CR LF") << "PROXY TCP4 1.2.3.4 5.6.7.8 1\n 2\r\n"_ba << u"line feed"_s;
+        // Found by fuzz_proxy: refused in pieces, it was taken whole.
+        static constexpr char nul[] = "PROXY TCP4 192.168.0.1 3\0003.168.0.11 56 4\r\n";
+        QTest::newRow("v1 NUL in an address") << QByteArray(nul, sizeof(nul) - 1) << u"NUL"_s;
         QTest::newRow("v1 UDP4") << "PROXY UDP4 1.2.3.4 5.6.7.8 1 2\r\n"_ba << u"TCP4, TCP6 or UNKNOWN"_s;
         QTest::newRow("v1 missing port") << "PROXY TCP4 1.2.3.4 5.6.7.8 1\r\n"_ba << u"exactly two addresses"_s;
         QTest::newRow("v1 extra field") << "PROXY TCP4 1.2.3.4 5.6.7.8 1 2 3\r\n"_ba << u"exactly two addresses"_s;
