@@ -25,10 +25,13 @@ function(parley_target_defaults target)
     endif()
 endfunction()
 
-# parley_add_test(<name> SOURCES ... [LIBS ...] [ENV ...] [TIMEOUT s] [LABELS ...])
-# One Qt Test executable per unit, registered with ctest.
+# parley_add_test(<name> SOURCES ... [LIBS ...] [ENV ...] [TIMEOUT s] [LABELS ...] [COST s])
+# One Qt Test executable per unit, registered with ctest. COST: the seconds the test takes under ctest --preset ci,
+# for those that take over about 20 s. ctest starts the costliest tests first; without it a fresh build tree (no
+# Testing/Temporary/CTestCostData.txt yet, as on CI) starts them in declaration order and a long test that starts
+# late makes the run's tail.
 function(parley_add_test name)
-    cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;ENV;LABELS" ${ARGN})
+    cmake_parse_arguments(T "" "TIMEOUT;COST" "SOURCES;LIBS;ENV;LABELS" ${ARGN})
     qt_add_executable(${name} ${T_SOURCES})
     parley_target_defaults(${name})
     target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
@@ -40,5 +43,8 @@ function(parley_add_test name)
         ENVIRONMENT "QT_QPA_PLATFORM=offscreen;${T_ENV}")
     if(T_LABELS)
         set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
+    endif()
+    if(T_COST)
+        set_tests_properties(${name} PROPERTIES COST ${T_COST})
     endif()
 endfunction()

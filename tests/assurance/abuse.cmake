@@ -5,7 +5,7 @@ find_package(Qt6 REQUIRED COMPONENTS WebSockets)
 parley_add_test(tst_abuse
     SOURCES tst_abuse.cpp abuseclient.h ../e2e/harness.h ../admin/syncadminclient.h
     LIBS parley Qt6::WebSockets
-    LABELS assurance TIMEOUT 150)
+    LABELS assurance TIMEOUT 150 COST 33)
 target_compile_definitions(tst_abuse PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
 add_dependencies(tst_abuse parleyd)
 set_tests_properties(tst_abuse PROPERTIES PROCESSORS 2)   # the floods take both cores

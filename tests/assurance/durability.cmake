@@ -6,7 +6,7 @@ find_package(Qt6 REQUIRED COMPONENTS Sql WebSockets)
 
 parley_add_test(tst_crashconsistency
                 SOURCES tst_crashconsistency.cpp durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h
-                LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance TIMEOUT 300)
+                LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance TIMEOUT 300 COST 55)
 target_include_directories(tst_crashconsistency PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e)
 target_compile_definitions(tst_crashconsistency PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
 add_dependencies(tst_crashconsistency parleyd)
@@ -35,7 +35,7 @@ set_tests_properties(tst_storagefaults PROPERTIES SKIP_REGULAR_EXPRESSION "stora
 parley_add_test(tst_parleydpostgres
                 SOURCES tst_parleydpostgres.cpp durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h
                         ${PROJECT_SOURCE_DIR}/tests/server/postgresfixture.h
-                LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300)
+                LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300 COST 21)
 target_include_directories(tst_parleydpostgres PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e ${PROJECT_SOURCE_DIR}/tests/server
                            ${PROJECT_SOURCE_DIR}/server)
 target_compile_definitions(tst_parleydpostgres PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
@@ -45,7 +45,7 @@ add_dependencies(tst_parleydpostgres parleyd)
 parley_add_test(tst_cluster
                 SOURCES tst_cluster.cpp durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h ${PROJECT_SOURCE_DIR}/tests/e2e/transfers.h
                         ${PROJECT_SOURCE_DIR}/tests/server/postgresfixture.h ${PROJECT_SOURCE_DIR}/tests/admin/adminfixture.h
-                LIBS parley parleyd-daemon Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300)
+                LIBS parley parleyd-daemon Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300 COST 80)
 target_include_directories(tst_cluster PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e ${PROJECT_SOURCE_DIR}/tests/server
                            ${PROJECT_SOURCE_DIR}/server)
 target_compile_definitions(tst_cluster PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>"

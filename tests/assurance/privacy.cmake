@@ -10,3 +10,6 @@ add_test(NAME tst_filepermissions
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tst_filepermissions.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(tst_datainflight tst_logprivacy tst_filepermissions PROPERTIES LABELS assurance TIMEOUT 120)
 set_tests_properties(tst_datainflight PROPERTIES SKIP_RETURN_CODE 77)
+# ctest starts the long ones first (COST: parley_add_test in cmake/ParleyTargets.cmake).
+set_tests_properties(tst_logprivacy PROPERTIES COST 30)
+set_tests_properties(tst_datainflight PROPERTIES COST 26)
