@@ -490,7 +490,7 @@ void tst_Push::cliRegistersAndRemoves()
     // Bad input: a clear usage error, nothing stored.
     QVERIFY(!cli({u"push"_s, u"register"_s, u"apns"_s, u"not-hex"_s}, 1).contains("FAILED"));
     QVERIFY(!cli({u"push"_s, u"register"_s, u"carrier-pigeon"_s, u"x"_s}, 2).contains("FAILED"));
-    QVERIFY(!cli({u"push"_s, u"register"_s, u"webpush"_s, u"http://insecure/"_s, b64p, b64a}, 1).contains("FAILED"));
+    QVERIFY(!cli({u"push"_s, u"register"_s, u"webpush"_s, u"--"_s, u"http://insecure/"_s, b64p, b64a}, 1).contains("FAILED"));
 }
 
 void tst_Push::trafficGoesThroughTheProxy()
