@@ -43,7 +43,7 @@ add_dependencies(tst_parleydpostgres parleyd)
 
 # Several nodes on one PostgreSQL, behind a real HAProxy (docs/scale-out.md).
 parley_add_test(tst_cluster
-                SOURCES tst_cluster.cpp durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h ${PROJECT_SOURCE_DIR}/tests/e2e/transfers.h
+                SOURCES tst_cluster.cpp clusterfixture.h durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h ${PROJECT_SOURCE_DIR}/tests/e2e/transfers.h
                         ${PROJECT_SOURCE_DIR}/tests/server/postgresfixture.h ${PROJECT_SOURCE_DIR}/tests/admin/adminfixture.h
                 LIBS parley parleyd-daemon Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300 COST 80)
 target_include_directories(tst_cluster PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e ${PROJECT_SOURCE_DIR}/tests/server
