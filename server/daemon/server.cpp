@@ -251,6 +251,7 @@ Result<Services> Server::startServices()
     services.enrollGuard = d->enrollGuard.get();
     services.gate = d->gate.get();
     services.limits = limits;
+    services.sharedLimits = clustered;
     services.push = d->push.get();
     services.metrics = &d->metrics.relay;
     return services;
@@ -303,16 +304,13 @@ void Server::startTimers()
         d->turnLimiter->prune(now);
         // The limits every node keeps in the database: any node may prune them.
         const EnrollGuard *guard = d->enrollGuard.get();
-        const Limits &limits = d->config.limits;
-        const double fetchRate = 1.0 / limits.fetchRefillSeconds;
-        const double fetchBurst = limits.fetchBurst;
         const qint64 windowMs = d->prekeyReserve->windowMs();
-        d->store->write<int>(this, [guard, fetchRate, fetchBurst, windowMs](Db &db) -> Result<int> {
+        d->store->write<int>(this, [guard, windowMs](Db &db) -> Result<int> {
             const qint64 wall = QDateTime::currentMSecsSinceEpoch();
             const Result<int> lockouts = guard->prune(db, wall);
             if (!lockouts)
                 return lockouts.error();
-            const Result<int> shared = SharedLimits::prune(db, SharedLimits::Fetch, fetchRate, fetchBurst, windowMs, wall);
+            const Result<int> shared = SharedLimits::prune(db, windowMs, wall);
             if (!shared)
                 return shared.error();
             return *lockouts + *shared;

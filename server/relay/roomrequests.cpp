@@ -11,12 +11,14 @@
 #include "relay/roomcache.h"
 #include "store/pushstore.h"
 #include "store/roomstore.h"
+#include "store/sharedlimits.h"
 
 #include <QDateTime>
 #include <QPointer>
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -122,14 +124,24 @@ void handleRoomChange(SessionContext &session, const Frame &f)
     const quint64 requestId = f.id;
     DeviceDirectory *directory = session.services.directory;
     Router *router = session.services.router;
+    // With several nodes, the account's bucket every node counts too, in the record's write.
+    const bool shared = session.services.sharedLimits;
+    const qint64 account = session.userId;
+    const double rate = session.services.limits.roomChangeRate;
+    const double burst = session.services.limits.roomChangeBurst;
+    const auto wait = std::make_shared<qint64>(0);
     session.write<AppendedRoomRecord>(
-        [record, signedRecord](Db &db) -> Result<AppendedRoomRecord> {
+        [record, signedRecord, shared, account, rate, burst, wait](Db &db) -> Result<AppendedRoomRecord> {
+            if (shared) {
+                if (Status s = SharedLimits::takeOrRefuse(db, SharedLimits::Room, {account, 0}, rate, burst, wallMs(), *wait); !s)
+                    return s.error();
+            }
             auto settings = db.roomSettings();
             if (!settings)
                 return settings.error();
             return roomstore::append(db, record, signedRecord, *settings);
         },
-        [requestId, room, directory, router](SessionContext *p, Result<AppendedRoomRecord> r) {
+        [requestId, room, directory, router, wait](SessionContext *p, Result<AppendedRoomRecord> r) {
             if (r) {
                 qCInfo(lcRelay) << "A room's membership changed";
                 const QByteArray notice = roomChangedFrame(room, r->seq);
@@ -143,6 +155,10 @@ void handleRoomChange(SessionContext &session, const Frame &f)
             }
             if (!p)
                 return;
+            if (!r && r.error().code == ErrorCode::RateLimited) {
+                p->sendRateLimited(*wait, requestId);
+                return;
+            }
             if (!r) {
                 const WireError code = wireErrorForRoom(r.error().code);
                 if (code == WireError::Internal || code == WireError::Unavailable) {

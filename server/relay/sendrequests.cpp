@@ -12,6 +12,7 @@
 #include "relay/roomcache.h"
 #include "store/pushstore.h"
 #include "store/roomstore.h"
+#include "store/sharedlimits.h"
 
 #include <QCborArray>
 #include <QCborMap>
@@ -21,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -42,8 +44,19 @@ bool targetLess(const Target &a, const QString &user, quint32 device)
     return c < 0 || (c == 0 && a.device < device);
 }
 
+// The buckets a message takes a token from in the database when several nodes may serve the account
+// (Services::sharedLimits): the account's and, for a bot, the bot's own. The writer keeps the wait when one is dry.
+struct SharedTakes {
+    qint64 account = 0;
+    double sendRate = 0;
+    double sendBurst = 0;
+    std::optional<std::pair<double, double>> bot;   // the bot's rate and burst
+    qint64 waitMs = 0;
+};
+
 struct SendPlan {
     protocol::SendRequest request;
+    std::shared_ptr<SharedTakes> shared;   // null: this node's buckets are the only ones
     std::shared_ptr<const StoredRoom> room;
     std::vector<Target> expected;      // sorted by (user, device)
     QStringList unknown;
@@ -53,7 +66,7 @@ struct SendPlan {
 // A bot's message (docs/admin-api.md "Bots"): the bot is neither revoked nor expired, every recipient (for a room
 // message: the room) is in its scope, and it is within its own send rate. The bot comes from the device directory,
 // so what an administrator changes applies from the next message on.
-bool checkBot(SessionContext &session, const Frame &f, const SendPlan &plan)
+bool checkBot(SessionContext &session, const Frame &f, SendPlan &plan)
 {
     if (!session.bot)
         return true;
@@ -87,6 +100,8 @@ bool checkBot(SessionContext &session, const Frame &f, const SendPlan &plan)
         session.sendRateLimited(wait, f.id);
         return false;
     }
+    if (plan.shared)
+        plan.shared->bot = std::pair(double(bot->rate), double(bot->burst));
     return true;
 }
 
@@ -98,6 +113,12 @@ bool checkRequest(SessionContext &session, const Frame &f, SendPlan &plan)
     if (std::abs(qint64(plan.request.at) - wallMs()) > MaxClockSkewMs) {
         session.sendError(WireError::StaleTime, u"sent_at is more than 5 minutes away from the server time"_s, f.id);
         return false;
+    }
+    if (session.services.sharedLimits) {
+        plan.shared = std::make_shared<SharedTakes>();
+        plan.shared->account = session.userId;
+        plan.shared->sendRate = session.services.limits.sendRate;
+        plan.shared->sendBurst = session.services.limits.sendBurst;
     }
     if (!checkBot(session, f, plan))
         return false;
@@ -280,11 +301,26 @@ bool applyExpiry(SessionContext &session, const Frame &f, SendPlan &plan)
     return true;
 }
 
+// The message's tokens from the buckets every node counts, in its write: RateLimited (the wait in `takes`) when one
+// has none. A bot's bucket first, as at this node.
+Status takeShared(Db &db, SharedTakes &takes)
+{
+    const qint64 now = wallMs();
+    const SharedLimits::Key key{takes.account, 0};
+    if (takes.bot) {
+        if (Status s = SharedLimits::takeOrRefuse(db, SharedLimits::Bot, key, takes.bot->first, takes.bot->second, now, takes.waitMs); !s)
+            return s;
+    }
+    return SharedLimits::takeOrRefuse(db, SharedLimits::Send, key, takes.sendRate, takes.sendBurst, now, takes.waitMs);
+}
+
 // Stores the message (and its push wake-ups) through the single writer. Completes on the router's thread, in commit
 // order (see Router): the router fans it out, and the reply goes back to this session's worker. While the writer's
 // queue is full (a slow or stalled disk) the message is not taken: `busy`, with a hint when to try again.
-void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<NewMessage> &message)
+void commit(SessionContext &session, quint64 requestId, const SendPlan &plan)
 {
+    const std::shared_ptr<NewMessage> &message = plan.message;
+    const std::shared_ptr<SharedTakes> shared = plan.shared;
     Router *router = session.services.router;
     PushService *push = session.services.push;
     RelayMetrics *metrics = session.services.metrics;
@@ -292,20 +328,28 @@ void commit(SessionContext &session, quint64 requestId, const std::shared_ptr<Ne
     const QPointer<QObject> alive(session.q);
     SessionContext *self = &session;
     const bool queued = session.services.store->tryWrite<InsertedMessage>(
-        router, std::function<Result<InsertedMessage>(Db &)>([message, push](Db &db) {
+        router, std::function<Result<InsertedMessage>(Db &)>([message, push, shared](Db &db) -> Result<InsertedMessage> {
+            if (shared) {
+                if (Status s = takeShared(db, *shared); !s)
+                    return s.error();
+            }
             auto inserted = db.insertMessage(*message);
             if (inserted && !inserted->duplicate && push)
                 push->enqueueFor(db, *message);   // wake-ups for offline devices, durable with the message
             return inserted;
         }),
-        std::function<void(Result<InsertedMessage>)>([router, push, metrics, home, alive, self, requestId, message](Result<InsertedMessage> r) {
+        std::function<void(Result<InsertedMessage>)>([router, push, metrics, home, alive, self, requestId, message, shared](Result<InsertedMessage> r) {
             if (r && !r->duplicate && metrics)
                 metrics->messagesAccepted.add();
             if (home) {
                 QMetaObject::invokeMethod(
                     home.data(),
-                    [alive, self, requestId, mid = message->envelope.mid, r] {
-                        if (alive)
+                    [alive, self, requestId, mid = message->envelope.mid, r, wait = shared ? shared->waitMs : 0] {
+                        if (!alive)
+                            return;
+                        if (!r && r.error().code == ErrorCode::RateLimited)
+                            self->sendRateLimited(wait, requestId);
+                        else
                             sendCompleted(*self, requestId, mid, r);
                     },
                     Qt::QueuedConnection);
@@ -330,7 +374,7 @@ void handleSend(SessionContext &session, const Frame &f)
         return;
     fillEnvelope(session, plan);
     if (applyExpiry(session, f, plan))
-        commit(session, f.id, plan.message);
+        commit(session, f.id, plan);
 }
 
 // Acks are never refused for a full write queue (Store::write, not tryWrite): a refused ack would leave the

@@ -38,6 +38,9 @@ struct Services {
     FileLimits files;                        // their boot defaults (maxFile and userQuota: managed over these)
     RelayMetrics *metrics = nullptr;         // connections, handshakes, logins, messages; null: not counted
     Limits limits;
+    // Several nodes may serve one account (PostgreSQL): the buckets per account and per device are taken in the
+    // database too, inside the write of what they limit (SharedLimits), after this node's own (the limiters above).
+    bool sharedLimits = false;
 };
 
 } // namespace parley::server

@@ -514,6 +514,20 @@ const Ddl SchemaV15SharedLimits[] = {
     ) WITHOUT ROWID)"},
 };
 
+// Version 16: a token bucket kept as the time it is full again (SharedLimits, the generic cell rate algorithm), so
+// that a take is one statement and one prune serves every kind whatever its rate. The levels version 15 kept go: at
+// worst a bucket is full once more after the upgrade.
+const Ddl SchemaV16RateBuckets[] = {
+    {"DROP TABLE IF EXISTS rate_buckets"},
+    {R"(CREATE TABLE rate_buckets (
+        kind     TEXT NOT NULL,
+        a        INTEGER NOT NULL,
+        b        INTEGER NOT NULL,
+        full_at  DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (kind, a, b)
+    ) WITHOUT ROWID)"},
+};
+
 struct MigrationStep {
     int version;
     const Ddl *statements;
@@ -537,6 +551,7 @@ constexpr MigrationStep Migrations[] = {
     {13, SchemaV13Nodes, std::size(SchemaV13Nodes)},
     {14, SchemaV14EnrollFailures, std::size(SchemaV14EnrollFailures)},
     {15, SchemaV15SharedLimits, std::size(SchemaV15SharedLimits)},
+    {16, SchemaV16RateBuckets, std::size(SchemaV16RateBuckets)},
 };
 
 // The newest version any step reaches (steps are listed in ascending order).

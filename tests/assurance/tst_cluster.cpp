@@ -50,14 +50,14 @@ private:
     bool adminReady = false;
 
     // [store] for the test's database as node `id`, the attachments in one directory for every node (as on a shared
-    // mount), then `more`.
-    QString config(const QString &id, const QString &more = {})
+    // mount), `limits` in [limits] besides the test's own, then `more`.
+    QString config(const QString &id, const QString &more = {}, const QString &limits = u"send_burst=1000\n"_s)
     {
         QString store = postgres.storeSection(database, dir.filePath(u"db-password"_s));
         store.chop(1);   // the blank line that ends the section
-        return store + u"node_id=%1\n\n[server]\nproxy_protocol_from=127.0.0.2\n\n[limits]\nfetch_burst=1000\nsend_burst=1000\nprekey_reserve=0\n"
-                       "enroll_failures=3\nenroll_lockout_seconds=60\n\n"
-                       "[metrics]\nlisten=127.0.0.1:0\n\n[files]\ndirectory=%2\n\n"_s.arg(id, dir.filePath(u"blobs"_s)) + more;
+        return store + u"node_id=%1\n\n[server]\nproxy_protocol_from=127.0.0.2\n\n[limits]\nfetch_burst=1000\nprekey_reserve=0\n"
+                       "enroll_failures=3\nenroll_lockout_seconds=60\n%3\n"
+                       "[metrics]\nlisten=127.0.0.1:0\n\n[files]\ndirectory=%2\n\n"_s.arg(id, dir.filePath(u"blobs"_s), limits) + more;
     }
 
     // Node B (and any other) serves the certificate node A generated: devices pin one fingerprint for the cluster.
@@ -355,6 +355,73 @@ private Q_SLOTS:
         const QString frank = nodeB->enroll(u"frank"_s);
         QVERIFY(!frank.isEmpty());
         QCOMPARE(attempt(*nodeA, u"frank"_s, frank), u"enroll_info_ok"_s);
+    }
+
+    // The buckets per account and per device count at every node together: an account's messages and room records
+    // spent by its device at node E are spent for its device at node F, and a device's TURN credentials spent at E
+    // are spent when it moves to F. Nodes E and F have small limits that come back only after minutes.
+    void accountLimitsSharedByNodes()
+    {
+        const QString tight = u"send_rate=0.01\nsend_burst=3\nroom_change_rate=0.01\nroom_change_burst=2\n"
+                              "turn_rate=0.01\nturn_burst=2\n"_s;
+        Daemon nodeE(config(u"node-e"_s, sharedTls(), tight));
+        QVERIFY2(nodeE.start(), Daemon::readFile(nodeE.stderrFile()).constData());
+        Daemon nodeF(config(u"node-f"_s, sharedTls(), tight));
+        QVERIFY2(nodeF.start(), Daemon::readFile(nodeF.stderrFile()).constData());
+        e2e::Device uma1(nodeE, u"uma"_s);
+        e2e::Device uma2(nodeF, u"uma"_s);
+        e2e::Device vic(nodeE, u"vic"_s);
+        for (e2e::Device *d : {&uma1, &uma2, &vic})
+            QVERIFY2(d->enroll(), qPrintable(d->user()));
+
+        // The first answer to what `device` asks from now on that is one of `wanted` (a frame type or an error code).
+        const auto answer = [](const e2e::Device &device, qsizetype from, const QStringList &wanted) -> QString {
+            QElapsedTimer timer;
+            timer.start();
+            while (timer.elapsed() < e2e::WaitMs) {
+                for (qsizetype i = from; i < device.frames.size(); ++i) {
+                    const protocol::Frame &f = device.frames.at(i);
+                    const QString key = f.type == u"error"_s ? f.text("code"_L1) : f.type;
+                    if (wanted.contains(key))
+                        return key;
+                }
+                QTest::qWait(10);
+            }
+            return u"no answer"_s;
+        };
+        const QStringList sent{u"accepted"_s, u"rate_limited"_s};
+        const auto send = [&](e2e::Device &d) {
+            const qsizetype from = d.frames.size();
+            d.client().send({u"vic"_s}, u"counted"_s, {});
+            return answer(d, from, sent);
+        };
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(send(i % 2 ? uma2 : uma1), u"accepted"_s);
+        QCOMPARE(send(uma2), u"rate_limited"_s);   // node F's own bucket for uma has all three tokens
+        QCOMPARE(send(uma1), u"rate_limited"_s);
+
+        QVERIFY(makeRoom(uma1.client(), u"limited"_s, u"limits"_s, {u"vic"_s}));   // two records
+        sdk::Rooms rooms(uma2.client());
+        QObject context;
+        qsizetype from = uma2.frames.size();
+        rooms.create(u"limited2"_s, u"limits"_s, QString(), {}, {}, &context, [](Result<protocol::RoomState>) {});
+        QCOMPARE(answer(uma2, from, {u"room_ok"_s, u"rate_limited"_s}), u"rate_limited"_s);
+
+        const QStringList turn{u"unavailable"_s, u"rate_limited"_s};   // the nodes have no TURN relay configured
+        for (int i = 0; i < 2; ++i) {
+            from = vic.frames.size();
+            vic.client().sendFrame(protocol::Frame(u"turn"_s, 0, QCborMap{}));
+            QCOMPARE(answer(vic, from, turn), u"unavailable"_s);
+        }
+        QVERIFY(vic.connectTo(nodeF.url()));
+        from = vic.frames.size();
+        vic.client().sendFrame(protocol::Frame(u"turn"_s, 0, QCborMap{}));
+        QCOMPARE(answer(vic, from, turn), u"rate_limited"_s);
+
+        for (e2e::Device *d : {&uma1, &uma2, &vic})
+            d->close();
+        QVERIFY(nodeE.terminate());
+        QVERIFY(nodeF.terminate());
     }
 
     void prekeysDrainedFromBothNodes()

@@ -224,6 +224,22 @@ public:
         return !ready.isEmpty() || ready.wait(WaitMs);
     }
 
+    // Connects again, from now on to `server` (another node of a cluster, which serves the same certificate); waits
+    // as connectNow() does.
+    bool connectTo(const QUrl &server)
+    {
+        close();
+        auto opened = sdk::Profile::open(m_dir.path(), TestPassphrase);
+        if (!opened) {
+            qWarning() << "profile:" << opened.error().message;
+            return false;
+        }
+        m_profile = std::move(opened.value());
+        sdk::ProfileSettings settings = m_profile->settings();
+        settings.server = server;
+        return m_profile->setSettings(settings) && connectNow();
+    }
+
     // Reconnects with the existing profile and expects the server to refuse the login with error `code`.
     bool connectRefused(const QString &code)
     {

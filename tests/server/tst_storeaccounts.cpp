@@ -82,7 +82,7 @@ private Q_SLOTS:
             auto store = openStore();
             QVERIFY(store);
             // The highest migration (13: nodes) is the schema version, whatever order the steps were written in.
-            QCOMPARE(schemaVersion(*store), 15);
+            QCOMPARE(schemaVersion(*store), 16);
             QCOMPARE(countSchemaObjects(*store, {u"nodes"_s, u"presence"_s}), 2);
             QCOMPARE(countSchemaObjects(*store, {u"resume_credentials"_s}), 1);
             QCOMPARE(countSchemaObjects(*store, {u"users"_s, u"devices"_s, u"enroll_codes"_s, u"prekeys"_s, u"messages"_s,
@@ -113,7 +113,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(schemaVersion(*store), 15);
+        QCOMPARE(schemaVersion(*store), 16);
         QVERIFY(store->reader().userByName(u"alice"_s));
     }
 
@@ -123,7 +123,7 @@ private Q_SLOTS:
         {
             const LogCapture log;
             QVERIFY(openStore());
-            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 15"_s});
+            QCOMPARE(log.matching(u"database schema"_s), QStringList{u"created database schema version 16"_s});
         }
         {
             auto store = openStore();
@@ -146,7 +146,8 @@ private Q_SLOTS:
                                                                   u"migrating the database schema to version 12"_s,
                                                                   u"migrating the database schema to version 13"_s,
                                                                   u"migrating the database schema to version 14"_s,
-                                                                  u"migrating the database schema to version 15"_s}));
+                                                                  u"migrating the database schema to version 15"_s,
+                                                                  u"migrating the database schema to version 16"_s}));
     }
 
     // Version 6 gives messages a room column; messages stored under version 5 get theirs from their options.
@@ -174,7 +175,7 @@ private Q_SLOTS:
         }
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(schemaVersion(*store), 15);
+        QCOMPARE(schemaVersion(*store), 16);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages"_s), 2);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room = 'ops'"_s), 1);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM messages WHERE room IS NULL"_s), 1);
@@ -217,7 +218,7 @@ private Q_SLOTS:
         QVERIFY(QFile::setPermissions(dbPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner));
         auto store = openStore();
         QVERIFY(store);
-        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 15);
+        QCOMPARE(scalar(*store, u"PRAGMA user_version"_s), 16);
         QCOMPARE(scalar(*store, u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages' "
                                 "AND sql LIKE '%AUTOINCREMENT%'"_s),
                  1);

@@ -279,7 +279,9 @@ private Q_SLOTS:
     }
 
     // The limits two nodes count together (SharedLimits): a token bucket taken from at both stores runs dry for
-    // both, and a prekey reserve's claim at one store is seen at the other.
+    // both (several keys all or none, as a fetch takes them, and one key in one statement, as a send, a room record
+    // or TURN credentials take it), each kind of bucket apart; a prekey reserve's claim at one store is seen at the
+    // other; every bucket goes once full again, whatever its rate.
     void limitsSharedAcrossStores()
     {
         auto first = openStore(20);
@@ -299,7 +301,7 @@ private Q_SLOTS:
         QCOMPARE(*take(*first, now + 60000), qint64(0));
         // Pruned once full again, not before.
         const auto prune = [&](Store &store, qint64 at) {
-            return *store.writeSync<int>([&](Db &db) { return SharedLimits::prune(db, SharedLimits::Fetch, 1.0 / 60, 3, 1000, at); });
+            return *store.writeSync<int>([&](Db &db) { return SharedLimits::prune(db, 1000, at); });
         };
         QCOMPARE(prune(*second, now + 60000), 0);
         QCOMPARE(prune(*second, now + 60000 + 3 * 60000), 1);
@@ -310,6 +312,31 @@ private Q_SLOTS:
         QVERIFY(claim(*first, now));
         QVERIFY(!claim(*second, now + 1000));      // within the window, whichever node
         QVERIFY(claim(*second, now + 1000 + 3600000));
+
+        const SharedLimits::Key account{42, 0};
+        const auto send = [&](Store &store, const QString &kind, qint64 at) {
+            return *store.writeSync<qint64>([&](Db &db) { return SharedLimits::take(db, kind, {account}, 2, 4, at); });
+        };
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(send(i % 2 ? *first : *second, SharedLimits::Send, now), qint64(0));
+        QCOMPARE(send(*first, SharedLimits::Send, now), qint64(500));   // 2 a second: the next token in half a second
+        QCOMPARE(send(*second, SharedLimits::Send, now + 250), qint64(250));
+        QCOMPARE(send(*second, SharedLimits::Room, now + 250), qint64(0));   // the same ids, another kind
+        QCOMPARE(send(*second, SharedLimits::Send, now + 500), qint64(0));
+        QCOMPARE(send(*first, SharedLimits::Send, now + 500), qint64(500));
+        qint64 wait = 0;
+        const Result<bool> refused = first->writeSync<bool>([&](Db &db) -> Result<bool> {
+            if (Status s = SharedLimits::takeOrRefuse(db, SharedLimits::Send, account, 2, 4, now + 600, wait); !s)
+                return s.error();
+            return true;
+        });
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::RateLimited);
+        QCOMPARE(wait, qint64(400));
+        // Each bucket goes once full again: the room's at now + 750, the account's 2 s after its last token (now + 500).
+        QCOMPARE(prune(*first, now + 2400), 1);
+        QCOMPARE(prune(*first, now + 2499), 0);
+        QCOMPARE(prune(*first, now + 2500), 1);
     }
 
     // A key another transaction holds (another node's writer claiming it) is skipped at once: the claim takes the next
