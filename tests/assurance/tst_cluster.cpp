@@ -358,8 +358,9 @@ private Q_SLOTS:
     }
 
     // The buckets per account and per device count at every node together: an account's messages and room records
-    // spent by its device at node E are spent for its device at node F, and a device's TURN credentials spent at E
-    // are spent when it moves to F. Nodes E and F have small limits that come back only after minutes.
+    // spent by its device at node E are spent for its device at node F, a device's TURN credentials spent at E are
+    // spent when it moves to F, and a bot's own bucket emptied in the database is empty at E. Nodes E and F have small
+    // limits that come back only after minutes.
     void accountLimitsSharedByNodes()
     {
         const QString tight = u"send_rate=0.01\nsend_burst=3\nroom_change_rate=0.01\nroom_change_burst=2\n"
@@ -418,7 +419,21 @@ private Q_SLOTS:
         vic.client().sendFrame(protocol::Frame(u"turn"_s, 0, QCborMap{}));
         QCOMPARE(answer(vic, from, turn), u"rate_limited"_s);
 
-        for (e2e::Device *d : {&uma1, &uma2, &vic})
+        // A bot's own bucket too: emptied in the database (as by its sends at another node), it refuses the bot's
+        // next message here, although this node's own bucket for the bot, and the account's, have tokens.
+        auto admin = adminAt(nodeE);
+        QVERIFY(admin);
+        const auto created = admin->call(u"bots.create"_s, {{u"name"_s, u"nina.bot"_s}, {u"scope"_s, QCborArray{u"any"_s}},
+                                                             {u"rate"_s, 1}, {u"burst"_s, 20}});
+        QVERIFY2(created.ok, qPrintable(created.message));
+        e2e::Device nina(nodeE, u"nina.bot"_s);
+        QVERIFY(nina.enroll(created.result.value("code"_L1).toString()));
+        QSqlQuery emptied = query(u"INSERT INTO rate_buckets (kind, a, b, full_at) SELECT 'bot', id, 0, %1 FROM users "
+                                  "WHERE name = 'nina.bot'"_s.arg(QDateTime::currentMSecsSinceEpoch() + 3600000));
+        QCOMPARE(emptied.numRowsAffected(), 1);
+        QCOMPARE(send(nina), u"rate_limited"_s);
+
+        for (e2e::Device *d : {&uma1, &uma2, &vic, &nina})
             d->close();
         QVERIFY(nodeE.terminate());
         QVERIFY(nodeF.terminate());
