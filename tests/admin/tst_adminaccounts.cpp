@@ -75,13 +75,9 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
         // The first login with the one-time password and the password change (checked in tst_adminusers).
-        auto api = loggedIn(u"admin"_s, m_initialPassword);
-        QVERIFY(api);
-        const auto reply = api->call(u"password.change"_s, {{u"password"_s, m_initialPassword}, {u"new_password"_s, AdminPassword}});
-        QVERIFY2(reply.ok, qPrintable(reply.message));
-        api->token = reply.result.value("token"_L1).toString();
-        m_secrets << api->token;
-        m_api = std::move(api);
+        loginFirstAdmin();
+        if (QTest::currentTestFailed())
+            return;
     }
 
     void eventLogging()

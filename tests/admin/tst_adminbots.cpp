@@ -146,13 +146,9 @@ private Q_SLOTS:
         startDaemon();
         if (QTest::currentTestFailed())
             return;
-        auto api = loggedIn(u"admin"_s, m_initialPassword);
-        QVERIFY(api);
-        const auto reply = api->call(u"password.change"_s, {{u"password"_s, m_initialPassword}, {u"new_password"_s, AdminPassword}});
-        QVERIFY2(reply.ok, qPrintable(reply.message));
-        api->token = reply.result.value("token"_L1).toString();
-        m_secrets << api->token;
-        m_api = std::move(api);
+        loginFirstAdmin();
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(m_ctl.isValid());
         QCOMPARE(ctl({u"--server"_s, m_address, u"--fingerprint"_s, m_daemon->fingerprint(), u"login"_s, u"admin"_s,
                       u"--password-file"_s, m_ctl.passwordFile(AdminPassword)}),
