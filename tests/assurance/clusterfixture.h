@@ -58,18 +58,7 @@ public:
         f.close();
         m_proc.setProcessChannelMode(QProcess::MergedChannels);
         m_proc.start(binary, {u"-db"_s, u"-f"_s, f.fileName()});
-        if (!m_proc.waitForStarted(5000))
-            return false;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 10000) {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, m_port);
-            if (probe.waitForConnected(200))
-                return true;
-            QTest::qWait(50);
-        }
-        return false;
+        return m_proc.waitForStarted(5000) && e2e::waitListening(m_proc, m_port, u"haproxy"_s);
     }
 
     // The address moves: the same port now leads to `backends`; connections through the old ones are cut.
@@ -81,14 +70,7 @@ public:
 
     quint16 port() const { return m_port; }
 
-    void stop()
-    {
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.terminate();
-            if (!m_proc.waitForFinished(5000))
-                m_proc.kill();
-        }
-    }
+    void stop() { e2e::stopProgram(m_proc); }
 
     QUrl url() const { return QUrl(QStringLiteral("wss://127.0.0.1:%1/").arg(m_port)); }
     QByteArray output() { return m_proc.readAll(); }

@@ -68,33 +68,11 @@ public:
         m_proc.setArguments({u"-c"_s, conf.fileName(), u"--no-cli"_s});
         m_proc.setProcessChannelMode(QProcess::MergedChannels);
         m_proc.start();
-        if (!m_proc.waitForStarted(10000))
-            return false;
         // Ready once it listens: a TCP connection to its port succeeds.
-        for (int i = 0; i < 100; ++i) {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, m_port);
-            if (probe.waitForConnected(200))
-                return true;
-            if (m_proc.state() != QProcess::Running) {
-                qWarning().noquote() << "turnserver exited:" << m_proc.readAll();
-                return false;
-            }
-            QTest::qWait(100);
-        }
-        return false;
+        return m_proc.waitForStarted(10000) && waitListening(m_proc, m_port, u"turnserver"_s);
     }
 
-    void stop()
-    {
-        if (m_proc.state() == QProcess::NotRunning)
-            return;
-        m_proc.terminate();
-        if (!m_proc.waitForFinished(5000)) {
-            m_proc.kill();
-            m_proc.waitForFinished(5000);
-        }
-    }
+    void stop() { stopProgram(m_proc); }
 
 private:
     QTemporaryDir m_dir;

@@ -100,32 +100,10 @@ public:
         m_proc.setProcessChannelMode(QProcess::MergedChannels);
         m_proc.start(m_slapd, {u"-f"_s, conf.fileName(), u"-h"_s,
                                u"ldap://127.0.0.1:%1/ ldaps://127.0.0.1:%2/"_s.arg(m_ldapPort).arg(m_ldapsPort), u"-d"_s, u"0"_s});
-        if (!m_proc.waitForStarted(10000))
-            return false;
-        for (int i = 0; i < 100; ++i) {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, m_ldapsPort);
-            if (probe.waitForConnected(200))
-                return true;
-            if (m_proc.state() != QProcess::Running) {
-                qWarning().noquote() << "slapd exited:" << m_proc.readAll();
-                return false;
-            }
-            QTest::qWait(100);
-        }
-        return false;
+        return m_proc.waitForStarted(10000) && e2e::waitListening(m_proc, m_ldapsPort, u"slapd"_s);
     }
 
-    void stop()
-    {
-        if (m_proc.state() == QProcess::NotRunning)
-            return;
-        m_proc.terminate();
-        if (!m_proc.waitForFinished(5000)) {
-            m_proc.kill();
-            m_proc.waitForFinished(5000);
-        }
-    }
+    void stop() { e2e::stopProgram(m_proc); }
 
     // ldapadd / ldapmodify with LDIF, as the directory's root over ldap:// on loopback.
     bool add(const QString &ldif) { return tool(u"ldapadd"_s, {}, ldif); }

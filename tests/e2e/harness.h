@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,6 +29,36 @@ inline const QByteArray TestPassphrase = QByteArrayLiteral("correct horse batter
 // Cheap key derivation: these tests are about the relay, not about passphrase hardness.
 constexpr crypto::ScryptParams FastKdf{1u << 10, 8, 1};
 constexpr int WaitMs = 30000;
+
+// A server program the test started beside parleyd (slapd, coturn, HAProxy): true once it takes TCP connections on
+// `port` on loopback; false when it exits first (its output goes to a warning) or 10 s pass.
+inline bool waitListening(QProcess &proc, quint16 port, const QString &name)
+{
+    for (int i = 0; i < 100; ++i) {
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, port);
+        if (probe.waitForConnected(200))
+            return true;
+        if (proc.state() != QProcess::Running) {
+            qWarning().noquote() << name << "exited:" << proc.readAll();
+            return false;
+        }
+        QTest::qWait(100);
+    }
+    return false;
+}
+
+// Stops such a program: SIGTERM, then SIGKILL after 5 s.
+inline void stopProgram(QProcess &proc)
+{
+    if (proc.state() == QProcess::NotRunning)
+        return;
+    proc.terminate();
+    if (!proc.waitForFinished(5000)) {
+        proc.kill();
+        proc.waitForFinished(5000);
+    }
+}
 
 class Daemon {
 public:
