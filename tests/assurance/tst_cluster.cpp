@@ -5,6 +5,8 @@
 // - devices on different nodes exchange direct and room messages (the room made at one node, used at the other: the
 //   other node's caches hear of it), and each accepted message is shown exactly once on every device it is for;
 // - a device that logs in at another node is closed at the node it left ("replaced");
+// - the limits per account and per device (messages, room records, TURN credentials, a bot's own rate) are spent at
+//   every node together;
 // - one device's pool of one-time prekeys drained from both nodes at once: no key is handed out twice;
 // - three nodes behind HAProxy (TCP mode) under load, one of them killed with SIGKILL: its devices reconnect through
 //   HAProxy to the others, and every message answered `accepted` is shown exactly once on each of its devices;
