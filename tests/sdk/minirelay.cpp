@@ -63,6 +63,7 @@ void MiniRelay::deliver(const QString &user, quint32 deviceNo, const protocol::F
 void MiniRelay::onConnection()
 {
     while (QWebSocket *ws = server.nextPendingConnection()) {
+        ws->setParent(this);   // the server does not own what it hands out: a connection still open goes with the relay
         connect(ws, &QWebSocket::disconnected, this, [this, ws] {
             const Connection c = connections.take(ws);
             if (users.contains(c.user) && users[c.user].devices.count(c.device)
