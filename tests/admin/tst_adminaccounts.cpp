@@ -8,6 +8,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 using namespace parley;
 using namespace parley::e2e;
@@ -24,8 +26,8 @@ public:
     {
         connect(this, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *client = nextPendingConnection()) {
-                auto *buffer = new QByteArray;
-                connect(client, &QObject::destroyed, this, [buffer] { delete buffer; });
+                // Held by the connection below alone: it goes when that does (the client's end, or the request read).
+                const auto buffer = std::make_shared<QByteArray>();
                 connect(client, &QTcpSocket::readyRead, this, [this, client, buffer] {
                     buffer->append(client->readAll());
                     if (!buffer->contains("\r\n\r\n"))

@@ -10,6 +10,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <memory>
+
 namespace parley::pushtest {
 
 class ConnectProxy : public QObject {
@@ -31,8 +33,8 @@ private:
     void accept(QTcpSocket *client)
     {
         client->setParent(this);
-        auto *head = new QByteArray;
-        connect(client, &QObject::destroyed, this, [head] { delete head; });
+        // Held by the connection below alone: it goes when the client does, also when the proxy deletes the client.
+        const auto head = std::make_shared<QByteArray>();
         connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
         connect(client, &QTcpSocket::readyRead, this, [this, client, head] {
             if (client->property("tunnel").toBool())
