@@ -137,10 +137,17 @@ public:
     }
 
     // SIGTERM; true when the daemon exited cleanly with status 0.
+    // SIGTERM; true once it exited with status 0. Otherwise a warning says how it ended, with the end of its stderr
+    // (a sanitizer's report, a shutdown that hung).
     bool terminate()
     {
         m_proc.terminate();
-        return m_proc.waitForFinished(WaitMs) && m_proc.exitStatus() == QProcess::NormalExit && m_proc.exitCode() == 0;
+        const bool exited = m_proc.waitForFinished(WaitMs);
+        if (exited && m_proc.exitStatus() == QProcess::NormalExit && m_proc.exitCode() == 0)
+            return true;
+        qWarning().noquote() << "parleyd" << (exited ? u"exited with status %1"_s.arg(m_proc.exitCode()) : u"did not exit"_s)
+                             << "after SIGTERM; the end of its stderr:\n" << readFile(stderrFile()).right(4000);
+        return false;
     }
 
     // A one-time enrollment code for `user`, from the command line as an administrator would get it.
