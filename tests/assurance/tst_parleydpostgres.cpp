@@ -10,6 +10,7 @@
 //   (same process), and every message answered `accepted`, before, during or after, is shown exactly once on each of
 //   its recipient devices, none that was refused.
 
+#include "clusterfixture.h"
 #include "durability.h"
 #include "postgresfixture.h"
 
@@ -239,16 +240,9 @@ private Q_SLOTS:
         QVERIFY2(allReady(), qPrintable(loginErrors.join(u"; "_s)));
         if (!loginErrors.isEmpty())
             qInfo().noquote() << "logins tried again:" << loginErrors.join(u"; "_s);
-        QElapsedTimer draining;
-        draining.start();
-        while (!ledger.missing().isEmpty() && draining.elapsed() < e2e::WaitMs)
-            QTest::qWait(20);
-        QVERIFY2(ledger.missing().isEmpty(), qPrintable(ledger.missing().mid(0, 10).join(u'\n')));
-        QVERIFY2(ledger.duplicatesShown().isEmpty(), qPrintable(ledger.duplicatesShown().mid(0, 10).join(u'\n')));
-        QVERIFY2(ledger.invented().isEmpty(), qPrintable(ledger.invented().mid(0, 10).join(u'\n')));
-        QVERIFY2(ledger.shownThoughRefused().isEmpty(), qPrintable(ledger.shownThoughRefused().mid(0, 10).join(u'\n')));
-        QVERIFY2(ledger.problems.isEmpty(), qPrintable(ledger.problems.mid(0, 10).join(u'\n')));
-        qInfo().noquote() << ledger.summary();
+        verifyLedger(fleet, ledger);
+        if (QTest::currentTestFailed())
+            return;
         for (const auto &p : fleet.peers)
             p->disconnectNow();
         QVERIFY(daemon.terminate());
