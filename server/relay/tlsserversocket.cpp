@@ -32,6 +32,10 @@ constexpr int RecordBytes = 16384;                 // the largest TLS record's p
 constexpr qsizetype MaxReadPerWakeup = 256 * 1024; // then the (level-triggered) notifier comes back
 constexpr qsizetype CompactAfterBytes = 64 * 1024;
 constexpr int CloseTimeoutMs = 10000;              // for queued writes a peer does not take
+constexpr int LingerMs = 2000;                     // a closed connection's reads are drained for at most this
+constexpr int MaxLingeringPerThread = 1024;        // beyond that a close is immediate
+
+thread_local int t_lingering = 0;
 
 QString openSslError()
 {
@@ -51,6 +55,50 @@ quint16 portOf(const sockaddr_storage &storage)
     return ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
 }
 
+// A lingering close, as HTTP servers do it. Closing a descriptor whose receive queue holds data the peer sent makes
+// the kernel answer with a reset and drop what it had not yet sent (RFC 1122 4.2.2.13): the close frame with its
+// reason, and the TLS close_notify. A peer still sending when the server refuses it (a frame too large, a flood)
+// would then see a reset instead of the reason. So the write side is shut (everything queued goes out, then FIN) and
+// what the peer still sends is read and thrown away until it closes too, for at most LingerMs.
+class LingeringClose final : public QObject {
+public:
+    LingeringClose(int fd, QObject *parent) : QObject(parent), m_fd(fd), m_notifier(fd, QSocketNotifier::Read, this)
+    {
+        ++t_lingering;
+        connect(&m_notifier, &QSocketNotifier::activated, this, &LingeringClose::drain);
+        QTimer::singleShot(LingerMs, this, &LingeringClose::finish);
+    }
+    ~LingeringClose() override
+    {
+        m_notifier.setEnabled(false);
+        ::close(m_fd);
+        --t_lingering;
+    }
+
+private:
+    void drain()
+    {
+        char discard[RecordBytes];
+        for (int i = 0; i < 16; ++i) {   // then the level-triggered notifier comes back
+            const ssize_t n = ::read(m_fd, discard, sizeof(discard));
+            if (n > 0 || (n < 0 && errno == EINTR))
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return;
+            finish();   // the peer's FIN, or its reset
+            return;
+        }
+    }
+    void finish()
+    {
+        m_notifier.setEnabled(false);
+        deleteLater();
+    }
+
+    const int m_fd;
+    QSocketNotifier m_notifier;
+};
+
 } // namespace
 
 struct TlsServerSocket::Private {
@@ -60,6 +108,7 @@ struct TlsServerSocket::Private {
     QSocketNotifier *readNotifier = nullptr;
     QSocketNotifier *writeNotifier = nullptr;
     QPointer<QTimer> handshakeTimer;       // QWebSocketServer deletes it once the upgrade is done
+    QPointer<QObject> home;                // the listener that accepted it: it owns the lingering closes
     ConnectionGate::Admission admission;   // until the upgrade is done (the session takes over) or the close
     metrics::GaugeHold open;               // until the close
     QTimer *closeTimer = nullptr;
@@ -94,6 +143,7 @@ TlsServerSocket::TlsServerSocket(qintptr descriptor, std::shared_ptr<TlsContext>
     : QTcpSocket(parent), d(std::make_unique<Private>())
 {
     d->fd = int(descriptor);
+    d->home = parent;
     d->admission = std::move(admission);
     d->context = std::move(context);
     sockaddr_storage storage{};
@@ -469,8 +519,14 @@ void TlsServerSocket::finishClose()
 {
     if (d->ssl) {
         ERR_clear_error();
-        SSL_shutdown(d->ssl);   // close_notify, one try: the descriptor closes right after
+        SSL_shutdown(d->ssl);   // close_notify, one try
         ERR_clear_error();
+    }
+    // The listener, not this socket (QWebSocket deletes it once disconnected), keeps the descriptor while it lingers.
+    if (d->fd >= 0 && d->home && d->home->thread() == thread() && t_lingering < MaxLingeringPerThread
+        && ::shutdown(d->fd, SHUT_WR) == 0) {
+        new LingeringClose(d->fd, d->home);
+        d->fd = -1;
     }
     closeNow();
 }

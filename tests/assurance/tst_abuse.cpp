@@ -256,6 +256,26 @@ private Q_SLOTS:
         QVERIFY(rssAfter - rssBefore < 64 * 1024);
     }
 
+    // A client still sending when it is refused gets the reason, not a reset. The server shuts its side, then reads
+    // and throws away what still comes, for a bounded time, until the client closes too (a lingering close). Closed
+    // at once with bytes unread, the kernel would answer them with a reset, and the client's next write would fail
+    // before it read the close frame.
+    void refusedWhileStillSendingGetsTheReason()
+    {
+        for (int round = 0; round < 10; ++round) {
+            RawClient client(u"127.0.0.4"_s);
+            QVERIFY(client.connectTls(m_daemon.port()) && client.upgrade());
+            QTRY_COMPARE_WITH_TIMEOUT(client.frames.size(), 1, WaitMs);   // hello
+            client.sendFrame(0x2, QByteArray(64 * 1024, 'a'), false);
+            for (int i = 0; i < 255; ++i)
+                client.sendFrame(0x0, QByteArray(64 * 1024, 'b'), false);   // 16 MiB in all, refused after 1 MiB
+            QVERIFY(client.waitClosed());
+            QCOMPARE(client.closeCode(), 1009);
+            QCOMPARE(client.errorCodes(), QStringList{u"too_large"_s});
+        }
+        QVERIFY(served());
+    }
+
     // No WebSocket extension is negotiated, and a compressed frame (RSV1) closes the connection with 1002 without
     // being inflated: a deflate bomb costs the server nothing.
     void compressedFramesAreRefused()
