@@ -41,14 +41,21 @@ target_include_directories(tst_parleydpostgres PRIVATE ${PROJECT_SOURCE_DIR}/tes
 target_compile_definitions(tst_parleydpostgres PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>")
 add_dependencies(tst_parleydpostgres parleyd)
 
-# Several nodes on one PostgreSQL, behind a real HAProxy (docs/scale-out.md).
+# Several nodes on one PostgreSQL, behind a real HAProxy (docs/scale-out.md): what works (tst_cluster) and what
+# survives failures (tst_clusterfailover).
+set(parley_cluster_fixture clusterfixture.h durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h
+    ${PROJECT_SOURCE_DIR}/tests/server/postgresfixture.h ${PROJECT_SOURCE_DIR}/tests/admin/adminfixture.h)
 parley_add_test(tst_cluster
-                SOURCES tst_cluster.cpp clusterfixture.h durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h ${PROJECT_SOURCE_DIR}/tests/e2e/transfers.h
-                        ${PROJECT_SOURCE_DIR}/tests/server/postgresfixture.h ${PROJECT_SOURCE_DIR}/tests/admin/adminfixture.h
-                LIBS parley parleyd-daemon Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300 COST 80)
-target_include_directories(tst_cluster PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e ${PROJECT_SOURCE_DIR}/tests/server
-                           ${PROJECT_SOURCE_DIR}/server)
-target_compile_definitions(tst_cluster PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>"
-                           PARLEYCTL_BINARY="$<TARGET_FILE:parleyctl>"
-                           PARLEY_ALERT_RULES="${PROJECT_SOURCE_DIR}/resources/prometheus/parleyd.rules.yml")
-add_dependencies(tst_cluster parleyd parleyctl)
+                SOURCES tst_cluster.cpp ${parley_cluster_fixture} ${PROJECT_SOURCE_DIR}/tests/e2e/transfers.h
+                LIBS parley parleyd-daemon Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300 COST 45)
+parley_add_test(tst_clusterfailover
+                SOURCES tst_clusterfailover.cpp ${parley_cluster_fixture}
+                LIBS parley Qt6::Sql Qt6::WebSockets LABELS assurance postgresql TIMEOUT 300 COST 50)
+foreach(test tst_cluster tst_clusterfailover)
+    target_include_directories(${test} PRIVATE ${PROJECT_SOURCE_DIR}/tests/e2e ${PROJECT_SOURCE_DIR}/tests/server
+                               ${PROJECT_SOURCE_DIR}/server)
+    target_compile_definitions(${test} PRIVATE PARLEYD_BINARY="$<TARGET_FILE:parleyd>"
+                               PARLEYCTL_BINARY="$<TARGET_FILE:parleyctl>"
+                               PARLEY_ALERT_RULES="${PROJECT_SOURCE_DIR}/resources/prometheus/parleyd.rules.yml")
+    add_dependencies(${test} parleyd parleyctl)
+endforeach()
