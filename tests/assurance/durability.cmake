@@ -43,7 +43,7 @@ add_dependencies(tst_parleydpostgres parleyd)
 
 # Several nodes on one PostgreSQL, behind a real HAProxy (docs/scale-out.md): what works (tst_cluster) and what
 # survives failures (tst_clusterfailover).
-set(parley_cluster_fixture clusterfixture.h durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h
+set(parley_cluster_fixture clusterfixture.h clusternodes.h durability.h ${PROJECT_SOURCE_DIR}/tests/e2e/harness.h
     ${PROJECT_SOURCE_DIR}/tests/server/postgresfixture.h ${PROJECT_SOURCE_DIR}/tests/admin/adminfixture.h)
 parley_add_test(tst_cluster
                 SOURCES tst_cluster.cpp ${parley_cluster_fixture} ${PROJECT_SOURCE_DIR}/tests/e2e/transfers.h

@@ -14,6 +14,7 @@
 
 #include "abuseclient.h"
 #include "clusterfixture.h"
+#include "clusternodes.h"
 #include "durability.h"
 #include "postgresfixture.h"
 #include "transfers.h"

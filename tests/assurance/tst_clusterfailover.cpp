@@ -10,6 +10,7 @@
 // The cluster's working features are tst_cluster's.
 
 #include "clusterfixture.h"
+#include "clusternodes.h"
 #include "durability.h"
 #include "postgresfixture.h"
 
