@@ -3,12 +3,14 @@
 # seed corpus and dictionary (docs/fuzzing.md). Fails when a target crashes, leaks, hits undefined behaviour, breaks
 # an invariant or times out; the input that did it is kept in the output directory.
 #
-# Usage: scripts/fuzz.sh [--seconds N] [--jobs J] [--out DIR] [--no-build] [target...]
-#   --seconds N  time per target (default 60)
+# Usage: scripts/fuzz.sh [--seconds N | --cpu-seconds N] [--jobs J] [--out DIR] [--no-build] [target...]
+#   --seconds N      time per target (default 60)
+#   --cpu-seconds N  instead, run each target until it has had N seconds of CPU, however long that takes on a busy
+#                    machine (the release check: --cpu-seconds 3600); it is then interrupted and ends as a pass
 #   --jobs J     targets run side by side (default: the number of cores)
-#   --out DIR    where logs and crashing inputs go (default build-fuzz/findings)
-#   --no-build   use the targets already built in build-fuzz
-#   target       frame envelope prekeybundle roomchain recovery admin config csv proxy (default: all)
+#   --out DIR        where logs and crashing inputs go (default build-fuzz/findings)
+#   --no-build       use the targets already built in build-fuzz
+#   target           frame envelope prekeybundle roomchain recovery admin config csv proxy (default: all)
 # The corpus a run grows stays in build-fuzz/corpus/<target> for the next run; fuzz/regressions/<target> holds
 # inputs that once found a bug and runs first.
 set -euo pipefail
@@ -17,6 +19,7 @@ build="$root/build-fuzz"
 all_targets=(frame envelope prekeybundle roomchain recovery admin config csv proxy)
 
 seconds=60
+cpu_seconds=0
 jobs=$(nproc)
 out="$build/findings"
 do_build=1
@@ -24,10 +27,11 @@ targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
+        --cpu-seconds) cpu_seconds=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --no-build) do_build=0; shift ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -62,23 +66,55 @@ fi
 
 mkdir -p "$out"
 touch "$out/.started"
+# Interrupts fuzzer `pid` (libFuzzer then prints its final statistics and exits with -interrupted_exitcode) once its
+# CPU time (user + system, from /proc) reaches `cpu_seconds`; leaves `stopfile` behind when it did.
+watch_cpu() {
+    local pid=$1 stopfile=$2 ticks stat
+    ticks=$(getconf CLK_TCK)
+    while [ -r "/proc/$pid/stat" ]; do
+        stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
+        stat=${stat##*) }   # the fields after the command name: state is field 3, utime 14, stime 15
+        read -r -a fields <<<"$stat"
+        if [ $(( (fields[11] + fields[12]) / ticks )) -ge "$cpu_seconds" ]; then
+            touch "$stopfile"
+            kill -INT "$pid" 2>/dev/null || true
+            break
+        fi
+        sleep 5
+    done
+}
+
 run_target() {
-    local t=$1 corpus="$build/corpus/$1" log="$out/$1.log" dirs
+    local t=$1 corpus="$build/corpus/$1" log="$out/$1.log" dirs limit pid rc
     mkdir -p "$corpus"
     dirs=("$corpus" "$build/seeds/$t")
     [ -d "$root/fuzz/regressions/$t" ] && dirs+=("$root/fuzz/regressions/$t")
+    limit=$seconds
+    [ "$cpu_seconds" -gt 0 ] && limit=0   # no wall-time bound: the watcher ends it
+    rm -f "$out/$t.stopped"
     set +e
     # The CPU time the target got (user + system): on a busy machine it falls short of the wall time.
     local TIMEFORMAT='%U %S'
-    { time ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+    { time (
+        ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-        "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
-        -dict="$root/fuzz/dict/$(dict_of "$t").dict" -artifact_prefix="$out/$t-" "${dirs[@]}" >"$log" 2>&1
-      echo $? >"$out/$t.rc"; } 2>"$out/$t.cpu"
+        "$build/fuzz/fuzz_$t" -max_total_time="$limit" -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
+        -interrupted_exitcode=72 -dict="$root/fuzz/dict/$(dict_of "$t").dict" -artifact_prefix="$out/$t-" \
+        "${dirs[@]}" >"$log" 2>&1 &
+        pid=$!
+        [ "$cpu_seconds" -gt 0 ] && watch_cpu "$pid" "$out/$t.stopped" &
+        wait "$pid"
+        rc=$?
+        # Interrupted by the watcher at its CPU budget: a pass, like a run that reached its time.
+        [ "$rc" = 72 ] && [ -e "$out/$t.stopped" ] && rc=0
+        echo "$rc" >"$out/$t.rc"
+      ); } 2>"$out/$t.cpu"
     set -e
 }
 
-echo "fuzzing ${targets[*]} for ${seconds} s each, ${jobs} at a time; logs and findings in $out"
+budget="${seconds} s"
+[ "$cpu_seconds" -gt 0 ] && budget="${cpu_seconds} CPU-seconds"
+echo "fuzzing ${targets[*]} for ${budget} each, ${jobs} at a time; logs and findings in $out"
 running=0
 for t in "${targets[@]}"; do
     rm -f "$out/$t.rc" "$out/$t.log" "$out/$t.cpu"
