@@ -147,7 +147,9 @@ struct HistoryChart::Private {
 };
 
 HistoryChart::HistoryChart(const QString &title, const QString &unit, QList<Line> lines, QWidget *parent)
-    : QChartView(parent), d(std::make_unique<Private>())
+    // The chart is given to the base constructor: QChartView(QWidget *) makes a default chart that a later setChart()
+    // releases, not deletes.
+    : QChartView(new QChart, parent), d(std::make_unique<Private>())
 {
     d->q = this;
     d->unit = unit;
@@ -156,7 +158,7 @@ HistoryChart::HistoryChart(const QString &title, const QString &unit, QList<Line
     d->wholeNumbers = std::all_of(d->lines.cbegin(), d->lines.cend(), [](const Line &l) { return ServerHistory::isCount(l.metric); });
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(MinimumHeight);
-    auto *chart = new QChart;
+    QChart *chart = this->chart();   // the view owns it
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setBackgroundRoundness(0);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -164,7 +166,6 @@ HistoryChart::HistoryChart(const QString &title, const QString &unit, QList<Line
     chart->setLocalizeNumbers(true);
     chart->legend()->setVisible(d->lines.size() > 1);
     chart->legend()->setAlignment(Qt::AlignBottom);
-    setChart(chart);     // the view owns the chart
 
     d->timeAxis = new QCategoryAxis(chart);
     d->timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
