@@ -100,6 +100,8 @@ public:
         : m_user(std::move(user)), m_code(std::move(code)), m_url(std::move(url)), m_fingerprint(std::move(fingerprint))
     {
     }
+    // The socket is destroyed after the members its handlers write (failure, m_closing): the handlers go first.
+    ~Member() override { m_socket.disconnect(this); }
 
     bool ready = false;
     bool failed = false;

@@ -87,6 +87,9 @@ public:
         });
     }
 
+    // The socket is destroyed after the members its handlers write (it is declared first): the handlers go first.
+    ~RawClient() override { m_socket.disconnect(this); }
+
     QSslSocket &socket() { return m_socket; }
     QList<protocol::Frame> frames;   // every binary message from the server that decoded as a frame
 

@@ -52,6 +52,10 @@ public:
         });
     }
 
+    // The socket is destroyed after the members its handlers write (it is declared first), and a connected socket
+    // reports its close from its destructor: the handlers go first.
+    ~TestClient() override { m_socket.disconnect(this); }
+
     QWebSocket &socket() { return m_socket; }
 
     // Connects and waits for `hello`; returns false on failure.

@@ -13,6 +13,9 @@
 #include <QScopeGuard>
 #include <QSqlDriver>
 
+#include <functional>
+#include <vector>
+
 using namespace Qt::StringLiterals;
 using namespace parley;
 using namespace parley::server;
@@ -178,31 +181,33 @@ private Q_SLOTS:
         QStringList unexpected;
         std::atomic<int> refused{0};
         std::atomic<bool> stop{false};
+        // Each thread's next write. Held here, not by the callbacks (a function that held itself would never be
+        // freed), and declared before the threads, so that it outlives them. The callbacks capture by value what
+        // they need of each other: a captured function copy is gone once its timer fired.
+        std::vector<std::function<void()>> chains(3);
         ContextThreads threads(3);
         for (int t = 0; t < 3; ++t) {
             QObject *ctx = threads.context(t);
-            QMetaObject::invokeMethod(ctx, [&, ctx] {
-                auto next = std::make_shared<std::function<void()>>();
-                *next = [&, ctx, next] {
-                    if (stop)
-                        return;
-                    const NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
-                    store->write<InsertedMessage>(ctx, [m](Db &db) { return db.insertMessage(m); },
-                                                  [&, mid = m.envelope.mid, next](Result<InsertedMessage> r) {
-                                                      {
-                                                          QMutexLocker lock(&mutex);
-                                                          if (r)
-                                                              stored.append(mid);
-                                                          else if (r.error().code == ErrorCode::Io)
-                                                              ++refused;
-                                                          else
-                                                              unexpected.append(r.error().message);
-                                                      }
-                                                      QTimer::singleShot(r ? 0 : 20, ctx, *next);
-                                                  });
-                };
-                (*next)();
-            }, Qt::QueuedConnection);
+            std::function<void()> *next = &chains[size_t(t)];
+            *next = [&, ctx, next] {
+                if (stop)
+                    return;
+                const NewMessage m = message(*alice, u"alice"_s, {bob->deviceId});
+                store->write<InsertedMessage>(ctx, [m](Db &db) { return db.insertMessage(m); },
+                                              [&, ctx, next, mid = m.envelope.mid](Result<InsertedMessage> r) {
+                                                  {
+                                                      QMutexLocker lock(&mutex);
+                                                      if (r)
+                                                          stored.append(mid);
+                                                      else if (r.error().code == ErrorCode::Io)
+                                                          ++refused;
+                                                      else
+                                                          unexpected.append(r.error().message);
+                                                  }
+                                                  QTimer::singleShot(r ? 0 : 20, ctx, *next);
+                                              });
+            };
+            QMetaObject::invokeMethod(ctx, *next, Qt::QueuedConnection);
         }
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^Storage failure: "_s));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^Storage recovered: "_s));
