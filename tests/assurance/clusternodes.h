@@ -140,6 +140,17 @@ public:
         }
     }
 
+    // pumpFor() for at least `ms`, then on until more than `accepted` messages in all were answered `accepted`, for at
+    // most e2e::WaitMs: a slower machine (or a sanitizer build) takes longer for the same traffic.
+    void pumpUntil(const QList<Peer *> &senders, const QStringList &to, int accepted, int ms, const QString &room = {})
+    {
+        QElapsedTimer timer;
+        timer.start();
+        pumpFor(senders, to, ms, room);
+        while (ledger.count(SentMessage::Outcome::Accepted) <= accepted && timer.elapsed() < e2e::WaitMs)
+            pumpFor(senders, to, 250, room);
+    }
+
     // The nodes' warnings, for a failure's message.
     QString nodeWarnings() const
     {

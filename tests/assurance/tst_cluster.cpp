@@ -100,8 +100,8 @@ private Q_SLOTS:
 
         QVERIFY(makeRoom(*ann1.client(), Room, u"cluster"_s, {u"bob"_s, u"cat"_s}));
 
-        pumpFor({&ann1, &bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 2000);
-        pumpFor({&bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 1000, Room);
+        pumpUntil({&ann1, &bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 30, 2000);
+        pumpUntil({&bob}, {u"ann"_s, u"bob"_s, u"cat"_s}, 40, 1000, Room);
         QVERIFY2(ledger.count(SentMessage::Outcome::Accepted) > 40, qPrintable(ledger.summary()));
         QVERIFY2(ledger.failures.isEmpty(), qPrintable(ledger.summary() + u'\n' + nodeWarnings()));
         checkLedger();
@@ -177,7 +177,6 @@ private Q_SLOTS:
         checkLedger();
     }
 
-    // dan's one-time prekeys fetched from both nodes at once until the pool is spent: each key once.
     // With [files] directory on storage every node mounts (here: one directory), a file uploaded at node A is
     // downloaded at node B, byte for byte.
     void attachmentsAcrossNodes()
@@ -321,6 +320,7 @@ private Q_SLOTS:
         QVERIFY(nodeF.terminate());
     }
 
+    // dan's one-time prekeys fetched from both nodes at once until the pool is spent: each key once.
     void prekeysDrainedFromBothNodes()
     {
         Peer &dan = peer(*nodeA, u"dan"_s);

@@ -150,7 +150,7 @@ private Q_SLOTS:
         for (const auto &p : fleet.peers)
             all.append(p.get());
         QVERIFY2(reconnectUntilReady(all), qPrintable(ledger.summary()));
-        pumpFor(senders, everyone, 1000);
+        pumpUntil(senders, everyone, acceptedBefore + 20, 1000);
         QVERIFY2(ledger.count(SentMessage::Outcome::Accepted) > acceptedBefore + 20, qPrintable(ledger.summary()));
         checkLedger();
         for (const auto &p : fleet.peers)

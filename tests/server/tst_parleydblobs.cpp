@@ -25,6 +25,14 @@ using parley::testing::TestDevice;
 
 namespace {
 
+// An ASan build keeps freed memory in quarantine, so resident memory also grows by what only passed through: its
+// bounds are doubled, still well below what buffering a whole upload or every unread download would take.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr qint64 RssFactor = 2;
+#else
+constexpr qint64 RssFactor = 1;
+#endif
+
 constexpr int WaitMs = 60000;
 constexpr qint64 Chunk = 256 * 1024;
 const QString Parleyd = QStringLiteral(PARLEYD_BINARY);
@@ -236,7 +244,7 @@ private Q_SLOTS:
         const QByteArray blob = started->bytes("blob"_L1);
         QCOMPARE(pump(*c, blob, 0, size, 0, &peak), size);
         qInfo() << "parleyd VmRSS" << before << "kB before a 100 MB upload, at most" << peak << "kB during it";
-        QVERIFY2(peak - before < 40 * 1024, qPrintable(u"resident memory grew by %1 kB"_s.arg(peak - before)));
+        QVERIFY2(peak - before < 40 * 1024 * RssFactor, qPrintable(u"resident memory grew by %1 kB"_s.arg(peak - before)));
         QCOMPARE(QFileInfo(dataDir() + u"/blobs/"_s + QString::fromLatin1(blob.toHex())).size(), size);
     }
 
@@ -297,7 +305,7 @@ private Q_SLOTS:
         }
         qInfo() << "parleyd VmRSS" << before << "kB before" << Gets << "unread blob_get, at most" << peak
                 << "kB while they were unread;" << chunks << "chunks sent," << busy << "busy";
-        QVERIFY2(peak - before < 16 * 1024, qPrintable(u"resident memory grew by %1 kB"_s.arg(peak - before)));
+        QVERIFY2(peak - before < 16 * 1024 * RssFactor, qPrintable(u"resident memory grew by %1 kB"_s.arg(peak - before)));
         QCOMPARE(chunks + busy, Gets);
         QVERIFY(busy > 0);
 
