@@ -122,7 +122,7 @@ struct Profile::Private {
         if (!value || !value->isMap())
             return makeError(ErrorCode::Protocol, u"the keystore of profile %1 is damaged"_s.arg(directory));
         const QCborMap file = value->toMap();
-        if (file.value(u"v"_s).toInteger(-1) != KeystoreVersion)
+        if (!file.value(u"v"_s).isInteger() || file.value(u"v"_s).toInteger() != KeystoreVersion)
             return makeError(ErrorCode::Protocol, u"the keystore of profile %1 has an unsupported version"_s.arg(directory));
         Result<KdfParams> params = KdfParams::fromCbor(file.value(u"kdf"_s).toMap());
         if (!params)
