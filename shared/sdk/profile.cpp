@@ -3,6 +3,7 @@
 #include "net/tlspin.h"
 #include "protocol/frame.h"
 #include "sdk/sdklog.h"
+#include "sdk/sealedbox.h"
 #include "sdk/securefile.h"
 
 #include <QCborArray>
@@ -122,7 +123,7 @@ struct Profile::Private {
         if (!value || !value->isMap())
             return makeError(ErrorCode::Protocol, u"the keystore of profile %1 is damaged"_s.arg(directory));
         const QCborMap file = value->toMap();
-        if (!file.value(u"v"_s).isInteger() || file.value(u"v"_s).toInteger() != KeystoreVersion)
+        if (!isVersion(file.value(u"v"_s), KeystoreVersion))
             return makeError(ErrorCode::Protocol, u"the keystore of profile %1 has an unsupported version"_s.arg(directory));
         Result<KdfParams> params = KdfParams::fromCbor(file.value(u"kdf"_s).toMap());
         if (!params)

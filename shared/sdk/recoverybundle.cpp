@@ -112,8 +112,7 @@ Result<crypto::EcKey> RecoveryBundle::open(QByteArrayView blob, const QString &u
     if (!value || !value->isMap())
         return makeError(ErrorCode::Protocol, u"the recovery bundle is malformed"_s);
     const QCborMap map = value->toMap();
-    // isInteger() first: toInteger() of a double out of qint64's range is undefined behaviour.
-    if (!map.value(u"v"_s).isInteger() || map.value(u"v"_s).toInteger() != BundleVersion)
+    if (!isVersion(map.value(u"v"_s), BundleVersion))
         return makeError(ErrorCode::Protocol, u"the recovery bundle has an unsupported version"_s);
     Result<KdfParams> params = KdfParams::fromCbor(map.value(u"kdf"_s).toMap());
     if (!params)

@@ -72,7 +72,7 @@ Result<QCborMap> SealedBox::seal(const crypto::SecureBuffer &key, QByteArrayView
 
 Result<crypto::SecureBuffer> SealedBox::open(const crypto::SecureBuffer &key, const QCborMap &box, QByteArrayView aad)
 {
-    if (!box.value(u"v"_s).isInteger() || box.value(u"v"_s).toInteger() != BoxVersion)
+    if (!isVersion(box.value(u"v"_s), BoxVersion))
         return makeError(ErrorCode::Protocol, u"unsupported sealed box version"_s);
     const QCborValue nonce = box.value(u"nonce"_s);
     const QCborValue ct = box.value(u"ct"_s);
