@@ -1,5 +1,6 @@
 #include "sdk/profile.h"
 
+#include "core/cborvalues.h"
 #include "net/tlspin.h"
 #include "protocol/frame.h"
 #include "sdk/sdklog.h"
@@ -223,7 +224,7 @@ struct Profile::Private {
     {
         const QCborMap m = value.toMap();
         const QByteArray credential = m.value("cred"_L1).toByteArray();
-        const qint64 expiresAt = m.value("exp"_L1).toInteger();
+        const qint64 expiresAt = integerOr(m.value("exp"_L1), 0);
         if (credential.size() != 32 || expiresAt <= 0)
             return std::nullopt;
         return ResumeCredential{credential, expiresAt};

@@ -1,5 +1,6 @@
 #include "sdk/recoverybundle.h"
 
+#include "core/cborvalues.h"
 #include "protocol/frame.h"
 #include "sdk/sealedbox.h"
 #include "sdk/securefile.h"

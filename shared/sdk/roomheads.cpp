@@ -1,5 +1,6 @@
 #include "sdk/roomheads.h"
 
+#include "core/cborvalues.h"
 #include "protocol/frame.h"
 
 #include <QCborArray>
@@ -62,7 +63,7 @@ Result<RoomHeads> RoomHeads::fromCbor(const QCborValue &value)
     if (!value.isMap())
         return makeError(ErrorCode::Protocol, u"damaged room heads: not a map"_s);
     const QCborMap file = value.toMap();
-    if (file.value(u"v"_s).toInteger(-1) != Version)
+    if (!isVersion(file.value(u"v"_s), Version))
         return makeError(ErrorCode::Protocol, u"the room heads have an unsupported version"_s);
     if (!file.value(u"rooms"_s).isArray())
         return makeError(ErrorCode::Protocol, u"damaged room heads: no room list"_s);

@@ -1,5 +1,7 @@
 #include "sdk/sealedbox.h"
 
+#include "core/cborvalues.h"
+
 using namespace Qt::StringLiterals;
 
 namespace parley::sdk {

@@ -15,13 +15,6 @@
 
 namespace parley::sdk {
 
-// Whether the version field `v` of a sealed format (sealed box, key store, recovery bundle) is `version`. Only an
-// integer is: toInteger() of a double beyond qint64's range is undefined behaviour.
-inline bool isVersion(const QCborValue &v, qint64 version)
-{
-    return v.isInteger() && v.toInteger() == version;
-}
-
 struct PARLEY_EXPORT KdfParams {
     QByteArray salt;                 // 16 random bytes for new boxes
     crypto::ScryptParams scrypt;

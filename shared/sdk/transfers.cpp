@@ -1,5 +1,6 @@
 #include "sdk/transfers.h"
 
+#include "core/cborvalues.h"
 #include "protocol/messages.h"
 #include "sdk/connection.h"
 #include "sdk/sdklog.h"
@@ -134,7 +135,8 @@ public:
             return false;
         const QCborMap m = QCborValue::fromCbor(options.resumeState).toMap();
         if (m.value(u"path"_s).toString() != QFileInfo(path).absoluteFilePath()
-            || m.value(u"bytes"_s).toInteger(-1) != fileSize || m.value(u"mtime"_s).toInteger(-1) != fileMtimeMs)
+            || integerOr(m.value(u"bytes"_s), -1) != fileSize
+            || integerOr(m.value(u"mtime"_s), -1) != fileMtimeMs)
             return false;
         Result<FileRef> saved = FileRef::fromCbor(m.value(u"file"_s));
         if (!saved || saved->length != quint64(fileSize))

@@ -1,5 +1,6 @@
 #include "sdk/truststore.h"
 
+#include "core/cborvalues.h"
 #include "crypto/crypto.h"
 #include "protocol/frame.h"
 
@@ -167,7 +168,7 @@ Result<TrustStore> TrustStore::fromCbor(const QCborValue &value)
         return store;
     }
     const QCborMap map = value.toMap();
-    if (!value.isMap() || map.value(u"v"_s).toInteger() != FormatVersion || !map.value(u"pinned"_s).isArray()
+    if (!value.isMap() || !isVersion(map.value(u"v"_s), FormatVersion) || !map.value(u"pinned"_s).isArray()
         || !map.value(u"previous"_s).isArray())
         return makeError(ErrorCode::Protocol, u"damaged trust store: not a trust store of a known version"_s);
     for (const QCborValue &item : map.value(u"pinned"_s).toArray()) {

@@ -412,6 +412,13 @@ private Q_SLOTS:
         QCOMPARE(t->entry(u"bob"_s)->pinnedAt, 7);
         QVERIFY(!TrustStore::fromCbor(QCborArray{QCborArray{u"bob"_s, root}}));
         QVERIFY(!TrustStore::fromCbor(QCborMap{{u"v"_s, 3}, {u"pinned"_s, QCborArray()}, {u"previous"_s, QCborArray()}}));
+        const QCborMap current = TrustStore().toCbor().toMap();
+        QVERIFY(TrustStore::fromCbor(current));
+        for (const double version : {double(current.value(u"v"_s).toInteger()), 1e30}) {
+            QCborMap floatVersion = current;
+            floatVersion.insert(u"v"_s, version);
+            QVERIFY2(!TrustStore::fromCbor(floatVersion), "a version written as a float is not a known version");
+        }
         QCborMap bad = t->toCbor().toMap();
         bad.insert(u"previous"_s, QCborArray{QCborArray{u"bob"_s, root, 1, 2, QCborArray{QCborArray{0, root, QByteArray("s")}}}});
         QVERIFY(!TrustStore::fromCbor(bad));   // device number 0
@@ -496,6 +503,10 @@ private Q_SLOTS:
         QTest::newRow("short hash") << QCborValue(QCborMap{{u"v"_s, 1}, {u"rooms"_s, QCborArray{QCborArray{u"den"_s, 1, QByteArray(8, 'h')}}}});
         QTest::newRow("negative seq") << QCborValue(QCborMap{{u"v"_s, 1}, {u"rooms"_s, QCborArray{QCborArray{u"den"_s, -1, QByteArray(64, 'h')}}}});
         QTest::newRow("bad room name") << QCborValue(QCborMap{{u"v"_s, 1}, {u"rooms"_s, QCborArray{QCborArray{u"Den!"_s, 1, QByteArray(64, 'h')}}}});
+        // A version Parley writes as an integer is not a float, not even 1.0; and a float beyond qint64 is refused
+        // without converting it (undefined behaviour).
+        QTest::newRow("version as a float") << QCborValue(QCborMap{{u"v"_s, 1.0}, {u"rooms"_s, QCborArray()}});
+        QTest::newRow("version as a huge float") << QCborValue(QCborMap{{u"v"_s, 1e30}, {u"rooms"_s, QCborArray()}});
     }
 
     void roomHeadsDamaged()
