@@ -4,7 +4,6 @@
 #include "net/tlspin.h"
 #include "protocol/frame.h"
 #include "sdk/sdklog.h"
-#include "sdk/sealedbox.h"
 #include "sdk/securefile.h"
 
 #include <QCborArray>
