@@ -176,7 +176,7 @@ Result<std::optional<SsoCalls::Managed>> SsoCalls::decode(const QString &stored)
     };
     m.config.clientSecretFile = file(o.value("client_secret_file"_L1).toString());
     m.config.caFile = file(o.value("ca_file"_L1).toString());
-    m.updatedAt = qint64(o.value("updated_at"_L1).toDouble());
+    m.updatedAt = o.value("updated_at"_L1).toInteger();
     if (m.config.clientSecretFile.isEmpty())
         return makeError(ErrorCode::Internal, u"the stored setting names no client secret file"_s);
     return std::optional<Managed>(m);

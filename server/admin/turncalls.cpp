@@ -50,7 +50,7 @@ std::optional<TurnConfig> TurnCalls::decode(const QString &value)
         c.uris << uri.toString();
     c.ttlSeconds = o.value(u"ttl"_s).toInt();
     c.secret = o.value(u"secret"_s).toString().toLatin1();
-    c.updatedAt = qint64(o.value(u"updated_at"_s).toDouble());
+    c.updatedAt = o.value(u"updated_at"_s).toInteger();
     // A value this code did not write (or none) is no configuration.
     if (c.uris.isEmpty() || c.secret.isEmpty() || c.ttlSeconds < TurnSettings::MinTtlSeconds
         || c.ttlSeconds > TurnSettings::MaxTtlSeconds)

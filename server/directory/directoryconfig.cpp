@@ -212,16 +212,16 @@ std::optional<DirectoryConfig> DirectoryConfig::decode(const QString &value)
     c.displayNameAttribute = o.value(u"display_name_attribute"_s).toString();
     c.disabledAttribute = o.value(u"disabled_attribute"_s).toString();
     c.disabledValue = o.value(u"disabled_value"_s).toString();
-    c.disabledBit = quint64(o.value(u"disabled_bit"_s).toDouble());
+    c.disabledBit = quint64(o.value(u"disabled_bit"_s).toInteger());
     c.groupNameAttribute = o.value(u"group_name_attribute"_s).toString();
     c.memberAttribute = o.value(u"member_attribute"_s).toString();
     for (const QJsonValue &m : o.value(u"rooms"_s).toArray())
         c.rooms.append({m.toObject().value(u"group"_s).toString(), m.toObject().value(u"room"_s).toString()});
     c.intervalSeconds = o.value(u"interval_seconds"_s).toInt();
-    c.graceSeconds = qint64(o.value(u"grace_seconds"_s).toDouble());
+    c.graceSeconds = o.value(u"grace_seconds"_s).toInteger(-1);   // unreadable: refused by check()
     c.pageSize = o.value(u"page_size"_s).toInt();
     c.validHours = o.value(u"valid_hours"_s).toInt();
-    c.updatedAt = qint64(o.value(u"updated_at"_s).toDouble());
+    c.updatedAt = o.value(u"updated_at"_s).toInteger();
     if (!c.check().isEmpty())
         return std::nullopt;
     return c;

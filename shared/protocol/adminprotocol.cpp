@@ -1,8 +1,11 @@
 #include "protocol/adminprotocol.h"
 
 #include <QCborArray>
+#include <QCborMap>
 #include <QCborStreamReader>
 #include <QCborValue>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -210,6 +213,32 @@ std::variant<QCborMap, QString> parseMap(QByteArrayView data, qsizetype maxBytes
     return value.toMap();
 }
 
+// Whether every floating-point number in `v` converts to qint64: finite and within its range. The admin app and
+// parleyctl read the integers of an answer with QCborValue::toInteger(), which converts a double too, and converting
+// NaN, an infinity or a double beyond qint64 is undefined behaviour. The server sends only small fractions (seconds).
+bool numbersConvert(const QCborValue &v)
+{
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        return std::isfinite(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0;
+    }
+    if (v.isArray()) {
+        for (const QCborValue &item : v.toArray()) {
+            if (!numbersConvert(item))
+                return false;
+        }
+    } else if (v.isMap()) {
+        const QCborMap map = v.toMap();
+        for (auto it = map.constBegin(); it != map.constEnd(); ++it) {
+            if (!numbersConvert(it.key()) || !numbersConvert(it.value()))
+                return false;
+        }
+    } else if (v.isTag()) {
+        return numbersConvert(v.taggedValue());
+    }
+    return true;
+}
+
 quint64 readId(const QCborMap &map)
 {
     const QCborValue id = map.value("id"_L1);
@@ -347,6 +376,8 @@ std::variant<Response, DecodeError> decodeResponse(QByteArrayView data)
         if (!map.value("result"_L1).isMap())
             return DecodeError{response.id, u"result: expected a map"_s};
         response.result = map.value("result"_L1).toMap();
+        if (!numbersConvert(map.value("result"_L1)))
+            return DecodeError{response.id, u"result: a number that is not finite or beyond 64 bits"_s};
     } else if (type == "admin_error"_L1) {
         if (!map.value("error"_L1).isString() || map.value("error"_L1).toString().isEmpty())
             return DecodeError{response.id, u"error: expected a code"_s};

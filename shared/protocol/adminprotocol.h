@@ -95,6 +95,8 @@ struct DecodeError {
 // optional text token (at most 128 bytes), optional map args; no other keys. Argument checks are validateArgs().
 PARLEY_EXPORT std::variant<Request, DecodeError> decodeRequest(QByteArrayView data);
 PARLEY_EXPORT QByteArray encodeRequest(const Request &request);
+// An answer's result may hold no floating-point number that toInteger() cannot convert (NaN, an infinity, beyond
+// 64 bits): the clients read its integers with toInteger().
 PARLEY_EXPORT std::variant<Response, DecodeError> decodeResponse(QByteArrayView data);
 PARLEY_EXPORT QByteArray encodeResponse(const Response &response);
 

@@ -2,12 +2,19 @@
 // the password rules.
 
 #include "admin/adminauth.h"
+#include "admin/turncalls.h"
+#include "crypto/crypto.h"
+#include "directory/directoryconfig.h"
 #include "protocol/adminprotocol.h"
 #include "protocol/frame.h"
 
 #include <QCborArray>
+#include <QCborMap>
 #include <QCborValue>
+#include <QRegularExpression>
 #include <QTest>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 using namespace parley;
@@ -160,6 +167,76 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, data);
         QVERIFY(std::holds_alternative<proto::DecodeError>(proto::decodeRequest(data)));
+    }
+
+    // The clients read an answer's integers with toInteger(), which converts a double too; a double it cannot convert
+    // (undefined behaviour) makes the whole answer malformed, wherever it sits. Small fractions pass.
+    void responseNumbers_data()
+    {
+        QTest::addColumn<QCborValue>("value");
+        QTest::addColumn<bool>("accepted");
+        const double inf = std::numeric_limits<double>::infinity();
+        QTest::newRow("integer") << QCborValue(std::numeric_limits<qint64>::max()) << true;
+        QTest::newRow("fraction") << QCborValue(1.5) << true;
+        QTest::newRow("lowest qint64") << QCborValue(-9223372036854775808.0) << true;
+        QTest::newRow("2^63") << QCborValue(9223372036854775808.0) << false;
+        QTest::newRow("1e30") << QCborValue(1e30) << false;
+        QTest::newRow("-1e30") << QCborValue(-1e30) << false;
+        QTest::newRow("infinity") << QCborValue(inf) << false;
+        QTest::newRow("nan") << QCborValue(std::numeric_limits<double>::quiet_NaN()) << false;
+        QTest::newRow("in an array in a map") << QCborValue(QCborMap{{u"a"_s, QCborArray{1, 1e30}}}) << false;
+        QTest::newRow("as a map key") << QCborValue(QCborMap{{inf, 1}}) << false;
+        QTest::newRow("tagged") << QCborValue(QCborTag(40000), 1e30) << false;
+    }
+    void responseNumbers()
+    {
+        QFETCH(QCborValue, value);
+        QFETCH(bool, accepted);
+        const proto::Response response{3, {}, {}, {{u"n"_s, value}}};
+        auto decoded = proto::decodeResponse(proto::encodeResponse(response));
+        QCOMPARE(std::holds_alternative<proto::Response>(decoded), accepted);
+        if (!accepted) {
+            QCOMPARE(std::get<proto::DecodeError>(decoded).id, quint64(3));
+            QVERIFY(std::get<proto::DecodeError>(decoded).message.contains(u"not finite or beyond 64 bits"_s));
+        }
+    }
+
+    // Settings parleyd stored itself (JSON in the settings table) are read back with QJsonValue::toInteger(), which
+    // refuses what does not fit qint64, not with a cast of toDouble() (undefined behaviour beyond it).
+    void storedSettingsWithHugeNumbers()
+    {
+        const QString turn = uR"({"uris":["turn:turn.example"],"ttl":3600,"secret":"s3cret","updated_at":%1})"_s;
+        auto config = TurnCalls::decode(turn.arg(u"1700000000000"_s));
+        QVERIFY(config);
+        QCOMPARE(config->updatedAt, qint64(1700000000000));
+        config = TurnCalls::decode(turn.arg(u"1e30"_s));
+        QVERIFY(config);
+        QCOMPARE(config->updatedAt, qint64(0));
+
+        DirectoryConfig directory;
+        directory.url = u"ldaps://ldap.example:636"_s;
+        directory.baseDn = u"dc=example,dc=org"_s;
+        auto ca = crypto::generateSelfSignedCertificate(u"Directory CA"_s, {u"ldap.example"_s}, {}, 30);
+        QVERIFY(ca);
+        directory.caCertificate = QString::fromLatin1(ca->certificatePem);
+        directory.updatedAt = 1700000000000;
+        QCOMPARE(directory.check(), QString());
+        const QString stored = directory.encode();
+        auto back = DirectoryConfig::decode(stored);
+        QVERIFY(back);
+        QCOMPARE(back->updatedAt, qint64(1700000000000));
+        QCOMPARE(back->graceSeconds, directory.graceSeconds);
+        QString huge = stored;
+        huge.replace(u"\"updated_at\":1700000000000"_s, u"\"updated_at\":1e30"_s);
+        QVERIFY(huge != stored);
+        back = DirectoryConfig::decode(huge);
+        QVERIFY(back);
+        QCOMPARE(back->updatedAt, qint64(0));
+        // A grace period beyond qint64 is no grace period the checks allow: the stored setting is unreadable.
+        QString hugeGrace = stored;
+        hugeGrace.replace(QRegularExpression(u"\"grace_seconds\":[0-9.e+]+"_s), u"\"grace_seconds\":-1e300"_s);
+        QVERIFY(hugeGrace != stored);
+        QVERIFY(!DirectoryConfig::decode(hugeGrace));
     }
 
     // The device plane's decoder does not know admin frames.
