@@ -2,6 +2,7 @@
 
 #include "admin/adminhost.h"
 #include "core/result.h"
+#include "crypto/threadstate.h"
 #include "protocol/adminprotocol.h"
 #include "store/adminstore.h"
 
@@ -84,6 +85,7 @@ public:
         QPointer<QObject> guard(m_owner);
         QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)]() mutable {
             T value = work();
+            crypto::releaseThreadState();
             if (!guard)
                 return;
             QMetaObject::invokeMethod(guard.data(), [guard, done = std::move(done), value = std::move(value)]() mutable {

@@ -2,6 +2,7 @@
 
 #include "crypto/crypto.h"
 #include "crypto/openssl_p.h"
+#include "crypto/threadstate.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -270,6 +271,11 @@ QByteArray randomBytes(int size)
     if (RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), size) != 1)
         qFatal("parley.crypto: the random number generator failed; refusing to continue");
     return out;
+}
+
+void releaseThreadState()
+{
+    OPENSSL_thread_stop();
 }
 
 SecureBuffer randomSecret(int size)

@@ -83,7 +83,8 @@ session_stop_daemon() {
     local status=0
     wait "$daemon_pid" || status=$?
     daemon_pid=
-    [ "$status" -eq 0 ] || fail "parleyd exited with status $status at SIGTERM"
+    [ "$status" -eq 0 ] || fail "parleyd exited with status $status at SIGTERM; the end of its stderr:
+$(tail -n 40 "$work/parleyd.err")"
 }
 
 ctl() { "$parleyctl" "$@"; }
